@@ -1,0 +1,216 @@
+//! People, their roles and their account status.
+
+use std::collections::HashMap;
+
+use chrono::Utc;
+use qi_shared::person::{Person, PersonStatus, Role, ValidPersonUpdate, normalise_roles};
+use sea_orm::{
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait, DbErr, EntityTrait, PaginatorTrait,
+    QueryFilter, QueryOrder, QuerySelect,
+    sea_query::{Expr, ExprTrait, Func, LikeExpr, Query},
+};
+
+use super::{
+    entity::{organisation, person, person_role},
+    like_pattern,
+};
+
+/// The fields of a person to create.
+pub struct NewPerson<'a> {
+    pub name: &'a str,
+    pub email: &'a str,
+    pub organisation_id: i64,
+    pub job_role: &'a str,
+    pub roles: &'a [Role],
+    pub status: PersonStatus,
+    pub password_hash: Option<String>,
+}
+
+#[derive(Debug, Default, Clone)]
+pub struct PersonFilter {
+    /// Words in the name, email or job role.
+    pub q: Option<String>,
+    pub organisation_id: Option<i64>,
+    pub role: Option<Role>,
+    pub status: Option<PersonStatus>,
+}
+
+fn to_dto(m: person::Model, organisation_name: String, roles: Vec<Role>) -> Person {
+    Person {
+        id: m.id,
+        name: m.name,
+        email: m.email,
+        organisation_id: m.organisation_id,
+        organisation_name,
+        job_role: m.job_role,
+        roles: normalise_roles(&roles),
+        // Only this module writes the column, always from `PersonStatus::as_str`.
+        status: PersonStatus::parse(&m.status).unwrap_or(PersonStatus::Deactivated),
+        created_at: m.created_at,
+        updated_at: m.updated_at,
+    }
+}
+
+async fn roles_by_person(db: &impl ConnectionTrait, ids: &[i64]) -> Result<HashMap<i64, Vec<Role>>, DbErr> {
+    let rows = person_role::Entity::find().filter(person_role::Column::PersonId.is_in(ids.iter().copied())).all(db).await?;
+    let mut map: HashMap<i64, Vec<Role>> = HashMap::new();
+    for row in rows {
+        if let Some(role) = Role::parse(&row.role) {
+            map.entry(row.person_id).or_default().push(role);
+        }
+    }
+    Ok(map)
+}
+
+pub async fn roles_of(db: &impl ConnectionTrait, id: i64) -> Result<Vec<Role>, DbErr> {
+    Ok(normalise_roles(&roles_by_person(db, &[id]).await?.remove(&id).unwrap_or_default()))
+}
+
+async fn to_dtos(db: &impl ConnectionTrait, rows: Vec<(person::Model, Option<organisation::Model>)>) -> Result<Vec<Person>, DbErr> {
+    let ids: Vec<i64> = rows.iter().map(|(p, _)| p.id).collect();
+    let mut roles = roles_by_person(db, &ids).await?;
+    Ok(rows
+        .into_iter()
+        .map(|(p, org)| {
+            let person_roles = roles.remove(&p.id).unwrap_or_default();
+            to_dto(p, org.map(|o| o.name).unwrap_or_default(), person_roles)
+        })
+        .collect())
+}
+
+pub async fn find(db: &impl ConnectionTrait, id: i64) -> Result<Option<person::Model>, DbErr> {
+    person::Entity::find_by_id(id).one(db).await
+}
+
+pub async fn find_by_email(db: &impl ConnectionTrait, email_normalised: &str) -> Result<Option<person::Model>, DbErr> {
+    person::Entity::find().filter(person::Column::EmailNormalised.eq(email_normalised)).one(db).await
+}
+
+pub async fn get(db: &impl ConnectionTrait, id: i64) -> Result<Option<Person>, DbErr> {
+    let row = person::Entity::find_by_id(id).find_also_related(organisation::Entity).one(db).await?;
+    Ok(to_dtos(db, row.into_iter().collect()).await?.pop())
+}
+
+pub async fn list(db: &impl ConnectionTrait, filter: &PersonFilter, page: u64, per_page: u64) -> Result<(Vec<Person>, u64), DbErr> {
+    let mut condition = Condition::all();
+    if let Some(q) = filter.q.as_deref().map(str::trim).filter(|q| !q.is_empty()) {
+        let pattern = like_pattern(q);
+        let mut any = Condition::any();
+        for column in [person::Column::Name, person::Column::EmailNormalised, person::Column::JobRole] {
+            any = any.add(Expr::expr(Func::lower(Expr::col((person::Entity, column)))).like(LikeExpr::new(pattern.as_str()).escape('\\')));
+        }
+        condition = condition.add(any);
+    }
+    if let Some(org) = filter.organisation_id {
+        condition = condition.add(person::Column::OrganisationId.eq(org));
+    }
+    if let Some(status) = filter.status {
+        condition = condition.add(person::Column::Status.eq(status.as_str()));
+    }
+    if let Some(role) = filter.role.filter(|r| *r != Role::Member) {
+        condition = condition.add(
+            person::Column::Id.in_subquery(
+                Query::select()
+                    .column(person_role::Column::PersonId)
+                    .from(person_role::Entity)
+                    .and_where(person_role::Column::Role.eq(role.as_str()))
+                    .to_owned(),
+            ),
+        );
+    }
+    let query = person::Entity::find().filter(condition);
+    let total = query.clone().count(db).await?;
+    let rows = query
+        .find_also_related(organisation::Entity)
+        .order_by_asc(person::Column::Name)
+        .order_by_asc(person::Column::Id)
+        .offset((page - 1) * per_page)
+        .limit(per_page)
+        .all(db)
+        .await?;
+    Ok((to_dtos(db, rows).await?, total))
+}
+
+pub async fn create(db: &impl ConnectionTrait, new: NewPerson<'_>) -> Result<person::Model, DbErr> {
+    let now = Utc::now();
+    let model = person::ActiveModel {
+        name: Set(new.name.to_owned()),
+        email: Set(new.email.to_owned()),
+        email_normalised: Set(new.email.to_lowercase()),
+        organisation_id: Set(new.organisation_id),
+        job_role: Set(new.job_role.to_owned()),
+        status: Set(new.status.as_str().to_owned()),
+        password_hash: Set(new.password_hash),
+        created_at: Set(now),
+        updated_at: Set(now),
+        ..Default::default()
+    }
+    .insert(db)
+    .await?;
+    set_roles(db, model.id, new.roles).await?;
+    Ok(model)
+}
+
+/// Replaces a person's roles. `member` is implied and not stored.
+pub async fn set_roles(db: &impl ConnectionTrait, person_id: i64, roles: &[Role]) -> Result<(), DbErr> {
+    person_role::Entity::delete_many().filter(person_role::Column::PersonId.eq(person_id)).exec(db).await?;
+    let rows: Vec<person_role::ActiveModel> = normalise_roles(roles)
+        .into_iter()
+        .filter(|r| *r != Role::Member)
+        .map(|r| person_role::ActiveModel { person_id: Set(person_id), role: Set(r.as_str().to_owned()) })
+        .collect();
+    if !rows.is_empty() {
+        person_role::Entity::insert_many(rows).exec(db).await?;
+    }
+    touch(db, person_id).await
+}
+
+async fn touch(db: &impl ConnectionTrait, person_id: i64) -> Result<(), DbErr> {
+    person::Entity::update_many()
+        .col_expr(person::Column::UpdatedAt, Expr::value(Utc::now()))
+        .filter(person::Column::Id.eq(person_id))
+        .exec(db)
+        .await?;
+    Ok(())
+}
+
+pub async fn update(db: &impl ConnectionTrait, model: person::Model, change: &ValidPersonUpdate) -> Result<(), DbErr> {
+    let mut active: person::ActiveModel = model.into();
+    if let Some(name) = &change.name {
+        active.name = Set(name.clone());
+    }
+    if let Some(job_role) = &change.job_role {
+        active.job_role = Set(job_role.clone());
+    }
+    if let Some(org) = change.organisation_id {
+        active.organisation_id = Set(org);
+    }
+    active.updated_at = Set(Utc::now());
+    active.update(db).await?;
+    Ok(())
+}
+
+pub async fn set_status(db: &impl ConnectionTrait, person_id: i64, status: PersonStatus) -> Result<(), DbErr> {
+    person::Entity::update_many()
+        .col_expr(person::Column::Status, Expr::value(status.as_str()))
+        .col_expr(person::Column::UpdatedAt, Expr::value(Utc::now()))
+        .filter(person::Column::Id.eq(person_id))
+        .exec(db)
+        .await?;
+    Ok(())
+}
+
+pub async fn set_password(db: &impl ConnectionTrait, person_id: i64, password_hash: String) -> Result<(), DbErr> {
+    person::Entity::update_many()
+        .col_expr(person::Column::PasswordHash, Expr::value(password_hash))
+        .col_expr(person::Column::Status, Expr::value(PersonStatus::Active.as_str()))
+        .col_expr(person::Column::UpdatedAt, Expr::value(Utc::now()))
+        .filter(person::Column::Id.eq(person_id))
+        .exec(db)
+        .await?;
+    Ok(())
+}
+
+pub async fn count(db: &impl ConnectionTrait) -> Result<u64, DbErr> {
+    person::Entity::find().count(db).await
+}

@@ -1,0 +1,155 @@
+//! Refresh tokens and invitation tokens. Only SHA-256 hashes are stored: a copy of the database
+//! gives nobody a usable token.
+
+use chrono::{DateTime, Duration, Utc};
+use rand::RngCore;
+use sea_orm::{
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, sea_query::Expr,
+};
+use sha2::{Digest, Sha256};
+
+use super::entity::{invitation, refresh_token};
+
+/// A new random token: 256 bits, hex-encoded.
+pub fn generate() -> String {
+    let mut bytes = [0u8; 32];
+    rand::rngs::OsRng.fill_bytes(&mut bytes);
+    hex::encode(bytes)
+}
+
+pub fn hash(token: &str) -> String {
+    hex::encode(Sha256::digest(token.as_bytes()))
+}
+
+/// Issues a refresh token in `family` (a new family for a fresh sign-in).
+pub async fn issue_refresh(
+    db: &impl ConnectionTrait,
+    person_id: i64,
+    family: Option<String>,
+    lifetime: Duration,
+) -> Result<String, DbErr> {
+    let token = generate();
+    let now = Utc::now();
+    refresh_token::ActiveModel {
+        person_id: Set(person_id),
+        token_hash: Set(hash(&token)),
+        family: Set(family.unwrap_or_else(generate)),
+        expires_at: Set(now + lifetime),
+        used_at: Set(None),
+        revoked_at: Set(None),
+        created_at: Set(now),
+        ..Default::default()
+    }
+    .insert(db)
+    .await?;
+    Ok(token)
+}
+
+/// What spending a refresh token found.
+pub enum Spent {
+    /// The token was good and is now spent; issue the next one in `family`.
+    Ok { person_id: i64, family: String },
+    /// Unknown, expired or revoked.
+    Invalid,
+    /// Already spent: someone else has it. Its whole family has been revoked.
+    Reused,
+}
+
+/// Spends a refresh token, exactly once even when two requests race with it.
+pub async fn spend_refresh(db: &impl ConnectionTrait, token: &str) -> Result<Spent, DbErr> {
+    let Some(row) = refresh_token::Entity::find().filter(refresh_token::Column::TokenHash.eq(hash(token))).one(db).await? else {
+        return Ok(Spent::Invalid);
+    };
+    let now = Utc::now();
+    if row.revoked_at.is_some() || row.expires_at <= now {
+        return Ok(Spent::Invalid);
+    }
+    let spent = refresh_token::Entity::update_many()
+        .col_expr(refresh_token::Column::UsedAt, Expr::value(now))
+        .filter(refresh_token::Column::Id.eq(row.id))
+        .filter(refresh_token::Column::UsedAt.is_null())
+        .filter(refresh_token::Column::RevokedAt.is_null())
+        .exec(db)
+        .await?;
+    if spent.rows_affected == 1 {
+        Ok(Spent::Ok { person_id: row.person_id, family: row.family })
+    } else {
+        revoke_family(db, &row.family).await?;
+        Ok(Spent::Reused)
+    }
+}
+
+async fn revoke_family(db: &impl ConnectionTrait, family: &str) -> Result<(), DbErr> {
+    refresh_token::Entity::update_many()
+        .col_expr(refresh_token::Column::RevokedAt, Expr::value(Utc::now()))
+        .filter(refresh_token::Column::Family.eq(family))
+        .filter(refresh_token::Column::RevokedAt.is_null())
+        .exec(db)
+        .await?;
+    Ok(())
+}
+
+/// Signs out the session a refresh token belongs to. Unknown tokens are ignored.
+pub async fn revoke_refresh(db: &impl ConnectionTrait, token: &str) -> Result<(), DbErr> {
+    if let Some(row) = refresh_token::Entity::find().filter(refresh_token::Column::TokenHash.eq(hash(token))).one(db).await? {
+        revoke_family(db, &row.family).await?;
+    }
+    Ok(())
+}
+
+/// Ends every session of a person (on deactivation).
+pub async fn revoke_all_for(db: &impl ConnectionTrait, person_id: i64) -> Result<(), DbErr> {
+    refresh_token::Entity::update_many()
+        .col_expr(refresh_token::Column::RevokedAt, Expr::value(Utc::now()))
+        .filter(refresh_token::Column::PersonId.eq(person_id))
+        .filter(refresh_token::Column::RevokedAt.is_null())
+        .exec(db)
+        .await?;
+    Ok(())
+}
+
+/// Creates an invitation for a person, replacing any earlier unaccepted one.
+pub async fn create_invitation(
+    db: &impl ConnectionTrait,
+    person_id: i64,
+    invited_by: i64,
+    lifetime: Duration,
+) -> Result<(String, DateTime<Utc>), DbErr> {
+    invitation::Entity::delete_many()
+        .filter(invitation::Column::PersonId.eq(person_id))
+        .filter(invitation::Column::AcceptedAt.is_null())
+        .exec(db)
+        .await?;
+    let token = generate();
+    let now = Utc::now();
+    let expires_at = now + lifetime;
+    invitation::ActiveModel {
+        person_id: Set(person_id),
+        token_hash: Set(hash(&token)),
+        invited_by: Set(invited_by),
+        expires_at: Set(expires_at),
+        accepted_at: Set(None),
+        created_at: Set(now),
+        ..Default::default()
+    }
+    .insert(db)
+    .await?;
+    Ok((token, expires_at))
+}
+
+/// An invitation that can still be accepted.
+pub async fn open_invitation(db: &impl ConnectionTrait, token: &str) -> Result<Option<invitation::Model>, DbErr> {
+    let found = invitation::Entity::find().filter(invitation::Column::TokenHash.eq(hash(token))).one(db).await?;
+    Ok(found.filter(|i| i.accepted_at.is_none() && i.expires_at > Utc::now()))
+}
+
+/// Marks an invitation accepted; `false` if another request accepted it first.
+pub async fn accept_invitation(db: &impl ConnectionTrait, id: i64) -> Result<bool, DbErr> {
+    let result = invitation::Entity::update_many()
+        .col_expr(invitation::Column::AcceptedAt, Expr::value(Utc::now()))
+        .filter(invitation::Column::Id.eq(id))
+        .filter(invitation::Column::AcceptedAt.is_null())
+        .exec(db)
+        .await?;
+    Ok(result.rows_affected == 1)
+}

@@ -1,0 +1,207 @@
+//! Request extractors and framework error handlers that keep the problem-document promise.
+//!
+//! actix-web's own `Json`, `Query` and `Path` errors are plain text; here they become problem
+//! documents, and a JSON body that does not fit its type names the failing field (via
+//! `serde_path_to_error`) instead of a line and column.
+
+use std::{
+    future::{Future, Ready, ready},
+    pin::Pin,
+};
+
+use actix_web::{
+    FromRequest, HttpRequest, HttpResponse,
+    dev::Payload,
+    error::{PathError, PayloadError},
+    http::header,
+    web::{self, Bytes},
+};
+use serde::de::DeserializeOwned;
+
+use crate::error::{ApiError, invalid};
+
+/// A JSON request body, parsed with field-level errors.
+pub struct Json<T>(pub T);
+
+impl<T: DeserializeOwned + 'static> FromRequest for Json<T> {
+    type Error = ApiError;
+    type Future = Pin<Box<dyn Future<Output = Result<Self, ApiError>>>>;
+
+    fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
+        let is_json = req
+            .headers()
+            .get(header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.split(';').next())
+            .map(|mime| {
+                let mime = mime.trim().to_ascii_lowercase();
+                mime == "application/json" || mime.ends_with("+json")
+            })
+            .unwrap_or(false);
+        let body = Bytes::from_request(req, payload);
+        Box::pin(async move {
+            if !is_json {
+                return Err(ApiError::UnsupportedMediaType);
+            }
+            let bytes = body.await.map_err(|err| match err.as_error::<PayloadError>() {
+                Some(PayloadError::Overflow) => ApiError::PayloadTooLarge,
+                _ => ApiError::BadRequest { code: "unreadable_body", detail: "The request body could not be read".to_owned() },
+            })?;
+            parse_json(&bytes).map(Json)
+        })
+    }
+}
+
+/// Parses a JSON body: broken JSON is a 400, JSON of the wrong shape a 422 naming the field.
+///
+/// Two steps, because serde_json reports some type mismatches (a number where an enum's string
+/// belongs) as syntax errors: first the syntax, then the shape, from the parsed value.
+pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
+    let value: serde_json::Value = serde_json::from_slice(bytes).map_err(|err| malformed(&err))?;
+    serde_path_to_error::deserialize(value).map_err(|err| {
+        let path = err.path().to_string();
+        let raw = err.into_inner().to_string();
+        match describe_data_error(&raw) {
+            (_, Some(missing)) => invalid(&join_path(&path, missing), "This field is required"),
+            (message, None) => invalid(if path == "." { "body" } else { &path }, message),
+        }
+    })
+}
+
+fn malformed(err: &serde_json::Error) -> ApiError {
+    ApiError::BadRequest { code: "malformed_json", detail: format!("The request body is not valid JSON: {err}") }
+}
+
+/// Turns serde's message into one for people, and picks out a missing field's name.
+fn describe_data_error(raw: &str) -> (String, Option<&str>) {
+    // serde appends " at line L column C"; the field is named separately.
+    let message = raw.split(" at line ").next().unwrap_or(raw);
+    if let Some(rest) = message.strip_prefix("missing field `") {
+        return (message.to_owned(), rest.strip_suffix('`'));
+    }
+    let message = if let Some(rest) = message.strip_prefix("invalid type: ") {
+        format!("Wrong type: {rest}")
+    } else if let Some(rest) = message.strip_prefix("unknown variant ") {
+        format!("Unknown value {rest}")
+    } else {
+        let mut chars = message.chars();
+        chars.next().map(|c| c.to_uppercase().chain(chars).collect()).unwrap_or_default()
+    };
+    (message, None)
+}
+
+fn join_path(path: &str, field: &str) -> String {
+    if path == "." || path.is_empty() { field.to_owned() } else { format!("{path}.{field}") }
+}
+
+/// A query string, parsed with the failing parameter named.
+pub struct Query<T>(pub T);
+
+impl<T: DeserializeOwned> FromRequest for Query<T> {
+    type Error = ApiError;
+    type Future = Ready<Result<Self, ApiError>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        ready(parse_query(req.query_string()).map(Query))
+    }
+}
+
+/// Parses a query string: a parameter of the wrong form is a 400 naming it.
+pub fn parse_query<T: DeserializeOwned>(query: &str) -> Result<T, ApiError> {
+    let deserializer = serde_urlencoded::Deserializer::new(form_urlencoded::parse(query.as_bytes()));
+    serde_path_to_error::deserialize(deserializer).map_err(|err| {
+        let path = err.path().to_string();
+        let raw = err.into_inner().to_string();
+        let (message, missing) = describe_data_error(&raw);
+        let field = missing.map(str::to_owned).unwrap_or(if path == "." { "query".to_owned() } else { path });
+        ApiError::BadRequest {
+            code: "invalid_query",
+            detail: format!("Query parameter `{field}` is not valid: {message}"),
+        }
+    })
+}
+
+/// `web::PathConfig` error handler: `/organisations/abc` names no organisation, so 404.
+pub fn path_error(_err: PathError, _req: &HttpRequest) -> actix_web::Error {
+    ApiError::NotFound("No such resource: the path has an invalid id".to_owned()).into()
+}
+
+/// Unknown routes under `/api` answer with a problem, not the SPA's page.
+pub async fn unknown_route(req: HttpRequest) -> HttpResponse {
+    actix_web::ResponseError::error_response(&ApiError::NotFound(format!("No such endpoint: {} {}", req.method(), req.path())))
+}
+
+/// Body-size limit shared by every JSON body (`max_body_bytes`).
+pub fn payload_config(max_bytes: usize) -> web::PayloadConfig {
+    web::PayloadConfig::new(max_bytes)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use actix_web::ResponseError;
+    use serde::Deserialize;
+
+    #[allow(dead_code)]
+    #[derive(Debug, Deserialize)]
+    struct Body {
+        name: String,
+        inner: Inner,
+    }
+    #[allow(dead_code)]
+    #[derive(Debug, Deserialize)]
+    struct Inner {
+        count: u32,
+    }
+
+    fn problem_of(raw: &str) -> qi_shared::problem::Problem {
+        match parse_json::<Body>(raw.as_bytes()) {
+            Ok(body) => panic!("{raw} should not parse: {body:?}"),
+            Err(err) => {
+                assert!(err.status_code().is_client_error());
+                err.problem()
+            }
+        }
+    }
+
+    #[derive(Debug, Deserialize)]
+    #[allow(dead_code)]
+    struct Params {
+        page: Option<u64>,
+        role: Option<qi_shared::person::Role>,
+    }
+
+    #[test]
+    fn query_errors_name_the_parameter() {
+        for (raw, field) in [("page=abc", "page"), ("role=king", "role"), ("page=-1", "page")] {
+            match parse_query::<Params>(raw) {
+                Ok(p) => panic!("{raw} should not parse: {p:?}"),
+                Err(err) => {
+                    let problem = err.problem();
+                    assert_eq!(problem.status, 400);
+                    assert!(problem.detail.unwrap_or_default().contains(&format!("`{field}`")), "{raw}");
+                }
+            }
+        }
+        assert!(parse_query::<Params>("page=2&role=coach&unknown=1").is_ok());
+    }
+
+    #[test]
+    fn json_errors_name_the_field() {
+        let cases = [
+            (r#"{"name": "a""#, 400, None),
+            (r#"{"name": "a", "inner": {}}"#, 422, Some("inner.count")),
+            (r#"{"inner": {"count": 1}}"#, 422, Some("name")),
+            (r#"{"name": 5, "inner": {"count": 1}}"#, 422, Some("name")),
+            (r#"{"name": "a", "inner": {"count": -1}}"#, 422, Some("inner.count")),
+            (r#"[]"#, 422, Some("body")),
+            (r#"{"name": "a", "inner": {"count": "7"}}"#, 422, Some("inner.count")),
+            (r#"{"name": "a", "inner": {"count": 1}} trailing"#, 400, None),
+        ];
+        for (raw, status, field) in cases {
+            let problem = problem_of(raw);
+            assert_eq!(problem.status, status, "{raw}");
+            assert_eq!(problem.errors.first().map(|e| e.field.as_str()), field, "{raw}");
+        }
+    }
+}

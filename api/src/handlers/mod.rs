@@ -1,0 +1,11 @@
+//! HTTP handlers: extract, parse into domain types, call persistence, return a DTO.
+//! Authorisation rules live in `qi_shared::access`; handlers only ask them.
+
+pub mod auth;
+pub mod health;
+pub mod invitations;
+pub mod me;
+pub mod organisations;
+pub mod partnership;
+pub mod people;
+pub mod setup;

@@ -1,0 +1,97 @@
+//! Every route of the server, in one place, grouped by who uses it. Registering a handler here
+//! also puts it in the OpenAPI document (utoipa-actix-web collects the `#[utoipa::path]`s).
+
+use actix_web::web;
+use utoipa::{
+    Modify, OpenApi,
+    openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme},
+};
+use utoipa_actix_web::{AppExt, scope, service_config::ServiceConfig};
+
+use crate::{
+    extract::unknown_route,
+    handlers::{auth, health, invitations, me, organisations, partnership, people, setup},
+};
+
+pub fn configure(cfg: &mut ServiceConfig) {
+    cfg.service(
+        scope("/api")
+            // Operations: load balancers and orchestrators.
+            .service(health::health)
+            .service(health::ready)
+            .service(
+                scope("/v1")
+                    // Anyone: signing in, accepting an invitation, first-run set-up.
+                    .service(auth::login)
+                    .service(auth::refresh)
+                    .service(auth::logout)
+                    .service(invitations::show)
+                    .service(invitations::accept)
+                    .service(setup::status)
+                    .service(setup::run)
+                    // Every signed-in person.
+                    .service(me::show)
+                    .service(me::update)
+                    .service(partnership::show)
+                    .service(organisations::list)
+                    .service(organisations::show)
+                    // Admins (each handler checks the rules in `qi_shared::access`).
+                    .service(partnership::update)
+                    .service(organisations::create)
+                    .service(organisations::update)
+                    .service(organisations::archive)
+                    .service(organisations::restore)
+                    .service(organisations::delete)
+                    .service(people::list)
+                    .service(people::invite)
+                    .service(people::show)
+                    .service(people::update)
+                    .service(people::set_roles)
+                    .service(people::deactivate)
+                    .service(people::reactivate)
+                    .service(people::reinvite)
+                    .default_service(web::to(unknown_route)),
+            )
+            .default_service(web::to(unknown_route)),
+    );
+}
+
+#[derive(OpenApi)]
+#[openapi(
+    info(
+        title = "QI Commons API",
+        description = "The API of QI Commons, the quality improvement platform of a health and care partnership. \
+            Errors are RFC 9457 problem documents (`application/problem+json`) with a stable `code` and, for \
+            validation failures, the failing fields. Sign in with `POST /api/v1/auth/login` and send the access \
+            token as `Authorization: Bearer <token>`.",
+        license(name = "Apache-2.0")
+    ),
+    modifiers(&BearerAuth),
+    components(schemas(qi_shared::problem::Problem)),
+    tags(
+        (name = "operations", description = "Liveness and readiness"),
+        (name = "auth", description = "Signing in and out, tokens, invitations and first-run set-up"),
+        (name = "partnership", description = "The partnership and its organisations"),
+        (name = "people", description = "People, their accounts and roles"),
+    )
+)]
+struct ApiDoc;
+
+struct BearerAuth;
+
+impl Modify for BearerAuth {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "bearer",
+            SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).bearer_format("JWT").build()),
+        );
+    }
+}
+
+/// The OpenAPI document of everything `configure` registers.
+pub fn openapi() -> utoipa::openapi::OpenApi {
+    let (_, mut doc) = actix_web::App::new().into_utoipa_app().openapi(ApiDoc::openapi()).configure(configure).split_for_parts();
+    doc.info.version = env!("CARGO_PKG_VERSION").to_owned();
+    doc
+}

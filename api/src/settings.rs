@@ -1,0 +1,111 @@
+//! Run-time configuration: defaults, then an optional TOML file, then `QI_*` environment variables.
+//!
+//! Nothing here is fixed at compile time: the same binary serves a laptop demo (SQLite in `./data`)
+//! and a deployment (PostgreSQL, several nodes), chosen by the database URL alone.
+
+use std::path::PathBuf;
+
+use secrecy::SecretString;
+use serde::Deserialize;
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct Settings {
+    /// host:port to listen on (`QI_BIND`). Port 0 picks a free port (tests).
+    pub bind: String,
+    /// `sqlite://...` or `postgres://...` (`QI_DATABASE_URL`). Default: an SQLite file in `data_dir`.
+    pub database_url: Option<String>,
+    /// Where the default SQLite database lives (`QI_DATA_DIR`).
+    pub data_dir: PathBuf,
+    /// The key that signs access tokens (`QI_JWT_SECRET`). If absent, one is generated on first
+    /// run and kept in the database, so every node of a deployment shares it.
+    pub jwt_secret: Option<SecretString>,
+    /// Minutes an access token lives.
+    pub access_token_minutes: u32,
+    /// Days a refresh token lives.
+    pub refresh_token_days: u32,
+    /// Days an invitation link stays valid.
+    pub invitation_days: u32,
+    /// The `tracing` filter (`QI_LOG`), for example `info` or `qi_api=debug,info`.
+    pub log: String,
+    /// Log as JSON lines (for log shippers) instead of text.
+    pub log_json: bool,
+    /// The built web app (trunk's `dist` folder).
+    pub web_dir: PathBuf,
+    /// The address people use to reach the platform, for links in invitations and the log.
+    pub public_url: Option<String>,
+    /// Largest JSON request body accepted, in bytes.
+    pub max_body_bytes: usize,
+    /// Database connection pool size.
+    pub db_max_connections: u32,
+    /// HTTP worker threads (default: one per CPU core).
+    pub workers: Option<usize>,
+    /// Seed the demo partnership into an empty database on start (`qi serve --demo`).
+    pub demo: bool,
+    /// First run only: create this partnership admin instead of printing a set-up link.
+    pub bootstrap: Bootstrap,
+}
+
+/// The first partnership admin, created on first run when `admin_email` and `admin_password` are set
+/// (`QI_BOOTSTRAP__ADMIN_EMAIL`, `QI_BOOTSTRAP__ADMIN_PASSWORD`, ...).
+#[derive(Debug, Clone, Deserialize)]
+pub struct Bootstrap {
+    pub admin_email: Option<String>,
+    pub admin_password: Option<SecretString>,
+    pub admin_name: String,
+    pub partnership_name: String,
+    pub organisation_name: String,
+    pub organisation_ods_code: String,
+}
+
+impl Settings {
+    /// Reads the configuration file (if any) and the environment.
+    ///
+    /// The file is `file` if given, else `$QI_CONFIG`, else `qi.toml` when it exists.
+    pub fn load(file: Option<PathBuf>) -> Result<Self, config::ConfigError> {
+        let file = file.or_else(|| std::env::var_os("QI_CONFIG").map(PathBuf::from));
+        let mut builder = config::Config::builder()
+            .set_default("bind", "127.0.0.1:8080")?
+            .set_default("data_dir", "data")?
+            .set_default("access_token_minutes", 15)?
+            .set_default("refresh_token_days", 30)?
+            .set_default("invitation_days", 7)?
+            .set_default("log", "info")?
+            .set_default("log_json", false)?
+            .set_default("web_dir", "web/dist")?
+            .set_default("max_body_bytes", 256 * 1024)?
+            .set_default("db_max_connections", 16)?
+            .set_default("demo", false)?
+            .set_default("bootstrap.admin_name", "Partnership admin")?
+            .set_default("bootstrap.partnership_name", "Our partnership")?
+            .set_default("bootstrap.organisation_name", "Partnership QI team")?
+            .set_default("bootstrap.organisation_ods_code", "QQI")?;
+        builder = match file {
+            Some(path) => builder.add_source(config::File::from(path)),
+            None => builder.add_source(config::File::with_name("qi.toml").required(false)),
+        };
+        builder
+            .add_source(config::Environment::with_prefix("QI").prefix_separator("_").separator("__").try_parsing(true))
+            .build()?
+            .try_deserialize()
+    }
+
+    /// The database URL in use: the configured one, or an SQLite file in the data folder.
+    pub fn database_url(&self) -> String {
+        match &self.database_url {
+            Some(url) => url.clone(),
+            None => format!("sqlite://{}?mode=rwc", self.data_dir.join("qi.db").display()),
+        }
+    }
+
+    /// The base of links the platform hands out.
+    pub fn public_url(&self, bound_port: u16) -> String {
+        match &self.public_url {
+            Some(url) => url.trim_end_matches('/').to_owned(),
+            None => {
+                let host = self.bind.rsplit_once(':').map(|(h, _)| h).unwrap_or("127.0.0.1");
+                let host = if host == "0.0.0.0" || host.is_empty() { "127.0.0.1" } else { host };
+                format!("http://{host}:{bound_port}")
+            }
+        }
+    }
+}

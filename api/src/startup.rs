@@ -1,0 +1,102 @@
+//! Building and running the application: bind, connect, migrate, bootstrap, serve.
+
+use std::net::TcpListener;
+
+use actix_web::{App, HttpServer, dev::Server, middleware, web};
+use anyhow::Context;
+use chrono::Duration;
+use sea_orm::DatabaseConnection;
+use secrecy::ExposeSecret;
+use tracing_actix_web::TracingLogger;
+use utoipa_actix_web::AppExt;
+use utoipa_swagger_ui::SwaggerUi;
+
+use crate::{auth::jwt::JwtKeys, bootstrap, db, extract, routes, settings::Settings, web_app};
+
+/// What every handler can reach.
+pub struct AppState {
+    pub db: DatabaseConnection,
+    pub keys: JwtKeys,
+    pub refresh_lifetime: Duration,
+    pub invitation_lifetime: Duration,
+    /// The base of links handed out (invitations), without a trailing slash.
+    pub public_url: String,
+}
+
+pub struct Application {
+    port: u16,
+    server: Server,
+    db: DatabaseConnection,
+}
+
+impl Application {
+    /// Binds the listener (port 0 picks a free one), connects to and migrates the database,
+    /// prepares first-run set-up, and builds the server without starting it.
+    pub async fn build(settings: Settings) -> anyhow::Result<Self> {
+        let listener = TcpListener::bind(&settings.bind).with_context(|| format!("binding {}", settings.bind))?;
+        let port = listener.local_addr()?.port();
+        let db = db::connect(&settings.database_url(), settings.db_max_connections).await?;
+        db::migrate(&db).await?;
+        if settings.demo && crate::seed::demo(&db).await? {
+            tracing::info!("seeded the demo partnership; sign in as {} / {}", crate::seed::ADMIN_EMAIL, crate::seed::ADMIN_PASSWORD);
+        }
+
+        let public_url = settings.public_url(port);
+        let secret = match &settings.jwt_secret {
+            Some(secret) => secret.expose_secret().to_owned(),
+            None => bootstrap::jwt_secret(&db).await?,
+        };
+        bootstrap::first_run(&db, &settings.bootstrap, &public_url).await?;
+
+        let state = web::Data::new(AppState {
+            db: db.clone(),
+            keys: JwtKeys::new(secret.as_bytes(), Duration::minutes(settings.access_token_minutes.into())),
+            refresh_lifetime: Duration::days(settings.refresh_token_days.into()),
+            invitation_lifetime: Duration::days(settings.invitation_days.into()),
+            public_url: public_url.clone(),
+        });
+        let openapi = routes::openapi();
+        let web_dir = settings.web_dir.clone();
+        if !web_dir.join("index.html").exists() {
+            tracing::warn!(dir = %web_dir.display(), "the web app is not built: run `trunk build --release --config Trunkfile.toml`");
+        }
+        let max_body = settings.max_body_bytes;
+
+        let workers = settings.workers;
+        let mut server = HttpServer::new(move || {
+            let (app, _) = App::new()
+                .wrap(middleware::from_fn(web_app::request_id_header))
+                .wrap(TracingLogger::default())
+                .wrap(middleware::Compress::default())
+                .app_data(state.clone())
+                .app_data(extract::payload_config(max_body))
+                .app_data(web::PathConfig::default().error_handler(extract::path_error))
+                // Before the `/api` scope, which would otherwise answer these paths with a 404.
+                .service(SwaggerUi::new("/api/docs/{_:.*}").url("/api/openapi.json", openapi.clone()))
+                .into_utoipa_app()
+                .configure(routes::configure)
+                .split_for_parts();
+            app.configure(|cfg| web_app::configure(cfg, &web_dir))
+        })
+        // actix-web stops accepting on SIGTERM/SIGINT and lets in-flight requests finish.
+        .shutdown_timeout(30);
+        if let Some(workers) = workers {
+            server = server.workers(workers);
+        }
+        let server = server.listen(listener)?.run();
+        tracing::info!(%public_url, "QI Commons is listening");
+        Ok(Self { port, server, db })
+    }
+
+    pub fn port(&self) -> u16 {
+        self.port
+    }
+
+    pub fn db(&self) -> &DatabaseConnection {
+        &self.db
+    }
+
+    pub async fn run_until_stopped(self) -> std::io::Result<()> {
+        self.server.await
+    }
+}

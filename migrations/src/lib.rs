@@ -1,0 +1,17 @@
+//! The QI Commons database schema. The schema is only ever made by these migrations, which use
+//! sea-query's portable helpers so the same steps build SQLite and PostgreSQL databases.
+//!
+//! A migration, once released, never changes: add a new one.
+
+pub use sea_orm_migration::prelude::*;
+
+mod m20261123_000001_foundation;
+
+pub struct Migrator;
+
+#[async_trait::async_trait]
+impl MigratorTrait for Migrator {
+    fn migrations() -> Vec<Box<dyn MigrationTrait>> {
+        vec![Box::new(m20261123_000001_foundation::Migration)]
+    }
+}

@@ -1,0 +1,16 @@
+//! QI Commons domain types and pure domain logic.
+//!
+//! Everything here compiles for both the server and the browser (wasm32), so a form in the web
+//! app validates with exactly the rules the API enforces, and both sides speak the same wire types.
+//! Nothing here touches a database or the network.
+
+pub mod access;
+pub mod auth;
+pub mod organisation;
+pub mod page;
+pub mod partnership;
+pub mod person;
+pub mod problem;
+pub mod validation;
+
+pub use validation::{FieldError, FieldErrors};

@@ -1,0 +1,54 @@
+//! Pagination of list endpoints.
+
+use serde::{Deserialize, Serialize};
+
+pub const DEFAULT_PER_PAGE: u64 = 25;
+pub const MAX_PER_PAGE: u64 = 100;
+
+/// Where a page sits in the whole list.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct PageInfo {
+    /// The page number, from 1.
+    pub page: u64,
+    /// Items per page.
+    pub per_page: u64,
+    /// Items in the whole filtered list.
+    pub total: u64,
+}
+
+impl PageInfo {
+    /// Number of pages for this total (at least one, so an empty list has page 1 of 1).
+    pub fn pages(&self) -> u64 {
+        self.total.div_ceil(self.per_page.max(1)).max(1)
+    }
+}
+
+/// Checks requested page numbers: `page` from 1, `per_page` from 1 to [`MAX_PER_PAGE`].
+pub fn parse_page(page: Option<u64>, per_page: Option<u64>) -> Result<(u64, u64), crate::FieldErrors> {
+    let mut errors = crate::FieldErrors::new();
+    let page = page.unwrap_or(1);
+    let per_page = per_page.unwrap_or(DEFAULT_PER_PAGE);
+    if page < 1 {
+        errors.push("page", "Page must be 1 or more");
+    }
+    if !(1..=MAX_PER_PAGE).contains(&per_page) {
+        errors.push("per_page", format!("Per page must be between 1 and {MAX_PER_PAGE}"));
+    }
+    if errors.is_empty() { Ok((page, per_page)) } else { Err(errors) }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn defaults_and_bounds() {
+        assert_eq!(parse_page(None, None), Ok((1, DEFAULT_PER_PAGE)));
+        assert!(parse_page(Some(0), None).is_err());
+        assert!(parse_page(None, Some(0)).is_err());
+        assert!(parse_page(None, Some(MAX_PER_PAGE + 1)).is_err());
+        assert_eq!(PageInfo { page: 1, per_page: 25, total: 0 }.pages(), 1);
+        assert_eq!(PageInfo { page: 1, per_page: 25, total: 51 }.pages(), 3);
+    }
+}

@@ -1,0 +1,307 @@
+//! People, their accounts and their platform roles.
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+
+use crate::{FieldErrors, page::PageInfo, validation::{present, text}};
+
+/// What a person may do on the platform, besides what every member may.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum Role {
+    /// Runs the platform for the whole partnership.
+    PartnershipAdmin,
+    /// An organisation's QI lead: manages that organisation's people and records.
+    OrganisationAdmin,
+    /// A QI coach (Lead tier) who supports project teams.
+    Coach,
+    /// Every person with an account.
+    Member,
+}
+
+impl Role {
+    pub const ALL: [Role; 4] = [Self::PartnershipAdmin, Self::OrganisationAdmin, Self::Coach, Self::Member];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::PartnershipAdmin => "partnership_admin",
+            Self::OrganisationAdmin => "organisation_admin",
+            Self::Coach => "coach",
+            Self::Member => "member",
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::PartnershipAdmin => "Partnership admin",
+            Self::OrganisationAdmin => "Organisation admin",
+            Self::Coach => "Coach",
+            Self::Member => "Member",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|r| r.as_str() == s)
+    }
+}
+
+/// Normalises a set of roles: sorted, no duplicates, and `member` always present.
+pub fn normalise_roles(roles: &[Role]) -> Vec<Role> {
+    let mut roles: Vec<Role> = roles.iter().copied().chain([Role::Member]).collect();
+    roles.sort();
+    roles.dedup();
+    roles
+}
+
+/// Whether the account can be used.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum PersonStatus {
+    /// Invited but has not yet set a password.
+    Invited,
+    Active,
+    /// Can no longer sign in; their records stay.
+    Deactivated,
+}
+
+impl PersonStatus {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Invited => "invited",
+            Self::Active => "active",
+            Self::Deactivated => "deactivated",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        [Self::Invited, Self::Active, Self::Deactivated].into_iter().find(|r| r.as_str() == s)
+    }
+}
+
+/// A work email address, compared without regard to case.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct WorkEmail(String);
+
+impl WorkEmail {
+    pub fn parse(raw: &str) -> Result<Self, String> {
+        let email = raw.trim();
+        if email.is_empty() {
+            return Err("Enter an email address".to_owned());
+        }
+        if email.len() > 254 || !email_address::EmailAddress::is_valid(email) || !email.contains('.') {
+            return Err("Enter an email address in the correct format, like name@nhs.net".to_owned());
+        }
+        Ok(Self(email.to_owned()))
+    }
+
+    /// As the person typed it.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+
+    /// The form used to look it up and to keep it unique.
+    pub fn normalised(&self) -> String {
+        self.0.to_lowercase()
+    }
+}
+
+pub fn parse_person_name(raw: &str) -> Result<String, String> {
+    text(raw, "a name", 1, 200)
+}
+
+pub fn parse_job_role(raw: &str) -> Result<String, String> {
+    text(raw, "a job role", 1, 200)
+}
+
+/// Passwords: at least 12 characters (NCSC advice favours length over composition rules).
+pub fn parse_password(raw: &str) -> Result<String, String> {
+    let len = raw.chars().count();
+    if len == 0 {
+        return Err("Enter a password".to_owned());
+    }
+    if len < 12 {
+        return Err("Password must be at least 12 characters".to_owned());
+    }
+    if len > 256 {
+        return Err("Password must be 256 characters or fewer".to_owned());
+    }
+    Ok(raw.to_owned())
+}
+
+/// A person with an account on the platform.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Person {
+    pub id: i64,
+    pub name: String,
+    pub email: String,
+    /// Their home organisation.
+    pub organisation_id: i64,
+    pub organisation_name: String,
+    pub job_role: String,
+    /// Always includes `member`.
+    pub roles: Vec<Role>,
+    pub status: PersonStatus,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+impl Person {
+    pub fn has_role(&self, role: Role) -> bool {
+        self.roles.contains(&role)
+    }
+}
+
+/// One page of people.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct PersonPage {
+    pub items: Vec<Person>,
+    #[serde(flatten)]
+    pub page: PageInfo,
+}
+
+/// An invitation to join the platform, as an admin sends it.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct NewInvitation {
+    pub name: String,
+    pub email: String,
+    pub organisation_id: i64,
+    pub job_role: String,
+    /// Platform roles besides `member`, which everyone has.
+    #[serde(default)]
+    pub roles: Vec<Role>,
+}
+
+/// A checked [`NewInvitation`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct ValidInvitation {
+    pub name: String,
+    pub email: WorkEmail,
+    pub organisation_id: i64,
+    pub job_role: String,
+    pub roles: Vec<Role>,
+}
+
+impl NewInvitation {
+    pub fn validate(&self) -> Result<ValidInvitation, FieldErrors> {
+        let mut errors = FieldErrors::new();
+        let name = errors.check("name", parse_person_name(&self.name));
+        let email = errors.check("email", WorkEmail::parse(&self.email));
+        let job_role = errors.check("job_role", parse_job_role(&self.job_role));
+        errors.finish(|| {
+            Some(ValidInvitation {
+                name: name?,
+                email: email?,
+                organisation_id: self.organisation_id,
+                job_role: job_role?,
+                roles: normalise_roles(&self.roles),
+            })
+        })
+    }
+}
+
+/// An invitation that has been sent: the person and the link they use to set a password.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct InvitationSent {
+    pub person: Person,
+    /// The link to send to the person (there is no mail server yet; it is also in the server log).
+    pub invitation_link: String,
+    pub expires_at: DateTime<Utc>,
+}
+
+/// What the invitation page shows before the invitee sets a password.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct InvitationDetails {
+    pub name: String,
+    pub email: String,
+    pub organisation_name: String,
+    pub expires_at: DateTime<Utc>,
+}
+
+/// A change to a person's details: only the fields present change.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct PersonUpdate {
+    #[serde(default)]
+    pub name: Option<String>,
+    #[serde(default)]
+    pub job_role: Option<String>,
+    /// Move the person to another home organisation (partnership admins only).
+    #[serde(default)]
+    pub organisation_id: Option<i64>,
+}
+
+/// A checked [`PersonUpdate`].
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ValidPersonUpdate {
+    pub name: Option<String>,
+    pub job_role: Option<String>,
+    pub organisation_id: Option<i64>,
+}
+
+impl PersonUpdate {
+    pub fn validate(&self) -> Result<ValidPersonUpdate, FieldErrors> {
+        let mut errors = FieldErrors::new();
+        let name = self.name.as_deref().map(|n| errors.check("name", parse_person_name(n)));
+        let job_role = self.job_role.as_deref().map(|j| errors.check("job_role", parse_job_role(j)));
+        errors.finish(|| {
+            Some(ValidPersonUpdate {
+                name: present(name)?,
+                job_role: present(job_role)?,
+                organisation_id: self.organisation_id,
+            })
+        })
+    }
+}
+
+/// The new set of platform roles for a person.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct RolesUpdate {
+    /// Roles besides `member`, which everyone has.
+    pub roles: Vec<Role>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn emails_are_checked_and_compared_without_case() {
+        let email = WorkEmail::parse(" Jo.Bloggs@NHS.net ");
+        assert_eq!(email.as_ref().map(WorkEmail::as_str), Ok("Jo.Bloggs@NHS.net"));
+        assert_eq!(email.map(|e| e.normalised()), Ok("jo.bloggs@nhs.net".to_owned()));
+        for bad in ["", "jo", "jo@", "@nhs.net", "jo bloggs@nhs.net", "jo@localhost"] {
+            assert!(WorkEmail::parse(bad).is_err(), "{bad:?} should be refused");
+        }
+    }
+
+    #[test]
+    fn passwords_need_twelve_characters() {
+        assert!(parse_password("").is_err());
+        assert!(parse_password("short-pass1").is_err());
+        assert!(parse_password("twelve-chars").is_ok());
+    }
+
+    #[test]
+    fn roles_always_include_member_once() {
+        assert_eq!(normalise_roles(&[]), vec![Role::Member]);
+        assert_eq!(normalise_roles(&[Role::Coach, Role::Member, Role::Coach]), vec![Role::Coach, Role::Member]);
+    }
+
+    #[test]
+    fn person_update_checks_only_present_fields() {
+        let none = PersonUpdate::default().validate();
+        assert_eq!(none, Ok(ValidPersonUpdate::default()));
+        let bad = PersonUpdate { name: Some(" ".into()), ..Default::default() }.validate();
+        assert!(bad.is_err());
+        let good = PersonUpdate { job_role: Some(" Ward sister ".into()), ..Default::default() }.validate();
+        assert_eq!(good.map(|u| u.job_role), Ok(Some("Ward sister".to_owned())));
+    }
+}

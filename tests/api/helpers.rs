@@ -1,0 +1,260 @@
+//! `spawn_app()`: the real server on port 0 with its own fresh database, and a `TestApp` with one
+//! typed method per endpoint.
+//!
+//! The database is a temporary SQLite file, or, when `TEST_DATABASE_URL` names a PostgreSQL
+//! server (`postgres://postgres@127.0.0.1:5432`), a new database on it for each test.
+
+use std::path::PathBuf;
+
+use qi_api::{settings::{Bootstrap, Settings}, startup::Application};
+use qi_shared::{
+    auth::TokenResponse,
+    organisation::Organisation,
+    person::{InvitationSent, Person, Role},
+    problem::Problem,
+};
+use reqwest::{Method, Response, StatusCode};
+use sea_orm::{ConnectionTrait, Database};
+use secrecy::SecretString;
+use serde_json::{Value, json};
+
+pub const ADMIN_EMAIL: &str = "admin@partnership.example.org";
+pub const ADMIN_PASSWORD: &str = "admin-password-for-tests";
+pub const PASSWORD: &str = "a-good-long-password";
+
+pub struct TestApp {
+    pub address: String,
+    pub client: reqwest::Client,
+    pub database_url: String,
+    /// The partnership admin made on first run.
+    pub admin: String,
+    /// The partnership admin's home organisation.
+    pub admin_org: i64,
+}
+
+fn random_suffix() -> String {
+    use rand::Rng;
+    let n: u64 = rand::thread_rng().r#gen();
+    format!("{n:016x}")
+}
+
+/// A fresh, empty database for one test.
+pub async fn fresh_database() -> String {
+    match std::env::var("TEST_DATABASE_URL").ok().filter(|u| !u.is_empty()) {
+        Some(server) => {
+            let server = server.trim_end_matches('/');
+            let name = format!("qi_test_{}", random_suffix());
+            let admin = Database::connect(format!("{server}/postgres")).await.expect("connect to the PostgreSQL server");
+            admin.execute_unprepared(&format!("CREATE DATABASE {name}")).await.expect("create a test database");
+            admin.close().await.ok();
+            format!("{server}/{name}")
+        }
+        None => {
+            let path = std::env::temp_dir().join(format!("qi-test-{}.db", random_suffix()));
+            format!("sqlite://{}?mode=rwc", path.display())
+        }
+    }
+}
+
+pub fn test_settings(database_url: String) -> Settings {
+    Settings {
+        bind: "127.0.0.1:0".to_owned(),
+        database_url: Some(database_url),
+        data_dir: std::env::temp_dir(),
+        jwt_secret: None,
+        access_token_minutes: 15,
+        refresh_token_days: 30,
+        invitation_days: 7,
+        log: std::env::var("TEST_LOG").unwrap_or_else(|_| "off".to_owned()),
+        log_json: false,
+        web_dir: PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../web/dist"),
+        public_url: None,
+        max_body_bytes: 64 * 1024,
+        db_max_connections: 8,
+        workers: Some(1),
+        demo: false,
+        bootstrap: Bootstrap {
+            admin_email: Some(ADMIN_EMAIL.to_owned()),
+            admin_password: Some(SecretString::from(ADMIN_PASSWORD)),
+            admin_name: "Pat Admin".to_owned(),
+            partnership_name: "Test Partnership".to_owned(),
+            organisation_name: "Partnership QI team".to_owned(),
+            organisation_ods_code: "QQI".to_owned(),
+        },
+    }
+}
+
+/// Starts a server with `settings` and returns its base address.
+pub async fn start(settings: Settings) -> String {
+    if std::env::var("TEST_LOG").is_ok() {
+        qi_api::telemetry::init(&settings.log, false);
+    }
+    let app = Application::build(settings).await.expect("build the application");
+    let address = format!("http://127.0.0.1:{}", app.port());
+    tokio::spawn(app.run_until_stopped());
+    address
+}
+
+/// A server with a fresh database, set up with a partnership admin, who is signed in.
+pub async fn spawn_app() -> TestApp {
+    let database_url = fresh_database().await;
+    let address = start(test_settings(database_url.clone())).await;
+    let client = reqwest::Client::new();
+    let mut app = TestApp { address, client, database_url, admin: String::new(), admin_org: 0 };
+    app.admin = app.login_ok(ADMIN_EMAIL, ADMIN_PASSWORD).await.access_token;
+    app.admin_org = app.me(&app.admin).await.organisation_id;
+    app
+}
+
+/// A response's status and body, for assertions with a useful message.
+pub struct Answer {
+    pub status: StatusCode,
+    pub content_type: String,
+    pub body: Value,
+}
+
+impl Answer {
+    pub async fn from(response: Response) -> Self {
+        let status = response.status();
+        let content_type = response
+            .headers()
+            .get("content-type")
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("")
+            .to_owned();
+        let text = response.text().await.unwrap_or_default();
+        let body = serde_json::from_str(&text).unwrap_or(Value::String(text));
+        Self { status, content_type, body }
+    }
+
+    pub fn expect<T: serde::de::DeserializeOwned>(self, status: u16) -> T {
+        assert_eq!(self.status.as_u16(), status, "unexpected status; body: {}", self.body);
+        serde_json::from_value(self.body.clone()).unwrap_or_else(|e| panic!("body does not fit the type: {e}; body: {}", self.body))
+    }
+
+    /// Asserts the answer is a problem document with this status and returns it.
+    pub fn problem(self, status: u16) -> Problem {
+        assert_eq!(self.status.as_u16(), status, "unexpected status; body: {}", self.body);
+        assert_eq!(self.content_type, "application/problem+json", "a problem document; body: {}", self.body);
+        serde_json::from_value(self.body.clone()).unwrap_or_else(|e| panic!("not a problem document: {e}; body: {}", self.body))
+    }
+}
+
+/// The fields a problem document names.
+pub fn fields(problem: &Problem) -> Vec<&str> {
+    problem.errors.iter().map(|e| e.field.as_str()).collect()
+}
+
+impl TestApp {
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.address)
+    }
+
+    /// Any request: `token` is sent as a bearer token, `body` as JSON.
+    pub async fn call(&self, method: Method, path: &str, token: Option<&str>, body: Option<Value>) -> Answer {
+        let mut request = self.client.request(method, self.url(path));
+        if let Some(token) = token {
+            request = request.bearer_auth(token);
+        }
+        if let Some(body) = body {
+            request = request.json(&body);
+        }
+        Answer::from(request.send().await.expect("the server answers")).await
+    }
+
+    pub async fn get(&self, path: &str, token: &str) -> Answer {
+        self.call(Method::GET, path, Some(token), None).await
+    }
+
+    pub async fn post(&self, path: &str, token: &str, body: Value) -> Answer {
+        self.call(Method::POST, path, Some(token), Some(body)).await
+    }
+
+    pub async fn patch(&self, path: &str, token: &str, body: Value) -> Answer {
+        self.call(Method::PATCH, path, Some(token), Some(body)).await
+    }
+
+    /// POST with a raw body and content type, for malformed-input tests.
+    pub async fn post_raw(&self, path: &str, token: Option<&str>, content_type: &str, body: impl Into<reqwest::Body>) -> Answer {
+        let mut request = self.client.post(self.url(path)).header("content-type", content_type).body(body);
+        if let Some(token) = token {
+            request = request.bearer_auth(token);
+        }
+        Answer::from(request.send().await.expect("the server answers")).await
+    }
+
+    pub async fn login(&self, email: &str, password: &str) -> Answer {
+        self.call(Method::POST, "/api/v1/auth/login", None, Some(json!({"email": email, "password": password}))).await
+    }
+
+    pub async fn login_ok(&self, email: &str, password: &str) -> TokenResponse {
+        self.login(email, password).await.expect(200)
+    }
+
+    pub async fn refresh(&self, refresh_token: &str) -> Answer {
+        self.call(Method::POST, "/api/v1/auth/refresh", None, Some(json!({"refresh_token": refresh_token}))).await
+    }
+
+    pub async fn me(&self, token: &str) -> Person {
+        self.get("/api/v1/me", token).await.expect(200)
+    }
+
+    pub async fn create_organisation(&self, name: &str, ods_code: &str, org_type: &str) -> Organisation {
+        self.post("/api/v1/organisations", &self.admin, json!({"name": name, "ods_code": ods_code, "org_type": org_type}))
+            .await
+            .expect(201)
+    }
+
+    pub async fn invite(&self, token: &str, email: &str, organisation_id: i64, roles: &[Role]) -> Answer {
+        self.post(
+            "/api/v1/people",
+            token,
+            json!({"name": "Sam Example", "email": email, "organisation_id": organisation_id, "job_role": "Staff nurse", "roles": roles}),
+        )
+        .await
+    }
+
+    /// Accepts an invitation from its link and returns the new person's tokens.
+    pub async fn accept(&self, invitation: &InvitationSent, password: &str) -> Answer {
+        let token = invitation.invitation_link.rsplit('/').next().expect("a token at the end of the link");
+        self.call(Method::POST, "/api/v1/invitations/accept", None, Some(json!({"token": token, "password": password}))).await
+    }
+
+    /// A signed-in person in `organisation_id` with `roles`, made by the partnership admin.
+    pub async fn person(&self, email: &str, organisation_id: i64, roles: &[Role]) -> (Person, String) {
+        let sent: InvitationSent = self.invite(&self.admin, email, organisation_id, roles).await.expect(201);
+        let tokens: TokenResponse = self.accept(&sent, PASSWORD).await.expect(200);
+        (sent.person, tokens.access_token)
+    }
+}
+
+/// Two organisations, each with an admin, a coach and a member: the cast of the permission tests.
+pub struct Cast {
+    pub org_a: Organisation,
+    pub org_b: Organisation,
+    pub admin_a: (Person, String),
+    pub coach_a: (Person, String),
+    pub member_a: (Person, String),
+    pub admin_b: (Person, String),
+    pub member_b: (Person, String),
+}
+
+pub async fn cast(app: &TestApp) -> Cast {
+    let org_a = app.create_organisation("Northmoor Hospitals NHS Trust", "RA1", "acute_trust").await;
+    let org_b = app.create_organisation("Riverside Surgery", "B82001", "gp_practice").await;
+    Cast {
+        admin_a: app.person("lead.a@example.org", org_a.id, &[Role::OrganisationAdmin]).await,
+        coach_a: app.person("coach.a@example.org", org_a.id, &[Role::Coach]).await,
+        member_a: app.person("member.a@example.org", org_a.id, &[]).await,
+        admin_b: app.person("lead.b@example.org", org_b.id, &[Role::OrganisationAdmin]).await,
+        member_b: app.person("member.b@example.org", org_b.id, &[]).await,
+        org_a,
+        org_b,
+    }
+}
+
+impl TestApp {
+    pub async fn put_roles(&self, token: &str, person_id: i64, roles: &[Role]) -> Answer {
+        self.call(Method::PUT, &format!("/api/v1/people/{person_id}/roles"), Some(token), Some(json!({"roles": roles}))).await
+    }
+}

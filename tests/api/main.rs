@@ -1,0 +1,15 @@
+#![allow(clippy::expect_used, clippy::unwrap_used)]
+
+// End-to-end tests of the HTTP API: each test starts the real server on port 0 with a fresh
+// database (SQLite, or PostgreSQL when `TEST_DATABASE_URL` is set) and talks to it with reqwest.
+
+mod auth;
+mod errors;
+mod health;
+mod helpers;
+mod invitations;
+mod openapi;
+mod organisations;
+mod people;
+mod setup;
+mod web_app;

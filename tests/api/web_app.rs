@@ -1,0 +1,47 @@
+use crate::helpers::spawn_app;
+
+fn built() -> String {
+    let index = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../web/dist/index.html");
+    std::fs::read_to_string(&index)
+        .unwrap_or_else(|_| panic!("the web app is not built: run `trunk build --release --config Trunkfile.toml` (scripts/test.sh does)"))
+}
+
+#[tokio::test]
+async fn the_web_app_is_served_at_the_root_and_at_deep_links() {
+    let index = built();
+    let app = spawn_app().await;
+    for path in ["/", "/organisations/42", "/invitations/abc"] {
+        let response = app.client.get(app.url(path)).send().await.unwrap();
+        assert_eq!(response.status(), 200, "{path}");
+        assert_eq!(response.headers()["cache-control"], "no-cache", "{path}: index.html is never cached");
+        assert!(response.headers()["content-type"].to_str().unwrap().starts_with("text/html"), "{path}");
+        assert_eq!(response.text().await.unwrap(), index, "{path}");
+    }
+}
+
+#[tokio::test]
+async fn built_assets_are_cached_for_good_and_compressed() {
+    let index = built();
+    let app = spawn_app().await;
+    let dist = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../web/dist");
+    let wasm = std::fs::read_dir(&dist)
+        .unwrap()
+        .filter_map(|entry| entry.ok()?.file_name().into_string().ok())
+        .find(|name| name.ends_with(".wasm"))
+        .expect("a built wasm file");
+    assert!(index.contains(&wasm), "index.html loads {wasm}");
+    let response = app.client.get(app.url(&format!("/{wasm}"))).header("accept-encoding", "gzip").send().await.unwrap();
+    assert_eq!(response.status(), 200);
+    assert_eq!(response.headers()["cache-control"], "public, max-age=31536000, immutable");
+    assert_eq!(response.headers()["content-type"], "application/wasm");
+    assert_eq!(response.headers().get("content-encoding").map(|v| v.to_str().unwrap()), Some("gzip"));
+}
+
+#[tokio::test]
+async fn api_paths_never_fall_back_to_the_web_app() {
+    built();
+    let app = spawn_app().await;
+    let response = app.client.get(app.url("/api/v1/organisations/42/nothing")).send().await.unwrap();
+    assert_eq!(response.status(), 404);
+    assert_eq!(response.headers()["content-type"], "application/problem+json");
+}
