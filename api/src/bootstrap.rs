@@ -27,7 +27,11 @@ pub async fn is_set_up(db: &impl ConnectionTrait) -> Result<bool, sea_orm::DbErr
 
 /// On a database that has not been set up: create the admin from configuration if it names one,
 /// otherwise log a one-time set-up link.
-pub async fn first_run(db: &DatabaseConnection, config: &Bootstrap, public_url: &str) -> anyhow::Result<()> {
+pub async fn first_run(
+    db: &DatabaseConnection,
+    config: &Bootstrap,
+    public_url: &str,
+) -> anyhow::Result<()> {
     if is_set_up(db).await? {
         return Ok(());
     }
@@ -46,8 +50,15 @@ pub async fn first_run(db: &DatabaseConnection, config: &Bootstrap, public_url: 
             password: password.expose_secret().to_owned(),
         };
         let setup = request.validate().map_err(|errors| {
-            let reasons: Vec<String> = errors.0.iter().map(|e| format!("{}: {}", e.field, e.message)).collect();
-            anyhow::anyhow!("the bootstrap admin in the configuration is not valid: {}", reasons.join("; "))
+            let reasons: Vec<String> = errors
+                .0
+                .iter()
+                .map(|e| format!("{}: {}", e.field, e.message))
+                .collect();
+            anyhow::anyhow!(
+                "the bootstrap admin in the configuration is not valid: {}",
+                reasons.join("; ")
+            )
         })?;
         let hash = password::hash(setup.password.clone()).await?;
         let txn = db.begin().await?;
@@ -60,12 +71,18 @@ pub async fn first_run(db: &DatabaseConnection, config: &Bootstrap, public_url: 
     }
     let token = tokens::generate();
     secrets::put(db, secrets::SETUP_TOKEN_HASH, tokens::hash(&token)).await?;
-    tracing::warn!("QI Commons is not set up yet. Open this one-time link to create the first admin: {public_url}/setup?token={token}");
+    tracing::warn!(
+        "QI Commons is not set up yet. Open this one-time link to create the first admin: {public_url}/setup?token={token}"
+    );
     Ok(())
 }
 
 /// Sets the platform up with the one-time token. `Ok(None)`: the token is wrong.
-pub async fn setup_with_token(db: &DatabaseConnection, token: &str, setup: &ValidSetup) -> ApiResult<Option<person::Model>> {
+pub async fn setup_with_token(
+    db: &DatabaseConnection,
+    token: &str,
+    setup: &ValidSetup,
+) -> ApiResult<Option<person::Model>> {
     let already = || ApiError::Conflict {
         code: "already_set_up",
         detail: "QI Commons is already set up: sign in instead".to_owned(),
@@ -90,7 +107,11 @@ pub async fn setup_with_token(db: &DatabaseConnection, token: &str, setup: &Vali
 }
 
 /// Creates the partnership, the admin's organisation and the admin.
-pub async fn create_partnership(db: &impl ConnectionTrait, setup: &ValidSetup, password_hash: String) -> Result<person::Model, sea_orm::DbErr> {
+pub async fn create_partnership(
+    db: &impl ConnectionTrait,
+    setup: &ValidSetup,
+    password_hash: String,
+) -> Result<person::Model, sea_orm::DbErr> {
     let partnership = db::partnership::create(db, &setup.partnership_name).await?;
     let organisation = db::organisations::create(db, partnership.id, &setup.organisation).await?;
     db::people::create(

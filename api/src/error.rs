@@ -21,7 +21,11 @@ pub enum ApiError {
     #[error("not found: {0}")]
     NotFound(String),
     #[error("conflict: {detail}")]
-    Conflict { code: &'static str, detail: String, errors: Vec<FieldError> },
+    Conflict {
+        code: &'static str,
+        detail: String,
+        errors: Vec<FieldError>,
+    },
     #[error("request body too large")]
     PayloadTooLarge,
     #[error("unsupported media type")]
@@ -44,7 +48,11 @@ pub fn invalid(field: &str, message: impl Into<String>) -> ApiError {
 }
 
 pub fn conflict(code: &'static str, field: &str, message: &str) -> ApiError {
-    ApiError::Conflict { code, detail: message.to_owned(), errors: vec![FieldError::new(field, message)] }
+    ApiError::Conflict {
+        code,
+        detail: message.to_owned(),
+        errors: vec![FieldError::new(field, message)],
+    }
 }
 
 impl From<FieldErrors> for ApiError {
@@ -81,10 +89,16 @@ impl ApiError {
                 _ => "Some fields are not valid; see errors".to_owned(),
             }),
             Self::BadRequest { detail, .. } | Self::Conflict { detail, .. } => Some(detail.clone()),
-            Self::Unauthorized(detail) | Self::Forbidden(detail) | Self::Unavailable(detail) => Some((*detail).to_owned()),
+            Self::Unauthorized(detail) | Self::Forbidden(detail) | Self::Unavailable(detail) => {
+                Some((*detail).to_owned())
+            }
             Self::NotFound(detail) => Some(detail.clone()),
-            Self::PayloadTooLarge => Some("The request body is larger than the server accepts".to_owned()),
-            Self::UnsupportedMediaType => Some("Send the body as JSON with Content-Type: application/json".to_owned()),
+            Self::PayloadTooLarge => {
+                Some("The request body is larger than the server accepts".to_owned())
+            }
+            Self::UnsupportedMediaType => {
+                Some("Send the body as JSON with Content-Type: application/json".to_owned())
+            }
             Self::Internal(_) => None,
         }
     }

@@ -43,10 +43,15 @@ impl<T: DeserializeOwned + 'static> FromRequest for Json<T> {
             if !is_json {
                 return Err(ApiError::UnsupportedMediaType);
             }
-            let bytes = body.await.map_err(|err| match err.as_error::<PayloadError>() {
-                Some(PayloadError::Overflow) => ApiError::PayloadTooLarge,
-                _ => ApiError::BadRequest { code: "unreadable_body", detail: "The request body could not be read".to_owned() },
-            })?;
+            let bytes = body
+                .await
+                .map_err(|err| match err.as_error::<PayloadError>() {
+                    Some(PayloadError::Overflow) => ApiError::PayloadTooLarge,
+                    _ => ApiError::BadRequest {
+                        code: "unreadable_body",
+                        detail: "The request body could not be read".to_owned(),
+                    },
+                })?;
             parse_json(&bytes).map(Json)
         })
     }
@@ -69,7 +74,10 @@ pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
 }
 
 fn malformed(err: &serde_json::Error) -> ApiError {
-    ApiError::BadRequest { code: "malformed_json", detail: format!("The request body is not valid JSON: {err}") }
+    ApiError::BadRequest {
+        code: "malformed_json",
+        detail: format!("The request body is not valid JSON: {err}"),
+    }
 }
 
 /// Turns serde's message into one for people, and picks out a missing field's name.
@@ -85,13 +93,20 @@ fn describe_data_error(raw: &str) -> (String, Option<&str>) {
         format!("Unknown value {rest}")
     } else {
         let mut chars = message.chars();
-        chars.next().map(|c| c.to_uppercase().chain(chars).collect()).unwrap_or_default()
+        chars
+            .next()
+            .map(|c| c.to_uppercase().chain(chars).collect())
+            .unwrap_or_default()
     };
     (message, None)
 }
 
 fn join_path(path: &str, field: &str) -> String {
-    if path == "." || path.is_empty() { field.to_owned() } else { format!("{path}.{field}") }
+    if path == "." || path.is_empty() {
+        field.to_owned()
+    } else {
+        format!("{path}.{field}")
+    }
 }
 
 /// A query string, parsed with the failing parameter named.
@@ -108,12 +123,17 @@ impl<T: DeserializeOwned> FromRequest for Query<T> {
 
 /// Parses a query string: a parameter of the wrong form is a 400 naming it.
 pub fn parse_query<T: DeserializeOwned>(query: &str) -> Result<T, ApiError> {
-    let deserializer = serde_urlencoded::Deserializer::new(form_urlencoded::parse(query.as_bytes()));
+    let deserializer =
+        serde_urlencoded::Deserializer::new(form_urlencoded::parse(query.as_bytes()));
     serde_path_to_error::deserialize(deserializer).map_err(|err| {
         let path = err.path().to_string();
         let raw = err.into_inner().to_string();
         let (message, missing) = describe_data_error(&raw);
-        let field = missing.map(str::to_owned).unwrap_or(if path == "." { "query".to_owned() } else { path });
+        let field = missing.map(str::to_owned).unwrap_or(if path == "." {
+            "query".to_owned()
+        } else {
+            path
+        });
         ApiError::BadRequest {
             code: "invalid_query",
             detail: format!("Query parameter `{field}` is not valid: {message}"),
@@ -128,7 +148,11 @@ pub fn path_error(_err: PathError, _req: &HttpRequest) -> actix_web::Error {
 
 /// Unknown routes under `/api` answer with a problem, not the SPA's page.
 pub async fn unknown_route(req: HttpRequest) -> HttpResponse {
-    actix_web::ResponseError::error_response(&ApiError::NotFound(format!("No such endpoint: {} {}", req.method(), req.path())))
+    actix_web::ResponseError::error_response(&ApiError::NotFound(format!(
+        "No such endpoint: {} {}",
+        req.method(),
+        req.path()
+    )))
 }
 
 /// Body-size limit shared by every JSON body (`max_body_bytes`).
@@ -173,13 +197,23 @@ mod tests {
 
     #[test]
     fn query_errors_name_the_parameter() {
-        for (raw, field) in [("page=abc", "page"), ("role=king", "role"), ("page=-1", "page")] {
+        for (raw, field) in [
+            ("page=abc", "page"),
+            ("role=king", "role"),
+            ("page=-1", "page"),
+        ] {
             match parse_query::<Params>(raw) {
                 Ok(p) => panic!("{raw} should not parse: {p:?}"),
                 Err(err) => {
                     let problem = err.problem();
                     assert_eq!(problem.status, 400);
-                    assert!(problem.detail.unwrap_or_default().contains(&format!("`{field}`")), "{raw}");
+                    assert!(
+                        problem
+                            .detail
+                            .unwrap_or_default()
+                            .contains(&format!("`{field}`")),
+                        "{raw}"
+                    );
                 }
             }
         }
@@ -193,15 +227,31 @@ mod tests {
             (r#"{"name": "a", "inner": {}}"#, 422, Some("inner.count")),
             (r#"{"inner": {"count": 1}}"#, 422, Some("name")),
             (r#"{"name": 5, "inner": {"count": 1}}"#, 422, Some("name")),
-            (r#"{"name": "a", "inner": {"count": -1}}"#, 422, Some("inner.count")),
+            (
+                r#"{"name": "a", "inner": {"count": -1}}"#,
+                422,
+                Some("inner.count"),
+            ),
             (r#"[]"#, 422, Some("body")),
-            (r#"{"name": "a", "inner": {"count": "7"}}"#, 422, Some("inner.count")),
-            (r#"{"name": "a", "inner": {"count": 1}} trailing"#, 400, None),
+            (
+                r#"{"name": "a", "inner": {"count": "7"}}"#,
+                422,
+                Some("inner.count"),
+            ),
+            (
+                r#"{"name": "a", "inner": {"count": 1}} trailing"#,
+                400,
+                None,
+            ),
         ];
         for (raw, status, field) in cases {
             let problem = problem_of(raw);
             assert_eq!(problem.status, status, "{raw}");
-            assert_eq!(problem.errors.first().map(|e| e.field.as_str()), field, "{raw}");
+            assert_eq!(
+                problem.errors.first().map(|e| e.field.as_str()),
+                field,
+                "{raw}"
+            );
         }
     }
 }

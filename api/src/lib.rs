@@ -10,6 +10,7 @@
 
 pub mod auth;
 pub mod bootstrap;
+pub mod cache;
 pub mod db;
 pub mod error;
 pub mod extract;

@@ -7,7 +7,11 @@ use clap::{Parser, Subcommand};
 use qi_api::{db, seed, settings::Settings, startup::Application, telemetry};
 
 #[derive(Parser)]
-#[command(name = "qi", version, about = "QI Commons: quality improvement for a health and care partnership")]
+#[command(
+    name = "qi",
+    version,
+    about = "QI Commons: quality improvement for a health and care partnership"
+)]
 struct Cli {
     /// Configuration file (TOML). Default: $QI_CONFIG, else ./qi.toml if present.
     #[arg(long, global = true)]
@@ -44,8 +48,14 @@ async fn main() -> anyhow::Result<()> {
     telemetry::init(&settings.log, settings.log_json);
     match command {
         Command::Serve { demo } => {
-            let settings = Settings { demo: settings.demo || demo, ..settings };
-            Application::build(settings).await?.run_until_stopped().await?;
+            let settings = Settings {
+                demo: settings.demo || demo,
+                ..settings
+            };
+            Application::build(settings)
+                .await?
+                .run_until_stopped()
+                .await?;
         }
         Command::Migrate => {
             let db = db::connect(&settings.database_url(), 1).await?;
@@ -62,7 +72,11 @@ async fn seed_demo(settings: &Settings) -> anyhow::Result<()> {
     let db = db::connect(&settings.database_url(), 4).await?;
     db::migrate(&db).await?;
     if seed::demo(&db).await? {
-        tracing::info!("seeded the demo partnership; sign in as {} / {}", seed::ADMIN_EMAIL, seed::ADMIN_PASSWORD);
+        tracing::info!(
+            "seeded the demo partnership; sign in as {} / {}",
+            seed::ADMIN_EMAIL,
+            seed::ADMIN_PASSWORD
+        );
     } else {
         tracing::info!("the database already has data; demo data not seeded");
     }

@@ -84,7 +84,12 @@ impl Settings {
             None => builder.add_source(config::File::with_name("qi.toml").required(false)),
         };
         builder
-            .add_source(config::Environment::with_prefix("QI").prefix_separator("_").separator("__").try_parsing(true))
+            .add_source(
+                config::Environment::with_prefix("QI")
+                    .prefix_separator("_")
+                    .separator("__")
+                    .try_parsing(true),
+            )
             .build()?
             .try_deserialize()
     }
@@ -93,7 +98,10 @@ impl Settings {
     pub fn database_url(&self) -> String {
         match &self.database_url {
             Some(url) => url.clone(),
-            None => format!("sqlite://{}?mode=rwc", self.data_dir.join("qi.db").display()),
+            None => format!(
+                "sqlite://{}?mode=rwc",
+                self.data_dir.join("qi.db").display()
+            ),
         }
     }
 
@@ -102,8 +110,16 @@ impl Settings {
         match &self.public_url {
             Some(url) => url.trim_end_matches('/').to_owned(),
             None => {
-                let host = self.bind.rsplit_once(':').map(|(h, _)| h).unwrap_or("127.0.0.1");
-                let host = if host == "0.0.0.0" || host.is_empty() { "127.0.0.1" } else { host };
+                let host = self
+                    .bind
+                    .rsplit_once(':')
+                    .map(|(h, _)| h)
+                    .unwrap_or("127.0.0.1");
+                let host = if host == "0.0.0.0" || host.is_empty() {
+                    "127.0.0.1"
+                } else {
+                    host
+                };
                 format!("http://{host}:{bound_port}")
             }
         }

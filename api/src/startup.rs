@@ -11,7 +11,10 @@ use tracing_actix_web::TracingLogger;
 use utoipa_actix_web::AppExt;
 use utoipa_swagger_ui::SwaggerUi;
 
-use crate::{auth::jwt::JwtKeys, bootstrap, db, extract, routes, settings::Settings, web_app};
+use crate::{
+    auth::jwt::JwtKeys, bootstrap, cache::PersonCache, db, extract, routes, settings::Settings,
+    web_app,
+};
 
 /// What every handler can reach.
 pub struct AppState {
@@ -19,6 +22,8 @@ pub struct AppState {
     pub keys: JwtKeys,
     pub refresh_lifetime: Duration,
     pub invitation_lifetime: Duration,
+    /// People as `GET /me` shows them, for a few seconds.
+    pub people: PersonCache,
     /// The base of links handed out (invitations), without a trailing slash.
     pub public_url: String,
 }
@@ -33,12 +38,17 @@ impl Application {
     /// Binds the listener (port 0 picks a free one), connects to and migrates the database,
     /// prepares first-run set-up, and builds the server without starting it.
     pub async fn build(settings: Settings) -> anyhow::Result<Self> {
-        let listener = TcpListener::bind(&settings.bind).with_context(|| format!("binding {}", settings.bind))?;
+        let listener = TcpListener::bind(&settings.bind)
+            .with_context(|| format!("binding {}", settings.bind))?;
         let port = listener.local_addr()?.port();
         let db = db::connect(&settings.database_url(), settings.db_max_connections).await?;
         db::migrate(&db).await?;
         if settings.demo && crate::seed::demo(&db).await? {
-            tracing::info!("seeded the demo partnership; sign in as {} / {}", crate::seed::ADMIN_EMAIL, crate::seed::ADMIN_PASSWORD);
+            tracing::info!(
+                "seeded the demo partnership; sign in as {} / {}",
+                crate::seed::ADMIN_EMAIL,
+                crate::seed::ADMIN_PASSWORD
+            );
         }
 
         let public_url = settings.public_url(port);
@@ -50,10 +60,14 @@ impl Application {
 
         let state = web::Data::new(AppState {
             db: db.clone(),
-            keys: JwtKeys::new(secret.as_bytes(), Duration::minutes(settings.access_token_minutes.into())),
+            keys: JwtKeys::new(
+                secret.as_bytes(),
+                Duration::minutes(settings.access_token_minutes.into()),
+            ),
             refresh_lifetime: Duration::days(settings.refresh_token_days.into()),
             invitation_lifetime: Duration::days(settings.invitation_days.into()),
             public_url: public_url.clone(),
+            people: PersonCache::default(),
         });
         let openapi = routes::openapi();
         let web_dir = settings.web_dir.clone();
@@ -72,7 +86,9 @@ impl Application {
                 .app_data(extract::payload_config(max_body))
                 .app_data(web::PathConfig::default().error_handler(extract::path_error))
                 // Before the `/api` scope, which would otherwise answer these paths with a 404.
-                .service(SwaggerUi::new("/api/docs/{_:.*}").url("/api/openapi.json", openapi.clone()))
+                .service(
+                    SwaggerUi::new("/api/docs/{_:.*}").url("/api/openapi.json", openapi.clone()),
+                )
                 .into_utoipa_app()
                 .configure(routes::configure)
                 .split_for_parts();

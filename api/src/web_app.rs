@@ -21,7 +21,11 @@ pub fn configure(cfg: &mut web::ServiceConfig, web_dir: &Path) {
         async move { spa_index(req, index).await }
     });
     if web_dir.is_dir() {
-        cfg.service(Files::new("/", web_dir).index_file("index.html").default_handler(fallback));
+        cfg.service(
+            Files::new("/", web_dir)
+                .index_file("index.html")
+                .default_handler(fallback),
+        );
     } else {
         // Not built: every page explains how to build it (see `spa_index`).
         cfg.default_service(fallback);
@@ -30,7 +34,10 @@ pub fn configure(cfg: &mut web::ServiceConfig, web_dir: &Path) {
 
 /// Any path the files do not have gets the app's `index.html`; never cached, so a new release
 /// is picked up at once (its hashed assets can then be cached for good).
-async fn spa_index(req: ServiceRequest, index: PathBuf) -> Result<ServiceResponse, actix_web::Error> {
+async fn spa_index(
+    req: ServiceRequest,
+    index: PathBuf,
+) -> Result<ServiceResponse, actix_web::Error> {
     let (req, _) = req.into_parts();
     let response = match NamedFile::open_async(&index).await {
         Ok(file) => {
@@ -59,8 +66,14 @@ pub async fn request_id_header(
     if let Some(value) = request_id.and_then(|id| HeaderValue::from_str(&id).ok()) {
         headers.insert(header::HeaderName::from_static("x-request-id"), value);
     }
-    if !path.starts_with("/api") && !headers.contains_key(header::CACHE_CONTROL) && is_hashed_asset(&path) {
-        headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("public, max-age=31536000, immutable"));
+    if !path.starts_with("/api")
+        && !headers.contains_key(header::CACHE_CONTROL)
+        && is_hashed_asset(&path)
+    {
+        headers.insert(
+            header::CACHE_CONTROL,
+            HeaderValue::from_static("public, max-age=31536000, immutable"),
+        );
     }
     if path == "/" || path.ends_with("/index.html") {
         headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-cache"));
@@ -72,7 +85,8 @@ pub async fn request_id_header(
 fn is_hashed_asset(path: &str) -> bool {
     let file = path.rsplit('/').next().unwrap_or("");
     let stem = file.split('.').next().unwrap_or("").trim_end_matches("_bg");
-    stem.rsplit_once('-').is_some_and(|(_, hash)| hash.len() == 16 && hash.chars().all(|c| c.is_ascii_hexdigit()))
+    stem.rsplit_once('-')
+        .is_some_and(|(_, hash)| hash.len() == 16 && hash.chars().all(|c| c.is_ascii_hexdigit()))
 }
 
 #[cfg(test)]

@@ -54,7 +54,13 @@ impl MigrationTrait for Migration {
             )
             .await?;
         manager
-            .create_index(Index::create().name("organisations_by_name").table("organisations").col("name").to_owned())
+            .create_index(
+                Index::create()
+                    .name("organisations_by_name")
+                    .table("organisations")
+                    .col("name")
+                    .to_owned(),
+            )
             .await?;
 
         manager
@@ -82,9 +88,24 @@ impl MigrationTrait for Migration {
             )
             .await?;
         manager
-            .create_index(Index::create().name("people_by_organisation").table("people").col("organisation_id").col("name").to_owned())
+            .create_index(
+                Index::create()
+                    .name("people_by_organisation")
+                    .table("people")
+                    .col("organisation_id")
+                    .col("name")
+                    .to_owned(),
+            )
             .await?;
-        manager.create_index(Index::create().name("people_by_name").table("people").col("name").to_owned()).await?;
+        manager
+            .create_index(
+                Index::create()
+                    .name("people_by_name")
+                    .table("people")
+                    .col("name")
+                    .to_owned(),
+            )
+            .await?;
 
         manager
             .create_table(
@@ -103,7 +124,14 @@ impl MigrationTrait for Migration {
             )
             .await?;
         manager
-            .create_index(Index::create().name("person_roles_by_role").table("person_roles").col("role").col("person_id").to_owned())
+            .create_index(
+                Index::create()
+                    .name("person_roles_by_role")
+                    .table("person_roles")
+                    .col("role")
+                    .col("person_id")
+                    .to_owned(),
+            )
             .await?;
 
         // Refresh tokens are stored as SHA-256 hashes. Each sign-in starts a family; rotation
@@ -131,10 +159,22 @@ impl MigrationTrait for Migration {
             )
             .await?;
         manager
-            .create_index(Index::create().name("refresh_tokens_by_family").table("refresh_tokens").col("family").to_owned())
+            .create_index(
+                Index::create()
+                    .name("refresh_tokens_by_family")
+                    .table("refresh_tokens")
+                    .col("family")
+                    .to_owned(),
+            )
             .await?;
         manager
-            .create_index(Index::create().name("refresh_tokens_by_person").table("refresh_tokens").col("person_id").to_owned())
+            .create_index(
+                Index::create()
+                    .name("refresh_tokens_by_person")
+                    .table("refresh_tokens")
+                    .col("person_id")
+                    .to_owned(),
+            )
             .await?;
 
         manager
@@ -158,14 +198,30 @@ impl MigrationTrait for Migration {
             )
             .await?;
         manager
-            .create_index(Index::create().name("invitations_by_person").table("invitations").col("person_id").to_owned())
+            .create_index(
+                Index::create()
+                    .name("invitations_by_person")
+                    .table("invitations")
+                    .col("person_id")
+                    .to_owned(),
+            )
             .await?;
         Ok(())
     }
 
     async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {
-        for table in ["invitations", "refresh_tokens", "person_roles", "people", "organisations", "partnerships", "server_secrets"] {
-            manager.drop_table(Table::drop().table(table).to_owned()).await?;
+        for table in [
+            "invitations",
+            "refresh_tokens",
+            "person_roles",
+            "people",
+            "organisations",
+            "partnerships",
+            "server_secrets",
+        ] {
+            manager
+                .drop_table(Table::drop().table(table).to_owned())
+                .await?;
         }
         Ok(())
     }

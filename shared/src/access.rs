@@ -31,12 +31,14 @@ impl Actor {
 
     /// Change an organisation's details: partnership admins, and the organisation's own admins.
     pub fn can_edit_organisation(&self, organisation_id: i64) -> bool {
-        self.is_partnership_admin() || (self.has(Role::OrganisationAdmin) && self.organisation_id == organisation_id)
+        self.is_partnership_admin()
+            || (self.has(Role::OrganisationAdmin) && self.organisation_id == organisation_id)
     }
 
     /// See and manage the people of an organisation.
     pub fn can_manage_people_in(&self, organisation_id: i64) -> bool {
-        self.is_partnership_admin() || (self.has(Role::OrganisationAdmin) && self.organisation_id == organisation_id)
+        self.is_partnership_admin()
+            || (self.has(Role::OrganisationAdmin) && self.organisation_id == organisation_id)
     }
 
     /// Give these roles to someone: only partnership admins make partnership admins.
@@ -47,7 +49,9 @@ impl Actor {
     /// Change the roles or the status of this person. Nobody changes their own (an admin cannot
     /// lock themselves out by mistake), and organisation admins cannot touch partnership admins.
     pub fn can_manage_person(&self, person_id: i64, organisation_id: i64, roles: &[Role]) -> bool {
-        person_id != self.person_id && self.can_manage_people_in(organisation_id) && self.can_grant(roles)
+        person_id != self.person_id
+            && self.can_manage_people_in(organisation_id)
+            && self.can_grant(roles)
     }
 
     /// See a person's record (their own, or as someone who manages their organisation's people).
@@ -61,7 +65,11 @@ mod tests {
     use super::*;
 
     fn actor(id: i64, org: i64, roles: &[Role]) -> Actor {
-        Actor { person_id: id, organisation_id: org, roles: crate::person::normalise_roles(roles) }
+        Actor {
+            person_id: id,
+            organisation_id: org,
+            roles: crate::person::normalise_roles(roles),
+        }
     }
 
     #[test]
@@ -89,8 +97,14 @@ mod tests {
 
         assert!(org_admin.can_manage_person(4, 10, &[Role::Member]));
         assert!(!org_admin.can_manage_person(1, 10, &[Role::PartnershipAdmin, Role::Member]));
-        assert!(!org_admin.can_manage_person(2, 10, &[Role::OrganisationAdmin]), "not themselves");
-        assert!(!org_admin.can_manage_person(9, 20, &[Role::Member]), "not another organisation");
+        assert!(
+            !org_admin.can_manage_person(2, 10, &[Role::OrganisationAdmin]),
+            "not themselves"
+        );
+        assert!(
+            !org_admin.can_manage_person(9, 20, &[Role::Member]),
+            "not another organisation"
+        );
 
         assert!(member.can_view_person(4, 10));
         assert!(!member.can_view_person(3, 10));

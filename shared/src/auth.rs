@@ -5,7 +5,7 @@ use serde::{Deserialize, Serialize};
 use crate::{
     FieldErrors,
     organisation::{NewOrganisation, ValidOrganisation},
-    person::{WorkEmail, parse_password, parse_person_name, parse_job_role},
+    person::{WorkEmail, parse_job_role, parse_password, parse_person_name},
 };
 
 /// Email and password.
@@ -50,7 +50,10 @@ impl AcceptInvitation {
     pub fn validate(&self) -> Result<String, FieldErrors> {
         let mut errors = FieldErrors::new();
         if self.token.trim().is_empty() {
-            errors.push("token", "The invitation link is incomplete: open the link from your invitation again");
+            errors.push(
+                "token",
+                "The invitation link is incomplete: open the link from your invitation again",
+            );
         }
         let password = errors.check("password", parse_password(&self.password));
         errors.finish(|| password)
@@ -86,7 +89,10 @@ pub struct ValidSetup {
 impl SetupRequest {
     pub fn validate(&self) -> Result<ValidSetup, FieldErrors> {
         let mut errors = FieldErrors::new();
-        let partnership_name = errors.check("partnership_name", crate::partnership::parse_partnership_name(&self.partnership_name));
+        let partnership_name = errors.check(
+            "partnership_name",
+            crate::partnership::parse_partnership_name(&self.partnership_name),
+        );
         let organisation = match self.organisation.validate() {
             Ok(org) => Some(org),
             Err(org_errors) => {

@@ -5,7 +5,11 @@ use std::fmt;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
-use crate::{FieldErrors, page::PageInfo, validation::{present, text}};
+use crate::{
+    FieldErrors,
+    page::PageInfo,
+    validation::{present, text},
+};
 
 /// The kind of a partner organisation.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -88,7 +92,9 @@ impl OdsCode {
             return Err("ODS code must contain only letters and numbers".to_owned());
         }
         if !(3..=9).contains(&code.len()) {
-            return Err("ODS code must be between 3 and 9 characters, like RXH or A81001".to_owned());
+            return Err(
+                "ODS code must be between 3 and 9 characters, like RXH or A81001".to_owned(),
+            );
         }
         Ok(Self(code))
     }
@@ -156,7 +162,13 @@ impl NewOrganisation {
         let mut errors = FieldErrors::new();
         let name = errors.check("name", parse_organisation_name(&self.name));
         let ods_code = errors.check("ods_code", OdsCode::parse(&self.ods_code));
-        errors.finish(|| Some(ValidOrganisation { name: name?, ods_code: ods_code?, org_type: self.org_type }))
+        errors.finish(|| {
+            Some(ValidOrganisation {
+                name: name?,
+                ods_code: ods_code?,
+                org_type: self.org_type,
+            })
+        })
     }
 }
 
@@ -183,10 +195,20 @@ pub struct ValidOrganisationUpdate {
 impl OrganisationUpdate {
     pub fn validate(&self) -> Result<ValidOrganisationUpdate, FieldErrors> {
         let mut errors = FieldErrors::new();
-        let name = self.name.as_deref().map(|n| errors.check("name", parse_organisation_name(n)));
-        let ods_code = self.ods_code.as_deref().map(|c| errors.check("ods_code", OdsCode::parse(c)));
+        let name = self
+            .name
+            .as_deref()
+            .map(|n| errors.check("name", parse_organisation_name(n)));
+        let ods_code = self
+            .ods_code
+            .as_deref()
+            .map(|c| errors.check("ods_code", OdsCode::parse(c)));
         errors.finish(|| {
-            Some(ValidOrganisationUpdate { name: present(name)?, ods_code: present(ods_code)?, org_type: self.org_type })
+            Some(ValidOrganisationUpdate {
+                name: present(name)?,
+                ods_code: present(ods_code)?,
+                org_type: self.org_type,
+            })
         })
     }
 }
@@ -202,15 +224,28 @@ mod tests {
             (" a81001 ", Ok("A81001")),
             ("RXH01ABC9", Ok("RXH01ABC9")),
             ("", Err("Enter an ODS code")),
-            ("RX", Err("ODS code must be between 3 and 9 characters, like RXH or A81001")),
-            ("RXH01ABC99", Err("ODS code must be between 3 and 9 characters, like RXH or A81001")),
-            ("RX-H", Err("ODS code must contain only letters and numbers")),
+            (
+                "RX",
+                Err("ODS code must be between 3 and 9 characters, like RXH or A81001"),
+            ),
+            (
+                "RXH01ABC99",
+                Err("ODS code must be between 3 and 9 characters, like RXH or A81001"),
+            ),
+            (
+                "RX-H",
+                Err("ODS code must contain only letters and numbers"),
+            ),
             ("RXÉ", Err("ODS code must contain only letters and numbers")),
         ];
         for (raw, expected) in cases {
             let got = OdsCode::parse(raw);
             match expected {
-                Ok(code) => assert_eq!(got.as_ref().map(OdsCode::as_str), Ok(*code), "input {raw:?}"),
+                Ok(code) => assert_eq!(
+                    got.as_ref().map(OdsCode::as_str),
+                    Ok(*code),
+                    "input {raw:?}"
+                ),
                 Err(message) => assert_eq!(got, Err((*message).to_owned()), "input {raw:?}"),
             }
         }
@@ -218,13 +253,27 @@ mod tests {
 
     #[test]
     fn a_new_organisation_reports_every_bad_field() {
-        let bad = NewOrganisation { name: " ".into(), ods_code: "?".into(), org_type: OrganisationType::GpPractice };
-        let errors = bad.validate().err().map(|e| e.0.into_iter().map(|f| f.field).collect::<Vec<_>>());
+        let bad = NewOrganisation {
+            name: " ".into(),
+            ods_code: "?".into(),
+            org_type: OrganisationType::GpPractice,
+        };
+        let errors = bad
+            .validate()
+            .err()
+            .map(|e| e.0.into_iter().map(|f| f.field).collect::<Vec<_>>());
         assert_eq!(errors, Some(vec!["name".to_owned(), "ods_code".to_owned()]));
 
-        let good = NewOrganisation { name: "Riverside Surgery".into(), ods_code: "b82005".into(), org_type: OrganisationType::GpPractice };
+        let good = NewOrganisation {
+            name: "Riverside Surgery".into(),
+            ods_code: "b82005".into(),
+            org_type: OrganisationType::GpPractice,
+        };
         let valid = good.validate().ok();
-        assert_eq!(valid.map(|v| v.ods_code.into_inner()), Some("B82005".to_owned()));
+        assert_eq!(
+            valid.map(|v| v.ods_code.into_inner()),
+            Some("B82005".to_owned())
+        );
     }
 
     #[test]

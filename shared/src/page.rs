@@ -25,7 +25,10 @@ impl PageInfo {
 }
 
 /// Checks requested page numbers: `page` from 1, `per_page` from 1 to [`MAX_PER_PAGE`].
-pub fn parse_page(page: Option<u64>, per_page: Option<u64>) -> Result<(u64, u64), crate::FieldErrors> {
+pub fn parse_page(
+    page: Option<u64>,
+    per_page: Option<u64>,
+) -> Result<(u64, u64), crate::FieldErrors> {
     let mut errors = crate::FieldErrors::new();
     let page = page.unwrap_or(1);
     let per_page = per_page.unwrap_or(DEFAULT_PER_PAGE);
@@ -33,9 +36,16 @@ pub fn parse_page(page: Option<u64>, per_page: Option<u64>) -> Result<(u64, u64)
         errors.push("page", "Page must be 1 or more");
     }
     if !(1..=MAX_PER_PAGE).contains(&per_page) {
-        errors.push("per_page", format!("Per page must be between 1 and {MAX_PER_PAGE}"));
+        errors.push(
+            "per_page",
+            format!("Per page must be between 1 and {MAX_PER_PAGE}"),
+        );
     }
-    if errors.is_empty() { Ok((page, per_page)) } else { Err(errors) }
+    if errors.is_empty() {
+        Ok((page, per_page))
+    } else {
+        Err(errors)
+    }
 }
 
 #[cfg(test)]
@@ -48,7 +58,23 @@ mod tests {
         assert!(parse_page(Some(0), None).is_err());
         assert!(parse_page(None, Some(0)).is_err());
         assert!(parse_page(None, Some(MAX_PER_PAGE + 1)).is_err());
-        assert_eq!(PageInfo { page: 1, per_page: 25, total: 0 }.pages(), 1);
-        assert_eq!(PageInfo { page: 1, per_page: 25, total: 51 }.pages(), 3);
+        assert_eq!(
+            PageInfo {
+                page: 1,
+                per_page: 25,
+                total: 0
+            }
+            .pages(),
+            1
+        );
+        assert_eq!(
+            PageInfo {
+                page: 1,
+                per_page: 25,
+                total: 51
+            }
+            .pages(),
+            3
+        );
     }
 }

@@ -3,7 +3,11 @@
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
-use crate::{FieldErrors, page::PageInfo, validation::{present, text}};
+use crate::{
+    FieldErrors,
+    page::PageInfo,
+    validation::{present, text},
+};
 
 /// What a person may do on the platform, besides what every member may.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
@@ -21,7 +25,12 @@ pub enum Role {
 }
 
 impl Role {
-    pub const ALL: [Role; 4] = [Self::PartnershipAdmin, Self::OrganisationAdmin, Self::Coach, Self::Member];
+    pub const ALL: [Role; 4] = [
+        Self::PartnershipAdmin,
+        Self::OrganisationAdmin,
+        Self::Coach,
+        Self::Member,
+    ];
 
     pub fn as_str(self) -> &'static str {
         match self {
@@ -76,7 +85,9 @@ impl PersonStatus {
     }
 
     pub fn parse(s: &str) -> Option<Self> {
-        [Self::Invited, Self::Active, Self::Deactivated].into_iter().find(|r| r.as_str() == s)
+        [Self::Invited, Self::Active, Self::Deactivated]
+            .into_iter()
+            .find(|r| r.as_str() == s)
     }
 }
 
@@ -90,8 +101,13 @@ impl WorkEmail {
         if email.is_empty() {
             return Err("Enter an email address".to_owned());
         }
-        if email.len() > 254 || !email_address::EmailAddress::is_valid(email) || !email.contains('.') {
-            return Err("Enter an email address in the correct format, like name@nhs.net".to_owned());
+        if email.len() > 254
+            || !email_address::EmailAddress::is_valid(email)
+            || !email.contains('.')
+        {
+            return Err(
+                "Enter an email address in the correct format, like name@nhs.net".to_owned(),
+            );
         }
         Ok(Self(email.to_owned()))
     }
@@ -248,8 +264,14 @@ pub struct ValidPersonUpdate {
 impl PersonUpdate {
     pub fn validate(&self) -> Result<ValidPersonUpdate, FieldErrors> {
         let mut errors = FieldErrors::new();
-        let name = self.name.as_deref().map(|n| errors.check("name", parse_person_name(n)));
-        let job_role = self.job_role.as_deref().map(|j| errors.check("job_role", parse_job_role(j)));
+        let name = self
+            .name
+            .as_deref()
+            .map(|n| errors.check("name", parse_person_name(n)));
+        let job_role = self
+            .job_role
+            .as_deref()
+            .map(|j| errors.check("job_role", parse_job_role(j)));
         errors.finish(|| {
             Some(ValidPersonUpdate {
                 name: present(name)?,
@@ -275,9 +297,22 @@ mod tests {
     #[test]
     fn emails_are_checked_and_compared_without_case() {
         let email = WorkEmail::parse(" Jo.Bloggs@NHS.net ");
-        assert_eq!(email.as_ref().map(WorkEmail::as_str), Ok("Jo.Bloggs@NHS.net"));
-        assert_eq!(email.map(|e| e.normalised()), Ok("jo.bloggs@nhs.net".to_owned()));
-        for bad in ["", "jo", "jo@", "@nhs.net", "jo bloggs@nhs.net", "jo@localhost"] {
+        assert_eq!(
+            email.as_ref().map(WorkEmail::as_str),
+            Ok("Jo.Bloggs@NHS.net")
+        );
+        assert_eq!(
+            email.map(|e| e.normalised()),
+            Ok("jo.bloggs@nhs.net".to_owned())
+        );
+        for bad in [
+            "",
+            "jo",
+            "jo@",
+            "@nhs.net",
+            "jo bloggs@nhs.net",
+            "jo@localhost",
+        ] {
             assert!(WorkEmail::parse(bad).is_err(), "{bad:?} should be refused");
         }
     }
@@ -292,16 +327,27 @@ mod tests {
     #[test]
     fn roles_always_include_member_once() {
         assert_eq!(normalise_roles(&[]), vec![Role::Member]);
-        assert_eq!(normalise_roles(&[Role::Coach, Role::Member, Role::Coach]), vec![Role::Coach, Role::Member]);
+        assert_eq!(
+            normalise_roles(&[Role::Coach, Role::Member, Role::Coach]),
+            vec![Role::Coach, Role::Member]
+        );
     }
 
     #[test]
     fn person_update_checks_only_present_fields() {
         let none = PersonUpdate::default().validate();
         assert_eq!(none, Ok(ValidPersonUpdate::default()));
-        let bad = PersonUpdate { name: Some(" ".into()), ..Default::default() }.validate();
+        let bad = PersonUpdate {
+            name: Some(" ".into()),
+            ..Default::default()
+        }
+        .validate();
         assert!(bad.is_err());
-        let good = PersonUpdate { job_role: Some(" Ward sister ".into()), ..Default::default() }.validate();
+        let good = PersonUpdate {
+            job_role: Some(" Ward sister ".into()),
+            ..Default::default()
+        }
+        .validate();
         assert_eq!(good.map(|u| u.job_role), Ok(Some("Ward sister".to_owned())));
     }
 }

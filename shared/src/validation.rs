@@ -14,7 +14,10 @@ pub struct FieldError {
 
 impl FieldError {
     pub fn new(field: impl Into<String>, message: impl Into<String>) -> Self {
-        Self { field: field.into(), message: message.into() }
+        Self {
+            field: field.into(),
+            message: message.into(),
+        }
     }
 }
 
@@ -69,10 +72,16 @@ pub fn text(raw: &str, what: &str, min: usize, max: usize) -> Result<String, Str
         });
     }
     if len > max {
-        return Err(format!("{} must be {max} characters or fewer", capitalise(what)));
+        return Err(format!(
+            "{} must be {max} characters or fewer",
+            capitalise(what)
+        ));
     }
     if trimmed.chars().any(|c| c.is_control()) {
-        return Err(format!("{} must not contain control characters", capitalise(what)));
+        return Err(format!(
+            "{} must not contain control characters",
+            capitalise(what)
+        ));
     }
     Ok(trimmed.to_owned())
 }
@@ -87,7 +96,11 @@ pub fn present<T>(field: Option<Option<T>>) -> Option<Option<T>> {
 }
 
 fn capitalise(s: &str) -> String {
-    let s = s.strip_prefix("a ").or_else(|| s.strip_prefix("an ")).or_else(|| s.strip_prefix("the ")).unwrap_or(s);
+    let s = s
+        .strip_prefix("a ")
+        .or_else(|| s.strip_prefix("an "))
+        .or_else(|| s.strip_prefix("the "))
+        .unwrap_or(s);
     let mut chars = s.chars();
     match chars.next() {
         Some(first) => first.to_uppercase().chain(chars).collect(),
@@ -103,8 +116,14 @@ mod tests {
     fn text_trims_and_enforces_length() {
         assert_eq!(text("  Ward 7  ", "a name", 1, 10), Ok("Ward 7".to_owned()));
         assert_eq!(text("   ", "a name", 1, 10), Err("Enter a name".to_owned()));
-        assert_eq!(text("abcdefghijk", "a name", 1, 10), Err("Name must be 10 characters or fewer".to_owned()));
-        assert_eq!(text("ab", "a password", 3, 10), Err("Password must be at least 3 characters".to_owned()));
+        assert_eq!(
+            text("abcdefghijk", "a name", 1, 10),
+            Err("Name must be 10 characters or fewer".to_owned())
+        );
+        assert_eq!(
+            text("ab", "a password", 3, 10),
+            Err("Password must be at least 3 characters".to_owned())
+        );
         assert!(text("a\u{0}b", "a name", 1, 10).is_err());
     }
 

@@ -4,7 +4,9 @@ use qi_shared::{access::Actor, auth::TokenResponse, person::Role};
 use reqwest::Method;
 use serde_json::json;
 
-use crate::helpers::{ADMIN_EMAIL, ADMIN_PASSWORD, PASSWORD, fields, spawn_app, start, test_settings, fresh_database};
+use crate::helpers::{
+    ADMIN_EMAIL, ADMIN_PASSWORD, PASSWORD, fields, fresh_database, spawn_app, start, test_settings,
+};
 
 #[tokio::test]
 async fn login_returns_a_bearer_token_that_opens_me() {
@@ -21,34 +23,73 @@ async fn login_returns_a_bearer_token_that_opens_me() {
 #[tokio::test]
 async fn login_ignores_the_case_of_the_email() {
     let app = spawn_app().await;
-    app.login_ok(&ADMIN_EMAIL.to_uppercase(), ADMIN_PASSWORD).await;
+    app.login_ok(&ADMIN_EMAIL.to_uppercase(), ADMIN_PASSWORD)
+        .await;
 }
 
 #[tokio::test]
 async fn login_refuses_a_wrong_password_and_an_unknown_email_alike() {
     let app = spawn_app().await;
-    let wrong = app.login(ADMIN_EMAIL, "not-the-password").await.problem(401);
-    let unknown = app.login("nobody@example.org", ADMIN_PASSWORD).await.problem(401);
+    let wrong = app
+        .login(ADMIN_EMAIL, "not-the-password")
+        .await
+        .problem(401);
+    let unknown = app
+        .login("nobody@example.org", ADMIN_PASSWORD)
+        .await
+        .problem(401);
     assert_eq!(wrong.code, "unauthorized");
-    assert_eq!(wrong.detail, unknown.detail, "the answer must not reveal which emails have accounts");
+    assert_eq!(
+        wrong.detail, unknown.detail,
+        "the answer must not reveal which emails have accounts"
+    );
 }
 
 #[tokio::test]
 async fn login_rejects_bad_input_with_a_problem_naming_the_field() {
     let app = spawn_app().await;
     let cases = [
-        (json!({"email": ADMIN_EMAIL}), 422, Some("password"), "missing password"),
-        (json!({"password": "x"}), 422, Some("email"), "missing email"),
-        (json!({"email": 42, "password": "x"}), 422, Some("email"), "email of the wrong type"),
+        (
+            json!({"email": ADMIN_EMAIL}),
+            422,
+            Some("password"),
+            "missing password",
+        ),
+        (
+            json!({"password": "x"}),
+            422,
+            Some("email"),
+            "missing email",
+        ),
+        (
+            json!({"email": 42, "password": "x"}),
+            422,
+            Some("email"),
+            "email of the wrong type",
+        ),
         (json!([]), 422, Some("body"), "not an object"),
     ];
     for (body, status, field, case) in cases {
-        let problem = app.call(Method::POST, "/api/v1/auth/login", None, Some(body)).await.problem(status);
+        let problem = app
+            .call(Method::POST, "/api/v1/auth/login", None, Some(body))
+            .await
+            .problem(status);
         assert_eq!(fields(&problem).first().copied(), field, "{case}");
     }
-    let malformed = app.post_raw("/api/v1/auth/login", None, "application/json", "{\"email\":").await.problem(400);
+    let malformed = app
+        .post_raw(
+            "/api/v1/auth/login",
+            None,
+            "application/json",
+            "{\"email\":",
+        )
+        .await
+        .problem(400);
     assert_eq!(malformed.code, "malformed_json");
-    let not_json = app.post_raw("/api/v1/auth/login", None, "text/plain", "email=a").await.problem(415);
+    let not_json = app
+        .post_raw("/api/v1/auth/login", None, "text/plain", "email=a")
+        .await
+        .problem(415);
     assert_eq!(not_json.code, "unsupported_media_type");
 }
 
@@ -69,9 +110,17 @@ async fn protected_endpoints_refuse_missing_bad_tampered_and_expired_tokens() {
         .json()
         .await
         .unwrap();
-    let actor = Actor { person_id: 1, organisation_id: 1, roles: vec![Role::PartnershipAdmin, Role::Member] };
-    let expired = JwtKeys::new(secret.as_bytes(), Duration::seconds(-30)).sign(&actor).unwrap();
-    let forged = JwtKeys::new(b"somebody-elses-secret-of-length!", Duration::minutes(15)).sign(&actor).unwrap();
+    let actor = Actor {
+        person_id: 1,
+        organisation_id: 1,
+        roles: vec![Role::PartnershipAdmin, Role::Member],
+    };
+    let expired = JwtKeys::new(secret.as_bytes(), Duration::seconds(-30))
+        .sign(&actor)
+        .unwrap();
+    let forged = JwtKeys::new(b"somebody-elses-secret-of-length!", Duration::minutes(15))
+        .sign(&actor)
+        .unwrap();
     let mut tampered = tokens.access_token.clone();
     tampered.truncate(tampered.len() - 2);
     let cases: [(Option<String>, &str); 6] = [
@@ -89,10 +138,19 @@ async fn protected_endpoints_refuse_missing_bad_tampered_and_expired_tokens() {
         }
         let response = request.send().await.unwrap();
         assert_eq!(response.status(), 401, "{case}");
-        assert_eq!(response.headers()["content-type"], "application/problem+json", "{case}");
+        assert_eq!(
+            response.headers()["content-type"],
+            "application/problem+json",
+            "{case}"
+        );
         assert_eq!(response.headers()["www-authenticate"], "Bearer", "{case}");
     }
-    let ok = client.get(format!("{address}/api/v1/me")).bearer_auth(&tokens.access_token).send().await.unwrap();
+    let ok = client
+        .get(format!("{address}/api/v1/me"))
+        .bearer_auth(&tokens.access_token)
+        .send()
+        .await
+        .unwrap();
     assert_eq!(ok.status(), 200);
 }
 
@@ -118,7 +176,10 @@ async fn refresh_rotates_the_token_and_a_reused_token_ends_the_session() {
 async fn refresh_refuses_unknown_tokens_and_bad_bodies() {
     let app = spawn_app().await;
     app.refresh("not-a-token").await.problem(401);
-    let problem = app.call(Method::POST, "/api/v1/auth/refresh", None, Some(json!({}))).await.problem(422);
+    let problem = app
+        .call(Method::POST, "/api/v1/auth/refresh", None, Some(json!({})))
+        .await
+        .problem(422);
     assert_eq!(fields(&problem), ["refresh_token"]);
 }
 
@@ -126,7 +187,8 @@ async fn refresh_refuses_unknown_tokens_and_bad_bodies() {
 async fn concurrent_refreshes_with_one_token_yield_at_most_one_session() {
     let app = spawn_app().await;
     let tokens = app.login_ok(ADMIN_EMAIL, ADMIN_PASSWORD).await;
-    let answers = futures_util::future::join_all((0..5).map(|_| app.refresh(&tokens.refresh_token))).await;
+    let answers =
+        futures_util::future::join_all((0..5).map(|_| app.refresh(&tokens.refresh_token))).await;
     let ok = answers.iter().filter(|a| a.status == 200).count();
     assert!(ok <= 1, "one refresh token was spent {ok} times");
     assert!(answers.iter().all(|a| a.status == 200 || a.status == 401));
@@ -137,12 +199,24 @@ async fn logout_revokes_the_refresh_token() {
     let app = spawn_app().await;
     let tokens = app.login_ok(ADMIN_EMAIL, ADMIN_PASSWORD).await;
     let answer = app
-        .call(Method::POST, "/api/v1/auth/logout", None, Some(json!({"refresh_token": tokens.refresh_token})))
+        .call(
+            Method::POST,
+            "/api/v1/auth/logout",
+            None,
+            Some(json!({"refresh_token": tokens.refresh_token})),
+        )
         .await;
     assert_eq!(answer.status, 204);
     app.refresh(&tokens.refresh_token).await.problem(401);
     // Signing out twice is harmless.
-    let again = app.call(Method::POST, "/api/v1/auth/logout", None, Some(json!({"refresh_token": tokens.refresh_token}))).await;
+    let again = app
+        .call(
+            Method::POST,
+            "/api/v1/auth/logout",
+            None,
+            Some(json!({"refresh_token": tokens.refresh_token})),
+        )
+        .await;
     assert_eq!(again.status, 204);
 }
 
@@ -151,8 +225,17 @@ async fn a_deactivated_person_can_neither_sign_in_nor_refresh() {
     let app = spawn_app().await;
     let (person, _) = app.person("leaver@example.org", app.admin_org, &[]).await;
     let tokens = app.login_ok("leaver@example.org", PASSWORD).await;
-    let _: serde_json::Value = app.post(&format!("/api/v1/people/{}/deactivate", person.id), &app.admin, json!({})).await.expect(200);
+    let _: serde_json::Value = app
+        .post(
+            &format!("/api/v1/people/{}/deactivate", person.id),
+            &app.admin,
+            json!({}),
+        )
+        .await
+        .expect(200);
     app.login("leaver@example.org", PASSWORD).await.problem(401);
     app.refresh(&tokens.refresh_token).await.problem(401);
-    app.get("/api/v1/me", &tokens.access_token).await.problem(401);
+    app.get("/api/v1/me", &tokens.access_token)
+        .await
+        .problem(401);
 }

@@ -15,7 +15,10 @@ async fn unknown_api_routes_and_methods_answer_with_a_problem() {
         (Method::PUT, "/api/v1/auth/login"),
         (Method::GET, "/api/v1/organisations/12/unknown"),
     ] {
-        let problem = app.call(method.clone(), path, Some(&app.admin), None).await.problem(404);
+        let problem = app
+            .call(method.clone(), path, Some(&app.admin), None)
+            .await
+            .problem(404);
         assert_eq!(problem.code, "not_found", "{method} {path}");
     }
 }
@@ -23,8 +26,19 @@ async fn unknown_api_routes_and_methods_answer_with_a_problem() {
 #[tokio::test]
 async fn an_oversized_body_is_refused_with_413() {
     let app = spawn_app().await;
-    let huge = format!("{{\"name\":\"{}\",\"ods_code\":\"ABC\",\"org_type\":\"other\"}}", "x".repeat(200 * 1024));
-    let problem = app.post_raw("/api/v1/organisations", Some(&app.admin), "application/json", huge).await.problem(413);
+    let huge = format!(
+        "{{\"name\":\"{}\",\"ods_code\":\"ABC\",\"org_type\":\"other\"}}",
+        "x".repeat(200 * 1024)
+    );
+    let problem = app
+        .post_raw(
+            "/api/v1/organisations",
+            Some(&app.admin),
+            "application/json",
+            huge,
+        )
+        .await
+        .problem(413);
     assert_eq!(problem.code, "payload_too_large");
 }
 
@@ -37,11 +51,24 @@ async fn bad_query_strings_name_the_parameter() {
         ("org_type=hospital", "org_type"),
         ("status=deleted", "status"),
     ] {
-        let problem = app.get(&format!("/api/v1/organisations?{query}"), &app.admin).await.problem(400);
+        let problem = app
+            .get(&format!("/api/v1/organisations?{query}"), &app.admin)
+            .await
+            .problem(400);
         assert_eq!(problem.code, "invalid_query");
-        assert!(problem.detail.as_deref().unwrap_or("").contains(&format!("`{parameter}`")), "{query}: {problem:?}");
+        assert!(
+            problem
+                .detail
+                .as_deref()
+                .unwrap_or("")
+                .contains(&format!("`{parameter}`")),
+            "{query}: {problem:?}"
+        );
     }
-    let out_of_range = app.get("/api/v1/organisations?per_page=1000", &app.admin).await.problem(422);
+    let out_of_range = app
+        .get("/api/v1/organisations?per_page=1000", &app.admin)
+        .await
+        .problem(422);
     assert_eq!(out_of_range.errors[0].field, "per_page");
 }
 
@@ -89,9 +116,16 @@ async fn hostile_input_never_causes_a_server_error() {
                 .await
                 .unwrap();
             let status = response.status();
-            assert!(status.is_client_error() || status.is_success(), "{method} {path} with {body:?} gave {status}");
+            assert!(
+                status.is_client_error() || status.is_success(),
+                "{method} {path} with {body:?} gave {status}"
+            );
             if status.is_client_error() {
-                assert_eq!(response.headers()["content-type"], "application/problem+json", "{method} {path} with {body:?}");
+                assert_eq!(
+                    response.headers()["content-type"],
+                    "application/problem+json",
+                    "{method} {path} with {body:?}"
+                );
             }
         }
     }
@@ -105,8 +139,15 @@ async fn hostile_input_never_causes_a_server_error() {
         "/api/v1/people?role=&status=",
     ] {
         let answer = app.get(path, &app.admin).await;
-        assert!(answer.status.as_u16() < 500, "GET {path} gave {}", answer.status);
+        assert!(
+            answer.status.as_u16() < 500,
+            "GET {path} gave {}",
+            answer.status
+        );
     }
     // The organisations table survived the SQL in the names above.
-    let _: serde_json::Value = app.get("/api/v1/organisations", &app.admin).await.expect(200);
+    let _: serde_json::Value = app
+        .get("/api/v1/organisations", &app.admin)
+        .await
+        .expect(200);
 }

@@ -6,7 +6,10 @@
 
 use std::path::PathBuf;
 
-use qi_api::{settings::{Bootstrap, Settings}, startup::Application};
+use qi_api::{
+    settings::{Bootstrap, Settings},
+    startup::Application,
+};
 use qi_shared::{
     auth::TokenResponse,
     organisation::Organisation,
@@ -25,7 +28,6 @@ pub const PASSWORD: &str = "a-good-long-password";
 pub struct TestApp {
     pub address: String,
     pub client: reqwest::Client,
-    pub database_url: String,
     /// The partnership admin made on first run.
     pub admin: String,
     /// The partnership admin's home organisation.
@@ -40,12 +42,20 @@ fn random_suffix() -> String {
 
 /// A fresh, empty database for one test.
 pub async fn fresh_database() -> String {
-    match std::env::var("TEST_DATABASE_URL").ok().filter(|u| !u.is_empty()) {
+    match std::env::var("TEST_DATABASE_URL")
+        .ok()
+        .filter(|u| !u.is_empty())
+    {
         Some(server) => {
             let server = server.trim_end_matches('/');
             let name = format!("qi_test_{}", random_suffix());
-            let admin = Database::connect(format!("{server}/postgres")).await.expect("connect to the PostgreSQL server");
-            admin.execute_unprepared(&format!("CREATE DATABASE {name}")).await.expect("create a test database");
+            let admin = Database::connect(format!("{server}/postgres"))
+                .await
+                .expect("connect to the PostgreSQL server");
+            admin
+                .execute_unprepared(&format!("CREATE DATABASE {name}"))
+                .await
+                .expect("create a test database");
             admin.close().await.ok();
             format!("{server}/{name}")
         }
@@ -89,7 +99,9 @@ pub async fn start(settings: Settings) -> String {
     if std::env::var("TEST_LOG").is_ok() {
         qi_api::telemetry::init(&settings.log, false);
     }
-    let app = Application::build(settings).await.expect("build the application");
+    let app = Application::build(settings)
+        .await
+        .expect("build the application");
     let address = format!("http://127.0.0.1:{}", app.port());
     tokio::spawn(app.run_until_stopped());
     address
@@ -98,9 +110,14 @@ pub async fn start(settings: Settings) -> String {
 /// A server with a fresh database, set up with a partnership admin, who is signed in.
 pub async fn spawn_app() -> TestApp {
     let database_url = fresh_database().await;
-    let address = start(test_settings(database_url.clone())).await;
+    let address = start(test_settings(database_url)).await;
     let client = reqwest::Client::new();
-    let mut app = TestApp { address, client, database_url, admin: String::new(), admin_org: 0 };
+    let mut app = TestApp {
+        address,
+        client,
+        admin: String::new(),
+        admin_org: 0,
+    };
     app.admin = app.login_ok(ADMIN_EMAIL, ADMIN_PASSWORD).await.access_token;
     app.admin_org = app.me(&app.admin).await.organisation_id;
     app
@@ -124,19 +141,39 @@ impl Answer {
             .to_owned();
         let text = response.text().await.unwrap_or_default();
         let body = serde_json::from_str(&text).unwrap_or(Value::String(text));
-        Self { status, content_type, body }
+        Self {
+            status,
+            content_type,
+            body,
+        }
     }
 
     pub fn expect<T: serde::de::DeserializeOwned>(self, status: u16) -> T {
-        assert_eq!(self.status.as_u16(), status, "unexpected status; body: {}", self.body);
-        serde_json::from_value(self.body.clone()).unwrap_or_else(|e| panic!("body does not fit the type: {e}; body: {}", self.body))
+        assert_eq!(
+            self.status.as_u16(),
+            status,
+            "unexpected status; body: {}",
+            self.body
+        );
+        serde_json::from_value(self.body.clone())
+            .unwrap_or_else(|e| panic!("body does not fit the type: {e}; body: {}", self.body))
     }
 
     /// Asserts the answer is a problem document with this status and returns it.
     pub fn problem(self, status: u16) -> Problem {
-        assert_eq!(self.status.as_u16(), status, "unexpected status; body: {}", self.body);
-        assert_eq!(self.content_type, "application/problem+json", "a problem document; body: {}", self.body);
-        serde_json::from_value(self.body.clone()).unwrap_or_else(|e| panic!("not a problem document: {e}; body: {}", self.body))
+        assert_eq!(
+            self.status.as_u16(),
+            status,
+            "unexpected status; body: {}",
+            self.body
+        );
+        assert_eq!(
+            self.content_type, "application/problem+json",
+            "a problem document; body: {}",
+            self.body
+        );
+        serde_json::from_value(self.body.clone())
+            .unwrap_or_else(|e| panic!("not a problem document: {e}; body: {}", self.body))
     }
 }
 
@@ -151,7 +188,13 @@ impl TestApp {
     }
 
     /// Any request: `token` is sent as a bearer token, `body` as JSON.
-    pub async fn call(&self, method: Method, path: &str, token: Option<&str>, body: Option<Value>) -> Answer {
+    pub async fn call(
+        &self,
+        method: Method,
+        path: &str,
+        token: Option<&str>,
+        body: Option<Value>,
+    ) -> Answer {
         let mut request = self.client.request(method, self.url(path));
         if let Some(token) = token {
             request = request.bearer_auth(token);
@@ -171,12 +214,23 @@ impl TestApp {
     }
 
     pub async fn patch(&self, path: &str, token: &str, body: Value) -> Answer {
-        self.call(Method::PATCH, path, Some(token), Some(body)).await
+        self.call(Method::PATCH, path, Some(token), Some(body))
+            .await
     }
 
     /// POST with a raw body and content type, for malformed-input tests.
-    pub async fn post_raw(&self, path: &str, token: Option<&str>, content_type: &str, body: impl Into<reqwest::Body>) -> Answer {
-        let mut request = self.client.post(self.url(path)).header("content-type", content_type).body(body);
+    pub async fn post_raw(
+        &self,
+        path: &str,
+        token: Option<&str>,
+        content_type: &str,
+        body: impl Into<reqwest::Body>,
+    ) -> Answer {
+        let mut request = self
+            .client
+            .post(self.url(path))
+            .header("content-type", content_type)
+            .body(body);
         if let Some(token) = token {
             request = request.bearer_auth(token);
         }
@@ -184,7 +238,13 @@ impl TestApp {
     }
 
     pub async fn login(&self, email: &str, password: &str) -> Answer {
-        self.call(Method::POST, "/api/v1/auth/login", None, Some(json!({"email": email, "password": password}))).await
+        self.call(
+            Method::POST,
+            "/api/v1/auth/login",
+            None,
+            Some(json!({"email": email, "password": password})),
+        )
+        .await
     }
 
     pub async fn login_ok(&self, email: &str, password: &str) -> TokenResponse {
@@ -192,20 +252,41 @@ impl TestApp {
     }
 
     pub async fn refresh(&self, refresh_token: &str) -> Answer {
-        self.call(Method::POST, "/api/v1/auth/refresh", None, Some(json!({"refresh_token": refresh_token}))).await
+        self.call(
+            Method::POST,
+            "/api/v1/auth/refresh",
+            None,
+            Some(json!({"refresh_token": refresh_token})),
+        )
+        .await
     }
 
     pub async fn me(&self, token: &str) -> Person {
         self.get("/api/v1/me", token).await.expect(200)
     }
 
-    pub async fn create_organisation(&self, name: &str, ods_code: &str, org_type: &str) -> Organisation {
-        self.post("/api/v1/organisations", &self.admin, json!({"name": name, "ods_code": ods_code, "org_type": org_type}))
-            .await
-            .expect(201)
+    pub async fn create_organisation(
+        &self,
+        name: &str,
+        ods_code: &str,
+        org_type: &str,
+    ) -> Organisation {
+        self.post(
+            "/api/v1/organisations",
+            &self.admin,
+            json!({"name": name, "ods_code": ods_code, "org_type": org_type}),
+        )
+        .await
+        .expect(201)
     }
 
-    pub async fn invite(&self, token: &str, email: &str, organisation_id: i64, roles: &[Role]) -> Answer {
+    pub async fn invite(
+        &self,
+        token: &str,
+        email: &str,
+        organisation_id: i64,
+        roles: &[Role],
+    ) -> Answer {
         self.post(
             "/api/v1/people",
             token,
@@ -216,13 +297,31 @@ impl TestApp {
 
     /// Accepts an invitation from its link and returns the new person's tokens.
     pub async fn accept(&self, invitation: &InvitationSent, password: &str) -> Answer {
-        let token = invitation.invitation_link.rsplit('/').next().expect("a token at the end of the link");
-        self.call(Method::POST, "/api/v1/invitations/accept", None, Some(json!({"token": token, "password": password}))).await
+        let token = invitation
+            .invitation_link
+            .rsplit('/')
+            .next()
+            .expect("a token at the end of the link");
+        self.call(
+            Method::POST,
+            "/api/v1/invitations/accept",
+            None,
+            Some(json!({"token": token, "password": password})),
+        )
+        .await
     }
 
     /// A signed-in person in `organisation_id` with `roles`, made by the partnership admin.
-    pub async fn person(&self, email: &str, organisation_id: i64, roles: &[Role]) -> (Person, String) {
-        let sent: InvitationSent = self.invite(&self.admin, email, organisation_id, roles).await.expect(201);
+    pub async fn person(
+        &self,
+        email: &str,
+        organisation_id: i64,
+        roles: &[Role],
+    ) -> (Person, String) {
+        let sent: InvitationSent = self
+            .invite(&self.admin, email, organisation_id, roles)
+            .await
+            .expect(201);
         let tokens: TokenResponse = self.accept(&sent, PASSWORD).await.expect(200);
         (sent.person, tokens.access_token)
     }
@@ -240,13 +339,23 @@ pub struct Cast {
 }
 
 pub async fn cast(app: &TestApp) -> Cast {
-    let org_a = app.create_organisation("Northmoor Hospitals NHS Trust", "RA1", "acute_trust").await;
-    let org_b = app.create_organisation("Riverside Surgery", "B82001", "gp_practice").await;
+    let org_a = app
+        .create_organisation("Northmoor Hospitals NHS Trust", "RA1", "acute_trust")
+        .await;
+    let org_b = app
+        .create_organisation("Riverside Surgery", "B82001", "gp_practice")
+        .await;
     Cast {
-        admin_a: app.person("lead.a@example.org", org_a.id, &[Role::OrganisationAdmin]).await,
-        coach_a: app.person("coach.a@example.org", org_a.id, &[Role::Coach]).await,
+        admin_a: app
+            .person("lead.a@example.org", org_a.id, &[Role::OrganisationAdmin])
+            .await,
+        coach_a: app
+            .person("coach.a@example.org", org_a.id, &[Role::Coach])
+            .await,
         member_a: app.person("member.a@example.org", org_a.id, &[]).await,
-        admin_b: app.person("lead.b@example.org", org_b.id, &[Role::OrganisationAdmin]).await,
+        admin_b: app
+            .person("lead.b@example.org", org_b.id, &[Role::OrganisationAdmin])
+            .await,
         member_b: app.person("member.b@example.org", org_b.id, &[]).await,
         org_a,
         org_b,
@@ -255,6 +364,12 @@ pub async fn cast(app: &TestApp) -> Cast {
 
 impl TestApp {
     pub async fn put_roles(&self, token: &str, person_id: i64, roles: &[Role]) -> Answer {
-        self.call(Method::PUT, &format!("/api/v1/people/{person_id}/roles"), Some(token), Some(json!({"roles": roles}))).await
+        self.call(
+            Method::PUT,
+            &format!("/api/v1/people/{person_id}/roles"),
+            Some(token),
+            Some(json!({"roles": roles})),
+        )
+        .await
     }
 }

@@ -7,7 +7,15 @@ const CHECKED_IN: &str = include_str!("../../openapi/openapi.json");
 #[tokio::test]
 async fn the_served_openapi_document_matches_the_checked_in_one() {
     let app = spawn_app().await;
-    let served: Value = app.client.get(app.url("/api/openapi.json")).send().await.unwrap().json().await.unwrap();
+    let served: Value = app
+        .client
+        .get(app.url("/api/openapi.json"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
     let checked_in: Value = serde_json::from_str(CHECKED_IN).expect("openapi/openapi.json is JSON");
     assert!(
         served == checked_in,
@@ -22,17 +30,29 @@ async fn every_operation_documents_its_errors_and_protected_ones_their_security(
     assert!(paths.len() >= 20, "all endpoints are documented");
     for (path, item) in paths {
         for (method, op) in item.as_object().unwrap() {
-            assert!(op["summary"].as_str().is_some_and(|s| !s.is_empty()), "{method} {path} has a summary");
+            assert!(
+                op["summary"].as_str().is_some_and(|s| !s.is_empty()),
+                "{method} {path} has a summary"
+            );
             let responses = op["responses"].as_object().unwrap();
             let public = ["/api/health", "/api/ready", "/api/v1/setup"].contains(&path.as_str())
                 || path.starts_with("/api/v1/auth/")
                 || path.starts_with("/api/v1/invitations");
             if !public {
-                assert!(responses.contains_key("401"), "{method} {path} documents 401");
-                assert!(op["security"].is_array(), "{method} {path} names its security");
+                assert!(
+                    responses.contains_key("401"),
+                    "{method} {path} documents 401"
+                );
+                assert!(
+                    op["security"].is_array(),
+                    "{method} {path} names its security"
+                );
             }
             if op.get("requestBody").is_some() {
-                assert!(responses.contains_key("422") && responses.contains_key("400"), "{method} {path} documents bad input");
+                assert!(
+                    responses.contains_key("422") && responses.contains_key("400"),
+                    "{method} {path} documents bad input"
+                );
             }
         }
     }

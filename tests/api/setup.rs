@@ -16,7 +16,9 @@ async fn unconfigured() -> (String, reqwest::Client) {
     let address = start(settings).await;
     // The real token is only in the log; put one the test knows in its place.
     let db = db::connect(&database_url, 1).await.unwrap();
-    secrets::put(&db, secrets::SETUP_TOKEN_HASH, tokens::hash(TOKEN)).await.unwrap();
+    secrets::put(&db, secrets::SETUP_TOKEN_HASH, tokens::hash(TOKEN))
+        .await
+        .unwrap();
     (address, reqwest::Client::new())
 }
 
@@ -32,7 +34,12 @@ fn setup_body(token: &str) -> Value {
     })
 }
 
-async fn call(client: &reqwest::Client, method: Method, url: String, body: Option<Value>) -> Answer {
+async fn call(
+    client: &reqwest::Client,
+    method: Method,
+    url: String,
+    body: Option<Value>,
+) -> Answer {
     let mut request = client.request(method, url);
     if let Some(body) = body {
         request = request.json(&body);
@@ -43,23 +50,63 @@ async fn call(client: &reqwest::Client, method: Method, url: String, body: Optio
 #[tokio::test]
 async fn first_run_set_up_creates_the_first_partnership_admin_once() {
     let (address, client) = unconfigured().await;
-    let status: SetupStatus = call(&client, Method::GET, format!("{address}/api/v1/setup"), None).await.expect(200);
+    let status: SetupStatus = call(
+        &client,
+        Method::GET,
+        format!("{address}/api/v1/setup"),
+        None,
+    )
+    .await
+    .expect(200);
     assert!(!status.set_up);
 
-    call(&client, Method::POST, format!("{address}/api/v1/setup"), Some(setup_body("wrong-token"))).await.problem(403);
+    call(
+        &client,
+        Method::POST,
+        format!("{address}/api/v1/setup"),
+        Some(setup_body("wrong-token")),
+    )
+    .await
+    .problem(403);
 
-    let tokens: TokenResponse = call(&client, Method::POST, format!("{address}/api/v1/setup"), Some(setup_body(TOKEN))).await.expect(200);
+    let tokens: TokenResponse = call(
+        &client,
+        Method::POST,
+        format!("{address}/api/v1/setup"),
+        Some(setup_body(TOKEN)),
+    )
+    .await
+    .expect(200);
     let me: qi_shared::person::Person = Answer::from(
-        client.get(format!("{address}/api/v1/me")).bearer_auth(&tokens.access_token).send().await.unwrap(),
+        client
+            .get(format!("{address}/api/v1/me"))
+            .bearer_auth(&tokens.access_token)
+            .send()
+            .await
+            .unwrap(),
     )
     .await
     .expect(200);
     assert_eq!(me.roles, vec![Role::PartnershipAdmin, Role::Member]);
     assert_eq!(me.organisation_name, "Northmoor ICB");
 
-    let status: SetupStatus = call(&client, Method::GET, format!("{address}/api/v1/setup"), None).await.expect(200);
+    let status: SetupStatus = call(
+        &client,
+        Method::GET,
+        format!("{address}/api/v1/setup"),
+        None,
+    )
+    .await
+    .expect(200);
     assert!(status.set_up);
-    let problem = call(&client, Method::POST, format!("{address}/api/v1/setup"), Some(setup_body(TOKEN))).await.problem(409);
+    let problem = call(
+        &client,
+        Method::POST,
+        format!("{address}/api/v1/setup"),
+        Some(setup_body(TOKEN)),
+    )
+    .await
+    .problem(409);
     assert_eq!(problem.code, "already_set_up");
 }
 
@@ -70,8 +117,25 @@ async fn set_up_reports_every_bad_field() {
     body["organisation"]["ods_code"] = json!("?");
     body["email"] = json!("nope");
     body["password"] = json!("short");
-    let problem = call(&client, Method::POST, format!("{address}/api/v1/setup"), Some(body)).await.problem(422);
-    assert_eq!(fields(&problem), ["organisation.ods_code", "email", "password"]);
-    let problem = call(&client, Method::POST, format!("{address}/api/v1/setup"), Some(json!({"token": TOKEN}))).await.problem(422);
+    let problem = call(
+        &client,
+        Method::POST,
+        format!("{address}/api/v1/setup"),
+        Some(body),
+    )
+    .await
+    .problem(422);
+    assert_eq!(
+        fields(&problem),
+        ["organisation.ods_code", "email", "password"]
+    );
+    let problem = call(
+        &client,
+        Method::POST,
+        format!("{address}/api/v1/setup"),
+        Some(json!({"token": TOKEN})),
+    )
+    .await
+    .problem(422);
     assert_eq!(fields(&problem), ["partnership_name"]);
 }

@@ -13,8 +13,18 @@ async fn the_web_app_is_served_at_the_root_and_at_deep_links() {
     for path in ["/", "/organisations/42", "/invitations/abc"] {
         let response = app.client.get(app.url(path)).send().await.unwrap();
         assert_eq!(response.status(), 200, "{path}");
-        assert_eq!(response.headers()["cache-control"], "no-cache", "{path}: index.html is never cached");
-        assert!(response.headers()["content-type"].to_str().unwrap().starts_with("text/html"), "{path}");
+        assert_eq!(
+            response.headers()["cache-control"],
+            "no-cache",
+            "{path}: index.html is never cached"
+        );
+        assert!(
+            response.headers()["content-type"]
+                .to_str()
+                .unwrap()
+                .starts_with("text/html"),
+            "{path}"
+        );
         assert_eq!(response.text().await.unwrap(), index, "{path}");
     }
 }
@@ -30,18 +40,41 @@ async fn built_assets_are_cached_for_good_and_compressed() {
         .find(|name| name.ends_with(".wasm"))
         .expect("a built wasm file");
     assert!(index.contains(&wasm), "index.html loads {wasm}");
-    let response = app.client.get(app.url(&format!("/{wasm}"))).header("accept-encoding", "gzip").send().await.unwrap();
+    let response = app
+        .client
+        .get(app.url(&format!("/{wasm}")))
+        .header("accept-encoding", "gzip")
+        .send()
+        .await
+        .unwrap();
     assert_eq!(response.status(), 200);
-    assert_eq!(response.headers()["cache-control"], "public, max-age=31536000, immutable");
+    assert_eq!(
+        response.headers()["cache-control"],
+        "public, max-age=31536000, immutable"
+    );
     assert_eq!(response.headers()["content-type"], "application/wasm");
-    assert_eq!(response.headers().get("content-encoding").map(|v| v.to_str().unwrap()), Some("gzip"));
+    assert_eq!(
+        response
+            .headers()
+            .get("content-encoding")
+            .map(|v| v.to_str().unwrap()),
+        Some("gzip")
+    );
 }
 
 #[tokio::test]
 async fn api_paths_never_fall_back_to_the_web_app() {
     built();
     let app = spawn_app().await;
-    let response = app.client.get(app.url("/api/v1/organisations/42/nothing")).send().await.unwrap();
+    let response = app
+        .client
+        .get(app.url("/api/v1/organisations/42/nothing"))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(response.status(), 404);
-    assert_eq!(response.headers()["content-type"], "application/problem+json");
+    assert_eq!(
+        response.headers()["content-type"],
+        "application/problem+json"
+    );
 }

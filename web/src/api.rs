@@ -25,9 +25,15 @@ impl std::fmt::Display for ApiError {
 }
 
 async fn get_json<T: serde::de::DeserializeOwned>(url: &str) -> Result<T, ApiError> {
-    let response = Request::get(url).send().await.map_err(|e| ApiError::Network(e.to_string()))?;
+    let response = Request::get(url)
+        .send()
+        .await
+        .map_err(|e| ApiError::Network(e.to_string()))?;
     if response.ok() {
-        response.json().await.map_err(|e| ApiError::Unexpected(e.to_string()))
+        response
+            .json()
+            .await
+            .map_err(|e| ApiError::Unexpected(e.to_string()))
     } else {
         match response.json::<Problem>().await {
             Ok(problem) => Err(ApiError::Problem(problem)),

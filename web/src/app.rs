@@ -26,12 +26,18 @@ pub fn app() -> Html {
         });
     }
     let message = match &*status {
-        Status::Loading => html! { <p class="status" aria-busy="true">{ "Connecting to the platform…" }</p> },
-        Status::Ready(true) => html! { <p class="status status--ok">{ "The platform is running and set up." }</p> },
+        Status::Loading => {
+            html! { <p class="status" aria-busy="true">{ "Connecting to the platform…" }</p> }
+        }
+        Status::Ready(true) => {
+            html! { <p class="status status--ok">{ "The platform is running and set up." }</p> }
+        }
         Status::Ready(false) => html! {
             <p class="status">{ "The platform is not set up yet: open the one-time set-up link from the server log." }</p>
         },
-        Status::Failed(e) => html! { <p class="status status--error" role="alert">{ e.clone() }</p> },
+        Status::Failed(e) => {
+            html! { <p class="status status--error" role="alert">{ e.clone() }</p> }
+        }
     };
     html! {
         <>

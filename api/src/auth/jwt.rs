@@ -33,7 +33,12 @@ impl JwtKeys {
         validation.set_required_spec_claims(&["exp", "sub", "iss"]);
         // Expiry is exact: a token is refused the second it expires.
         validation.leeway = 0;
-        Self { encoding: EncodingKey::from_secret(secret), decoding: DecodingKey::from_secret(secret), validation, lifetime }
+        Self {
+            encoding: EncodingKey::from_secret(secret),
+            decoding: DecodingKey::from_secret(secret),
+            validation,
+            lifetime,
+        }
     }
 
     pub fn lifetime(&self) -> Duration {
@@ -55,9 +60,17 @@ impl JwtKeys {
 
     /// Checks the signature, issuer and expiry, and gives back who the token speaks for.
     pub fn verify(&self, token: &str) -> Result<Actor, jsonwebtoken::errors::Error> {
-        let claims = jsonwebtoken::decode::<Claims>(token, &self.decoding, &self.validation)?.claims;
-        let person_id = claims.sub.parse().map_err(|_| jsonwebtoken::errors::ErrorKind::InvalidSubject)?;
-        Ok(Actor { person_id, organisation_id: claims.org, roles: claims.roles })
+        let claims =
+            jsonwebtoken::decode::<Claims>(token, &self.decoding, &self.validation)?.claims;
+        let person_id = claims
+            .sub
+            .parse()
+            .map_err(|_| jsonwebtoken::errors::ErrorKind::InvalidSubject)?;
+        Ok(Actor {
+            person_id,
+            organisation_id: claims.org,
+            roles: claims.roles,
+        })
     }
 }
 
@@ -66,11 +79,16 @@ mod tests {
     use super::*;
 
     fn actor() -> Actor {
-        Actor { person_id: 7, organisation_id: 3, roles: vec![Role::Coach, Role::Member] }
+        Actor {
+            person_id: 7,
+            organisation_id: 3,
+            roles: vec![Role::Coach, Role::Member],
+        }
     }
 
     #[test]
-    fn a_signed_token_verifies_and_a_tampered_one_does_not() -> Result<(), jsonwebtoken::errors::Error> {
+    fn a_signed_token_verifies_and_a_tampered_one_does_not()
+    -> Result<(), jsonwebtoken::errors::Error> {
         let keys = JwtKeys::new(b"a secret of reasonable length!!!", Duration::minutes(15));
         let token = keys.sign(&actor())?;
         assert_eq!(keys.verify(&token)?, actor());

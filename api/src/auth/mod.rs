@@ -43,14 +43,24 @@ fn authenticate(req: &HttpRequest) -> Result<AuthUser, ApiError> {
     let header = req
         .headers()
         .get(header::AUTHORIZATION)
-        .ok_or(ApiError::Unauthorized("Sign in: this endpoint needs an access token"))?;
+        .ok_or(ApiError::Unauthorized(
+            "Sign in: this endpoint needs an access token",
+        ))?;
     let token = header
         .to_str()
         .ok()
-        .and_then(|h| h.strip_prefix("Bearer ").or_else(|| h.strip_prefix("bearer ")))
+        .and_then(|h| {
+            h.strip_prefix("Bearer ")
+                .or_else(|| h.strip_prefix("bearer "))
+        })
         .map(str::trim)
         .filter(|t| !t.is_empty())
-        .ok_or(ApiError::Unauthorized("The Authorization header must be `Bearer <access token>`"))?;
-    let actor = state.keys.verify(token).map_err(|_| ApiError::Unauthorized("The access token is invalid or has expired"))?;
+        .ok_or(ApiError::Unauthorized(
+            "The Authorization header must be `Bearer <access token>`",
+        ))?;
+    let actor = state
+        .keys
+        .verify(token)
+        .map_err(|_| ApiError::Unauthorized("The access token is invalid or has expired"))?;
     Ok(AuthUser(actor))
 }

@@ -12,14 +12,18 @@ use std::{path::Path, time::Duration};
 
 use anyhow::Context;
 use qi_migrations::{Migrator, MigratorTrait};
-use sea_orm::{ConnectOptions, ConnectionTrait, Database, DatabaseConnection, DbBackend, DbErr, SqlErr};
+use sea_orm::{
+    ConnectOptions, ConnectionTrait, Database, DatabaseConnection, DbBackend, DbErr, SqlErr,
+};
 
 /// Opens the database, creating an SQLite file's folder if it does not exist yet.
 pub async fn connect(url: &str, max_connections: u32) -> anyhow::Result<DatabaseConnection> {
-    if let Some(path) = sqlite_path(url) {
-        if let Some(dir) = Path::new(path).parent().filter(|d| !d.as_os_str().is_empty()) {
-            std::fs::create_dir_all(dir).with_context(|| format!("creating the data folder {}", dir.display()))?;
-        }
+    let folder = sqlite_path(url)
+        .and_then(|path| Path::new(path).parent())
+        .filter(|d| !d.as_os_str().is_empty());
+    if let Some(dir) = folder {
+        std::fs::create_dir_all(dir)
+            .with_context(|| format!("creating the data folder {}", dir.display()))?;
     }
     let mut options = ConnectOptions::new(url.to_owned());
     options
@@ -28,17 +32,23 @@ pub async fn connect(url: &str, max_connections: u32) -> anyhow::Result<Database
         .connect_timeout(Duration::from_secs(10))
         .acquire_timeout(Duration::from_secs(10))
         .sqlx_logging(false);
-    let db = Database::connect(options).await.context("connecting to the database")?;
+    let db = Database::connect(options)
+        .await
+        .context("connecting to the database")?;
     if db.get_database_backend() == DbBackend::Sqlite {
         // WAL lets readers work while a write is in progress: many readers, one writer.
-        db.execute_unprepared("PRAGMA journal_mode=WAL").await.context("enabling SQLite WAL")?;
+        db.execute_unprepared("PRAGMA journal_mode=WAL")
+            .await
+            .context("enabling SQLite WAL")?;
     }
     Ok(db)
 }
 
 /// The file path of an `sqlite:` URL, if it names a file.
 fn sqlite_path(url: &str) -> Option<&str> {
-    let rest = url.strip_prefix("sqlite://").or_else(|| url.strip_prefix("sqlite:"))?;
+    let rest = url
+        .strip_prefix("sqlite://")
+        .or_else(|| url.strip_prefix("sqlite:"))?;
     let path = rest.split('?').next().unwrap_or(rest);
     (!path.is_empty() && path != ":memory:").then_some(path)
 }
@@ -46,7 +56,9 @@ fn sqlite_path(url: &str) -> Option<&str> {
 /// Brings the schema up to date; a no-op when it is. With several nodes, run `qi migrate` once
 /// before starting them rather than letting them race.
 pub async fn migrate(db: &DatabaseConnection) -> anyhow::Result<()> {
-    Migrator::up(db, None).await.context("running database migrations")
+    Migrator::up(db, None)
+        .await
+        .context("running database migrations")
 }
 
 pub fn is_unique_violation(err: &DbErr) -> bool {
@@ -73,7 +85,10 @@ mod tests {
 
     #[test]
     fn sqlite_paths() {
-        assert_eq!(sqlite_path("sqlite://data/qi.db?mode=rwc"), Some("data/qi.db"));
+        assert_eq!(
+            sqlite_path("sqlite://data/qi.db?mode=rwc"),
+            Some("data/qi.db")
+        );
         assert_eq!(sqlite_path("sqlite::memory:"), None);
         assert_eq!(sqlite_path("postgres://localhost/qi"), None);
     }

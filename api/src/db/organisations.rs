@@ -3,10 +3,14 @@
 use std::collections::HashMap;
 
 use chrono::Utc;
-use qi_shared::organisation::{Organisation, OrganisationType, ValidOrganisation, ValidOrganisationUpdate};
+use qi_shared::organisation::{
+    Organisation, OrganisationType, ValidOrganisation, ValidOrganisationUpdate,
+};
 use sea_orm::{
-    ActiveModelTrait, ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait, DbErr, EntityTrait, FromQueryResult,
-    PaginatorTrait, QueryFilter, QueryOrder, QuerySelect,
+    ActiveModelTrait,
+    ActiveValue::Set,
+    ColumnTrait, Condition, ConnectionTrait, DbErr, EntityTrait, FromQueryResult, PaginatorTrait,
+    QueryFilter, QueryOrder, QuerySelect,
     sea_query::{Expr, ExprTrait, Func, LikeExpr},
 };
 
@@ -63,7 +67,10 @@ async fn people_counts(db: &impl ConnectionTrait, ids: &[i64]) -> Result<HashMap
         .into_model::<Count>()
         .all(db)
         .await?;
-    Ok(rows.into_iter().map(|c| (c.organisation_id, u64::try_from(c.people).unwrap_or(0))).collect())
+    Ok(rows
+        .into_iter()
+        .map(|c| (c.organisation_id, u64::try_from(c.people).unwrap_or(0)))
+        .collect())
 }
 
 pub async fn list(
@@ -77,8 +84,14 @@ pub async fn list(
         let pattern = like_pattern(q);
         condition = condition.add(
             Condition::any()
-                .add(Expr::expr(Func::lower(Expr::col(organisation::Column::Name))).like(LikeExpr::new(pattern.as_str()).escape('\\')))
-                .add(Expr::expr(Func::lower(Expr::col(organisation::Column::OdsCode))).like(LikeExpr::new(pattern.as_str()).escape('\\'))),
+                .add(
+                    Expr::expr(Func::lower(Expr::col(organisation::Column::Name)))
+                        .like(LikeExpr::new(pattern.as_str()).escape('\\')),
+                )
+                .add(
+                    Expr::expr(Func::lower(Expr::col(organisation::Column::OdsCode)))
+                        .like(LikeExpr::new(pattern.as_str()).escape('\\')),
+                ),
         );
     }
     if let Some(org_type) = filter.org_type {
@@ -94,7 +107,11 @@ pub async fn list(
         .order_by_asc(organisation::Column::Name)
         .order_by_asc(organisation::Column::Id);
     let total = query.clone().count(db).await?;
-    let models = query.offset((page - 1) * per_page).limit(per_page).all(db).await?;
+    let models = query
+        .offset((page - 1) * per_page)
+        .limit(per_page)
+        .all(db)
+        .await?;
     let ids: Vec<i64> = models.iter().map(|m| m.id).collect();
     let counts = people_counts(db, &ids).await?;
     let items = models.into_iter().map(|m| {
@@ -104,17 +121,30 @@ pub async fn list(
     Ok((items.collect(), total))
 }
 
-pub async fn find(db: &impl ConnectionTrait, id: i64) -> Result<Option<organisation::Model>, DbErr> {
+pub async fn find(
+    db: &impl ConnectionTrait,
+    id: i64,
+) -> Result<Option<organisation::Model>, DbErr> {
     organisation::Entity::find_by_id(id).one(db).await
 }
 
 pub async fn get(db: &impl ConnectionTrait, id: i64) -> Result<Option<Organisation>, DbErr> {
-    let Some(model) = find(db, id).await? else { return Ok(None) };
-    let count = people_counts(db, &[id]).await?.get(&id).copied().unwrap_or(0);
+    let Some(model) = find(db, id).await? else {
+        return Ok(None);
+    };
+    let count = people_counts(db, &[id])
+        .await?
+        .get(&id)
+        .copied()
+        .unwrap_or(0);
     Ok(Some(to_dto(model, count)))
 }
 
-pub async fn create(db: &impl ConnectionTrait, partnership_id: i64, new: &ValidOrganisation) -> Result<Organisation, DbErr> {
+pub async fn create(
+    db: &impl ConnectionTrait,
+    partnership_id: i64,
+    new: &ValidOrganisation,
+) -> Result<Organisation, DbErr> {
     let now = Utc::now();
     let model = organisation::ActiveModel {
         partnership_id: Set(partnership_id),
@@ -149,24 +179,39 @@ pub async fn update(
     }
     active.updated_at = Set(Utc::now());
     let model = active.update(db).await?;
-    let count = people_counts(db, &[id]).await?.get(&id).copied().unwrap_or(0);
+    let count = people_counts(db, &[id])
+        .await?
+        .get(&id)
+        .copied()
+        .unwrap_or(0);
     Ok(to_dto(model, count))
 }
 
-pub async fn set_archived(db: &impl ConnectionTrait, model: organisation::Model, archived: bool) -> Result<Organisation, DbErr> {
+pub async fn set_archived(
+    db: &impl ConnectionTrait,
+    model: organisation::Model,
+    archived: bool,
+) -> Result<Organisation, DbErr> {
     let id = model.id;
     let mut active: organisation::ActiveModel = model.into();
     let now = Utc::now();
     active.archived_at = Set(archived.then_some(now));
     active.updated_at = Set(now);
     let model = active.update(db).await?;
-    let count = people_counts(db, &[id]).await?.get(&id).copied().unwrap_or(0);
+    let count = people_counts(db, &[id])
+        .await?
+        .get(&id)
+        .copied()
+        .unwrap_or(0);
     Ok(to_dto(model, count))
 }
 
 /// Number of people whose home organisation this is.
 pub async fn people_count(db: &impl ConnectionTrait, id: i64) -> Result<u64, DbErr> {
-    person::Entity::find().filter(person::Column::OrganisationId.eq(id)).count(db).await
+    person::Entity::find()
+        .filter(person::Column::OrganisationId.eq(id))
+        .count(db)
+        .await
 }
 
 pub async fn delete(db: &impl ConnectionTrait, id: i64) -> Result<(), DbErr> {

@@ -5,8 +5,10 @@ use std::collections::HashMap;
 use chrono::Utc;
 use qi_shared::person::{Person, PersonStatus, Role, ValidPersonUpdate, normalise_roles};
 use sea_orm::{
-    ActiveModelTrait, ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait, DbErr, EntityTrait, PaginatorTrait,
-    QueryFilter, QueryOrder, QuerySelect,
+    ActiveModelTrait,
+    ActiveValue::Set,
+    ColumnTrait, Condition, ConnectionTrait, DbErr, EntityTrait, PaginatorTrait, QueryFilter,
+    QueryOrder, QuerySelect,
     sea_query::{Expr, ExprTrait, Func, LikeExpr, Query},
 };
 
@@ -51,8 +53,14 @@ fn to_dto(m: person::Model, organisation_name: String, roles: Vec<Role>) -> Pers
     }
 }
 
-async fn roles_by_person(db: &impl ConnectionTrait, ids: &[i64]) -> Result<HashMap<i64, Vec<Role>>, DbErr> {
-    let rows = person_role::Entity::find().filter(person_role::Column::PersonId.is_in(ids.iter().copied())).all(db).await?;
+async fn roles_by_person(
+    db: &impl ConnectionTrait,
+    ids: &[i64],
+) -> Result<HashMap<i64, Vec<Role>>, DbErr> {
+    let rows = person_role::Entity::find()
+        .filter(person_role::Column::PersonId.is_in(ids.iter().copied()))
+        .all(db)
+        .await?;
     let mut map: HashMap<i64, Vec<Role>> = HashMap::new();
     for row in rows {
         if let Some(role) = Role::parse(&row.role) {
@@ -63,10 +71,18 @@ async fn roles_by_person(db: &impl ConnectionTrait, ids: &[i64]) -> Result<HashM
 }
 
 pub async fn roles_of(db: &impl ConnectionTrait, id: i64) -> Result<Vec<Role>, DbErr> {
-    Ok(normalise_roles(&roles_by_person(db, &[id]).await?.remove(&id).unwrap_or_default()))
+    Ok(normalise_roles(
+        &roles_by_person(db, &[id])
+            .await?
+            .remove(&id)
+            .unwrap_or_default(),
+    ))
 }
 
-async fn to_dtos(db: &impl ConnectionTrait, rows: Vec<(person::Model, Option<organisation::Model>)>) -> Result<Vec<Person>, DbErr> {
+async fn to_dtos(
+    db: &impl ConnectionTrait,
+    rows: Vec<(person::Model, Option<organisation::Model>)>,
+) -> Result<Vec<Person>, DbErr> {
     let ids: Vec<i64> = rows.iter().map(|(p, _)| p.id).collect();
     let mut roles = roles_by_person(db, &ids).await?;
     Ok(rows
@@ -82,22 +98,43 @@ pub async fn find(db: &impl ConnectionTrait, id: i64) -> Result<Option<person::M
     person::Entity::find_by_id(id).one(db).await
 }
 
-pub async fn find_by_email(db: &impl ConnectionTrait, email_normalised: &str) -> Result<Option<person::Model>, DbErr> {
-    person::Entity::find().filter(person::Column::EmailNormalised.eq(email_normalised)).one(db).await
+pub async fn find_by_email(
+    db: &impl ConnectionTrait,
+    email_normalised: &str,
+) -> Result<Option<person::Model>, DbErr> {
+    person::Entity::find()
+        .filter(person::Column::EmailNormalised.eq(email_normalised))
+        .one(db)
+        .await
 }
 
 pub async fn get(db: &impl ConnectionTrait, id: i64) -> Result<Option<Person>, DbErr> {
-    let row = person::Entity::find_by_id(id).find_also_related(organisation::Entity).one(db).await?;
+    let row = person::Entity::find_by_id(id)
+        .find_also_related(organisation::Entity)
+        .one(db)
+        .await?;
     Ok(to_dtos(db, row.into_iter().collect()).await?.pop())
 }
 
-pub async fn list(db: &impl ConnectionTrait, filter: &PersonFilter, page: u64, per_page: u64) -> Result<(Vec<Person>, u64), DbErr> {
+pub async fn list(
+    db: &impl ConnectionTrait,
+    filter: &PersonFilter,
+    page: u64,
+    per_page: u64,
+) -> Result<(Vec<Person>, u64), DbErr> {
     let mut condition = Condition::all();
     if let Some(q) = filter.q.as_deref().map(str::trim).filter(|q| !q.is_empty()) {
         let pattern = like_pattern(q);
         let mut any = Condition::any();
-        for column in [person::Column::Name, person::Column::EmailNormalised, person::Column::JobRole] {
-            any = any.add(Expr::expr(Func::lower(Expr::col((person::Entity, column)))).like(LikeExpr::new(pattern.as_str()).escape('\\')));
+        for column in [
+            person::Column::Name,
+            person::Column::EmailNormalised,
+            person::Column::JobRole,
+        ] {
+            any = any.add(
+                Expr::expr(Func::lower(Expr::col((person::Entity, column))))
+                    .like(LikeExpr::new(pattern.as_str()).escape('\\')),
+            );
         }
         condition = condition.add(any);
     }
@@ -152,12 +189,22 @@ pub async fn create(db: &impl ConnectionTrait, new: NewPerson<'_>) -> Result<per
 }
 
 /// Replaces a person's roles. `member` is implied and not stored.
-pub async fn set_roles(db: &impl ConnectionTrait, person_id: i64, roles: &[Role]) -> Result<(), DbErr> {
-    person_role::Entity::delete_many().filter(person_role::Column::PersonId.eq(person_id)).exec(db).await?;
+pub async fn set_roles(
+    db: &impl ConnectionTrait,
+    person_id: i64,
+    roles: &[Role],
+) -> Result<(), DbErr> {
+    person_role::Entity::delete_many()
+        .filter(person_role::Column::PersonId.eq(person_id))
+        .exec(db)
+        .await?;
     let rows: Vec<person_role::ActiveModel> = normalise_roles(roles)
         .into_iter()
         .filter(|r| *r != Role::Member)
-        .map(|r| person_role::ActiveModel { person_id: Set(person_id), role: Set(r.as_str().to_owned()) })
+        .map(|r| person_role::ActiveModel {
+            person_id: Set(person_id),
+            role: Set(r.as_str().to_owned()),
+        })
         .collect();
     if !rows.is_empty() {
         person_role::Entity::insert_many(rows).exec(db).await?;
@@ -174,7 +221,11 @@ async fn touch(db: &impl ConnectionTrait, person_id: i64) -> Result<(), DbErr> {
     Ok(())
 }
 
-pub async fn update(db: &impl ConnectionTrait, model: person::Model, change: &ValidPersonUpdate) -> Result<(), DbErr> {
+pub async fn update(
+    db: &impl ConnectionTrait,
+    model: person::Model,
+    change: &ValidPersonUpdate,
+) -> Result<(), DbErr> {
     let mut active: person::ActiveModel = model.into();
     if let Some(name) = &change.name {
         active.name = Set(name.clone());
@@ -190,7 +241,11 @@ pub async fn update(db: &impl ConnectionTrait, model: person::Model, change: &Va
     Ok(())
 }
 
-pub async fn set_status(db: &impl ConnectionTrait, person_id: i64, status: PersonStatus) -> Result<(), DbErr> {
+pub async fn set_status(
+    db: &impl ConnectionTrait,
+    person_id: i64,
+    status: PersonStatus,
+) -> Result<(), DbErr> {
     person::Entity::update_many()
         .col_expr(person::Column::Status, Expr::value(status.as_str()))
         .col_expr(person::Column::UpdatedAt, Expr::value(Utc::now()))
@@ -200,10 +255,17 @@ pub async fn set_status(db: &impl ConnectionTrait, person_id: i64, status: Perso
     Ok(())
 }
 
-pub async fn set_password(db: &impl ConnectionTrait, person_id: i64, password_hash: String) -> Result<(), DbErr> {
+pub async fn set_password(
+    db: &impl ConnectionTrait,
+    person_id: i64,
+    password_hash: String,
+) -> Result<(), DbErr> {
     person::Entity::update_many()
         .col_expr(person::Column::PasswordHash, Expr::value(password_hash))
-        .col_expr(person::Column::Status, Expr::value(PersonStatus::Active.as_str()))
+        .col_expr(
+            person::Column::Status,
+            Expr::value(PersonStatus::Active.as_str()),
+        )
         .col_expr(person::Column::UpdatedAt, Expr::value(Utc::now()))
         .filter(person::Column::Id.eq(person_id))
         .exec(db)

@@ -9,22 +9,44 @@ pub const JWT_SECRET: &str = "jwt_secret";
 pub const SETUP_TOKEN_HASH: &str = "setup_token_hash";
 
 pub async fn get(db: &impl ConnectionTrait, name: &str) -> Result<Option<String>, DbErr> {
-    Ok(server_secret::Entity::find_by_id(name.to_owned()).one(db).await?.map(|s| s.value))
+    Ok(server_secret::Entity::find_by_id(name.to_owned())
+        .one(db)
+        .await?
+        .map(|s| s.value))
 }
 
 /// Stores `value` unless a value is already there, and returns whichever is stored: when several
 /// nodes start at once, they all end up with the first one's secret.
-pub async fn get_or_insert(db: &impl ConnectionTrait, name: &str, value: String) -> Result<String, DbErr> {
-    let row = server_secret::ActiveModel { name: Set(name.to_owned()), value: Set(value), created_at: Set(Utc::now()) };
-    server_secret::Entity::insert(row).on_conflict_do_nothing_on([server_secret::Column::Name]).exec(db).await?;
-    get(db, name).await?.ok_or_else(|| DbErr::RecordNotFound(name.to_owned()))
+pub async fn get_or_insert(
+    db: &impl ConnectionTrait,
+    name: &str,
+    value: String,
+) -> Result<String, DbErr> {
+    let row = server_secret::ActiveModel {
+        name: Set(name.to_owned()),
+        value: Set(value),
+        created_at: Set(Utc::now()),
+    };
+    server_secret::Entity::insert(row)
+        .on_conflict_do_nothing_on([server_secret::Column::Name])
+        .exec(db)
+        .await?;
+    get(db, name)
+        .await?
+        .ok_or_else(|| DbErr::RecordNotFound(name.to_owned()))
 }
 
 pub async fn put(db: &impl ConnectionTrait, name: &str, value: String) -> Result<(), DbErr> {
-    let row = server_secret::ActiveModel { name: Set(name.to_owned()), value: Set(value), created_at: Set(Utc::now()) };
+    let row = server_secret::ActiveModel {
+        name: Set(name.to_owned()),
+        value: Set(value),
+        created_at: Set(Utc::now()),
+    };
     server_secret::Entity::insert(row)
         .on_conflict(
-            OnConflict::column(server_secret::Column::Name).update_columns([server_secret::Column::Value]).to_owned(),
+            OnConflict::column(server_secret::Column::Name)
+                .update_columns([server_secret::Column::Value])
+                .to_owned(),
         )
         .exec(db)
         .await?;
@@ -32,6 +54,8 @@ pub async fn put(db: &impl ConnectionTrait, name: &str, value: String) -> Result
 }
 
 pub async fn delete(db: &impl ConnectionTrait, name: &str) -> Result<(), DbErr> {
-    server_secret::Entity::delete_by_id(name.to_owned()).exec(db).await?;
+    server_secret::Entity::delete_by_id(name.to_owned())
+        .exec(db)
+        .await?;
     Ok(())
 }

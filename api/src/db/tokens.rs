@@ -4,7 +4,8 @@
 use chrono::{DateTime, Duration, Utc};
 use rand::RngCore;
 use sea_orm::{
-    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, sea_query::Expr,
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DbErr, EntityTrait,
+    QueryFilter, sea_query::Expr,
 };
 use sha2::{Digest, Sha256};
 
@@ -57,7 +58,11 @@ pub enum Spent {
 
 /// Spends a refresh token, exactly once even when two requests race with it.
 pub async fn spend_refresh(db: &impl ConnectionTrait, token: &str) -> Result<Spent, DbErr> {
-    let Some(row) = refresh_token::Entity::find().filter(refresh_token::Column::TokenHash.eq(hash(token))).one(db).await? else {
+    let Some(row) = refresh_token::Entity::find()
+        .filter(refresh_token::Column::TokenHash.eq(hash(token)))
+        .one(db)
+        .await?
+    else {
         return Ok(Spent::Invalid);
     };
     let now = Utc::now();
@@ -72,7 +77,10 @@ pub async fn spend_refresh(db: &impl ConnectionTrait, token: &str) -> Result<Spe
         .exec(db)
         .await?;
     if spent.rows_affected == 1 {
-        Ok(Spent::Ok { person_id: row.person_id, family: row.family })
+        Ok(Spent::Ok {
+            person_id: row.person_id,
+            family: row.family,
+        })
     } else {
         revoke_family(db, &row.family).await?;
         Ok(Spent::Reused)
@@ -91,7 +99,11 @@ async fn revoke_family(db: &impl ConnectionTrait, family: &str) -> Result<(), Db
 
 /// Signs out the session a refresh token belongs to. Unknown tokens are ignored.
 pub async fn revoke_refresh(db: &impl ConnectionTrait, token: &str) -> Result<(), DbErr> {
-    if let Some(row) = refresh_token::Entity::find().filter(refresh_token::Column::TokenHash.eq(hash(token))).one(db).await? {
+    if let Some(row) = refresh_token::Entity::find()
+        .filter(refresh_token::Column::TokenHash.eq(hash(token)))
+        .one(db)
+        .await?
+    {
         revoke_family(db, &row.family).await?;
     }
     Ok(())
@@ -138,8 +150,14 @@ pub async fn create_invitation(
 }
 
 /// An invitation that can still be accepted.
-pub async fn open_invitation(db: &impl ConnectionTrait, token: &str) -> Result<Option<invitation::Model>, DbErr> {
-    let found = invitation::Entity::find().filter(invitation::Column::TokenHash.eq(hash(token))).one(db).await?;
+pub async fn open_invitation(
+    db: &impl ConnectionTrait,
+    token: &str,
+) -> Result<Option<invitation::Model>, DbErr> {
+    let found = invitation::Entity::find()
+        .filter(invitation::Column::TokenHash.eq(hash(token)))
+        .one(db)
+        .await?;
     Ok(found.filter(|i| i.accepted_at.is_none() && i.expires_at > Utc::now()))
 }
 

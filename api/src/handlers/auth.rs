@@ -27,9 +27,17 @@ pub async fn start_session(
     family: Option<String>,
 ) -> ApiResult<TokenResponse> {
     let roles = db::people::roles_of(db, person.id).await?;
-    let actor = Actor { person_id: person.id, organisation_id: person.organisation_id, roles };
-    let access_token = state.keys.sign(&actor).map_err(|e| ApiError::Internal(e.into()))?;
-    let refresh_token = tokens::issue_refresh(db, person.id, family, state.refresh_lifetime).await?;
+    let actor = Actor {
+        person_id: person.id,
+        organisation_id: person.organisation_id,
+        roles,
+    };
+    let access_token = state
+        .keys
+        .sign(&actor)
+        .map_err(|e| ApiError::Internal(e.into()))?;
+    let refresh_token =
+        tokens::issue_refresh(db, person.id, family, state.refresh_lifetime).await?;
     Ok(TokenResponse {
         access_token,
         refresh_token,
@@ -50,14 +58,24 @@ pub async fn start_session(
     )
 )]
 #[post("/auth/login")]
-pub async fn login(state: web::Data<AppState>, body: Json<LoginRequest>) -> ApiResult<HttpResponse> {
-    let LoginRequest { email, password: given } = body.0;
+pub async fn login(
+    state: web::Data<AppState>,
+    body: Json<LoginRequest>,
+) -> ApiResult<HttpResponse> {
+    let LoginRequest {
+        email,
+        password: given,
+    } = body.0;
     let person = db::people::find_by_email(&state.db, &email.trim().to_lowercase()).await?;
     let stored = person.as_ref().and_then(|p| p.password_hash.clone());
     let matches = password::verify(given, stored).await?;
-    let person = person.filter(|_| matches).ok_or(ApiError::Unauthorized(WRONG_CREDENTIALS))?;
+    let person = person
+        .filter(|_| matches)
+        .ok_or(ApiError::Unauthorized(WRONG_CREDENTIALS))?;
     if person.status != PersonStatus::Active.as_str() {
-        return Err(ApiError::Unauthorized("This account has been deactivated: ask your organisation's QI lead"));
+        return Err(ApiError::Unauthorized(
+            "This account has been deactivated: ask your organisation's QI lead",
+        ));
     }
     tracing::info!(person_id = person.id, "signed in");
     Ok(HttpResponse::Ok().json(start_session(&state, &state.db, &person, None).await?))
@@ -76,16 +94,27 @@ pub async fn login(state: web::Data<AppState>, body: Json<LoginRequest>) -> ApiR
     )
 )]
 #[post("/auth/refresh")]
-pub async fn refresh(state: web::Data<AppState>, body: Json<RefreshRequest>) -> ApiResult<HttpResponse> {
+pub async fn refresh(
+    state: web::Data<AppState>,
+    body: Json<RefreshRequest>,
+) -> ApiResult<HttpResponse> {
     let (person_id, family) = match tokens::spend_refresh(&state.db, &body.0.refresh_token).await? {
         tokens::Spent::Ok { person_id, family } => (person_id, family),
-        tokens::Spent::Invalid => return Err(ApiError::Unauthorized("The session has ended: sign in again")),
+        tokens::Spent::Invalid => {
+            return Err(ApiError::Unauthorized(
+                "The session has ended: sign in again",
+            ));
+        }
         tokens::Spent::Reused => {
             tracing::warn!("a spent refresh token was used again; its session is revoked");
-            return Err(ApiError::Unauthorized("The session has ended: sign in again"));
+            return Err(ApiError::Unauthorized(
+                "The session has ended: sign in again",
+            ));
         }
     };
-    let person = db::people::find(&state.db, person_id).await?.filter(|p| p.status == PersonStatus::Active.as_str());
+    let person = db::people::find(&state.db, person_id)
+        .await?
+        .filter(|p| p.status == PersonStatus::Active.as_str());
     let Some(person) = person else {
         tokens::revoke_all_for(&state.db, person_id).await?;
         return Err(ApiError::Unauthorized("This account is no longer active"));
@@ -105,7 +134,10 @@ pub async fn refresh(state: web::Data<AppState>, body: Json<RefreshRequest>) -> 
     )
 )]
 #[post("/auth/logout")]
-pub async fn logout(state: web::Data<AppState>, body: Json<RefreshRequest>) -> ApiResult<HttpResponse> {
+pub async fn logout(
+    state: web::Data<AppState>,
+    body: Json<RefreshRequest>,
+) -> ApiResult<HttpResponse> {
     tokens::revoke_refresh(&state.db, &body.0.refresh_token).await?;
     Ok(HttpResponse::NoContent().finish())
 }

@@ -33,9 +33,13 @@ pub async fn health() -> HttpResponse {
 )]
 #[get("/ready")]
 pub async fn ready(state: web::Data<AppState>) -> ApiResult<HttpResponse> {
-    state.db.execute_unprepared("SELECT 1").await.map_err(|err| {
-        tracing::warn!(error = %err, "readiness check failed");
-        ApiError::Unavailable("The database cannot be reached")
-    })?;
+    state
+        .db
+        .execute_unprepared("SELECT 1")
+        .await
+        .map_err(|err| {
+            tracing::warn!(error = %err, "readiness check failed");
+            ApiError::Unavailable("The database cannot be reached")
+        })?;
     Ok(HttpResponse::Ok().json(Health { status: "ok" }))
 }

@@ -18,7 +18,10 @@ use crate::{
 };
 
 fn expired() -> ApiError {
-    ApiError::NotFound("This invitation link is not valid: it may have expired or been used. Ask for a new one".to_owned())
+    ApiError::NotFound(
+        "This invitation link is not valid: it may have expired or been used. Ask for a new one"
+            .to_owned(),
+    )
 }
 
 /// Who an invitation is for, so the invitee can check before setting a password.
@@ -32,8 +35,12 @@ fn expired() -> ApiError {
 )]
 #[get("/invitations/{token}")]
 pub async fn show(state: web::Data<AppState>, token: web::Path<String>) -> ApiResult<HttpResponse> {
-    let invitation = tokens::open_invitation(&state.db, &token).await?.ok_or_else(expired)?;
-    let person = db::people::get(&state.db, invitation.person_id).await?.ok_or_else(|| not_found("Person"))?;
+    let invitation = tokens::open_invitation(&state.db, &token)
+        .await?
+        .ok_or_else(expired)?;
+    let person = db::people::get(&state.db, invitation.person_id)
+        .await?
+        .ok_or_else(|| not_found("Person"))?;
     if person.status != PersonStatus::Invited {
         return Err(expired());
     }
@@ -57,19 +64,29 @@ pub async fn show(state: web::Data<AppState>, token: web::Path<String>) -> ApiRe
     )
 )]
 #[post("/invitations/accept")]
-pub async fn accept(state: web::Data<AppState>, body: Json<AcceptInvitation>) -> ApiResult<HttpResponse> {
+pub async fn accept(
+    state: web::Data<AppState>,
+    body: Json<AcceptInvitation>,
+) -> ApiResult<HttpResponse> {
     let password = body.0.validate()?;
-    let invitation = tokens::open_invitation(&state.db, &body.0.token).await?.ok_or_else(expired)?;
+    let invitation = tokens::open_invitation(&state.db, &body.0.token)
+        .await?
+        .ok_or_else(expired)?;
     let hash = password::hash(password).await?;
     let txn = state.db.begin().await?;
-    let person = db::people::find(&txn, invitation.person_id).await?.filter(|p| p.status == PersonStatus::Invited.as_str());
-    let Some(person) = person else { return Err(expired()) };
+    let person = db::people::find(&txn, invitation.person_id)
+        .await?
+        .filter(|p| p.status == PersonStatus::Invited.as_str());
+    let Some(person) = person else {
+        return Err(expired());
+    };
     if !tokens::accept_invitation(&txn, invitation.id).await? {
         return Err(expired());
     }
     db::people::set_password(&txn, person.id, hash).await?;
     let tokens = start_session(&state, &txn, &person, None).await?;
     txn.commit().await?;
+    state.people.forget(person.id);
     tracing::info!(person_id = person.id, "invitation accepted");
     Ok(HttpResponse::Ok().json(tokens))
 }

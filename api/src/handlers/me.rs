@@ -15,7 +15,9 @@ use crate::{
 };
 
 async fn current(state: &AppState, user: &AuthUser) -> ApiResult<Person> {
-    db::people::get(&state.db, user.person_id)
+    state
+        .people
+        .get(&state.db, user.person_id)
         .await?
         .filter(|p| p.status == PersonStatus::Active)
         .ok_or(ApiError::Unauthorized("This account is no longer active"))
@@ -48,13 +50,23 @@ pub async fn show(state: web::Data<AppState>, user: AuthUser) -> ApiResult<HttpR
     )
 )]
 #[patch("/me")]
-pub async fn update(state: web::Data<AppState>, user: AuthUser, body: Json<PersonUpdate>) -> ApiResult<HttpResponse> {
+pub async fn update(
+    state: web::Data<AppState>,
+    user: AuthUser,
+    body: Json<PersonUpdate>,
+) -> ApiResult<HttpResponse> {
     if body.0.organisation_id.is_some() {
-        return Err(invalid("organisation_id", "Your organisation can only be changed by an admin"));
+        return Err(invalid(
+            "organisation_id",
+            "Your organisation can only be changed by an admin",
+        ));
     }
     let change = body.0.validate()?;
     current(&state, &user).await?;
-    let model = db::people::find(&state.db, user.person_id).await?.ok_or(ApiError::Unauthorized("This account no longer exists"))?;
+    let model = db::people::find(&state.db, user.person_id)
+        .await?
+        .ok_or(ApiError::Unauthorized("This account no longer exists"))?;
     db::people::update(&state.db, model, &change).await?;
+    state.people.forget(user.person_id);
     Ok(HttpResponse::Ok().json(current(&state, &user).await?))
 }

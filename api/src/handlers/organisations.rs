@@ -3,7 +3,9 @@
 
 use actix_web::{HttpResponse, delete, get, patch, post, web};
 use qi_shared::{
-    organisation::{NewOrganisation, Organisation, OrganisationPage, OrganisationType, OrganisationUpdate},
+    organisation::{
+        NewOrganisation, Organisation, OrganisationPage, OrganisationType, OrganisationUpdate,
+    },
     page::{PageInfo, parse_page},
     problem::Problem,
 };
@@ -47,7 +49,11 @@ pub enum StatusParam {
 
 fn ods_conflict(err: DbErr) -> ApiError {
     if db::is_unique_violation(&err) {
-        conflict("ods_code_taken", "ods_code", "Another organisation already has this ODS code")
+        conflict(
+            "ods_code_taken",
+            "ods_code",
+            "Another organisation already has this ODS code",
+        )
     } else {
         err.into()
     }
@@ -57,12 +63,16 @@ fn can_manage(user: &AuthUser) -> ApiResult<()> {
     if user.can_manage_organisations() {
         Ok(())
     } else {
-        Err(ApiError::Forbidden("Only partnership admins may add, archive or remove organisations"))
+        Err(ApiError::Forbidden(
+            "Only partnership admins may add, archive or remove organisations",
+        ))
     }
 }
 
 async fn find(state: &AppState, id: i64) -> ApiResult<db::entity::organisation::Model> {
-    db::organisations::find(&state.db, id).await?.ok_or_else(|| not_found("Organisation"))
+    db::organisations::find(&state.db, id)
+        .await?
+        .ok_or_else(|| not_found("Organisation"))
 }
 
 /// List the partnership's organisations.
@@ -78,7 +88,11 @@ async fn find(state: &AppState, id: i64) -> ApiResult<db::entity::organisation::
     )
 )]
 #[get("/organisations")]
-pub async fn list(state: web::Data<AppState>, _user: AuthUser, Query(query): Query<ListQuery>) -> ApiResult<HttpResponse> {
+pub async fn list(
+    state: web::Data<AppState>,
+    _user: AuthUser,
+    Query(query): Query<ListQuery>,
+) -> ApiResult<HttpResponse> {
     let (page, per_page) = parse_page(query.page, query.per_page)?;
     let filter = OrganisationFilter {
         q: query.q,
@@ -90,7 +104,14 @@ pub async fn list(state: web::Data<AppState>, _user: AuthUser, Query(query): Que
         },
     };
     let (items, total) = db::organisations::list(&state.db, &filter, page, per_page).await?;
-    Ok(HttpResponse::Ok().json(OrganisationPage { items, page: PageInfo { page, per_page, total } }))
+    Ok(HttpResponse::Ok().json(OrganisationPage {
+        items,
+        page: PageInfo {
+            page,
+            per_page,
+            total,
+        },
+    }))
 }
 
 /// One organisation.
@@ -105,8 +126,14 @@ pub async fn list(state: web::Data<AppState>, _user: AuthUser, Query(query): Que
     )
 )]
 #[get("/organisations/{id}")]
-pub async fn show(state: web::Data<AppState>, _user: AuthUser, id: web::Path<i64>) -> ApiResult<HttpResponse> {
-    let organisation = db::organisations::get(&state.db, *id).await?.ok_or_else(|| not_found("Organisation"))?;
+pub async fn show(
+    state: web::Data<AppState>,
+    _user: AuthUser,
+    id: web::Path<i64>,
+) -> ApiResult<HttpResponse> {
+    let organisation = db::organisations::get(&state.db, *id)
+        .await?
+        .ok_or_else(|| not_found("Organisation"))?;
     Ok(HttpResponse::Ok().json(organisation))
 }
 
@@ -125,12 +152,24 @@ pub async fn show(state: web::Data<AppState>, _user: AuthUser, id: web::Path<i64
     )
 )]
 #[post("/organisations")]
-pub async fn create(state: web::Data<AppState>, user: AuthUser, body: Json<NewOrganisation>) -> ApiResult<HttpResponse> {
+pub async fn create(
+    state: web::Data<AppState>,
+    user: AuthUser,
+    body: Json<NewOrganisation>,
+) -> ApiResult<HttpResponse> {
     can_manage(&user)?;
     let new = body.0.validate()?;
-    let partnership = db::partnership::get(&state.db).await?.ok_or_else(|| not_found("Partnership"))?;
-    let created = db::organisations::create(&state.db, partnership.id, &new).await.map_err(ods_conflict)?;
-    tracing::info!(organisation_id = created.id, by = user.person_id, "organisation created");
+    let partnership = db::partnership::get(&state.db)
+        .await?
+        .ok_or_else(|| not_found("Partnership"))?;
+    let created = db::organisations::create(&state.db, partnership.id, &new)
+        .await
+        .map_err(ods_conflict)?;
+    tracing::info!(
+        organisation_id = created.id,
+        by = user.person_id,
+        "organisation created"
+    );
     Ok(HttpResponse::Created()
         .insert_header(("Location", format!("/api/v1/organisations/{}", created.id)))
         .json(created))
@@ -162,9 +201,15 @@ pub async fn update(
     let change = body.0.validate()?;
     let model = find(&state, *id).await?;
     if !user.can_edit_organisation(model.id) {
-        return Err(ApiError::Forbidden("Only partnership admins and this organisation's admins may change it"));
+        return Err(ApiError::Forbidden(
+            "Only partnership admins and this organisation's admins may change it",
+        ));
     }
-    let updated = db::organisations::update(&state.db, model, &change).await.map_err(ods_conflict)?;
+    let updated = db::organisations::update(&state.db, model, &change)
+        .await
+        .map_err(ods_conflict)?;
+    // People carry their organisation's name.
+    state.people.forget_all();
     Ok(HttpResponse::Ok().json(updated))
 }
 
@@ -181,7 +226,11 @@ pub async fn update(
     )
 )]
 #[post("/organisations/{id}/archive")]
-pub async fn archive(state: web::Data<AppState>, user: AuthUser, id: web::Path<i64>) -> ApiResult<HttpResponse> {
+pub async fn archive(
+    state: web::Data<AppState>,
+    user: AuthUser,
+    id: web::Path<i64>,
+) -> ApiResult<HttpResponse> {
     set_archived(&state, &user, *id, true).await
 }
 
@@ -198,19 +247,35 @@ pub async fn archive(state: web::Data<AppState>, user: AuthUser, id: web::Path<i
     )
 )]
 #[post("/organisations/{id}/restore")]
-pub async fn restore(state: web::Data<AppState>, user: AuthUser, id: web::Path<i64>) -> ApiResult<HttpResponse> {
+pub async fn restore(
+    state: web::Data<AppState>,
+    user: AuthUser,
+    id: web::Path<i64>,
+) -> ApiResult<HttpResponse> {
     set_archived(&state, &user, *id, false).await
 }
 
-async fn set_archived(state: &AppState, user: &AuthUser, id: i64, archived: bool) -> ApiResult<HttpResponse> {
+async fn set_archived(
+    state: &AppState,
+    user: &AuthUser,
+    id: i64,
+    archived: bool,
+) -> ApiResult<HttpResponse> {
     can_manage(user)?;
     let model = find(state, id).await?;
     let updated = if model.archived_at.is_some() == archived {
-        db::organisations::get(&state.db, id).await?.ok_or_else(|| not_found("Organisation"))?
+        db::organisations::get(&state.db, id)
+            .await?
+            .ok_or_else(|| not_found("Organisation"))?
     } else {
         db::organisations::set_archived(&state.db, model, archived).await?
     };
-    tracing::info!(organisation_id = id, archived, by = user.person_id, "organisation archive status changed");
+    tracing::info!(
+        organisation_id = id,
+        archived,
+        by = user.person_id,
+        "organisation archive status changed"
+    );
     Ok(HttpResponse::Ok().json(updated))
 }
 
@@ -229,21 +294,29 @@ async fn set_archived(state: &AppState, user: &AuthUser, id: i64, archived: bool
     )
 )]
 #[delete("/organisations/{id}")]
-pub async fn delete(state: web::Data<AppState>, user: AuthUser, id: web::Path<i64>) -> ApiResult<HttpResponse> {
+pub async fn delete(
+    state: web::Data<AppState>,
+    user: AuthUser,
+    id: web::Path<i64>,
+) -> ApiResult<HttpResponse> {
     can_manage(&user)?;
     let model = find(&state, *id).await?;
     let has_data = ApiError::Conflict {
         code: "organisation_has_data",
-        detail: "This organisation has people or records, so it cannot be removed: archive it instead".to_owned(),
+        detail:
+            "This organisation has people or records, so it cannot be removed: archive it instead"
+                .to_owned(),
         errors: Vec::new(),
     };
     if db::organisations::people_count(&state.db, model.id).await? > 0 {
         return Err(has_data);
     }
     // Tables added later refer to organisations with RESTRICT, so a row with data cannot go.
-    db::organisations::delete(&state.db, model.id).await.map_err(|err| match err.sql_err() {
-        Some(sea_orm::SqlErr::ForeignKeyConstraintViolation(_)) => has_data,
-        _ => err.into(),
-    })?;
+    db::organisations::delete(&state.db, model.id)
+        .await
+        .map_err(|err| match err.sql_err() {
+            Some(sea_orm::SqlErr::ForeignKeyConstraintViolation(_)) => has_data,
+            _ => err.into(),
+        })?;
     Ok(HttpResponse::NoContent().finish())
 }

@@ -26,7 +26,9 @@ use crate::{
 )]
 #[get("/partnership")]
 pub async fn show(state: web::Data<AppState>, _user: AuthUser) -> ApiResult<HttpResponse> {
-    let partnership = db::partnership::get(&state.db).await?.ok_or_else(|| not_found("Partnership"))?;
+    let partnership = db::partnership::get(&state.db)
+        .await?
+        .ok_or_else(|| not_found("Partnership"))?;
     Ok(HttpResponse::Ok().json(Partnership::from(partnership)))
 }
 
@@ -45,12 +47,20 @@ pub async fn show(state: web::Data<AppState>, _user: AuthUser) -> ApiResult<Http
     )
 )]
 #[patch("/partnership")]
-pub async fn update(state: web::Data<AppState>, user: AuthUser, body: Json<PartnershipUpdate>) -> ApiResult<HttpResponse> {
+pub async fn update(
+    state: web::Data<AppState>,
+    user: AuthUser,
+    body: Json<PartnershipUpdate>,
+) -> ApiResult<HttpResponse> {
     if !user.is_partnership_admin() {
-        return Err(ApiError::Forbidden("Only partnership admins may rename the partnership"));
+        return Err(ApiError::Forbidden(
+            "Only partnership admins may rename the partnership",
+        ));
     }
     let name = parse_partnership_name(&body.0.name).map_err(|m| invalid("name", m))?;
-    let partnership = db::partnership::get(&state.db).await?.ok_or_else(|| not_found("Partnership"))?;
+    let partnership = db::partnership::get(&state.db)
+        .await?
+        .ok_or_else(|| not_found("Partnership"))?;
     let renamed = db::partnership::rename(&state.db, partnership, &name).await?;
     Ok(HttpResponse::Ok().json(Partnership::from(renamed)))
 }

@@ -5,7 +5,10 @@
 use actix_web::{HttpResponse, get, patch, post, put, web};
 use qi_shared::{
     page::{PageInfo, parse_page},
-    person::{InvitationSent, NewInvitation, Person, PersonPage, PersonStatus, PersonUpdate, Role, RolesUpdate, normalise_roles},
+    person::{
+        InvitationSent, NewInvitation, Person, PersonPage, PersonStatus, PersonUpdate, Role,
+        RolesUpdate, normalise_roles,
+    },
     problem::Problem,
 };
 use serde::Deserialize;
@@ -39,13 +42,17 @@ pub struct ListQuery {
 /// A person the signed-in user may manage, or the right refusal: 404 across organisations
 /// (their people are private), 403 within one.
 async fn managed(state: &AppState, user: &AuthUser, id: i64) -> ApiResult<Person> {
-    let person = db::people::get(&state.db, id).await?.ok_or_else(|| not_found("Person"))?;
+    let person = db::people::get(&state.db, id)
+        .await?
+        .ok_or_else(|| not_found("Person"))?;
     if user.can_manage_person(person.id, person.organisation_id, &person.roles) {
         Ok(person)
     } else if person.organisation_id != user.organisation_id && !user.is_partnership_admin() {
         Err(not_found("Person"))
     } else if person.id == user.person_id {
-        Err(ApiError::Forbidden("You cannot change your own roles or account status: ask another admin"))
+        Err(ApiError::Forbidden(
+            "You cannot change your own roles or account status: ask another admin",
+        ))
     } else {
         Err(ApiError::Forbidden("You may not manage this person"))
     }
@@ -54,18 +61,36 @@ async fn managed(state: &AppState, user: &AuthUser, id: i64) -> ApiResult<Person
 async fn existing_organisation(state: &AppState, id: i64) -> ApiResult<()> {
     match db::organisations::find(&state.db, id).await? {
         None => Err(invalid("organisation_id", "No such organisation")),
-        Some(org) if org.archived_at.is_some() => Err(invalid("organisation_id", "This organisation is archived")),
+        Some(org) if org.archived_at.is_some() => {
+            Err(invalid("organisation_id", "This organisation is archived"))
+        }
         Some(_) => Ok(()),
     }
 }
 
-async fn send_invitation(state: &AppState, user: &AuthUser, person_id: i64) -> ApiResult<InvitationSent> {
-    let (token, expires_at) = tokens::create_invitation(&state.db, person_id, user.person_id, state.invitation_lifetime).await?;
+async fn send_invitation(
+    state: &AppState,
+    user: &AuthUser,
+    person_id: i64,
+) -> ApiResult<InvitationSent> {
+    let (token, expires_at) = tokens::create_invitation(
+        &state.db,
+        person_id,
+        user.person_id,
+        state.invitation_lifetime,
+    )
+    .await?;
     let invitation_link = format!("{}/invitations/{token}", state.public_url);
     // No mail server yet: the log is how the link reaches an operator.
     tracing::info!(person_id, invited_by = user.person_id, %invitation_link, "invitation created");
-    let person = db::people::get(&state.db, person_id).await?.ok_or_else(|| not_found("Person"))?;
-    Ok(InvitationSent { person, invitation_link, expires_at })
+    let person = db::people::get(&state.db, person_id)
+        .await?
+        .ok_or_else(|| not_found("Person"))?;
+    Ok(InvitationSent {
+        person,
+        invitation_link,
+        expires_at,
+    })
 }
 
 /// List people: partnership admins see everyone, organisation admins their organisation.
@@ -83,7 +108,11 @@ async fn send_invitation(state: &AppState, user: &AuthUser, person_id: i64) -> A
     )
 )]
 #[get("/people")]
-pub async fn list(state: web::Data<AppState>, user: AuthUser, Query(query): Query<ListQuery>) -> ApiResult<HttpResponse> {
+pub async fn list(
+    state: web::Data<AppState>,
+    user: AuthUser,
+    Query(query): Query<ListQuery>,
+) -> ApiResult<HttpResponse> {
     let (page, per_page) = parse_page(query.page, query.per_page)?;
     let organisation_id = if user.is_partnership_admin() {
         query.organisation_id
@@ -95,9 +124,21 @@ pub async fn list(state: web::Data<AppState>, user: AuthUser, Query(query): Quer
     } else {
         return Err(ApiError::Forbidden("Only admins may list people"));
     };
-    let filter = PersonFilter { q: query.q, organisation_id, role: query.role, status: query.status };
+    let filter = PersonFilter {
+        q: query.q,
+        organisation_id,
+        role: query.role,
+        status: query.status,
+    };
     let (items, total) = db::people::list(&state.db, &filter, page, per_page).await?;
-    Ok(HttpResponse::Ok().json(PersonPage { items, page: PageInfo { page, per_page, total } }))
+    Ok(HttpResponse::Ok().json(PersonPage {
+        items,
+        page: PageInfo {
+            page,
+            per_page,
+            total,
+        },
+    }))
 }
 
 /// Invite a person: creates their account and an invitation link to set a password.
@@ -115,13 +156,21 @@ pub async fn list(state: web::Data<AppState>, user: AuthUser, Query(query): Quer
     )
 )]
 #[post("/people")]
-pub async fn invite(state: web::Data<AppState>, user: AuthUser, body: Json<NewInvitation>) -> ApiResult<HttpResponse> {
+pub async fn invite(
+    state: web::Data<AppState>,
+    user: AuthUser,
+    body: Json<NewInvitation>,
+) -> ApiResult<HttpResponse> {
     let new = body.0.validate()?;
     if !user.can_manage_people_in(new.organisation_id) {
-        return Err(ApiError::Forbidden("You may invite people only into your own organisation"));
+        return Err(ApiError::Forbidden(
+            "You may invite people only into your own organisation",
+        ));
     }
     if !user.can_grant(&new.roles) {
-        return Err(ApiError::Forbidden("Only partnership admins may make partnership admins"));
+        return Err(ApiError::Forbidden(
+            "Only partnership admins may make partnership admins",
+        ));
     }
     existing_organisation(&state, new.organisation_id).await?;
     let person = db::people::create(
@@ -139,13 +188,19 @@ pub async fn invite(state: web::Data<AppState>, user: AuthUser, body: Json<NewIn
     .await
     .map_err(|err| {
         if db::is_unique_violation(&err) {
-            conflict("email_taken", "email", "Someone already has an account with this email address")
+            conflict(
+                "email_taken",
+                "email",
+                "Someone already has an account with this email address",
+            )
         } else {
             err.into()
         }
     })?;
     let sent = send_invitation(&state, &user, person.id).await?;
-    Ok(HttpResponse::Created().insert_header(("Location", format!("/api/v1/people/{}", person.id))).json(sent))
+    Ok(HttpResponse::Created()
+        .insert_header(("Location", format!("/api/v1/people/{}", person.id)))
+        .json(sent))
 }
 
 /// One person: yourself, or someone whose organisation you administer.
@@ -161,14 +216,22 @@ pub async fn invite(state: web::Data<AppState>, user: AuthUser, body: Json<NewIn
     )
 )]
 #[get("/people/{id}")]
-pub async fn show(state: web::Data<AppState>, user: AuthUser, id: web::Path<i64>) -> ApiResult<HttpResponse> {
-    let person = db::people::get(&state.db, *id).await?.ok_or_else(|| not_found("Person"))?;
+pub async fn show(
+    state: web::Data<AppState>,
+    user: AuthUser,
+    id: web::Path<i64>,
+) -> ApiResult<HttpResponse> {
+    let person = db::people::get(&state.db, *id)
+        .await?
+        .ok_or_else(|| not_found("Person"))?;
     if user.can_view_person(person.id, person.organisation_id) {
         Ok(HttpResponse::Ok().json(person))
     } else if person.organisation_id != user.organisation_id {
         Err(not_found("Person"))
     } else {
-        Err(ApiError::Forbidden("Only admins may see other people's records"))
+        Err(ApiError::Forbidden(
+            "Only admins may see other people's records",
+        ))
     }
 }
 
@@ -188,18 +251,33 @@ pub async fn show(state: web::Data<AppState>, user: AuthUser, id: web::Path<i64>
     )
 )]
 #[patch("/people/{id}")]
-pub async fn update(state: web::Data<AppState>, user: AuthUser, id: web::Path<i64>, body: Json<PersonUpdate>) -> ApiResult<HttpResponse> {
+pub async fn update(
+    state: web::Data<AppState>,
+    user: AuthUser,
+    id: web::Path<i64>,
+    body: Json<PersonUpdate>,
+) -> ApiResult<HttpResponse> {
     let change = body.0.validate()?;
     let person = managed(&state, &user, *id).await?;
-    if let Some(org) = change.organisation_id.filter(|org| *org != person.organisation_id) {
+    if let Some(org) = change
+        .organisation_id
+        .filter(|org| *org != person.organisation_id)
+    {
         if !user.is_partnership_admin() {
-            return Err(ApiError::Forbidden("Only partnership admins may move people between organisations"));
+            return Err(ApiError::Forbidden(
+                "Only partnership admins may move people between organisations",
+            ));
         }
         existing_organisation(&state, org).await?;
     }
-    let model = db::people::find(&state.db, person.id).await?.ok_or_else(|| not_found("Person"))?;
+    let model = db::people::find(&state.db, person.id)
+        .await?
+        .ok_or_else(|| not_found("Person"))?;
     db::people::update(&state.db, model, &change).await?;
-    let updated = db::people::get(&state.db, person.id).await?.ok_or_else(|| not_found("Person"))?;
+    state.people.forget(person.id);
+    let updated = db::people::get(&state.db, person.id)
+        .await?
+        .ok_or_else(|| not_found("Person"))?;
     Ok(HttpResponse::Ok().json(updated))
 }
 
@@ -219,15 +297,25 @@ pub async fn update(state: web::Data<AppState>, user: AuthUser, id: web::Path<i6
     )
 )]
 #[put("/people/{id}/roles")]
-pub async fn set_roles(state: web::Data<AppState>, user: AuthUser, id: web::Path<i64>, body: Json<RolesUpdate>) -> ApiResult<HttpResponse> {
+pub async fn set_roles(
+    state: web::Data<AppState>,
+    user: AuthUser,
+    id: web::Path<i64>,
+    body: Json<RolesUpdate>,
+) -> ApiResult<HttpResponse> {
     let roles = normalise_roles(&body.0.roles);
     let person = managed(&state, &user, *id).await?;
     if !user.can_grant(&roles) {
-        return Err(ApiError::Forbidden("Only partnership admins may make partnership admins"));
+        return Err(ApiError::Forbidden(
+            "Only partnership admins may make partnership admins",
+        ));
     }
     db::people::set_roles(&state.db, person.id, &roles).await?;
+    state.people.forget(person.id);
     tracing::info!(person_id = person.id, by = user.person_id, roles = ?roles, "roles changed");
-    let updated = db::people::get(&state.db, person.id).await?.ok_or_else(|| not_found("Person"))?;
+    let updated = db::people::get(&state.db, person.id)
+        .await?
+        .ok_or_else(|| not_found("Person"))?;
     Ok(HttpResponse::Ok().json(updated))
 }
 
@@ -244,12 +332,23 @@ pub async fn set_roles(state: web::Data<AppState>, user: AuthUser, id: web::Path
     )
 )]
 #[post("/people/{id}/deactivate")]
-pub async fn deactivate(state: web::Data<AppState>, user: AuthUser, id: web::Path<i64>) -> ApiResult<HttpResponse> {
+pub async fn deactivate(
+    state: web::Data<AppState>,
+    user: AuthUser,
+    id: web::Path<i64>,
+) -> ApiResult<HttpResponse> {
     let person = managed(&state, &user, *id).await?;
     db::people::set_status(&state.db, person.id, PersonStatus::Deactivated).await?;
+    state.people.forget(person.id);
     tokens::revoke_all_for(&state.db, person.id).await?;
-    tracing::info!(person_id = person.id, by = user.person_id, "account deactivated");
-    let updated = db::people::get(&state.db, person.id).await?.ok_or_else(|| not_found("Person"))?;
+    tracing::info!(
+        person_id = person.id,
+        by = user.person_id,
+        "account deactivated"
+    );
+    let updated = db::people::get(&state.db, person.id)
+        .await?
+        .ok_or_else(|| not_found("Person"))?;
     Ok(HttpResponse::Ok().json(updated))
 }
 
@@ -266,14 +365,27 @@ pub async fn deactivate(state: web::Data<AppState>, user: AuthUser, id: web::Pat
     )
 )]
 #[post("/people/{id}/reactivate")]
-pub async fn reactivate(state: web::Data<AppState>, user: AuthUser, id: web::Path<i64>) -> ApiResult<HttpResponse> {
+pub async fn reactivate(
+    state: web::Data<AppState>,
+    user: AuthUser,
+    id: web::Path<i64>,
+) -> ApiResult<HttpResponse> {
     let person = managed(&state, &user, *id).await?;
     if person.status == PersonStatus::Deactivated {
-        let model = db::people::find(&state.db, person.id).await?.ok_or_else(|| not_found("Person"))?;
-        let status = if model.password_hash.is_some() { PersonStatus::Active } else { PersonStatus::Invited };
+        let model = db::people::find(&state.db, person.id)
+            .await?
+            .ok_or_else(|| not_found("Person"))?;
+        let status = if model.password_hash.is_some() {
+            PersonStatus::Active
+        } else {
+            PersonStatus::Invited
+        };
         db::people::set_status(&state.db, person.id, status).await?;
+        state.people.forget(person.id);
     }
-    let updated = db::people::get(&state.db, person.id).await?.ok_or_else(|| not_found("Person"))?;
+    let updated = db::people::get(&state.db, person.id)
+        .await?
+        .ok_or_else(|| not_found("Person"))?;
     Ok(HttpResponse::Ok().json(updated))
 }
 
@@ -291,12 +403,17 @@ pub async fn reactivate(state: web::Data<AppState>, user: AuthUser, id: web::Pat
     )
 )]
 #[post("/people/{id}/invitation")]
-pub async fn reinvite(state: web::Data<AppState>, user: AuthUser, id: web::Path<i64>) -> ApiResult<HttpResponse> {
+pub async fn reinvite(
+    state: web::Data<AppState>,
+    user: AuthUser,
+    id: web::Path<i64>,
+) -> ApiResult<HttpResponse> {
     let person = managed(&state, &user, *id).await?;
     if person.status != PersonStatus::Invited {
         return Err(ApiError::Conflict {
             code: "not_invited",
-            detail: "Only people who have not yet accepted their invitation can be invited again".to_owned(),
+            detail: "Only people who have not yet accepted their invitation can be invited again"
+                .to_owned(),
             errors: Vec::new(),
         });
     }

@@ -19,7 +19,9 @@ use crate::{
 #[utoipa::path(tag = "auth", responses((status = 200, description = "Whether set-up is done", body = SetupStatus)))]
 #[get("/setup")]
 pub async fn status(state: web::Data<AppState>) -> ApiResult<HttpResponse> {
-    Ok(HttpResponse::Ok().json(SetupStatus { set_up: bootstrap::is_set_up(&state.db).await? }))
+    Ok(HttpResponse::Ok().json(SetupStatus {
+        set_up: bootstrap::is_set_up(&state.db).await?,
+    }))
 }
 
 /// Set up the platform: the partnership, the first organisation and the first partnership admin,
@@ -40,7 +42,9 @@ pub async fn run(state: web::Data<AppState>, body: Json<SetupRequest>) -> ApiRes
     let setup = body.0.validate()?;
     let person = bootstrap::setup_with_token(&state.db, &body.0.token, &setup).await?;
     let Some(person) = person else {
-        return Err(ApiError::Forbidden("The set-up token is not right: use the link from the server log"));
+        return Err(ApiError::Forbidden(
+            "The set-up token is not right: use the link from the server log",
+        ));
     };
     Ok(HttpResponse::Ok().json(start_session(&state, &state.db, &person, None).await?))
 }

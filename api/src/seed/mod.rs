@@ -21,10 +21,22 @@ pub const DEMO_PASSWORD: &str = "demo-password";
 /// The named demo logins, for the README and the sign-in page of a demo: (email, what they are).
 pub const DEMO_LOGINS: &[(&str, &str)] = &[
     (ADMIN_EMAIL, "partnership admin"),
-    ("qi.lead@demo.qicommons.org", "organisation admin (QI lead), Northmoor Teaching Hospitals"),
-    ("gp.lead@demo.qicommons.org", "organisation admin, Riverside Medical Practice"),
-    ("coach@demo.qicommons.org", "QI coach, Northmoor Teaching Hospitals"),
-    ("member@demo.qicommons.org", "member (staff nurse), Northmoor Teaching Hospitals"),
+    (
+        "qi.lead@demo.qicommons.org",
+        "organisation admin (QI lead), Northmoor Teaching Hospitals",
+    ),
+    (
+        "gp.lead@demo.qicommons.org",
+        "organisation admin, Riverside Medical Practice",
+    ),
+    (
+        "coach@demo.qicommons.org",
+        "QI coach, Northmoor Teaching Hospitals",
+    ),
+    (
+        "member@demo.qicommons.org",
+        "member (staff nurse), Northmoor Teaching Hospitals",
+    ),
 ];
 
 struct DemoOrg {
@@ -36,17 +48,57 @@ struct DemoOrg {
 }
 
 fn organisations() -> Vec<DemoOrg> {
-    let org = |name: &str, ods: &str, org_type, staff| DemoOrg { name: name.to_owned(), ods: ods.to_owned(), org_type, staff };
+    let org = |name: &str, ods: &str, org_type, staff| DemoOrg {
+        name: name.to_owned(),
+        ods: ods.to_owned(),
+        org_type,
+        staff,
+    };
     let mut orgs = vec![
-        org("Northmoor Teaching Hospitals NHS Foundation Trust", "RX1", OrganisationType::AcuteTrust, 45),
-        org("Eastvale General Hospital NHS Trust", "RX2", OrganisationType::AcuteTrust, 35),
-        org("St Aldric's University Hospitals NHS Trust", "RX3", OrganisationType::AcuteTrust, 35),
-        org("Northmoor and Eastvale Community Healthcare NHS Trust", "RY1", OrganisationType::CommunityTrust, 25),
-        org("Moorland Mental Health and Wellbeing NHS Foundation Trust", "RY2", OrganisationType::MentalHealthTrust, 25),
-        org("Northmoor Council Adult Social Care", "SC001", OrganisationType::SocialCare, 12),
+        org(
+            "Northmoor Teaching Hospitals NHS Foundation Trust",
+            "RX1",
+            OrganisationType::AcuteTrust,
+            45,
+        ),
+        org(
+            "Eastvale General Hospital NHS Trust",
+            "RX2",
+            OrganisationType::AcuteTrust,
+            35,
+        ),
+        org(
+            "St Aldric's University Hospitals NHS Trust",
+            "RX3",
+            OrganisationType::AcuteTrust,
+            35,
+        ),
+        org(
+            "Northmoor and Eastvale Community Healthcare NHS Trust",
+            "RY1",
+            OrganisationType::CommunityTrust,
+            25,
+        ),
+        org(
+            "Moorland Mental Health and Wellbeing NHS Foundation Trust",
+            "RY2",
+            OrganisationType::MentalHealthTrust,
+            25,
+        ),
+        org(
+            "Northmoor Council Adult Social Care",
+            "SC001",
+            OrganisationType::SocialCare,
+            12,
+        ),
     ];
     for (i, practice) in names::PRACTICES.iter().enumerate() {
-        orgs.push(org(practice, &format!("Y{:05}", 10001 + i), OrganisationType::GpPractice, 2 + i % 3));
+        orgs.push(org(
+            practice,
+            &format!("Y{:05}", 10001 + i),
+            OrganisationType::GpPractice,
+            2 + i % 3,
+        ));
     }
     orgs
 }
@@ -95,31 +147,78 @@ pub async fn demo(db: &DatabaseConnection) -> anyhow::Result<bool> {
     let mut names = names::NameSource::default();
     let mut created = Vec::new();
     for o in &orgs {
-        created.push((db::organisations::create(&txn, partnership_id, &valid_org(o)?).await?, o.staff));
+        created.push((
+            db::organisations::create(&txn, partnership_id, &valid_org(o)?).await?,
+            o.staff,
+        ));
     }
-    let named = |email: &'static str, name: &'static str, job: &'static str, roles: &'static [Role]| (email, name, job, roles);
+    let named = |email: &'static str,
+                 name: &'static str,
+                 job: &'static str,
+                 roles: &'static [Role]| (email, name, job, roles);
     let named_logins = [
-        (0, named("qi.lead@demo.qicommons.org", "Priya Shah", "Head of Quality Improvement", &[Role::OrganisationAdmin])),
-        (0, named("coach@demo.qicommons.org", "Tom Okafor", "QI coach", &[Role::Coach])),
-        (0, named("member@demo.qicommons.org", "Grace Lee", "Staff nurse, ward 7", &[])),
-        (6, named("gp.lead@demo.qicommons.org", "Dr Sam Patel", "GP partner", &[Role::OrganisationAdmin])),
+        (
+            0,
+            named(
+                "qi.lead@demo.qicommons.org",
+                "Priya Shah",
+                "Head of Quality Improvement",
+                &[Role::OrganisationAdmin],
+            ),
+        ),
+        (
+            0,
+            named(
+                "coach@demo.qicommons.org",
+                "Tom Okafor",
+                "QI coach",
+                &[Role::Coach],
+            ),
+        ),
+        (
+            0,
+            named(
+                "member@demo.qicommons.org",
+                "Grace Lee",
+                "Staff nurse, ward 7",
+                &[],
+            ),
+        ),
+        (
+            6,
+            named(
+                "gp.lead@demo.qicommons.org",
+                "Dr Sam Patel",
+                "GP partner",
+                &[Role::OrganisationAdmin],
+            ),
+        ),
     ];
     for (org_index, (email, name, job, roles)) in named_logins {
-        let Some((org, _)) = created.get(org_index) else { continue };
+        let Some((org, _)) = created.get(org_index) else {
+            continue;
+        };
         create_person(&txn, name, email, org.id, job, roles, &shared_hash).await?;
     }
     for (org, staff) in &created {
         let jobs = names::jobs_for(org.org_type.as_str());
         for i in 0..*staff {
             let (name, email_local) = names.next();
-            let email = format!("{email_local}@{}.demo.qicommons.org", org.ods_code.to_lowercase());
+            let email = format!(
+                "{email_local}@{}.demo.qicommons.org",
+                org.ods_code.to_lowercase()
+            );
             // Each organisation gets a QI lead (its admin) and, in larger ones, a coach or two.
             let roles: &[Role] = match i {
                 0 => &[Role::OrganisationAdmin],
                 n if n % 12 == 5 => &[Role::Coach],
                 _ => &[],
             };
-            let job = if i == 0 { "QI lead" } else { jobs[i % jobs.len()] };
+            let job = if i == 0 {
+                "QI lead"
+            } else {
+                jobs[i % jobs.len()]
+            };
             create_person(&txn, &name, &email, org.id, job, roles, &shared_hash).await?;
         }
     }

@@ -1,0 +1,36 @@
+#!/usr/bin/env bash
+# Runs every check and test: formatting, lints, unit tests, and the integration tests against
+# the real server on SQLite; then again on PostgreSQL when TEST_DATABASE_URL names a server
+# (for example postgres://postgres@127.0.0.1:5432; each test makes its own database there).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+say() { printf '\033[1m==> %s\033[0m\n' "$*"; }
+
+scripts/tools.sh
+
+say "checking formatting and lints"
+cargo fmt --all --check
+cargo clippy --workspace --all-targets --quiet -- -D warnings
+cargo clippy -p qi-web --target wasm32-unknown-unknown --quiet -- -D warnings
+
+# Each run's SQLite test databases go in a folder of its own, removed afterwards.
+export TMPDIR
+TMPDIR=$(mktemp -d)
+trap 'rm -rf "$TMPDIR"' EXIT
+
+say "tests on SQLite"
+env -u TEST_DATABASE_URL cargo test --workspace
+
+if [ -n "${TEST_DATABASE_URL:-}" ]; then
+  drop_test_databases() {
+    if command -v psql >/dev/null; then
+      psql "${TEST_DATABASE_URL%/}/postgres" -Atqc "SELECT datname FROM pg_database WHERE datname LIKE 'qi\_test\_%'" |
+        while read -r db; do psql "${TEST_DATABASE_URL%/}/postgres" -qc "DROP DATABASE IF EXISTS \"$db\"" >/dev/null; done
+    fi
+  }
+  drop_test_databases
+  say "integration tests on PostgreSQL (${TEST_DATABASE_URL})"
+  cargo test -p qi-tests
+  drop_test_databases
+fi
