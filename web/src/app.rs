@@ -1,54 +1,221 @@
-//! The app's root. The full shell (routing, sign-in, administration) grows from here.
+//! Routes and the page shell (skip link, header, navigation, footer).
 
 use yew::prelude::*;
+use yew_router::prelude::*;
 
-use crate::api;
+use crate::{
+    components::states::{Forbidden, Loading},
+    pages,
+    session::{SessionProvider, SessionState, use_session},
+};
 
-#[derive(Clone, PartialEq)]
-enum Status {
-    Loading,
-    Ready(bool),
-    Failed(String),
+#[derive(Debug, Clone, PartialEq, Routable)]
+pub enum Route {
+    #[at("/")]
+    Home,
+    #[at("/sign-in")]
+    SignIn,
+    #[at("/setup")]
+    Setup,
+    #[at("/invitations/:token")]
+    Invitation { token: String },
+    #[at("/organisations")]
+    Organisations,
+    #[at("/organisations/new")]
+    NewOrganisation,
+    #[at("/organisations/:id")]
+    Organisation { id: i64 },
+    #[at("/organisations/:id/edit")]
+    EditOrganisation { id: i64 },
+    #[at("/people")]
+    People,
+    #[at("/people/invite")]
+    InvitePerson,
+    #[at("/people/:id")]
+    Person { id: i64 },
+    #[at("/profile")]
+    Profile,
+    #[not_found]
+    #[at("/404")]
+    NotFound,
+}
+
+impl Route {
+    /// Pages anyone may see without signing in.
+    fn is_public(&self) -> bool {
+        matches!(
+            self,
+            Self::SignIn | Self::Setup | Self::Invitation { .. } | Self::NotFound
+        )
+    }
 }
 
 #[function_component(App)]
 pub fn app() -> Html {
-    let status = use_state(|| Status::Loading);
-    {
-        let status = status.clone();
-        use_effect_with((), move |_| {
-            wasm_bindgen_futures::spawn_local(async move {
-                status.set(match api::setup_status().await {
-                    Ok(s) => Status::Ready(s.set_up),
-                    Err(e) => Status::Failed(e.to_string()),
-                });
-            });
-        });
+    html! {
+        <BrowserRouter>
+            <SessionProvider>
+                <Shell />
+            </SessionProvider>
+        </BrowserRouter>
     }
-    let message = match &*status {
-        Status::Loading => {
-            html! { <p class="status" aria-busy="true">{ "Connecting to the platform…" }</p> }
-        }
-        Status::Ready(true) => {
-            html! { <p class="status status--ok">{ "The platform is running and set up." }</p> }
-        }
-        Status::Ready(false) => html! {
-            <p class="status">{ "The platform is not set up yet: open the one-time set-up link from the server log." }</p>
-        },
-        Status::Failed(e) => {
-            html! { <p class="status status--error" role="alert">{ e.clone() }</p> }
-        }
-    };
+}
+
+#[function_component(Shell)]
+fn shell() -> Html {
     html! {
         <>
-            <header class="header">
-                <div class="container"><span class="header__name">{ "QI Commons" }</span></div>
-            </header>
-            <main id="main" class="container main">
-                <h1>{ "QI Commons" }</h1>
-                <p class="lead">{ "Quality improvement across the health and care partnership: projects, evidence, capability and learning, in one place." }</p>
-                { message }
-            </main>
+            <a class="skip-link" href="#main">{ "Skip to main content" }</a>
+            <Header />
+            <div class="container">
+                <main id="main" class="main" tabindex="-1">
+                    <Switch<Route> render={switch} />
+                </main>
+            </div>
+            <footer class="footer">
+                <div class="container">
+                    <p>{ "QI Commons: quality improvement across the health and care partnership." }</p>
+                    <p>{ "Do not enter patient-identifiable data: measures are aggregate counts and rates." }</p>
+                    <p><a href="/api/docs/">{ "API documentation" }</a></p>
+                </div>
+            </footer>
         </>
     }
+}
+
+#[function_component(Header)]
+fn header() -> Html {
+    let session = use_session();
+    let route = use_route::<Route>();
+    let link = |to: Route, label: &str| {
+        let current = route.as_ref() == Some(&to);
+        html! {
+            <li class="nav__item">
+                <Link<Route> to={to} classes={classes!("nav__link", current.then_some("nav__link--current"))}>
+                    { label.to_owned() }
+                </Link<Route>>
+            </li>
+        }
+    };
+    let signed_in = session.person().map(|person| {
+        let actor = session.actor();
+        let is_admin = actor.as_ref().is_some_and(|a| a.can_manage_people_in(a.organisation_id));
+        let sign_out = {
+            let session = session.clone();
+            Callback::from(move |_: MouseEvent| session.sign_out())
+        };
+        html! {
+            <>
+                <div class="header__account">
+                    <span class="header__person">{ &person.name }</span>
+                    <span class="header__org">{ &person.organisation_name }</span>
+                    <button type="button" class="header__signout" onclick={sign_out}>{ "Sign out" }</button>
+                </div>
+                <nav class="nav" aria-label="Main">
+                    <ul class="nav__list">
+                        { link(Route::Home, "Home") }
+                        { link(Route::Organisations, "Organisations") }
+                        if is_admin { { link(Route::People, "People") } }
+                        { link(Route::Profile, "My profile") }
+                    </ul>
+                </nav>
+            </>
+        }
+    });
+    html! {
+        <header class="header">
+            <div class="container header__inner">
+                <Link<Route> to={Route::Home} classes="header__name">{ "QI Commons" }</Link<Route>>
+                { signed_in.unwrap_or_default() }
+            </div>
+        </header>
+    }
+}
+
+fn switch(route: Route) -> Html {
+    html! { <Guard route={route} /> }
+}
+
+#[derive(Properties, PartialEq)]
+struct GuardProps {
+    route: Route,
+}
+
+/// Signed-in pages send people who are not signed in to sign in, and bring them back after.
+#[function_component(Guard)]
+fn guard(props: &GuardProps) -> Html {
+    let session = use_session();
+    let location = use_location();
+    if props.route.is_public() {
+        return page(&props.route, &session);
+    }
+    match &session.state {
+        SessionState::Restoring => html! { <Loading /> },
+        SessionState::SignedOut { .. } => {
+            let next = location
+                .map(|l| format!("{}{}", l.path(), l.query_str()))
+                .unwrap_or_else(|| "/".to_owned());
+            html! { <ToSignIn next={next} /> }
+        }
+        SessionState::SignedIn(_) => page(&props.route, &session),
+    }
+}
+
+fn page(route: &Route, session: &crate::session::Session) -> Html {
+    let actor = session.actor();
+    let admin_of_own = actor
+        .as_ref()
+        .is_some_and(|a| a.can_manage_people_in(a.organisation_id));
+    let partnership_admin = actor.as_ref().is_some_and(|a| a.is_partnership_admin());
+    match route.clone() {
+        Route::Home => html! { <pages::home::Home /> },
+        Route::SignIn => html! { <pages::sign_in::SignIn /> },
+        Route::Setup => html! { <pages::setup::Setup /> },
+        Route::Invitation { token } => {
+            html! { <pages::invitation::AcceptInvitation token={token} /> }
+        }
+        Route::Organisations => html! { <pages::organisations::OrganisationList /> },
+        Route::NewOrganisation if partnership_admin => {
+            html! { <pages::organisation_form::OrganisationForm id={None::<i64>} /> }
+        }
+        Route::Organisation { id } => html! { <pages::organisation::OrganisationPage id={id} /> },
+        Route::EditOrganisation { id }
+            if actor.as_ref().is_some_and(|a| a.can_edit_organisation(id)) =>
+        {
+            html! { <pages::organisation_form::OrganisationForm id={Some(id)} /> }
+        }
+        Route::People if admin_of_own => html! { <pages::people::PeopleList /> },
+        Route::InvitePerson if admin_of_own => html! { <pages::invite::InvitePerson /> },
+        Route::Person { id } => html! { <pages::person::PersonPage id={id} /> },
+        Route::Profile => html! { <pages::profile::Profile /> },
+        Route::NotFound => html! { <pages::not_found::NotFound /> },
+        Route::NewOrganisation
+        | Route::EditOrganisation { .. }
+        | Route::People
+        | Route::InvitePerson => html! { <Forbidden /> },
+    }
+}
+
+#[derive(Properties, PartialEq)]
+struct ToSignInProps {
+    next: String,
+}
+
+/// Replaces the current page with sign-in, remembering where to come back to.
+#[function_component(ToSignIn)]
+fn to_sign_in(props: &ToSignInProps) -> Html {
+    let navigator = use_navigator();
+    let next = props.next.clone();
+    use_effect_with(next, move |next| {
+        if let Some(navigator) = navigator {
+            let query = [("next", next.as_str())];
+            if navigator
+                .replace_with_query(&Route::SignIn, &query)
+                .is_err()
+            {
+                navigator.replace(&Route::SignIn);
+            }
+        }
+    });
+    html! { <Loading /> }
 }

@@ -1,0 +1,197 @@
+//! One function per API endpoint the app uses.
+
+use gloo_net::http::Method;
+use qi_shared::{
+    auth::{AcceptInvitation, LoginRequest, RefreshRequest, SetupRequest, TokenResponse},
+    organisation::{NewOrganisation, Organisation, OrganisationPage, OrganisationUpdate},
+    partnership::{Partnership, SetupStatus},
+    person::{
+        InvitationDetails, InvitationSent, NewInvitation, Person, PersonPage, PersonUpdate, Role,
+        RolesUpdate,
+    },
+};
+use serde::Serialize;
+
+use super::{ApiError, call, clear_tokens, public, store_tokens, stored_refresh_token};
+
+const NO_BODY: Option<&()> = None;
+
+fn with_query(path: &str, query: &impl Serialize) -> String {
+    match serde_urlencoded::to_string(query) {
+        Ok(q) if !q.is_empty() => format!("{path}?{q}"),
+        _ => path.to_owned(),
+    }
+}
+
+/// Signs in and keeps the session's tokens.
+pub async fn login(email: &str, password: &str) -> Result<(), ApiError> {
+    let body = LoginRequest {
+        email: email.to_owned(),
+        password: password.to_owned(),
+    };
+    let tokens: TokenResponse = public(Method::POST, "/api/v1/auth/login", Some(&body)).await?;
+    store_tokens(&tokens);
+    Ok(())
+}
+
+/// Signs out: the server revokes the session; the tokens are forgotten whatever it says.
+pub async fn logout() {
+    if let Some(refresh_token) = stored_refresh_token() {
+        let body = RefreshRequest { refresh_token };
+        let _: Result<(), ApiError> =
+            public(Method::POST, "/api/v1/auth/logout", Some(&body)).await;
+    }
+    clear_tokens();
+}
+
+pub async fn me() -> Result<Person, ApiError> {
+    call(Method::GET, "/api/v1/me", NO_BODY).await
+}
+
+pub async fn update_me(change: &PersonUpdate) -> Result<Person, ApiError> {
+    call(Method::PATCH, "/api/v1/me", Some(change)).await
+}
+
+pub async fn partnership() -> Result<Partnership, ApiError> {
+    call(Method::GET, "/api/v1/partnership", NO_BODY).await
+}
+
+pub async fn setup_status() -> Result<SetupStatus, ApiError> {
+    public(Method::GET, "/api/v1/setup", NO_BODY).await
+}
+
+pub async fn setup(request: &SetupRequest) -> Result<(), ApiError> {
+    let tokens: TokenResponse = public(Method::POST, "/api/v1/setup", Some(request)).await?;
+    store_tokens(&tokens);
+    Ok(())
+}
+
+pub async fn invitation(token: &str) -> Result<InvitationDetails, ApiError> {
+    public(
+        Method::GET,
+        &format!("/api/v1/invitations/{token}"),
+        NO_BODY,
+    )
+    .await
+}
+
+/// Sets the invitee's password and signs them in.
+pub async fn accept_invitation(token: &str, password: &str) -> Result<(), ApiError> {
+    let body = AcceptInvitation {
+        token: token.to_owned(),
+        password: password.to_owned(),
+    };
+    let tokens: TokenResponse =
+        public(Method::POST, "/api/v1/invitations/accept", Some(&body)).await?;
+    store_tokens(&tokens);
+    Ok(())
+}
+
+/// Filters of the organisations list, as in the page's URL.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, serde::Deserialize)]
+pub struct OrganisationQuery {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub q: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub org_type: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub status: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub page: Option<u64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub per_page: Option<u64>,
+}
+
+pub async fn organisations(query: &OrganisationQuery) -> Result<OrganisationPage, ApiError> {
+    call(
+        Method::GET,
+        &with_query("/api/v1/organisations", query),
+        NO_BODY,
+    )
+    .await
+}
+
+pub async fn organisation(id: i64) -> Result<Organisation, ApiError> {
+    call(Method::GET, &format!("/api/v1/organisations/{id}"), NO_BODY).await
+}
+
+pub async fn create_organisation(new: &NewOrganisation) -> Result<Organisation, ApiError> {
+    call(Method::POST, "/api/v1/organisations", Some(new)).await
+}
+
+pub async fn update_organisation(
+    id: i64,
+    change: &OrganisationUpdate,
+) -> Result<Organisation, ApiError> {
+    call(
+        Method::PATCH,
+        &format!("/api/v1/organisations/{id}"),
+        Some(change),
+    )
+    .await
+}
+
+pub async fn archive_organisation(id: i64, archive: bool) -> Result<Organisation, ApiError> {
+    let action = if archive { "archive" } else { "restore" };
+    call(
+        Method::POST,
+        &format!("/api/v1/organisations/{id}/{action}"),
+        NO_BODY,
+    )
+    .await
+}
+
+/// Filters of the people list, as in the page's URL.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, serde::Deserialize)]
+pub struct PeopleQuery {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub q: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub organisation_id: Option<i64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub role: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub status: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub page: Option<u64>,
+}
+
+pub async fn people(query: &PeopleQuery) -> Result<PersonPage, ApiError> {
+    call(Method::GET, &with_query("/api/v1/people", query), NO_BODY).await
+}
+
+pub async fn person(id: i64) -> Result<Person, ApiError> {
+    call(Method::GET, &format!("/api/v1/people/{id}"), NO_BODY).await
+}
+
+pub async fn invite(new: &NewInvitation) -> Result<InvitationSent, ApiError> {
+    call(Method::POST, "/api/v1/people", Some(new)).await
+}
+
+pub async fn reinvite(id: i64) -> Result<InvitationSent, ApiError> {
+    call(
+        Method::POST,
+        &format!("/api/v1/people/{id}/invitation"),
+        NO_BODY,
+    )
+    .await
+}
+
+pub async fn set_roles(id: i64, roles: Vec<Role>) -> Result<Person, ApiError> {
+    call(
+        Method::PUT,
+        &format!("/api/v1/people/{id}/roles"),
+        Some(&RolesUpdate { roles }),
+    )
+    .await
+}
+
+pub async fn set_active(id: i64, active: bool) -> Result<Person, ApiError> {
+    let action = if active { "reactivate" } else { "deactivate" };
+    call(
+        Method::POST,
+        &format!("/api/v1/people/{id}/{action}"),
+        NO_BODY,
+    )
+    .await
+}

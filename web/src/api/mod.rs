@@ -1,0 +1,240 @@
+//! The one way the app talks to the API: relative `/api/v1` URLs, the session's tokens attached,
+//! an expired access token renewed once with the refresh token, and every failure mapped to an
+//! [`ApiError`] the pages can show (with the server's field errors for forms).
+//!
+//! The tokens live here, like a cookie jar: the access token in memory, the refresh token in
+//! `localStorage` so a session survives a reload. Who is signed in lives in `crate::session`.
+
+mod endpoints;
+
+use std::{cell::RefCell, rc::Rc};
+
+use futures_util::lock::Mutex;
+use gloo_net::http::{Method, RequestBuilder, Response};
+use gloo_storage::{LocalStorage, Storage};
+use qi_shared::{FieldError, auth::TokenResponse, problem::Problem};
+use serde::{Serialize, de::DeserializeOwned};
+use yew::Callback;
+
+pub use endpoints::*;
+
+const REFRESH_KEY: &str = "qi.refresh_token";
+/// Renew the access token this long before it expires, so requests never race its expiry.
+const RENEW_EARLY_MS: f64 = 30_000.0;
+
+/// Why a call failed.
+#[derive(Debug, Clone, PartialEq)]
+pub enum ApiError {
+    /// The server could not be reached.
+    Network,
+    /// The session ended (refresh refused); the person must sign in again.
+    SessionExpired,
+    /// The server answered with a problem document.
+    Problem(Problem),
+    /// The server's answer could not be understood.
+    Unexpected(String),
+}
+
+impl ApiError {
+    pub fn status(&self) -> Option<u16> {
+        match self {
+            Self::Problem(p) => Some(p.status),
+            _ => None,
+        }
+    }
+
+    pub fn is_forbidden(&self) -> bool {
+        self.status() == Some(403)
+    }
+
+    pub fn is_not_found(&self) -> bool {
+        self.status() == Some(404)
+    }
+
+    /// The server's field errors, for showing next to each field.
+    pub fn fields(&self) -> Vec<FieldError> {
+        match self {
+            Self::Problem(p) => p.errors.clone(),
+            _ => Vec::new(),
+        }
+    }
+
+    /// A sentence for the person.
+    pub fn message(&self) -> String {
+        match self {
+            Self::Network => {
+                "The server could not be reached. Check your connection and try again.".to_owned()
+            }
+            Self::SessionExpired => "Your session has expired. Sign in again.".to_owned(),
+            Self::Problem(p) => p.detail.clone().unwrap_or_else(|| p.title.clone()),
+            Self::Unexpected(_) => {
+                "Something went wrong. Try again, and tell us if it keeps happening.".to_owned()
+            }
+        }
+    }
+}
+
+struct Tokens {
+    access: String,
+    /// When the access token expires, in `Date.now()` milliseconds.
+    expires_at: f64,
+}
+
+thread_local! {
+    static ACCESS: RefCell<Option<Tokens>> = const { RefCell::new(None) };
+    static ON_EXPIRED: RefCell<Option<Callback<()>>> = const { RefCell::new(None) };
+    // One refresh at a time: a refresh token works once, so two at once would end the session.
+    static REFRESHING: Rc<Mutex<()>> = Rc::new(Mutex::new(()));
+}
+
+/// Called when the session ends without the person signing out (set by the session provider).
+pub fn on_session_expired(callback: Callback<()>) {
+    ON_EXPIRED.with(|c| *c.borrow_mut() = Some(callback));
+}
+
+fn now() -> f64 {
+    js_sys::Date::now()
+}
+
+/// Keeps a new session's tokens.
+pub fn store_tokens(tokens: &TokenResponse) {
+    let expires_at = now() + tokens.expires_in as f64 * 1000.0;
+    ACCESS.with(|a| {
+        *a.borrow_mut() = Some(Tokens {
+            access: tokens.access_token.clone(),
+            expires_at,
+        })
+    });
+    // If storage is unavailable (private mode), the session just will not survive a reload.
+    let _ = LocalStorage::set(REFRESH_KEY, &tokens.refresh_token);
+}
+
+/// Forgets the session's tokens.
+pub fn clear_tokens() {
+    ACCESS.with(|a| *a.borrow_mut() = None);
+    LocalStorage::delete(REFRESH_KEY);
+}
+
+pub fn stored_refresh_token() -> Option<String> {
+    LocalStorage::get::<String>(REFRESH_KEY).ok()
+}
+
+fn current_access(fresh_only: bool) -> Option<String> {
+    ACCESS.with(|a| {
+        a.borrow()
+            .as_ref()
+            .filter(|t| !fresh_only || t.expires_at - RENEW_EARLY_MS > now())
+            .map(|t| t.access.clone())
+    })
+}
+
+/// Renews the access token with the stored refresh token. `Ok(false)`: the session is over.
+pub async fn renew() -> Result<bool, ApiError> {
+    let lock = REFRESHING.with(Rc::clone);
+    let _guard = lock.lock().await;
+    // Someone else renewed it while we waited.
+    if current_access(true).is_some() {
+        return Ok(true);
+    }
+    let Some(refresh_token) = stored_refresh_token() else {
+        return Ok(false);
+    };
+    let body = qi_shared::auth::RefreshRequest { refresh_token };
+    match send::<_, TokenResponse>(Method::POST, "/api/v1/auth/refresh", Some(&body), None).await {
+        Ok(tokens) => {
+            store_tokens(&tokens);
+            Ok(true)
+        }
+        Err(ApiError::Problem(p)) if p.status == 401 => {
+            clear_tokens();
+            Ok(false)
+        }
+        Err(other) => Err(other),
+    }
+}
+
+async fn send<B: Serialize, T: DeserializeOwned>(
+    method: Method,
+    path: &str,
+    body: Option<&B>,
+    token: Option<&str>,
+) -> Result<T, ApiError> {
+    let mut request = RequestBuilder::new(path)
+        .method(method)
+        .header("Accept", "application/json");
+    if let Some(token) = token {
+        request = request.header("Authorization", &format!("Bearer {token}"));
+    }
+    let request = match body {
+        Some(body) => request
+            .json(body)
+            .map_err(|e| ApiError::Unexpected(e.to_string()))?,
+        None => request
+            .build()
+            .map_err(|e| ApiError::Unexpected(e.to_string()))?,
+    };
+    let response = request.send().await.map_err(|_| ApiError::Network)?;
+    read(response).await
+}
+
+async fn read<T: DeserializeOwned>(response: Response) -> Result<T, ApiError> {
+    let status = response.status();
+    if status == 204 {
+        return serde_json::from_str("null").map_err(|e| ApiError::Unexpected(e.to_string()));
+    }
+    if response.ok() {
+        return response
+            .json()
+            .await
+            .map_err(|e| ApiError::Unexpected(e.to_string()));
+    }
+    match response.json::<Problem>().await {
+        Ok(problem) => Err(ApiError::Problem(problem)),
+        Err(_) => Err(ApiError::Unexpected(format!("HTTP {status}"))),
+    }
+}
+
+/// A call as the signed-in person: renews the access token when needed, and reports an ended
+/// session to the session provider.
+async fn call<B: Serialize, T: DeserializeOwned>(
+    method: Method,
+    path: &str,
+    body: Option<&B>,
+) -> Result<T, ApiError> {
+    for attempt in 0..2 {
+        let token = match current_access(true) {
+            Some(token) => token,
+            None => {
+                if !renew().await? {
+                    return Err(expired());
+                }
+                current_access(false).ok_or_else(expired)?
+            }
+        };
+        match send(method.clone(), path, body, Some(&token)).await {
+            // The token was refused early (a server restart with a new key, a clock skew): renew once.
+            Err(ApiError::Problem(p)) if p.status == 401 && attempt == 0 => {
+                ACCESS.with(|a| *a.borrow_mut() = None);
+            }
+            other => return other,
+        }
+    }
+    Err(expired())
+}
+
+fn expired() -> ApiError {
+    clear_tokens();
+    if let Some(callback) = ON_EXPIRED.with(|c| c.borrow().clone()) {
+        callback.emit(());
+    }
+    ApiError::SessionExpired
+}
+
+/// A call that needs no session.
+async fn public<B: Serialize, T: DeserializeOwned>(
+    method: Method,
+    path: &str,
+    body: Option<&B>,
+) -> Result<T, ApiError> {
+    send(method, path, body, None).await
+}

@@ -1,0 +1,238 @@
+//! Accessible form fields, NHS style: a label, an optional hint, the error (announced, tied to the
+//! control with `aria-describedby`), and an error summary at the top of the form that links to
+//! each failing field.
+
+use qi_shared::FieldError;
+use web_sys::{HtmlInputElement, HtmlSelectElement};
+use yew::prelude::*;
+
+/// The element id of a field named by the API (`organisation.ods_code` -> `organisation-ods_code`).
+pub fn field_id(field: &str) -> String {
+    field
+        .replace(['.', '[', ']'], "-")
+        .trim_end_matches('-')
+        .to_owned()
+}
+
+/// The message for `field`, if it failed.
+pub fn error_for(errors: &[FieldError], field: &str) -> Option<String> {
+    errors
+        .iter()
+        .find(|e| e.field == field)
+        .map(|e| e.message.clone())
+}
+
+#[derive(Properties, PartialEq)]
+pub struct ErrorSummaryProps {
+    pub errors: Vec<FieldError>,
+    /// A problem that belongs to no field.
+    #[prop_or_default]
+    pub message: Option<String>,
+}
+
+/// "There is a problem", with a link to each field; takes focus so it is read out at once.
+#[function_component(ErrorSummary)]
+pub fn error_summary(props: &ErrorSummaryProps) -> Html {
+    let node = use_node_ref();
+    let shown = !props.errors.is_empty() || props.message.is_some();
+    {
+        let node = node.clone();
+        use_effect_with((props.errors.clone(), props.message.clone()), move |_| {
+            if let Some(element) = node.cast::<web_sys::HtmlElement>() {
+                let _ = element.focus();
+            }
+        });
+    }
+    if !shown {
+        return html! {};
+    }
+    html! {
+        <div class="error-summary" role="alert" tabindex="-1" ref={node} aria-labelledby="error-summary-title">
+            <h2 class="error-summary__title" id="error-summary-title">{ "There is a problem" }</h2>
+            <ul class="error-summary__list">
+                if let Some(message) = &props.message {
+                    <li>{ message }</li>
+                }
+                { for props.errors.iter().map(|e| html! {
+                    <li><a href={format!("#{}", field_id(&e.field))}>{ &e.message }</a></li>
+                }) }
+            </ul>
+        </div>
+    }
+}
+
+#[derive(Properties, PartialEq)]
+pub struct TextFieldProps {
+    /// The API's name for the field; the element id derives from it.
+    pub name: AttrValue,
+    pub label: AttrValue,
+    pub value: AttrValue,
+    pub oninput: Callback<String>,
+    #[prop_or_default]
+    pub hint: Option<AttrValue>,
+    #[prop_or_default]
+    pub error: Option<String>,
+    #[prop_or(AttrValue::Static("text"))]
+    pub input_type: AttrValue,
+    #[prop_or_default]
+    pub autocomplete: Option<AttrValue>,
+    #[prop_or_default]
+    pub width: Option<AttrValue>,
+}
+
+#[function_component(TextField)]
+pub fn text_field(props: &TextFieldProps) -> Html {
+    let id = field_id(&props.name);
+    let hint_id = format!("{id}-hint");
+    let error_id = format!("{id}-error");
+    let described = [
+        props.hint.as_ref().map(|_| hint_id.clone()),
+        props.error.as_ref().map(|_| error_id.clone()),
+    ]
+    .into_iter()
+    .flatten()
+    .collect::<Vec<_>>()
+    .join(" ");
+    let oninput = {
+        let oninput = props.oninput.clone();
+        Callback::from(move |e: InputEvent| {
+            if let Some(input) = e.target_dyn_into::<HtmlInputElement>() {
+                oninput.emit(input.value());
+            }
+        })
+    };
+    html! {
+        <div class={classes!("form-group", props.error.is_some().then_some("form-group--error"))}>
+            <label class="label" for={id.clone()}>{ &props.label }</label>
+            if let Some(hint) = &props.hint {
+                <div class="hint" id={hint_id}>{ hint }</div>
+            }
+            if let Some(error) = &props.error {
+                <p class="error-message" id={error_id}><span class="visually-hidden">{ "Error: " }</span>{ error }</p>
+            }
+            <input
+                class={classes!("input", props.width.as_ref().map(|w| format!("input--{w}")), props.error.is_some().then_some("input--error"))}
+                id={id.clone()}
+                name={props.name.clone()}
+                type={props.input_type.clone()}
+                value={props.value.clone()}
+                autocomplete={props.autocomplete.clone()}
+                aria-describedby={(!described.is_empty()).then_some(described)}
+                aria-invalid={props.error.is_some().then_some("true")}
+                {oninput}
+            />
+        </div>
+    }
+}
+
+#[derive(Properties, PartialEq)]
+pub struct SelectFieldProps {
+    pub name: AttrValue,
+    pub label: AttrValue,
+    /// (value, label) pairs.
+    pub options: Vec<(String, String)>,
+    pub value: AttrValue,
+    pub onchange: Callback<String>,
+    #[prop_or_default]
+    pub error: Option<String>,
+    #[prop_or_default]
+    pub hint: Option<AttrValue>,
+}
+
+#[function_component(SelectField)]
+pub fn select_field(props: &SelectFieldProps) -> Html {
+    let id = field_id(&props.name);
+    let error_id = format!("{id}-error");
+    let hint_id = format!("{id}-hint");
+    let described = [
+        props.hint.as_ref().map(|_| hint_id.clone()),
+        props.error.as_ref().map(|_| error_id.clone()),
+    ]
+    .into_iter()
+    .flatten()
+    .collect::<Vec<_>>()
+    .join(" ");
+    let onchange = {
+        let onchange = props.onchange.clone();
+        Callback::from(move |e: Event| {
+            if let Some(select) = e.target_dyn_into::<HtmlSelectElement>() {
+                onchange.emit(select.value());
+            }
+        })
+    };
+    html! {
+        <div class={classes!("form-group", props.error.is_some().then_some("form-group--error"))}>
+            <label class="label" for={id.clone()}>{ &props.label }</label>
+            if let Some(hint) = &props.hint {
+                <div class="hint" id={hint_id}>{ hint }</div>
+            }
+            if let Some(error) = &props.error {
+                <p class="error-message" id={error_id}><span class="visually-hidden">{ "Error: " }</span>{ error }</p>
+            }
+            <select
+                class={classes!("select", props.error.is_some().then_some("select--error"))}
+                id={id.clone()}
+                name={props.name.clone()}
+                aria-describedby={(!described.is_empty()).then_some(described)}
+                aria-invalid={props.error.is_some().then_some("true")}
+                {onchange}
+            >
+                { for props.options.iter().map(|(value, label)| html! {
+                    <option value={value.clone()} selected={*value == *props.value}>{ label }</option>
+                }) }
+            </select>
+        </div>
+    }
+}
+
+#[derive(Properties, PartialEq)]
+pub struct CheckboxProps {
+    pub id: AttrValue,
+    pub label: AttrValue,
+    pub checked: bool,
+    pub onchange: Callback<bool>,
+    #[prop_or_default]
+    pub hint: Option<AttrValue>,
+}
+
+#[function_component(Checkbox)]
+pub fn checkbox(props: &CheckboxProps) -> Html {
+    let hint_id = format!("{}-hint", props.id);
+    let onchange = {
+        let onchange = props.onchange.clone();
+        Callback::from(move |e: Event| {
+            if let Some(input) = e.target_dyn_into::<HtmlInputElement>() {
+                onchange.emit(input.checked());
+            }
+        })
+    };
+    html! {
+        <div class="checkbox">
+            <input class="checkbox__input" type="checkbox" id={props.id.clone()} checked={props.checked}
+                aria-describedby={props.hint.as_ref().map(|_| hint_id.clone())} {onchange} />
+            <label class="checkbox__label" for={props.id.clone()}>{ &props.label }</label>
+            if let Some(hint) = &props.hint {
+                <div class="hint checkbox__hint" id={hint_id}>{ hint }</div>
+            }
+        </div>
+    }
+}
+
+/// A button that shows it is working while a request is in flight.
+#[derive(Properties, PartialEq)]
+pub struct SubmitProps {
+    pub label: AttrValue,
+    pub busy: bool,
+    #[prop_or_default]
+    pub secondary: bool,
+}
+
+#[function_component(Submit)]
+pub fn submit(props: &SubmitProps) -> Html {
+    html! {
+        <button type="submit" class={classes!("button", props.secondary.then_some("button--secondary"))}
+            disabled={props.busy} aria-disabled={props.busy.then_some("true")}>
+            { if props.busy { AttrValue::from("Please wait…") } else { props.label.clone() } }
+        </button>
+    }
+}

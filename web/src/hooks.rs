@@ -1,0 +1,41 @@
+//! Loading data for a page: `Loading`, then `Loaded` or `Failed`, again whenever the inputs change.
+
+use std::future::Future;
+
+use yew::prelude::*;
+
+use crate::api::ApiError;
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Load<T> {
+    Loading,
+    Loaded(T),
+    Failed(ApiError),
+}
+
+/// Runs `fetch(deps)` when the component mounts and whenever `deps` change. The handle can also
+/// be set directly, after a change the page made itself.
+#[hook]
+pub fn use_load<T, D, F, Fut>(deps: D, fetch: F) -> UseStateHandle<Load<T>>
+where
+    T: 'static,
+    D: PartialEq + Clone + 'static,
+    F: Fn(D) -> Fut + 'static,
+    Fut: Future<Output = Result<T, ApiError>> + 'static,
+{
+    let state = use_state(|| Load::Loading);
+    {
+        let state = state.clone();
+        use_effect_with(deps, move |deps| {
+            state.set(Load::Loading);
+            let future = fetch(deps.clone());
+            wasm_bindgen_futures::spawn_local(async move {
+                state.set(match future.await {
+                    Ok(value) => Load::Loaded(value),
+                    Err(error) => Load::Failed(error),
+                });
+            });
+        });
+    }
+    state
+}

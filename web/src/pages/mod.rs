@@ -1,0 +1,21 @@
+//! One page per file.
+
+pub mod home;
+pub mod invitation;
+pub mod invite;
+pub mod not_found;
+pub mod organisation;
+pub mod organisation_form;
+pub mod organisations;
+pub mod people;
+pub mod person;
+pub mod profile;
+pub mod setup;
+pub mod sign_in;
+
+/// Sets the document title, so each page is announced and named in the browser history.
+pub fn set_title(title: &str) {
+    if let Some(document) = web_sys::window().and_then(|w| w.document()) {
+        document.set_title(&format!("{title} – QI Commons"));
+    }
+}

@@ -1,0 +1,110 @@
+//! The signed-in person's own details.
+
+use qi_shared::{FieldError, person::PersonUpdate};
+use yew::prelude::*;
+
+use crate::{
+    api,
+    components::form::{ErrorSummary, Submit, TextField, error_for},
+    session::use_session,
+};
+
+#[function_component(Profile)]
+pub fn profile() -> Html {
+    super::set_title("Your profile");
+    let session = use_session();
+    let person = session.person().cloned();
+    let name = use_state(|| person.as_ref().map(|p| p.name.clone()).unwrap_or_default());
+    let job_role = use_state(|| {
+        person
+            .as_ref()
+            .map(|p| p.job_role.clone())
+            .unwrap_or_default()
+    });
+    let errors = use_state(Vec::<FieldError>::new);
+    let message = use_state(|| None::<String>);
+    let saved = use_state(|| false);
+    let busy = use_state(|| false);
+    let Some(person) = person else {
+        return html! {};
+    };
+
+    let onsubmit = {
+        let (name, job_role, errors, message, saved, busy, session) = (
+            name.clone(),
+            job_role.clone(),
+            errors.clone(),
+            message.clone(),
+            saved.clone(),
+            busy.clone(),
+            session.clone(),
+        );
+        Callback::from(move |e: SubmitEvent| {
+            e.prevent_default();
+            let change = PersonUpdate {
+                name: Some((*name).clone()),
+                job_role: Some((*job_role).clone()),
+                organisation_id: None,
+            };
+            saved.set(false);
+            message.set(None);
+            if let Err(found) = change.validate() {
+                errors.set(found.0);
+                return;
+            }
+            errors.set(Vec::new());
+            busy.set(true);
+            let (errors, message, saved, busy, session) = (
+                errors.clone(),
+                message.clone(),
+                saved.clone(),
+                busy.clone(),
+                session.clone(),
+            );
+            wasm_bindgen_futures::spawn_local(async move {
+                match api::update_me(&change).await {
+                    Ok(person) => {
+                        session.update_person(person);
+                        saved.set(true);
+                    }
+                    Err(error) => {
+                        errors.set(error.fields());
+                        if error.fields().is_empty() {
+                            message.set(Some(error.message()));
+                        }
+                    }
+                }
+                busy.set(false);
+            });
+        })
+    };
+    let set = |state: &UseStateHandle<String>| {
+        let state = state.clone();
+        Callback::from(move |v: String| state.set(v))
+    };
+    html! {
+        <>
+            <h1>{ "Your profile" }</h1>
+            <dl class="summary-list">
+                <div class="summary-list__row"><dt>{ "Email address" }</dt><dd>{ &person.email }</dd></div>
+                <div class="summary-list__row"><dt>{ "Organisation" }</dt><dd>{ &person.organisation_name }</dd></div>
+                <div class="summary-list__row">
+                    <dt>{ "Roles" }</dt>
+                    <dd>{ person.roles.iter().map(|r| r.label()).collect::<Vec<_>>().join(", ") }</dd>
+                </div>
+            </dl>
+            if *saved {
+                <div class="notice notice--success" role="status">{ "Your profile has been saved." }</div>
+            }
+            <ErrorSummary errors={(*errors).clone()} message={(*message).clone()} />
+            <form class="narrow" {onsubmit} novalidate=true>
+                <TextField name="name" label="Full name" autocomplete="name" value={(*name).clone()}
+                    oninput={set(&name)} error={error_for(&errors, "name")} />
+                <TextField name="job_role" label="Job role" autocomplete="organization-title" value={(*job_role).clone()}
+                    oninput={set(&job_role)} error={error_for(&errors, "job_role")} />
+                <Submit label="Save changes" busy={*busy} />
+            </form>
+            <p class="hint">{ "Your email address and organisation are changed by your organisation's QI lead." }</p>
+        </>
+    }
+}
