@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# Runs every check and test: formatting, lints, unit tests, and the integration tests against
-# the real server on SQLite; then again on PostgreSQL when TEST_DATABASE_URL names a server
-# (for example postgres://postgres@127.0.0.1:5432; each test makes its own database there).
+# Runs every check and test: formatting, lints, unit tests, the integration tests against the
+# real server on SQLite and the browser tests in headless Chromium; then the integration tests
+# again on PostgreSQL when TEST_DATABASE_URL names a server (for example
+# postgres://postgres@127.0.0.1:5432; each test makes its own database there).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -21,6 +22,9 @@ trap 'rm -rf "$TMPDIR"' EXIT
 
 say "tests on SQLite"
 env -u TEST_DATABASE_URL cargo test --workspace
+
+say "browser tests (headless Chromium; screenshots in tests/screenshots/)"
+tests/browser/run.sh
 
 if [ -n "${TEST_DATABASE_URL:-}" ]; then
   drop_test_databases() {

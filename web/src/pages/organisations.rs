@@ -138,13 +138,13 @@ pub fn organisation_list() -> Html {
 fn row(o: &Organisation, _actor: Option<&Actor>) -> Html {
     html! {
         <tr>
-            <td>
+            <td data-label="Name">
                 <Link<Route> to={Route::Organisation { id: o.id }}>{ &o.name }</Link<Route>>
                 if o.archived_at.is_some() { { " " }<strong class="tag tag--grey">{ "Archived" }</strong> }
             </td>
-            <td>{ &o.ods_code }</td>
-            <td>{ o.org_type.label() }</td>
-            <td>{ o.people_count }</td>
+            <td data-label="ODS code">{ &o.ods_code }</td>
+            <td data-label="Type">{ o.org_type.label() }</td>
+            <td data-label="People">{ o.people_count }</td>
         </tr>
     }
 }

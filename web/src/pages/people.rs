@@ -25,6 +25,19 @@ pub fn status_label(status: PersonStatus) -> &'static str {
     }
 }
 
+fn roles_text(roles: &[Role]) -> String {
+    let names: Vec<&str> = roles
+        .iter()
+        .filter(|r| **r != Role::Member)
+        .map(|r| r.label())
+        .collect();
+    if names.is_empty() {
+        "Member".to_owned()
+    } else {
+        names.join(", ")
+    }
+}
+
 /// Every active organisation, for choosing one (a partnership has tens, not thousands).
 #[hook]
 pub fn use_organisation_options(all: Option<&'static str>) -> Vec<(String, String)> {
@@ -153,11 +166,11 @@ pub fn people_list() -> Html {
                         <tbody>
                             { for page.items.iter().map(|p| html! {
                                 <tr>
-                                    <td><Link<Route> to={Route::Person { id: p.id }}>{ &p.name }</Link<Route>><br /><span class="secondary">{ &p.email }</span></td>
-                                    <td>{ &p.organisation_name }</td>
-                                    <td>{ &p.job_role }</td>
-                                    <td>{ p.roles.iter().filter(|r| **r != Role::Member).map(|r| r.label()).collect::<Vec<_>>().join(", ") }</td>
-                                    <td>{ status_label(p.status) }</td>
+                                    <td data-label="Name"><Link<Route> to={Route::Person { id: p.id }}>{ &p.name }</Link<Route>><br /><span class="secondary">{ &p.email }</span></td>
+                                    <td data-label="Organisation">{ &p.organisation_name }</td>
+                                    <td data-label="Job role">{ &p.job_role }</td>
+                                    <td data-label="Roles">{ roles_text(&p.roles) }</td>
+                                    <td data-label="Status">{ status_label(p.status) }</td>
                                 </tr>
                             }) }
                         </tbody>
