@@ -19,12 +19,14 @@ cargo clippy -p qi-web --target wasm32-unknown-unknown --quiet -- -D warnings
 export TMPDIR
 TMPDIR=$(mktemp -d)
 trap 'rm -rf "$TMPDIR"' EXIT
+# Everything the test runners print also goes here, to count the results at the end.
+results="$TMPDIR/results.log"
 
 say "tests on SQLite"
-env -u TEST_DATABASE_URL cargo test --workspace
+env -u TEST_DATABASE_URL cargo test --workspace 2>&1 | tee -a "$results"
 
 say "browser tests (headless Chromium; screenshots in tests/screenshots/)"
-tests/browser/run.sh
+tests/browser/run.sh 2>&1 | tee -a "$results"
 
 if [ -n "${TEST_DATABASE_URL:-}" ]; then
   drop_test_databases() {
@@ -35,6 +37,10 @@ if [ -n "${TEST_DATABASE_URL:-}" ]; then
   }
   drop_test_databases
   say "integration tests on PostgreSQL (${TEST_DATABASE_URL})"
-  cargo test -p qi-tests
+  cargo test -p qi-tests 2>&1 | tee -a "$results"
   drop_test_databases
 fi
+
+# One closing line for all runners (cargo's and node's); any failure has already stopped the script.
+passed=$(sed -n 's/^test result: ok\. \([0-9]*\) passed.*/\1/p; s/^# pass \([0-9]*\)$/\1/p' "$results" | awk '{ n += $1 } END { print n + 0 }')
+echo "all tests: ${passed} passed, 0 failed"
