@@ -108,6 +108,37 @@ describe('QI Commons in the browser', () => {
     assertNoErrors(page);
   });
 
+  scenario('works with the keyboard alone: skip link, sign in, navigate, sign out', async () => {
+    const page = await h.newPage(browser);
+    await page.goto(`${server.baseUrl}/sign-in`);
+    await h.expectH1(page, 'Sign in');
+    // The first Tab reaches the skip link, which moves focus to the main content.
+    await page.keyboard.press('Tab');
+    assert.equal(await page.evaluate(() => document.activeElement.textContent), 'Skip to main content');
+    await page.keyboard.press('Enter');
+    assert.equal(await page.evaluate(() => document.activeElement.id), 'main');
+    // Then through the form, in order, typing and submitting with Enter.
+    await page.keyboard.press('Tab');
+    assert.equal(await page.evaluate(() => document.activeElement.id), 'email');
+    await page.keyboard.type(admin.email);
+    await page.keyboard.press('Tab');
+    assert.equal(await page.evaluate(() => document.activeElement.id), 'password');
+    await page.keyboard.type(admin.password);
+    await page.keyboard.press('Enter');
+    await h.expectSignedIn(page, admin.name);
+    // A navigation link is reached and followed with the keyboard.
+    let found = false;
+    for (let i = 0; i < 15 && !found; i++) {
+      await page.keyboard.press('Tab');
+      found = await page.evaluate(() => document.activeElement.textContent.trim() === 'Organisations');
+    }
+    assert.ok(found, "Tab reaches the 'Organisations' link");
+    await page.keyboard.press('Enter');
+    await h.expectPath(page, '/organisations');
+    await h.expectH1(page, 'Organisations');
+    assertNoErrors(page);
+  });
+
   scenario('wrong password shows an error summary', async () => {
     const page = await h.newPage(browser);
     await page.goto(`${server.baseUrl}/sign-in`);
