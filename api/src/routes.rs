@@ -94,6 +94,50 @@ impl Modify for BearerAuth {
     }
 }
 
+/// Statuses any operation can answer, whatever it does: documented once here rather than on
+/// every handler. A body that is too large or not JSON only applies where there is a body.
+fn add_common_responses(doc: &mut utoipa::openapi::OpenApi) {
+    use utoipa::openapi::{Content, Ref, ResponseBuilder};
+    let problem = |description: &str| {
+        ResponseBuilder::new()
+            .description(description)
+            .content(
+                "application/problem+json",
+                Content::new(Some(Ref::from_schema_name("Problem"))),
+            )
+            .build()
+    };
+    for item in doc.paths.paths.values_mut() {
+        let operations = [
+            &mut item.get,
+            &mut item.put,
+            &mut item.post,
+            &mut item.delete,
+            &mut item.patch,
+        ];
+        for operation in operations.into_iter().flatten() {
+            let has_body = operation.request_body.is_some();
+            let responses = &mut operation.responses.responses;
+            let mut add = |status: &str, description: &str| {
+                responses
+                    .entry(status.to_owned())
+                    .or_insert_with(|| problem(description).into());
+            };
+            add(
+                "500",
+                "An unexpected failure on the server (details are in its log under the request id)",
+            );
+            if has_body {
+                add("413", "The request body is larger than the server accepts");
+                add(
+                    "415",
+                    "The body is not JSON (send Content-Type: application/json)",
+                );
+            }
+        }
+    }
+}
+
 /// The OpenAPI document of everything `configure` registers.
 pub fn openapi() -> utoipa::openapi::OpenApi {
     let (_, mut doc) = actix_web::App::new()
@@ -102,5 +146,6 @@ pub fn openapi() -> utoipa::openapi::OpenApi {
         .configure(configure)
         .split_for_parts();
     doc.info.version = env!("CARGO_PKG_VERSION").to_owned();
+    add_common_responses(&mut doc);
     doc
 }

@@ -315,7 +315,7 @@ describe('QI Commons in the browser', () => {
         ['/profile', 'profile'],
         ['/no-such-page', 'not-found', 'Page not found'],
       ];
-      const signedOut = [['/sign-in', 'sign-in', 'Sign in']];
+      const signedOut = [['/sign-in', 'sign-in', 'Sign in'], ['/setup', 'setup', 'QI Commons is set up']];
 
       for (const phone of [false, true]) {
         const width = phone ? 'phone' : 'desktop';
