@@ -26,6 +26,10 @@ pub enum ApiError {
         detail: String,
         errors: Vec<FieldError>,
     },
+    #[error("If-Match is required")]
+    PreconditionRequired,
+    #[error("stale version")]
+    PreconditionFailed { current_version: i64 },
     #[error("request body too large")]
     PayloadTooLarge,
     #[error("unsupported media type")]
@@ -75,6 +79,8 @@ impl ApiError {
             Self::Unauthorized(_) => "unauthorized",
             Self::Forbidden(_) => "forbidden",
             Self::NotFound(_) => "not_found",
+            Self::PreconditionRequired => "precondition_required",
+            Self::PreconditionFailed { .. } => "version_conflict",
             Self::PayloadTooLarge => "payload_too_large",
             Self::UnsupportedMediaType => "unsupported_media_type",
             Self::Unavailable(_) => "unavailable",
@@ -93,6 +99,13 @@ impl ApiError {
                 Some((*detail).to_owned())
             }
             Self::NotFound(detail) => Some(detail.clone()),
+            Self::PreconditionRequired => Some(
+                "Send the version you are changing as If-Match (the record's ETag), so no one else's change is overwritten"
+                    .to_owned(),
+            ),
+            Self::PreconditionFailed { current_version } => Some(format!(
+                "Someone else changed this since you loaded it (it is now at version {current_version}): load it again to see their changes, then make yours"
+            )),
             Self::PayloadTooLarge => {
                 Some("The request body is larger than the server accepts".to_owned())
             }
@@ -128,6 +141,8 @@ impl ResponseError for ApiError {
             Self::Forbidden(_) => StatusCode::FORBIDDEN,
             Self::NotFound(_) => StatusCode::NOT_FOUND,
             Self::Conflict { .. } => StatusCode::CONFLICT,
+            Self::PreconditionRequired => StatusCode::PRECONDITION_REQUIRED,
+            Self::PreconditionFailed { .. } => StatusCode::PRECONDITION_FAILED,
             Self::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
             Self::UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             Self::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
@@ -143,6 +158,9 @@ impl ResponseError for ApiError {
         response.content_type("application/problem+json");
         if matches!(self, Self::Unauthorized(_)) {
             response.insert_header(("WWW-Authenticate", "Bearer"));
+        }
+        if let Self::PreconditionFailed { current_version } = self {
+            response.insert_header(("ETag", format!("\"{current_version}\"")));
         }
         response.json(self.problem())
     }

@@ -10,7 +10,9 @@ use utoipa_actix_web::{AppExt, scope, service_config::ServiceConfig};
 
 use crate::{
     extract::unknown_route,
-    handlers::{auth, health, invitations, me, organisations, partnership, people, setup},
+    handlers::{
+        auth, health, invitations, me, organisations, partnership, people, projects, setup,
+    },
 };
 
 pub fn configure(cfg: &mut ServiceConfig) {
@@ -29,12 +31,20 @@ pub fn configure(cfg: &mut ServiceConfig) {
                     .service(invitations::accept)
                     .service(setup::status)
                     .service(setup::run)
+                    .service(projects::library)
+                    .service(projects::library_project)
                     // Every signed-in person.
                     .service(me::show)
                     .service(me::update)
                     .service(partnership::show)
                     .service(organisations::list)
                     .service(organisations::show)
+                    .service(projects::list)
+                    .service(projects::create)
+                    .service(projects::show)
+                    .service(projects::replace)
+                    .service(projects::scores)
+                    .service(projects::score)
                     // Admins (each handler checks the rules in `qi_shared::access`).
                     .service(partnership::update)
                     .service(organisations::create)
@@ -73,6 +83,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
         (name = "auth", description = "Signing in and out, tokens, invitations and first-run set-up"),
         (name = "partnership", description = "The partnership and its organisations"),
         (name = "people", description = "People, their accounts and roles"),
+        (name = "projects", description = "Improvement projects, their teams and progress scores; the public learning library"),
     )
 )]
 struct ApiDoc;

@@ -5,7 +5,29 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::person::Role;
+use crate::{
+    person::Role,
+    project::{TeamRole, Visibility},
+};
+
+/// What the access rules need to know of a project.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ProjectContext {
+    pub visibility: Visibility,
+    /// The lead organisation and the partners.
+    pub organisation_ids: Vec<i64>,
+    /// (person, role) for each team member.
+    pub team: Vec<(i64, TeamRole)>,
+}
+
+impl ProjectContext {
+    fn role_of(&self, person_id: i64) -> Option<TeamRole> {
+        self.team
+            .iter()
+            .find(|(p, _)| *p == person_id)
+            .map(|(_, r)| *r)
+    }
+}
 
 /// The signed-in person, as far as authorisation needs to know them.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -60,6 +82,47 @@ impl Actor {
     }
 }
 
+impl Actor {
+    /// An admin of one of the project's organisations (or of the partnership).
+    fn administers(&self, project: &ProjectContext) -> bool {
+        self.is_partnership_admin()
+            || (self.has(Role::OrganisationAdmin)
+                && project.organisation_ids.contains(&self.organisation_id))
+    }
+
+    /// Read a project, as its visibility allows. Its team and its organisations' admins always may.
+    pub fn can_view_project(&self, project: &ProjectContext) -> bool {
+        self.administers(project)
+            || project.role_of(self.person_id).is_some()
+            || match project.visibility {
+                Visibility::Team => false,
+                Visibility::Organisation => {
+                    project.organisation_ids.contains(&self.organisation_id)
+                }
+                Visibility::Partnership | Visibility::Public => true,
+            }
+    }
+
+    /// Change a project: its team (coaches included) and its organisations' admins.
+    pub fn can_edit_project(&self, project: &ProjectContext) -> bool {
+        self.administers(project) || project.role_of(self.person_id).is_some()
+    }
+
+    /// Set a project's progress score: its lead, its coach, and its organisations' admins.
+    pub fn can_score_project(&self, project: &ProjectContext) -> bool {
+        self.administers(project)
+            || matches!(
+                project.role_of(self.person_id),
+                Some(TeamRole::Lead | TeamRole::Coach)
+            )
+    }
+
+    /// Create a project led by this organisation: its own people, and partnership admins for any.
+    pub fn can_create_project_for(&self, organisation_id: i64) -> bool {
+        self.is_partnership_admin() || self.organisation_id == organisation_id
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -70,6 +133,76 @@ mod tests {
             organisation_id: org,
             roles: crate::person::normalise_roles(roles),
         }
+    }
+
+    #[test]
+    fn project_permission_matrix() {
+        // A joint project of organisations 10 and 20, its lead (1) and coach (2) in 10, a member (3) in 20.
+        let project = |visibility| ProjectContext {
+            visibility,
+            organisation_ids: vec![10, 20],
+            team: vec![
+                (1, TeamRole::Lead),
+                (2, TeamRole::Coach),
+                (3, TeamRole::Member),
+            ],
+        };
+        let lead = actor(1, 10, &[]);
+        let coach = actor(2, 10, &[Role::Coach]);
+        let team_member = actor(3, 20, &[]);
+        let colleague = actor(4, 10, &[]);
+        let admin_of_partner = actor(5, 20, &[Role::OrganisationAdmin]);
+        let outsider = actor(6, 30, &[]);
+        let admin_elsewhere = actor(7, 30, &[Role::OrganisationAdmin]);
+        let partnership_admin = actor(8, 30, &[Role::PartnershipAdmin]);
+
+        // (visibility, who, can view)
+        let views = [
+            (Visibility::Team, &lead, true),
+            (Visibility::Team, &team_member, true),
+            (Visibility::Team, &colleague, false),
+            (Visibility::Team, &admin_of_partner, true),
+            (Visibility::Team, &admin_elsewhere, false),
+            (Visibility::Team, &partnership_admin, true),
+            (Visibility::Organisation, &colleague, true),
+            (Visibility::Organisation, &outsider, false),
+            (Visibility::Partnership, &outsider, true),
+            (Visibility::Public, &outsider, true),
+        ];
+        for (visibility, who, expected) in views {
+            assert_eq!(
+                who.can_view_project(&project(visibility)),
+                expected,
+                "{visibility:?} person {}",
+                who.person_id
+            );
+        }
+        let p = project(Visibility::Partnership);
+        for (who, edit, score) in [
+            (&lead, true, true),
+            (&coach, true, true),
+            (&team_member, true, false),
+            (&colleague, false, false),
+            (&admin_of_partner, true, true),
+            (&admin_elsewhere, false, false),
+            (&partnership_admin, true, true),
+        ] {
+            assert_eq!(
+                who.can_edit_project(&p),
+                edit,
+                "edit, person {}",
+                who.person_id
+            );
+            assert_eq!(
+                who.can_score_project(&p),
+                score,
+                "score, person {}",
+                who.person_id
+            );
+        }
+        assert!(colleague.can_create_project_for(10));
+        assert!(!colleague.can_create_project_for(20));
+        assert!(partnership_admin.can_create_project_for(20));
     }
 
     #[test]

@@ -11,6 +11,8 @@ pub mod page;
 pub mod partnership;
 pub mod person;
 pub mod problem;
+pub mod project;
+pub mod score;
 pub mod validation;
 
 pub use validation::{FieldError, FieldErrors};

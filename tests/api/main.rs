@@ -11,5 +11,6 @@ mod invitations;
 mod openapi;
 mod organisations;
 mod people;
+mod projects;
 mod setup;
 mod web_app;

@@ -5,6 +5,7 @@ pub mod entity;
 pub mod organisations;
 pub mod partnership;
 pub mod people;
+pub mod projects;
 pub mod secrets;
 pub mod tokens;
 

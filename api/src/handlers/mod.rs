@@ -8,4 +8,5 @@ pub mod me;
 pub mod organisations;
 pub mod partnership;
 pub mod people;
+pub mod projects;
 pub mod setup;

@@ -1,0 +1,562 @@
+//! Improvement projects: the Model for Improvement's aim, team, status, spread and visibility.
+
+use chrono::{DateTime, NaiveDate, Utc};
+use serde::{Deserialize, Serialize};
+
+use crate::{FieldErrors, page::PageInfo, score::ProgressScore, validation::text};
+
+macro_rules! wire_enum {
+    ($(#[$meta:meta])* $name:ident { $($(#[$vmeta:meta])* $variant:ident => $wire:literal, $label:literal;)+ }) => {
+        $(#[$meta])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+        #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+        #[serde(rename_all = "snake_case")]
+        pub enum $name { $($(#[$vmeta])* $variant,)+ }
+
+        impl $name {
+            pub const ALL: &'static [$name] = &[$($name::$variant,)+];
+
+            pub fn as_str(self) -> &'static str {
+                match self { $($name::$variant => $wire,)+ }
+            }
+
+            pub fn label(self) -> &'static str {
+                match self { $($name::$variant => $label,)+ }
+            }
+
+            pub fn parse(s: &str) -> Option<Self> {
+                Self::ALL.iter().copied().find(|v| v.as_str() == s)
+            }
+        }
+    };
+}
+
+wire_enum! {
+    /// Where a project is in its life.
+    ProjectStatus {
+        Proposed => "proposed", "Proposed";
+        Active => "active", "Active";
+        Completed => "completed", "Completed";
+        Abandoned => "abandoned", "Abandoned";
+    }
+}
+
+wire_enum! {
+    /// Who may see a project.
+    Visibility {
+        /// Its team (and the admins of its organisations).
+        Team => "team", "Team only";
+        /// Everyone in its lead and partner organisations.
+        Organisation => "organisation", "Its organisations";
+        /// Everyone in the partnership.
+        Partnership => "partnership", "The partnership";
+        /// Anyone, in the public learning library.
+        Public => "public", "Public learning library";
+    }
+}
+
+wire_enum! {
+    /// How far a project's changes have spread.
+    Spread {
+        Unit => "unit", "Its unit only";
+        Organisation => "organisation", "Its whole organisation";
+        Partnership => "partnership", "Other partner organisations";
+        Beyond => "beyond", "Beyond the partnership";
+    }
+}
+
+wire_enum! {
+    /// A person's part in a project team.
+    TeamRole {
+        Lead => "lead", "Project lead";
+        Member => "member", "Team member";
+        Sponsor => "sponsor", "Sponsor";
+        Coach => "coach", "QI coach";
+    }
+}
+
+/// An organisation as a project names it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct OrganisationRef {
+    pub id: i64,
+    pub name: String,
+}
+
+/// A member of a project team.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct TeamMember {
+    pub person_id: i64,
+    pub name: String,
+    pub organisation_name: String,
+    pub role: TeamRole,
+}
+
+/// A change of status, and when.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct StatusChange {
+    pub status: ProjectStatus,
+    pub changed_at: DateTime<Utc>,
+    pub changed_by: String,
+}
+
+/// A progress score given to a project: who, when and why.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ScoreChange {
+    pub score: ProgressScore,
+    /// The scale's name for the score.
+    pub label: String,
+    pub reason: String,
+    pub changed_by: String,
+    pub changed_at: DateTime<Utc>,
+}
+
+/// Patient and public involvement.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Involvement {
+    pub involved: bool,
+    /// How patients and the public are involved.
+    #[serde(default)]
+    pub how: String,
+}
+
+/// The environmental and financial side of the triple bottom line.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Sustainability {
+    pub has_aspect: bool,
+    #[serde(default)]
+    pub description: String,
+    /// Estimated CO2e saved a year, in kg.
+    #[serde(default)]
+    pub co2e_kg_per_year: Option<f64>,
+    /// Estimated money saved a year, in pounds.
+    #[serde(default)]
+    pub money_per_year: Option<f64>,
+}
+
+/// An improvement project.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Project {
+    pub id: i64,
+    pub title: String,
+    pub problem: String,
+    /// What are we trying to accomplish? Specific, measurable, time-bound.
+    pub aim: String,
+    pub lead_organisation: OrganisationRef,
+    /// Organisations running the project with the lead organisation (joint projects).
+    pub partner_organisations: Vec<OrganisationRef>,
+    pub team: Vec<TeamMember>,
+    /// Clinical areas and themes, lower-case.
+    pub tags: Vec<String>,
+    pub start_date: Option<NaiveDate>,
+    pub expected_end_date: Option<NaiveDate>,
+    pub status: ProjectStatus,
+    pub status_history: Vec<StatusChange>,
+    pub involvement: Involvement,
+    pub sustainability: Sustainability,
+    pub spread: Spread,
+    /// Organisations that have adopted its changes.
+    pub adopting_organisations: Vec<OrganisationRef>,
+    pub visibility: Visibility,
+    /// The latest progress score, if any.
+    pub score: Option<ProgressScore>,
+    /// Increases with every change; send it back as `If-Match` to change the project.
+    pub version: i64,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+/// A project in a list.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ProjectSummary {
+    pub id: i64,
+    pub title: String,
+    pub aim: String,
+    pub lead_organisation: OrganisationRef,
+    pub partner_count: u64,
+    pub tags: Vec<String>,
+    pub status: ProjectStatus,
+    pub spread: Spread,
+    pub visibility: Visibility,
+    pub score: Option<ProgressScore>,
+    pub involvement: bool,
+    pub sustainability: bool,
+    pub updated_at: DateTime<Utc>,
+}
+
+/// One page of projects.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ProjectPage {
+    pub items: Vec<ProjectSummary>,
+    #[serde(flatten)]
+    pub page: PageInfo,
+}
+
+/// A team member as sent.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct TeamMemberInput {
+    pub person_id: i64,
+    pub role: TeamRole,
+}
+
+/// The fields of a project, as sent to create one or to replace its details.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ProjectInput {
+    /// 1 to 200 characters.
+    pub title: String,
+    #[serde(default)]
+    pub problem: String,
+    /// 1 to 2,000 characters.
+    pub aim: String,
+    pub lead_organisation_id: i64,
+    #[serde(default)]
+    pub partner_organisation_ids: Vec<i64>,
+    /// The team; it needs one lead. When creating, the creator is added as lead if the team has none.
+    #[serde(default)]
+    pub team: Vec<TeamMemberInput>,
+    #[serde(default)]
+    pub tags: Vec<String>,
+    #[serde(default)]
+    pub start_date: Option<NaiveDate>,
+    #[serde(default)]
+    pub expected_end_date: Option<NaiveDate>,
+    #[serde(default = "default_status")]
+    pub status: ProjectStatus,
+    #[serde(default)]
+    pub involvement: Involvement,
+    #[serde(default)]
+    pub sustainability: Sustainability,
+    #[serde(default = "default_spread")]
+    pub spread: Spread,
+    #[serde(default)]
+    pub adopting_organisation_ids: Vec<i64>,
+    #[serde(default = "default_visibility")]
+    pub visibility: Visibility,
+}
+
+fn default_status() -> ProjectStatus {
+    ProjectStatus::Proposed
+}
+fn default_spread() -> Spread {
+    Spread::Unit
+}
+fn default_visibility() -> Visibility {
+    Visibility::Partnership
+}
+
+pub const MAX_TAGS: usize = 20;
+
+/// Tags are compared without case or surrounding space: " Falls " and "falls" are one theme.
+pub fn normalise_tag(raw: &str) -> Result<String, String> {
+    let tag = raw.trim().to_lowercase();
+    if tag.is_empty() {
+        return Err("Tags cannot be empty".to_owned());
+    }
+    if tag.chars().count() > 50 {
+        return Err("Tags must be 50 characters or fewer".to_owned());
+    }
+    if tag.chars().any(char::is_control) {
+        return Err("Tags must not contain control characters".to_owned());
+    }
+    Ok(tag)
+}
+
+impl ProjectInput {
+    /// Checks every field; gives back the input tidied (text trimmed, tags normalised and
+    /// de-duplicated, the lead organisation not repeated as a partner).
+    pub fn validate(&self) -> Result<ProjectInput, FieldErrors> {
+        let mut errors = FieldErrors::new();
+        let title = errors.check("title", text(&self.title, "a title", 1, 200));
+        let aim = errors.check("aim", text(&self.aim, "an aim statement", 1, 2000));
+        let problem = errors.check("problem", text(&self.problem, "the problem", 0, 4000));
+        let mut tags = Vec::new();
+        for (i, raw) in self.tags.iter().enumerate() {
+            if let Some(tag) = errors.check(&format!("tags[{i}]"), normalise_tag(raw))
+                && !tags.contains(&tag)
+            {
+                tags.push(tag);
+            }
+        }
+        if tags.len() > MAX_TAGS {
+            errors.push(
+                "tags",
+                format!("A project can have at most {MAX_TAGS} tags"),
+            );
+        }
+        if let (Some(start), Some(end)) = (self.start_date, self.expected_end_date)
+            && end < start
+        {
+            errors.push(
+                "expected_end_date",
+                "The expected end date must be on or after the start date",
+            );
+        }
+        let how = errors.check(
+            "involvement.how",
+            text(&self.involvement.how, "how patients are involved", 0, 2000),
+        );
+        if self.involvement.involved && how.as_deref().is_some_and(str::is_empty) {
+            errors.push(
+                "involvement.how",
+                "Say how patients and the public are involved",
+            );
+        }
+        let description = errors.check(
+            "sustainability.description",
+            text(&self.sustainability.description, "the description", 0, 2000),
+        );
+        for (field, value) in [
+            (
+                "sustainability.co2e_kg_per_year",
+                self.sustainability.co2e_kg_per_year,
+            ),
+            (
+                "sustainability.money_per_year",
+                self.sustainability.money_per_year,
+            ),
+        ] {
+            if value.is_some_and(|v| !(0.0..=1e12).contains(&v)) {
+                errors.push(field, "Enter a number of 0 or more");
+            }
+        }
+        let mut seen = Vec::new();
+        for (i, member) in self.team.iter().enumerate() {
+            if seen.contains(&member.person_id) {
+                errors.push(
+                    format!("team[{i}].person_id"),
+                    "This person is already in the team",
+                );
+            }
+            seen.push(member.person_id);
+        }
+        if self
+            .team
+            .iter()
+            .filter(|m| m.role == TeamRole::Lead)
+            .count()
+            > 1
+        {
+            errors.push("team", "A project has one lead");
+        }
+        let mut partners: Vec<i64> = Vec::new();
+        for id in &self.partner_organisation_ids {
+            if *id != self.lead_organisation_id && !partners.contains(id) {
+                partners.push(*id);
+            }
+        }
+        let mut adopters: Vec<i64> = Vec::new();
+        for id in &self.adopting_organisation_ids {
+            if !adopters.contains(id) {
+                adopters.push(*id);
+            }
+        }
+        errors.finish(|| {
+            Some(ProjectInput {
+                title: title?,
+                problem: problem?,
+                aim: aim?,
+                lead_organisation_id: self.lead_organisation_id,
+                partner_organisation_ids: partners,
+                team: self.team.clone(),
+                tags,
+                start_date: self.start_date,
+                expected_end_date: self.expected_end_date,
+                status: self.status,
+                involvement: Involvement {
+                    involved: self.involvement.involved,
+                    how: how?,
+                },
+                sustainability: Sustainability {
+                    description: description?,
+                    ..self.sustainability.clone()
+                },
+                spread: self.spread,
+                adopting_organisation_ids: adopters,
+                visibility: self.visibility,
+            })
+        })
+    }
+}
+
+/// A new progress score and why.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ScoreInput {
+    pub score: ProgressScore,
+    /// Why the project has this score now (1 to 2,000 characters).
+    pub reason: String,
+}
+
+impl ScoreInput {
+    pub fn validate(&self) -> Result<(ProgressScore, String), FieldErrors> {
+        let mut errors = FieldErrors::new();
+        let reason = errors.check(
+            "reason",
+            text(&self.reason, "the reason for the score", 1, 2000),
+        );
+        errors.finish(|| Some((self.score, reason?)))
+    }
+}
+
+/// The projects a list shows.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::IntoParams))]
+#[cfg_attr(feature = "openapi", into_params(parameter_in = Query))]
+pub struct ProjectQuery {
+    /// Words to find in the title, aim or tags.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub q: Option<String>,
+    /// Projects this organisation leads or is a partner in.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub organisation_id: Option<i64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub status: Option<ProjectStatus>,
+    /// A clinical area or theme tag.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub theme: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub score_min: Option<f64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub score_max: Option<f64>,
+    /// With (true) or without (false) patient and public involvement.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub involvement: Option<bool>,
+    /// With (true) or without (false) a sustainability aspect.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sustainability: Option<bool>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub spread: Option<Spread>,
+    /// Projects this person coaches.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub coach_id: Option<i64>,
+    /// `updated` (newest first, the default), `title` or `score` (highest first).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sort: Option<ProjectSort>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub page: Option<u64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub per_page: Option<u64>,
+}
+
+wire_enum! {
+    /// Orders of the project list.
+    ProjectSort {
+        Updated => "updated", "Recently updated";
+        Title => "title", "Title";
+        Score => "score", "Highest score";
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn input() -> ProjectInput {
+        ProjectInput {
+            title: " Fewer falls on ward 7 ".into(),
+            problem: String::new(),
+            aim: "Reduce falls on ward 7 by 30% by March".into(),
+            lead_organisation_id: 1,
+            partner_organisation_ids: vec![2, 1, 2],
+            team: vec![],
+            tags: vec!["Falls".into(), " falls ".into(), "Older people".into()],
+            start_date: None,
+            expected_end_date: None,
+            status: ProjectStatus::Active,
+            involvement: Involvement::default(),
+            sustainability: Sustainability::default(),
+            spread: Spread::Unit,
+            adopting_organisation_ids: vec![],
+            visibility: Visibility::Partnership,
+        }
+    }
+
+    #[test]
+    fn a_good_project_is_tidied() {
+        let valid = input().validate().ok();
+        assert_eq!(
+            valid.as_ref().map(|v| v.title.as_str()),
+            Some("Fewer falls on ward 7")
+        );
+        assert_eq!(
+            valid.as_ref().map(|v| v.tags.clone()),
+            Some(vec!["falls".to_owned(), "older people".to_owned()])
+        );
+        assert_eq!(
+            valid.map(|v| v.partner_organisation_ids),
+            Some(vec![2]),
+            "the lead is not its own partner"
+        );
+    }
+
+    #[test]
+    fn every_bad_field_is_reported() {
+        let bad = ProjectInput {
+            title: " ".into(),
+            aim: String::new(),
+            tags: vec![" ".into()],
+            start_date: NaiveDate::from_ymd_opt(2026, 3, 1),
+            expected_end_date: NaiveDate::from_ymd_opt(2026, 1, 1),
+            involvement: Involvement {
+                involved: true,
+                how: String::new(),
+            },
+            sustainability: Sustainability {
+                co2e_kg_per_year: Some(-1.0),
+                ..Default::default()
+            },
+            team: vec![
+                TeamMemberInput {
+                    person_id: 1,
+                    role: TeamRole::Lead,
+                },
+                TeamMemberInput {
+                    person_id: 1,
+                    role: TeamRole::Member,
+                },
+            ],
+            ..input()
+        };
+        let fields: Vec<String> = bad
+            .validate()
+            .err()
+            .map(|e| e.0.into_iter().map(|f| f.field).collect())
+            .unwrap_or_default();
+        assert_eq!(
+            fields,
+            [
+                "title",
+                "aim",
+                "tags[0]",
+                "expected_end_date",
+                "involvement.how",
+                "sustainability.co2e_kg_per_year",
+                "team[1].person_id"
+            ]
+        );
+    }
+
+    #[test]
+    fn a_score_needs_a_reason() {
+        let score = ProgressScore::new(3.0).ok();
+        let missing = score.map(|score| {
+            ScoreInput {
+                score,
+                reason: " ".into(),
+            }
+            .validate()
+            .is_err()
+        });
+        assert_eq!(missing, Some(true));
+    }
+}
