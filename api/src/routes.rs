@@ -11,7 +11,8 @@ use utoipa_actix_web::{AppExt, scope, service_config::ServiceConfig};
 use crate::{
     extract::unknown_route,
     handlers::{
-        auth, health, invitations, me, organisations, partnership, people, projects, setup,
+        auth, health, improvement, invitations, me, organisations, partnership, people, projects,
+        setup,
     },
 };
 
@@ -45,6 +46,12 @@ pub fn configure(cfg: &mut ServiceConfig) {
                     .service(projects::replace)
                     .service(projects::scores)
                     .service(projects::score)
+                    .service(improvement::diagram)
+                    .service(improvement::replace_diagram)
+                    .service(improvement::cycles)
+                    .service(improvement::create_cycle)
+                    .service(improvement::update_cycle)
+                    .service(improvement::delete_cycle)
                     // Admins (each handler checks the rules in `qi_shared::access`).
                     .service(partnership::update)
                     .service(organisations::create)

@@ -6,6 +6,7 @@
 
 pub mod access;
 pub mod auth;
+pub mod improvement;
 pub mod organisation;
 pub mod page;
 pub mod partnership;

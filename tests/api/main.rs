@@ -7,6 +7,7 @@ mod auth;
 mod errors;
 mod health;
 mod helpers;
+mod improvement;
 mod invitations;
 mod openapi;
 mod organisations;

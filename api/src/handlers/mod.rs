@@ -3,6 +3,7 @@
 
 pub mod auth;
 pub mod health;
+pub mod improvement;
 pub mod invitations;
 pub mod me;
 pub mod organisations;

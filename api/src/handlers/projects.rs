@@ -25,12 +25,12 @@ use crate::{
     startup::AppState,
 };
 
-fn etag(version: i64) -> (header::HeaderName, String) {
+pub(crate) fn etag(version: i64) -> (header::HeaderName, String) {
     (header::ETAG, format!("\"{version}\""))
 }
 
 /// The version an `If-Match` header names (`"7"`, `W/"7"`).
-fn if_match(req: &HttpRequest) -> ApiResult<i64> {
+pub(crate) fn if_match(req: &HttpRequest) -> ApiResult<i64> {
     let value = req
         .headers()
         .get(header::IF_MATCH)
@@ -42,7 +42,7 @@ fn if_match(req: &HttpRequest) -> ApiResult<i64> {
 }
 
 /// A project the signed-in person may see, with its access context; 404 otherwise.
-async fn visible(
+pub(crate) async fn visible(
     state: &AppState,
     user: &AuthUser,
     id: i64,
@@ -50,6 +50,22 @@ async fn visible(
     match db::projects::context(&state.db, id).await? {
         Some((model, context)) if user.can_view_project(&context) => Ok((model, context)),
         _ => Err(not_found("Project")),
+    }
+}
+
+/// A project the signed-in person may change: 404 if they may not see it, 403 if only see it.
+pub(crate) async fn editable(
+    state: &AppState,
+    user: &AuthUser,
+    id: i64,
+) -> ApiResult<(project::Model, ProjectContext)> {
+    let (model, context) = visible(state, user, id).await?;
+    if user.can_edit_project(&context) {
+        Ok((model, context))
+    } else {
+        Err(ApiError::Forbidden(
+            "Only the project team and its organisations' admins may change it",
+        ))
     }
 }
 
@@ -301,12 +317,7 @@ pub async fn replace(
     id: web::Path<i64>,
     body: Json<ProjectInput>,
 ) -> ApiResult<HttpResponse> {
-    let (model, context) = visible(&state, &user, *id).await?;
-    if !user.can_edit_project(&context) {
-        return Err(ApiError::Forbidden(
-            "Only the project team and its organisations' admins may change it",
-        ));
-    }
+    let (model, _) = editable(&state, &user, *id).await?;
     let version = if_match(&req)?;
     let input = body.0.validate()?;
     one_lead(&input)?;

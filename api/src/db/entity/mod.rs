@@ -1,9 +1,11 @@
 //! sea-orm entities: the tables as the server sees them. They never go on the wire; the
 //! persistence functions turn them into `qi_shared` types.
 
+pub mod driver_node;
 pub mod invitation;
 pub mod organisation;
 pub mod partnership;
+pub mod pdsa_cycle;
 pub mod person;
 pub mod person_role;
 pub mod project;
