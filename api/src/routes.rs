@@ -40,6 +40,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
                     .service(partnership::show)
                     .service(organisations::list)
                     .service(organisations::show)
+                    .service(people::directory)
                     .service(projects::list)
                     .service(projects::create)
                     .service(projects::show)

@@ -170,6 +170,20 @@ impl Person {
     }
 }
 
+/// A person as the partnership's directory shows them to any colleague: enough to pick them
+/// for a project team, nothing more.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct DirectoryEntry {
+    pub id: i64,
+    pub name: String,
+    pub organisation_id: i64,
+    pub organisation_name: String,
+    pub job_role: String,
+    /// Whether they are a QI coach.
+    pub coach: bool,
+}
+
 /// One page of people.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]

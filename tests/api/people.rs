@@ -499,3 +499,63 @@ async fn the_partnership_is_visible_to_all_and_renamed_by_partnership_admins() {
         .await
         .problem(401);
 }
+
+#[tokio::test]
+async fn any_colleague_finds_active_people_across_the_partnership_in_the_directory() {
+    let app = spawn_app().await;
+    let c = cast(&app).await;
+    let found: Vec<qi_shared::person::DirectoryEntry> = app
+        .get("/api/v1/directory?q=Sam", &c.member_a.1)
+        .await
+        .expect(200);
+    assert_eq!(
+        found.len(),
+        5,
+        "the invited cast are all called Sam Example, in both organisations"
+    );
+    let organisations: std::collections::HashSet<i64> =
+        found.iter().map(|p| p.organisation_id).collect();
+    assert_eq!(organisations.len(), 2);
+    let raw: serde_json::Value = app
+        .get("/api/v1/directory?q=Sam", &c.member_a.1)
+        .await
+        .expect(200);
+    assert!(
+        raw[0].get("email").is_none(),
+        "the directory does not show emails"
+    );
+
+    let coaches: Vec<qi_shared::person::DirectoryEntry> = app
+        .get("/api/v1/directory?q=Sam&coaches=true", &c.member_b.1)
+        .await
+        .expect(200);
+    assert_eq!(
+        coaches.iter().map(|p| p.id).collect::<Vec<_>>(),
+        [c.coach_a.0.id]
+    );
+    let _: Person = app
+        .post(
+            &format!("/api/v1/people/{}/deactivate", c.member_b.0.id),
+            &app.admin,
+            json!({}),
+        )
+        .await
+        .expect(200);
+    let after: Vec<qi_shared::person::DirectoryEntry> = app
+        .get("/api/v1/directory?q=Sam", &c.member_a.1)
+        .await
+        .expect(200);
+    assert_eq!(after.len(), 4, "deactivated people are not offered");
+
+    let problem = app
+        .get("/api/v1/directory?q=S", &c.member_a.1)
+        .await
+        .problem(422);
+    assert_eq!(fields(&problem), ["q"]);
+    app.get("/api/v1/directory", &c.member_a.1)
+        .await
+        .problem(400);
+    app.call(Method::GET, "/api/v1/directory?q=Sam", None, None)
+        .await
+        .problem(401);
+}

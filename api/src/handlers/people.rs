@@ -93,6 +93,61 @@ async fn send_invitation(
     })
 }
 
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct DirectoryQuery {
+    /// Text to find in the name or job role (at least 2 characters).
+    q: String,
+    /// Only people of this organisation.
+    organisation_id: Option<i64>,
+    /// Only QI coaches.
+    #[serde(default)]
+    coaches: bool,
+}
+
+/// Find colleagues across the partnership by name, to add them to a project team. Every signed-in
+/// person may; it shows only names, organisations and job roles of active accounts (at most 20).
+#[utoipa::path(
+    tag = "people",
+    security(("bearer" = [])),
+    params(DirectoryQuery),
+    responses(
+        (status = 200, description = "Up to 20 people, by name", body = Vec<qi_shared::person::DirectoryEntry>),
+        (status = 400, description = "A query parameter is not valid", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "The search text is too short", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[get("/directory")]
+pub async fn directory(
+    state: web::Data<AppState>,
+    _user: AuthUser,
+    Query(query): Query<DirectoryQuery>,
+) -> ApiResult<HttpResponse> {
+    if query.q.trim().chars().count() < 2 {
+        return Err(invalid("q", "Type at least 2 letters of the name"));
+    }
+    let filter = PersonFilter {
+        q: Some(query.q),
+        organisation_id: query.organisation_id,
+        role: query.coaches.then_some(Role::Coach),
+        status: Some(PersonStatus::Active),
+    };
+    let (people, _) = db::people::list(&state.db, &filter, 1, 20).await?;
+    let entries: Vec<qi_shared::person::DirectoryEntry> = people
+        .into_iter()
+        .map(|p| qi_shared::person::DirectoryEntry {
+            coach: p.has_role(Role::Coach),
+            id: p.id,
+            name: p.name,
+            organisation_id: p.organisation_id,
+            organisation_name: p.organisation_name,
+            job_role: p.job_role,
+        })
+        .collect();
+    Ok(HttpResponse::Ok().json(entries))
+}
+
 /// List people: partnership admins see everyone, organisation admins their organisation.
 #[utoipa::path(
     tag = "people",
