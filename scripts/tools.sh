@@ -23,5 +23,16 @@ if ! wasm-bindgen --version 2>/dev/null | grep -q " ${wbg}\$"; then
   cargo install wasm-bindgen-cli --version "${wbg}"
 fi
 
+# brotli at its best makes the app a quarter smaller than on-the-fly compression can.
+if ! command -v brotli >/dev/null && [ "$(id -u)" -eq 0 ] && command -v apt-get >/dev/null; then
+  say "installing brotli (to compress the web app ahead of time)"
+  apt-get install -y -qq brotli >/dev/null 2>&1 || { apt-get update -qq && apt-get install -y -qq brotli >/dev/null; } || true
+fi
+
 say "building the web app"
 trunk build --release --config Trunkfile.toml
+# The server sends these to browsers that accept them (api/src/web_app.rs).
+for asset in web/dist/*.wasm web/dist/*.js web/dist/*.css; do
+  gzip -9 -k -f "$asset"
+  if command -v brotli >/dev/null; then brotli -q 11 -k -f "$asset"; fi
+done

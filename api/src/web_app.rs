@@ -15,6 +15,11 @@ use actix_web::{
 use tracing_actix_web::RequestId;
 
 pub fn configure(cfg: &mut web::ServiceConfig, web_dir: &Path) {
+    let assets = web_dir.to_path_buf();
+    cfg.app_data(web::Data::new(WebDir(assets)));
+    cfg.service(
+        web::resource(r"/{name:[^/]+\.(?:wasm|js|css)}").route(web::get().to(precompressed)),
+    );
     let index = web_dir.join("index.html");
     let fallback = fn_service(move |req: ServiceRequest| {
         let index = index.clone();
@@ -30,6 +35,48 @@ pub fn configure(cfg: &mut web::ServiceConfig, web_dir: &Path) {
         // Not built: every page explains how to build it (see `spa_index`).
         cfg.default_service(fallback);
     }
+}
+
+struct WebDir(PathBuf);
+
+/// Serves a built asset compressed ahead of time (`name.br` at brotli's best, `name.gz`), when
+/// the browser accepts it and the build made one: far smaller than what compressing on the fly
+/// can afford. Otherwise the plain file, which the Compress middleware compresses as it goes.
+async fn precompressed(
+    req: actix_web::HttpRequest,
+    dir: web::Data<WebDir>,
+    name: web::Path<String>,
+) -> actix_web::Result<HttpResponse> {
+    use actix_web::http::header::ContentEncoding;
+    let accepts = |encoding: &str| {
+        req.headers()
+            .get_all(header::ACCEPT_ENCODING)
+            .filter_map(|v| v.to_str().ok())
+            .flat_map(|v| v.split(','))
+            .any(|e| e.split(';').next().is_some_and(|e| e.trim() == encoding))
+    };
+    let plain = dir.0.join(name.as_str());
+    let content_type = actix_files::file_extension_to_mime(
+        plain.extension().and_then(|e| e.to_str()).unwrap_or(""),
+    );
+    for (encoding, suffix, accepted) in [
+        (ContentEncoding::Brotli, "br", accepts("br")),
+        (ContentEncoding::Gzip, "gz", accepts("gzip")),
+    ] {
+        let packed = dir.0.join(format!("{}.{suffix}", name.as_str()));
+        if accepted && packed.is_file() {
+            let file = NamedFile::open_async(&packed)
+                .await?
+                .set_content_type(content_type.clone())
+                .set_content_encoding(encoding);
+            let mut response = file.into_response(&req);
+            response
+                .headers_mut()
+                .insert(header::VARY, HeaderValue::from_static("accept-encoding"));
+            return Ok(response);
+        }
+    }
+    Ok(NamedFile::open_async(&plain).await?.into_response(&req))
 }
 
 /// Any path the files do not have gets the app's `index.html`; never cached, so a new release

@@ -35,6 +35,22 @@ pub enum Route {
     Person { id: i64 },
     #[at("/profile")]
     Profile,
+    #[at("/projects")]
+    Projects,
+    #[at("/projects/new")]
+    NewProject,
+    #[at("/projects/:id")]
+    Project { id: i64 },
+    #[at("/projects/:id/edit")]
+    EditProject { id: i64 },
+    #[at("/projects/:id/cycles/new")]
+    NewCycle { id: i64 },
+    #[at("/projects/:id/cycles/:cycle_id/edit")]
+    EditCycle { id: i64, cycle_id: i64 },
+    #[at("/library")]
+    Library,
+    #[at("/library/:id")]
+    LibraryProject { id: i64 },
     #[not_found]
     #[at("/404")]
     NotFound,
@@ -76,7 +92,10 @@ fn shell() -> Html {
                 <div class="container">
                     <p>{ "QI Commons: quality improvement across the health and care partnership." }</p>
                     <p>{ "Do not enter patient-identifiable data: measures are aggregate counts and rates." }</p>
-                    <p><a href="/api/docs/">{ "API documentation" }</a></p>
+                    <p>
+                        <Link<Route> to={Route::Library}>{ "Learning library" }</Link<Route>>{ " · " }
+                        <a href="/api/docs/">{ "API documentation" }</a>
+                    </p>
                 </div>
             </footer>
         </>
@@ -114,9 +133,11 @@ fn header() -> Html {
                 <nav class="nav" aria-label="Main">
                     <ul class="nav__list">
                         { link(Route::Home, "Home") }
+                        { link(Route::Projects, "Projects") }
                         { link(Route::Organisations, "Organisations") }
                         if is_admin { { link(Route::People, "People") } }
                         { link(Route::Profile, "My profile") }
+                        { link(Route::Library, "Learning library") }
                     </ul>
                 </nav>
             </>
@@ -188,6 +209,18 @@ fn page(route: &Route, session: &crate::session::Session) -> Html {
         Route::InvitePerson if admin_of_own => html! { <pages::invite::InvitePerson /> },
         Route::Person { id } => html! { <pages::person::PersonPage id={id} /> },
         Route::Profile => html! { <pages::profile::Profile /> },
+        Route::Projects => html! { <pages::projects::ProjectList /> },
+        Route::NewProject => html! { <pages::project_form::ProjectForm id={None::<i64>} /> },
+        Route::Project { id } => html! { <pages::project::ProjectPage id={id} /> },
+        Route::EditProject { id } => html! { <pages::project_form::ProjectForm id={Some(id)} /> },
+        Route::NewCycle { id } => {
+            html! { <pages::project_cycles::CycleForm id={id} cycle_id={None::<i64>} /> }
+        }
+        Route::EditCycle { id, cycle_id } => {
+            html! { <pages::project_cycles::CycleForm id={id} cycle_id={Some(cycle_id)} /> }
+        }
+        Route::Library => html! { <pages::projects::ProjectList library=true /> },
+        Route::LibraryProject { id } => html! { <pages::project::LibraryProject id={id} /> },
         Route::NotFound => html! { <pages::not_found::NotFound /> },
         Route::NewOrganisation
         | Route::EditOrganisation { .. }

@@ -12,7 +12,14 @@ use qi_shared::{
 };
 use serde::Serialize;
 
-use super::{ApiError, call, clear_tokens, public, store_tokens, stored_refresh_token};
+use qi_shared::{
+    improvement::{DriverDiagram, PdsaCycle, PdsaInput},
+    project::{Project, ProjectInput, ProjectPage, ProjectQuery, ScoreChange, ScoreInput},
+};
+
+use super::{
+    ApiError, call, call_if_match, clear_tokens, public, store_tokens, stored_refresh_token,
+};
 
 const NO_BODY: Option<&()> = None;
 
@@ -191,6 +198,134 @@ pub async fn set_active(id: i64, active: bool) -> Result<Person, ApiError> {
     call(
         Method::POST,
         &format!("/api/v1/people/{id}/{action}"),
+        NO_BODY,
+    )
+    .await
+}
+
+/// Colleagues across the partnership, to add to a project team.
+pub async fn directory(q: &str) -> Result<Vec<qi_shared::person::DirectoryEntry>, ApiError> {
+    call(
+        Method::GET,
+        &with_query("/api/v1/directory", &[("q", q)]),
+        NO_BODY,
+    )
+    .await
+}
+
+pub async fn projects(query: &ProjectQuery) -> Result<ProjectPage, ApiError> {
+    call(Method::GET, &with_query("/api/v1/projects", query), NO_BODY).await
+}
+
+pub async fn library(query: &ProjectQuery) -> Result<ProjectPage, ApiError> {
+    public(Method::GET, &with_query("/api/v1/library", query), NO_BODY).await
+}
+
+pub async fn library_project(id: i64) -> Result<Project, ApiError> {
+    public(Method::GET, &format!("/api/v1/library/{id}"), NO_BODY).await
+}
+
+pub async fn project(id: i64) -> Result<Project, ApiError> {
+    call(Method::GET, &format!("/api/v1/projects/{id}"), NO_BODY).await
+}
+
+pub async fn create_project(input: &ProjectInput) -> Result<Project, ApiError> {
+    call(Method::POST, "/api/v1/projects", Some(input)).await
+}
+
+/// Replaces a project's details if it is still at `version`.
+pub async fn replace_project(
+    id: i64,
+    version: i64,
+    input: &ProjectInput,
+) -> Result<Project, ApiError> {
+    call_if_match(
+        Method::PUT,
+        &format!("/api/v1/projects/{id}"),
+        Some(input),
+        Some(version),
+    )
+    .await
+}
+
+pub async fn scores(id: i64) -> Result<Vec<ScoreChange>, ApiError> {
+    call(
+        Method::GET,
+        &format!("/api/v1/projects/{id}/scores"),
+        NO_BODY,
+    )
+    .await
+}
+
+pub async fn set_score(id: i64, input: &ScoreInput) -> Result<ScoreChange, ApiError> {
+    call(
+        Method::POST,
+        &format!("/api/v1/projects/{id}/scores"),
+        Some(input),
+    )
+    .await
+}
+
+pub async fn driver_diagram(id: i64) -> Result<DriverDiagram, ApiError> {
+    call(
+        Method::GET,
+        &format!("/api/v1/projects/{id}/driver-diagram"),
+        NO_BODY,
+    )
+    .await
+}
+
+pub async fn replace_driver_diagram(
+    id: i64,
+    version: i64,
+    diagram: &DriverDiagram,
+) -> Result<DriverDiagram, ApiError> {
+    call_if_match(
+        Method::PUT,
+        &format!("/api/v1/projects/{id}/driver-diagram"),
+        Some(diagram),
+        Some(version),
+    )
+    .await
+}
+
+pub async fn cycles(id: i64) -> Result<Vec<PdsaCycle>, ApiError> {
+    call(
+        Method::GET,
+        &format!("/api/v1/projects/{id}/cycles"),
+        NO_BODY,
+    )
+    .await
+}
+
+pub async fn create_cycle(id: i64, input: &PdsaInput) -> Result<PdsaCycle, ApiError> {
+    call(
+        Method::POST,
+        &format!("/api/v1/projects/{id}/cycles"),
+        Some(input),
+    )
+    .await
+}
+
+pub async fn update_cycle(
+    id: i64,
+    cycle_id: i64,
+    version: i64,
+    input: &PdsaInput,
+) -> Result<PdsaCycle, ApiError> {
+    call_if_match(
+        Method::PUT,
+        &format!("/api/v1/projects/{id}/cycles/{cycle_id}"),
+        Some(input),
+        Some(version),
+    )
+    .await
+}
+
+pub async fn delete_cycle(id: i64, cycle_id: i64) -> Result<(), ApiError> {
+    call(
+        Method::DELETE,
+        &format!("/api/v1/projects/{id}/cycles/{cycle_id}"),
         NO_BODY,
     )
     .await

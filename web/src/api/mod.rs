@@ -51,6 +51,11 @@ impl ApiError {
         self.status() == Some(404)
     }
 
+    /// Someone else changed the record since it was loaded.
+    pub fn is_stale(&self) -> bool {
+        self.status() == Some(412)
+    }
+
     /// The server's field errors, for showing next to each field.
     pub fn fields(&self) -> Vec<FieldError> {
         match self {
@@ -159,11 +164,24 @@ async fn send<B: Serialize, T: DeserializeOwned>(
     body: Option<&B>,
     token: Option<&str>,
 ) -> Result<T, ApiError> {
+    send_if_match(method, path, body, token, None).await
+}
+
+async fn send_if_match<B: Serialize, T: DeserializeOwned>(
+    method: Method,
+    path: &str,
+    body: Option<&B>,
+    token: Option<&str>,
+    version: Option<i64>,
+) -> Result<T, ApiError> {
     let mut request = RequestBuilder::new(path)
         .method(method)
         .header("Accept", "application/json");
     if let Some(token) = token {
         request = request.header("Authorization", &format!("Bearer {token}"));
+    }
+    if let Some(version) = version {
+        request = request.header("If-Match", &format!("\"{version}\""));
     }
     let request = match body {
         Some(body) => request
@@ -201,6 +219,16 @@ async fn call<B: Serialize, T: DeserializeOwned>(
     path: &str,
     body: Option<&B>,
 ) -> Result<T, ApiError> {
+    call_if_match(method, path, body, None).await
+}
+
+/// A call that changes a record only if it is still at `version` (else a 412 problem).
+async fn call_if_match<B: Serialize, T: DeserializeOwned>(
+    method: Method,
+    path: &str,
+    body: Option<&B>,
+    version: Option<i64>,
+) -> Result<T, ApiError> {
     for attempt in 0..2 {
         let token = match current_access(true) {
             Some(token) => token,
@@ -211,7 +239,7 @@ async fn call<B: Serialize, T: DeserializeOwned>(
                 current_access(false).ok_or_else(expired)?
             }
         };
-        match send(method.clone(), path, body, Some(&token)).await {
+        match send_if_match(method.clone(), path, body, Some(&token), version).await {
             // The token was refused early (a server restart with a new key, a clock skew): renew once.
             Err(ApiError::Problem(p)) if p.status == 401 && attempt == 0 => {
                 ACCESS.with(|a| *a.borrow_mut() = None);

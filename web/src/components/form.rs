@@ -236,3 +236,76 @@ pub fn submit(props: &SubmitProps) -> Html {
         </button>
     }
 }
+
+#[derive(Properties, PartialEq)]
+pub struct TextAreaProps {
+    pub name: AttrValue,
+    pub label: AttrValue,
+    pub value: AttrValue,
+    pub oninput: Callback<String>,
+    #[prop_or_default]
+    pub hint: Option<AttrValue>,
+    #[prop_or_default]
+    pub error: Option<String>,
+    #[prop_or(4)]
+    pub rows: u32,
+}
+
+#[function_component(TextArea)]
+pub fn text_area(props: &TextAreaProps) -> Html {
+    let id = field_id(&props.name);
+    let hint_id = format!("{id}-hint");
+    let error_id = format!("{id}-error");
+    let described = [
+        props.hint.as_ref().map(|_| hint_id.clone()),
+        props.error.as_ref().map(|_| error_id.clone()),
+    ]
+    .into_iter()
+    .flatten()
+    .collect::<Vec<_>>()
+    .join(" ");
+    let oninput = {
+        let oninput = props.oninput.clone();
+        Callback::from(move |e: InputEvent| {
+            if let Some(area) = e.target_dyn_into::<web_sys::HtmlTextAreaElement>() {
+                oninput.emit(area.value());
+            }
+        })
+    };
+    html! {
+        <div class={classes!("form-group", props.error.is_some().then_some("form-group--error"))}>
+            <label class="label" for={id.clone()}>{ &props.label }</label>
+            if let Some(hint) = &props.hint {
+                <div class="hint" id={hint_id}>{ hint }</div>
+            }
+            if let Some(error) = &props.error {
+                <p class="error-message" id={error_id}><span class="visually-hidden">{ "Error: " }</span>{ error }</p>
+            }
+            <textarea
+                class={classes!("textarea", props.error.is_some().then_some("input--error"))}
+                id={id.clone()}
+                name={props.name.clone()}
+                rows={props.rows.to_string()}
+                value={props.value.clone()}
+                aria-describedby={(!described.is_empty()).then_some(described)}
+                aria-invalid={props.error.is_some().then_some("true")}
+                {oninput}
+            />
+        </div>
+    }
+}
+
+/// Select options from (value, label) pairs, with a first "any" option when given.
+pub fn options<'a>(
+    any: Option<&str>,
+    values: impl IntoIterator<Item = (&'a str, &'a str)>,
+) -> Vec<(String, String)> {
+    any.map(|label| (String::new(), label.to_owned()))
+        .into_iter()
+        .chain(
+            values
+                .into_iter()
+                .map(|(v, l)| (v.to_owned(), l.to_owned())),
+        )
+        .collect()
+}

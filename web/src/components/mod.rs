@@ -1,5 +1,6 @@
 //! Pieces shared by the pages.
 
+pub mod driver_diagram;
 pub mod form;
 pub mod pagination;
 pub mod states;

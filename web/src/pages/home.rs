@@ -30,6 +30,14 @@ pub fn home() -> Html {
             </p>
             <ul class="card-list">
                 <li class="card">
+                    <h2 class="card__title"><Link<Route> to={Route::Projects}>{ "Projects" }</Link<Route>></h2>
+                    <p>{ "Find improvement projects across the partnership, or start your own." }</p>
+                </li>
+                <li class="card">
+                    <h2 class="card__title"><Link<Route> to={Route::Library}>{ "Learning library" }</Link<Route>></h2>
+                    <p>{ "Projects shared publicly so others can learn from what worked." }</p>
+                </li>
+                <li class="card">
                     <h2 class="card__title"><Link<Route> to={Route::Organisations}>{ "Organisations" }</Link<Route>></h2>
                     <p>{ "The partner organisations of the partnership." }</p>
                 </li>

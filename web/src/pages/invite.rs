@@ -41,7 +41,7 @@ pub fn invite_person() -> Html {
     let message = use_state(|| None::<String>);
     let busy = use_state(|| false);
     let sent = use_state(|| None::<InvitationSent>);
-    let organisations = use_organisation_options(None);
+    let organisations = use_organisation_options(None, true);
 
     if let Some(done) = &*sent {
         let another = {

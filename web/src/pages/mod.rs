@@ -10,6 +10,11 @@ pub mod organisations;
 pub mod people;
 pub mod person;
 pub mod profile;
+pub mod project;
+pub mod project_cycles;
+pub mod project_diagram;
+pub mod project_form;
+pub mod projects;
 pub mod setup;
 pub mod sign_in;
 

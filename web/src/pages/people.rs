@@ -39,20 +39,24 @@ fn roles_text(roles: &[Role]) -> String {
 }
 
 /// Every active organisation, for choosing one (a partnership has tens, not thousands).
+/// `enabled: false` loads nothing (for pages seen without signing in).
 #[hook]
-pub fn use_organisation_options(all: Option<&'static str>) -> Vec<(String, String)> {
-    let organisations = use_load((), |_| async {
-        api::organisations(&OrganisationQuery {
+pub fn use_organisation_options(all: Option<&'static str>, enabled: bool) -> Vec<(String, String)> {
+    let organisations = use_load(enabled, |enabled| async move {
+        if !enabled {
+            return Ok(None);
+        }
+        let query = OrganisationQuery {
             per_page: Some(100),
             ..Default::default()
-        })
-        .await
+        };
+        api::organisations(&query).await.map(Some)
     });
     let mut options: Vec<(String, String)> = all
         .map(|label| (String::new(), label.to_owned()))
         .into_iter()
         .collect();
-    if let Load::Loaded(page) = &*organisations {
+    if let Load::Loaded(Some(page)) = &*organisations {
         options.extend(
             page.items
                 .iter()
@@ -79,7 +83,7 @@ pub fn people_list() -> Html {
             .unwrap_or_default()
     });
     let partnership_admin = session.actor().is_some_and(|a| a.is_partnership_admin());
-    let organisations = use_organisation_options(Some("All organisations"));
+    let organisations = use_organisation_options(Some("All organisations"), true);
 
     let go = {
         let navigator = navigator.clone();

@@ -1,0 +1,317 @@
+//! A project's page: overview, driver diagram, change ideas and PDSA ramps, team and progress
+//! score. The same overview, read-only, is the learning library's page of a public project.
+
+use qi_shared::{
+    FieldError,
+    access::ProjectContext,
+    project::{Project, ScoreChange, ScoreInput},
+    score::ProgressScore,
+};
+use yew::prelude::*;
+use yew_router::prelude::*;
+
+use crate::{
+    api,
+    app::Route,
+    components::{
+        form::{ErrorSummary, SelectField, TextArea, error_for},
+        states::{ErrorPanel, Loading},
+    },
+    hooks::{Load, use_load},
+    pages::{
+        project_cycles::Ramps,
+        project_diagram::DiagramSection,
+        projects::{score_text, status_tag},
+    },
+    session::use_session,
+};
+
+/// What the access rules need to know of a loaded project.
+pub fn context_of(p: &Project) -> ProjectContext {
+    ProjectContext {
+        visibility: p.visibility,
+        organisation_ids: std::iter::once(p.lead_organisation.id)
+            .chain(p.partner_organisations.iter().map(|o| o.id))
+            .collect(),
+        team: p.team.iter().map(|m| (m.person_id, m.role)).collect(),
+    }
+}
+
+fn date(d: Option<chrono::NaiveDate>) -> String {
+    d.map(|d| d.format("%-d %B %Y").to_string())
+        .unwrap_or_else(|| "Not set".to_owned())
+}
+
+fn names(orgs: &[qi_shared::project::OrganisationRef]) -> String {
+    if orgs.is_empty() {
+        "None".to_owned()
+    } else {
+        orgs.iter()
+            .map(|o| o.name.as_str())
+            .collect::<Vec<_>>()
+            .join(", ")
+    }
+}
+
+/// The project's details, as anyone who may see it reads them.
+pub fn overview(p: &Project) -> Html {
+    let row = |label: &str, value: Html| html! { <div class="summary-list__row"><dt>{ label.to_owned() }</dt><dd>{ value }</dd></div> };
+    let sustainability = if p.sustainability.has_aspect {
+        let mut text = p.sustainability.description.clone();
+        if let Some(co2) = p.sustainability.co2e_kg_per_year {
+            text.push_str(&format!(" Estimated {co2:.0} kg CO2e saved a year."));
+        }
+        if let Some(money) = p.sustainability.money_per_year {
+            text.push_str(&format!(" Estimated £{money:.0} saved a year."));
+        }
+        text
+    } else {
+        "No".to_owned()
+    };
+    html! {
+        <dl class="summary-list">
+            { row("Aim", html! { <strong>{ &p.aim }</strong> }) }
+            { row("Problem", html! { if p.problem.is_empty() { { "Not described" } } else { { &p.problem } } }) }
+            { row("Lead organisation", html! { { &p.lead_organisation.name } }) }
+            { row("Partner organisations", html! { { names(&p.partner_organisations) } }) }
+            { row("Dates", html! { { format!("{} to {}", date(p.start_date), date(p.expected_end_date)) } }) }
+            { row("Status", status_tag(p.status)) }
+            { row("Progress score", html! { { score_text(p.score) } }) }
+            { row("Patient and public involvement", html! { if p.involvement.involved { { format!("Yes: {}", p.involvement.how) } } else { { "No" } } }) }
+            { row("Sustainability", html! { { sustainability } }) }
+            { row("Spread", html! { { format!("{}. Adopted by: {}", p.spread.label(), names(&p.adopting_organisations)) } }) }
+            { row("Themes", html! { { if p.tags.is_empty() { "None".to_owned() } else { p.tags.join(", ") } } }) }
+            { row("Who can see it", html! { { p.visibility.label() } }) }
+        </dl>
+    }
+}
+
+fn team(p: &Project) -> Html {
+    html! {
+        <ul class="team-list">
+            { for p.team.iter().map(|m| html! {
+                <li><strong>{ &m.name }</strong>{ format!(", {} ({})", m.role.label(), m.organisation_name) }</li>
+            }) }
+        </ul>
+    }
+}
+
+#[derive(Properties, PartialEq)]
+pub struct Props {
+    pub id: i64,
+}
+
+#[function_component(ProjectPage)]
+pub fn project_page(props: &Props) -> Html {
+    let session = use_session();
+    let project = use_load(props.id, |id| async move { api::project(id).await });
+    let scores = use_load(props.id, |id| async move { api::scores(id).await });
+
+    let p = match &*project {
+        Load::Loading => return html! { <Loading /> },
+        Load::Failed(error) => return html! { <ErrorPanel error={error.clone()} /> },
+        Load::Loaded(p) => p.clone(),
+    };
+    super::set_title(&p.title);
+    let context = context_of(&p);
+    let actor = session.actor();
+    let can_edit = actor.as_ref().is_some_and(|a| a.can_edit_project(&context));
+    let can_score = actor
+        .as_ref()
+        .is_some_and(|a| a.can_score_project(&context));
+    // After a change elsewhere on the page (diagram, score), the project's version has moved on.
+    let reload = {
+        let (project, scores, id) = (project.clone(), scores.clone(), p.id);
+        Callback::from(move |_: ()| {
+            let (project, scores) = (project.clone(), scores.clone());
+            wasm_bindgen_futures::spawn_local(async move {
+                if let Ok(p) = api::project(id).await {
+                    project.set(Load::Loaded(p));
+                }
+                if let Ok(s) = api::scores(id).await {
+                    scores.set(Load::Loaded(s));
+                }
+            });
+        })
+    };
+
+    html! {
+        <>
+            <p><Link<Route> to={Route::Projects} classes="back-link">{ "Back to projects" }</Link<Route>></p>
+            <span class="caption">{ "Improvement project" }</span>
+            <h1>{ &p.title }</h1>
+            if can_edit {
+                <p><Link<Route> to={Route::EditProject { id: p.id }} classes="button button--secondary">{ "Edit project" }</Link<Route>></p>
+            }
+            <nav class="contents" aria-label="On this page">
+                <ul>
+                    <li><a href="#overview">{ "Overview" }</a></li>
+                    <li><a href="#driver-diagram">{ "Driver diagram" }</a></li>
+                    <li><a href="#pdsa">{ "Change ideas and PDSA cycles" }</a></li>
+                    <li><a href="#team">{ "Team" }</a></li>
+                    <li><a href="#score">{ "Progress score" }</a></li>
+                </ul>
+            </nav>
+            <h2 id="overview">{ "Overview" }</h2>
+            { overview(&p) }
+            <DiagramSection project={p.clone()} {can_edit} onsaved={reload.clone()} />
+            <Ramps project={p.clone()} {can_edit} />
+            <h2 id="team">{ "Team" }</h2>
+            { team(&p) }
+            <h2 id="score">{ "Progress score" }</h2>
+            <p class="score-now">{ score_text(p.score) }</p>
+            if can_score {
+                <ScoreForm id={p.id} onsaved={reload} />
+            }
+            <h3>{ "Score history" }</h3>
+            { match &*scores {
+                Load::Loading => html! { <Loading /> },
+                Load::Failed(error) => html! { <p>{ error.message() }</p> },
+                Load::Loaded(list) if list.is_empty() => html! { <p class="empty">{ "Not scored yet." }</p> },
+                Load::Loaded(list) => score_history(list),
+            } }
+        </>
+    }
+}
+
+fn score_history(list: &[ScoreChange]) -> Html {
+    html! {
+        <table class="table">
+            <caption class="visually-hidden">{ "Score history, newest first" }</caption>
+            <thead><tr><th scope="col">{ "Date" }</th><th scope="col">{ "Score" }</th><th scope="col">{ "Why" }</th><th scope="col">{ "By" }</th></tr></thead>
+            <tbody>
+                { for list.iter().map(|s| html! {
+                    <tr>
+                        <td data-label="Date">{ s.changed_at.format("%-d %b %Y").to_string() }</td>
+                        <td data-label="Score">{ format!("{:.1} {}", s.score.value(), s.label) }</td>
+                        <td data-label="Why">{ &s.reason }</td>
+                        <td data-label="By">{ &s.changed_by }</td>
+                    </tr>
+                }) }
+            </tbody>
+        </table>
+    }
+}
+
+#[derive(Properties, PartialEq)]
+struct ScoreFormProps {
+    id: i64,
+    onsaved: Callback<()>,
+}
+
+/// Change the score, with the reason.
+#[function_component(ScoreForm)]
+fn score_form(props: &ScoreFormProps) -> Html {
+    let score = use_state(String::new);
+    let reason = use_state(String::new);
+    let errors = use_state(Vec::<FieldError>::new);
+    let message = use_state(|| None::<String>);
+    let busy = use_state(|| false);
+    let onsubmit = {
+        let (score, reason, errors, message, busy, onsaved, id) = (
+            score.clone(),
+            reason.clone(),
+            errors.clone(),
+            message.clone(),
+            busy.clone(),
+            props.onsaved.clone(),
+            props.id,
+        );
+        Callback::from(move |e: SubmitEvent| {
+            e.prevent_default();
+            message.set(None);
+            let Some(value) = score
+                .parse::<f64>()
+                .ok()
+                .and_then(|v| ProgressScore::new(v).ok())
+            else {
+                errors.set(vec![FieldError::new("score", "Choose a score")]);
+                return;
+            };
+            let input = ScoreInput {
+                score: value,
+                reason: (*reason).clone(),
+            };
+            if let Err(found) = input.validate() {
+                errors.set(found.0);
+                return;
+            }
+            errors.set(Vec::new());
+            busy.set(true);
+            let (errors, message, busy, onsaved, reason) = (
+                errors.clone(),
+                message.clone(),
+                busy.clone(),
+                onsaved.clone(),
+                reason.clone(),
+            );
+            wasm_bindgen_futures::spawn_local(async move {
+                match api::set_score(id, &input).await {
+                    Ok(_) => {
+                        reason.set(String::new());
+                        onsaved.emit(());
+                    }
+                    Err(error) => {
+                        errors.set(error.fields());
+                        if error.fields().is_empty() {
+                            message.set(Some(error.message()));
+                        }
+                    }
+                }
+                busy.set(false);
+            });
+        })
+    };
+    let options: Vec<(String, String)> =
+        std::iter::once((String::new(), "Choose a score".to_owned()))
+            .chain(ProgressScore::all().map(|s| {
+                (
+                    format!("{:.1}", s.value()),
+                    format!("{:.1} {}: {}", s.value(), s.label(), s.description()),
+                )
+            }))
+            .collect();
+    let set = |state: &UseStateHandle<String>| {
+        let state = state.clone();
+        Callback::from(move |v: String| state.set(v))
+    };
+    html! {
+        <form class="panel narrow" {onsubmit} novalidate=true>
+            <h3>{ "Change the score" }</h3>
+            <ErrorSummary errors={(*errors).clone()} message={(*message).clone()} />
+            <SelectField name="score" label="New score" hint="The IHI project progress scale" options={options} value={(*score).clone()}
+                onchange={set(&score)} error={error_for(&errors, "score")} />
+            <TextArea name="reason" label="Why" hint="The evidence for this score, for example what your measures show" value={(*reason).clone()}
+                oninput={set(&reason)} error={error_for(&errors, "reason")} rows={3} />
+            <button type="submit" class="button" disabled={*busy}>{ "Save score" }</button>
+        </form>
+    }
+}
+
+#[derive(Properties, PartialEq)]
+pub struct LibraryProps {
+    pub id: i64,
+}
+
+/// A public project in the learning library, for anyone.
+#[function_component(LibraryProject)]
+pub fn library_project(props: &LibraryProps) -> Html {
+    let project = use_load(props.id, |id| async move { api::library_project(id).await });
+    match &*project {
+        Load::Loading => html! { <Loading /> },
+        Load::Failed(error) => html! { <ErrorPanel error={error.clone()} /> },
+        Load::Loaded(p) => {
+            super::set_title(&p.title);
+            html! {
+                <>
+                    <p><Link<Route> to={Route::Library} classes="back-link">{ "Back to the learning library" }</Link<Route>></p>
+                    <span class="caption">{ "Learning library" }</span>
+                    <h1>{ &p.title }</h1>
+                    { overview(p) }
+                    <h2>{ "Team" }</h2>
+                    { team(p) }
+                </>
+            }
+        }
+    }
+}
