@@ -18,17 +18,7 @@ const { admin, member } = h.DEMO;
 let server;
 let browser;
 
-/** Asserts that the page logged no console errors and threw no uncaught errors. */
-function assertNoErrors(page) {
-  assert.deepEqual(page.qiErrors, [], `the page at ${page.url()} logged errors`);
-}
-
-/** Photographs the page, then runs axe on it (photo first, so a failing page is on disk). */
-async function record(page, name, label = name) {
-  await h.settle(page);
-  await h.screenshot(page, name);
-  await h.checkA11y(page, label);
-}
+const { record, assertNoErrors } = h;
 
 /**
  * On failure: a photo of every open page, and what the server logged since `logMark` (a length

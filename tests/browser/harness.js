@@ -311,8 +311,22 @@ async function signIn(page, baseUrl, email, password) {
   await expectSignedIn(page);
 }
 
+/** Asserts that the page logged no console errors and threw no uncaught errors. */
+function assertNoErrors(page) {
+  require('node:assert/strict').deepEqual(page.qiErrors, [], `the page at ${page.url()} logged errors`);
+}
+
+/** Photographs the page, then runs axe on it (photo first, so a failing page is on disk). */
+async function record(page, name, label = name) {
+  await settle(page);
+  await screenshot(page, name);
+  await checkA11y(page, label);
+}
+
 module.exports = {
   REPO,
+  assertNoErrors,
+  record,
   SCREENSHOT_DIR,
   DEMO,
   TIMEOUT_MS,

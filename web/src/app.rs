@@ -61,7 +61,12 @@ impl Route {
     fn is_public(&self) -> bool {
         matches!(
             self,
-            Self::SignIn | Self::Setup | Self::Invitation { .. } | Self::NotFound
+            Self::SignIn
+                | Self::Setup
+                | Self::Invitation { .. }
+                | Self::NotFound
+                | Self::Library
+                | Self::LibraryProject { .. }
         )
     }
 }

@@ -159,7 +159,8 @@ pub fn driver_diagram_view(props: &DriverDiagramProps) -> Html {
     ];
     html! {
         <figure class="driver-diagram">
-            <div class="driver-diagram__scroll">
+            // Focusable, so keyboard users can scroll a diagram wider than the screen.
+            <div class="driver-diagram__scroll" tabindex="0" role="region" aria-label="Driver diagram, scrolls sideways">
                 <svg viewBox={format!("0 -28 {width} {}", height + 28.0)} width={width.to_string()} height={(height + 28.0).to_string()}
                     role="img" aria-labelledby="dd-title" xmlns="http://www.w3.org/2000/svg">
                     <title id="dd-title">{ "Driver diagram (the same tree follows as a list)" }</title>

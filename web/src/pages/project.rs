@@ -149,7 +149,7 @@ pub fn project_page(props: &Props) -> Html {
                     <li><a href="#driver-diagram">{ "Driver diagram" }</a></li>
                     <li><a href="#pdsa">{ "Change ideas and PDSA cycles" }</a></li>
                     <li><a href="#team">{ "Team" }</a></li>
-                    <li><a href="#score">{ "Progress score" }</a></li>
+                    <li><a href="#progress-score">{ "Progress score" }</a></li>
                 </ul>
             </nav>
             <h2 id="overview">{ "Overview" }</h2>
@@ -158,7 +158,7 @@ pub fn project_page(props: &Props) -> Html {
             <Ramps project={p.clone()} {can_edit} />
             <h2 id="team">{ "Team" }</h2>
             { team(&p) }
-            <h2 id="score">{ "Progress score" }</h2>
+            <h2 id="progress-score">{ "Progress score" }</h2>
             <p class="score-now">{ score_text(p.score) }</p>
             if can_score {
                 <ScoreForm id={p.id} onsaved={reload} />
