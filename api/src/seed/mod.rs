@@ -1,8 +1,11 @@
 //! Demo data: a realistic partnership to explore and to demonstrate, seeded into an empty database
 //! by `qi seed-demo` or `qi serve --demo`. Deterministic, so screenshots and demos repeat.
-//! Later capabilities (projects, training...) add their own demo data here.
+//! Later capabilities (training, events...) add their own demo data here; projects are in
+//! `projects` (the generator) and `project_texts` (their words).
 
 mod names;
+mod project_texts;
+mod projects;
 
 use qi_shared::{
     auth::ValidSetup,
@@ -222,6 +225,8 @@ pub async fn demo(db: &DatabaseConnection) -> anyhow::Result<bool> {
             create_person(&txn, &name, &email, org.id, job, roles, &shared_hash).await?;
         }
     }
+    let projects = projects::seed(&txn).await?;
+    tracing::debug!(projects, "seeded the demo projects");
     txn.commit().await?;
     Ok(true)
 }

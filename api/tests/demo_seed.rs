@@ -1,0 +1,215 @@
+//! The demo partnership (`qi seed-demo`, `qi serve --demo`) has a portfolio of improvement
+//! projects worth demonstrating: every status, joint and public projects, driver diagrams, PDSA
+//! cycles and score histories, and work of their own for the demo logins.
+//!
+//! Runs on a temporary SQLite file, or on a new database on the PostgreSQL server named by
+//! `TEST_DATABASE_URL` (`postgres://postgres@127.0.0.1:5432`).
+
+#![allow(clippy::expect_used, clippy::unwrap_used)]
+
+use std::{collections::HashMap, time::Instant};
+
+use qi_api::db::entity::{
+    driver_node, pdsa_cycle, person, project, project_member, project_organisation, project_score,
+};
+use sea_orm::{
+    ColumnTrait, ConnectionTrait, Database, EntityTrait, PaginatorTrait, QueryFilter, QuerySelect,
+};
+
+/// A fresh, empty database: (its URL, a temporary folder to remove afterwards, if any).
+async fn fresh_database() -> (String, Option<std::path::PathBuf>) {
+    let unique = format!(
+        "{}_{}",
+        std::process::id(),
+        std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .unwrap()
+            .as_nanos()
+    );
+    match std::env::var("TEST_DATABASE_URL")
+        .ok()
+        .filter(|u| !u.is_empty())
+    {
+        Some(server) => {
+            let server = server.trim_end_matches('/');
+            let name = format!("qi_demo_seed_{unique}");
+            let admin = Database::connect(format!("{server}/postgres"))
+                .await
+                .unwrap();
+            admin
+                .execute_unprepared(&format!("CREATE DATABASE {name}"))
+                .await
+                .unwrap();
+            admin.close().await.ok();
+            (format!("{server}/{name}"), None)
+        }
+        None => {
+            let dir = std::env::temp_dir().join(format!("qi-demo-seed-{unique}"));
+            let url = format!("sqlite://{}/qi.db?mode=rwc", dir.display());
+            (url, Some(dir))
+        }
+    }
+}
+
+async fn person_id(db: &impl ConnectionTrait, email: &str) -> i64 {
+    person::Entity::find()
+        .filter(person::Column::EmailNormalised.eq(email))
+        .one(db)
+        .await
+        .unwrap()
+        .unwrap_or_else(|| panic!("no demo person {email}"))
+        .id
+}
+
+async fn projects_in_role(db: &impl ConnectionTrait, person: i64, role: &str) -> u64 {
+    project_member::Entity::find()
+        .filter(project_member::Column::PersonId.eq(person))
+        .filter(project_member::Column::Role.eq(role))
+        .count(db)
+        .await
+        .unwrap()
+}
+
+#[tokio::test]
+async fn the_demo_partnership_has_a_portfolio_of_improvement_projects() {
+    let (url, dir) = fresh_database().await;
+    let db = qi_api::db::connect(&url, 4).await.unwrap();
+    qi_api::db::migrate(&db).await.unwrap();
+    let started = Instant::now();
+    assert!(qi_api::seed::demo(&db).await.unwrap());
+    let took = started.elapsed();
+    // A debug build on a slow machine; release is several times faster.
+    assert!(took.as_secs() < 60, "seeding took {took:?}");
+
+    let projects = project::Entity::find().all(&db).await.unwrap();
+    assert!(projects.len() >= 140, "{} projects", projects.len());
+    let mut statuses: HashMap<&str, usize> = HashMap::new();
+    for p in &projects {
+        *statuses.entry(p.status.as_str()).or_default() += 1;
+    }
+    for status in ["proposed", "active", "completed", "abandoned"] {
+        assert!(
+            statuses.get(status).is_some_and(|n| *n >= 5),
+            "{status}: {statuses:?}"
+        );
+    }
+    let public = projects.iter().filter(|p| p.visibility == "public").count();
+    assert!(public >= 15, "{public} public projects");
+    for spread in ["unit", "organisation", "partnership", "beyond"] {
+        assert!(projects.iter().any(|p| p.spread == spread), "{spread}");
+    }
+    // The partnership's targets: 20% with patient and public involvement, 25% sustainability.
+    let share = |n: usize| n * 100 / projects.len();
+    let involved = share(projects.iter().filter(|p| p.involvement).count());
+    let sustainable = share(projects.iter().filter(|p| p.sustainability).count());
+    assert!(
+        (15..=30).contains(&involved),
+        "{involved}% involve patients"
+    );
+    assert!(
+        (18..=35).contains(&sustainable),
+        "{sustainable}% sustainable"
+    );
+
+    let mut joint: Vec<i64> = project_organisation::Entity::find()
+        .filter(project_organisation::Column::Kind.eq("partner"))
+        .select_only()
+        .column(project_organisation::Column::ProjectId)
+        .into_tuple()
+        .all(&db)
+        .await
+        .unwrap();
+    joint.sort_unstable();
+    joint.dedup();
+    assert!(joint.len() >= 25, "{} joint projects", joint.len());
+
+    // Every team has one lead and 2 to 6 people.
+    let members = project_member::Entity::find().all(&db).await.unwrap();
+    for p in &projects {
+        let team: Vec<_> = members.iter().filter(|m| m.project_id == p.id).collect();
+        assert!(
+            (2..=6).contains(&team.len()),
+            "{}: {} people",
+            p.title,
+            team.len()
+        );
+        assert_eq!(
+            team.iter().filter(|m| m.role == "lead").count(),
+            1,
+            "{}",
+            p.title
+        );
+    }
+
+    let mut with_diagram: Vec<i64> = driver_node::Entity::find()
+        .select_only()
+        .column(driver_node::Column::ProjectId)
+        .into_tuple()
+        .all(&db)
+        .await
+        .unwrap();
+    with_diagram.sort_unstable();
+    with_diagram.dedup();
+    assert!(with_diagram.len() >= 60, "{} diagrams", with_diagram.len());
+    let cycles = pdsa_cycle::Entity::find().all(&db).await.unwrap();
+    assert!(cycles.len() >= 100, "{} PDSA cycles", cycles.len());
+    assert!(cycles.iter().any(|c| c.sequence >= 3), "ramps of cycles");
+    for decision in ["adopt", "adapt", "abandon"] {
+        assert!(cycles.iter().any(|c| c.act.as_deref() == Some(decision)));
+    }
+
+    // Most projects have a score history; completed ones mostly show improvement.
+    let scored = project_score::Entity::find()
+        .select_only()
+        .column(project_score::Column::ProjectId)
+        .distinct()
+        .count(&db)
+        .await
+        .unwrap();
+    assert!(scored >= 120, "{scored} projects with scores");
+    let completed: Vec<_> = projects
+        .iter()
+        .filter(|p| p.status == "completed")
+        .collect();
+    let improved = completed
+        .iter()
+        .filter(|p| p.score_tenths.is_some_and(|s| s >= 30))
+        .count();
+    assert!(
+        improved * 4 >= completed.len() * 3,
+        "{improved} of {}",
+        completed.len()
+    );
+    assert!(
+        projects
+            .iter()
+            .filter(|p| p.status == "proposed")
+            .all(|p| p.score_tenths.is_none_or(|s| s <= 15))
+    );
+
+    // The demo logins have work of their own to show.
+    let grace = person_id(&db, "member@demo.qicommons.org").await;
+    let tom = person_id(&db, "coach@demo.qicommons.org").await;
+    assert!(projects_in_role(&db, grace, "lead").await >= 2);
+    assert!(projects_in_role(&db, tom, "coach").await >= 3);
+
+    // Seeding again changes nothing.
+    assert!(!qi_api::seed::demo(&db).await.unwrap());
+    assert_eq!(
+        project::Entity::find().count(&db).await.unwrap(),
+        projects.len() as u64
+    );
+    db.close().await.ok();
+    if let Some(dir) = dir {
+        std::fs::remove_dir_all(dir).ok();
+    } else if let Some((server, name)) = url.rsplit_once('/') {
+        let admin = Database::connect(format!("{server}/postgres"))
+            .await
+            .unwrap();
+        admin
+            .execute_unprepared(&format!("DROP DATABASE IF EXISTS {name}"))
+            .await
+            .ok();
+        admin.close().await.ok();
+    }
+}
