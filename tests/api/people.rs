@@ -554,7 +554,16 @@ async fn any_colleague_finds_active_people_across_the_partnership_in_the_directo
     assert_eq!(fields(&problem), ["q"]);
     app.get("/api/v1/directory", &c.member_a.1)
         .await
-        .problem(400);
+        .problem(422);
+    let all_coaches: Vec<qi_shared::person::DirectoryEntry> = app
+        .get("/api/v1/directory?coaches=true", &c.member_a.1)
+        .await
+        .expect(200);
+    assert_eq!(
+        all_coaches.iter().map(|p| p.id).collect::<Vec<_>>(),
+        [c.coach_a.0.id],
+        "every coach, without a name"
+    );
     app.call(Method::GET, "/api/v1/directory?q=Sam", None, None)
         .await
         .problem(401);

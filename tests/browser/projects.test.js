@@ -102,6 +102,11 @@ describe('Improvement projects in the browser', () => {
     await h.expectVisible(page, page.getByRole('link', { name: TITLE }), 'the project found by words');
     await page.goto(`${server.baseUrl}/projects?theme=delirium&status=active&score_min=2.0`);
     await h.expectVisible(page, page.getByRole('link', { name: TITLE }), 'the project found by theme, status and score');
+    await page.goto(`${server.baseUrl}/projects`);
+    await page.getByLabel('Coach', { exact: true }).selectOption({ label: 'Tom Okafor (Northmoor Teaching Hospitals NHS Foundation Trust)' });
+    await page.getByRole('button', { name: 'Search', exact: true }).click();
+    await h.expectVisible(page, page.getByText(/^[1-9][0-9]* projects$/), 'the demo projects Tom Okafor coaches');
+    assert.match(page.url(), /coach_id=[0-9]+/, 'the filter is in the address');
     await page.goto(`${server.baseUrl}/projects?theme=delirium&status=completed`);
     await h.expectVisible(page, page.getByText('No projects match'), 'no match for another status');
 

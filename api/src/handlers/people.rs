@@ -96,7 +96,8 @@ async fn send_invitation(
 #[derive(Debug, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct DirectoryQuery {
-    /// Text to find in the name or job role (at least 2 characters).
+    /// Text to find in the name or job role: at least 2 characters, unless listing coaches.
+    #[serde(default)]
     q: String,
     /// Only people of this organisation.
     organisation_id: Option<i64>,
@@ -105,8 +106,9 @@ pub struct DirectoryQuery {
     coaches: bool,
 }
 
-/// Find colleagues across the partnership by name, to add them to a project team. Every signed-in
-/// person may; it shows only names, organisations and job roles of active accounts (at most 20).
+/// Find colleagues across the partnership by name, to add them to a project team, or list the
+/// partnership's QI coaches (`coaches=true`). Every signed-in person may; it shows only names,
+/// organisations and job roles of active accounts (at most 20 people found by name, 200 coaches).
 #[utoipa::path(
     tag = "people",
     security(("bearer" = [])),
@@ -124,16 +126,17 @@ pub async fn directory(
     _user: AuthUser,
     Query(query): Query<DirectoryQuery>,
 ) -> ApiResult<HttpResponse> {
-    if query.q.trim().chars().count() < 2 {
+    if query.q.trim().chars().count() < 2 && !query.coaches {
         return Err(invalid("q", "Type at least 2 letters of the name"));
     }
+    let limit = if query.coaches { 200 } else { 20 };
     let filter = PersonFilter {
         q: Some(query.q),
         organisation_id: query.organisation_id,
         role: query.coaches.then_some(Role::Coach),
         status: Some(PersonStatus::Active),
     };
-    let (people, _) = db::people::list(&state.db, &filter, 1, 20).await?;
+    let (people, _) = db::people::list(&state.db, &filter, 1, limit).await?;
     let entries: Vec<qi_shared::person::DirectoryEntry> = people
         .into_iter()
         .map(|p| qi_shared::person::DirectoryEntry {

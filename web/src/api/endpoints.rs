@@ -330,3 +330,8 @@ pub async fn delete_cycle(id: i64, cycle_id: i64) -> Result<(), ApiError> {
     )
     .await
 }
+
+/// Every QI coach in the partnership.
+pub async fn coaches() -> Result<Vec<qi_shared::person::DirectoryEntry>, ApiError> {
+    call(Method::GET, "/api/v1/directory?coaches=true", NO_BODY).await
+}

@@ -28,6 +28,8 @@ struct Filters {
     status: String,
     theme: String,
     score_min: String,
+    score_max: String,
+    coach_id: String,
     involvement: String,
     sustainability: String,
     spread: String,
@@ -43,6 +45,8 @@ impl Filters {
             status: q.status.map(|s| s.as_str().to_owned()).unwrap_or_default(),
             theme: text(q.theme.clone()),
             score_min: q.score_min.map(|v| format!("{v:.1}")).unwrap_or_default(),
+            score_max: q.score_max.map(|v| format!("{v:.1}")).unwrap_or_default(),
+            coach_id: q.coach_id.map(|v| v.to_string()).unwrap_or_default(),
             involvement: q.involvement.map(|v| v.to_string()).unwrap_or_default(),
             sustainability: q.sustainability.map(|v| v.to_string()).unwrap_or_default(),
             spread: q.spread.map(|s| s.as_str().to_owned()).unwrap_or_default(),
@@ -58,6 +62,8 @@ impl Filters {
             status: ProjectStatus::parse(&self.status),
             theme: some(&self.theme),
             score_min: self.score_min.parse().ok(),
+            score_max: self.score_max.parse().ok(),
+            coach_id: self.coach_id.parse().ok(),
             involvement: self.involvement.parse().ok(),
             sustainability: self.sustainability.parse().ok(),
             spread: Spread::parse(&self.spread),
@@ -144,6 +150,28 @@ pub fn project_list(props: &ListProps) -> Html {
     });
     let filters = use_state(|| Filters::from_query(&query));
     let organisations = use_organisation_options(Some("Any organisation"), !library);
+    let coaches = use_load(library, |library| async move {
+        if library {
+            Ok(Vec::new())
+        } else {
+            api::coaches().await
+        }
+    });
+    let coach_options: Vec<(String, String)> =
+        std::iter::once((String::new(), "Any coach".to_owned()))
+            .chain(match &*coaches {
+                Load::Loaded(list) => list
+                    .iter()
+                    .map(|c| {
+                        (
+                            c.id.to_string(),
+                            format!("{} ({})", c.name, c.organisation_name),
+                        )
+                    })
+                    .collect(),
+                _ => Vec::new(),
+            })
+            .collect();
     let route = if library {
         Route::Library
     } else {
@@ -186,14 +214,16 @@ pub fn project_list(props: &ListProps) -> Html {
         None,
         ProjectSort::ALL.iter().map(|s| (s.as_str(), s.label())),
     );
-    let scores: Vec<(String, String)> = std::iter::once((String::new(), "Any score".to_owned()))
-        .chain(ProgressScore::all().map(|s| {
-            (
-                format!("{:.1}", s.value()),
-                format!("{:.1} or more ({})", s.value(), s.label()),
-            )
-        }))
-        .collect();
+    let scores = |or: &str| -> Vec<(String, String)> {
+        std::iter::once((String::new(), "Any score".to_owned()))
+            .chain(ProgressScore::all().map(|s| {
+                (
+                    format!("{:.1}", s.value()),
+                    format!("{:.1} {or} ({})", s.value(), s.label()),
+                )
+            }))
+            .collect()
+    };
     let yes_no = |any: &str| options(Some(any), [("true", "Yes"), ("false", "No")]);
 
     let results = match &*page {
@@ -237,7 +267,11 @@ pub fn project_list(props: &ListProps) -> Html {
                 }
                 <SelectField name="status" label="Status" options={statuses} value={f.status.clone()} onchange={set(|f, v| f.status = v)} />
                 <TextField name="theme" label="Theme" hint="For example falls or sepsis" value={f.theme.clone()} oninput={set(|f, v| f.theme = v)} />
-                <SelectField name="score_min" label="Progress score" options={scores} value={f.score_min.clone()} onchange={set(|f, v| f.score_min = v)} />
+                <SelectField name="score_min" label="Score from" options={scores("or more")} value={f.score_min.clone()} onchange={set(|f, v| f.score_min = v)} />
+                <SelectField name="score_max" label="Score up to" options={scores("or less")} value={f.score_max.clone()} onchange={set(|f, v| f.score_max = v)} />
+                if !library {
+                    <SelectField name="coach_id" label="Coach" options={coach_options} value={f.coach_id.clone()} onchange={set(|f, v| f.coach_id = v)} />
+                }
                 <SelectField name="involvement" label="Patient involvement" options={yes_no("Either")} value={f.involvement.clone()} onchange={set(|f, v| f.involvement = v)} />
                 <SelectField name="sustainability" label="Sustainability" options={yes_no("Either")} value={f.sustainability.clone()} onchange={set(|f, v| f.sustainability = v)} />
                 <SelectField name="spread" label="Spread" options={spreads} value={f.spread.clone()} onchange={set(|f, v| f.spread = v)} />
