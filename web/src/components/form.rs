@@ -61,6 +61,53 @@ pub fn error_summary(props: &ErrorSummaryProps) -> Html {
     }
 }
 
+/// What every labelled field shares: its element id, and the ids its control names in
+/// `aria-describedby` (its hint and its error, when shown).
+struct Frame {
+    id: String,
+    described: Option<String>,
+}
+
+impl Frame {
+    fn new(name: &str, hint: bool, error: bool) -> Self {
+        let id = field_id(name);
+        let parts: Vec<String> = [
+            hint.then(|| format!("{id}-hint")),
+            error.then(|| format!("{id}-error")),
+        ]
+        .into_iter()
+        .flatten()
+        .collect();
+        Self {
+            described: (!parts.is_empty()).then(|| parts.join(" ")),
+            id,
+        }
+    }
+
+    /// The form group around `control`: label, hint and error, in the NHS order.
+    fn wrap(
+        &self,
+        label: &AttrValue,
+        hint: Option<&AttrValue>,
+        error: Option<&String>,
+        control: Html,
+    ) -> Html {
+        let id = &self.id;
+        html! {
+            <div class={classes!("form-group", error.is_some().then_some("form-group--error"))}>
+                <label class="label" for={id.clone()}>{ label }</label>
+                if let Some(hint) = hint {
+                    <div class="hint" id={format!("{id}-hint")}>{ hint }</div>
+                }
+                if let Some(error) = error {
+                    <p class="error-message" id={format!("{id}-error")}><span class="visually-hidden">{ "Error: " }</span>{ error }</p>
+                }
+                { control }
+            </div>
+        }
+    }
+}
+
 #[derive(Properties, PartialEq)]
 pub struct TextFieldProps {
     /// The API's name for the field; the element id derives from it.
@@ -82,17 +129,7 @@ pub struct TextFieldProps {
 
 #[function_component(TextField)]
 pub fn text_field(props: &TextFieldProps) -> Html {
-    let id = field_id(&props.name);
-    let hint_id = format!("{id}-hint");
-    let error_id = format!("{id}-error");
-    let described = [
-        props.hint.as_ref().map(|_| hint_id.clone()),
-        props.error.as_ref().map(|_| error_id.clone()),
-    ]
-    .into_iter()
-    .flatten()
-    .collect::<Vec<_>>()
-    .join(" ");
+    let frame = Frame::new(&props.name, props.hint.is_some(), props.error.is_some());
     let oninput = {
         let oninput = props.oninput.clone();
         Callback::from(move |e: InputEvent| {
@@ -101,28 +138,25 @@ pub fn text_field(props: &TextFieldProps) -> Html {
             }
         })
     };
-    html! {
-        <div class={classes!("form-group", props.error.is_some().then_some("form-group--error"))}>
-            <label class="label" for={id.clone()}>{ &props.label }</label>
-            if let Some(hint) = &props.hint {
-                <div class="hint" id={hint_id}>{ hint }</div>
-            }
-            if let Some(error) = &props.error {
-                <p class="error-message" id={error_id}><span class="visually-hidden">{ "Error: " }</span>{ error }</p>
-            }
+    let control = html! {
             <input
                 class={classes!("input", props.width.as_ref().map(|w| format!("input--{w}")), props.error.is_some().then_some("input--error"))}
-                id={id.clone()}
+                id={frame.id.clone()}
                 name={props.name.clone()}
                 type={props.input_type.clone()}
                 value={props.value.clone()}
                 autocomplete={props.autocomplete.clone()}
-                aria-describedby={(!described.is_empty()).then_some(described)}
+                aria-describedby={frame.described.clone()}
                 aria-invalid={props.error.is_some().then_some("true")}
                 {oninput}
             />
-        </div>
-    }
+    };
+    frame.wrap(
+        &props.label,
+        props.hint.as_ref(),
+        props.error.as_ref(),
+        control,
+    )
 }
 
 #[derive(Properties, PartialEq)]
@@ -141,17 +175,7 @@ pub struct SelectFieldProps {
 
 #[function_component(SelectField)]
 pub fn select_field(props: &SelectFieldProps) -> Html {
-    let id = field_id(&props.name);
-    let error_id = format!("{id}-error");
-    let hint_id = format!("{id}-hint");
-    let described = [
-        props.hint.as_ref().map(|_| hint_id.clone()),
-        props.error.as_ref().map(|_| error_id.clone()),
-    ]
-    .into_iter()
-    .flatten()
-    .collect::<Vec<_>>()
-    .join(" ");
+    let frame = Frame::new(&props.name, props.hint.is_some(), props.error.is_some());
     let onchange = {
         let onchange = props.onchange.clone();
         Callback::from(move |e: Event| {
@@ -160,20 +184,12 @@ pub fn select_field(props: &SelectFieldProps) -> Html {
             }
         })
     };
-    html! {
-        <div class={classes!("form-group", props.error.is_some().then_some("form-group--error"))}>
-            <label class="label" for={id.clone()}>{ &props.label }</label>
-            if let Some(hint) = &props.hint {
-                <div class="hint" id={hint_id}>{ hint }</div>
-            }
-            if let Some(error) = &props.error {
-                <p class="error-message" id={error_id}><span class="visually-hidden">{ "Error: " }</span>{ error }</p>
-            }
+    let control = html! {
             <select
                 class={classes!("select", props.error.is_some().then_some("select--error"))}
-                id={id.clone()}
+                id={frame.id.clone()}
                 name={props.name.clone()}
-                aria-describedby={(!described.is_empty()).then_some(described)}
+                aria-describedby={frame.described.clone()}
                 aria-invalid={props.error.is_some().then_some("true")}
                 {onchange}
             >
@@ -181,8 +197,13 @@ pub fn select_field(props: &SelectFieldProps) -> Html {
                     <option value={value.clone()} selected={*value == *props.value}>{ label }</option>
                 }) }
             </select>
-        </div>
-    }
+    };
+    frame.wrap(
+        &props.label,
+        props.hint.as_ref(),
+        props.error.as_ref(),
+        control,
+    )
 }
 
 #[derive(Properties, PartialEq)]
@@ -253,17 +274,7 @@ pub struct TextAreaProps {
 
 #[function_component(TextArea)]
 pub fn text_area(props: &TextAreaProps) -> Html {
-    let id = field_id(&props.name);
-    let hint_id = format!("{id}-hint");
-    let error_id = format!("{id}-error");
-    let described = [
-        props.hint.as_ref().map(|_| hint_id.clone()),
-        props.error.as_ref().map(|_| error_id.clone()),
-    ]
-    .into_iter()
-    .flatten()
-    .collect::<Vec<_>>()
-    .join(" ");
+    let frame = Frame::new(&props.name, props.hint.is_some(), props.error.is_some());
     let oninput = {
         let oninput = props.oninput.clone();
         Callback::from(move |e: InputEvent| {
@@ -272,27 +283,24 @@ pub fn text_area(props: &TextAreaProps) -> Html {
             }
         })
     };
-    html! {
-        <div class={classes!("form-group", props.error.is_some().then_some("form-group--error"))}>
-            <label class="label" for={id.clone()}>{ &props.label }</label>
-            if let Some(hint) = &props.hint {
-                <div class="hint" id={hint_id}>{ hint }</div>
-            }
-            if let Some(error) = &props.error {
-                <p class="error-message" id={error_id}><span class="visually-hidden">{ "Error: " }</span>{ error }</p>
-            }
+    let control = html! {
             <textarea
                 class={classes!("textarea", props.error.is_some().then_some("input--error"))}
-                id={id.clone()}
+                id={frame.id.clone()}
                 name={props.name.clone()}
                 rows={props.rows.to_string()}
                 value={props.value.clone()}
-                aria-describedby={(!described.is_empty()).then_some(described)}
+                aria-describedby={frame.described.clone()}
                 aria-invalid={props.error.is_some().then_some("true")}
                 {oninput}
             />
-        </div>
-    }
+    };
+    frame.wrap(
+        &props.label,
+        props.hint.as_ref(),
+        props.error.as_ref(),
+        control,
+    )
 }
 
 /// Select options from (value, label) pairs, with a first "any" option when given.
