@@ -24,6 +24,8 @@ pub struct AppState {
     pub invitation_lifetime: Duration,
     /// People as `GET /me` shows them, for a few seconds.
     pub people: PersonCache,
+    /// The totals and pages of project lists read, while no project changes.
+    pub project_lists: db::projects::ListCache,
     /// The base of links handed out (invitations), without a trailing slash.
     pub public_url: String,
 }
@@ -68,6 +70,7 @@ impl Application {
             invitation_lifetime: Duration::days(settings.invitation_days.into()),
             public_url: public_url.clone(),
             people: PersonCache::default(),
+            project_lists: db::projects::ListCache::default(),
         });
         let openapi = routes::openapi();
         let web_dir = settings.web_dir.clone();

@@ -8,6 +8,7 @@ pub use sea_orm_migration::prelude::*;
 mod m20261123_000001_foundation;
 mod m20261123_000002_projects;
 mod m20261123_000003_improvement;
+mod m20261123_000004_project_search;
 
 pub struct Migrator;
 
@@ -18,6 +19,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261123_000001_foundation::Migration),
             Box::new(m20261123_000002_projects::Migration),
             Box::new(m20261123_000003_improvement::Migration),
+            Box::new(m20261123_000004_project_search::Migration),
         ]
     }
 }

@@ -1,9 +1,11 @@
 //! Improvement projects: the project row, its organisations, team and tags, and the histories
 //! of its status and score.
 
-use std::collections::HashMap;
+use std::{collections::HashMap, sync::Arc, time::Duration};
 
-use chrono::Utc;
+use chrono::{DateTime, Utc};
+use futures_util::lock::Mutex;
+use moka::sync::Cache;
 use qi_shared::{
     access::{Actor, ProjectContext},
     person::Role,
@@ -17,9 +19,9 @@ use qi_shared::{
 use sea_orm::{
     ActiveModelTrait,
     ActiveValue::Set,
-    ColumnTrait, Condition, ConnectionTrait, DbErr, EntityTrait, PaginatorTrait, QueryFilter,
-    QueryOrder, QuerySelect,
-    sea_query::{Expr, ExprTrait, LikeExpr, Query},
+    ColumnTrait, Condition, ConnectionTrait, DbBackend, DbErr, EntityTrait, FromQueryResult,
+    QueryFilter, QueryOrder, QuerySelect, QueryTrait, Select,
+    sea_query::{BinOper, Expr, ExprTrait, Func, Order, Query},
 };
 
 use super::{
@@ -27,40 +29,69 @@ use super::{
         organisation, person, project, project_member, project_organisation, project_score,
         project_status_change, project_tag,
     },
-    like_pattern,
+    search,
 };
 
 const LEAD: &str = "lead";
 const PARTNER: &str = "partner";
 const ADOPTER: &str = "adopter";
 
-/// What search looks in: title, aim and tags, lower-cased.
+/// What search looks in: title, aim and tags, lower-cased. Its words (`search::words`) are
+/// indexed in `project_words`.
 fn search_text(input: &ProjectInput) -> String {
     format!("{}\n{}\n{}", input.title, input.aim, input.tags.join("\n")).to_lowercase()
 }
 
-/// The project row and what the access rules need to know of it.
+/// The project row and what the access rules need to know of it, in one query.
 pub async fn context(
     db: &impl ConnectionTrait,
     id: i64,
 ) -> Result<Option<(project::Model, ProjectContext)>, DbErr> {
-    let Some(model) = project::Entity::find_by_id(id).one(db).await? else {
+    let backend = db.get_database_backend();
+    let organisations = Query::select()
+        .expr(joined(
+            backend,
+            Expr::col((ORGANISATIONS, "organisation_id")).cast_as("TEXT"),
+        ))
+        .from(ORGANISATIONS)
+        .and_where(
+            Expr::col((ORGANISATIONS, "project_id")).equals((project::Entity, project::Column::Id)),
+        )
+        .and_where(Expr::col((ORGANISATIONS, "kind")).is_in([LEAD, PARTNER]))
+        .to_owned();
+    let team = Query::select()
+        .expr(joined(
+            backend,
+            Expr::col((MEMBERS, "person_id"))
+                .cast_as("TEXT")
+                .binary(BinOper::Custom("||"), " ")
+                .binary(BinOper::Custom("||"), Expr::col((MEMBERS, "role"))),
+        ))
+        .from(MEMBERS)
+        .and_where(
+            Expr::col((MEMBERS, "project_id")).equals((project::Entity, project::Column::Id)),
+        )
+        .to_owned();
+    let select = project::Entity::find_by_id(id)
+        .expr_as(Expr::from(organisations), "context_organisations")
+        .expr_as(Expr::from(team), "context_team");
+    let Some(row) = db
+        .query_one_raw(QueryTrait::build(&select, backend))
+        .await?
+    else {
         return Ok(None);
     };
-    let organisation_ids = project_organisation::Entity::find()
-        .filter(project_organisation::Column::ProjectId.eq(id))
-        .filter(project_organisation::Column::Kind.is_in([LEAD, PARTNER]))
-        .all(db)
-        .await?
-        .into_iter()
-        .map(|o| o.organisation_id)
+    let model = project::Model::from_query_result(&row, "")?;
+    let organisation_ids = lines(row.try_get("", "context_organisations")?)
+        .iter()
+        .filter_map(|o| o.parse().ok())
         .collect();
-    let team = project_member::Entity::find()
-        .filter(project_member::Column::ProjectId.eq(id))
-        .all(db)
-        .await?
-        .into_iter()
-        .filter_map(|m| Some((m.person_id, TeamRole::parse(&m.role)?)))
+    let team = lines(row.try_get("", "context_team")?)
+        .iter()
+        .filter_map(|m| {
+            let (person, role) = m.split_once(' ')?;
+            Some((person.parse().ok()?, TeamRole::parse(role)?))
+        })
         .collect();
     let visibility = Visibility::parse(&model.visibility).unwrap_or(Visibility::Team);
     Ok(Some((
@@ -73,17 +104,22 @@ pub async fn context(
     )))
 }
 
-async fn organisation_names(
-    db: &impl ConnectionTrait,
-    ids: Vec<i64>,
-) -> Result<HashMap<i64, String>, DbErr> {
-    Ok(organisation::Entity::find()
-        .filter(organisation::Column::Id.is_in(ids))
-        .all(db)
-        .await?
-        .into_iter()
-        .map(|o| (o.id, o.name))
-        .collect())
+/// The aggregate that joins the texts `value` of a group's rows into one, one a line.
+fn joined(backend: DbBackend, value: Expr) -> Expr {
+    let aggregate = match backend {
+        DbBackend::Postgres => "string_agg",
+        _ => "group_concat",
+    };
+    Func::cust(aggregate).arg(value).arg("\n").into()
+}
+
+/// The lines of a text made by [`joined`] (`None`: there were no rows).
+fn lines(text: Option<String>) -> Vec<String> {
+    text.unwrap_or_default()
+        .split('\n')
+        .filter(|line| !line.is_empty())
+        .map(str::to_owned)
+        .collect()
 }
 
 async fn person_names(
@@ -99,100 +135,192 @@ async fn person_names(
         .collect())
 }
 
-/// The whole project, as its page shows it.
+/// The whole project, as its page shows it: four queries (the project with its tags, its
+/// organisations, its team and its status history, each with the names they show).
 pub async fn get(db: &impl ConnectionTrait, id: i64) -> Result<Option<Project>, DbErr> {
-    let Some(model) = project::Entity::find_by_id(id).one(db).await? else {
+    let backend = db.get_database_backend();
+    let tags = Query::select()
+        .expr(joined(backend, Expr::col((TAGS, "tag"))))
+        .from(TAGS)
+        .and_where(Expr::col((TAGS, "project_id")).equals((project::Entity, project::Column::Id)))
+        .to_owned();
+    let lead_name = Query::select()
+        .column((organisation::Entity, organisation::Column::Name))
+        .from(organisation::Entity)
+        .and_where(
+            Expr::col((organisation::Entity, organisation::Column::Id))
+                .equals((project::Entity, project::Column::LeadOrganisationId)),
+        )
+        .to_owned();
+    let select = project::Entity::find_by_id(id)
+        .expr_as(Expr::from(tags), "page_tags")
+        .expr_as(Expr::from(lead_name), "page_lead_organisation_name");
+    let Some(row) = db
+        .query_one_raw(QueryTrait::build(&select, backend))
+        .await?
+    else {
         return Ok(None);
     };
-    let orgs = project_organisation::Entity::find()
-        .filter(project_organisation::Column::ProjectId.eq(id))
-        .all(db)
-        .await?;
-    let members = project_member::Entity::find()
-        .filter(project_member::Column::ProjectId.eq(id))
-        .all(db)
-        .await?;
-    let tags = project_tag::Entity::find()
-        .filter(project_tag::Column::ProjectId.eq(id))
-        .order_by_asc(project_tag::Column::Tag)
-        .all(db)
-        .await?;
-    let statuses = project_status_change::Entity::find()
-        .filter(project_status_change::Column::ProjectId.eq(id))
-        .order_by_asc(project_status_change::Column::Id)
-        .all(db)
-        .await?;
+    let model = project::Model::from_query_result(&row, "")?;
+    let mut tags = lines(row.try_get("", "page_tags")?);
+    tags.sort_unstable();
+    let lead_name: Option<String> = row.try_get("", "page_lead_organisation_name")?;
 
-    let names = organisation_names(
-        db,
-        orgs.iter()
-            .map(|o| o.organisation_id)
-            .chain([model.lead_organisation_id])
-            .collect(),
-    )
-    .await?;
-    let people = person_names(
-        db,
-        members
-            .iter()
-            .map(|m| m.person_id)
-            .chain(statuses.iter().map(|s| s.changed_by))
-            .collect(),
-    )
-    .await?;
-    let people_orgs =
-        organisation_names(db, people.values().map(|p| p.organisation_id).collect()).await?;
-    let org_ref = |id: i64| OrganisationRef {
-        id,
-        name: names.get(&id).cloned().unwrap_or_default(),
-    };
+    let orgs = db
+        .query_all(
+            &Query::select()
+                .column((ORGANISATIONS, "organisation_id"))
+                .column((ORGANISATIONS, "kind"))
+                .column((organisation::Entity, organisation::Column::Name))
+                .from(ORGANISATIONS)
+                .left_join(
+                    organisation::Entity,
+                    Expr::col((organisation::Entity, organisation::Column::Id))
+                        .equals((ORGANISATIONS, "organisation_id")),
+                )
+                .and_where(Expr::col((ORGANISATIONS, "project_id")).eq(id))
+                .to_owned(),
+        )
+        .await?
+        .into_iter()
+        .map(|row| {
+            Ok((
+                row.try_get::<i64>("", "organisation_id")?,
+                row.try_get::<String>("", "kind")?,
+                row.try_get::<Option<String>>("", "name")?
+                    .unwrap_or_default(),
+            ))
+        })
+        .collect::<Result<Vec<_>, DbErr>>()?;
     let of_kind = |kind: &str| {
         let mut refs: Vec<OrganisationRef> = orgs
             .iter()
-            .filter(|o| o.kind == kind)
-            .map(|o| org_ref(o.organisation_id))
+            .filter(|o| o.1 == kind)
+            .map(|(id, _, name)| OrganisationRef {
+                id: *id,
+                name: name.clone(),
+            })
             .collect();
         refs.sort_by(|a, b| a.name.cmp(&b.name));
         refs
     };
-    let mut team: Vec<TeamMember> = members
-        .iter()
-        .filter_map(|m| {
-            let person = people.get(&m.person_id)?;
-            Some(TeamMember {
-                person_id: m.person_id,
-                name: person.name.clone(),
-                organisation_name: people_orgs
-                    .get(&person.organisation_id)
-                    .cloned()
+
+    // The team: each member's name and organisation (a member whose person is gone is left out).
+    let mut team: Vec<TeamMember> = db
+        .query_all(
+            &Query::select()
+                .column((MEMBERS, "person_id"))
+                .column((MEMBERS, "role"))
+                .expr_as(
+                    Expr::col((person::Entity, person::Column::Name)),
+                    "person_name",
+                )
+                .expr_as(
+                    Expr::col((organisation::Entity, organisation::Column::Name)),
+                    "organisation_name",
+                )
+                .from(MEMBERS)
+                .inner_join(
+                    person::Entity,
+                    Expr::col((person::Entity, person::Column::Id)).equals((MEMBERS, "person_id")),
+                )
+                .left_join(
+                    organisation::Entity,
+                    Expr::col((organisation::Entity, organisation::Column::Id))
+                        .equals((person::Entity, person::Column::OrganisationId)),
+                )
+                .and_where(Expr::col((MEMBERS, "project_id")).eq(id))
+                .to_owned(),
+        )
+        .await?
+        .into_iter()
+        .map(|row| {
+            let role: String = row.try_get("", "role")?;
+            let Some(role) = TeamRole::parse(&role) else {
+                return Ok(None);
+            };
+            Ok(Some(TeamMember {
+                person_id: row.try_get("", "person_id")?,
+                name: row.try_get("", "person_name")?,
+                organisation_name: row
+                    .try_get::<Option<String>>("", "organisation_name")?
                     .unwrap_or_default(),
-                role: TeamRole::parse(&m.role)?,
-            })
+                role,
+            }))
         })
-        .collect();
+        .filter_map(Result::transpose)
+        .collect::<Result<_, DbErr>>()?;
     team.sort_by(|a, b| (a.role, &a.name).cmp(&(b.role, &b.name)));
-    let status_history = statuses
-        .iter()
-        .filter_map(|s| {
-            Some(StatusChange {
-                status: ProjectStatus::parse(&s.status)?,
-                changed_at: s.changed_at,
-                changed_by: people
-                    .get(&s.changed_by)
-                    .map(|p| p.name.clone())
+
+    let status_history = db
+        .query_all(
+            &Query::select()
+                .column((
+                    project_status_change::Entity,
+                    project_status_change::Column::Status,
+                ))
+                .column((
+                    project_status_change::Entity,
+                    project_status_change::Column::ChangedAt,
+                ))
+                .expr_as(
+                    Expr::col((person::Entity, person::Column::Name)),
+                    "changed_by_name",
+                )
+                .from(project_status_change::Entity)
+                .left_join(
+                    person::Entity,
+                    Expr::col((person::Entity, person::Column::Id)).equals((
+                        project_status_change::Entity,
+                        project_status_change::Column::ChangedBy,
+                    )),
+                )
+                .and_where(
+                    Expr::col((
+                        project_status_change::Entity,
+                        project_status_change::Column::ProjectId,
+                    ))
+                    .eq(id),
+                )
+                .order_by(
+                    (
+                        project_status_change::Entity,
+                        project_status_change::Column::Id,
+                    ),
+                    Order::Asc,
+                )
+                .to_owned(),
+        )
+        .await?
+        .into_iter()
+        .map(|row| {
+            let status: String = row.try_get("", "status")?;
+            let Some(status) = ProjectStatus::parse(&status) else {
+                return Ok(None);
+            };
+            Ok(Some(StatusChange {
+                status,
+                changed_at: row.try_get("", "changed_at")?,
+                changed_by: row
+                    .try_get::<Option<String>>("", "changed_by_name")?
                     .unwrap_or_default(),
-            })
+            }))
         })
-        .collect();
+        .filter_map(Result::transpose)
+        .collect::<Result<_, DbErr>>()?;
+
     Ok(Some(Project {
         id: model.id,
         title: model.title,
         problem: model.problem,
         aim: model.aim,
-        lead_organisation: org_ref(model.lead_organisation_id),
+        lead_organisation: OrganisationRef {
+            id: model.lead_organisation_id,
+            name: lead_name.unwrap_or_default(),
+        },
         partner_organisations: of_kind(PARTNER),
         team,
-        tags: tags.into_iter().map(|t| t.tag).collect(),
+        tags,
         start_date: model.start_date,
         expected_end_date: model.expected_end_date,
         status: ProjectStatus::parse(&model.status).unwrap_or(ProjectStatus::Proposed),
@@ -217,12 +345,19 @@ pub async fn get(db: &impl ConnectionTrait, id: i64) -> Result<Option<Project>, 
     }))
 }
 
-/// Writes the project's organisations, team and tags (replacing what was there).
+/// Writes the project's organisations, team, tags and search words (replacing what was there).
+/// `previous_text`: the project's search text before this change, if it had one; its words are
+/// only rewritten if the text changed.
 async fn write_relations(
     db: &impl ConnectionTrait,
     id: i64,
     input: &ProjectInput,
+    previous_text: Option<&str>,
 ) -> Result<(), DbErr> {
+    let text = search_text(input);
+    if previous_text != Some(text.as_str()) {
+        search::index(db, id, &text).await?;
+    }
     project_organisation::Entity::delete_many()
         .filter(project_organisation::Column::ProjectId.eq(id))
         .exec(db)
@@ -327,7 +462,7 @@ pub async fn create(
     };
     apply(&mut active, input);
     let model = active.insert(db).await?;
-    write_relations(db, model.id, input).await?;
+    write_relations(db, model.id, input, None).await?;
     record_status(db, model.id, input.status, created_by).await?;
     Ok(model.id)
 }
@@ -357,7 +492,7 @@ pub async fn update(
     if result.rows_affected != 1 {
         return Ok(false);
     }
-    write_relations(db, id, input).await?;
+    write_relations(db, id, input, Some(&current.search_text)).await?;
     if status_changed {
         record_status(db, id, input.status, by).await?;
     }
@@ -422,36 +557,77 @@ pub async fn scores(db: &impl ConnectionTrait, id: i64) -> Result<Vec<ScoreChang
         .collect())
 }
 
-fn projects_with(
-    column: project_organisation::Column,
-    value: i64,
-    kinds: &[&str],
-) -> sea_orm::sea_query::SelectStatement {
-    Query::select()
-        .column(project_organisation::Column::ProjectId)
-        .from(project_organisation::Entity)
-        .and_where(Expr::col(column).eq(value))
-        .and_where(Expr::col(project_organisation::Column::Kind).is_in(kinds.iter().copied()))
-        .to_owned()
+/// How a condition on a project's related rows (its tags, words, team, organisations) is written.
+#[derive(Clone, Copy, Debug, PartialEq)]
+enum Shape {
+    /// `projects.id IN (SELECT project_id FROM ...)`: the database may start from the related
+    /// rows, through their index. Best to count, and to find a page among few matches.
+    In,
+    /// A correlated `EXISTS (SELECT 1 FROM ... WHERE project_id = projects.id ...)`: checked
+    /// project by project, through the related table's primary key, while projects are read in
+    /// the page's order from an index. Best for a page among many matches: reading stops once
+    /// the page is full, and nothing is sorted.
+    Exists,
+    /// `(SELECT COUNT(*) FROM ... WHERE project_id = projects.id ...) > 0`: like `Exists`, but
+    /// always checked project by project through the related table's primary key. For a term
+    /// of an `OR` (who may see a project), where PostgreSQL would otherwise read every related
+    /// row into a hash table first ("hashed SubPlan": all 16,000 projects of a big trust, for a
+    /// page of 25).
+    Probe,
 }
 
-fn projects_of_member(
-    person_id: i64,
-    role: Option<TeamRole>,
-) -> sea_orm::sea_query::SelectStatement {
-    let mut query = Query::select()
-        .column(project_member::Column::ProjectId)
-        .from(project_member::Entity)
-        .and_where(Expr::col(project_member::Column::PersonId).eq(person_id))
-        .to_owned();
+const ORGANISATIONS: &str = "project_organisations";
+const MEMBERS: &str = "project_members";
+const TAGS: &str = "project_tags";
+
+/// The projects with a row in `table` (by its `project_id`) that meets `filter`.
+fn having(table: &'static str, filter: Condition, shape: Shape) -> Condition {
+    let mut related = Query::select().from(table).cond_where(filter).to_owned();
+    let condition = match shape {
+        Shape::In => {
+            related.column((table, "project_id"));
+            Expr::col((project::Entity, project::Column::Id)).in_subquery(related)
+        }
+        Shape::Exists => {
+            related.expr(Expr::val(1)).and_where(
+                Expr::col((table, "project_id")).equals((project::Entity, project::Column::Id)),
+            );
+            Expr::exists(related)
+        }
+        Shape::Probe => {
+            related.expr(Expr::cust("COUNT(*)")).and_where(
+                Expr::col((table, "project_id")).equals((project::Entity, project::Column::Id)),
+            );
+            Expr::from(related).gt(0)
+        }
+    };
+    Condition::all().add(condition)
+}
+
+/// Projects in which `organisation` takes one of these `kinds` of part.
+fn involving(organisation: i64, kinds: &[&str], shape: Shape) -> Condition {
+    having(
+        ORGANISATIONS,
+        Condition::all()
+            .add(Expr::col((ORGANISATIONS, "organisation_id")).eq(organisation))
+            .add(Expr::col((ORGANISATIONS, "kind")).is_in(kinds.iter().copied())),
+        shape,
+    )
+}
+
+/// Projects whose team has `person_id` (in `role`, if given).
+fn with_member(person_id: i64, role: Option<TeamRole>, shape: Shape) -> Condition {
+    let mut filter = Condition::all().add(Expr::col((MEMBERS, "person_id")).eq(person_id));
     if let Some(role) = role {
-        query.and_where(Expr::col(project_member::Column::Role).eq(role.as_str()));
+        filter = filter.add(Expr::col((MEMBERS, "role")).eq(role.as_str()));
     }
-    query
+    having(MEMBERS, filter, shape)
 }
 
-/// The projects `actor` may see (`None`: the public learning library), as SQL.
-fn visible_to(actor: Option<&Actor>) -> Condition {
+/// The projects `actor` may see (`None`: the public learning library), as SQL, with the team and
+/// organisation terms in `shape`: [`Shape::In`] to count, [`Shape::Probe`] for a page (checked
+/// only for the projects read that the whole partnership may not see).
+fn visible_to(actor: Option<&Actor>, shape: Shape) -> Condition {
     let Some(actor) = actor else {
         return Condition::all().add(project::Column::Visibility.eq(Visibility::Public.as_str()));
     };
@@ -463,12 +639,8 @@ fn visible_to(actor: Option<&Actor>) -> Condition {
             Visibility::Partnership.as_str(),
             Visibility::Public.as_str(),
         ]))
-        .add(project::Column::Id.in_subquery(projects_of_member(actor.person_id, None)));
-    let own_org = project::Column::Id.in_subquery(projects_with(
-        project_organisation::Column::OrganisationId,
-        actor.organisation_id,
-        &[LEAD, PARTNER],
-    ));
+        .add(with_member(actor.person_id, None, shape));
+    let own_org = involving(actor.organisation_id, &[LEAD, PARTNER], shape);
     if actor.has(Role::OrganisationAdmin) {
         any = any.add(own_org);
     } else {
@@ -481,30 +653,18 @@ fn visible_to(actor: Option<&Actor>) -> Condition {
     Condition::all().add(any)
 }
 
-/// A page of the projects `actor` may see that match `query` (already checked).
-pub async fn list(
-    db: &impl ConnectionTrait,
-    actor: Option<&Actor>,
-    query: &ProjectQuery,
-    page: u64,
-    per_page: u64,
-) -> Result<(Vec<ProjectSummary>, u64), DbErr> {
-    let mut condition = visible_to(actor);
-    if let Some(q) = query.q.as_deref().map(str::trim).filter(|q| !q.is_empty()) {
-        // Every word must appear somewhere in the title, aim or tags.
-        for word in q.split_whitespace().take(8) {
-            condition = condition.add(
-                Expr::col(project::Column::SearchText)
-                    .like(LikeExpr::new(like_pattern(word)).escape('\\')),
-            );
+/// The projects `actor` may see that match `query`: to count them (`page: false`), or to read
+/// a page of them with the filters on related rows in `shape`.
+fn matching(actor: Option<&Actor>, query: &ProjectQuery, page: bool, shape: Shape) -> Condition {
+    let mut condition = Condition::all();
+    if let Some(q) = query.q.as_deref() {
+        // Every search word must begin a word of the title, aim or tags (from the word index).
+        for word in search::query_words(q) {
+            condition = condition.add(having(search::TABLE, search::word_range(&word), shape));
         }
     }
     if let Some(org) = query.organisation_id {
-        condition = condition.add(project::Column::Id.in_subquery(projects_with(
-            project_organisation::Column::OrganisationId,
-            org,
-            &[LEAD, PARTNER],
-        )));
+        condition = condition.add(involving(org, &[LEAD, PARTNER], shape));
     }
     if let Some(status) = query.status {
         condition = condition.add(project::Column::Status.eq(status.as_str()));
@@ -515,15 +675,11 @@ pub async fn list(
         .map(|t| t.trim().to_lowercase())
         .filter(|t| !t.is_empty())
     {
-        condition = condition.add(
-            project::Column::Id.in_subquery(
-                Query::select()
-                    .column(project_tag::Column::ProjectId)
-                    .from(project_tag::Entity)
-                    .and_where(Expr::col(project_tag::Column::Tag).eq(theme))
-                    .to_owned(),
-            ),
-        );
+        condition = condition.add(having(
+            TAGS,
+            Condition::all().add(Expr::col((TAGS, "tag")).eq(theme)),
+            shape,
+        ));
     }
     if let Some(min) = query.score_min {
         condition = condition.add(project::Column::ScoreTenths.gte((min * 10.0).round() as i32));
@@ -541,70 +697,380 @@ pub async fn list(
         condition = condition.add(project::Column::Spread.eq(spread.as_str()));
     }
     if let Some(coach) = query.coach_id {
-        condition = condition
-            .add(project::Column::Id.in_subquery(projects_of_member(coach, Some(TeamRole::Coach))));
+        condition = condition.add(with_member(coach, Some(TeamRole::Coach), shape));
     }
-    let mut select = project::Entity::find().filter(condition);
-    let total = select.clone().count(db).await?;
-    select = match query.sort.unwrap_or(ProjectSort::Updated) {
+    // Last, as the dearest to check: who may see the project needs its row and, for a project
+    // not visible to the whole partnership, a look-up in its team or organisations.
+    condition.add(visible_to(
+        actor,
+        if page { Shape::Probe } else { Shape::In },
+    ))
+}
+
+/// The latest change to any project and the greatest project id.
+type Stamp = (Option<DateTime<Utc>>, Option<i64>);
+
+/// A total and the [`Stamp`] it was counted at, once counted.
+type KnownTotal = Mutex<Option<(Stamp, u64)>>;
+
+/// What lists of projects this node has read: the totals and the pages. One a server (see
+/// `AppState`); cloning it shares it.
+#[derive(Clone)]
+pub struct ListCache {
+    /// Totals of list queries, by the count's SQL (which names the filters and who asks), each with
+    /// the [`Stamp`] of the projects table it was counted at. Counting every match is most of the
+    /// cost of a page of a big register (tens of milliseconds for 100,000 projects), and the same
+    /// count serves every page of a list and everyone who asks it again.
+    ///
+    /// A total is used only while the stamp is the same: any change to a project moves its
+    /// `updated_at` (and a new project the greatest id), so a total is not stale after a change to a
+    /// project, made on any node. Entries also expire after [`TOTALS_TIME_TO_LIVE`], in case another
+    /// node's clock runs behind this one's. Requests that find no entry wait for the first one's
+    /// count rather than all counting.
+    totals: Cache<String, Arc<KnownTotal>>,
+    /// Pages of list queries already read, by the count's SQL and the page asked for, with the
+    /// [`Stamp`] they were read at. The same few pages (the first of the register, of a theme, of an
+    /// organisation) are asked for again and again, by many people; while no project has changed, a
+    /// page is the same, and checking the stamp costs two index look-ups instead of a page's query.
+    /// Entries expire after [`PAGES_TIME_TO_LIVE`], which bounds how long a change the stamp does
+    /// not see takes to show: a change outside the projects' rows (an organisation's new name), or
+    /// one committed just after a later one whose `updated_at` is already the greatest.
+    pages: Cache<String, Arc<ReadPage>>,
+}
+
+impl Default for ListCache {
+    fn default() -> Self {
+        Self {
+            totals: Cache::builder()
+                .max_capacity(10_000)
+                .time_to_live(TOTALS_TIME_TO_LIVE)
+                .build(),
+            pages: Cache::builder()
+                .max_capacity(2_000)
+                .time_to_live(PAGES_TIME_TO_LIVE)
+                .build(),
+        }
+    }
+}
+
+const TOTALS_TIME_TO_LIVE: Duration = Duration::from_secs(30);
+
+/// `(SELECT MAX(updated_at) FROM projects)` and `(SELECT MAX(id) FROM projects)`: each an index
+/// look-up. (As two subqueries: SQLite reads a maximum from an index only when it is a query's
+/// one aggregate.)
+fn stamp_columns() -> [(Expr, &'static str); 2] {
+    let greatest = |column: project::Column| {
+        Expr::from(
+            Query::select()
+                .expr(Expr::col(column).max())
+                .from(project::Entity)
+                .to_owned(),
+        )
+    };
+    [
+        (greatest(project::Column::UpdatedAt), "last_change"),
+        (greatest(project::Column::Id), "last_id"),
+    ]
+}
+
+async fn last_change(db: &impl ConnectionTrait) -> Result<Stamp, DbErr> {
+    let mut select = Query::select();
+    for (column, name) in stamp_columns() {
+        select.expr_as(column, name);
+    }
+    let Some(row) = db.query_one(&select).await? else {
+        return Ok((None, None));
+    };
+    Ok((row.try_get("", "last_change")?, row.try_get("", "last_id")?))
+}
+
+/// The count of the projects that meet `condition` (a [`Shape::In`] condition).
+fn count_of(condition: Condition) -> Select<project::Entity> {
+    project::Entity::find()
+        .select_only()
+        .expr(Expr::cust("COUNT(*)"))
+        .filter(condition)
+}
+
+/// The total `count` (from [`count_of`]) gives now, and the stamp it holds at: from `entry` if
+/// nothing has changed since it was counted, else counted again.
+async fn current_total(
+    db: &impl ConnectionTrait,
+    entry: &KnownTotal,
+    count: Select<project::Entity>,
+) -> Result<(Stamp, u64), DbErr> {
+    let mut known = entry.lock().await;
+    let now = last_change(db).await?;
+    if let Some((stamp, total)) = *known
+        && stamp == now
+    {
+        return Ok((stamp, total));
+    }
+    let total: i64 = count.into_tuple().one(db).await?.unwrap_or(0);
+    let total = u64::try_from(total).unwrap_or(0);
+    *known = Some((now, total));
+    Ok((now, total))
+}
+
+/// The query of a page of the projects `actor` may see that match `query`, given about how many
+/// there are (`total`) of about how many in all (`all`).
+fn page_of(
+    actor: Option<&Actor>,
+    query: &ProjectQuery,
+    (offset, per_page): (u64, u64),
+    (total, all): (u64, u64),
+    backend: DbBackend,
+) -> Select<project::Entity> {
+    let sort = query.sort.unwrap_or(ProjectSort::Updated);
+    // Reading projects in the page's order stops after about (offset + per_page) × all / total
+    // projects; starting from the filters' rows reads at least `total` and sorts them. (Sorting
+    // by score cannot be read from an index.)
+    let shape = if sort != ProjectSort::Score
+        && total.saturating_mul(total) > (offset + per_page).saturating_mul(all)
+    {
+        Shape::Exists
+    } else {
+        Shape::In
+    };
+    let mut select = project::Entity::find().filter(matching(actor, query, true, shape));
+    select = match sort {
         ProjectSort::Updated => select.order_by_desc(project::Column::UpdatedAt),
         ProjectSort::Title => select.order_by_asc(project::Column::Title),
         ProjectSort::Score => select
             .order_by_asc(Expr::col(project::Column::ScoreTenths).is_null())
             .order_by_desc(project::Column::ScoreTenths),
     };
-    let models = select
+    let select = select
         .order_by_desc(project::Column::Id)
-        .offset((page - 1) * per_page)
-        .limit(per_page)
-        .all(db)
-        .await?;
-    summaries(db, models).await.map(|items| (items, total))
+        .offset(offset)
+        .limit(per_page);
+    summary_columns(select, backend)
 }
 
-async fn summaries(
+/// About how many projects there are: the greatest id.
+fn all_projects(stamp: &Stamp) -> u64 {
+    stamp.1.map_or(0, |id| u64::try_from(id).unwrap_or(0))
+}
+
+const PAGES_TIME_TO_LIVE: Duration = Duration::from_secs(5);
+
+/// A page of a list, its total and the [`Stamp`] at which both were read.
+struct ReadPage {
+    stamp: Stamp,
+    items: Vec<ProjectSummary>,
+    total: u64,
+}
+
+/// A page of the projects `actor` may see that match `query` (already checked), and how many
+/// there are in all.
+///
+/// From [`ListCache`] if no project has changed since it was read; otherwise usually one query: the
+/// page, with all the list shows of each project and the [`Stamp`] of the table, which says
+/// whether the total in [`ListCache`] still holds.
+pub async fn list(
     db: &impl ConnectionTrait,
-    models: Vec<project::Model>,
-) -> Result<Vec<ProjectSummary>, DbErr> {
-    let ids: Vec<i64> = models.iter().map(|m| m.id).collect();
-    let mut tags: HashMap<i64, Vec<String>> = HashMap::new();
-    for t in project_tag::Entity::find()
-        .filter(project_tag::Column::ProjectId.is_in(ids.clone()))
-        .order_by_asc(project_tag::Column::Tag)
-        .all(db)
-        .await?
+    cache: &ListCache,
+    actor: Option<&Actor>,
+    query: &ProjectQuery,
+    page: u64,
+    per_page: u64,
+) -> Result<(Vec<ProjectSummary>, u64), DbErr> {
+    let backend = db.get_database_backend();
+    let count = count_of(matching(actor, query, false, Shape::In));
+    let count_sql = QueryTrait::build(&count, backend).to_string();
+    let sort = query.sort.unwrap_or(ProjectSort::Updated);
+    let page_key = format!("{count_sql}\n{sort:?} {page} {per_page}");
+    if let Some(read) = cache.pages.get(&page_key)
+        && read.stamp == last_change(db).await?
     {
-        tags.entry(t.project_id).or_default().push(t.tag);
+        return Ok((read.items.clone(), read.total));
     }
-    let mut partners: HashMap<i64, u64> = HashMap::new();
-    let partner_rows = project_organisation::Entity::find()
-        .filter(project_organisation::Column::ProjectId.is_in(ids))
-        .filter(project_organisation::Column::Kind.eq(PARTNER))
+    let entry = cache
+        .totals
+        .get_with(count_sql, || Arc::new(Mutex::new(None)));
+    let read = read_page(db, actor, query, (page, per_page), &entry, count).await?;
+    let result = (read.items.clone(), read.total);
+    cache.pages.insert(page_key, Arc::new(read));
+    Ok(result)
+}
+
+/// Reads a page of a list from the database, with the total from `entry` if it still holds.
+async fn read_page(
+    db: &impl ConnectionTrait,
+    actor: Option<&Actor>,
+    query: &ProjectQuery,
+    (page, per_page): (u64, u64),
+    entry: &KnownTotal,
+    count: Select<project::Entity>,
+) -> Result<ReadPage, DbErr> {
+    let backend = db.get_database_backend();
+    let offset = (page - 1) * per_page;
+    let known = *entry.lock().await;
+    let (stamp, total) = match known {
+        Some(known) => known,
+        None => current_total(db, entry, count.clone()).await?,
+    };
+    if offset < total {
+        let select = page_of(
+            actor,
+            query,
+            (offset, per_page),
+            (total, all_projects(&stamp)),
+            backend,
+        );
+        let rows = select.into_model::<SummaryRow>().all(db).await?;
+        if let Some(first) = rows.first() {
+            let read_at = (first.last_change, first.last_id);
+            let total = if read_at == stamp {
+                total
+            } else {
+                current_total(db, entry, count).await?.1
+            };
+            return Ok(ReadPage {
+                stamp: read_at,
+                items: summaries(rows),
+                total,
+            });
+        }
+    }
+    // Past the end as far as was known, or nothing there now: make sure, as of now.
+    let (stamp, total) = current_total(db, entry, count).await?;
+    let items = if offset >= total {
+        Vec::new()
+    } else {
+        let select = page_of(
+            actor,
+            query,
+            (offset, per_page),
+            (total, all_projects(&stamp)),
+            backend,
+        );
+        summaries(select.into_model::<SummaryRow>().all(db).await?)
+    };
+    Ok(ReadPage {
+        stamp,
+        items,
+        total,
+    })
+}
+
+/// The SQL of the count and of the page that [`list`] runs for this request, with the values
+/// written in: what `scripts/bench-projects.sh` asks the databases to explain.
+pub async fn list_statements(
+    db: &impl ConnectionTrait,
+    actor: Option<&Actor>,
+    query: &ProjectQuery,
+    page: u64,
+    per_page: u64,
+) -> Result<Vec<String>, DbErr> {
+    let backend = db.get_database_backend();
+    let count = count_of(matching(actor, query, false, Shape::In));
+    let entry = Mutex::new(None);
+    let (stamp, total) = current_total(db, &entry, count.clone()).await?;
+    let page = page_of(
+        actor,
+        query,
+        ((page - 1) * per_page, per_page),
+        (total, all_projects(&stamp)),
+        backend,
+    );
+    Ok([
+        QueryTrait::build(&count, backend),
+        QueryTrait::build(&page, backend),
+    ]
+    .iter()
+    .map(ToString::to_string)
+    .collect())
+}
+
+/// What the list shows of a project: its row, the name of its lead organisation, how many
+/// partners it has and its tags, in one query.
+#[derive(FromQueryResult)]
+struct SummaryRow {
+    id: i64,
+    title: String,
+    aim: String,
+    lead_organisation_id: i64,
+    lead_organisation_name: Option<String>,
+    partner_count: i64,
+    /// One a line.
+    tags: Option<String>,
+    status: String,
+    spread: String,
+    visibility: String,
+    score_tenths: Option<i32>,
+    involvement: bool,
+    sustainability: bool,
+    updated_at: DateTime<Utc>,
+    /// The [`Stamp`] of the projects table, the same on every row.
+    last_change: Option<DateTime<Utc>>,
+    last_id: Option<i64>,
+}
+
+/// `select` narrowed to what [`SummaryRow`] needs.
+fn summary_columns(select: Select<project::Entity>, backend: DbBackend) -> Select<project::Entity> {
+    use project::Column as C;
+    // Every tag in one text, one a line (a tag holds no control characters): one row a project.
+    let tags = Query::select()
+        .expr(joined(backend, Expr::col((TAGS, "tag"))))
+        .from(TAGS)
+        .and_where(Expr::col((TAGS, "project_id")).equals((project::Entity, C::Id)))
+        .to_owned();
+    let lead_name = Query::select()
+        .column((organisation::Entity, organisation::Column::Name))
+        .from(organisation::Entity)
+        .and_where(
+            Expr::col((organisation::Entity, organisation::Column::Id))
+                .equals((project::Entity, C::LeadOrganisationId)),
+        )
+        .to_owned();
+    let partner_count = Query::select()
+        .expr(Expr::cust("COUNT(*)"))
+        .from(ORGANISATIONS)
+        .and_where(Expr::col((ORGANISATIONS, "project_id")).equals((project::Entity, C::Id)))
+        .and_where(Expr::col((ORGANISATIONS, "kind")).eq(PARTNER))
+        .to_owned();
+    let mut select = select
         .select_only()
-        .column(project_organisation::Column::ProjectId)
-        .into_tuple::<i64>()
-        .all(db)
-        .await?;
-    for project_id in partner_rows {
-        *partners.entry(project_id).or_default() += 1;
+        .columns([
+            C::Id,
+            C::Title,
+            C::Aim,
+            C::LeadOrganisationId,
+            C::Status,
+            C::Spread,
+            C::Visibility,
+            C::ScoreTenths,
+            C::Involvement,
+            C::Sustainability,
+            C::UpdatedAt,
+        ])
+        .expr_as(Expr::from(lead_name), "lead_organisation_name")
+        .expr_as(Expr::from(partner_count), "partner_count")
+        .expr_as(Expr::from(tags), "tags");
+    for (column, name) in stamp_columns() {
+        select = select.expr_as(column, name);
     }
-    let names =
-        organisation_names(db, models.iter().map(|m| m.lead_organisation_id).collect()).await?;
-    Ok(models
-        .into_iter()
+    select
+}
+
+/// What the list shows of these projects.
+fn summaries(rows: Vec<SummaryRow>) -> Vec<ProjectSummary> {
+    rows.into_iter()
         .map(|m| ProjectSummary {
             id: m.id,
             title: m.title,
             aim: m.aim,
             lead_organisation: OrganisationRef {
                 id: m.lead_organisation_id,
-                name: names
-                    .get(&m.lead_organisation_id)
-                    .cloned()
-                    .unwrap_or_default(),
+                name: m.lead_organisation_name.unwrap_or_default(),
             },
-            partner_count: partners.get(&m.id).copied().unwrap_or(0),
-            tags: tags.remove(&m.id).unwrap_or_default(),
+            partner_count: u64::try_from(m.partner_count).unwrap_or(0),
+            tags: {
+                let mut tags = lines(m.tags);
+                tags.sort_unstable();
+                tags
+            },
             status: ProjectStatus::parse(&m.status).unwrap_or(ProjectStatus::Proposed),
             spread: Spread::parse(&m.spread).unwrap_or(Spread::Unit),
             visibility: Visibility::parse(&m.visibility).unwrap_or(Visibility::Team),
@@ -613,5 +1079,5 @@ async fn summaries(
             sustainability: m.sustainability,
             updated_at: m.updated_at,
         })
-        .collect())
+        .collect()
 }

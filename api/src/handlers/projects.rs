@@ -156,7 +156,15 @@ pub async fn list(
     Query(query): Query<ProjectQuery>,
 ) -> ApiResult<HttpResponse> {
     let (page, per_page) = check_query(&query)?;
-    let (items, total) = db::projects::list(&state.db, Some(&user), &query, page, per_page).await?;
+    let (items, total) = db::projects::list(
+        &state.db,
+        &state.project_lists,
+        Some(&user),
+        &query,
+        page,
+        per_page,
+    )
+    .await?;
     Ok(HttpResponse::Ok().json(ProjectPage {
         items,
         page: PageInfo {
@@ -183,7 +191,15 @@ pub async fn library(
     Query(query): Query<ProjectQuery>,
 ) -> ApiResult<HttpResponse> {
     let (page, per_page) = check_query(&query)?;
-    let (items, total) = db::projects::list(&state.db, None, &query, page, per_page).await?;
+    let (items, total) = db::projects::list(
+        &state.db,
+        &state.project_lists,
+        None,
+        &query,
+        page,
+        per_page,
+    )
+    .await?;
     Ok(HttpResponse::Ok().json(ProjectPage {
         items,
         page: PageInfo {

@@ -1,0 +1,108 @@
+#!/usr/bin/env bash
+# Load test of the project register on loopback, with 100,000 projects: list, filter, search and
+# the project page under wrk with 64 connections, signed in as the demo partnership admin (sees
+# everything) and as the demo member (the visibility rules apply), on SQLite and (if reachable)
+# PostgreSQL. Then the query plans of the count and the page of each list request.
+#   scripts/bench-projects.sh [seconds per run, default 15] [projects, default 100000]
+# Needs wrk (apt-get install wrk); sqlite3 and psql for the plans. Builds the release server and
+# the data generator (api/examples/bench_projects.rs). Takes about 2 minutes to load the data
+# and 8 wrk runs per store. QI_DB_MAX_CONNECTIONS passes through to the server.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+duration=${1:-15}
+projects=${2:-100000}
+command -v wrk >/dev/null || { echo "wrk is needed: apt-get install -y wrk" >&2; exit 1; }
+cargo build --release --quiet --bin qi --example bench_projects
+
+port=18081
+base="http://127.0.0.1:$port"
+pg=postgres://postgres@127.0.0.1:5432
+work=$(mktemp -d)
+pg_db=""
+cleanup() {
+  kill "${server:-0}" 2>/dev/null || true
+  rm -rf "$work"
+  [ -z "$pg_db" ] || psql "$pg/postgres" -qc "DROP DATABASE IF EXISTS $pg_db" 2>/dev/null || true
+}
+trap cleanup EXIT
+
+lists=(
+  "status=active&theme=falls&per_page=25"
+  "q=falls&per_page=25"
+  "per_page=25"
+)
+people=(
+  "admin@demo.qicommons.org:demo-admin-password"
+  "member@demo.qicommons.org:demo-password"
+)
+
+login() {
+  curl -fs "$base/api/v1/auth/login" -H 'content-type: application/json' \
+    -d "{\"email\":\"$1\",\"password\":\"$2\"}" | sed 's/.*"access_token":"\([^"]*\)".*/\1/'
+}
+
+run_wrk() {
+  local token=$1 path=$2
+  wrk -t2 -c64 -d"${duration}s" --latency -H "Authorization: Bearer $token" "$base$path" |
+    grep -E 'Requests/sec|  50%|  99%|Non-2xx|Socket errors' | sed 's/^ */  /'
+}
+
+# Prints the plan of each statement the server runs for a list request (the count, then the
+# page), and the time the database takes to run it alone (uncached, warm).
+explain() {
+  local label=$1 url=$2 email=$3 query=$4 sql statements=()
+  # The statements first (the generator has closed the database before the plans are asked for).
+  while IFS= read -r -d '' sql; do statements+=("$sql"); done < <(
+    QI_DATABASE_URL=$url target/release/examples/bench_projects sql "$email" "$query")
+  for sql in "${statements[@]}"; do
+    echo "    ${sql//$'\n'/\\n}" # (the tags' separator is a newline)
+    if [ "$label" = SQLite ]; then
+      command -v sqlite3 >/dev/null || continue
+      sqlite3 -cmd '.timeout 5000' "$work/bench.db" "EXPLAIN QUERY PLAN $sql" | sed 's/^/    /'
+      printf '.timer on\n%s;\n%s;\n%s;\n' "$sql" "$sql" "$sql" |
+        sqlite3 -cmd '.timeout 5000' "$work/bench.db" | grep 'Run Time' | tail -1 | sed 's/^/    /'
+    else
+      psql -X -q "$url" -c "$sql" >/dev/null # warm
+      psql -X -q "$url" -c "EXPLAIN (ANALYZE, COSTS OFF) $sql" | sed 's/^/    /'
+    fi
+  done
+}
+
+bench() {
+  local label=$1 url=$2
+  echo "# $label: demo partnership and $projects projects ($(date -u +%F), $(nproc) cores, load: $(cut -d' ' -f1-3 /proc/loadavg))"
+  QI_DATABASE_URL=$url QI_LOG=warn target/release/qi seed-demo
+  QI_DATABASE_URL=$url target/release/examples/bench_projects "$projects" 2>&1 | tail -1
+  QI_BIND=127.0.0.1:$port QI_DATABASE_URL=$url QI_LOG=warn QI_WEB_DIR=/nonexistent \
+    target/release/qi serve >"$work/server.log" 2>&1 &
+  server=$!
+  for _ in $(seq 100); do curl -fs "$base/api/ready" >/dev/null && break; sleep 0.2; done
+  local who token project query
+  for who in "${people[@]}"; do
+    token=$(login "${who%%:*}" "${who#*:}")
+    # A project this person may see: the most recently updated.
+    project=$(curl -fs "$base/api/v1/projects?per_page=1" -H "Authorization: Bearer $token" |
+      sed 's/^{"items":\[{"id":\([0-9]*\).*/\1/')
+    for query in "${lists[@]}"; do
+      echo "## $label ${who%%@*} GET /api/v1/projects?$query ($(curl -fs "$base/api/v1/projects?$query" \
+        -H "Authorization: Bearer $token" | sed 's/.*"total":\([0-9]*\).*/\1/') match)"
+      run_wrk "$token" "/api/v1/projects?$query"
+    done
+    echo "## $label ${who%%@*} GET /api/v1/projects/$project"
+    run_wrk "$token" "/api/v1/projects/$project"
+  done
+  kill "$server"; wait "$server" 2>/dev/null || true
+  for who in "${people[@]}"; do
+    for query in "${lists[@]}"; do
+      echo "## $label plans: ${who%%@*} GET /api/v1/projects?$query"
+      explain "$label" "$url" "${who%%:*}" "$query"
+    done
+  done
+}
+
+bench SQLite "sqlite://$work/bench.db?mode=rwc"
+if pg_isready -q -h 127.0.0.1 -p 5432 2>/dev/null; then
+  pg_db="qi_bench_projects_$$"
+  psql "$pg/postgres" -qc "CREATE DATABASE $pg_db"
+  bench PostgreSQL "$pg/$pg_db"
+fi
