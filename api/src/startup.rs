@@ -70,7 +70,9 @@ impl Application {
             invitation_lifetime: Duration::days(settings.invitation_days.into()),
             public_url: public_url.clone(),
             people: PersonCache::default(),
-            project_lists: db::projects::ListCache::default(),
+            project_lists: db::projects::ListCache::new(std::time::Duration::from_secs(
+                settings.list_cache_seconds,
+            )),
         });
         let openapi = routes::openapi();
         let web_dir = settings.web_dir.clone();

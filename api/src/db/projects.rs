@@ -732,22 +732,27 @@ pub struct ListCache {
     /// [`Stamp`] they were read at. The same few pages (the first of the register, of a theme, of an
     /// organisation) are asked for again and again, by many people; while no project has changed, a
     /// page is the same, and checking the stamp costs two index look-ups instead of a page's query.
-    /// Entries expire after [`PAGES_TIME_TO_LIVE`], which bounds how long a change the stamp does
+    /// Entries expire after a few seconds (`list_cache_seconds`), which bounds how long a change the stamp does
     /// not see takes to show: a change outside the projects' rows (an organisation's new name), or
     /// one committed just after a later one whose `updated_at` is already the greatest.
     pages: Cache<String, Arc<ReadPage>>,
 }
 
-impl Default for ListCache {
-    fn default() -> Self {
+impl ListCache {
+    /// Keeps pages for `page_time_to_live` (zero: keeps none).
+    pub fn new(page_time_to_live: Duration) -> Self {
         Self {
             totals: Cache::builder()
                 .max_capacity(10_000)
                 .time_to_live(TOTALS_TIME_TO_LIVE)
                 .build(),
             pages: Cache::builder()
-                .max_capacity(2_000)
-                .time_to_live(PAGES_TIME_TO_LIVE)
+                .max_capacity(if page_time_to_live.is_zero() {
+                    0
+                } else {
+                    2_000
+                })
+                .time_to_live(page_time_to_live.max(Duration::from_millis(1)))
                 .build(),
         }
     }
@@ -851,8 +856,6 @@ fn page_of(
 fn all_projects(stamp: &Stamp) -> u64 {
     stamp.1.map_or(0, |id| u64::try_from(id).unwrap_or(0))
 }
-
-const PAGES_TIME_TO_LIVE: Duration = Duration::from_secs(5);
 
 /// A page of a list, its total and the [`Stamp`] at which both were read.
 struct ReadPage {
