@@ -11,8 +11,8 @@ use utoipa_actix_web::{AppExt, scope, service_config::ServiceConfig};
 use crate::{
     extract::unknown_route,
     handlers::{
-        auth, health, improvement, invitations, me, organisations, partnership, people, projects,
-        setup,
+        auth, health, improvement, invitations, me, measures, organisations, partnership, people,
+        projects, setup,
     },
 };
 
@@ -34,6 +34,8 @@ pub fn configure(cfg: &mut ServiceConfig) {
                     .service(setup::run)
                     .service(projects::library)
                     .service(projects::library_project)
+                    .service(measures::library_list)
+                    .service(measures::library_show)
                     // Every signed-in person.
                     .service(me::show)
                     .service(me::update)
@@ -53,6 +55,20 @@ pub fn configure(cfg: &mut ServiceConfig) {
                     .service(improvement::create_cycle)
                     .service(improvement::update_cycle)
                     .service(improvement::delete_cycle)
+                    .service(measures::list)
+                    .service(measures::create)
+                    .service(measures::show)
+                    .service(measures::update)
+                    .service(measures::remove)
+                    .service(measures::add_point)
+                    .service(measures::replace_points)
+                    .service(measures::update_point)
+                    .service(measures::delete_point)
+                    .service(measures::export_csv)
+                    .service(measures::import_csv)
+                    .service(measures::add_annotation)
+                    .service(measures::update_annotation)
+                    .service(measures::delete_annotation)
                     // Admins (each handler checks the rules in `qi_shared::access`).
                     .service(partnership::update)
                     .service(organisations::create)
@@ -92,6 +108,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
         (name = "partnership", description = "The partnership and its organisations"),
         (name = "people", description = "People, their accounts and roles"),
         (name = "projects", description = "Improvement projects, their teams and progress scores; the public learning library"),
+        (name = "measures", description = "A project's measures: their data (entered point by point, saved as a grid, imported and exported as CSV) and the phase changes and annotations on their charts"),
     )
 )]
 struct ApiDoc;

@@ -9,6 +9,7 @@ mod m20261123_000001_foundation;
 mod m20261123_000002_projects;
 mod m20261123_000003_improvement;
 mod m20261123_000004_project_search;
+mod m20261123_000005_measures;
 
 pub struct Migrator;
 
@@ -20,6 +21,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261123_000002_projects::Migration),
             Box::new(m20261123_000003_improvement::Migration),
             Box::new(m20261123_000004_project_search::Migration),
+            Box::new(m20261123_000005_measures::Migration),
         ]
     }
 }

@@ -7,6 +7,7 @@
 pub mod access;
 pub mod auth;
 pub mod improvement;
+pub mod measure;
 pub mod organisation;
 pub mod page;
 pub mod partnership;
@@ -14,6 +15,7 @@ pub mod person;
 pub mod problem;
 pub mod project;
 pub mod score;
+pub mod spc;
 pub mod validation;
 
 pub use validation::{FieldError, FieldErrors};

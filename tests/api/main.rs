@@ -9,6 +9,7 @@ mod health;
 mod helpers;
 mod improvement;
 mod invitations;
+mod measures;
 mod openapi;
 mod organisations;
 mod people;

@@ -3,6 +3,7 @@
 
 pub mod entity;
 pub mod improvement;
+pub mod measures;
 pub mod organisations;
 pub mod partnership;
 pub mod people;

@@ -6,6 +6,7 @@ pub mod health;
 pub mod improvement;
 pub mod invitations;
 pub mod me;
+pub mod measures;
 pub mod organisations;
 pub mod partnership;
 pub mod people;

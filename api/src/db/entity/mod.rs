@@ -3,6 +3,10 @@
 
 pub mod driver_node;
 pub mod invitation;
+pub mod measure;
+pub mod measure_annotation;
+pub mod measure_change_idea;
+pub mod measure_point;
 pub mod organisation;
 pub mod partnership;
 pub mod pdsa_cycle;

@@ -1,0 +1,190 @@
+//! A measure's data as a CSV file, out and in.
+
+use actix_web::{
+    HttpRequest, HttpResponse, get,
+    http::{StatusCode, header},
+    post, web,
+};
+use futures_util::StreamExt;
+use qi_shared::{
+    measure::{
+        ImportMode, ImportQuery, MAX_CSV_BYTES, PointsImported, parse_points_csv, points_to_csv,
+    },
+    problem::Problem,
+};
+use sea_orm::TransactionTrait;
+
+use super::{editable_measure, points::check_size, stale, visible_measure};
+use crate::{
+    auth::AuthUser,
+    db,
+    error::{ApiError, ApiResult, invalid, not_found},
+    extract::Query,
+    handlers::projects::{etag, if_match},
+    startup::AppState,
+};
+
+/// A measure's data as a CSV file: `date,value,numerator,denominator,note`, a row per point in
+/// date order, ISO dates. Notes that start with `=`, `+`, `-` or `@` get a leading `'` so a
+/// spreadsheet does not run them; the import takes it off again.
+#[utoipa::path(
+    tag = "measures",
+    security(("bearer" = [])),
+    params(("id" = i64, Path, description = "Measure id")),
+    responses(
+        (status = 200, description = "The CSV file", body = String, content_type = "text/csv"),
+        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such measure, or not visible to you", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[get("/measures/{id}/points.csv")]
+pub async fn export_csv(
+    state: web::Data<AppState>,
+    user: AuthUser,
+    id: web::Path<i64>,
+) -> ApiResult<HttpResponse> {
+    visible_measure(&state, &user, *id).await?;
+    let points = db::measures::points(&state.db, *id).await?;
+    Ok(HttpResponse::Ok()
+        .content_type("text/csv; charset=utf-8")
+        .insert_header((
+            header::CONTENT_DISPOSITION,
+            format!("attachment; filename=\"measure-{id}.csv\""),
+        ))
+        .body(points_to_csv(&points)))
+}
+
+/// Is the body said to be CSV (or plain text, or unsaid)? Browsers name a CSV file's type in
+/// several ways.
+fn is_csv(req: &HttpRequest) -> bool {
+    let Some(value) = req.headers().get(header::CONTENT_TYPE) else {
+        return true;
+    };
+    let mime = value
+        .to_str()
+        .unwrap_or("")
+        .split(';')
+        .next()
+        .unwrap_or("")
+        .trim()
+        .to_ascii_lowercase();
+    [
+        "text/csv",
+        "text/plain",
+        "application/csv",
+        "application/vnd.ms-excel",
+    ]
+    .contains(&mime.as_str())
+}
+
+/// The 415 for a body that is not CSV, saying so rather than asking for JSON.
+fn not_csv() -> HttpResponse {
+    let error = ApiError::UnsupportedMediaType;
+    let mut problem = error.problem();
+    problem.detail = Some("Send the file as CSV text with Content-Type: text/csv".to_owned());
+    HttpResponse::build(StatusCode::UNSUPPORTED_MEDIA_TYPE)
+        .content_type("application/problem+json")
+        .json(problem)
+}
+
+/// Reads a body of at most [`MAX_CSV_BYTES`] as UTF-8 text.
+async fn read_csv(mut payload: web::Payload) -> ApiResult<String> {
+    let mut bytes = Vec::new();
+    while let Some(chunk) = payload.next().await {
+        let chunk = chunk.map_err(|_| ApiError::BadRequest {
+            code: "unreadable_body",
+            detail: "The request body could not be read".to_owned(),
+        })?;
+        if bytes.len() + chunk.len() > MAX_CSV_BYTES {
+            return Err(ApiError::PayloadTooLarge);
+        }
+        bytes.extend_from_slice(&chunk);
+    }
+    String::from_utf8(bytes).map_err(|_| {
+        invalid(
+            "body",
+            "The file is not UTF-8 text: in a spreadsheet, save it as \"CSV UTF-8\"",
+        )
+    })
+}
+
+/// Import a measure's data from a CSV file sent as the body (`Content-Type: text/csv`).
+///
+/// The first row names the columns: `date` and `value`, or for a percentage or a rate
+/// `numerator` and `denominator` (the value is then worked out), and optionally `note`; in any
+/// order and any case; other columns are refused. Dates are `dd/mm/yyyy`, `d/m/yyyy` or
+/// `yyyy-mm-dd`. Numbers may have spaces around them but no thousands separators (`1234`, not
+/// `1,234`) and no `%`; an empty value is a gap. One row per date.
+///
+/// The file is checked whole: if any row is bad, nothing is imported and the 422 lists the
+/// problems by spreadsheet row (the header is row 1) and column, as `rows[4].date` (up to 1000 of
+/// them, then a count). At most 100,000 rows and 4 MiB.
+///
+/// `mode=merge` (the default) changes the points on the file's dates and adds the rest;
+/// `mode=replace` makes the file the measure's whole data and needs the measure's ETag as
+/// `If-Match` (a merge checks it only when it is sent).
+#[utoipa::path(
+    tag = "measures",
+    security(("bearer" = [])),
+    params(
+        ("id" = i64, Path, description = "Measure id"),
+        ImportQuery,
+        ("If-Match" = Option<String>, Header, description = "The measure's ETag (its version) as loaded: required to replace"),
+    ),
+    request_body(content = String, content_type = "text/csv", description = "The CSV file"),
+    responses(
+        (status = 200, description = "What the import changed; the ETag is the measure's new version", body = PointsImported),
+        (status = 400, description = "The body could not be read, or a query parameter is not valid", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Not in its team nor an admin of its organisations", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such measure, or not visible to you", body = Problem, content_type = "application/problem+json"),
+        (status = 412, description = "Someone changed the measure or its data since you loaded it", body = Problem, content_type = "application/problem+json"),
+        (status = 413, description = "The file is larger than 4 MiB", body = Problem, content_type = "application/problem+json"),
+        (status = 415, description = "The body is not CSV (send Content-Type: text/csv)", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Rows are not valid, each named by row and column; or more than 100,000 rows; or not UTF-8 text", body = Problem, content_type = "application/problem+json"),
+        (status = 428, description = "If-Match is missing, to replace", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[post("/measures/{id}/points.csv")]
+pub async fn import_csv(
+    state: web::Data<AppState>,
+    user: AuthUser,
+    req: HttpRequest,
+    id: web::Path<i64>,
+    Query(query): Query<ImportQuery>,
+    payload: web::Payload,
+) -> ApiResult<HttpResponse> {
+    let current = editable_measure(&state, &user, *id).await?;
+    let mode = query.mode.unwrap_or_default();
+    let expected = if mode == ImportMode::Replace || req.headers().contains_key(header::IF_MATCH) {
+        Some(if_match(&req)?)
+    } else {
+        None
+    };
+    if !is_csv(&req) {
+        return Ok(not_csv());
+    }
+    let declared = req
+        .headers()
+        .get(header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok()?.parse::<usize>().ok());
+    if declared.is_some_and(|length| length > MAX_CSV_BYTES) {
+        return Err(ApiError::PayloadTooLarge);
+    }
+    let text = read_csv(payload).await?;
+    let (unit, rate_per) = db::measures::scale(&current);
+    let points = parse_points_csv(&text, unit, rate_per)?;
+    let txn = state.db.begin().await?;
+    let version = db::measures::bump(&txn, &current, expected)
+        .await?
+        .ok_or_else(|| match expected {
+            Some(_) => stale(&current),
+            None => not_found("Measure"),
+        })?;
+    let imported = db::measures::save_points(&txn, current.id, &points, mode).await?;
+    check_size(&txn, current.id, "rows").await?;
+    txn.commit().await?;
+    Ok(HttpResponse::Ok()
+        .insert_header(etag(version))
+        .json(imported))
+}
