@@ -11,8 +11,8 @@ use utoipa_actix_web::{AppExt, scope, service_config::ServiceConfig};
 use crate::{
     extract::unknown_route,
     handlers::{
-        auth, health, improvement, invitations, me, measures, organisations, partnership, people,
-        projects, setup,
+        analysis, auth, health, improvement, invitations, me, measures, organisations, partnership,
+        people, projects, setup,
     },
 };
 
@@ -36,6 +36,8 @@ pub fn configure(cfg: &mut ServiceConfig) {
                     .service(projects::library_project)
                     .service(measures::library_list)
                     .service(measures::library_show)
+                    .service(analysis::spc)
+                    .service(analysis::run_chart)
                     // Every signed-in person.
                     .service(me::show)
                     .service(me::update)
@@ -108,6 +110,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
         (name = "partnership", description = "The partnership and its organisations"),
         (name = "people", description = "People, their accounts and roles"),
         (name = "projects", description = "Improvement projects, their teams and progress scores; the public learning library"),
+        (name = "analysis", description = "The SPC engine on your own data: XmR charts the Making Data Count way and run charts with the Anhøj rules. Stateless: nothing is stored and no sign-in is needed"),
         (name = "measures", description = "A project's measures: their data (entered point by point, saved as a grid, imported and exported as CSV) and the phase changes and annotations on their charts"),
     )
 )]

@@ -3,6 +3,7 @@
 // End-to-end tests of the HTTP API: each test starts the real server on port 0 with a fresh
 // database (SQLite, or PostgreSQL when `TEST_DATABASE_URL` is set) and talks to it with reqwest.
 
+mod analysis;
 mod auth;
 mod errors;
 mod health;

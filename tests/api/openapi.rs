@@ -38,7 +38,8 @@ async fn every_operation_documents_its_errors_and_protected_ones_their_security(
             let public = ["/api/health", "/api/ready", "/api/v1/setup"].contains(&path.as_str())
                 || path.starts_with("/api/v1/auth/")
                 || path.starts_with("/api/v1/invitations")
-                || path.starts_with("/api/v1/library");
+                || path.starts_with("/api/v1/library")
+                || path.starts_with("/api/v1/analysis");
             if !public {
                 assert!(
                     responses.contains_key("401"),

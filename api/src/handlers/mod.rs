@@ -1,6 +1,7 @@
 //! HTTP handlers: extract, parse into domain types, call persistence, return a DTO.
 //! Authorisation rules live in `qi_shared::access`; handlers only ask them.
 
+pub mod analysis;
 pub mod auth;
 pub mod health;
 pub mod improvement;

@@ -39,11 +39,38 @@ pub struct RunChartOptions {
 /// A request to analyse a series as a run chart.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(from = "RunChartRequestFields")]
 pub struct RunChartRequest {
     /// The series, in any order: it is analysed in date order. Each date at most once.
     pub points: Vec<SeriesPoint>,
     #[serde(flatten)]
     pub options: RunChartOptions,
+}
+
+/// [`RunChartRequest`] as it is read: field by field, so that every error names its field (see
+/// `SpcRequestFields`).
+#[derive(Deserialize)]
+struct RunChartRequestFields {
+    points: Vec<SeriesPoint>,
+    #[serde(default)]
+    freeze_after: Option<NaiveDate>,
+    #[serde(default)]
+    split_after: Vec<NaiveDate>,
+    #[serde(default)]
+    exclude: Vec<NaiveDate>,
+}
+
+impl From<RunChartRequestFields> for RunChartRequest {
+    fn from(fields: RunChartRequestFields) -> Self {
+        Self {
+            points: fields.points,
+            options: RunChartOptions {
+                freeze_after: fields.freeze_after,
+                split_after: fields.split_after,
+                exclude: fields.exclude,
+            },
+        }
+    }
 }
 
 /// One point of a run chart.

@@ -58,11 +58,44 @@ fn screen_outliers_by_default() -> bool {
 /// A request to analyse a series as an XmR chart.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(from = "SpcRequestFields")]
 pub struct SpcRequest {
     /// The series, in any order: it is analysed in date order. Each date at most once.
     pub points: Vec<SeriesPoint>,
     #[serde(flatten)]
     pub options: XmrOptions,
+}
+
+/// [`SpcRequest`] as it is read. Serde reads a flattened struct from a buffer, which loses
+/// the name of the field a bad value was in ("unknown variant `up`" with no field); read
+/// field by field, every error names its field.
+#[derive(Deserialize)]
+struct SpcRequestFields {
+    points: Vec<SeriesPoint>,
+    improvement_direction: ImprovementDirection,
+    #[serde(default)]
+    target: Option<f64>,
+    #[serde(default)]
+    rebase_dates: Vec<NaiveDate>,
+    #[serde(default)]
+    fix_after_n_points: Option<usize>,
+    #[serde(default = "screen_outliers_by_default")]
+    screen_outliers: bool,
+}
+
+impl From<SpcRequestFields> for SpcRequest {
+    fn from(fields: SpcRequestFields) -> Self {
+        Self {
+            points: fields.points,
+            options: XmrOptions {
+                improvement_direction: fields.improvement_direction,
+                target: fields.target,
+                rebase_dates: fields.rebase_dates,
+                fix_after_n_points: fields.fix_after_n_points,
+                screen_outliers: fields.screen_outliers,
+            },
+        }
+    }
 }
 
 /// One point of an XmR chart.
