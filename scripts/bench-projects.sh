@@ -4,6 +4,8 @@
 # everything) and as the demo member (the visibility rules apply), on SQLite and (if reachable)
 # PostgreSQL. Then the query plans of the count and the page of each list request.
 #   scripts/bench-projects.sh [seconds per run, default 15] [projects, default 100000]
+# The list requests run twice: with the per-node page cache (QI_LIST_CACHE_SECONDS=5, the
+# default) and without it (0). PLANS=0 leaves out the query plans.
 # Needs wrk (apt-get install wrk); sqlite3 and psql for the plans. Builds the release server and
 # the data generator (api/examples/bench_projects.rs). Takes about 2 minutes to load the data
 # and 8 wrk runs per store. QI_DB_MAX_CONNECTIONS passes through to the server.
@@ -68,30 +70,41 @@ explain() {
   done
 }
 
-bench() {
-  local label=$1 url=$2
-  echo "# $label: demo partnership and $projects projects ($(date -u +%F), $(nproc) cores, load: $(cut -d' ' -f1-3 /proc/loadavg))"
-  QI_DATABASE_URL=$url QI_LOG=warn target/release/qi seed-demo
-  QI_DATABASE_URL=$url target/release/examples/bench_projects "$projects" 2>&1 | tail -1
+# Runs the requests against a server started with this page cache time-to-live (0: none).
+measure() {
+  local label=$1 url=$2 cache=$3 who token project query
   QI_BIND=127.0.0.1:$port QI_DATABASE_URL=$url QI_LOG=warn QI_WEB_DIR=/nonexistent \
-    target/release/qi serve >"$work/server.log" 2>&1 &
+    QI_LIST_CACHE_SECONDS=$cache target/release/qi serve >"$work/server.log" 2>&1 &
   server=$!
   for _ in $(seq 100); do curl -fs "$base/api/ready" >/dev/null && break; sleep 0.2; done
-  local who token project query
   for who in "${people[@]}"; do
     token=$(login "${who%%:*}" "${who#*:}")
     # A project this person may see: the most recently updated.
     project=$(curl -fs "$base/api/v1/projects?per_page=1" -H "Authorization: Bearer $token" |
       sed 's/^{"items":\[{"id":\([0-9]*\).*/\1/')
     for query in "${lists[@]}"; do
-      echo "## $label ${who%%@*} GET /api/v1/projects?$query ($(curl -fs "$base/api/v1/projects?$query" \
+      echo "## $label list cache ${cache}s ${who%%@*} GET /api/v1/projects?$query ($(curl -fs "$base/api/v1/projects?$query" \
         -H "Authorization: Bearer $token" | sed 's/.*"total":\([0-9]*\).*/\1/') match)"
       run_wrk "$token" "/api/v1/projects?$query"
     done
-    echo "## $label ${who%%@*} GET /api/v1/projects/$project"
-    run_wrk "$token" "/api/v1/projects/$project"
+    if [ "$cache" != 0 ]; then # the project page has no cache
+      echo "## $label ${who%%@*} GET /api/v1/projects/$project"
+      run_wrk "$token" "/api/v1/projects/$project"
+    fi
   done
   kill "$server"; wait "$server" 2>/dev/null || true
+}
+
+bench() {
+  local label=$1 url=$2 who query
+  echo "# $label: demo partnership and $projects projects ($(date -u +%F), $(nproc) cores, load: $(cut -d' ' -f1-3 /proc/loadavg))"
+  QI_DATABASE_URL=$url QI_LOG=warn target/release/qi seed-demo
+  QI_DATABASE_URL=$url target/release/examples/bench_projects "$projects" 2>&1 | tail -1
+  # Every request asked again and again (pages from the cache while nothing changes), then
+  # every page read from the database (what the queries cost).
+  measure "$label" "$url" 5
+  measure "$label" "$url" 0
+  [ "${PLANS:-1}" = 0 ] && return
   for who in "${people[@]}"; do
     for query in "${lists[@]}"; do
       echo "## $label plans: ${who%%@*} GET /api/v1/projects?$query"
