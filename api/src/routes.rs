@@ -11,8 +11,8 @@ use utoipa_actix_web::{AppExt, scope, service_config::ServiceConfig};
 use crate::{
     extract::unknown_route,
     handlers::{
-        analysis, auth, health, improvement, invitations, me, measures, organisations, partnership,
-        people, projects, setup,
+        analysis, auth, evidence, health, improvement, invitations, me, measures, organisations,
+        partnership, people, projects, setup,
     },
 };
 
@@ -51,6 +51,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
                     .service(projects::replace)
                     .service(projects::scores)
                     .service(projects::score)
+                    .service(evidence::show)
                     .service(improvement::diagram)
                     .service(improvement::replace_diagram)
                     .service(improvement::cycles)

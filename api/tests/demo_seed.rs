@@ -10,7 +10,12 @@
 use std::{collections::HashMap, time::Instant};
 
 use qi_api::db::entity::{
-    driver_node, pdsa_cycle, person, project, project_member, project_organisation, project_score,
+    driver_node, measure, measure_annotation, measure_point, pdsa_cycle, person, project,
+    project_member, project_organisation, project_score,
+};
+use qi_shared::{
+    evidence::{self, EvidenceChart, Signal},
+    score::ProgressScore,
 };
 use sea_orm::{
     ColumnTrait, ConnectionTrait, Database, EntityTrait, PaginatorTrait, QueryFilter, QuerySelect,
@@ -186,6 +191,66 @@ async fn the_demo_partnership_has_a_portfolio_of_improvement_projects() {
             .filter(|p| p.status == "proposed")
             .all(|p| p.score_tenths.is_none_or(|s| s <= 15))
     );
+
+    // Measures with data that show every case the charts and the evidence for scores draw.
+    let measures = measure::Entity::find().all(&db).await.unwrap();
+    for kind in ["outcome", "process", "balancing"] {
+        assert!(
+            measures.iter().filter(|m| m.measure_type == kind).count() >= 10,
+            "{kind} measures"
+        );
+    }
+    let phase_changes = measure_annotation::Entity::find()
+        .filter(measure_annotation::Column::Kind.eq("phase_change"))
+        .all(&db)
+        .await
+        .unwrap();
+    assert!(
+        phase_changes.len() >= 10,
+        "{} phase changes",
+        phase_changes.len()
+    );
+    assert!(
+        phase_changes.iter().any(|a| a.pdsa_cycle_id.is_some()),
+        "a phase change linked to the PDSA cycle that adopted the change"
+    );
+    let mut signals: HashMap<Signal, usize> = HashMap::new();
+    let mut charts: HashMap<Option<EvidenceChart>, usize> = HashMap::new();
+    let (mut supported, mut flagged) = (0, 0);
+    for p in projects
+        .iter()
+        .filter(|p| measures.iter().any(|m| m.project_id == p.id))
+    {
+        let of_project = qi_api::db::measures::of_project(&db, p.id).await.unwrap();
+        let score = p.score_tenths.and_then(ProgressScore::from_tenths);
+        let evidence = evidence::assess(score, &of_project);
+        supported += usize::from(evidence.supported && !evidence.flagged);
+        flagged += usize::from(evidence.flagged);
+        for m in &evidence.measures {
+            *signals.entry(m.signal).or_default() += 1;
+            *charts.entry(m.chart).or_default() += 1;
+        }
+    }
+    assert!(
+        supported >= 10,
+        "{supported} projects with a supported score"
+    );
+    assert!(flagged >= 3, "{flagged} projects flagged");
+    for signal in [Signal::Improvement, Signal::Concern, Signal::NoSignal] {
+        assert!(
+            signals.get(&signal).is_some_and(|n| *n >= 3),
+            "{signal:?}: {signals:?}"
+        );
+    }
+    for chart in [Some(EvidenceChart::Xmr), Some(EvidenceChart::RunChart)] {
+        assert!(charts.contains_key(&chart), "{chart:?}: {charts:?}");
+    }
+    let gaps = measure_point::Entity::find()
+        .filter(measure_point::Column::Value.is_null())
+        .count(&db)
+        .await
+        .unwrap();
+    assert!(gaps >= 5, "{gaps} gaps");
 
     // The demo logins have work of their own to show.
     let grace = person_id(&db, "member@demo.qicommons.org").await;

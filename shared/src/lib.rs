@@ -6,6 +6,7 @@
 
 pub mod access;
 pub mod auth;
+pub mod evidence;
 pub mod improvement;
 pub mod measure;
 pub mod organisation;

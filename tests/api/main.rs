@@ -6,6 +6,7 @@
 mod analysis;
 mod auth;
 mod errors;
+mod evidence;
 mod health;
 mod helpers;
 mod improvement;

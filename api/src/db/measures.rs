@@ -162,7 +162,18 @@ pub async fn get(db: &impl ConnectionTrait, id: i64) -> Result<Option<Measure>, 
         .await?
         .remove(&id)
         .unwrap_or_default();
-    Ok(Some(Measure {
+    let points = points(db, id).await?;
+    let annotations = annotations(db, id).await?;
+    Ok(Some(measure_dto(m, change_idea_ids, points, annotations)))
+}
+
+fn measure_dto(
+    m: measure::Model,
+    change_idea_ids: Vec<i64>,
+    points: Vec<DataPoint>,
+    annotations: Vec<Annotation>,
+) -> Measure {
+    Measure {
         id: m.id,
         project_id: m.project_id,
         measure_type: MeasureType::parse(&m.measure_type).unwrap_or(MeasureType::Process),
@@ -171,8 +182,8 @@ pub async fn get(db: &impl ConnectionTrait, id: i64) -> Result<Option<Measure>, 
         improvement_direction: parse_direction(&m.improvement_direction),
         frequency: Frequency::parse(&m.frequency).unwrap_or(Frequency::Monthly),
         change_idea_ids,
-        points: points(db, id).await?,
-        annotations: annotations(db, id).await?,
+        points,
+        annotations,
         name: m.name,
         operational_definition: m.operational_definition,
         numerator_definition: m.numerator_definition,
@@ -181,7 +192,61 @@ pub async fn get(db: &impl ConnectionTrait, id: i64) -> Result<Option<Measure>, 
         version: m.version,
         created_at: m.created_at,
         updated_at: m.updated_at,
-    }))
+    }
+}
+
+/// Every measure of a project, in the order they were made, each with its points in date order
+/// and its annotations: four queries whatever the number of measures.
+pub async fn of_project(db: &impl ConnectionTrait, project_id: i64) -> Result<Vec<Measure>, DbErr> {
+    let measures = measure::Entity::find()
+        .filter(measure::Column::ProjectId.eq(project_id))
+        .order_by_asc(measure::Column::Id)
+        .all(db)
+        .await?;
+    if measures.is_empty() {
+        return Ok(Vec::new());
+    }
+    let ids: Vec<i64> = measures.iter().map(|m| m.id).collect();
+    let mut links = change_idea_links(db, &ids).await?;
+    let mut points: HashMap<i64, Vec<DataPoint>> = HashMap::new();
+    let rows = measure_point::Entity::find()
+        .filter(measure_point::Column::MeasureId.is_in(ids.iter().copied()))
+        .order_by_asc(measure_point::Column::MeasureId)
+        .order_by_asc(measure_point::Column::PeriodDate)
+        .all(db)
+        .await?;
+    for row in rows {
+        points
+            .entry(row.measure_id)
+            .or_default()
+            .push(point_dto(row));
+    }
+    let mut annotations: HashMap<i64, Vec<Annotation>> = HashMap::new();
+    let rows = measure_annotation::Entity::find()
+        .filter(measure_annotation::Column::MeasureId.is_in(ids.iter().copied()))
+        .order_by_asc(measure_annotation::Column::MeasureId)
+        .order_by_asc(measure_annotation::Column::AnnotationDate)
+        .order_by_asc(measure_annotation::Column::Id)
+        .all(db)
+        .await?;
+    for row in rows {
+        annotations
+            .entry(row.measure_id)
+            .or_default()
+            .push(annotation_dto(row));
+    }
+    Ok(measures
+        .into_iter()
+        .map(|m| {
+            let id = m.id;
+            measure_dto(
+                m,
+                links.remove(&id).unwrap_or_default(),
+                points.remove(&id).unwrap_or_default(),
+                annotations.remove(&id).unwrap_or_default(),
+            )
+        })
+        .collect())
 }
 
 /// The places in `ids` that are not change ideas of this project.

@@ -3,6 +3,7 @@
 
 pub mod analysis;
 pub mod auth;
+pub mod evidence;
 pub mod health;
 pub mod improvement;
 pub mod invitations;

@@ -1,8 +1,10 @@
 //! Demo data: a realistic partnership to explore and to demonstrate, seeded into an empty database
 //! by `qi seed-demo` or `qi serve --demo`. Deterministic, so screenshots and demos repeat.
 //! Later capabilities (training, events...) add their own demo data here; projects are in
-//! `projects` (the generator) and `project_texts` (their words).
+//! `projects` (the generator) and `project_texts` (their words), their measures and data in
+//! `measures`.
 
+mod measures;
 mod names;
 mod project_texts;
 mod projects;
@@ -227,6 +229,12 @@ pub async fn demo(db: &DatabaseConnection) -> anyhow::Result<bool> {
     }
     let projects = projects::seed(&txn).await?;
     tracing::debug!(projects, "seeded the demo projects");
+    let measures = measures::seed(&txn).await?;
+    tracing::debug!(
+        measures = measures.measures,
+        points = measures.points,
+        "seeded the demo measures"
+    );
     txn.commit().await?;
     Ok(true)
 }
