@@ -6,6 +6,7 @@
 
 pub mod access;
 pub mod auth;
+pub mod chart;
 pub mod evidence;
 pub mod improvement;
 pub mod measure;

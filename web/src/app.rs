@@ -47,10 +47,18 @@ pub enum Route {
     NewCycle { id: i64 },
     #[at("/projects/:id/cycles/:cycle_id/edit")]
     EditCycle { id: i64, cycle_id: i64 },
+    #[at("/projects/:id/measures/new")]
+    NewMeasure { id: i64 },
+    #[at("/projects/:id/measures/:measure_id")]
+    Measure { id: i64, measure_id: i64 },
+    #[at("/projects/:id/measures/:measure_id/edit")]
+    EditMeasure { id: i64, measure_id: i64 },
     #[at("/library")]
     Library,
     #[at("/library/:id")]
     LibraryProject { id: i64 },
+    #[at("/library/:id/measures/:measure_id")]
+    LibraryMeasure { id: i64, measure_id: i64 },
     #[not_found]
     #[at("/404")]
     NotFound,
@@ -67,6 +75,7 @@ impl Route {
                 | Self::NotFound
                 | Self::Library
                 | Self::LibraryProject { .. }
+                | Self::LibraryMeasure { .. }
         )
     }
 }
@@ -223,6 +232,18 @@ fn page(route: &Route, session: &crate::session::Session) -> Html {
         }
         Route::EditCycle { id, cycle_id } => {
             html! { <pages::project_cycles::CycleForm id={id} cycle_id={Some(cycle_id)} /> }
+        }
+        Route::NewMeasure { id } => {
+            html! { <pages::measure_form::MeasureForm id={id} measure_id={None::<i64>} /> }
+        }
+        Route::Measure { id, measure_id } => {
+            html! { <pages::measure::MeasurePage id={id} measure_id={measure_id} /> }
+        }
+        Route::EditMeasure { id, measure_id } => {
+            html! { <pages::measure_form::MeasureForm id={id} measure_id={Some(measure_id)} /> }
+        }
+        Route::LibraryMeasure { id, measure_id } => {
+            html! { <pages::measure::MeasurePage id={id} measure_id={measure_id} library=true /> }
         }
         Route::Library => html! { <pages::projects::ProjectList library=true /> },
         Route::LibraryProject { id } => html! { <pages::project::LibraryProject id={id} /> },

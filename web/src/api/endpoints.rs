@@ -335,3 +335,117 @@ pub async fn delete_cycle(id: i64, cycle_id: i64) -> Result<(), ApiError> {
 pub async fn coaches() -> Result<Vec<qi_shared::person::DirectoryEntry>, ApiError> {
     call(Method::GET, "/api/v1/directory?coaches=true", NO_BODY).await
 }
+
+// Measures, their data and their chart marks.
+
+use qi_shared::measure::{
+    Annotation, AnnotationInput, Measure, MeasureInput, MeasureSummary, PointsImported, PointsInput,
+};
+
+pub async fn measures(project_id: i64) -> Result<Vec<MeasureSummary>, ApiError> {
+    call(
+        Method::GET,
+        &format!("/api/v1/projects/{project_id}/measures"),
+        NO_BODY,
+    )
+    .await
+}
+
+pub async fn library_measures(project_id: i64) -> Result<Vec<MeasureSummary>, ApiError> {
+    public(
+        Method::GET,
+        &format!("/api/v1/library/{project_id}/measures"),
+        NO_BODY,
+    )
+    .await
+}
+
+pub async fn measure(id: i64) -> Result<Measure, ApiError> {
+    call(Method::GET, &format!("/api/v1/measures/{id}"), NO_BODY).await
+}
+
+pub async fn library_measure(project_id: i64, id: i64) -> Result<Measure, ApiError> {
+    public(
+        Method::GET,
+        &format!("/api/v1/library/{project_id}/measures/{id}"),
+        NO_BODY,
+    )
+    .await
+}
+
+pub async fn create_measure(project_id: i64, input: &MeasureInput) -> Result<Measure, ApiError> {
+    call(
+        Method::POST,
+        &format!("/api/v1/projects/{project_id}/measures"),
+        Some(input),
+    )
+    .await
+}
+
+pub async fn update_measure(
+    id: i64,
+    version: i64,
+    input: &MeasureInput,
+) -> Result<Measure, ApiError> {
+    call_if_match(
+        Method::PUT,
+        &format!("/api/v1/measures/{id}"),
+        Some(input),
+        Some(version),
+    )
+    .await
+}
+
+/// Replaces all of a measure's data (the grid), if no one has changed it since `version`.
+pub async fn replace_points(
+    id: i64,
+    version: i64,
+    points: &PointsInput,
+) -> Result<Measure, ApiError> {
+    call_if_match(
+        Method::PUT,
+        &format!("/api/v1/measures/{id}/points"),
+        Some(points),
+        Some(version),
+    )
+    .await
+}
+
+/// Imports a CSV file, merging it into the data there (nothing is imported if a row is bad).
+pub async fn import_points_csv(id: i64, csv: &str) -> Result<PointsImported, ApiError> {
+    let text = super::call_text(
+        Method::POST,
+        &format!("/api/v1/measures/{id}/points.csv?mode=merge"),
+        Some(("text/csv", csv)),
+    )
+    .await?;
+    serde_json::from_str(&text).map_err(|e| ApiError::Unexpected(e.to_string()))
+}
+
+pub async fn export_points_csv(id: i64) -> Result<String, ApiError> {
+    super::call_text(
+        Method::GET,
+        &format!("/api/v1/measures/{id}/points.csv"),
+        None,
+    )
+    .await
+}
+
+pub async fn add_annotation(id: i64, input: &AnnotationInput) -> Result<Annotation, ApiError> {
+    call(
+        Method::POST,
+        &format!("/api/v1/measures/{id}/annotations"),
+        Some(input),
+    )
+    .await
+}
+
+pub async fn delete_annotation(id: i64, annotation_id: i64, version: i64) -> Result<(), ApiError> {
+    call_if_match(
+        Method::DELETE,
+        &format!("/api/v1/measures/{id}/annotations/{annotation_id}"),
+        NO_BODY,
+        Some(version),
+    )
+    .await
+}

@@ -266,3 +266,49 @@ async fn public<B: Serialize, T: DeserializeOwned>(
 ) -> Result<T, ApiError> {
     send(method, path, body, None).await
 }
+
+/// A call that sends or fetches plain text (CSV files), as the signed-in person.
+async fn call_text(
+    method: Method,
+    path: &str,
+    body: Option<(&str, &str)>,
+) -> Result<String, ApiError> {
+    for attempt in 0..2 {
+        let token = match current_access(true) {
+            Some(token) => token,
+            None => {
+                if !renew().await? {
+                    return Err(expired());
+                }
+                current_access(false).ok_or_else(expired)?
+            }
+        };
+        let request = RequestBuilder::new(path)
+            .method(method.clone())
+            .header("Authorization", &format!("Bearer {token}"));
+        let request = match body {
+            Some((content_type, text)) => request
+                .header("Content-Type", content_type)
+                .header("Accept", "application/json")
+                .body(text.to_owned()),
+            None => request.header("Accept", "text/csv").build(),
+        }
+        .map_err(|e| ApiError::Unexpected(e.to_string()))?;
+        let response = request.send().await.map_err(|_| ApiError::Network)?;
+        if response.status() == 401 && attempt == 0 {
+            ACCESS.with(|a| *a.borrow_mut() = None);
+            continue;
+        }
+        if response.ok() {
+            return response
+                .text()
+                .await
+                .map_err(|e| ApiError::Unexpected(e.to_string()));
+        }
+        return match response.json::<Problem>().await {
+            Ok(problem) => Err(ApiError::Problem(problem)),
+            Err(_) => Err(ApiError::Unexpected(format!("HTTP {}", response.status()))),
+        };
+    }
+    Err(expired())
+}

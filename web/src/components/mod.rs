@@ -3,4 +3,5 @@
 pub mod driver_diagram;
 pub mod form;
 pub mod pagination;
+pub mod spc_chart;
 pub mod states;

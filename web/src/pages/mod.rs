@@ -3,6 +3,9 @@
 pub mod home;
 pub mod invitation;
 pub mod invite;
+pub mod measure;
+pub mod measure_form;
+pub mod measures;
 pub mod not_found;
 pub mod organisation;
 pub mod organisation_form;

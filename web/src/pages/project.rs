@@ -19,6 +19,7 @@ use crate::{
     },
     hooks::{Load, use_load},
     pages::{
+        measures::MeasureList,
         project_cycles::Ramps,
         project_diagram::DiagramSection,
         projects::{score_text, status_tag},
@@ -146,6 +147,7 @@ pub fn project_page(props: &Props) -> Html {
             <nav class="contents" aria-label="On this page">
                 <ul>
                     <li><a href="#overview">{ "Overview" }</a></li>
+                    <li><a href="#measures">{ "Measures" }</a></li>
                     <li><a href="#driver-diagram">{ "Driver diagram" }</a></li>
                     <li><a href="#pdsa">{ "Change ideas and PDSA cycles" }</a></li>
                     <li><a href="#team">{ "Team" }</a></li>
@@ -154,6 +156,7 @@ pub fn project_page(props: &Props) -> Html {
             </nav>
             <h2 id="overview">{ "Overview" }</h2>
             { overview(&p) }
+            <MeasureList project_id={p.id} {can_edit} />
             <DiagramSection project={p.clone()} {can_edit} onsaved={reload.clone()} />
             <Ramps project={p.clone()} {can_edit} />
             <h2 id="team">{ "Team" }</h2>
@@ -308,6 +311,7 @@ pub fn library_project(props: &LibraryProps) -> Html {
                     <span class="caption">{ "Learning library" }</span>
                     <h1>{ &p.title }</h1>
                     { overview(p) }
+                    <MeasureList project_id={p.id} can_edit=false library=true />
                     <h2>{ "Team" }</h2>
                     { team(p) }
                 </>
