@@ -68,6 +68,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
                     .service(measures::update_point)
                     .service(measures::delete_point)
                     .service(measures::export_csv)
+                    .service(measures::chart_svg)
                     .service(measures::import_csv)
                     .service(measures::add_annotation)
                     .service(measures::update_annotation)

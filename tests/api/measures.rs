@@ -1423,3 +1423,62 @@ async fn a_file_of_the_most_rows_a_measure_takes_imports_in_one_go() {
         .problem(422);
     assert_eq!(fields(&full), ["date"]);
 }
+
+#[tokio::test]
+async fn the_server_draws_a_measures_chart_as_an_svg_file() {
+    let app = spawn_app().await;
+    let c = cast(&app).await;
+    let (project, _) = project(&app, &c, Visibility::Organisation).await;
+    let measure = create_measure(&app, &c.member_a.1, project.id, count_measure()).await;
+    let path = format!("/api/v1/measures/{}/chart.svg", measure.id);
+    // No data yet: nothing to draw.
+    app.get(&path, &c.member_a.1).await.problem(404);
+    for day in 1..=14 {
+        let _: Value = app
+            .post(
+                &format!("/api/v1/measures/{}/points", measure.id),
+                &c.member_a.1,
+                json!({"date": format!("2025-01-{day:02}"), "value": 10 + day % 3}),
+            )
+            .await
+            .expect(201);
+    }
+    let svg = |chart: &'static str, token: Option<String>| {
+        let request = app.client.get(app.url(&format!("{path}{chart}")));
+        async move {
+            let request = match token {
+                Some(token) => request.bearer_auth(token),
+                None => request,
+            };
+            request.send().await.expect("the server answers")
+        }
+    };
+    for (query, drawn) in [
+        ("", "Mean"),
+        ("?chart=run", "Median"),
+        ("?chart=xmr&width=1200", "Mean"),
+    ] {
+        let response = svg(query, Some(c.coach_a.1.clone())).await;
+        assert_eq!(response.status(), 200, "{query}");
+        assert!(
+            response.headers()["content-type"]
+                .to_str()
+                .is_ok_and(|t| t.starts_with("image/svg+xml")),
+            "{query}"
+        );
+        let body = response.text().await.expect("a body");
+        assert!(body.starts_with("<svg"), "{query}");
+        assert!(
+            body.contains("Risk assessments done within 24 hours"),
+            "{query}"
+        );
+        assert!(body.contains(drawn), "{query}: {drawn}");
+    }
+    // Who may not see the project may not see its chart; bad parameters are named.
+    assert_eq!(svg("", Some(c.member_b.1.clone())).await.status(), 404);
+    assert_eq!(svg("", None).await.status(), 401);
+    let problem = Answer::from(svg("?chart=pie", Some(c.member_a.1.clone())).await)
+        .await
+        .problem(400);
+    assert!(problem.detail.unwrap_or_default().contains("chart"));
+}

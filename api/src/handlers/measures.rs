@@ -8,10 +8,12 @@
 //! sent. Every answer that changes a measure carries its new ETag.
 
 mod annotations;
+mod chart;
 mod csv;
 mod points;
 
 pub use annotations::{add_annotation, delete_annotation, update_annotation};
+pub use chart::chart_svg;
 pub use csv::{export_csv, import_csv};
 pub use points::{add_point, delete_point, replace_points, update_point};
 

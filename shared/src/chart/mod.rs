@@ -7,6 +7,7 @@
 //! can be saved. Colour is never the only carrier of meaning: the `<desc>` says in words what the
 //! colours show, and pages show the same summary as text.
 
+mod measure;
 mod scale;
 mod svg;
 #[cfg(test)]
@@ -15,6 +16,7 @@ mod tests;
 use chrono::NaiveDate;
 
 use crate::spc::{AssuranceIcon, PointType, RunChartResponse, SpcResponse, VariationIcon};
+pub use measure::{ChartKind, MeasureAnalysis, MeasureData, unit_label};
 use scale::Frame;
 pub use scale::{fmt_num, format_date};
 use svg::Svg;

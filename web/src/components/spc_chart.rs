@@ -6,36 +6,14 @@
 use chrono::NaiveDate;
 use qi_shared::{
     chart::{
-        ChartAnnotation, ChartOptions, assurance_icon_svg, assurance_icon_text, fmt_num,
-        point_type_text, run_chart_description, run_chart_svg, spc_description, spc_svg,
-        variation_icon_svg, variation_icon_text,
+        ChartKind, MeasureAnalysis, MeasureData, assurance_icon_svg, assurance_icon_text, fmt_num,
+        point_type_text, variation_icon_svg, variation_icon_text,
     },
-    measure::{Annotation, AnnotationKind},
-    spc::{
-        ImprovementDirection, MIN_FIX_AFTER_N_POINTS, RunChartOptions, RunChartResponse, Series,
-        SeriesPoint, SpcResponse, XmrOptions, run_chart, xmr,
-    },
+    measure::Annotation,
+    spc::{ImprovementDirection, RunChartResponse, SpcResponse},
 };
 use web_sys::HtmlInputElement;
 use yew::prelude::*;
-
-/// Which chart to draw.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum ChartKind {
-    Xmr,
-    Run,
-}
-
-impl ChartKind {
-    /// A run chart until there are enough points for SPC limits to mean something.
-    pub fn default_for(values: usize) -> Self {
-        if values < MIN_FIX_AFTER_N_POINTS {
-            Self::Run
-        } else {
-            Self::Xmr
-        }
-    }
-}
 
 #[derive(Properties, PartialEq)]
 pub struct SpcChartProps {
@@ -48,96 +26,27 @@ pub struct SpcChartProps {
     pub annotations: Vec<Annotation>,
 }
 
-enum Analysis {
-    Xmr(SpcResponse),
-    Run(RunChartResponse),
-}
-
-fn series(points: &[(NaiveDate, Option<f64>)]) -> Option<Series> {
-    let mut by_date = std::collections::BTreeMap::new();
-    for (date, value) in points {
-        by_date.insert(*date, *value);
-    }
-    let points: Vec<SeriesPoint> = by_date
-        .into_iter()
-        .map(|(date, value)| SeriesPoint { date, value })
-        .collect();
-    Series::new(&points).ok()
-}
-
-fn analyse(props: &SpcChartProps, kind: ChartKind, series: &Series) -> Analysis {
-    let mut rebase: Vec<NaiveDate> = props
-        .annotations
-        .iter()
-        .filter(|a| a.kind == AnnotationKind::PhaseChange)
-        .map(|a| a.date)
-        .collect();
-    rebase.sort();
-    match kind {
-        ChartKind::Xmr => Analysis::Xmr(xmr(
-            series,
-            &XmrOptions {
-                improvement_direction: props.direction,
-                target: props.target,
-                rebase_dates: rebase,
-                fix_after_n_points: None,
-                screen_outliers: false,
-            },
-        )),
-        ChartKind::Run => {
-            // A phase change starts a new part: the part before ends at the point before it.
-            let dates = series.dates();
-            let split_after = rebase
-                .iter()
-                .filter_map(|d| dates.iter().rev().find(|p| *p < d).copied())
-                .collect::<std::collections::BTreeSet<_>>()
-                .into_iter()
-                .collect();
-            Analysis::Run(run_chart(
-                series,
-                &RunChartOptions {
-                    split_after,
-                    ..RunChartOptions::default()
-                },
-            ))
-        }
-    }
-}
-
 #[function_component(SpcChart)]
 pub fn spc_chart(props: &SpcChartProps) -> Html {
     let chosen = use_state(|| None::<ChartKind>);
-    let Some(series) = series(&props.points) else {
+    let data = MeasureData {
+        direction: props.direction,
+        target: props.target,
+        points: &props.points,
+        annotations: &props.annotations,
+    };
+    let Some(series) = data.series() else {
         return html! {
             <p class="empty">{ "No data yet: add data points and the chart appears here." }</p>
         };
     };
-    let values = series.values().iter().filter(|v| v.is_some()).count();
-    let kind = chosen.unwrap_or(ChartKind::default_for(values));
-    let analysis = analyse(props, kind, &series);
-    let options = ChartOptions {
-        title: props.title.to_string(),
-        unit_label: props.unit_label.to_string(),
-        target: props.target,
-        annotations: props
-            .annotations
-            .iter()
-            .map(|a| ChartAnnotation {
-                date: a.date,
-                label: a.label.clone(),
-                kind: a.kind.into(),
-            })
-            .collect(),
-        width: 860,
-        height: 420,
+    let analysis = data.analyse(&series, *chosen);
+    let kind = match analysis {
+        MeasureAnalysis::Xmr(_) => ChartKind::Xmr,
+        MeasureAnalysis::Run(_) => ChartKind::Run,
     };
-    let (svg, summary) = match &analysis {
-        Analysis::Xmr(a) => (spc_svg(a, &options), spc_description(a, &options)),
-        Analysis::Run(a) => (
-            run_chart_svg(a, &options),
-            run_chart_description(a, &options),
-        ),
-    };
+    let options = data.options(&props.title, &props.unit_label, (860, 420));
+    let (svg, summary) = (analysis.svg(&options), analysis.description(&options));
     let choose = |kind: ChartKind| {
         let chosen = chosen.clone();
         Callback::from(move |e: Event| {
@@ -169,7 +78,7 @@ pub fn spc_chart(props: &SpcChartProps) -> Html {
                         "Median and run rules; for fewer points") }
                 </div>
             </fieldset>
-            if let Analysis::Xmr(a) = &analysis {
+            if let MeasureAnalysis::Xmr(a) = &analysis {
                 { icons(a, props.target.is_some()) }
             }
             // Focusable, as on a narrow screen it scrolls sideways.
@@ -181,8 +90,8 @@ pub fn spc_chart(props: &SpcChartProps) -> Html {
             <details class="details">
                 <summary>{ "The chart's data as a table" }</summary>
                 { match &analysis {
-                    Analysis::Xmr(a) => xmr_table(a),
-                    Analysis::Run(a) => run_table(a),
+                    MeasureAnalysis::Xmr(a) => xmr_table(a),
+                    MeasureAnalysis::Run(a) => run_table(a),
                 } }
             </details>
         </div>

@@ -5,6 +5,7 @@
 use chrono::NaiveDate;
 use qi_shared::{
     FieldError,
+    chart::unit_label,
     measure::{
         Annotation, AnnotationInput, AnnotationKind, DataPoint, Measure, PointInput, PointsInput,
         Unit, parse_number, validate_points,
@@ -27,17 +28,6 @@ use crate::{
     pages::project::context_of,
     session::use_session,
 };
-
-/// The unit as the chart's axis names it.
-pub fn unit_label(unit: Unit, rate_per: Option<u32>) -> String {
-    match unit {
-        Unit::Percentage => "%".to_owned(),
-        Unit::Rate => format!("per {}", rate_per.unwrap_or(1)),
-        Unit::Count => "count".to_owned(),
-        Unit::Time => "time".to_owned(),
-        Unit::Other => String::new(),
-    }
-}
 
 pub fn direction_text(direction: ImprovementDirection) -> &'static str {
     match direction {

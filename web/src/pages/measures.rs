@@ -2,10 +2,11 @@
 
 use qi_shared::{
     chart::{
-        assurance_icon_svg, assurance_icon_text, fmt_num, variation_icon_svg, variation_icon_text,
+        ChartKind, MeasureAnalysis, MeasureData, assurance_icon_svg, assurance_icon_text, fmt_num,
+        unit_label, variation_icon_svg, variation_icon_text,
     },
     measure::Measure,
-    spc::{Series, SeriesPoint, SpcResponse, XmrOptions, xmr},
+    spc::SpcResponse,
 };
 use yew::prelude::*;
 use yew_router::prelude::*;
@@ -15,7 +16,6 @@ use crate::{
     app::Route,
     components::states::Loading,
     hooks::{Load, use_load},
-    pages::measure::unit_label,
 };
 
 #[derive(Properties, PartialEq)]
@@ -28,25 +28,17 @@ pub struct Props {
 
 /// The measure's XmR analysis as stored (with its phase changes), when it has any data.
 pub fn analysis_of(m: &Measure) -> Option<SpcResponse> {
-    let points: Vec<SeriesPoint> = m
-        .points
-        .iter()
-        .map(|p| SeriesPoint {
-            date: p.date,
-            value: p.value,
-        })
-        .collect();
-    let series = Series::new(&points).ok()?;
-    Some(xmr(
-        &series,
-        &XmrOptions {
-            improvement_direction: m.improvement_direction,
-            target: m.target,
-            rebase_dates: m.phase_change_dates(),
-            fix_after_n_points: None,
-            screen_outliers: false,
-        },
-    ))
+    let points: Vec<_> = m.points.iter().map(|p| (p.date, p.value)).collect();
+    let data = MeasureData {
+        direction: m.improvement_direction,
+        target: m.target,
+        points: &points,
+        annotations: &m.annotations,
+    };
+    match data.analyse(&data.series()?, Some(ChartKind::Xmr)) {
+        MeasureAnalysis::Xmr(analysis) => Some(analysis),
+        MeasureAnalysis::Run(_) => None,
+    }
 }
 
 #[function_component(MeasureList)]

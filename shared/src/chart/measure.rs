@@ -1,0 +1,209 @@
+//! A measure's chart: which analysis its data gets and how it is drawn. One place for the rules,
+//! because the web app draws the chart live as data is typed and the server draws the same chart
+//! as an SVG file for reports: the two must not differ.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use chrono::NaiveDate;
+
+use super::{
+    ChartAnnotation, ChartOptions, run_chart_description, run_chart_svg, spc_description, spc_svg,
+};
+use crate::{
+    measure::{Annotation, AnnotationKind, Unit},
+    spc::{
+        ImprovementDirection, MIN_FIX_AFTER_N_POINTS, RunChartOptions, RunChartResponse, Series,
+        SeriesPoint, SpcResponse, XmrOptions, run_chart, xmr,
+    },
+};
+
+/// Which chart a measure is drawn as.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ChartKind {
+    Xmr,
+    Run,
+}
+
+impl ChartKind {
+    /// A run chart until there are enough values for SPC limits to mean something.
+    pub fn default_for(values: usize) -> Self {
+        if values < MIN_FIX_AFTER_N_POINTS {
+            Self::Run
+        } else {
+            Self::Xmr
+        }
+    }
+}
+
+/// A measure's data analysed as one of the two charts.
+#[derive(Debug, Clone, PartialEq)]
+pub enum MeasureAnalysis {
+    Xmr(SpcResponse),
+    Run(RunChartResponse),
+}
+
+impl MeasureAnalysis {
+    pub fn svg(&self, options: &ChartOptions) -> String {
+        match self {
+            Self::Xmr(analysis) => spc_svg(analysis, options),
+            Self::Run(analysis) => run_chart_svg(analysis, options),
+        }
+    }
+
+    /// What the chart shows, in words.
+    pub fn description(&self, options: &ChartOptions) -> String {
+        match self {
+            Self::Xmr(analysis) => spc_description(analysis, options),
+            Self::Run(analysis) => run_chart_description(analysis, options),
+        }
+    }
+}
+
+/// What a measure's chart is drawn from.
+#[derive(Debug, Clone, Copy)]
+pub struct MeasureData<'a> {
+    pub direction: ImprovementDirection,
+    pub target: Option<f64>,
+    /// In any order; a date given twice counts once (the last), as a grid being typed may have.
+    pub points: &'a [(NaiveDate, Option<f64>)],
+    pub annotations: &'a [Annotation],
+}
+
+impl MeasureData<'_> {
+    /// The data as a series (`None`: no points yet).
+    pub fn series(&self) -> Option<Series> {
+        let by_date: BTreeMap<NaiveDate, Option<f64>> = self.points.iter().copied().collect();
+        let points: Vec<SeriesPoint> = by_date
+            .into_iter()
+            .map(|(date, value)| SeriesPoint { date, value })
+            .collect();
+        Series::new(&points).ok()
+    }
+
+    /// The chart of `series` (from [`Self::series`]) as `kind`, or as suits the number of values.
+    /// Phase changes start new phases of an XmR chart and new parts of a run chart. Moving
+    /// ranges are screened for outliers, as the analysis API does by default.
+    pub fn analyse(&self, series: &Series, kind: Option<ChartKind>) -> MeasureAnalysis {
+        let values = series.values().iter().filter(|v| v.is_some()).count();
+        let phase_changes: BTreeSet<NaiveDate> = self
+            .annotations
+            .iter()
+            .filter(|a| a.kind == AnnotationKind::PhaseChange)
+            .map(|a| a.date)
+            .collect();
+        match kind.unwrap_or(ChartKind::default_for(values)) {
+            ChartKind::Xmr => MeasureAnalysis::Xmr(xmr(
+                series,
+                &XmrOptions {
+                    improvement_direction: self.direction,
+                    target: self.target,
+                    rebase_dates: phase_changes.into_iter().collect(),
+                    fix_after_n_points: None,
+                    screen_outliers: true,
+                },
+            )),
+            ChartKind::Run => {
+                // A run chart's part ends at a point: the one before the phase change.
+                let dates = series.dates();
+                let split_after: BTreeSet<NaiveDate> = phase_changes
+                    .iter()
+                    .filter_map(|change| dates.iter().rev().find(|d| *d < change).copied())
+                    .collect();
+                MeasureAnalysis::Run(run_chart(
+                    series,
+                    &RunChartOptions {
+                        split_after: split_after.into_iter().collect(),
+                        ..RunChartOptions::default()
+                    },
+                ))
+            }
+        }
+    }
+
+    /// The chart's drawing options: `title`, the unit and the marks.
+    pub fn options(
+        &self,
+        title: &str,
+        unit_label: &str,
+        (width, height): (u32, u32),
+    ) -> ChartOptions {
+        ChartOptions {
+            title: title.to_owned(),
+            unit_label: unit_label.to_owned(),
+            target: self.target,
+            annotations: self
+                .annotations
+                .iter()
+                .map(|a| ChartAnnotation {
+                    date: a.date,
+                    label: a.label.clone(),
+                    kind: a.kind.into(),
+                })
+                .collect(),
+            width,
+            height,
+        }
+    }
+}
+
+/// The unit as a chart's value axis names it.
+pub fn unit_label(unit: Unit, rate_per: Option<u32>) -> String {
+    match unit {
+        Unit::Percentage => "%".to_owned(),
+        Unit::Rate => format!("per {}", rate_per.unwrap_or(1)),
+        Unit::Count => "count".to_owned(),
+        Unit::Time => "time".to_owned(),
+        Unit::Other => String::new(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn day(n: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(2024, 1, n).unwrap_or_default()
+    }
+
+    #[test]
+    fn few_values_get_a_run_chart_and_a_phase_change_splits_it() {
+        let points: Vec<_> = (1..=10).map(|d| (day(d), Some(f64::from(d % 3)))).collect();
+        let annotations = [Annotation {
+            id: 1,
+            date: day(6),
+            kind: AnnotationKind::PhaseChange,
+            label: "New form".to_owned(),
+            pdsa_cycle_id: None,
+        }];
+        let data = MeasureData {
+            direction: ImprovementDirection::Increase,
+            target: None,
+            points: &points,
+            annotations: &annotations,
+        };
+        let Some(series) = data.series() else {
+            panic!("a series")
+        };
+        let MeasureAnalysis::Run(run) = data.analyse(&series, None) else {
+            panic!("a run chart under 12 values")
+        };
+        assert_eq!(run.parts.len(), 2, "the phase change starts a part");
+        let MeasureAnalysis::Xmr(spc) = data.analyse(&series, Some(ChartKind::Xmr)) else {
+            panic!("an XmR chart when asked for")
+        };
+        assert_eq!(spc.phases.len(), 2, "the phase change starts a phase");
+        let svg = MeasureAnalysis::Xmr(spc).svg(&data.options("Falls", "count", (0, 0)));
+        assert!(svg.starts_with("<svg") && svg.contains("New form"));
+    }
+
+    #[test]
+    fn no_points_no_series() {
+        let data = MeasureData {
+            direction: ImprovementDirection::Decrease,
+            target: Some(1.0),
+            points: &[],
+            annotations: &[],
+        };
+        assert!(data.series().is_none());
+    }
+}
