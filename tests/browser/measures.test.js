@@ -133,6 +133,10 @@ describe('Measures in the browser', () => {
     await page.getByRole('link', { name: `Back to ${PROJECT}` }).click();
     await h.expectH1(page, PROJECT);
     await h.expectVisible(page, page.getByRole('link', { name: MEASURE, exact: true }), 'the measure listed');
+    // Beside the score, for the team: the new measure's improvement supports it.
+    const evidence = page.locator('.evidence');
+    await h.expectVisible(page, evidence.getByRole('heading', { name: 'Supported by the data' }), 'the evidence for the score');
+    await h.expectVisible(page, evidence.locator('li', { hasText: MEASURE }), 'the measure in the evidence');
     await h.record(page, 'project-measures', 'the project page with its measures');
 
     const projectUrl = page.url();

@@ -13,6 +13,7 @@ use qi_shared::{
 use serde::Serialize;
 
 use qi_shared::{
+    evidence::ScoreEvidence,
     improvement::{DriverDiagram, PdsaCycle, PdsaInput},
     project::{Project, ProjectInput, ProjectPage, ProjectQuery, ScoreChange, ScoreInput},
 };
@@ -341,6 +342,15 @@ pub async fn coaches() -> Result<Vec<qi_shared::person::DirectoryEntry>, ApiErro
 use qi_shared::measure::{
     Annotation, AnnotationInput, Measure, MeasureInput, MeasureSummary, PointsImported, PointsInput,
 };
+
+pub async fn evidence(project_id: i64) -> Result<ScoreEvidence, ApiError> {
+    call(
+        Method::GET,
+        &format!("/api/v1/projects/{project_id}/evidence"),
+        NO_BODY,
+    )
+    .await
+}
 
 pub async fn measures(project_id: i64) -> Result<Vec<MeasureSummary>, ApiError> {
     call(

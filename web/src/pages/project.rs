@@ -163,6 +163,9 @@ pub fn project_page(props: &Props) -> Html {
             { team(&p) }
             <h2 id="progress-score">{ "Progress score" }</h2>
             <p class="score-now">{ score_text(p.score) }</p>
+            if can_edit {
+                <ScoreEvidencePanel id={p.id} version={p.version} />
+            }
             if can_score {
                 <ScoreForm id={p.id} onsaved={reload} />
             }
@@ -174,6 +177,50 @@ pub fn project_page(props: &Props) -> Html {
                 Load::Loaded(list) => score_history(list),
             } }
         </>
+    }
+}
+
+#[derive(Properties, PartialEq)]
+struct EvidenceProps {
+    id: i64,
+    /// Read again when the project changes (its score, for one).
+    version: i64,
+}
+
+/// Whether the project's measures support its score: for the team and coach, who can act on it.
+#[function_component(ScoreEvidencePanel)]
+fn score_evidence_panel(props: &EvidenceProps) -> Html {
+    let evidence = use_load((props.id, props.version), |(id, _)| async move {
+        api::evidence(id).await
+    });
+    let e = match &*evidence {
+        Load::Loading => return html! { <Loading /> },
+        Load::Failed(error) => return html! { <p>{ error.message() }</p> },
+        Load::Loaded(e) => e.clone(),
+    };
+    let measures = html! {
+        <ul class="list">
+            { for e.measures.iter().map(|m| html! {
+                <li><strong>{ &m.name }</strong>{ ": " }{ &m.explanation }</li>
+            }) }
+        </ul>
+    };
+    if e.flagged {
+        html! {
+            <div class="warning-callout evidence" role="note">
+                <h3 class="warning-callout__title">{ "Not yet supported by the data" }</h3>
+                <p>{ &e.reason }</p>
+                if !e.measures.is_empty() { { measures } }
+            </div>
+        }
+    } else {
+        html! {
+            <div class="panel evidence" role="note">
+                <h3 class="panel__title">{ if e.supported { "Supported by the data" } else { "What the data shows" } }</h3>
+                <p>{ &e.reason }</p>
+                if !e.measures.is_empty() { { measures } }
+            </div>
+        }
     }
 }
 
