@@ -11,8 +11,8 @@ use utoipa_actix_web::{AppExt, scope, service_config::ServiceConfig};
 use crate::{
     extract::unknown_route,
     handlers::{
-        analysis, auth, evidence, health, improvement, invitations, me, measures, organisations,
-        partnership, people, projects, setup,
+        analysis, auth, capability, evidence, health, improvement, invitations, me, measures,
+        organisations, partnership, people, projects, setup, training,
     },
 };
 
@@ -88,6 +88,8 @@ pub fn configure(cfg: &mut ServiceConfig) {
                     .service(people::deactivate)
                     .service(people::reactivate)
                     .service(people::reinvite)
+                    .configure(training::routes)
+                    .configure(capability::routes)
                     .default_service(web::to(unknown_route)),
             )
             .default_service(web::to(unknown_route)),
@@ -114,6 +116,8 @@ pub fn configure(cfg: &mut ServiceConfig) {
         (name = "projects", description = "Improvement projects, their teams and progress scores; the public learning library"),
         (name = "analysis", description = "The SPC engine on your own data: XmR charts the Making Data Count way and run charts with the Anhøj rules. Stateless: nothing is stored and no sign-in is needed"),
         (name = "measures", description = "A project's measures: their data (entered point by point, saved as a grid, imported and exported as CSV) and the phase changes and annotations on their charts"),
+        (name = "training", description = "Training programmes: courses, cohorts and their sessions, places shared between organisations, enrolment with a waiting list, attendance and completion"),
+        (name = "capability", description = "The Learn / Live / Lead tiers (the rules, each person's tier with its reasons and history, overrides, counts as of a date), coaching sessions and caseloads, and each person's own record"),
     )
 )]
 struct ApiDoc;

@@ -10,6 +10,8 @@ mod m20261123_000002_projects;
 mod m20261123_000003_improvement;
 mod m20261123_000004_project_search;
 mod m20261123_000005_measures;
+mod m20261201_000006_training;
+mod m20261201_000007_capability;
 
 pub struct Migrator;
 
@@ -22,6 +24,8 @@ impl MigratorTrait for Migrator {
             Box::new(m20261123_000003_improvement::Migration),
             Box::new(m20261123_000004_project_search::Migration),
             Box::new(m20261123_000005_measures::Migration),
+            Box::new(m20261201_000006_training::Migration),
+            Box::new(m20261201_000007_capability::Migration),
         ]
     }
 }

@@ -4,9 +4,13 @@
 //! app validates with exactly the rules the API enforces, and both sides speak the same wire types.
 //! Nothing here touches a database or the network.
 
+#[macro_use]
+mod macros;
+
 pub mod access;
 pub mod auth;
 pub mod chart;
+pub mod coaching;
 pub mod evidence;
 pub mod improvement;
 pub mod measure;
@@ -18,6 +22,8 @@ pub mod problem;
 pub mod project;
 pub mod score;
 pub mod spc;
+pub mod tier;
+pub mod training;
 pub mod validation;
 
 pub use validation::{FieldError, FieldErrors};

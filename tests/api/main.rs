@@ -5,6 +5,7 @@
 
 mod analysis;
 mod auth;
+mod capability;
 mod errors;
 mod evidence;
 mod health;
@@ -17,4 +18,5 @@ mod organisations;
 mod people;
 mod projects;
 mod setup;
+mod training;
 mod web_app;

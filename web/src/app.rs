@@ -59,6 +59,14 @@ pub enum Route {
     LibraryProject { id: i64 },
     #[at("/library/:id/measures/:measure_id")]
     LibraryMeasure { id: i64, measure_id: i64 },
+    #[at("/training")]
+    TrainingHome,
+    #[at("/training/*")]
+    Training,
+    #[at("/capability")]
+    CapabilityHome,
+    #[at("/capability/*")]
+    Capability,
     #[not_found]
     #[at("/404")]
     NotFound,
@@ -121,7 +129,12 @@ fn header() -> Html {
     let session = use_session();
     let route = use_route::<Route>();
     let link = |to: Route, label: &str| {
-        let current = route.as_ref() == Some(&to);
+        // A section's sub-pages mark its link as current too.
+        let current = match (route.as_ref(), &to) {
+            (Some(Route::Training), Route::TrainingHome)
+            | (Some(Route::Capability), Route::CapabilityHome) => true,
+            (current, to) => current == Some(to),
+        };
         html! {
             <li class="nav__item">
                 <Link<Route> to={to} classes={classes!("nav__link", current.then_some("nav__link--current"))}>
@@ -148,6 +161,8 @@ fn header() -> Html {
                     <ul class="nav__list">
                         { link(Route::Home, "Home") }
                         { link(Route::Projects, "Projects") }
+                        { link(Route::TrainingHome, "Training") }
+                        { link(Route::CapabilityHome, "Capability") }
                         { link(Route::Organisations, "Organisations") }
                         if is_admin { { link(Route::People, "People") } }
                         { link(Route::Profile, "My profile") }
@@ -247,6 +262,8 @@ fn page(route: &Route, session: &crate::session::Session) -> Html {
         }
         Route::Library => html! { <pages::projects::ProjectList library=true /> },
         Route::LibraryProject { id } => html! { <pages::project::LibraryProject id={id} /> },
+        Route::TrainingHome | Route::Training => html! { <pages::training::Routes /> },
+        Route::CapabilityHome | Route::Capability => html! { <pages::capability::Routes /> },
         Route::NotFound => html! { <pages::not_found::NotFound /> },
         Route::NewOrganisation
         | Route::EditOrganisation { .. }

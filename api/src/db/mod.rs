@@ -1,6 +1,7 @@
 //! Persistence: plain async functions over a connection (`&impl ConnectionTrait`), so callers can
 //! run them inside a transaction. The database URL alone picks SQLite or PostgreSQL.
 
+pub mod capability;
 pub mod entity;
 pub mod improvement;
 pub mod measures;
@@ -11,6 +12,7 @@ pub mod projects;
 pub mod search;
 pub mod secrets;
 pub mod tokens;
+pub mod training;
 
 use std::{path::Path, time::Duration};
 

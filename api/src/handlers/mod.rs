@@ -3,6 +3,7 @@
 
 pub mod analysis;
 pub mod auth;
+pub mod capability;
 pub mod evidence;
 pub mod health;
 pub mod improvement;
@@ -14,3 +15,4 @@ pub mod partnership;
 pub mod people;
 pub mod projects;
 pub mod setup;
+pub mod training;

@@ -4,10 +4,12 @@
 //! `projects` (the generator) and `project_texts` (their words), their measures and data in
 //! `measures`.
 
+mod capability;
 mod measures;
 mod names;
 mod project_texts;
 mod projects;
+mod training;
 
 use qi_shared::{
     auth::ValidSetup,
@@ -235,6 +237,9 @@ pub async fn demo(db: &DatabaseConnection) -> anyhow::Result<bool> {
         points = measures.points,
         "seeded the demo measures"
     );
+    training::seed(&txn).await?;
+    // Last: tiers follow from everything seeded before.
+    capability::seed(&txn).await?;
     txn.commit().await?;
     Ok(true)
 }

@@ -5,7 +5,9 @@
 //! The tokens live here, like a cookie jar: the access token in memory, the refresh token in
 //! `localStorage` so a session survives a reload. Who is signed in lives in `crate::session`.
 
+pub mod capability;
 mod endpoints;
+pub mod training;
 
 use std::{cell::RefCell, rc::Rc};
 

@@ -1,5 +1,6 @@
 //! One page per file.
 
+pub mod capability;
 pub mod home;
 pub mod invitation;
 pub mod invite;
@@ -20,6 +21,7 @@ pub mod project_form;
 pub mod projects;
 pub mod setup;
 pub mod sign_in;
+pub mod training;
 
 /// Sets the document title, so each page is announced and named in the browser history.
 pub fn set_title(title: &str) {

@@ -161,6 +161,7 @@ pub fn project_page(props: &Props) -> Html {
             <Ramps project={p.clone()} {can_edit} />
             <h2 id="team">{ "Team" }</h2>
             { team(&p) }
+            <crate::pages::capability::ProjectCoaching project_id={p.id} />
             <h2 id="progress-score">{ "Progress score" }</h2>
             <p class="score-now">{ score_text(p.score) }</p>
             if can_edit {

@@ -1,6 +1,7 @@
 //! sea-orm entities: the tables as the server sees them. They never go on the wire; the
 //! persistence functions turn them into `qi_shared` types.
 
+pub mod capability;
 pub mod driver_node;
 pub mod invitation;
 pub mod measure;
@@ -20,3 +21,4 @@ pub mod project_status_change;
 pub mod project_tag;
 pub mod refresh_token;
 pub mod server_secret;
+pub mod training;

@@ -1,0 +1,1 @@
+//! Persistence of training: courses, cohorts, places, sessions, enrolments and attendance.

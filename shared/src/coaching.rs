@@ -1,0 +1,1 @@
+//! Coaching: a Lead-tier coach's sessions with a project team.

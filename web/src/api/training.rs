@@ -1,0 +1,1 @@
+//! The training endpoints the app uses: one function per endpoint.
