@@ -207,7 +207,7 @@ pub fn spc_svg(analysis: &SpcResponse, options: &ChartOptions) -> String {
         let points: Vec<_> = analysis
             .points
             .iter()
-            .filter(|p| p.phase == phase.phase)
+            .filter(|p| p.phase as usize == phase.phase)
             .collect();
         let (Some(first), Some(last)) = (points.first(), points.last()) else {
             continue;

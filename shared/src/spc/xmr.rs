@@ -98,14 +98,36 @@ impl From<SpcRequestFields> for SpcRequest {
     }
 }
 
-/// One point of an XmR chart.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+/// One point of an XmR chart. Its phase's centre line and limits are kept once, in
+/// [`SpcResponse::phases`] (see [`SpcResponse::phase_of`]), and go on the wire with each point
+/// ([`SpcPointWire`]): a million-point chart is then a third of the size to build.
+#[derive(Debug, Clone, Copy, PartialEq)]
 pub struct SpcPoint {
     pub date: NaiveDate,
     pub value: Option<f64>,
     /// The phase the point belongs to, counted from 0 (NHSRplotthedots' `rebase_group`).
-    pub phase: usize,
+    pub phase: u32,
+    /// `None` when the value or the mean is missing.
+    pub relative_to_mean: Option<Side>,
+    /// Strictly beyond a process limit; `None` when the value or the limits are missing.
+    pub outside_limits: Option<bool>,
+    /// Between the 2- and 3-sigma lines; `None` when the value or the limits are missing.
+    pub close_to_limits: Option<bool>,
+    /// The rule that makes the point special cause, if any.
+    pub special_cause: Option<SpecialCause>,
+    pub point_type: PointType,
+}
+
+/// One point of an XmR chart as the API sends it: the point with its phase's centre line and
+/// limits.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "openapi", schema(as = SpcPoint))]
+pub struct SpcPointWire {
+    pub date: NaiveDate,
+    pub value: Option<f64>,
+    /// The phase the point belongs to, counted from 0 (NHSRplotthedots' `rebase_group`).
+    pub phase: u32,
     /// The phase's mean; `null` when the phase has no values to average.
     pub mean: Option<f64>,
     /// The lower process limit; `null` when it can't be computed.
@@ -200,16 +222,70 @@ pub struct SpcWarning {
 }
 
 /// An analysed XmR chart.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct SpcResponse {
     /// In date order.
+    #[cfg_attr(feature = "openapi", schema(value_type = Vec<SpcPointWire>))]
     pub points: Vec<SpcPoint>,
     pub phases: Vec<SpcPhase>,
     pub variation_icon: VariationIcon,
     /// `null` without a target, or for a measure with a neutral direction.
     pub assurance_icon: Option<AssuranceIcon>,
     pub warnings: Vec<SpcWarning>,
+}
+
+impl SpcResponse {
+    /// The phase a point belongs to, with its centre line and limits.
+    pub fn phase_of(&self, point: &SpcPoint) -> Option<&SpcPhase> {
+        self.phases.get(point.phase as usize)
+    }
+
+    /// A point as the API sends it.
+    pub fn wire_point(&self, point: &SpcPoint) -> SpcPointWire {
+        let phase = self.phase_of(point);
+        SpcPointWire {
+            date: point.date,
+            value: point.value,
+            phase: point.phase,
+            mean: phase.and_then(|p| p.mean),
+            lpl: phase.and_then(|p| p.lpl),
+            upl: phase.and_then(|p| p.upl),
+            relative_to_mean: point.relative_to_mean,
+            outside_limits: point.outside_limits,
+            close_to_limits: point.close_to_limits,
+            special_cause: point.special_cause,
+            point_type: point.point_type,
+        }
+    }
+}
+
+/// Each point goes out with its phase's lines, made as it is written rather than all at once.
+impl Serialize for SpcResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        struct Points<'a>(&'a SpcResponse);
+        impl Serialize for Points<'_> {
+            fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                serializer.collect_seq(self.0.points.iter().map(|p| self.0.wire_point(p)))
+            }
+        }
+        #[derive(Serialize)]
+        struct Wire<'a> {
+            points: Points<'a>,
+            phases: &'a [SpcPhase],
+            variation_icon: VariationIcon,
+            assurance_icon: Option<AssuranceIcon>,
+            warnings: &'a [SpcWarning],
+        }
+        Wire {
+            points: Points(self),
+            phases: &self.phases,
+            variation_icon: self.variation_icon,
+            assurance_icon: self.assurance_icon,
+            warnings: &self.warnings,
+        }
+        .serialize(serializer)
+    }
 }
 
 /// A checked [`SpcRequest`].
@@ -324,13 +400,13 @@ pub fn xmr(series: &Series, options: &XmrOptions) -> SpcResponse {
         phases.push(summary);
     }
     // A series has a point, so the fallbacks for an empty chart never apply.
-    let last_point = points.last();
-    let variation_icon = last_point.map_or(VariationIcon::CommonCause, |p| {
+    let variation_icon = points.last().map_or(VariationIcon::CommonCause, |p| {
         VariationIcon::for_point(p.point_type, options.improvement_direction)
     });
+    let last_phase = phases.last();
     let assurance_icon = rules::assurance(
-        last_point.and_then(|p| p.lpl),
-        last_point.and_then(|p| p.upl),
+        last_phase.and_then(|p: &SpcPhase| p.lpl),
+        last_phase.and_then(|p: &SpcPhase| p.upl),
         options.target,
         options.improvement_direction,
     );
@@ -450,10 +526,7 @@ fn analyse_phase(
         points.push(SpcPoint {
             date: dates[i],
             value: values[i],
-            phase,
-            mean: limits.mean,
-            lpl: limits.lpl,
-            upl: limits.upl,
+            phase: u32::try_from(phase).unwrap_or(u32::MAX),
             relative_to_mean: sides[i],
             outside_limits: outside[i],
             close_to_limits: close[i],
@@ -538,7 +611,7 @@ mod tests {
         let Some(chart) = chart(&[Some(5.0)], &target) else {
             panic!("one point makes a series");
         };
-        let point = chart.points[0];
+        let point = chart.wire_point(&chart.points[0]);
         assert_eq!((point.mean, point.lpl, point.upl), (Some(5.0), None, None));
         assert_eq!(point.point_type, PointType::CommonCause);
         assert_eq!(chart.variation_icon, VariationIcon::CommonCause);
@@ -554,8 +627,8 @@ mod tests {
         let Some(chart) = chart(&[None; 20], &options()) else {
             panic!("gaps make a series");
         };
-        assert!(chart.points.iter().all(|p| p.mean.is_none()
-            && p.relative_to_mean.is_none()
+        assert!(chart.phases.iter().all(|p| p.mean.is_none()));
+        assert!(chart.points.iter().all(|p| p.relative_to_mean.is_none()
             && p.outside_limits.is_none()
             && p.point_type == PointType::CommonCause));
         assert_eq!(chart.phases[0].common_cause, 20);

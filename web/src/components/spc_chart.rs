@@ -137,7 +137,7 @@ fn xmr_table(a: &SpcResponse) -> Html {
                 <th scope="col">{ "Lower limit" }</th><th scope="col">{ "Upper limit" }</th><th scope="col">{ "Point" }</th>
             </tr></thead>
             <tbody>
-                { for a.points.iter().map(|p| html! {
+                { for a.points.iter().map(|p| a.wire_point(p)).map(|p| html! {
                     <tr>
                         <td data-label="Date">{ p.date.format("%-d %b %Y").to_string() }</td>
                         <td data-label="Value">{ num(p.value) }</td>
