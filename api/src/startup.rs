@@ -84,6 +84,7 @@ impl Application {
         let workers = settings.workers;
         let mut server = HttpServer::new(move || {
             let (app, _) = App::new()
+                .wrap(middleware::from_fn(web_app::note_changes))
                 .wrap(middleware::from_fn(web_app::request_id_header))
                 .wrap(TracingLogger::default())
                 .wrap(middleware::Compress::default())

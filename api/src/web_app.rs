@@ -14,6 +14,8 @@ use actix_web::{
 };
 use tracing_actix_web::RequestId;
 
+use crate::startup::AppState;
+
 pub fn configure(cfg: &mut web::ServiceConfig, web_dir: &Path) {
     let assets = web_dir.to_path_buf();
     cfg.app_data(web::Data::new(WebDir(assets)));
@@ -98,6 +100,22 @@ async fn spa_index(
             .body("The QI Commons web app has not been built. Run: trunk build --release --config Trunkfile.toml"),
     };
     Ok(ServiceResponse::new(req, response))
+}
+
+/// After a request that may have changed something (any method but GET, HEAD and OPTIONS), tells
+/// the node's caches to look at the database again, so that a person sees their own change at
+/// once: before the answer leaves, whatever it is.
+pub async fn note_changes(
+    req: ServiceRequest,
+    next: Next<impl MessageBody>,
+) -> Result<ServiceResponse<impl MessageBody>, actix_web::Error> {
+    let changes = !req.method().is_safe();
+    let state = req.app_data::<web::Data<AppState>>().cloned();
+    let response = next.call(req).await;
+    if changes && let Some(state) = state {
+        state.project_lists.changed();
+    }
+    response
 }
 
 /// Adds the request's id (also in every log line of the request) to the response, so a person

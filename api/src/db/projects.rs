@@ -1,7 +1,14 @@
 //! Improvement projects: the project row, its organisations, team and tags, and the histories
 //! of its status and score.
 
-use std::{collections::HashMap, sync::Arc, time::Duration};
+use std::{
+    collections::HashMap,
+    sync::{
+        Arc,
+        atomic::{AtomicU64, Ordering},
+    },
+    time::{Duration, Instant},
+};
 
 use chrono::{DateTime, Utc};
 use futures_util::lock::Mutex;
@@ -736,6 +743,31 @@ pub struct ListCache {
     /// not see takes to show: a change outside the projects' rows (an organisation's new name), or
     /// one committed just after a later one whose `updated_at` is already the greatest.
     pages: Cache<String, Arc<ReadPage>>,
+    /// Projects as their page shows them, with their access context and the [`Stamp`] they were
+    /// read at: the project page is the register's most visited page after its lists.
+    projects: Cache<i64, Arc<ReadProject>>,
+    /// The stamp as last read, so that a busy node asks the database for it at most every
+    /// [`STAMP_INTERVAL`] rather than on every request.
+    stamp: Arc<StampMemo>,
+}
+
+/// How long a node trusts the stamp it last read. A change made through another node shows
+/// here within this time; one made through this node shows at once (see [`ListCache::changed`]).
+const STAMP_INTERVAL: Duration = Duration::from_millis(250);
+
+#[derive(Default)]
+struct StampMemo {
+    /// Moves on every change made through this node.
+    generation: AtomicU64,
+    /// When the stamp was last read (the moment before asking), at which generation, and what it was.
+    last: std::sync::Mutex<Option<(Instant, u64, Stamp)>>,
+}
+
+/// A project, its access context, and the [`Stamp`] at which they were read.
+pub struct ReadProject {
+    stamp: Stamp,
+    pub context: ProjectContext,
+    pub project: Project,
 }
 
 impl ListCache {
@@ -754,7 +786,45 @@ impl ListCache {
                 })
                 .time_to_live(page_time_to_live.max(Duration::from_millis(1)))
                 .build(),
+            projects: Cache::builder()
+                .max_capacity(if page_time_to_live.is_zero() {
+                    0
+                } else {
+                    10_000
+                })
+                .time_to_live(page_time_to_live.max(Duration::from_millis(1)))
+                .build(),
+            stamp: Arc::default(),
         }
+    }
+
+    /// Call when a request that may have changed a project has been carried out through this
+    /// node: the next read asks the database for the stamp again, so the change shows at once.
+    pub fn changed(&self) {
+        self.stamp.generation.fetch_add(1, Ordering::AcqRel);
+    }
+
+    /// The stamp of the projects table, read at most every [`STAMP_INTERVAL`] and again after
+    /// any change made through this node.
+    async fn stamp(&self, db: &impl ConnectionTrait) -> Result<Stamp, DbErr> {
+        let generation = self.stamp.generation.load(Ordering::Acquire);
+        if let Ok(last) = self.stamp.last.lock()
+            && let Some((read_at, read_in, stamp)) = *last
+            && read_in == generation
+            && read_at.elapsed() < STAMP_INTERVAL
+        {
+            return Ok(stamp);
+        }
+        let asked_at = Instant::now();
+        let stamp = last_change(db).await?;
+        // Kept only if nothing changed through this node while the database was asked: the
+        // answer may predate that change.
+        if self.stamp.generation.load(Ordering::Acquire) == generation
+            && let Ok(mut last) = self.stamp.last.lock()
+        {
+            *last = Some((asked_at, generation, stamp));
+        }
+        Ok(stamp)
     }
 }
 
@@ -857,6 +927,36 @@ fn all_projects(stamp: &Stamp) -> u64 {
     stamp.1.map_or(0, |id| u64::try_from(id).unwrap_or(0))
 }
 
+/// A project as its page shows it, with its access context: from [`ListCache`] if no project has
+/// changed since it was read, else read again (two queries and a few small ones).
+pub async fn page(
+    db: &impl ConnectionTrait,
+    cache: &ListCache,
+    id: i64,
+) -> Result<Option<Arc<ReadProject>>, DbErr> {
+    let stamp = cache.stamp(db).await?;
+    if let Some(read) = cache.projects.get(&id)
+        && read.stamp == stamp
+    {
+        return Ok(Some(read));
+    }
+    let Some((_, context)) = context(db, id).await? else {
+        return Ok(None);
+    };
+    let Some(project) = get(db, id).await? else {
+        return Ok(None);
+    };
+    // Kept with the stamp read before the project: if it changed in between, the next request
+    // sees a newer stamp and reads it again.
+    let read = Arc::new(ReadProject {
+        stamp,
+        context,
+        project,
+    });
+    cache.projects.insert(id, read.clone());
+    Ok(Some(read))
+}
+
 /// A page of a list, its total and the [`Stamp`] at which both were read.
 struct ReadPage {
     stamp: Stamp,
@@ -884,7 +984,7 @@ pub async fn list(
     let sort = query.sort.unwrap_or(ProjectSort::Updated);
     let page_key = format!("{count_sql}\n{sort:?} {page} {per_page}");
     if let Some(read) = cache.pages.get(&page_key)
-        && read.stamp == last_change(db).await?
+        && read.stamp == cache.stamp(db).await?
     {
         return Ok((read.items.clone(), read.total));
     }

@@ -295,13 +295,13 @@ pub async fn show(
     user: AuthUser,
     id: web::Path<i64>,
 ) -> ApiResult<HttpResponse> {
-    visible(&state, &user, *id).await?;
-    let project = db::projects::get(&state.db, *id)
+    let read = db::projects::page(&state.db, &state.project_lists, *id)
         .await?
+        .filter(|read| user.can_view_project(&read.context))
         .ok_or_else(|| not_found("Project"))?;
     Ok(HttpResponse::Ok()
-        .insert_header(etag(project.version))
-        .json(project))
+        .insert_header(etag(read.project.version))
+        .json(&read.project))
 }
 
 /// Change a project's details. Send the version you loaded as `If-Match`: if someone changed
