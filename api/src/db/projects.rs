@@ -738,14 +738,17 @@ pub struct ListCache {
     /// Pages of list queries already read, by the count's SQL and the page asked for, with the
     /// [`Stamp`] they were read at. The same few pages (the first of the register, of a theme, of an
     /// organisation) are asked for again and again, by many people; while no project has changed, a
-    /// page is the same, and checking the stamp costs two index look-ups instead of a page's query.
+    /// page is the same, and the stamp (read at most every [`STAMP_INTERVAL`]) says so without a query.
     /// Entries expire after a few seconds (`list_cache_seconds`), which bounds how long a change the stamp does
     /// not see takes to show: a change outside the projects' rows (an organisation's new name), or
     /// one committed just after a later one whose `updated_at` is already the greatest.
-    pages: Cache<String, Arc<ReadPage>>,
+    /// Each entry is read by one request at a time: the others wait for its read rather than all
+    /// asking the database the same thing at once (when an entry expires, say, under load).
+    pages: Cache<String, Arc<Mutex<Option<Arc<ReadPage>>>>>,
     /// Projects as their page shows them, with their access context and the [`Stamp`] they were
     /// read at: the project page is the register's most visited page after its lists.
-    projects: Cache<i64, Arc<ReadProject>>,
+    /// Read by one request at a time, like the pages.
+    projects: Cache<i64, Arc<Mutex<Option<Arc<ReadProject>>>>>,
     /// The stamp as last read, so that a busy node asks the database for it at most every
     /// [`STAMP_INTERVAL`] rather than on every request.
     stamp: Arc<StampMemo>,
@@ -757,6 +760,8 @@ const STAMP_INTERVAL: Duration = Duration::from_millis(250);
 
 #[derive(Default)]
 struct StampMemo {
+    /// Held while the stamp is read, so that one request reads it and the others use its answer.
+    reading: Mutex<()>,
     /// Moves on every change made through this node.
     generation: AtomicU64,
     /// When the stamp was last read (the moment before asking), at which generation, and what it was.
@@ -807,12 +812,19 @@ impl ListCache {
     /// The stamp of the projects table, read at most every [`STAMP_INTERVAL`] and again after
     /// any change made through this node.
     async fn stamp(&self, db: &impl ConnectionTrait) -> Result<Stamp, DbErr> {
+        let fresh = |generation: u64| {
+            let last = self.stamp.last.lock().ok()?;
+            let (read_at, read_in, stamp) = (*last)?;
+            (read_in == generation && read_at.elapsed() < STAMP_INTERVAL).then_some(stamp)
+        };
         let generation = self.stamp.generation.load(Ordering::Acquire);
-        if let Ok(last) = self.stamp.last.lock()
-            && let Some((read_at, read_in, stamp)) = *last
-            && read_in == generation
-            && read_at.elapsed() < STAMP_INTERVAL
-        {
+        if let Some(stamp) = fresh(generation) {
+            return Ok(stamp);
+        }
+        let _reading = self.stamp.reading.lock().await;
+        // Another request may have read it while this one waited.
+        let generation = self.stamp.generation.load(Ordering::Acquire);
+        if let Some(stamp) = fresh(generation) {
             return Ok(stamp);
         }
         let asked_at = Instant::now();
@@ -934,11 +946,13 @@ pub async fn page(
     cache: &ListCache,
     id: i64,
 ) -> Result<Option<Arc<ReadProject>>, DbErr> {
+    let slot = cache.projects.get_with(id, || Arc::new(Mutex::new(None)));
+    let mut slot = slot.lock().await;
     let stamp = cache.stamp(db).await?;
-    if let Some(read) = cache.projects.get(&id)
+    if let Some(read) = slot.as_ref()
         && read.stamp == stamp
     {
-        return Ok(Some(read));
+        return Ok(Some(read.clone()));
     }
     let Some((_, context)) = context(db, id).await? else {
         return Ok(None);
@@ -953,7 +967,7 @@ pub async fn page(
         context,
         project,
     });
-    cache.projects.insert(id, read.clone());
+    *slot = Some(read.clone());
     Ok(Some(read))
 }
 
@@ -983,9 +997,14 @@ pub async fn list(
     let count_sql = QueryTrait::build(&count, backend).to_string();
     let sort = query.sort.unwrap_or(ProjectSort::Updated);
     let page_key = format!("{count_sql}\n{sort:?} {page} {per_page}");
-    if let Some(read) = cache.pages.get(&page_key)
+    let slot = cache
+        .pages
+        .get_with(page_key, || Arc::new(Mutex::new(None)));
+    let mut slot = slot.lock().await;
+    if let Some(read) = slot.clone()
         && read.stamp == cache.stamp(db).await?
     {
+        drop(slot);
         return Ok((read.items.clone(), read.total));
     }
     let entry = cache
@@ -993,7 +1012,7 @@ pub async fn list(
         .get_with(count_sql, || Arc::new(Mutex::new(None)));
     let read = read_page(db, actor, query, (page, per_page), &entry, count).await?;
     let result = (read.items.clone(), read.total);
-    cache.pages.insert(page_key, Arc::new(read));
+    *slot = Some(Arc::new(read));
     Ok(result)
 }
 
