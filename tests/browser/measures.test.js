@@ -190,4 +190,48 @@ describe('Measures in the browser', () => {
     await h.record(page, 'measure-percentage', 'a percentage measure');
     h.assertNoErrors(page);
   });
+  it('links a measure to change ideas, keeps typed rows across a phase change, and removes it after asking', { timeout: 180_000 }, async () => {
+    const page = await h.newPage(browser);
+    await h.signIn(page, server.baseUrl, member.email, member.password);
+    await page.goto(`${server.baseUrl}/projects?q=${encodeURIComponent('pressure ulcers ward 7')}`);
+    await page.getByRole('link', { name: PROJECT, exact: true }).click();
+    await page.getByRole('link', { name: 'Add measure', exact: true }).click();
+    await h.expectH1(page, 'Add a measure');
+    await page.getByLabel('Name', { exact: true }).fill('Repositioning charts complete');
+    await page.getByLabel('Operational definition', { exact: true }).fill('Patients at risk whose repositioning chart is complete for the shift, counted each month.');
+    const ideas = page.getByRole('group', { name: 'Change ideas it follows (optional)' }).getByRole('checkbox');
+    assert.ok(await ideas.count() > 0, 'the project\'s change ideas are offered');
+    const idea = ideas.first();
+    const ideaName = (await page.locator(`label[for="${await idea.getAttribute('id')}"]`).innerText()).trim();
+    await idea.check();
+    await h.record(page, 'measure-new-ideas', 'a measure linked to a change idea');
+    await page.getByRole('button', { name: 'Save measure', exact: true }).click();
+    await h.expectH1(page, 'Repositioning charts complete');
+    await h.expectVisible(page, page.locator('.followed-ideas li', { hasText: ideaName }), 'the change idea it follows');
+
+    // Rows typed but not saved survive a phase change added meanwhile.
+    await addRows(page, 0, [4, 5, 6]);
+    await page.getByLabel('Date', { exact: true }).fill(month(1));
+    await page.getByLabel('Kind', { exact: true }).selectOption('phase_change');
+    await page.getByLabel('Label', { exact: true }).fill('New charts');
+    await page.getByRole('button', { name: 'Add to the chart', exact: true }).click();
+    await h.expectVisible(page, page.locator('svg.spc-chart .phase-change', { hasText: 'New charts' }), 'the phase change on the chart');
+    assert.equal(await page.getByLabel('Value, row 3', { exact: true }).inputValue(), '6', 'the typed rows are still there');
+    await page.getByRole('button', { name: 'Save data', exact: true }).click();
+    await h.expectVisible(page, page.getByText('Data saved.'), 'the typed rows saved');
+
+    // Removing the measure asks first; cancelling keeps it.
+    await page.getByRole('link', { name: 'Edit measure', exact: true }).click();
+    await h.expectH1(page, 'Change the measure');
+    assert.ok(await page.getByLabel(ideaName, { exact: true }).isChecked(), 'the link kept in the form');
+    await page.getByRole('button', { name: 'Remove this measure', exact: true }).click();
+    await h.expectVisible(page, page.getByRole('alertdialog', { name: 'Remove this measure and all its data?' }), 'the question');
+    await page.getByRole('button', { name: 'Cancel', exact: true }).click();
+    await page.getByRole('button', { name: 'Remove this measure', exact: true }).click();
+    await page.getByRole('button', { name: 'Yes, remove it', exact: true }).click();
+    await h.expectH1(page, PROJECT);
+    await h.expectVisible(page, page.getByRole('heading', { name: 'Measures', exact: true }), 'the measures section');
+    assert.equal(await page.getByRole('link', { name: 'Repositioning charts complete', exact: true }).count(), 0, 'the measure is gone');
+    h.assertNoErrors(page);
+  });
 });

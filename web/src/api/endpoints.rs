@@ -406,6 +406,17 @@ pub async fn update_measure(
     .await
 }
 
+/// Removes a measure with its data, if no one has changed it since `version`.
+pub async fn delete_measure(id: i64, version: i64) -> Result<(), ApiError> {
+    call_if_match(
+        Method::DELETE,
+        &format!("/api/v1/measures/{id}"),
+        NO_BODY,
+        Some(version),
+    )
+    .await
+}
+
 /// Replaces all of a measure's data (the grid), if no one has changed it since `version`.
 pub async fn replace_points(
     id: i64,

@@ -103,6 +103,9 @@ pub fn measure_page(props: &Props) -> Html {
                 <p><Link<Route> to={Route::EditMeasure { id: project.id, measure_id: measure.id }} classes="button button--secondary">{ "Edit measure" }</Link<Route>></p>
             }
             { definition(&measure) }
+            if !library && !measure.change_idea_ids.is_empty() {
+                <FollowedIdeas project_id={project.id} ids={measure.change_idea_ids.clone()} />
+            }
             <Workspace measure={measure.clone()} {can_edit} {onchanged} />
         </>
     }
@@ -129,6 +132,33 @@ fn definition(m: &Measure) -> Html {
             { row("Target", m.target.map(qi_shared::chart::fmt_num).unwrap_or_else(|| "None set".to_owned())) }
             { row("Collected", capitalised(m.frequency.as_str())) }
         </dl>
+    }
+}
+
+#[derive(Properties, PartialEq)]
+struct FollowedIdeasProps {
+    project_id: i64,
+    ids: Vec<i64>,
+}
+
+/// The change ideas a measure follows, by name (from the project's driver diagram).
+#[function_component(FollowedIdeas)]
+fn followed_ideas(props: &FollowedIdeasProps) -> Html {
+    let diagram = use_load(props.project_id, api::driver_diagram);
+    let Load::Loaded(diagram) = &*diagram else {
+        return html! {};
+    };
+    let names: Vec<String> = diagram
+        .change_ideas()
+        .into_iter()
+        .filter(|(idea, _, _)| idea.id.is_some_and(|id| props.ids.contains(&id)))
+        .map(|(idea, _, _)| idea.text.clone())
+        .collect();
+    html! {
+        <div class="followed-ideas">
+            <h2>{ "Change ideas it follows" }</h2>
+            <ul>{ for names.iter().map(|n| html! { <li>{ n }</li> }) }</ul>
+        </div>
     }
 }
 
@@ -235,11 +265,13 @@ fn workspace(props: &WorkspaceProps) -> Html {
     let rows = use_state(|| rows_of(m));
     let next_key = use_mut_ref(|| m.points.len() as u64);
     {
-        // After a save or an import, the grid shows the data as stored.
+        // After a save or an import, the grid shows the data as stored. Only then: a new phase
+        // change or annotation also moves the measure's version, and must not throw away rows
+        // typed but not yet saved.
         let rows = rows.clone();
         let measure = m.clone();
         let next_key = next_key.clone();
-        use_effect_with(m.version, move |_| {
+        use_effect_with(m.points.clone(), move |_| {
             rows.set(rows_of(&measure));
             *next_key.borrow_mut() = measure.points.len() as u64;
         });

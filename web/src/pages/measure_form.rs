@@ -12,7 +12,7 @@ use crate::{
     api::{self, ApiError},
     app::Route,
     components::{
-        form::{ErrorSummary, SelectField, TextArea, TextField, error_for},
+        form::{Checkbox, ErrorSummary, SelectField, TextArea, TextField, error_for},
         states::{ErrorPanel, Loading},
     },
     hooks::{Load, use_load},
@@ -59,16 +59,27 @@ fn direction_str(d: ImprovementDirection) -> &'static str {
 
 #[function_component(MeasureForm)]
 pub fn measure_form(props: &Props) -> Html {
-    let loaded = use_load(props.measure_id, |measure_id| async move {
-        match measure_id {
-            Some(id) => api::measure(id).await.map(Some),
-            None => Ok::<_, ApiError>(None),
-        }
-    });
+    // The measure, and the project's change ideas it may follow.
+    let loaded = use_load(
+        (props.id, props.measure_id),
+        |(id, measure_id)| async move {
+            let measure = match measure_id {
+                Some(id) => Some(api::measure(id).await?),
+                None => None,
+            };
+            let diagram = api::driver_diagram(id).await?;
+            let ideas: Vec<(i64, String)> = diagram
+                .change_ideas()
+                .into_iter()
+                .filter_map(|(idea, _, _)| Some((idea.id?, idea.text.clone())))
+                .collect();
+            Ok::<_, ApiError>((measure, ideas))
+        },
+    );
     match &*loaded {
         Load::Loading => html! { <Loading /> },
         Load::Failed(error) => html! { <ErrorPanel error={error.clone()} /> },
-        Load::Loaded(measure) => {
+        Load::Loaded((measure, ideas)) => {
             let draft = match measure {
                 Some(m) => Draft {
                     input: m.to_input(),
@@ -82,7 +93,7 @@ pub fn measure_form(props: &Props) -> Html {
                 },
             };
             let version = measure.as_ref().map(|m| m.version);
-            html! { <Form id={props.id} measure_id={props.measure_id} {version} {draft} /> }
+            html! { <Form id={props.id} measure_id={props.measure_id} {version} {draft} ideas={ideas.clone()} /> }
         }
     }
 }
@@ -93,6 +104,8 @@ struct FormProps {
     measure_id: Option<i64>,
     version: Option<i64>,
     draft: Draft,
+    /// The project's change ideas: (id, text).
+    ideas: Vec<(i64, String)>,
 }
 
 #[function_component(Form)]
@@ -102,6 +115,7 @@ fn form(props: &FormProps) -> Html {
     let errors = use_state(Vec::<FieldError>::new);
     let message = use_state(|| None::<String>);
     let busy = use_state(|| false);
+    let confirming = use_state(|| false);
     let title = if props.measure_id.is_some() {
         "Change the measure"
     } else {
@@ -114,6 +128,29 @@ fn form(props: &FormProps) -> Html {
             let mut next = (*draft).clone();
             apply(&mut next, v);
             draft.set(next);
+        })
+    };
+    let remove = {
+        let (message, navigator) = (message.clone(), navigator.clone());
+        let (id, measure_id, version) = (props.id, props.measure_id, props.version);
+        Callback::from(move |_: MouseEvent| {
+            let (Some(measure_id), Some(version)) = (measure_id, version) else {
+                return;
+            };
+            let (message, navigator) = (message.clone(), navigator.clone());
+            wasm_bindgen_futures::spawn_local(async move {
+                match api::delete_measure(measure_id, version).await {
+                    Ok(()) => {
+                        if let Some(navigator) = navigator {
+                            navigator.push(&Route::Project { id });
+                        }
+                    }
+                    Err(error) if error.is_stale() => message.set(Some(
+                        "Someone else changed this measure since you opened it. Reload the page to see the change before removing it.".to_owned(),
+                    )),
+                    Err(error) => message.set(Some(error.message())),
+                }
+            });
         })
     };
     let onsubmit = {
@@ -192,6 +229,10 @@ fn form(props: &FormProps) -> Html {
             });
         })
     };
+    let confirm = |show: bool| {
+        let confirming = confirming.clone();
+        Callback::from(move |_: MouseEvent| confirming.set(show))
+    };
     let d = &*draft;
     let fraction = d.input.unit.is_fraction();
     let back = match props.measure_id {
@@ -257,8 +298,46 @@ fn form(props: &FormProps) -> Html {
                     value={d.input.frequency.as_str()}
                     onchange={update(|d, v| d.input.frequency = Frequency::parse(&v).unwrap_or(Frequency::Monthly))}
                     error={error_for(&errors, "frequency")} />
+                <fieldset class="fieldset">
+                    <legend class="fieldset__legend">{ "Change ideas it follows (optional)" }</legend>
+                    if props.ideas.is_empty() {
+                        <p class="hint">{ "The project's driver diagram has no change ideas yet." }</p>
+                    }
+                    { for props.ideas.iter().map(|(idea_id, text)| {
+                        let idea_id = *idea_id;
+                        let onchange = {
+                            let draft = draft.clone();
+                            Callback::from(move |on: bool| {
+                                let mut next = (*draft).clone();
+                                next.input.change_idea_ids.retain(|&i| i != idea_id);
+                                if on {
+                                    next.input.change_idea_ids.push(idea_id);
+                                }
+                                draft.set(next);
+                            })
+                        };
+                        html! {
+                            <Checkbox id={format!("change-idea-{idea_id}")} label={text.clone()}
+                                checked={d.input.change_idea_ids.contains(&idea_id)} {onchange} />
+                        }
+                    }) }
+                </fieldset>
                 <button type="submit" class="button" disabled={*busy}>{ if *busy { "Please wait…" } else { "Save measure" } }</button>
             </form>
+            if props.measure_id.is_some() {
+                if *confirming {
+                    <div class="confirm" role="alertdialog" aria-labelledby="confirm-title">
+                        <h2 id="confirm-title" class="confirm__title">{ "Remove this measure and all its data?" }</h2>
+                        <p>{ "Its data points, phase changes and annotations go with it. Export its data as CSV first if you may need it." }</p>
+                        <div class="button-group">
+                            <button type="button" class="button button--warning" onclick={remove}>{ "Yes, remove it" }</button>
+                            <button type="button" class="button button--secondary" onclick={confirm(false)}>{ "Cancel" }</button>
+                        </div>
+                    </div>
+                } else {
+                    <button type="button" class="button button--warning" onclick={confirm(true)}>{ "Remove this measure" }</button>
+                }
+            }
         </div>
     }
 }
