@@ -519,6 +519,7 @@ pub struct AttendanceSaved {
 }
 
 #[cfg(test)]
+#[allow(clippy::expect_used)] // A test that cannot build its fixtures should stop.
 mod tests {
     use chrono::TimeZone;
 

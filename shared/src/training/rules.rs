@@ -96,6 +96,7 @@ pub fn completed_on(sessions: usize, percent: u8, attended: &[NaiveDate]) -> Opt
 }
 
 #[cfg(test)]
+#[allow(clippy::expect_used)] // A test that cannot build its fixtures should stop.
 mod tests {
     use super::*;
 

@@ -191,6 +191,7 @@ pub fn parse_sign_in_csv(text: &str) -> Result<Vec<SignInRow>, FieldErrors> {
 }
 
 #[cfg(test)]
+#[allow(clippy::expect_used)] // A test that cannot build its fixtures should stop.
 mod tests {
     use super::*;
 
