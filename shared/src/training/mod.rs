@@ -573,6 +573,9 @@ mod tests {
         }
     }
 
+    /// A bad-input case: the field it should fail and how to spoil a good input.
+    type Case<T> = (&'static str, fn(&mut T));
+
     fn failing(result: Result<impl std::fmt::Debug, FieldErrors>) -> Vec<String> {
         result
             .expect_err("should fail")
@@ -592,7 +595,7 @@ mod tests {
 
     #[test]
     fn bad_courses_name_the_field() {
-        let cases: [(&str, fn(&mut CourseInput)); 5] = [
+        let cases: [Case<CourseInput>; 5] = [
             ("title", |c| c.title = " ".to_owned()),
             ("length_hours", |c| c.length_hours = 0.0),
             ("length_hours", |c| c.length_hours = f64::NAN),
@@ -623,7 +626,7 @@ mod tests {
 
     #[test]
     fn bad_cohorts_name_the_field() {
-        let cases: [(&str, fn(&mut CohortInput)); 11] = [
+        let cases: [Case<CohortInput>; 11] = [
             ("name", |c| c.name = String::new()),
             ("end_date", |c| c.end_date = day(1) - chrono::Days::new(1)),
             ("venue", |c| c.venue = String::new()),
