@@ -20,7 +20,7 @@ use crate::{
         form::{ErrorSummary, TextArea, TextField, error_for},
         states::{Empty, ErrorPanel, Loading},
     },
-    hooks::{Load, use_load},
+    hooks::Load,
     session::use_session,
 };
 
@@ -44,28 +44,43 @@ fn status_text(e: &Enrolment) -> String {
     }
 }
 
+async fn load(id: i64) -> Result<Loaded, ApiError> {
+    let cohort = api::training::cohort(id).await?;
+    let enrolments = api::training::enrolments(id).await?;
+    let registers = if cohort.can_record_attendance {
+        api::training::registers(id).await?
+    } else {
+        Vec::new()
+    };
+    Ok(Loaded {
+        cohort,
+        enrolments,
+        registers,
+    })
+}
+
 #[function_component(CohortPage)]
 pub fn cohort_page(props: &Props) -> Html {
     let session = use_session();
-    let version = use_state(|| 0u32);
-    let loaded = use_load((props.id, *version), |(id, _)| async move {
-        let cohort = api::training::cohort(id).await?;
-        let enrolments = api::training::enrolments(id).await?;
-        let registers = if cohort.can_record_attendance {
-            api::training::registers(id).await?
-        } else {
-            Vec::new()
-        };
-        Ok::<_, ApiError>(Loaded {
-            cohort,
-            enrolments,
-            registers,
-        })
-    });
+    // Loaded by hand rather than with `use_load`, so a refresh after a change keeps the page (and
+    // the messages in it) on screen instead of going back to "Loading".
+    let loaded = use_state(|| Load::<Loaded>::Loading);
     let refresh = {
-        let version = version.clone();
-        Callback::from(move |()| version.set(*version + 1))
+        let (loaded, id) = (loaded.clone(), props.id);
+        Callback::from(move |()| {
+            let loaded = loaded.clone();
+            wasm_bindgen_futures::spawn_local(async move {
+                loaded.set(match load(id).await {
+                    Ok(data) => Load::Loaded(data),
+                    Err(error) => Load::Failed(error),
+                });
+            });
+        })
     };
+    {
+        let refresh = refresh.clone();
+        use_effect_with(props.id, move |_| refresh.emit(()));
+    }
     let notice = use_state(|| None::<String>);
     let confirming = use_state(|| None::<i64>);
     let releasing = use_state(|| false);
@@ -180,7 +195,7 @@ pub fn cohort_page(props: &Props) -> Html {
                     || (a.has(Role::OrganisationAdmin) && a.organisation_id == e.organisation_id)
             })
     };
-    let ended = s.end_date < chrono::Utc::now().date_naive();
+    let ended = s.end_date < super::today();
 
     html! {
         <>

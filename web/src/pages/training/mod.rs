@@ -67,3 +67,14 @@ pub(crate) fn dates(start: chrono::NaiveDate, end: chrono::NaiveDate) -> String 
         format!("{} to {}", day(start), day(end))
     }
 }
+
+/// Today in the browser (chrono's clock is not available in wasm).
+pub(crate) fn today() -> chrono::NaiveDate {
+    let now = js_sys::Date::new_0();
+    chrono::NaiveDate::from_ymd_opt(
+        now.get_full_year() as i32,
+        now.get_month() + 1,
+        now.get_date(),
+    )
+    .unwrap_or_default()
+}
