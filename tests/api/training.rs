@@ -736,6 +736,32 @@ async fn a_sign_in_sheet_imports_whole_or_not_at_all() {
     let saved: AttendanceSaved = app.import_sheet(&app.admin, id, good).await.expect(200);
     assert_eq!(saved.marks, 3);
     assert_eq!(saved.completed, vec![c.member_a.0.id]);
+
+    // One session's sheet needs no dates; a date that is not the session's is refused.
+    let session = format!("/api/v1/sessions/{}/attendance.csv", cohort.sessions[1].id);
+    let answer = app
+        .post_raw(
+            &session,
+            Some(&app.admin),
+            "text/csv",
+            format!("email,date,present\nmember.b@example.org,{d1},yes\n"),
+        )
+        .await;
+    assert_eq!(fields(&answer.problem(422)), ["rows[2].date"]);
+    let saved: AttendanceSaved = app
+        .post_raw(
+            &session,
+            Some(&app.admin),
+            "text/csv",
+            "Email,Present\nmember.b@example.org,yes\n",
+        )
+        .await
+        .expect(200);
+    assert_eq!(
+        (saved.marks, saved.completed.len()),
+        (1, 0),
+        "member B missed session 1"
+    );
 }
 
 #[tokio::test]

@@ -78,8 +78,21 @@ fn one(field: &str, message: String) -> FieldErrors {
     errors
 }
 
-/// Reads a sign-in sheet; gives back its rows, or every problem by row and column.
+/// Reads a cohort's sign-in sheet; gives back its rows, or every problem by row and column.
 pub fn parse_sign_in_csv(text: &str) -> Result<Vec<SignInRow>, FieldErrors> {
+    parse_sheet(text, None)
+}
+
+/// Reads one session's sign-in sheet: the date column may be left out, and a date given must
+/// be the session's.
+pub fn parse_session_sign_in_csv(
+    text: &str,
+    session_date: NaiveDate,
+) -> Result<Vec<SignInRow>, FieldErrors> {
+    parse_sheet(text, Some(session_date))
+}
+
+fn parse_sheet(text: &str, session_date: Option<NaiveDate>) -> Result<Vec<SignInRow>, FieldErrors> {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     let mut reader = csv::ReaderBuilder::new()
         .has_headers(false)
@@ -121,10 +134,14 @@ pub fn parse_sign_in_csv(text: &str) -> Result<Vec<SignInRow>, FieldErrors> {
             ),
         }
     }
-    let [Some(email_at), Some(date_at), Some(present_at)] = at else {
+    let [Some(email_at), date_at, Some(present_at)] = at else {
         errors.push(HEADER, format!("The file needs the columns {COLUMNS}"));
         return Err(errors);
     };
+    if date_at.is_none() && session_date.is_none() {
+        errors.push(HEADER, format!("The file needs the columns {COLUMNS}"));
+        return Err(errors);
+    }
     if !errors.is_empty() {
         return Err(errors);
     }
@@ -161,7 +178,21 @@ pub fn parse_sign_in_csv(text: &str) -> Result<Vec<SignInRow>, FieldErrors> {
                 "Give the person's email address",
             );
         }
-        let date = errors.check(&format!("rows[{row}].date"), parse_date(cell(date_at)));
+        let field = format!("rows[{row}].date");
+        let date = match (date_at, session_date) {
+            (Some(at), Some(session)) => match errors.check(&field, parse_date(cell(at))) {
+                Some(d) if d != session => {
+                    errors.push(
+                        &field,
+                        format!("The session is on {}", session.format("%d/%m/%Y")),
+                    );
+                    None
+                }
+                other => other,
+            },
+            (Some(at), None) => errors.check(&field, parse_date(cell(at))),
+            (None, session) => session,
+        };
         let present = errors.check(
             &format!("rows[{row}].present"),
             parse_present(cell(present_at)),
@@ -255,6 +286,25 @@ mod tests {
         assert_eq!(
             fields(parse_sign_in_csv("email,date,present\n")),
             vec!["rows"]
+        );
+    }
+
+    #[test]
+    fn a_session_sheet_may_leave_out_the_date() {
+        let day = NaiveDate::from_ymd_opt(2027, 2, 3).expect("a date");
+        let rows =
+            parse_session_sign_in_csv("email,present\nann@example.org,yes\n", day).expect("good");
+        assert_eq!(rows[0].date, day);
+        assert_eq!(
+            fields(parse_session_sign_in_csv(
+                "email,date,present\nann@example.org,04/02/2027,yes\n",
+                day
+            )),
+            vec!["rows[2].date"]
+        );
+        assert_eq!(
+            fields(parse_sign_in_csv("email,present\nann@example.org,yes\n")),
+            vec!["rows[1]"]
         );
     }
 

@@ -15,7 +15,7 @@ use qi_shared::{
     problem::Problem,
     training::{
         AttendanceSaved, RegisterInput, SessionRegister,
-        sign_in::{MAX_SIGN_IN_BYTES, parse_sign_in_csv},
+        sign_in::{MAX_SIGN_IN_BYTES, parse_session_sign_in_csv, parse_sign_in_csv},
     },
 };
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, TransactionTrait};
@@ -235,18 +235,80 @@ pub async fn import_csv(
     id: web::Path<i64>,
     payload: web::Payload,
 ) -> ApiResult<HttpResponse> {
-    if !is_csv(&req) {
+    import(&state, &user, &req, payload, Scope::Cohort(*id)).await
+}
+
+/// Import one session's attendance from a CSV sign-in sheet sent as the body
+/// (`Content-Type: text/csv`), as for a cohort's, except that the `date` column may be left
+/// out (a date given must be the session's).
+#[utoipa::path(
+    tag = "training",
+    operation_id = "import_session_attendance_csv",
+    security(("bearer" = [])),
+    params(("id" = i64, Path, description = "Session id")),
+    request_body(content = String, content_type = "text/csv", description = "The sign-in sheet"),
+    responses(
+        (status = 200, description = "Imported, with whose completion changed", body = AttendanceSaved),
+        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Not a facilitator of the cohort nor a manager of the course", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such session", body = Problem, content_type = "application/problem+json"),
+        (status = 413, description = "The file is larger than 1 MiB", body = Problem, content_type = "application/problem+json"),
+        (status = 415, description = "The body is not CSV", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "The file is not UTF-8, its columns are wrong, or rows are bad (each named)", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[post("/sessions/{id}/attendance.csv")]
+pub async fn import_session_csv(
+    state: web::Data<AppState>,
+    user: AuthUser,
+    req: HttpRequest,
+    id: web::Path<i64>,
+    payload: web::Payload,
+) -> ApiResult<HttpResponse> {
+    import(&state, &user, &req, payload, Scope::Session(*id)).await
+}
+
+/// What a sign-in sheet covers.
+enum Scope {
+    Cohort(i64),
+    Session(i64),
+}
+
+async fn import(
+    state: &AppState,
+    user: &AuthUser,
+    req: &HttpRequest,
+    payload: web::Payload,
+    scope: Scope,
+) -> ApiResult<HttpResponse> {
+    if !is_csv(req) {
         let mut problem = ApiError::UnsupportedMediaType.problem();
         problem.detail = Some("Send the file as CSV text with Content-Type: text/csv".to_owned());
         return Ok(HttpResponse::build(StatusCode::UNSUPPORTED_MEDIA_TYPE)
             .content_type("application/problem+json")
             .json(problem));
     }
-    let (cohort, course) = recordable(&state, &user, *id).await?;
+    let session = match scope {
+        Scope::Session(id) => Some(
+            db::training::cohorts::session(&state.db, id)
+                .await?
+                .ok_or_else(|| not_found("Session"))?,
+        ),
+        Scope::Cohort(_) => None,
+    };
+    let cohort_id = match (&scope, &session) {
+        (Scope::Cohort(id), _) => *id,
+        (_, Some(s)) => s.cohort_id,
+        (Scope::Session(_), None) => return Err(not_found("Session")),
+    };
+    let (cohort, course) = recordable(state, user, cohort_id).await?;
     let text = read_text(payload).await?;
-    let rows = parse_sign_in_csv(&text)?;
+    let rows = match &session {
+        Some(s) => parse_session_sign_in_csv(&text, s.starts_at.date_naive())?,
+        None => parse_sign_in_csv(&text)?,
+    };
 
-    let holders = holders(&state, cohort.id).await?;
+    let holders = holders(state, cohort.id).await?;
     let emails: HashSet<String> = rows.iter().map(|r| r.email.clone()).collect();
     let people: HashMap<String, i64> = person::Entity::find()
         .filter(person::Column::EmailNormalised.is_in(emails))
@@ -256,7 +318,11 @@ pub async fn import_csv(
         .map(|p| (p.email_normalised, p.id))
         .collect();
     let mut sessions_on: HashMap<NaiveDate, Vec<i64>> = HashMap::new();
-    for s in db::training::cohorts::sessions(&state.db, cohort.id).await? {
+    let sessions = match session {
+        Some(s) => vec![s],
+        None => db::training::cohorts::sessions(&state.db, cohort.id).await?,
+    };
+    for s in sessions {
         sessions_on
             .entry(s.starts_at.date_naive())
             .or_default()
@@ -304,6 +370,6 @@ pub async fn import_csv(
     if !errors.is_empty() {
         return Err(errors.into());
     }
-    let saved = save(&state, &user, (cohort.id, &course), &marks).await?;
+    let saved = save(state, user, (cohort.id, &course), &marks).await?;
     Ok(HttpResponse::Ok().json(saved))
 }

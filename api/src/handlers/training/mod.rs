@@ -43,7 +43,8 @@ pub fn routes(cfg: &mut ServiceConfig) {
         .service(enrolments::withdraw)
         .service(attendance::registers)
         .service(attendance::record)
-        .service(attendance::import_csv);
+        .service(attendance::import_csv)
+        .service(attendance::import_session_csv);
 }
 
 fn today() -> NaiveDate {
