@@ -1,6 +1,9 @@
 //! The course catalogue, with filters by tier, provider and words.
 
-use qi_shared::{tier::Tier, training::CourseQuery};
+use qi_shared::{
+    tier::Tier,
+    training::{CohortQuery, CourseQuery, When},
+};
 use yew::prelude::*;
 use yew_router::prelude::*;
 
@@ -143,6 +146,42 @@ pub fn course_list() -> Html {
                 <button type="submit" class="button">{ "Search" }</button>
             </form>
             { results }
+            <UpcomingCohorts />
+        </>
+    }
+}
+
+/// The next cohorts of any course, soonest first.
+#[function_component(UpcomingCohorts)]
+fn upcoming_cohorts() -> Html {
+    let cohorts = use_load((), |()| async move {
+        api::training::cohorts(&CohortQuery {
+            when: Some(When::Upcoming),
+            per_page: Some(10),
+            ..CohortQuery::default()
+        })
+        .await
+    });
+    let body = match &*cohorts {
+        Load::Loading => html! { <Loading /> },
+        Load::Failed(error) => html! { <p>{ error.message() }</p> },
+        Load::Loaded(page) if page.items.is_empty() => {
+            html! { <Empty>{ "No cohorts are planned yet." }</Empty> }
+        }
+        Load::Loaded(page) => html! {
+            <ul class="list">{ for page.items.iter().map(|c| html! {
+                <li>
+                    <Link<TrainingRoute> to={TrainingRoute::Cohort { id: c.id }}>{ format!("{}: {}", c.course_title, c.name) }</Link<TrainingRoute>>
+                    { format!(", {} ({} of {} places taken{})", super::dates(c.start_date, c.end_date), c.taken, c.capacity,
+                        if c.waiting > 0 { format!(", {} waiting", c.waiting) } else { String::new() }) }
+                </li>
+            }) }</ul>
+        },
+    };
+    html! {
+        <>
+            <h2>{ "Cohorts coming up" }</h2>
+            { body }
         </>
     }
 }
