@@ -1,1 +1,0 @@
-//! Persistence of training: courses, cohorts, places, sessions, enrolments and attendance.

@@ -1,0 +1,98 @@
+'use strict';
+// Training in a real browser (issue 6): the partnership admin adds a course and a cohort with two
+// sessions, enrols a person, records attendance at both sessions and sees the person shown as
+// completed. Every page is photographed and checked with axe-core.
+
+const { describe, it, before, after } = require('node:test');
+const h = require('./harness');
+
+const { admin } = h.DEMO;
+const COURSE = 'Human Factors for Improvement';
+const PERSON = 'Grace Lee';
+
+let server;
+let browser;
+
+/** The date `days` from today, as yyyy-mm-dd. */
+function inDays(days) {
+  const d = new Date(Date.now() + days * 86_400_000);
+  return d.toISOString().slice(0, 10);
+}
+
+describe('Training in the browser', () => {
+  before(
+    async () => {
+      server = await h.startServer();
+      browser = await h.launchBrowser();
+    },
+    { timeout: 90_000 },
+  );
+
+  after(async () => {
+    if (browser) await browser.close();
+    if (server) await server.stop();
+  });
+
+  it('an admin runs a cohort from creation to completion', { timeout: 240_000 }, async () => {
+    const page = await h.newPage(browser);
+    await h.signIn(page, server.baseUrl, admin.email, admin.password);
+    await page.goto(`${server.baseUrl}/training`);
+    await h.expectH1(page, 'Training');
+    await h.expectVisible(page, page.getByRole('link', { name: 'QI Fundamentals', exact: true }), 'the demo courses');
+    await h.record(page, 'training-courses', 'the course list');
+
+    // A course: the form refuses an empty one, then saves.
+    await page.getByRole('link', { name: 'Add a course', exact: true }).click();
+    await h.expectH1(page, 'Add a course');
+    await page.getByRole('button', { name: 'Add the course', exact: true }).click();
+    await h.expectVisible(page, page.locator('.error-summary a', { hasText: 'Enter a title' }), 'the form refuses an empty course');
+    await page.getByLabel('Title', { exact: true }).fill(COURSE);
+    await page.getByLabel('Tier', { exact: true }).selectOption('learn');
+    await page.getByLabel('Description', { exact: true }).fill('How people and systems interact, and what that means for safer care.');
+    await page.getByLabel('Length in hours', { exact: true }).fill('4');
+    await h.record(page, 'training-course-new', 'add a course');
+    await page.getByRole('button', { name: 'Add the course', exact: true }).click();
+    await h.expectH1(page, COURSE);
+
+    // A cohort with two sessions.
+    await page.getByRole('link', { name: 'Add a cohort', exact: true }).click();
+    await h.expectH1(page, 'Add a cohort');
+    await page.getByLabel('Name', { exact: true }).fill('Wave 1');
+    await page.getByLabel('First day', { exact: true }).fill(inDays(7));
+    await page.getByLabel('Last day', { exact: true }).fill(inDays(8));
+    await page.getByLabel('Venue', { exact: true }).fill('Education centre, room 2');
+    await page.getByLabel('Places', { exact: true }).fill('10');
+    await page.getByLabel('Session 1 starts', { exact: true }).fill(`${inDays(7)}T09:30`);
+    await page.getByRole('button', { name: 'Add a session', exact: true }).click();
+    await page.getByLabel('Session 2 starts', { exact: true }).fill(`${inDays(8)}T09:30`);
+    await h.record(page, 'training-cohort-new', 'add a cohort');
+    await page.getByRole('button', { name: 'Add the cohort', exact: true }).click();
+    await h.expectH1(page, `${COURSE}: Wave 1`);
+    await h.expectVisible(page, page.locator('#places', { hasText: '0 of 10 taken' }), 'the empty cohort');
+
+    // Enrol a person.
+    await page.getByLabel('Find a person', { exact: true }).fill('Grace');
+    await page.getByRole('button', { name: 'Find', exact: true }).click();
+    await page.getByRole('button', { name: `Enrol ${PERSON}`, exact: true }).click();
+    const row = page.locator('#enrolled tr', { hasText: PERSON });
+    await h.expectVisible(page, row.locator('.enrolment-status', { hasText: 'Enrolled' }), 'the person enrolled');
+
+    // Attendance at both sessions: completed.
+    for (const session of ['Session 1', 'Session 2']) {
+      const register = page.getByRole('form', { name: new RegExp(`^Register: ${session},`) });
+      await register.getByLabel(PERSON, { exact: true }).check();
+      await register.getByRole('button', { name: `Save the register for ${session}`, exact: true }).click();
+      await h.expectVisible(page, register.getByText('Register saved.'), `the register of ${session} saved`);
+    }
+    await h.expectVisible(page, row.locator('.enrolment-status', { hasText: 'Completed on' }), 'the person completed');
+    await h.expectVisible(page, row.getByText('2 of 2'), 'both sessions attended');
+    await h.record(page, 'training-cohort', 'the cohort page with a completion');
+
+    // A bad sign-in sheet: nothing imported, the row named.
+    await page.getByLabel('Or paste the sheet', { exact: true }).fill('email,date,present\nmember@demo.qicommons.org,31/02/2027,yes\n');
+    await page.getByRole('button', { name: 'Import attendance', exact: true }).click();
+    await h.expectVisible(page, page.locator('#sign-in-errors li', { hasText: 'Row 2, date' }), 'the bad row named');
+
+    h.assertNoErrors(page);
+  });
+});
