@@ -735,7 +735,7 @@ pub struct ListCache {
     /// node's clock runs behind this one's. Requests that find no entry wait for the first one's
     /// count rather than all counting.
     totals: Cache<String, Arc<KnownTotal>>,
-    /// Pages of list queries already read, by the count's SQL and the page asked for, with the
+    /// Pages of list queries already read, by who asked, the query and the page, with the
     /// [`Stamp`] they were read at. The same few pages (the first of the register, of a theme, of an
     /// organisation) are asked for again and again, by many people; while no project has changed, a
     /// page is the same, and the stamp (read at most every [`STAMP_INTERVAL`]) says so without a query.
@@ -992,11 +992,9 @@ pub async fn list(
     page: u64,
     per_page: u64,
 ) -> Result<(Vec<ProjectSummary>, u64), DbErr> {
-    let backend = db.get_database_backend();
-    let count = count_of(matching(actor, query, false, Shape::In));
-    let count_sql = QueryTrait::build(&count, backend).to_string();
-    let sort = query.sort.unwrap_or(ProjectSort::Updated);
-    let page_key = format!("{count_sql}\n{sort:?} {page} {per_page}");
+    // Keyed by who asks and what, not by the SQL: building the SQL of a member's list (its
+    // visibility rules) costs more than serving the page from here.
+    let page_key = format!("{actor:?}\n{query:?}\n{page} {per_page}");
     let slot = cache
         .pages
         .get_with(page_key, || Arc::new(Mutex::new(None)));
@@ -1007,6 +1005,8 @@ pub async fn list(
         drop(slot);
         return Ok((read.items.clone(), read.total));
     }
+    let count = count_of(matching(actor, query, false, Shape::In));
+    let count_sql = QueryTrait::build(&count, db.get_database_backend()).to_string();
     let entry = cache
         .totals
         .get_with(count_sql, || Arc::new(Mutex::new(None)));
