@@ -268,6 +268,8 @@ pub async fn create(
     check_references(&state, &input).await?;
     let txn = state.db.begin().await?;
     let id = db::projects::create(&txn, &input, user.person_id).await?;
+    // Being on a project's team can move a person up the capability tiers.
+    refresh_tiers(&txn, input.team.iter().map(|m| m.person_id)).await?;
     txn.commit().await?;
     let project = db::projects::get(&state.db, id)
         .await?
@@ -333,7 +335,7 @@ pub async fn replace(
     id: web::Path<i64>,
     body: Json<ProjectInput>,
 ) -> ApiResult<HttpResponse> {
-    let (model, _) = editable(&state, &user, *id).await?;
+    let (model, context) = editable(&state, &user, *id).await?;
     let version = if_match(&req)?;
     let input = body.0.validate()?;
     one_lead(&input)?;
@@ -350,6 +352,9 @@ pub async fn replace(
     if !db::projects::update(&txn, model, version, &input, user.person_id).await? {
         return Err(ApiError::PreconditionFailed { current_version });
     }
+    // Everyone on the team before or after: joining, leaving or a new status can move a tier.
+    let people = context.team.iter().map(|(person, _)| *person);
+    refresh_tiers(&txn, people.chain(input.team.iter().map(|m| m.person_id))).await?;
     txn.commit().await?;
     let project = db::projects::get(&state.db, *id)
         .await?
@@ -357,6 +362,19 @@ pub async fn replace(
     Ok(HttpResponse::Ok()
         .insert_header(etag(project.version))
         .json(project))
+}
+
+/// Derives again the tier of each person named (once each), as of now.
+async fn refresh_tiers(
+    txn: &impl sea_orm::ConnectionTrait,
+    people: impl Iterator<Item = i64>,
+) -> ApiResult<()> {
+    let people: std::collections::BTreeSet<i64> = people.collect();
+    let now = chrono::Utc::now();
+    for person in people {
+        db::capability::refresh_tier(txn, person, now).await?;
+    }
+    Ok(())
 }
 
 /// A project's progress scores, newest first: who set each, when and why.
