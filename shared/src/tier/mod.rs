@@ -9,6 +9,10 @@
 //! - Wire types of the tier endpoints: [`PersonTier`], [`TierOverride`], [`TierPeriod`],
 //!   [`TierCounts`].
 
+mod record;
+
+pub use record::{PersonRecord, ProjectEntry, TrainingEntry};
+
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 
