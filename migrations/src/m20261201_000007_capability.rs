@@ -154,7 +154,10 @@ impl MigrationTrait for Migration {
             )
             .await?;
         for (name, columns) in [
-            ("coaching_sessions_by_project", &["project_id", "held_on"][..]),
+            (
+                "coaching_sessions_by_project",
+                &["project_id", "held_on"][..],
+            ),
             ("coaching_sessions_by_coach", &["coach_id", "held_on"][..]),
         ] {
             let mut index = Index::create()
