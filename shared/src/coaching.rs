@@ -33,6 +33,14 @@ pub fn can_read_notes(person_id: i64, project: &ProjectContext) -> bool {
     project.team.iter().any(|(p, _)| *p == person_id)
 }
 
+/// May this person record coaching sessions on the project: its coaches.
+pub fn can_record_session(person_id: i64, project: &ProjectContext) -> bool {
+    project
+        .team
+        .iter()
+        .any(|(p, role)| *p == person_id && *role == crate::project::TeamRole::Coach)
+}
+
 /// A coaching session, as the coach records it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
@@ -120,6 +128,46 @@ impl CoachingSession {
             ..self
         }
     }
+}
+
+/// A page of a project's coaching sessions, newest first.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct CoachingSessionPage {
+    pub items: Vec<CoachingSession>,
+    /// May the reader see the notes (they are the project's team)?
+    pub notes_visible: bool,
+    /// May the reader record a session (they are the project's coach)?
+    pub can_record: bool,
+    #[serde(flatten)]
+    pub page: crate::page::PageInfo,
+}
+
+/// `?page=&per_page=`.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::IntoParams))]
+#[cfg_attr(feature = "openapi", into_params(parameter_in = Query))]
+pub struct PageQuery {
+    /// Page number, from 1.
+    pub page: Option<u64>,
+    /// Items per page, 1 to 100 (default 25).
+    pub per_page: Option<u64>,
+}
+
+/// `?coach_id=`: whose caseload (yours when left out).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::IntoParams))]
+#[cfg_attr(feature = "openapi", into_params(parameter_in = Query))]
+pub struct CaseloadQuery {
+    pub coach_id: Option<i64>,
+}
+
+/// `?organisation_id=`: whose coverage (your organisation's when left out).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::IntoParams))]
+#[cfg_attr(feature = "openapi", into_params(parameter_in = Query))]
+pub struct CoverageQuery {
+    pub organisation_id: Option<i64>,
 }
 
 /// One project a coach coaches.
