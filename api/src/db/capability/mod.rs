@@ -139,6 +139,7 @@ pub async fn facts(db: &impl ConnectionTrait, person_id: i64) -> Result<TierFact
                 .column(("projects", "title"))
                 .column(("projects", "status"))
                 .column(("projects", "created_at"))
+                .column(("projects", "start_date"))
                 .column(("project_members", "role"))
                 .from("project_members")
                 .inner_join(
@@ -150,6 +151,7 @@ pub async fn facts(db: &impl ConnectionTrait, person_id: i64) -> Result<TierFact
         )
         .await?;
     let mut memberships = Vec::with_capacity(projects.len());
+    let mut starts: HashMap<i64, NaiveDate> = HashMap::new();
     for row in projects {
         let id: i64 = row.try_get("", "id")?;
         let (Some(role), Some(status)) = (
@@ -159,6 +161,9 @@ pub async fn facts(db: &impl ConnectionTrait, person_id: i64) -> Result<TierFact
             continue;
         };
         let created_at: DateTime<Utc> = row.try_get("", "created_at")?;
+        if let Some(start) = row.try_get::<Option<NaiveDate>>("", "start_date")? {
+            starts.insert(id, start);
+        }
         memberships.push(Membership {
             project_id: id,
             project_title: row.try_get("", "title")?,
@@ -194,6 +199,15 @@ pub async fn facts(db: &impl ConnectionTrait, person_id: i64) -> Result<TierFact
         for m in &mut memberships {
             if let Some(history) = changes.remove(&m.project_id) {
                 m.statuses = history;
+            }
+            // A project recorded as active after its start date (registered once under way, or
+            // marked active late) was active from its start.
+            if let Some(start) = starts.get(&m.project_id) {
+                for (status, on) in &mut m.statuses {
+                    if *status == ProjectStatus::Active && start < on {
+                        *on = *start;
+                    }
+                }
             }
         }
     }
