@@ -1,7 +1,7 @@
 'use strict';
 // Capability in a real browser (issue 6): the demo coach records a coaching session on a project
-// they coach and a member of its team reads its notes (the organisation's QI lead, an admin but
-// not on the team, sees that it happened but not the notes); then the QI lead sets a team
+// they coach and a member of its team reads its notes (the partnership admin, who may see the
+// project but is not on its team, sees that it happened but not the notes); then the QI lead sets a team
 // member's tier by hand with a reason, sees it shown with who set it, and clears it after
 // confirming. Every page is photographed and checked with axe-core.
 
@@ -9,7 +9,7 @@ const { describe, it, before, after } = require('node:test');
 const assert = require('node:assert/strict');
 const h = require('./harness');
 
-const { coach, member, qiLead } = h.DEMO;
+const { admin: partnershipAdmin, coach, member, qiLead } = h.DEMO;
 const PROJECT = 'Reducing falls on ward 7 (care of older people)';
 const NOTES = 'Browser test: the team reviewed the falls run chart together';
 const ACTIONS = 'Test the bedside checklist on two night shifts';
@@ -78,8 +78,10 @@ describe('Capability in the browser', () => {
     await h.record(team, 'coaching-team', 'coaching sessions seen by the team');
     h.assertNoErrors(team);
 
+    // The partnership admin may see the project but is not on its team. (The QI lead is: its
+    // sponsor.)
     const admin = await h.newPage(browser);
-    await h.signIn(admin, server.baseUrl, qiLead.email, qiLead.password);
+    await h.signIn(admin, server.baseUrl, partnershipAdmin.email, partnershipAdmin.password);
     await openProject(admin);
     await h.expectVisible(admin, admin.getByText('Notes and agreed actions are for the project team and its coach only.'), 'the privacy note');
     assert.equal(await admin.getByText(NOTES).count(), 0, 'an admin not on the team does not read the notes');

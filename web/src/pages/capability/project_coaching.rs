@@ -1,7 +1,7 @@
 //! The coaching section of a project page: the project's coaching sessions (notes and agreed
 //! actions only for the team) and, for its coach, a form to record one.
 
-use chrono::Utc;
+use chrono::{DateTime, NaiveDate};
 use qi_shared::{
     FieldError,
     coaching::{CoachingModel, CoachingSessionInput, CoachingSessionPage},
@@ -94,6 +94,14 @@ struct FormProps {
     onrecorded: Callback<()>,
 }
 
+/// Today in UTC, as the server judges "not in the future" (`chrono`'s clock is not available in
+/// the browser).
+fn today() -> NaiveDate {
+    DateTime::from_timestamp_millis(js_sys::Date::now() as i64)
+        .map(|t| t.date_naive())
+        .unwrap_or_default()
+}
+
 #[derive(Clone, PartialEq)]
 struct Draft {
     held_on: String,
@@ -106,7 +114,7 @@ struct Draft {
 impl Draft {
     fn empty() -> Self {
         Self {
-            held_on: Utc::now().date_naive().to_string(),
+            held_on: today().to_string(),
             minutes: "60".to_owned(),
             model: CoachingModel::Grow,
             notes: String::new(),
@@ -138,7 +146,7 @@ impl Draft {
                     notes: self.notes.clone(),
                     actions: self.actions.clone(),
                 };
-                input.validate(Utc::now().date_naive()).map_err(|e| e.0)
+                input.validate(today()).map_err(|e| e.0)
             }
             _ => Err(errors),
         }

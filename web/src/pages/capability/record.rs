@@ -104,7 +104,7 @@ struct TierProps {
 fn tier_section(props: &TierProps) -> Html {
     let t = &props.tier;
     html! {
-        <section aria-labelledby="tier-title" id="tier">
+        <section aria-labelledby="tier-title" id="tier-now">
             <h2 id="tier-title">{ "Tier: " }<span class="tier-label">{ tier_label(t.tier) }</span></h2>
             if let Some(o) = &t.tier_override {
                 <div class="notice" id="tier-override">
