@@ -75,7 +75,9 @@ async fn insert_rows(
             .columns(columns.iter().copied())
             .to_owned();
         for row in chunk {
-            insert.values(row.clone()).context("a row of the right width")?;
+            insert
+                .values(row.clone())
+                .context("a row of the right width")?;
         }
         db.execute(&insert).await?;
     }
@@ -358,7 +360,9 @@ async fn main() -> anyhow::Result<()> {
             times.sort();
             println!(
                 "counts as of {day} ({}): {total} people with a tier; p50 {:.2} ms, p99 {:.2} ms over {runs} runs",
-                organisation_id.map_or("all organisations".to_owned(), |o| format!("organisation {o}")),
+                organisation_id.map_or("all organisations".to_owned(), |o| format!(
+                    "organisation {o}"
+                )),
                 percentile(&times, 0.5).as_secs_f64() * 1000.0,
                 percentile(&times, 0.99).as_secs_f64() * 1000.0,
             );
