@@ -12,6 +12,11 @@
 //! periods come from `qi_shared::tier::timeline` over those completions, a project membership
 //! for about half and coaching for a few, exactly as `refresh_tier` builds a first history.
 //! Deterministic: the same arguments give the same data.
+//!
+//! Measured 2026-12-01 (debug build, 2 shared cores, another build running; 32,006 periods,
+//! 24,588 people holding a tier today), p50 / p99 over 200 runs for days from a year ago to
+//! today: all organisations SQLite 20-34 ms / 44-64 ms, PostgreSQL 14-15 ms / 20-30 ms; one
+//! organisation about 1.3 ms / 2-6 ms on both. PostgreSQL scans the table (most rows match).
 
 use std::time::{Duration, Instant};
 
