@@ -1,1 +1,781 @@
-//! Integration tests of capability.
+//! Integration tests of capability: tiers (derived from the record, overrides, counts as of a
+//! day, the rules), coaching sessions and who reads their notes, caseloads, coverage and a
+//! person's record.
+
+use chrono::{Days, Utc};
+use qi_shared::{
+    coaching::{Caseload, CoachingSession, CoachingSessionPage, Coverage},
+    person::Person,
+    project::{Project, Visibility},
+    tier::{PersonRecord, PersonTier, Tier, TierCounts, TierRules, TierSource},
+};
+use reqwest::Method;
+use sea_orm::{ConnectionTrait, Database, DatabaseConnection};
+use serde_json::{Value, json};
+
+use crate::helpers::{
+    ADMIN_EMAIL, ADMIN_PASSWORD, Cast, TestApp, cast, fields, fresh_database, start, test_settings,
+};
+
+/// A server and a connection to its database, for facts that have no endpoint here yet (course
+/// completions, kept by the training tables).
+async fn spawn_with_db() -> (TestApp, DatabaseConnection) {
+    let url = fresh_database().await;
+    let address = start(test_settings(url.clone())).await;
+    let mut app = TestApp {
+        address,
+        client: reqwest::Client::new(),
+        admin: String::new(),
+        admin_org: 0,
+    };
+    app.admin = app.login_ok(ADMIN_EMAIL, ADMIN_PASSWORD).await.access_token;
+    app.admin_org = app.me(&app.admin).await.organisation_id;
+    let db = Database::connect(url)
+        .await
+        .expect("connect to the test database");
+    (app, db)
+}
+
+/// Records that `person_id` completed a course of `tier` on `on` (YYYY-MM-DD), as the training
+/// tables would.
+async fn complete_course(
+    db: &DatabaseConnection,
+    id: i64,
+    person_id: i64,
+    org: i64,
+    tier: &str,
+    on: &str,
+) {
+    for sql in [
+        format!(
+            "INSERT INTO courses (id, title, tier, provider_organisation_id) VALUES ({id}, 'QI Fundamentals {id}', '{tier}', {org})"
+        ),
+        format!(
+            "INSERT INTO cohorts (id, course_id, name, start_date, end_date) VALUES ({id}, {id}, 'Wave {id}', '{on}', '{on}')"
+        ),
+        format!(
+            "INSERT INTO enrolments (id, cohort_id, person_id, organisation_id, status, completed_on) VALUES ({id}, {id}, {person_id}, {org}, 'completed', '{on}')"
+        ),
+    ] {
+        db.execute_unprepared(&sql)
+            .await
+            .expect("insert a completion");
+    }
+    qi_api::db::capability::refresh_tier(db, person_id, Utc::now())
+        .await
+        .expect("refresh the tier");
+}
+
+/// The cast, a colleague of organisation A on no project, and an active joint project led by
+/// `member_a`, coached by `coach_a`, with `member_b` on its team.
+struct Scene {
+    c: Cast,
+    colleague: (Person, String),
+    project: Project,
+}
+
+async fn scene(app: &TestApp, visibility: Visibility) -> Scene {
+    let c = cast(app).await;
+    let colleague = app.person("colleague.a@example.org", c.org_a.id, &[]).await;
+    let project: Project = app
+        .post(
+            "/api/v1/projects",
+            &c.member_a.1,
+            json!({"title": "Fewer falls", "aim": "Reduce falls by 30% by March", "lead_organisation_id": c.org_a.id,
+                   "partner_organisation_ids": [c.org_b.id], "status": "active", "visibility": visibility,
+                   "team": [{"person_id": c.member_a.0.id, "role": "lead"},
+                            {"person_id": c.coach_a.0.id, "role": "coach"},
+                            {"person_id": c.member_b.0.id, "role": "member"}]}),
+        )
+        .await
+        .expect(201);
+    Scene {
+        c,
+        colleague,
+        project,
+    }
+}
+
+fn session(days_ago: u64, notes: &str) -> Value {
+    let day = Utc::now().date_naive() - Days::new(days_ago);
+    json!({"held_on": day, "minutes": 45, "model": "grow", "notes": notes, "actions": "Test the checklist on ward 7"})
+}
+
+impl TestApp {
+    async fn put_json(&self, path: &str, token: &str, body: Value) -> crate::helpers::Answer {
+        self.call(Method::PUT, path, Some(token), Some(body)).await
+    }
+
+    async fn delete(&self, path: &str, token: &str) -> crate::helpers::Answer {
+        self.call(Method::DELETE, path, Some(token), None).await
+    }
+
+    async fn record_session(
+        &self,
+        project_id: i64,
+        token: &str,
+        body: Value,
+    ) -> crate::helpers::Answer {
+        self.post(
+            &format!("/api/v1/projects/{project_id}/coaching-sessions"),
+            token,
+            body,
+        )
+        .await
+    }
+
+    async fn tier_of(&self, person_id: i64, token: &str) -> PersonTier {
+        self.get(
+            &format!("/api/v1/capability/people/{person_id}/tier"),
+            token,
+        )
+        .await
+        .expect(200)
+    }
+}
+
+#[tokio::test]
+async fn only_the_projects_coach_records_sessions() {
+    let app = crate::helpers::spawn_app().await;
+    let s = scene(&app, Visibility::Partnership).await;
+    let path = format!("/api/v1/projects/{}/coaching-sessions", s.project.id);
+    // (who, status)
+    let cases: [(&str, Option<&str>, u16); 7] = [
+        ("partnership admin", Some(&app.admin), 403),
+        (
+            "org admin of the project's organisation",
+            Some(&s.c.admin_a.1),
+            403,
+        ),
+        ("org admin of the partner", Some(&s.c.admin_b.1), 403),
+        ("the project lead", Some(&s.c.member_a.1), 403),
+        ("a team member", Some(&s.c.member_b.1), 403),
+        ("a colleague not on the team", Some(&s.colleague.1), 403),
+        ("anonymous", None, 401),
+    ];
+    for (who, token, status) in cases {
+        let answer = app
+            .call(
+                Method::POST,
+                &path,
+                token,
+                Some(session(1, "Private notes")),
+            )
+            .await;
+        assert_eq!(answer.status.as_u16(), status, "{who}");
+        answer.problem(status);
+    }
+    let created: CoachingSession = app
+        .record_session(
+            s.project.id,
+            &s.c.coach_a.1,
+            session(1, "Reviewed the run chart"),
+        )
+        .await
+        .expect(201);
+    assert_eq!(created.coach_id, s.c.coach_a.0.id);
+    assert_eq!(created.notes.as_deref(), Some("Reviewed the run chart"));
+    assert_eq!(created.project_title, "Fewer falls");
+}
+
+#[tokio::test]
+async fn notes_are_read_by_the_team_only() {
+    let app = crate::helpers::spawn_app().await;
+    let s = scene(&app, Visibility::Partnership).await;
+    let outsider_org = app
+        .create_organisation("Hillside Care Home", "VN1", "social_care")
+        .await;
+    let (_, outsider) = app
+        .person("outsider@example.org", outsider_org.id, &[])
+        .await;
+    let created: CoachingSession = app
+        .record_session(
+            s.project.id,
+            &s.c.coach_a.1,
+            session(2, "Team morale is low"),
+        )
+        .await
+        .expect(201);
+    let list = format!("/api/v1/projects/{}/coaching-sessions", s.project.id);
+    let one = format!("/api/v1/coaching-sessions/{}", created.id);
+    // (who, sees the notes)
+    let cases: [(&str, &str, bool); 8] = [
+        ("the coach", &s.c.coach_a.1, true),
+        ("the project lead", &s.c.member_a.1, true),
+        ("a team member of the partner", &s.c.member_b.1, true),
+        ("partnership admin", &app.admin, false),
+        (
+            "org admin of the project's organisation",
+            &s.c.admin_a.1,
+            false,
+        ),
+        ("org admin of the partner", &s.c.admin_b.1, false),
+        ("a colleague not on the team", &s.colleague.1, false),
+        ("someone of another organisation", &outsider, false),
+    ];
+    for (who, token, notes) in cases {
+        let page: CoachingSessionPage = app.get(&list, token).await.expect(200);
+        assert_eq!(page.page.total, 1, "{who}");
+        assert_eq!(page.notes_visible, notes, "{who}");
+        let item = &page.items[0];
+        assert_eq!(item.minutes, 45, "{who} sees the length");
+        assert_eq!(item.notes.is_some(), notes, "{who}: notes");
+        assert_eq!(item.actions.is_some(), notes, "{who}: actions");
+        let shown: CoachingSession = app.get(&one, token).await.expect(200);
+        assert_eq!(shown.notes.is_some(), notes, "{who}: one session");
+    }
+    app.call(Method::GET, &list, None, None).await.problem(401);
+
+    // A team-only project: others cannot even see that sessions happened.
+    let private = scene_project(&app, &s, Visibility::Team).await;
+    let private_list = format!("/api/v1/projects/{private}/coaching-sessions");
+    app.get(&private_list, &s.colleague.1).await.problem(404);
+    app.get(&private_list, &outsider).await.problem(404);
+    app.get(&private_list, &s.c.admin_a.1)
+        .await
+        .expect::<Value>(200);
+}
+
+async fn scene_project(app: &TestApp, s: &Scene, visibility: Visibility) -> i64 {
+    let project: Project = app
+        .post(
+            "/api/v1/projects",
+            &s.c.member_a.1,
+            json!({"title": "Quiet nights", "aim": "Fewer night-time disturbances", "lead_organisation_id": s.c.org_a.id,
+                   "status": "active", "visibility": visibility,
+                   "team": [{"person_id": s.c.member_a.0.id, "role": "lead"}, {"person_id": s.c.coach_a.0.id, "role": "coach"}]}),
+        )
+        .await
+        .expect(201);
+    project.id
+}
+
+#[tokio::test]
+async fn bad_sessions_are_refused_naming_the_field() {
+    let app = crate::helpers::spawn_app().await;
+    let s = scene(&app, Visibility::Partnership).await;
+    let tomorrow = Utc::now().date_naive() + Days::new(1);
+    let cases = [
+        (
+            json!({"held_on": tomorrow, "minutes": 30, "model": "grow"}),
+            "held_on",
+            "a future date",
+        ),
+        (
+            json!({"held_on": "2026-02-30", "minutes": 30, "model": "grow"}),
+            "held_on",
+            "no such date",
+        ),
+        (
+            json!({"minutes": 30, "model": "grow"}),
+            "held_on",
+            "no date",
+        ),
+        (
+            json!({"held_on": "2026-01-05", "minutes": 0, "model": "grow"}),
+            "minutes",
+            "no length",
+        ),
+        (
+            json!({"held_on": "2026-01-05", "minutes": -5, "model": "grow"}),
+            "minutes",
+            "a negative length",
+        ),
+        (
+            json!({"held_on": "2026-01-05", "minutes": 600, "model": "grow"}),
+            "minutes",
+            "too long",
+        ),
+        (
+            json!({"held_on": "2026-01-05", "minutes": 30, "model": "smart"}),
+            "model",
+            "an unknown model",
+        ),
+        (
+            json!({"held_on": "2026-01-05", "minutes": 30, "model": "grow", "notes": "x".repeat(10_001)}),
+            "notes",
+            "notes too long",
+        ),
+        (
+            json!({"held_on": "2026-01-05", "minutes": 30, "model": "grow", "actions": "a\u{0}b"}),
+            "actions",
+            "a control character",
+        ),
+    ];
+    for (body, field, what) in cases {
+        let problem = app
+            .record_session(s.project.id, &s.c.coach_a.1, body)
+            .await
+            .problem(422);
+        assert!(fields(&problem).contains(&field), "{what}: {problem:?}");
+    }
+    app.record_session(999_999, &s.c.coach_a.1, session(1, ""))
+        .await
+        .problem(404);
+}
+
+#[tokio::test]
+async fn the_coach_who_recorded_a_session_changes_and_removes_it() {
+    let app = crate::helpers::spawn_app().await;
+    let s = scene(&app, Visibility::Partnership).await;
+    let created: CoachingSession = app
+        .record_session(s.project.id, &s.c.coach_a.1, session(3, "First"))
+        .await
+        .expect(201);
+    let path = format!("/api/v1/coaching-sessions/{}", created.id);
+    for token in [&s.c.member_a.1, &s.c.admin_a.1, &app.admin] {
+        app.put_json(&path, token, session(3, "Changed"))
+            .await
+            .problem(403);
+        app.delete(&path, token).await.problem(403);
+    }
+    app.put_json(
+        &path,
+        &s.c.coach_a.1,
+        json!({"held_on": "2026-01-05", "minutes": 0, "model": "clear"}),
+    )
+    .await
+    .problem(422);
+    let changed: CoachingSession = app
+        .put_json(&path, &s.c.coach_a.1, session(4, "Changed"))
+        .await
+        .expect(200);
+    assert_eq!(changed.notes.as_deref(), Some("Changed"));
+    assert_eq!(app.delete(&path, &s.c.coach_a.1).await.status.as_u16(), 204);
+    app.get(&path, &s.c.coach_a.1).await.problem(404);
+}
+
+#[tokio::test]
+async fn caseload_and_coverage_show_who_is_coached() {
+    let app = crate::helpers::spawn_app().await;
+    let s = scene(&app, Visibility::Partnership).await;
+    let uncoached: Project = app
+        .post(
+            "/api/v1/projects",
+            &s.colleague.1,
+            json!({"title": "Discharge before noon", "aim": "Half of discharges before noon", "lead_organisation_id": s.c.org_a.id, "status": "active"}),
+        )
+        .await
+        .expect(201);
+    for days in [200, 20, 10] {
+        app.record_session(s.project.id, &s.c.coach_a.1, session(days, ""))
+            .await
+            .expect::<Value>(201);
+    }
+    let mine: Caseload = app
+        .get("/api/v1/capability/caseload", &s.c.coach_a.1)
+        .await
+        .expect(200);
+    assert_eq!(mine.projects.len(), 1);
+    assert_eq!(mine.projects[0].sessions, 3);
+    assert_eq!(
+        mine.projects[0].last_session_on,
+        Some(Utc::now().date_naive() - Days::new(10))
+    );
+    let theirs = format!("/api/v1/capability/caseload?coach_id={}", s.c.coach_a.0.id);
+    app.get(&theirs, &s.c.admin_a.1)
+        .await
+        .expect::<Caseload>(200);
+    app.get(&theirs, &app.admin).await.expect::<Caseload>(200);
+    app.get(&theirs, &s.colleague.1).await.problem(403);
+    app.get(&theirs, &s.c.admin_b.1).await.problem(404);
+    app.get("/api/v1/capability/caseload?coach_id=abc", &s.c.admin_a.1)
+        .await
+        .problem(400);
+
+    let coverage: Coverage = app
+        .get("/api/v1/capability/coverage", &s.c.admin_a.1)
+        .await
+        .expect(200);
+    assert_eq!(coverage.organisation_id, s.c.org_a.id);
+    assert_eq!(coverage.active_projects, 2);
+    assert_eq!(coverage.coached_projects, 1);
+    assert_eq!(coverage.recently_coached_projects, 1);
+    let coached = coverage
+        .projects
+        .iter()
+        .find(|p| p.project_id == s.project.id)
+        .expect("the coached project");
+    assert_eq!(coached.recent_sessions, 2, "sessions in the last 90 days");
+    assert!(
+        coverage
+            .projects
+            .iter()
+            .any(|p| p.project_id == uncoached.id && p.coaches.is_empty())
+    );
+    let of_a = format!(
+        "/api/v1/capability/coverage?organisation_id={}",
+        s.c.org_a.id
+    );
+    app.get(&of_a, &app.admin).await.expect::<Coverage>(200);
+    for token in [&s.c.admin_b.1, &s.c.coach_a.1, &s.colleague.1] {
+        app.get(&of_a, token).await.problem(403);
+    }
+    app.get("/api/v1/capability/coverage", &s.c.member_a.1)
+        .await
+        .problem(403);
+}
+
+#[tokio::test]
+async fn tiers_follow_the_record_and_the_rules() {
+    let (app, db) = spawn_with_db().await;
+    let s = scene(&app, Visibility::Partnership).await;
+    let coach = s.c.coach_a.0.id;
+    let none = app.tier_of(coach, &s.c.coach_a.1).await;
+    assert_eq!(none.tier, None, "no course yet: not yet Learn");
+
+    complete_course(&db, 1, coach, s.c.org_a.id, "learn", "2026-05-03").await;
+    let live = app.tier_of(coach, &s.c.coach_a.1).await;
+    assert_eq!(live.tier, Some(Tier::Live), "{live:?}");
+    assert!(
+        live.derived
+            .reasons
+            .iter()
+            .any(|r| r.starts_with("Live: completed QI Fundamentals 1 on 3 May 2026; member of 1")),
+        "{live:?}"
+    );
+
+    for days in [30, 20, 10] {
+        app.record_session(s.project.id, &s.c.coach_a.1, session(days, ""))
+            .await
+            .expect::<Value>(201);
+    }
+    let lead = app.tier_of(coach, &s.c.admin_a.1).await;
+    assert_eq!(lead.tier, Some(Tier::Lead), "three sessions: {lead:?}");
+    assert_eq!(lead.history[0].tier, Tier::Lead);
+    assert_eq!(lead.history[0].valid_to, None);
+    assert!(lead.history.iter().any(|p| p.tier == Tier::Live));
+
+    // Stricter rules: five sessions for Lead. Everyone is refreshed.
+    let rules = TierRules {
+        lead_min_coaching_sessions: 5,
+        ..TierRules::default()
+    };
+    app.put_json("/api/v1/capability/rules", &s.c.admin_a.1, json!(rules))
+        .await
+        .problem(403);
+    let saved: TierRules = app
+        .put_json("/api/v1/capability/rules", &app.admin, json!(rules))
+        .await
+        .expect(200);
+    assert_eq!(saved.lead_min_coaching_sessions, 5);
+    let after: TierRules = app
+        .get("/api/v1/capability/rules", &s.colleague.1)
+        .await
+        .expect(200);
+    assert_eq!(after, saved);
+    assert_eq!(
+        app.tier_of(coach, &s.c.coach_a.1).await.tier,
+        Some(Tier::Live)
+    );
+
+    for (body, field) in [
+        (json!({"learn_course_tiers": []}), "learn_course_tiers"),
+        (json!({"live_min_projects": 0}), "live_min_projects"),
+        (
+            json!({"lead_min_coaching_sessions": 100000}),
+            "lead_min_coaching_sessions",
+        ),
+        (
+            json!({"live_project_statuses": ["finished"]}),
+            "live_project_statuses[0]",
+        ),
+        (json!({"live_team_roles": []}), "live_team_roles"),
+    ] {
+        let problem = app
+            .put_json("/api/v1/capability/rules", &app.admin, body)
+            .await
+            .problem(422);
+        assert!(
+            fields(&problem).iter().any(|f| f.starts_with(field)),
+            "{field}: {problem:?}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn an_admin_overrides_a_tier_with_a_reason_and_clears_it() {
+    let app = crate::helpers::spawn_app().await;
+    let s = scene(&app, Visibility::Partnership).await;
+    let member = s.c.member_a.0.id;
+    let path = format!("/api/v1/capability/people/{member}/tier/override");
+    let body = json!({"tier": "lead", "reason": "Faculty on the regional QI programme"});
+    // (who, status)
+    let cases: [(&str, Option<&str>, u16); 6] = [
+        (
+            "org admin of another organisation",
+            Some(&s.c.admin_b.1),
+            404,
+        ),
+        ("a colleague", Some(&s.colleague.1), 403),
+        ("the project's coach", Some(&s.c.coach_a.1), 403),
+        (
+            "a team member of another organisation",
+            Some(&s.c.member_b.1),
+            404,
+        ),
+        ("themself", Some(&s.c.member_a.1), 403),
+        ("anonymous", None, 401),
+    ];
+    for (who, token, status) in cases {
+        let problem = app
+            .call(Method::PUT, &path, token, Some(body.clone()))
+            .await
+            .problem(status);
+        assert_eq!(problem.status, status, "{who}");
+        app.call(Method::DELETE, &path, token, None)
+            .await
+            .problem(status);
+    }
+    for (bad, field) in [
+        (json!({"tier": "lead", "reason": "  "}), "reason"),
+        (json!({"tier": "lead"}), "reason"),
+        (json!({"tier": "expert", "reason": "Because"}), "tier"),
+        (json!({"reason": "Because"}), "tier"),
+    ] {
+        let problem = app.put_json(&path, &s.c.admin_a.1, bad).await.problem(422);
+        assert_eq!(fields(&problem), vec![field]);
+    }
+
+    let set: PersonTier = app
+        .put_json(&path, &s.c.admin_a.1, body.clone())
+        .await
+        .expect(200);
+    assert_eq!(set.tier, Some(Tier::Lead));
+    assert_eq!(set.derived.tier, None);
+    let o = set.tier_override.expect("an override");
+    assert_eq!(o.reason, "Faculty on the regional QI programme");
+    assert_eq!(o.set_by_id, s.c.admin_a.0.id);
+    assert_eq!(set.history[0].source, TierSource::Override);
+    // Partnership admins may too; the person sees it.
+    app.put_json(
+        &path,
+        &app.admin,
+        json!({"tier": "live", "reason": "Led the sepsis work"}),
+    )
+    .await
+    .expect::<PersonTier>(200);
+    let seen = app.tier_of(member, &s.c.member_a.1).await;
+    assert_eq!(seen.tier, Some(Tier::Live));
+    assert_eq!(seen.history.len(), 2);
+
+    assert_eq!(app.delete(&path, &s.c.admin_a.1).await.status.as_u16(), 204);
+    app.delete(&path, &s.c.admin_a.1).await.problem(404);
+    let cleared = app.tier_of(member, &s.c.admin_a.1).await;
+    assert_eq!(cleared.tier, None, "back to the record: not yet Learn");
+    assert!(cleared.tier_override.is_none());
+    assert!(cleared.history.iter().all(|p| p.valid_to.is_some()));
+}
+
+#[tokio::test]
+async fn tier_counts_as_of_a_day_per_organisation() {
+    let (app, db) = spawn_with_db().await;
+    let s = scene(&app, Visibility::Partnership).await;
+    complete_course(
+        &db,
+        1,
+        s.c.member_a.0.id,
+        s.c.org_a.id,
+        "learn",
+        "2026-03-01",
+    )
+    .await;
+    complete_course(
+        &db,
+        2,
+        s.c.member_b.0.id,
+        s.c.org_b.id,
+        "learn",
+        "2026-04-01",
+    )
+    .await;
+    complete_course(
+        &db,
+        3,
+        s.colleague.0.id,
+        s.c.org_a.id,
+        "learn",
+        "2026-04-01",
+    )
+    .await;
+    app.put_json(
+        &format!(
+            "/api/v1/capability/people/{}/tier/override",
+            s.c.coach_a.0.id
+        ),
+        &s.c.admin_a.1,
+        json!({"tier": "lead", "reason": "Trained coach"}),
+    )
+    .await
+    .expect::<PersonTier>(200);
+
+    let counts = |q: String| {
+        let app = &app;
+        let token = s.colleague.1.clone();
+        async move {
+            app.get(&format!("/api/v1/capability/tiers/counts{q}"), &token)
+                .await
+                .expect::<TierCounts>(200)
+        }
+    };
+    let today = counts(String::new()).await;
+    let a = today
+        .organisations
+        .iter()
+        .find(|o| o.organisation_id == s.c.org_a.id)
+        .expect("organisation A");
+    // member_a and member_b were on an active project from its start (today) so are Live today;
+    // the colleague is Learn; the coach is Lead by override.
+    assert_eq!(
+        (a.counts.learn, a.counts.live, a.counts.lead),
+        (1, 1, 1),
+        "{today:?}"
+    );
+    assert_eq!(today.total.total(), 4);
+
+    let march = counts("?as_of=2026-03-15".to_owned()).await;
+    assert_eq!(
+        march.total.learn, 1,
+        "only member_a had completed by then: {march:?}"
+    );
+    assert_eq!(march.total.total(), 1);
+    let feb = counts("?as_of=2026-02-28".to_owned()).await;
+    assert_eq!(feb.total.total(), 0);
+    let only_b = counts(format!("?organisation_id={}", s.c.org_b.id)).await;
+    assert_eq!(only_b.organisations.len(), 1);
+    assert_eq!(only_b.total.total(), 1);
+
+    let tomorrow = Utc::now().date_naive() + Days::new(1);
+    for (query, status, field) in [
+        (format!("?as_of={tomorrow}"), 422, Some("as_of")),
+        ("?as_of=yesterday".to_owned(), 400, None),
+        (
+            "?organisation_id=999999".to_owned(),
+            422,
+            Some("organisation_id"),
+        ),
+    ] {
+        let problem = app
+            .get(
+                &format!("/api/v1/capability/tiers/counts{query}"),
+                &s.colleague.1,
+            )
+            .await
+            .problem(status);
+        if let Some(field) = field {
+            assert_eq!(fields(&problem), vec![field], "{query}");
+        }
+    }
+    app.call(Method::GET, "/api/v1/capability/tiers/counts", None, None)
+        .await
+        .problem(401);
+}
+
+#[tokio::test]
+async fn a_persons_record_is_theirs_and_their_admins_and_downloads() {
+    let (app, db) = spawn_with_db().await;
+    let s = scene(&app, Visibility::Partnership).await;
+    complete_course(
+        &db,
+        1,
+        s.c.member_a.0.id,
+        s.c.org_a.id,
+        "learn",
+        "2026-03-01",
+    )
+    .await;
+    app.record_session(
+        s.project.id,
+        &s.c.coach_a.1,
+        session(5, "Agreed the next PDSA"),
+    )
+    .await
+    .expect::<Value>(201);
+    let path = format!("/api/v1/capability/people/{}/record", s.c.member_a.0.id);
+    // (who, status)
+    let cases: [(&str, Option<&str>, u16); 7] = [
+        ("themself", Some(&s.c.member_a.1), 200),
+        ("org admin of their organisation", Some(&s.c.admin_a.1), 200),
+        ("partnership admin", Some(&app.admin), 200),
+        ("a colleague", Some(&s.colleague.1), 403),
+        ("their project's coach", Some(&s.c.coach_a.1), 403),
+        (
+            "org admin of another organisation",
+            Some(&s.c.admin_b.1),
+            404,
+        ),
+        ("anonymous", None, 401),
+    ];
+    for (who, token, status) in cases {
+        let answer = app.call(Method::GET, &path, token, None).await;
+        assert_eq!(answer.status.as_u16(), status, "{who}: {}", answer.body);
+    }
+    let own: PersonRecord = app.get(&path, &s.c.member_a.1).await.expect(200);
+    assert_eq!(own.tier.tier, Some(Tier::Live));
+    assert_eq!(own.training.len(), 1);
+    assert_eq!(
+        own.training[0]
+            .completed_on
+            .map(|d| d.to_string())
+            .as_deref(),
+        Some("2026-03-01")
+    );
+    assert_eq!(own.projects.len(), 1);
+    assert_eq!(own.coaching_received.len(), 1);
+    assert_eq!(
+        own.coaching_received[0].notes.as_deref(),
+        Some("Agreed the next PDSA")
+    );
+    let by_admin: PersonRecord = app.get(&path, &s.c.admin_a.1).await.expect(200);
+    assert_eq!(
+        by_admin.coaching_received[0].notes, None,
+        "admins see no notes"
+    );
+
+    let json = app
+        .client
+        .get(app.url("/api/v1/me/record.json"))
+        .bearer_auth(&s.c.member_a.1)
+        .send()
+        .await
+        .expect("the server answers");
+    assert_eq!(json.status().as_u16(), 200);
+    let disposition = json
+        .headers()
+        .get("content-disposition")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("")
+        .to_owned();
+    assert!(
+        disposition.contains(&format!("qi-record-{}.json", s.c.member_a.0.id)),
+        "{disposition}"
+    );
+    let downloaded: PersonRecord = json.json().await.expect("a record");
+    assert_eq!(downloaded.person_id, s.c.member_a.0.id);
+
+    let csv = app
+        .client
+        .get(app.url("/api/v1/me/record.csv"))
+        .bearer_auth(&s.c.member_a.1)
+        .send()
+        .await
+        .expect("the server answers");
+    assert_eq!(csv.status().as_u16(), 200);
+    assert!(
+        csv.headers()
+            .get("content-disposition")
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("")
+            .contains(".csv")
+    );
+    let text = csv.text().await.expect("text");
+    assert!(text.starts_with("section,date,item,detail\r\n"), "{text}");
+    assert!(
+        text.contains("training,2026-03-01,QI Fundamentals 1"),
+        "{text}"
+    );
+    assert!(text.contains("project,,Fewer falls"), "{text}");
+    app.call(Method::GET, "/api/v1/me/record.csv", None, None)
+        .await
+        .problem(401);
+}

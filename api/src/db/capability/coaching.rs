@@ -1,0 +1,336 @@
+//! Coaching sessions, a coach's caseload and an organisation's coaching coverage.
+//!
+//! Sessions come back whole (notes and actions included); the handlers redact them for whoever
+//! may not read them (`qi_shared::coaching::can_read_notes`).
+
+use std::collections::HashMap;
+
+use chrono::{DateTime, Days, NaiveDate, Utc};
+use qi_shared::{
+    coaching::{
+        COVERAGE_DAYS, CaseloadEntry, CoachingModel, CoachingSession, CoachingSessionInput,
+        Coverage, CoverageEntry,
+    },
+    project::ProjectStatus,
+};
+use sea_orm::{
+    ActiveModelTrait,
+    ActiveValue::Set,
+    ColumnTrait, ConnectionTrait, DbErr, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder,
+    QuerySelect,
+    sea_query::{Expr, ExprTrait, Order, Query},
+};
+
+use super::refresh_tier;
+use crate::db::entity::{capability::coaching_session, person, project};
+
+pub async fn find(
+    db: &impl ConnectionTrait,
+    id: i64,
+) -> Result<Option<coaching_session::Model>, DbErr> {
+    coaching_session::Entity::find_by_id(id).one(db).await
+}
+
+/// Sessions as the wire shows them, with their project's title and coach's name.
+async fn dtos(
+    db: &impl ConnectionTrait,
+    rows: Vec<coaching_session::Model>,
+) -> Result<Vec<CoachingSession>, DbErr> {
+    let mut project_ids: Vec<i64> = rows.iter().map(|r| r.project_id).collect();
+    project_ids.sort_unstable();
+    project_ids.dedup();
+    let mut coach_ids: Vec<i64> = rows.iter().map(|r| r.coach_id).collect();
+    coach_ids.sort_unstable();
+    coach_ids.dedup();
+    let titles: HashMap<i64, String> = project::Entity::find()
+        .filter(project::Column::Id.is_in(project_ids))
+        .select_only()
+        .column(project::Column::Id)
+        .column(project::Column::Title)
+        .into_tuple::<(i64, String)>()
+        .all(db)
+        .await?
+        .into_iter()
+        .collect();
+    let names: HashMap<i64, String> = person::Entity::find()
+        .filter(person::Column::Id.is_in(coach_ids))
+        .select_only()
+        .column(person::Column::Id)
+        .column(person::Column::Name)
+        .into_tuple::<(i64, String)>()
+        .all(db)
+        .await?
+        .into_iter()
+        .collect();
+    Ok(rows
+        .into_iter()
+        .map(|r| CoachingSession {
+            id: r.id,
+            project_id: r.project_id,
+            project_title: titles.get(&r.project_id).cloned().unwrap_or_default(),
+            coach_id: r.coach_id,
+            coach_name: names.get(&r.coach_id).cloned().unwrap_or_default(),
+            held_on: r.held_on,
+            minutes: u32::try_from(r.minutes).unwrap_or(0),
+            model: CoachingModel::parse(&r.model).unwrap_or(CoachingModel::Other),
+            notes: Some(r.notes),
+            actions: Some(r.actions),
+            created_at: r.created_at,
+            updated_at: r.updated_at,
+        })
+        .collect())
+}
+
+pub async fn get(db: &impl ConnectionTrait, id: i64) -> Result<Option<CoachingSession>, DbErr> {
+    let Some(row) = find(db, id).await? else {
+        return Ok(None);
+    };
+    Ok(dtos(db, vec![row]).await?.into_iter().next())
+}
+
+/// A page of a project's sessions, newest first, and how many there are.
+pub async fn of_project(
+    db: &impl ConnectionTrait,
+    project_id: i64,
+    page: u64,
+    per_page: u64,
+) -> Result<(Vec<CoachingSession>, u64), DbErr> {
+    let query = coaching_session::Entity::find()
+        .filter(coaching_session::Column::ProjectId.eq(project_id))
+        .order_by_desc(coaching_session::Column::HeldOn)
+        .order_by_desc(coaching_session::Column::Id);
+    let total = query.clone().count(db).await?;
+    let rows = query
+        .offset((page - 1) * per_page)
+        .limit(per_page)
+        .all(db)
+        .await?;
+    Ok((dtos(db, rows).await?, total))
+}
+
+/// Every session a person gave (as coach), newest first.
+pub async fn given_by(
+    db: &impl ConnectionTrait,
+    coach_id: i64,
+) -> Result<Vec<CoachingSession>, DbErr> {
+    let rows = coaching_session::Entity::find()
+        .filter(coaching_session::Column::CoachId.eq(coach_id))
+        .order_by_desc(coaching_session::Column::HeldOn)
+        .all(db)
+        .await?;
+    dtos(db, rows).await
+}
+
+/// Every session held with the teams of these projects by someone else, newest first.
+pub async fn received_on(
+    db: &impl ConnectionTrait,
+    project_ids: Vec<i64>,
+    person_id: i64,
+) -> Result<Vec<CoachingSession>, DbErr> {
+    let rows = coaching_session::Entity::find()
+        .filter(coaching_session::Column::ProjectId.is_in(project_ids))
+        .filter(coaching_session::Column::CoachId.ne(person_id))
+        .order_by_desc(coaching_session::Column::HeldOn)
+        .all(db)
+        .await?;
+    dtos(db, rows).await
+}
+
+/// Records a session (already checked) and refreshes the coach's tier.
+pub async fn create(
+    db: &impl ConnectionTrait,
+    project_id: i64,
+    coach_id: i64,
+    input: &CoachingSessionInput,
+    now: DateTime<Utc>,
+) -> Result<i64, DbErr> {
+    let row = coaching_session::ActiveModel {
+        project_id: Set(project_id),
+        coach_id: Set(coach_id),
+        held_on: Set(input.held_on),
+        minutes: Set(i32::try_from(input.minutes).unwrap_or(i32::MAX)),
+        model: Set(input.model.as_str().to_owned()),
+        notes: Set(input.notes.clone()),
+        actions: Set(input.actions.clone()),
+        created_at: Set(now),
+        updated_at: Set(now),
+        ..Default::default()
+    }
+    .insert(db)
+    .await?;
+    refresh_tier(db, coach_id, now).await?;
+    Ok(row.id)
+}
+
+pub async fn update(
+    db: &impl ConnectionTrait,
+    row: coaching_session::Model,
+    input: &CoachingSessionInput,
+    now: DateTime<Utc>,
+) -> Result<(), DbErr> {
+    let coach_id = row.coach_id;
+    let mut active: coaching_session::ActiveModel = row.into();
+    active.held_on = Set(input.held_on);
+    active.minutes = Set(i32::try_from(input.minutes).unwrap_or(i32::MAX));
+    active.model = Set(input.model.as_str().to_owned());
+    active.notes = Set(input.notes.clone());
+    active.actions = Set(input.actions.clone());
+    active.updated_at = Set(now);
+    active.update(db).await?;
+    refresh_tier(db, coach_id, now).await
+}
+
+pub async fn delete(
+    db: &impl ConnectionTrait,
+    row: coaching_session::Model,
+    now: DateTime<Utc>,
+) -> Result<(), DbErr> {
+    let coach_id = row.coach_id;
+    coaching_session::Entity::delete_by_id(row.id)
+        .exec(db)
+        .await?;
+    refresh_tier(db, coach_id, now).await
+}
+
+/// Per project: (sessions, last session day), since `since` when given.
+async fn session_stats(
+    db: &impl ConnectionTrait,
+    project_ids: Vec<i64>,
+    since: Option<NaiveDate>,
+) -> Result<HashMap<i64, (u64, Option<NaiveDate>)>, DbErr> {
+    let mut query = Query::select();
+    query
+        .column("project_id")
+        .expr_as(Expr::col("id").count(), "n")
+        .expr_as(Expr::col("held_on").max(), "last")
+        .from("coaching_sessions")
+        .and_where(Expr::col("project_id").is_in(project_ids))
+        .group_by_col("project_id");
+    if let Some(since) = since {
+        query.and_where(Expr::col("held_on").gte(since));
+    }
+    let mut stats = HashMap::new();
+    for row in db.query_all(&query).await? {
+        let n: i64 = row.try_get("", "n")?;
+        stats.insert(
+            row.try_get::<i64>("", "project_id")?,
+            (
+                u64::try_from(n).unwrap_or(0),
+                row.try_get::<Option<NaiveDate>>("", "last")?,
+            ),
+        );
+    }
+    Ok(stats)
+}
+
+/// The projects a person coaches (a `coach` on the team), with their sessions so far.
+pub async fn caseload(
+    db: &impl ConnectionTrait,
+    coach_id: i64,
+) -> Result<Vec<CaseloadEntry>, DbErr> {
+    let projects: Vec<(i64, String, String)> = db
+        .query_all(
+            &Query::select()
+                .column(("projects", "id"))
+                .column(("projects", "title"))
+                .column(("projects", "status"))
+                .from("project_members")
+                .inner_join(
+                    "projects",
+                    Expr::col(("projects", "id")).equals(("project_members", "project_id")),
+                )
+                .and_where(Expr::col(("project_members", "person_id")).eq(coach_id))
+                .and_where(Expr::col(("project_members", "role")).eq("coach"))
+                .order_by(("projects", "title"), Order::Asc)
+                .to_owned(),
+        )
+        .await?
+        .into_iter()
+        .map(|row| {
+            Ok((
+                row.try_get("", "id")?,
+                row.try_get("", "title")?,
+                row.try_get("", "status")?,
+            ))
+        })
+        .collect::<Result<_, DbErr>>()?;
+    let mut stats = session_stats(db, projects.iter().map(|p| p.0).collect(), None).await?;
+    Ok(projects
+        .into_iter()
+        .map(|(id, title, status)| {
+            let (sessions, last) = stats.remove(&id).unwrap_or((0, None));
+            CaseloadEntry {
+                project_id: id,
+                project_title: title,
+                status: ProjectStatus::parse(&status).unwrap_or(ProjectStatus::Active),
+                sessions,
+                last_session_on: last,
+            }
+        })
+        .collect())
+}
+
+/// An organisation's active projects (those it leads), their coaches, and their sessions in the
+/// last [`COVERAGE_DAYS`] days up to `today`.
+pub async fn coverage(
+    db: &impl ConnectionTrait,
+    organisation_id: i64,
+    today: NaiveDate,
+) -> Result<Coverage, DbErr> {
+    let projects: Vec<(i64, String)> = project::Entity::find()
+        .filter(project::Column::LeadOrganisationId.eq(organisation_id))
+        .filter(project::Column::Status.eq(ProjectStatus::Active.as_str()))
+        .order_by_asc(project::Column::Title)
+        .select_only()
+        .column(project::Column::Id)
+        .column(project::Column::Title)
+        .into_tuple()
+        .all(db)
+        .await?;
+    let ids: Vec<i64> = projects.iter().map(|p| p.0).collect();
+    let mut coaches: HashMap<i64, Vec<String>> = HashMap::new();
+    for row in db
+        .query_all(
+            &Query::select()
+                .column(("project_members", "project_id"))
+                .column(("people", "name"))
+                .from("project_members")
+                .inner_join(
+                    "people",
+                    Expr::col(("people", "id")).equals(("project_members", "person_id")),
+                )
+                .and_where(Expr::col(("project_members", "project_id")).is_in(ids.clone()))
+                .and_where(Expr::col(("project_members", "role")).eq("coach"))
+                .order_by(("people", "name"), Order::Asc)
+                .to_owned(),
+        )
+        .await?
+    {
+        coaches
+            .entry(row.try_get("", "project_id")?)
+            .or_default()
+            .push(row.try_get("", "name")?);
+    }
+    let since = today
+        .checked_sub_days(Days::new(COVERAGE_DAYS as u64))
+        .unwrap_or(today);
+    let mut recent = session_stats(db, ids.clone(), Some(since)).await?;
+    let mut all = session_stats(db, ids, None).await?;
+    let entries: Vec<CoverageEntry> = projects
+        .into_iter()
+        .map(|(id, title)| CoverageEntry {
+            project_id: id,
+            project_title: title,
+            coaches: coaches.remove(&id).unwrap_or_default(),
+            recent_sessions: recent.remove(&id).map_or(0, |s| s.0),
+            last_session_on: all.remove(&id).and_then(|s| s.1),
+        })
+        .collect();
+    Ok(Coverage {
+        organisation_id,
+        active_projects: entries.len() as u64,
+        coached_projects: entries.iter().filter(|e| !e.coaches.is_empty()).count() as u64,
+        recently_coached_projects: entries.iter().filter(|e| e.recent_sessions > 0).count() as u64,
+        projects: entries,
+    })
+}
