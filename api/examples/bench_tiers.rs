@@ -162,7 +162,18 @@ async fn main() -> anyhow::Result<()> {
     insert_rows(
         &txn,
         "courses",
-        &["id", "title", "tier", "provider_organisation_id"],
+        &[
+            "id",
+            "title",
+            "tier",
+            "provider_organisation_id",
+            "description",
+            "length_hours",
+            "delivery",
+            "attendance_percent",
+            "created_at",
+            "updated_at",
+        ],
         COURSES
             .iter()
             .enumerate()
@@ -172,6 +183,12 @@ async fn main() -> anyhow::Result<()> {
                     format!("{title} (bench)").into(),
                     tier.as_str().into(),
                     organisations[0].into(),
+                    "".into(),
+                    6.0.into(),
+                    "face_to_face".into(),
+                    75.into(),
+                    now.into(),
+                    now.into(),
                 ]
             })
             .collect(),
@@ -195,26 +212,48 @@ async fn main() -> anyhow::Result<()> {
             format!("Bench wave {c}").into(),
             start.into(),
             end.into(),
+            "Education centre".into(),
+            "".into(),
+            40.into(),
+            false.into(),
+            false.into(),
+            0.into(),
+            now.into(),
         ]);
         for s in 0..SESSIONS_PER_COHORT {
             session_rows.push(vec![
                 (session0 + s as i64).into(),
                 id.into(),
                 (start_of(start + Days::new(s * 7)) + TimeDelta::hours(9)).into(),
+                format!("Session {}", s + 1).into(),
+                180.into(),
             ]);
         }
     }
     insert_rows(
         &txn,
         "cohorts",
-        &["id", "course_id", "name", "start_date", "end_date"],
+        &[
+            "id",
+            "course_id",
+            "name",
+            "start_date",
+            "end_date",
+            "venue",
+            "online_link",
+            "capacity",
+            "partnership_wide",
+            "places_released",
+            "enrol_seq",
+            "created_at",
+        ],
         cohort_rows,
     )
     .await?;
     insert_rows(
         &txn,
         "cohort_sessions",
-        &["id", "cohort_id", "starts_at"],
+        &["id", "cohort_id", "starts_at", "title", "length_minutes"],
         session_rows,
     )
     .await?;
@@ -243,6 +282,10 @@ async fn main() -> anyhow::Result<()> {
                 (*org).into(),
                 if done { "completed" } else { "enrolled" }.into(),
                 if done { Some(end) } else { None }.into(),
+                id.into(),
+                (*person_id).into(),
+                now.into(),
+                now.into(),
             ]);
             if done {
                 facts[i].completions.push(CompletedCourse {
@@ -256,6 +299,8 @@ async fn main() -> anyhow::Result<()> {
                     (session0 + s).into(),
                     (*person_id).into(),
                     rng.gen_bool(0.85).into(),
+                    (*person_id).into(),
+                    now.into(),
                 ]);
             }
             made += SESSIONS_PER_COHORT;
@@ -272,6 +317,10 @@ async fn main() -> anyhow::Result<()> {
             "organisation_id",
             "status",
             "completed_on",
+            "seq",
+            "enrolled_by",
+            "created_at",
+            "updated_at",
         ],
         enrolments,
     )
@@ -284,7 +333,13 @@ async fn main() -> anyhow::Result<()> {
     insert_rows(
         &txn,
         "attendance",
-        &["session_id", "person_id", "present"],
+        &[
+            "session_id",
+            "person_id",
+            "present",
+            "recorded_by",
+            "recorded_at",
+        ],
         attendance,
     )
     .await?;

@@ -37,7 +37,9 @@ async fn spawn_with_db() -> (TestApp, DatabaseConnection) {
 }
 
 /// Records that `person_id` completed a course of `tier` on `on` (YYYY-MM-DD), as the training
-/// tables would.
+/// tables would. (Straight to the tables: the training API dates a completion by the sessions
+/// attended, and enrols no one on a cohort that has ended; `training_moves_tiers` below goes
+/// through it.)
 async fn complete_course(
     db: &DatabaseConnection,
     id: i64,
@@ -48,13 +50,19 @@ async fn complete_course(
 ) {
     for sql in [
         format!(
-            "INSERT INTO courses (id, title, tier, provider_organisation_id) VALUES ({id}, 'QI Fundamentals {id}', '{tier}', {org})"
+            "INSERT INTO courses (id, title, tier, provider_organisation_id, description, length_hours, \
+             delivery, attendance_percent, created_at, updated_at) VALUES ({id}, 'QI Fundamentals {id}', \
+             '{tier}', {org}, '', 6, 'online', 75, '{on}T00:00:00Z', '{on}T00:00:00Z')"
         ),
         format!(
-            "INSERT INTO cohorts (id, course_id, name, start_date, end_date) VALUES ({id}, {id}, 'Wave {id}', '{on}', '{on}')"
+            "INSERT INTO cohorts (id, course_id, name, start_date, end_date, venue, online_link, capacity, \
+             partnership_wide, places_released, enrol_seq, created_at) VALUES ({id}, {id}, 'Wave {id}', \
+             '{on}', '{on}', 'Room 1', '', 20, false, false, 1, '{on}T00:00:00Z')"
         ),
         format!(
-            "INSERT INTO enrolments (id, cohort_id, person_id, organisation_id, status, completed_on) VALUES ({id}, {id}, {person_id}, {org}, 'completed', '{on}')"
+            "INSERT INTO enrolments (id, cohort_id, person_id, organisation_id, status, seq, completed_on, \
+             enrolled_by, created_at, updated_at) VALUES ({id}, {id}, {person_id}, {org}, 'completed', 1, \
+             '{on}', {person_id}, '{on}T00:00:00Z', '{on}T00:00:00Z')"
         ),
     ] {
         db.execute_unprepared(&sql)
@@ -778,4 +786,93 @@ async fn a_persons_record_is_theirs_and_their_admins_and_downloads() {
     app.call(Method::GET, "/api/v1/me/record.csv", None, None)
         .await
         .problem(401);
+}
+
+/// Through the training and project APIs alone: completing a Learn course makes a person Learn,
+/// joining an active project then makes them Live, and undoing the completion takes both away.
+#[tokio::test]
+async fn training_and_projects_move_a_person_up_the_tiers() {
+    let (app, _db) = spawn_with_db().await;
+    let c = cast(&app).await;
+    let (person, token) = app.person("new.starter@example.org", c.org_a.id, &[]).await;
+    let today = Utc::now().date_naive();
+    let yesterday = today - Days::new(1);
+    let course: Value = app
+        .post(
+            "/api/v1/courses",
+            &c.admin_a.1,
+            json!({"title": "QI Fundamentals", "tier": "learn", "description": "The Model for Improvement.",
+                   "provider_organisation_id": c.org_a.id, "length_hours": 6, "delivery": "face_to_face",
+                   "attendance_percent": 100}),
+        )
+        .await
+        .expect(201);
+    let course_id = course["id"].as_i64().expect("a course id");
+    // Its two sessions have been held: yesterday, and in the small hours of today.
+    let cohort: qi_shared::training::Cohort = app
+        .post(
+            &format!("/api/v1/courses/{course_id}/cohorts"),
+            &c.admin_a.1,
+            json!({"name": "Wave 1", "start_date": yesterday, "end_date": today, "venue": "Room 2", "capacity": 10,
+                   "sessions": [
+                       {"title": "Day 1", "starts_at": format!("{yesterday}T09:00:00Z"), "length_minutes": 180},
+                       {"title": "Day 2", "starts_at": format!("{today}T00:00:00Z"), "length_minutes": 60}]}),
+        )
+        .await
+        .expect(201);
+    let cohort_id = cohort.summary.id;
+    let sessions: Vec<i64> = cohort.sessions.iter().map(|s| s.id).collect();
+    app.post(
+        &format!("/api/v1/cohorts/{cohort_id}/enrolments"),
+        &token,
+        json!({}),
+    )
+    .await
+    .expect::<Value>(201);
+    assert_eq!(app.tier_of(person.id, &c.admin_a.1).await.tier, None);
+
+    let mark =
+        |present: bool| json!({"attendance": [{"person_id": person.id, "present": present}]});
+    for session in &sessions {
+        app.put_json(
+            &format!("/api/v1/sessions/{session}/attendance"),
+            &c.admin_a.1,
+            mark(true),
+        )
+        .await
+        .expect::<Value>(200);
+    }
+    let tier = app.tier_of(person.id, &c.admin_a.1).await;
+    assert_eq!(tier.tier, Some(Tier::Learn));
+    assert!(
+        tier.derived
+            .reasons
+            .iter()
+            .any(|r| r.contains("QI Fundamentals")),
+        "the course is the reason: {:?}",
+        tier.derived.reasons
+    );
+
+    app.post(
+        "/api/v1/projects",
+        &c.member_a.1,
+        json!({"title": "Fewer falls", "aim": "Reduce falls by 30% by March", "lead_organisation_id": c.org_a.id,
+               "status": "active", "visibility": "organisation",
+               "team": [{"person_id": c.member_a.0.id, "role": "lead"},
+                        {"person_id": person.id, "role": "member"}]}),
+    )
+    .await
+    .expect::<Project>(201);
+    let tier = app.tier_of(person.id, &token).await;
+    assert_eq!(tier.tier, Some(Tier::Live), "{:?}", tier.derived.reasons);
+
+    // The second session was marked by mistake: no completion, so neither Learn nor Live.
+    app.put_json(
+        &format!("/api/v1/sessions/{}/attendance", sessions[1]),
+        &c.admin_a.1,
+        mark(false),
+    )
+    .await
+    .expect::<Value>(200);
+    assert_eq!(app.tier_of(person.id, &token).await.tier, None);
 }

@@ -5,6 +5,8 @@ use qi_shared::person::{InvitationSent, PersonStatus, Role};
 use yew::prelude::*;
 use yew_router::prelude::*;
 
+use crate::pages::capability::CapabilityRoute;
+
 use crate::{
     api,
     app::Route,
@@ -154,6 +156,11 @@ pub fn person_page(props: &Props) -> Html {
                     <dd>{ p.roles.iter().map(|r| r.label()).collect::<Vec<_>>().join(", ") }</dd>
                 </div>
             </dl>
+            <p>
+                <Link<CapabilityRoute> to={CapabilityRoute::Person { id: p.id }}>
+                    { "Capability record: tier, training, projects and coaching" }
+                </Link<CapabilityRoute>>
+            </p>
             if can_manage {
                 <form class="narrow" onsubmit={save_roles}>
                     <fieldset class="fieldset">
