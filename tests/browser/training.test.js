@@ -95,4 +95,69 @@ describe('Training in the browser', () => {
 
     h.assertNoErrors(page);
   });
+  it('a cohort moves a person up the tiers: Learn on completion, then Live on an active project', { timeout: 240_000 }, async () => {
+    const PERSON2 = 'Ava Khan'; // a Northmoor nurse with no training and no project in the demo
+    const page = await h.newPage(browser);
+    await h.signIn(page, server.baseUrl, admin.email, admin.password);
+
+    // Her record before: no tier.
+    await page.goto(`${server.baseUrl}/people?q=${encodeURIComponent(PERSON2)}`);
+    await page.getByRole('link', { name: PERSON2, exact: true }).first().click();
+    await h.expectH1(page, PERSON2);
+    await page.getByRole('link', { name: /^Capability record/ }).click();
+    const recordUrl = page.url();
+    await h.expectVisible(page, page.locator('#tier-now .tier-label', { hasText: 'Not yet Learn' }), 'no tier yet');
+
+    // A cohort of a Learn course, held yesterday and early today.
+    await page.goto(`${server.baseUrl}/training`);
+    await page.getByRole('link', { name: 'QI Fundamentals', exact: true }).first().click();
+    await page.getByRole('link', { name: 'Add a cohort', exact: true }).click();
+    await h.expectH1(page, 'Add a cohort');
+    await page.getByLabel('Name', { exact: true }).fill('Catch-up wave');
+    await page.getByLabel('First day', { exact: true }).fill(inDays(-1));
+    await page.getByLabel('Last day', { exact: true }).fill(inDays(0));
+    await page.getByLabel('Venue', { exact: true }).fill('Education centre, room 4');
+    await page.getByLabel('Places', { exact: true }).fill('12');
+    await page.getByLabel('Session 1 starts', { exact: true }).fill(`${inDays(-1)}T09:30`);
+    await page.getByRole('button', { name: 'Add a session', exact: true }).click();
+    await page.getByLabel('Session 2 starts', { exact: true }).fill(`${inDays(0)}T00:00`);
+    await page.getByRole('button', { name: 'Add the cohort', exact: true }).click();
+    await h.expectH1(page, /: Catch-up wave$/);
+    await page.getByLabel('Find a person', { exact: true }).fill(PERSON2);
+    await page.getByRole('button', { name: 'Find', exact: true }).click();
+    await page.getByRole('button', { name: `Enrol ${PERSON2}`, exact: true }).click();
+    const row = page.locator('#enrolled tr', { hasText: PERSON2 });
+    await h.expectVisible(page, row.locator('.enrolment-status', { hasText: 'Enrolled' }), 'enrolled');
+    for (const session of ['Session 1', 'Session 2']) {
+      const register = page.getByRole('form', { name: new RegExp(`^Register: ${session},`) });
+      await register.getByLabel(PERSON2, { exact: true }).check();
+      await register.getByRole('button', { name: `Save the register for ${session}`, exact: true }).click();
+      await h.expectVisible(page, register.getByText('Register saved.'), `the register of ${session} saved`);
+    }
+    await h.expectVisible(page, row.locator('.enrolment-status', { hasText: 'Completed on' }), 'completed');
+
+    // Learn now, with the course as the reason.
+    await page.goto(recordUrl);
+    await h.expectVisible(page, page.locator('#tier-now .tier-label', { hasText: /^Learn$/ }), 'Learn after the course');
+    await h.expectVisible(page, page.locator('#tier-now', { hasText: 'QI Fundamentals' }), 'the course as the reason');
+    await h.record(page, 'capability-record-learn', 'a person\'s record after a course');
+
+    // On the team of an active project: Live.
+    await page.goto(`${server.baseUrl}/projects/new`);
+    await h.expectH1(page, 'Start a project');
+    await page.getByLabel('Title', { exact: true }).fill('Safer insulin handovers');
+    await page.getByLabel('Problem', { exact: true }).fill('Insulin doses are missed at shift handover.');
+    await page.getByLabel('Aim statement', { exact: true }).fill('No missed insulin doses at handover on ward 5 by May 2027');
+    await page.getByLabel('Add a team member', { exact: true }).fill(PERSON2);
+    await page.getByRole('button', { name: 'Find people', exact: true }).click();
+    await page.getByRole('button', { name: `Add ${PERSON2}`, exact: true }).click();
+    await page.getByLabel('Status', { exact: true }).selectOption('active');
+    await page.getByRole('button', { name: 'Save project', exact: true }).click();
+    await h.expectH1(page, 'Safer insulin handovers');
+    await page.goto(recordUrl);
+    await h.expectVisible(page, page.locator('#tier-now .tier-label', { hasText: /^Live$/ }), 'Live on an active project');
+    await h.expectVisible(page, page.locator('#tier-now', { hasText: 'Safer insulin handovers' }), 'the project as the reason');
+    await h.record(page, 'capability-record-live', 'a person\'s record after joining a project');
+    h.assertNoErrors(page);
+  });
 });
