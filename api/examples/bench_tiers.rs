@@ -263,6 +263,8 @@ async fn main() -> anyhow::Result<()> {
     let mut facts: Vec<TierFacts> = vec![TierFacts::default(); people.len()];
     let (mut enrolments, mut attendance) = (Vec::new(), Vec::new());
     let mut made = 0_u64;
+    // A person enrols on a cohort once (the enrolments' unique key).
+    let mut chosen = std::collections::HashSet::new();
     'people: for round in 0..3 {
         for (i, (person_id, org)) in people.iter().enumerate() {
             if made >= attendance_n {
@@ -272,6 +274,9 @@ async fn main() -> anyhow::Result<()> {
                 continue;
             }
             let c = rng.gen_range(0..COHORTS) as usize;
+            if !chosen.insert((i, c)) {
+                continue;
+            }
             let (course, end, session0) = cohorts[c];
             let done = end < today && rng.gen_bool(0.75);
             let id = first_enrolment + enrolments.len() as i64;
