@@ -160,6 +160,60 @@ pub fn payload_config(max_bytes: usize) -> web::PayloadConfig {
     web::PayloadConfig::new(max_bytes)
 }
 
+/// Is the body said to be CSV (or plain text, or unsaid)? Browsers name a CSV file's type in
+/// several ways.
+pub fn is_csv(req: &HttpRequest) -> bool {
+    let Some(value) = req.headers().get(header::CONTENT_TYPE) else {
+        return true;
+    };
+    let mime = value
+        .to_str()
+        .unwrap_or("")
+        .split(';')
+        .next()
+        .unwrap_or("")
+        .trim()
+        .to_ascii_lowercase();
+    [
+        "text/csv",
+        "text/plain",
+        "application/csv",
+        "application/vnd.ms-excel",
+    ]
+    .contains(&mime.as_str())
+}
+
+/// The 415 for a body that is not CSV, saying so rather than asking for JSON.
+pub fn not_csv() -> HttpResponse {
+    let mut problem = ApiError::UnsupportedMediaType.problem();
+    problem.detail = Some("Send the file as CSV text with Content-Type: text/csv".to_owned());
+    HttpResponse::build(actix_web::http::StatusCode::UNSUPPORTED_MEDIA_TYPE)
+        .content_type("application/problem+json")
+        .json(problem)
+}
+
+/// Reads a body (a CSV file) of at most `max` bytes as UTF-8 text.
+pub async fn csv_text(mut payload: web::Payload, max: usize) -> Result<String, ApiError> {
+    use futures_util::StreamExt;
+    let mut bytes = Vec::new();
+    while let Some(chunk) = payload.next().await {
+        let chunk = chunk.map_err(|_| ApiError::BadRequest {
+            code: "unreadable_body",
+            detail: "The request body could not be read".to_owned(),
+        })?;
+        if bytes.len() + chunk.len() > max {
+            return Err(ApiError::PayloadTooLarge);
+        }
+        bytes.extend_from_slice(&chunk);
+    }
+    String::from_utf8(bytes).map_err(|_| {
+        invalid(
+            "body",
+            "The file is not UTF-8 text: in a spreadsheet, save it as \"CSV UTF-8\"",
+        )
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -1,11 +1,6 @@
 //! A measure's data as a CSV file, out and in.
 
-use actix_web::{
-    HttpRequest, HttpResponse, get,
-    http::{StatusCode, header},
-    post, web,
-};
-use futures_util::StreamExt;
+use actix_web::{HttpRequest, HttpResponse, get, http::header, post, web};
 use qi_shared::{
     measure::{
         ImportMode, ImportQuery, MAX_CSV_BYTES, PointsImported, parse_points_csv, points_to_csv,
@@ -18,8 +13,8 @@ use super::{editable_measure, points::check_size, stale, visible_measure};
 use crate::{
     auth::AuthUser,
     db,
-    error::{ApiError, ApiResult, invalid, not_found},
-    extract::Query,
+    error::{ApiError, ApiResult, not_found},
+    extract::{self, Query},
     handlers::projects::{etag, if_match},
     startup::AppState,
 };
@@ -52,60 +47,6 @@ pub async fn export_csv(
             format!("attachment; filename=\"measure-{id}.csv\""),
         ))
         .body(points_to_csv(&points)))
-}
-
-/// Is the body said to be CSV (or plain text, or unsaid)? Browsers name a CSV file's type in
-/// several ways.
-fn is_csv(req: &HttpRequest) -> bool {
-    let Some(value) = req.headers().get(header::CONTENT_TYPE) else {
-        return true;
-    };
-    let mime = value
-        .to_str()
-        .unwrap_or("")
-        .split(';')
-        .next()
-        .unwrap_or("")
-        .trim()
-        .to_ascii_lowercase();
-    [
-        "text/csv",
-        "text/plain",
-        "application/csv",
-        "application/vnd.ms-excel",
-    ]
-    .contains(&mime.as_str())
-}
-
-/// The 415 for a body that is not CSV, saying so rather than asking for JSON.
-fn not_csv() -> HttpResponse {
-    let error = ApiError::UnsupportedMediaType;
-    let mut problem = error.problem();
-    problem.detail = Some("Send the file as CSV text with Content-Type: text/csv".to_owned());
-    HttpResponse::build(StatusCode::UNSUPPORTED_MEDIA_TYPE)
-        .content_type("application/problem+json")
-        .json(problem)
-}
-
-/// Reads a body of at most [`MAX_CSV_BYTES`] as UTF-8 text.
-async fn read_csv(mut payload: web::Payload) -> ApiResult<String> {
-    let mut bytes = Vec::new();
-    while let Some(chunk) = payload.next().await {
-        let chunk = chunk.map_err(|_| ApiError::BadRequest {
-            code: "unreadable_body",
-            detail: "The request body could not be read".to_owned(),
-        })?;
-        if bytes.len() + chunk.len() > MAX_CSV_BYTES {
-            return Err(ApiError::PayloadTooLarge);
-        }
-        bytes.extend_from_slice(&chunk);
-    }
-    String::from_utf8(bytes).map_err(|_| {
-        invalid(
-            "body",
-            "The file is not UTF-8 text: in a spreadsheet, save it as \"CSV UTF-8\"",
-        )
-    })
 }
 
 /// Import a measure's data from a CSV file sent as the body (`Content-Type: text/csv`).
@@ -161,8 +102,8 @@ pub async fn import_csv(
     } else {
         None
     };
-    if !is_csv(&req) {
-        return Ok(not_csv());
+    if !extract::is_csv(&req) {
+        return Ok(extract::not_csv());
     }
     let declared = req
         .headers()
@@ -171,7 +112,7 @@ pub async fn import_csv(
     if declared.is_some_and(|length| length > MAX_CSV_BYTES) {
         return Err(ApiError::PayloadTooLarge);
     }
-    let text = read_csv(payload).await?;
+    let text = extract::csv_text(payload, MAX_CSV_BYTES).await?;
     let (unit, rate_per) = db::measures::scale(&current);
     let points = parse_points_csv(&text, unit, rate_per)?;
     let txn = state.db.begin().await?;

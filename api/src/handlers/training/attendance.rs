@@ -3,13 +3,8 @@
 
 use std::collections::{HashMap, HashSet};
 
-use actix_web::{
-    HttpRequest, HttpResponse, get,
-    http::{StatusCode, header},
-    post, put, web,
-};
+use actix_web::{HttpRequest, HttpResponse, get, post, put, web};
 use chrono::{NaiveDate, Utc};
-use futures_util::StreamExt;
 use qi_shared::{
     FieldErrors,
     problem::Problem,
@@ -30,8 +25,8 @@ use crate::{
             training::{cohort, course},
         },
     },
-    error::{ApiError, ApiResult, invalid, not_found},
-    extract::Json,
+    error::{ApiError, ApiResult, not_found},
+    extract::{self, Json},
     startup::AppState,
 };
 
@@ -160,50 +155,6 @@ pub async fn record(
     Ok(HttpResponse::Ok().json(saved))
 }
 
-/// Is the body said to be CSV (or plain text, or unsaid)? Browsers name a CSV file's type in
-/// several ways.
-fn is_csv(req: &HttpRequest) -> bool {
-    let Some(value) = req.headers().get(header::CONTENT_TYPE) else {
-        return true;
-    };
-    let mime = value
-        .to_str()
-        .unwrap_or("")
-        .split(';')
-        .next()
-        .unwrap_or("")
-        .trim()
-        .to_ascii_lowercase();
-    [
-        "text/csv",
-        "text/plain",
-        "application/csv",
-        "application/vnd.ms-excel",
-    ]
-    .contains(&mime.as_str())
-}
-
-/// Reads a body of at most [`MAX_SIGN_IN_BYTES`] as UTF-8 text.
-async fn read_text(mut payload: web::Payload) -> ApiResult<String> {
-    let mut bytes = Vec::new();
-    while let Some(chunk) = payload.next().await {
-        let chunk = chunk.map_err(|_| ApiError::BadRequest {
-            code: "unreadable_body",
-            detail: "The request body could not be read".to_owned(),
-        })?;
-        if bytes.len() + chunk.len() > MAX_SIGN_IN_BYTES {
-            return Err(ApiError::PayloadTooLarge);
-        }
-        bytes.extend_from_slice(&chunk);
-    }
-    String::from_utf8(bytes).map_err(|_| {
-        invalid(
-            "body",
-            "The file is not UTF-8 text: in a spreadsheet, save it as \"CSV UTF-8\"",
-        )
-    })
-}
-
 /// Import a cohort's attendance from a CSV sign-in sheet sent as the body
 /// (`Content-Type: text/csv`): columns `email`, `date` (or `session date`) and `present` (or
 /// `attended`), in any order; dates `dd/mm/yyyy` or `yyyy-mm-dd`; yes/no. Each row's person
@@ -283,12 +234,8 @@ async fn import(
     payload: web::Payload,
     scope: Scope,
 ) -> ApiResult<HttpResponse> {
-    if !is_csv(req) {
-        let mut problem = ApiError::UnsupportedMediaType.problem();
-        problem.detail = Some("Send the file as CSV text with Content-Type: text/csv".to_owned());
-        return Ok(HttpResponse::build(StatusCode::UNSUPPORTED_MEDIA_TYPE)
-            .content_type("application/problem+json")
-            .json(problem));
+    if !extract::is_csv(req) {
+        return Ok(extract::not_csv());
     }
     let session = match scope {
         Scope::Session(id) => Some(
@@ -304,7 +251,7 @@ async fn import(
         (Scope::Session(_), None) => return Err(not_found("Session")),
     };
     let (cohort, course) = recordable(state, user, cohort_id).await?;
-    let text = read_text(payload).await?;
+    let text = extract::csv_text(payload, MAX_SIGN_IN_BYTES).await?;
     let rows = match &session {
         Some(s) => parse_session_sign_in_csv(&text, s.starts_at.date_naive())?,
         None => parse_sign_in_csv(&text)?,
