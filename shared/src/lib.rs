@@ -23,6 +23,7 @@ pub mod project;
 pub mod score;
 pub mod spc;
 pub mod tier;
+pub mod uk_time;
 pub mod training;
 pub mod validation;
 

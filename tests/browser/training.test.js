@@ -69,6 +69,8 @@ describe('Training in the browser', () => {
     await page.getByRole('button', { name: 'Add the cohort', exact: true }).click();
     await h.expectH1(page, `${COURSE}: Wave 1`);
     await h.expectVisible(page, page.locator('#places', { hasText: '0 of 10 taken' }), 'the empty cohort');
+    // Shown back at the UK time entered, whichever side of the clock change it falls.
+    await h.expectVisible(page, page.getByText(/^Session 1: .* 09:30 (GMT|BST), 180 minutes$/), 'the session at the time entered');
 
     // Enrol a person.
     await page.getByLabel('Find a person', { exact: true }).fill('Grace');

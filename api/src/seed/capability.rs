@@ -5,6 +5,7 @@
 //! person's tier is refreshed: their first refresh builds their history from the dates of their
 //! facts, so the tier counts of a past day are what they would have been then.
 
+use qi_shared::uk_time;
 use std::collections::HashMap;
 
 use chrono::{DateTime, Days, NaiveDate, Utc};
@@ -101,7 +102,7 @@ async fn coached_projects(db: &impl ConnectionTrait) -> anyhow::Result<Vec<Coach
             changes
                 .entry(row.try_get("", "project_id")?)
                 .or_default()
-                .push((status, at.date_naive()));
+                .push((status, uk_time::day_of(at)));
         }
     }
     let mut coached = Vec::with_capacity(rows.len());
@@ -167,7 +168,7 @@ fn session_row(
 
 pub async fn seed(db: &impl ConnectionTrait) -> anyhow::Result<()> {
     let now = Utc::now();
-    let today = now.date_naive();
+    let today = uk_time::day_of(now);
     let year_ago = today.checked_sub_days(Days::new(365)).unwrap_or(today);
     let coached = coached_projects(db).await?;
     let mut rows = Vec::new();

@@ -6,10 +6,11 @@
 //! development. Completions follow from the attendance recorded, by each course's rule, so the
 //! demo's registers and its tiers agree. Deterministic: people are chosen by their order.
 
+use qi_shared::uk_time;
 use std::collections::HashSet;
 
 use anyhow::Context;
-use chrono::{DateTime, Days, NaiveDate, TimeZone, Utc};
+use chrono::{DateTime, Days, NaiveDate, Utc};
 use qi_shared::{
     person::Role,
     tier::Tier,
@@ -38,9 +39,9 @@ fn after(day: NaiveDate, days: u64) -> NaiveDate {
     day.checked_add_days(Days::new(days)).unwrap_or(day)
 }
 
-/// 09:30 on `day` (UTC).
+/// 09:30 on `day`, UK time.
 fn morning(day: NaiveDate) -> DateTime<Utc> {
-    Utc.from_utc_datetime(&day.and_hms_opt(9, 30, 0).unwrap_or_default())
+    uk_time::instant(day.and_hms_opt(9, 30, 0).unwrap_or_default())
 }
 
 struct Person {
@@ -358,7 +359,7 @@ async fn write_past(
         let dates: Vec<NaiveDate> = sessions
             .iter()
             .take(attended.unwrap_or(0))
-            .map(|s| s.starts_at.date_naive())
+            .map(|s| uk_time::day_of(s.starts_at))
             .collect();
         let completed_on = rules::completed_on(sessions.len(), course.attendance_percent, &dates);
         let status = match (attended, completed_on) {

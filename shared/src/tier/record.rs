@@ -85,7 +85,7 @@ impl PersonRecord {
         if let Some(o) = &self.tier.tier_override {
             rows.push([
                 "override".into(),
-                o.set_at.date_naive().to_string(),
+                crate::uk_time::day_of(o.set_at).to_string(),
                 o.tier.label().into(),
                 format!("{} (set by {})", o.reason, o.set_by_name),
             ]);
@@ -93,13 +93,13 @@ impl PersonRecord {
         for p in &self.tier.history {
             rows.push([
                 "tier_history".into(),
-                p.valid_from.date_naive().to_string(),
+                crate::uk_time::day_of(p.valid_from).to_string(),
                 p.tier.label().into(),
                 format!(
                     "{} until {}: {}",
                     p.source.label(),
                     p.valid_to
-                        .map_or("now".to_owned(), |t| t.date_naive().to_string()),
+                        .map_or("now".to_owned(), |t| crate::uk_time::day_of(t).to_string()),
                     p.reasons.join("; ")
                 ),
             ]);

@@ -326,7 +326,7 @@ impl CohortInput {
                 &format!("sessions[{i}].title"),
                 text(&s.title, "a title", 1, MAX_TITLE),
             );
-            let day = s.starts_at.date_naive();
+            let day = crate::uk_time::day_of(s.starts_at);
             if self.start_date <= self.end_date && (day < self.start_date || day > self.end_date) {
                 errors.push(
                     format!("sessions[{i}].starts_at"),
@@ -656,6 +656,25 @@ mod tests {
         let mut local = cohort();
         local.partnership_wide = false;
         assert_eq!(failing(local.validate()), vec!["allocations".to_owned()]);
+    }
+
+    #[test]
+    fn a_session_falls_on_its_uk_day() {
+        // 23:30 UTC on 31 March 2027 is 00:30 BST on 1 April: after a cohort ending 31 March...
+        let mut late = cohort();
+        late.end_date = day(31);
+        late.sessions[0].starts_at = Utc
+            .with_ymd_and_hms(2027, 3, 31, 23, 30, 0)
+            .single()
+            .expect("a time");
+        assert_eq!(
+            failing(late.validate()),
+            vec!["sessions[0].starts_at".to_owned()]
+        );
+        // ...and within one that starts on 1 April.
+        late.start_date = NaiveDate::from_ymd_opt(2027, 4, 1).expect("a date");
+        late.end_date = late.start_date;
+        assert!(late.validate().is_ok());
     }
 
     #[test]

@@ -1,5 +1,6 @@
 //! One organisation: its details, and archiving or restoring it (with confirmation).
 
+use qi_shared::uk_time;
 use yew::prelude::*;
 use yew_router::prelude::*;
 
@@ -85,7 +86,7 @@ pub fn organisation_page(props: &Props) -> Html {
                 <div class="summary-list__row"><dt>{ "ODS code" }</dt><dd>{ &org.ods_code }</dd></div>
                 <div class="summary-list__row"><dt>{ "Type" }</dt><dd>{ org.org_type.label() }</dd></div>
                 <div class="summary-list__row"><dt>{ "People" }</dt><dd>{ org.people_count }</dd></div>
-                <div class="summary-list__row"><dt>{ "Added" }</dt><dd>{ org.created_at.format("%-d %B %Y").to_string() }</dd></div>
+                <div class="summary-list__row"><dt>{ "Added" }</dt><dd>{ uk_time::day_of(org.created_at).format("%-d %B %Y").to_string() }</dd></div>
                 if let Some(at) = org.archived_at {
                     <div class="summary-list__row"><dt>{ "Archived" }</dt><dd>{ at.format("%-d %B %Y").to_string() }</dd></div>
                 }

@@ -1,6 +1,7 @@
 //! A project's page: overview, driver diagram, change ideas and PDSA ramps, team and progress
 //! score. The same overview, read-only, is the learning library's page of a public project.
 
+use qi_shared::uk_time;
 use qi_shared::{
     FieldError,
     access::ProjectContext,
@@ -233,7 +234,7 @@ fn score_history(list: &[ScoreChange]) -> Html {
             <tbody>
                 { for list.iter().map(|s| html! {
                     <tr>
-                        <td data-label="Date">{ s.changed_at.format("%-d %b %Y").to_string() }</td>
+                        <td data-label="Date">{ uk_time::day_of(s.changed_at).format("%-d %b %Y").to_string() }</td>
                         <td data-label="Score">{ format!("{:.1} {}", s.score.value(), s.label) }</td>
                         <td data-label="Why">{ &s.reason }</td>
                         <td data-label="By">{ &s.changed_by }</td>

@@ -9,9 +9,10 @@
 pub mod coaching;
 pub mod record;
 
+use qi_shared::uk_time;
 use std::collections::HashMap;
 
-use chrono::{DateTime, Days, NaiveDate, NaiveTime, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 use qi_shared::{
     project::{ProjectStatus, TeamRole},
     tier::{
@@ -32,14 +33,14 @@ use super::entity::{
     organisation, person,
 };
 
-/// Midnight (UTC) at the start of `day`.
+/// Midnight (UK) at the start of `day`.
 pub fn start_of(day: NaiveDate) -> DateTime<Utc> {
-    day.and_time(NaiveTime::MIN).and_utc()
+    uk_time::start_of_day(day)
 }
 
-/// The instant a day ends: midnight (UTC) at the start of the next.
+/// The instant a day ends: midnight (UK) at the start of the next.
 pub fn end_of(day: NaiveDate) -> DateTime<Utc> {
-    start_of(day.checked_add_days(Days::new(1)).unwrap_or(day))
+    uk_time::end_of_day(day)
 }
 
 /// The partnership's rules: the defaults until an admin saves some.
@@ -95,7 +96,7 @@ async fn person_and_partnership(
 }
 
 fn day_of(at: DateTime<Utc>) -> NaiveDate {
-    at.date_naive()
+    uk_time::day_of(at)
 }
 
 /// What a person's record says, for the rules: completed courses (the training tables),

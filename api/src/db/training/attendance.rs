@@ -1,6 +1,7 @@
 //! Registers of sessions, and the completions that follow from them by the course's attendance
 //! rule. A completion (or its undoing) refreshes the person's tier in the same transaction.
 
+use qi_shared::uk_time;
 use std::collections::HashMap;
 
 use chrono::{DateTime, NaiveDate, Utc};
@@ -104,7 +105,7 @@ pub async fn refresh_completions(
     let sessions = cohorts::sessions(db, cohort.id).await?;
     let dates: HashMap<i64, NaiveDate> = sessions
         .iter()
-        .map(|s| (s.id, s.starts_at.date_naive()))
+        .map(|s| (s.id, uk_time::day_of(s.starts_at)))
         .collect();
     let mut attended: HashMap<i64, Vec<NaiveDate>> = HashMap::new();
     if !dates.is_empty() {

@@ -1,6 +1,7 @@
 //! Coaching sessions on a project (recorded by its coach), a coach's caseload and an
 //! organisation's coaching coverage.
 
+use qi_shared::uk_time;
 use actix_web::{HttpResponse, delete, get, http::header, post, put, web};
 use chrono::Utc;
 use qi_shared::{
@@ -145,7 +146,7 @@ pub async fn create(
         ));
     }
     let now = Utc::now();
-    let input = body.0.validate(now.date_naive())?;
+    let input = body.0.validate(uk_time::day_of(now))?;
     let txn = state.db.begin().await?;
     let session_id = coaching::create(&txn, *id, user.person_id, &input, now).await?;
     txn.commit().await?;
@@ -206,7 +207,7 @@ pub async fn update(
 ) -> ApiResult<HttpResponse> {
     let session = own_session(&state, &user, *id).await?;
     let now = Utc::now();
-    let input = body.0.validate(now.date_naive())?;
+    let input = body.0.validate(uk_time::day_of(now))?;
     let txn = state.db.begin().await?;
     coaching::update(&txn, session, &input, now).await?;
     txn.commit().await?;
@@ -300,6 +301,6 @@ pub async fn coverage(
         .await?
         .ok_or_else(|| not_found("Organisation"))?;
     let coverage: Coverage =
-        coaching::coverage(&state.db, organisation_id, Utc::now().date_naive()).await?;
+        coaching::coverage(&state.db, organisation_id, uk_time::day_of(Utc::now())).await?;
     Ok(HttpResponse::Ok().json(coverage))
 }

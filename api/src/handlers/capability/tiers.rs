@@ -1,5 +1,6 @@
 //! The tier rules, a person's tier (with its override) and the counts per tier as of a day.
 
+use qi_shared::uk_time;
 use actix_web::{HttpResponse, delete, get, put, web};
 use chrono::Utc;
 use qi_shared::{
@@ -76,7 +77,7 @@ pub async fn replace_rules(
     Ok(HttpResponse::Ok().json(rules))
 }
 
-/// How many people of each organisation held each tier at the end of a day (UTC), with the
+/// How many people of each organisation held each tier at the end of a day (UK time), with the
 /// partnership's totals.
 #[utoipa::path(
     tag = "capability",
@@ -96,7 +97,7 @@ pub async fn counts(
     _user: AuthUser,
     Query(query): Query<TierCountsQuery>,
 ) -> ApiResult<HttpResponse> {
-    let today = Utc::now().date_naive();
+    let today = uk_time::day_of(Utc::now());
     let as_of = query.as_of.unwrap_or(today);
     if as_of > today {
         return Err(invalid("as_of", "Choose a day that is not in the future"));

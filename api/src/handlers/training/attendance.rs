@@ -1,6 +1,7 @@
 //! Registers of attendance, by session or from a CSV sign-in sheet, and the completions that
 //! follow.
 
+use qi_shared::uk_time;
 use std::collections::{HashMap, HashSet};
 
 use actix_web::{HttpRequest, HttpResponse, get, post, put, web};
@@ -253,7 +254,7 @@ async fn import(
     let (cohort, course) = recordable(state, user, cohort_id).await?;
     let text = extract::csv_text(payload, MAX_SIGN_IN_BYTES).await?;
     let rows = match &session {
-        Some(s) => parse_session_sign_in_csv(&text, s.starts_at.date_naive())?,
+        Some(s) => parse_session_sign_in_csv(&text, uk_time::day_of(s.starts_at))?,
         None => parse_sign_in_csv(&text)?,
     };
 
@@ -273,7 +274,7 @@ async fn import(
     };
     for s in sessions {
         sessions_on
-            .entry(s.starts_at.date_naive())
+            .entry(uk_time::day_of(s.starts_at))
             .or_default()
             .push(s.id);
     }

@@ -11,6 +11,7 @@ mod cohorts;
 mod courses;
 mod enrolments;
 
+use qi_shared::uk_time;
 use chrono::{NaiveDate, Utc};
 use qi_shared::training::rules;
 use utoipa_actix_web::service_config::ServiceConfig;
@@ -48,7 +49,7 @@ pub fn routes(cfg: &mut ServiceConfig) {
 }
 
 fn today() -> NaiveDate {
-    Utc::now().date_naive()
+    uk_time::day_of(Utc::now())
 }
 
 async fn find_course(state: &AppState, id: i64) -> ApiResult<course::Model> {

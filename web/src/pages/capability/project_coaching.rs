@@ -1,6 +1,7 @@
 //! The coaching section of a project page: the project's coaching sessions (notes and agreed
 //! actions only for the team) and, for its coach, a form to record one.
 
+use qi_shared::uk_time;
 use chrono::{DateTime, NaiveDate};
 use qi_shared::{
     FieldError,
@@ -94,11 +95,11 @@ struct FormProps {
     onrecorded: Callback<()>,
 }
 
-/// Today in UTC, as the server judges "not in the future" (`chrono`'s clock is not available in
-/// the browser).
+/// Today in the UK, as the server judges "not in the future" (`chrono`'s clock is not available
+/// in the browser).
 fn today() -> NaiveDate {
     DateTime::from_timestamp_millis(js_sys::Date::now() as i64)
-        .map(|t| t.date_naive())
+        .map(uk_time::day_of)
         .unwrap_or_default()
 }
 

@@ -1,6 +1,7 @@
 //! A person's capability record: their own (with downloads), or anyone's for the admins who may
 //! see it (with the override form).
 
+use qi_shared::uk_time;
 use qi_shared::{
     FieldError,
     coaching::CoachingSession,
@@ -109,7 +110,7 @@ fn tier_section(props: &TierProps) -> Html {
             if let Some(o) = &t.tier_override {
                 <div class="notice" id="tier-override">
                     <p><strong>{ format!("Set by hand to {}", o.tier.label()) }</strong>
-                        { format!(" by {} on {}", o.set_by_name, long_date(o.set_at.date_naive())) }</p>
+                        { format!(" by {} on {}", o.set_by_name, long_date(uk_time::day_of(o.set_at))) }</p>
                     <p>{ format!("Reason: {}", o.reason) }</p>
                     <p class="hint">{ format!("Their record alone earns: {}", tier_label(t.derived.tier)) }</p>
                 </div>
@@ -138,8 +139,8 @@ fn history(t: &PersonTier) -> Html {
                         { for t.history.iter().map(|p| html! {
                             <tr>
                                 <td data-label="Tier">{ p.tier.label() }</td>
-                                <td data-label="From">{ long_date(p.valid_from.date_naive()) }</td>
-                                <td data-label="Until">{ p.valid_to.map_or("Now".to_owned(), |t| long_date(t.date_naive())) }</td>
+                                <td data-label="From">{ long_date(uk_time::day_of(p.valid_from)) }</td>
+                                <td data-label="Until">{ p.valid_to.map_or("Now".to_owned(), |t| long_date(uk_time::day_of(t))) }</td>
                                 <td data-label="Source">{ p.source.label() }</td>
                             </tr>
                         }) }

@@ -2,6 +2,7 @@
 //! else's as an admin), the waiting list in order, and, for facilitators, the register of each
 //! session, the CSV sign-in import and who has completed.
 
+use qi_shared::uk_time;
 use std::collections::HashSet;
 
 use qi_shared::{
@@ -228,7 +229,7 @@ pub fn cohort_page(props: &Props) -> Html {
                 <Empty>{ "No sessions yet." }</Empty>
             } else {
                 <ol>{ for c.sessions.iter().map(|x| html! {
-                    <li>{ format!("{}: {} (GMT), {} minutes", x.title, x.starts_at.format("%-d %b %Y %H:%M"), x.length_minutes) }</li>
+                    <li>{ format!("{}: {} {}, {} minutes", x.title, uk_time::local(x.starts_at).format("%-d %b %Y %H:%M"), uk_time::zone_name(x.starts_at), x.length_minutes) }</li>
                 }) }</ol>
             }
 
@@ -383,7 +384,7 @@ fn register(props: &RegisterProps) -> Html {
     let legend = format!(
         "{}, {}",
         props.session.title,
-        props.session.starts_at.format("%-d %b %Y")
+        uk_time::day_of(props.session.starts_at).format("%-d %b %Y")
     );
     html! {
         <form class="register" {onsubmit} aria-label={format!("Register: {legend}")}>

@@ -1,6 +1,7 @@
 //! Add a cohort to a course, or change one: dates, place, capacity, facilitators, shared places
 //! per organisation and the sessions.
 
+use qi_shared::uk_time;
 use chrono::{NaiveDate, NaiveDateTime};
 use qi_shared::{
     FieldError,
@@ -84,7 +85,7 @@ pub fn cohort_form(props: &Props) -> Html {
                             .map(|s| SessionDraft {
                                 id: Some(s.id),
                                 title: s.title.clone(),
-                                starts: s.starts_at.format("%Y-%m-%dT%H:%M").to_string(),
+                                starts: uk_time::local(s.starts_at).format("%Y-%m-%dT%H:%M").to_string(),
                                 minutes: s.length_minutes.to_string(),
                             })
                             .collect(),
@@ -162,7 +163,7 @@ fn parse(d: &Draft) -> (CohortInput, Vec<FieldError>) {
             id: s.id,
             title: s.title.clone(),
             starts_at: NaiveDateTime::parse_from_str(s.starts.trim(), "%Y-%m-%dT%H:%M")
-                .map(|t| t.and_utc())
+                .map(uk_time::instant)
                 .unwrap_or_else(|_| {
                     errors.push(FieldError::new(
                         format!("sessions[{i}].starts_at"),
@@ -381,7 +382,7 @@ fn form(props: &FormProps) -> Html {
 
                 <fieldset class="fieldset">
                     <legend class="fieldset__legend">{ "Sessions" }</legend>
-                    <div class="hint">{ "Times are UK winter time (GMT). Removing a session removes its attendance." }</div>
+                    <div class="hint">{ "Times are UK times (BST in summer). Removing a session removes its attendance." }</div>
                     { for d.sessions.iter().enumerate().map(|(i, s)| html! {
                         <div class="row session-row">
                             <TextField name={format!("sessions[{i}].title")} label={format!("Session {} title", i + 1)} value={s.title.clone()}
