@@ -12,6 +12,7 @@ mod m20261123_000004_project_search;
 mod m20261123_000005_measures;
 mod m20261201_000006_training;
 mod m20261201_000007_capability;
+mod m20261201_000008_training_versions;
 
 pub struct Migrator;
 
@@ -26,6 +27,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261123_000005_measures::Migration),
             Box::new(m20261201_000006_training::Migration),
             Box::new(m20261201_000007_capability::Migration),
+            Box::new(m20261201_000008_training_versions::Migration),
         ]
     }
 }

@@ -23,8 +23,8 @@ pub mod project;
 pub mod score;
 pub mod spc;
 pub mod tier;
-pub mod uk_time;
 pub mod training;
+pub mod uk_time;
 pub mod validation;
 
 pub use validation::{FieldError, FieldErrors};

@@ -206,6 +206,17 @@ impl TestApp {
         Answer::from(request.send().await.expect("the server answers")).await
     }
 
+    /// PUT as a change to the record at `version` (sent as `If-Match`).
+    pub async fn put_if_match(&self, path: &str, token: &str, version: i64, body: Value) -> Answer {
+        let request = self
+            .client
+            .put(self.url(path))
+            .bearer_auth(token)
+            .header("If-Match", format!("\"{version}\""))
+            .json(&body);
+        Answer::from(request.send().await.expect("the server answers")).await
+    }
+
     pub async fn get(&self, path: &str, token: &str) -> Answer {
         self.call(Method::GET, path, Some(token), None).await
     }

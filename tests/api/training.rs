@@ -152,15 +152,37 @@ async fn who_may_manage_a_course() {
         .expect(200);
     assert!(!seen.can_manage, "everyone reads, not everyone manages");
     let path = format!("/api/v1/courses/{}", course.id);
-    app.put(&path, &admin_b.1, body.clone()).await.problem(403);
-    app.put(&path, &member_a.1, body.clone()).await.problem(403);
+    let v = course.version;
+    app.put_if_match(&path, &admin_b.1, v, body.clone())
+        .await
+        .problem(403);
+    app.put_if_match(&path, &member_a.1, v, body.clone())
+        .await
+        .problem(403);
     let mut renamed = body.clone();
     renamed["title"] = json!("QI Fundamentals (one day)");
-    let changed: Course = app.put(&path, &app.admin, renamed).await.expect(200);
+    // A change must name the version it was made against, and a stale one saves nothing.
+    app.put(&path, &app.admin, renamed.clone())
+        .await
+        .problem(428);
+    let changed: Course = app
+        .put_if_match(&path, &app.admin, v, renamed)
+        .await
+        .expect(200);
     assert_eq!(changed.title, "QI Fundamentals (one day)");
+    assert_eq!(changed.version, v + 1);
+    let stale = app.put_if_match(&path, &admin_a.1, v, body.clone()).await;
+    assert_eq!(stale.problem(412).code, "version_conflict");
+    let kept: Course = app.get(&path, &member_b.1).await.expect(200);
+    assert_eq!(
+        kept.title, "QI Fundamentals (one day)",
+        "the stale change saved nothing"
+    );
     let mut moved = body.clone();
     moved["provider_organisation_id"] = json!(admin_b.0.organisation_id);
-    app.put(&path, &admin_a.1, moved).await.problem(403);
+    app.put_if_match(&path, &admin_a.1, v + 1, moved)
+        .await
+        .problem(403);
 
     // A cohort: the provider's admin adds one, another organisation's admin may not.
     let cohorts = format!("/api/v1/courses/{}/cohorts", course.id);
@@ -806,25 +828,27 @@ async fn cohorts_list_upcoming_and_past() {
     let mut body = cohort_body(5);
     body["sessions"][0]["id"] = json!(upcoming.sessions[0].id);
     body["capacity"] = json!(0);
-    app.put(
-        &format!("/api/v1/cohorts/{}", upcoming.summary.id),
-        &app.admin,
-        body.clone(),
-    )
-    .await
-    .problem(422);
+    let path = format!("/api/v1/cohorts/{}", upcoming.summary.id);
+    let v = upcoming.version;
+    app.put_if_match(&path, &app.admin, v, body.clone())
+        .await
+        .problem(422);
     body["capacity"] = json!(3);
+    app.put(&path, &app.admin, body.clone()).await.problem(428);
     let changed: Cohort = app
-        .put(
-            &format!("/api/v1/cohorts/{}", upcoming.summary.id),
-            &app.admin,
-            body,
-        )
+        .put_if_match(&path, &app.admin, v, body.clone())
         .await
         .expect(200);
     assert_eq!(changed.sessions.len(), 2);
     assert_eq!(changed.sessions[0].id, upcoming.sessions[0].id);
     assert_eq!(changed.summary.capacity, 3);
+    assert_eq!(changed.version, v + 1);
+    // Another editor's form, loaded before that change, saves nothing.
+    body["capacity"] = json!(9);
+    let stale = app.put_if_match(&path, &app.admin, v, body).await;
+    assert_eq!(stale.problem(412).code, "version_conflict");
+    let kept: Cohort = app.get(&path, &app.admin).await.expect(200);
+    assert_eq!(kept.summary.capacity, 3);
     let refused = app
         .call(
             Method::DELETE,

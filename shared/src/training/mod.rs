@@ -130,6 +130,8 @@ pub struct Course {
     pub upcoming_cohorts: u64,
     /// Whether the signed-in person may change it and run its cohorts.
     pub can_manage: bool,
+    /// Goes up by one with each change; send it back as `If-Match` to change the course.
+    pub version: i64,
 }
 
 /// One page of courses.
@@ -436,6 +438,8 @@ pub struct Cohort {
     pub can_manage: bool,
     /// May record attendance (a facilitator, or a manager).
     pub can_record_attendance: bool,
+    /// Goes up by one with each change of its details; send it back as `If-Match` to change it.
+    pub version: i64,
 }
 
 /// A person's enrolment in a cohort.

@@ -7,7 +7,7 @@ use qi_shared::training::{
 };
 use serde::Serialize;
 
-use super::{ApiError, call};
+use super::{ApiError, call, call_if_match};
 
 const NO_BODY: Option<&()> = None;
 
@@ -30,8 +30,15 @@ pub async fn create_course(input: &CourseInput) -> Result<Course, ApiError> {
     call(Method::POST, "/api/v1/courses", Some(input)).await
 }
 
-pub async fn update_course(id: i64, input: &CourseInput) -> Result<Course, ApiError> {
-    call(Method::PUT, &format!("/api/v1/courses/{id}"), Some(input)).await
+/// Changes a course if it is still at `version` (else a 412 problem).
+pub async fn update_course(id: i64, version: i64, input: &CourseInput) -> Result<Course, ApiError> {
+    call_if_match(
+        Method::PUT,
+        &format!("/api/v1/courses/{id}"),
+        Some(input),
+        Some(version),
+    )
+    .await
 }
 
 pub async fn delete_course(id: i64) -> Result<(), ApiError> {
@@ -55,8 +62,15 @@ pub async fn create_cohort(course_id: i64, input: &CohortInput) -> Result<Cohort
     .await
 }
 
-pub async fn update_cohort(id: i64, input: &CohortInput) -> Result<Cohort, ApiError> {
-    call(Method::PUT, &format!("/api/v1/cohorts/{id}"), Some(input)).await
+/// Changes a cohort if it is still at `version` (else a 412 problem).
+pub async fn update_cohort(id: i64, version: i64, input: &CohortInput) -> Result<Cohort, ApiError> {
+    call_if_match(
+        Method::PUT,
+        &format!("/api/v1/cohorts/{id}"),
+        Some(input),
+        Some(version),
+    )
+    .await
 }
 
 pub async fn delete_cohort(id: i64) -> Result<(), ApiError> {

@@ -18,6 +18,7 @@ pub mod course {
         pub attendance_percent: i32,
         pub created_at: DateTimeUtc,
         pub updated_at: DateTimeUtc,
+        pub version: i64,
     }
 
     #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
@@ -46,6 +47,7 @@ pub mod cohort {
         pub places_released: bool,
         pub enrol_seq: i64,
         pub created_at: DateTimeUtc,
+        pub version: i64,
     }
 
     #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -132,14 +132,18 @@ pub async fn create(
 
 /// Changes a cohort; sessions sent with an id keep their attendance, the others left out are
 /// removed with theirs. The caller checks the session ids are this cohort's.
+/// Replaces a cohort's details and moves it to the next version (the caller holds its lock and
+/// has checked the version it was sent).
 pub async fn update(
     db: &impl ConnectionTrait,
     current: cohort::Model,
     input: &CohortInput,
 ) -> Result<(), DbErr> {
     let id = current.id;
+    let version = current.version;
     let mut model: cohort::ActiveModel = current.into();
     set_fields(&mut model, input);
+    model.version = Set(version + 1);
     model.update(db).await?;
     cohort_facilitator::Entity::delete_many()
         .filter(cohort_facilitator::Column::CohortId.eq(id))
@@ -379,6 +383,7 @@ pub async fn detail(
     let venue = model.venue.clone();
     let online_link = model.online_link.clone();
     let places_released = model.places_released;
+    let version = model.version;
     let summary = summaries(db, vec![model])
         .await?
         .into_iter()
@@ -395,5 +400,6 @@ pub async fn detail(
         my_enrolment,
         can_manage,
         can_record_attendance: can_manage || facilitating,
+        version,
     })
 }

@@ -44,16 +44,26 @@ pub async fn create(db: &impl ConnectionTrait, input: &CourseInput) -> Result<i6
     Ok(model.insert(db).await?.id)
 }
 
+/// Replaces a course's details if it is still at `version`. `Ok(false)`: someone changed it
+/// first.
 pub async fn update(
     db: &impl ConnectionTrait,
-    current: course::Model,
+    id: i64,
+    version: i64,
     input: &CourseInput,
-) -> Result<(), DbErr> {
-    let mut model: course::ActiveModel = current.into();
+) -> Result<bool, DbErr> {
+    let mut model = <course::ActiveModel as Default>::default();
     set_fields(&mut model, input);
     model.updated_at = Set(Utc::now());
-    model.update(db).await?;
-    Ok(())
+    model.version = Set(version + 1);
+    // The version check and the write are one statement, so two editors cannot both win.
+    let result = course::Entity::update_many()
+        .set(model)
+        .filter(course::Column::Id.eq(id))
+        .filter(course::Column::Version.eq(version))
+        .exec(db)
+        .await?;
+    Ok(result.rows_affected == 1)
 }
 
 /// Removes a course with its cohorts (the caller checks none has anyone enrolled).
@@ -107,6 +117,7 @@ pub async fn dto(
             length_hours: m.length_hours,
             title: m.title,
             description: m.description,
+            version: m.version,
         })
         .collect())
 }

@@ -1,9 +1,9 @@
 //! Coaching sessions on a project (recorded by its coach), a coach's caseload and an
 //! organisation's coaching coverage.
 
-use qi_shared::uk_time;
 use actix_web::{HttpResponse, delete, get, http::header, post, put, web};
 use chrono::Utc;
+use qi_shared::uk_time;
 use qi_shared::{
     access::ProjectContext,
     coaching::{

@@ -1,8 +1,8 @@
 //! The tier rules, a person's tier (with its override) and the counts per tier as of a day.
 
-use qi_shared::uk_time;
 use actix_web::{HttpResponse, delete, get, put, web};
 use chrono::Utc;
+use qi_shared::uk_time;
 use qi_shared::{
     problem::Problem,
     tier::{PersonTier, TierCounts, TierCountsQuery, TierOverrideInput, TierRules},

@@ -1,6 +1,6 @@
 //! Cohorts (waves) of a course, their sessions and shared places.
 
-use actix_web::{HttpResponse, delete, get, http::header, post, put, web};
+use actix_web::{HttpRequest, HttpResponse, delete, get, http::header, post, put, web};
 use chrono::Utc;
 use qi_shared::{
     FieldErrors,
@@ -14,8 +14,9 @@ use super::{find_cohort, find_course, must_manage};
 use crate::{
     auth::AuthUser,
     db::{self, entity::training::cohort},
-    error::{ApiResult, conflict, not_found},
+    error::{ApiError, ApiResult, conflict, not_found},
     extract::{Json, Query},
+    handlers::projects::{etag, if_match},
     startup::AppState,
 };
 
@@ -141,7 +142,8 @@ pub async fn create(
         .json(detail(&state, &user, cohort_id).await?))
 }
 
-/// One cohort: its sessions, facilitators, places per organisation and your enrolment.
+/// One cohort: its sessions, facilitators, places per organisation and your enrolment. The ETag
+/// is its version.
 #[utoipa::path(
     tag = "training",
     operation_id = "show_cohort",
@@ -159,7 +161,10 @@ pub async fn show(
     user: AuthUser,
     id: web::Path<i64>,
 ) -> ApiResult<HttpResponse> {
-    Ok(HttpResponse::Ok().json(detail(&state, &user, *id).await?))
+    let cohort = detail(&state, &user, *id).await?;
+    Ok(HttpResponse::Ok()
+        .insert_header(etag(cohort.version))
+        .json(cohort))
 }
 
 /// Locks the cohort in `txn`, or 404.
@@ -171,25 +176,32 @@ async fn locked(txn: &impl sea_orm::ConnectionTrait, id: i64) -> ApiResult<cohor
 
 /// Change a cohort. Sessions sent with their id keep their attendance; sessions left out are
 /// removed with theirs. A larger capacity (or a bigger allocation) promotes people from the
-/// waiting list; the capacity cannot go below the places already taken.
+/// waiting list; the capacity cannot go below the places already taken. Send the version you
+/// loaded as `If-Match`: if someone changed the cohort since, nothing is saved (412).
 #[utoipa::path(
     tag = "training",
     operation_id = "update_cohort",
     security(("bearer" = [])),
-    params(("id" = i64, Path, description = "Cohort id")),
+    params(
+        ("id" = i64, Path, description = "Cohort id"),
+        ("If-Match" = String, Header, description = "The cohort's ETag (its version) as loaded"),
+    ),
     request_body = CohortInput,
     responses(
-        (status = 200, description = "The changed cohort", body = Cohort),
+        (status = 200, description = "The changed cohort, with its new ETag", body = Cohort),
         (status = 400, description = "Malformed JSON", body = Problem, content_type = "application/problem+json"),
         (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Does not manage this course", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such cohort", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "The capacity is below the places already taken", body = Problem, content_type = "application/problem+json"),
+        (status = 412, description = "Someone changed it since you loaded it", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "A field is not valid", body = Problem, content_type = "application/problem+json"),
+        (status = 428, description = "If-Match is missing", body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[put("/cohorts/{id}")]
 pub async fn update(
+    req: HttpRequest,
     state: web::Data<AppState>,
     user: AuthUser,
     id: web::Path<i64>,
@@ -197,10 +209,17 @@ pub async fn update(
 ) -> ApiResult<HttpResponse> {
     let (_, course) = find_cohort(&state, *id).await?;
     must_manage(&user, course.provider_organisation_id)?;
+    let version = if_match(&req)?;
     let input = check(&state, &body.0, Some(*id)).await?;
     let now = Utc::now();
     let txn = state.db.begin().await?;
     let current = locked(&txn, *id).await?;
+    // Checked under the cohort's lock, so two editors cannot both win.
+    if current.version != version {
+        return Err(ApiError::PreconditionFailed {
+            current_version: current.version,
+        });
+    }
     let taken = db::training::enrolments::places(&txn, &current)
         .await?
         .total_taken();
@@ -223,7 +242,10 @@ pub async fn update(
     )
     .await?;
     txn.commit().await?;
-    Ok(HttpResponse::Ok().json(detail(&state, &user, *id).await?))
+    let cohort = detail(&state, &user, *id).await?;
+    Ok(HttpResponse::Ok()
+        .insert_header(etag(cohort.version))
+        .json(cohort))
 }
 
 /// Remove a cohort; refused while anyone holds or waits for a place in it.

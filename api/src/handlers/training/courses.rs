@@ -1,6 +1,6 @@
 //! The course catalogue.
 
-use actix_web::{HttpResponse, delete, get, http::header, post, put, web};
+use actix_web::{HttpRequest, HttpResponse, delete, get, http::header, post, put, web};
 use qi_shared::{
     page::{PageInfo, parse_page},
     problem::Problem,
@@ -11,8 +11,9 @@ use super::{find_course, must_manage, today};
 use crate::{
     auth::AuthUser,
     db,
-    error::{ApiResult, conflict, invalid, not_found},
+    error::{ApiError, ApiResult, conflict, invalid, not_found},
     extract::{Json, Query},
+    handlers::projects::{etag, if_match},
     startup::AppState,
 };
 
@@ -102,7 +103,7 @@ pub async fn create(
         .json(one(&state, &user, id).await?))
 }
 
-/// One course.
+/// One course. The ETag is its version.
 #[utoipa::path(
     tag = "training",
     operation_id = "show_course",
@@ -120,27 +121,37 @@ pub async fn show(
     user: AuthUser,
     id: web::Path<i64>,
 ) -> ApiResult<HttpResponse> {
-    Ok(HttpResponse::Ok().json(one(&state, &user, *id).await?))
+    let course = one(&state, &user, *id).await?;
+    Ok(HttpResponse::Ok()
+        .insert_header(etag(course.version))
+        .json(course))
 }
 
-/// Change a course. Moving it to another provider needs the right to manage both.
+/// Change a course. Moving it to another provider needs the right to manage both. Send the
+/// version you loaded as `If-Match`: if someone changed the course since, nothing is saved (412).
 #[utoipa::path(
     tag = "training",
     operation_id = "update_course",
     security(("bearer" = [])),
-    params(("id" = i64, Path, description = "Course id")),
+    params(
+        ("id" = i64, Path, description = "Course id"),
+        ("If-Match" = String, Header, description = "The course's ETag (its version) as loaded"),
+    ),
     request_body = CourseInput,
     responses(
-        (status = 200, description = "The changed course", body = Course),
+        (status = 200, description = "The changed course, with its new ETag", body = Course),
         (status = 400, description = "Malformed JSON", body = Problem, content_type = "application/problem+json"),
         (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Not an admin of the provider organisation nor of the partnership", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such course", body = Problem, content_type = "application/problem+json"),
+        (status = 412, description = "Someone changed it since you loaded it", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "A field is not valid", body = Problem, content_type = "application/problem+json"),
+        (status = 428, description = "If-Match is missing", body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[put("/courses/{id}")]
 pub async fn update(
+    req: HttpRequest,
     state: web::Data<AppState>,
     user: AuthUser,
     id: web::Path<i64>,
@@ -148,10 +159,17 @@ pub async fn update(
 ) -> ApiResult<HttpResponse> {
     let current = find_course(&state, *id).await?;
     must_manage(&user, current.provider_organisation_id)?;
+    let version = if_match(&req)?;
     let input = check(&state, &body.0).await?;
     must_manage(&user, input.provider_organisation_id)?;
-    db::training::courses::update(&state.db, current, &input).await?;
-    Ok(HttpResponse::Ok().json(one(&state, &user, *id).await?))
+    if !db::training::courses::update(&state.db, current.id, version, &input).await? {
+        let current_version = find_course(&state, *id).await?.version;
+        return Err(ApiError::PreconditionFailed { current_version });
+    }
+    let course = one(&state, &user, *id).await?;
+    Ok(HttpResponse::Ok()
+        .insert_header(etag(course.version))
+        .json(course))
 }
 
 /// Remove a course and its cohorts; refused once anyone has enrolled in one of them (their

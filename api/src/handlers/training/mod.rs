@@ -11,9 +11,9 @@ mod cohorts;
 mod courses;
 mod enrolments;
 
-use qi_shared::uk_time;
 use chrono::{NaiveDate, Utc};
 use qi_shared::training::rules;
+use qi_shared::uk_time;
 use utoipa_actix_web::service_config::ServiceConfig;
 
 use crate::{

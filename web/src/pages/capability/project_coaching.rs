@@ -1,8 +1,8 @@
 //! The coaching section of a project page: the project's coaching sessions (notes and agreed
 //! actions only for the team) and, for its coach, a form to record one.
 
-use qi_shared::uk_time;
 use chrono::{DateTime, NaiveDate};
+use qi_shared::uk_time;
 use qi_shared::{
     FieldError,
     coaching::{CoachingModel, CoachingSessionInput, CoachingSessionPage},

@@ -1,8 +1,8 @@
 //! Add a cohort to a course, or change one: dates, place, capacity, facilitators, shared places
 //! per organisation and the sessions.
 
-use qi_shared::uk_time;
 use chrono::{NaiveDate, NaiveDateTime};
+use qi_shared::uk_time;
 use qi_shared::{
     FieldError,
     person::DirectoryEntry,
@@ -50,6 +50,8 @@ struct Draft {
     allocations: Vec<(String, String)>,
     facilitators: Vec<(i64, String)>,
     sessions: Vec<SessionDraft>,
+    /// The version the edits are made against (0 for a new cohort).
+    version: i64,
 }
 
 #[function_component(CohortForm)]
@@ -85,10 +87,13 @@ pub fn cohort_form(props: &Props) -> Html {
                             .map(|s| SessionDraft {
                                 id: Some(s.id),
                                 title: s.title.clone(),
-                                starts: uk_time::local(s.starts_at).format("%Y-%m-%dT%H:%M").to_string(),
+                                starts: uk_time::local(s.starts_at)
+                                    .format("%Y-%m-%dT%H:%M")
+                                    .to_string(),
                                 minutes: s.length_minutes.to_string(),
                             })
                             .collect(),
+                        version: c.version,
                     })
                 }
                 None => Ok(Draft {
@@ -256,16 +261,17 @@ fn form(props: &FormProps) -> Html {
                 return;
             }
             let course_id = draft.course_id;
-            let (errors, message, busy, navigator) = (
+            let (errors, message, busy, navigator, draft) = (
                 errors.clone(),
                 message.clone(),
                 busy.clone(),
                 navigator.clone(),
+                draft.clone(),
             );
             busy.set(true);
             wasm_bindgen_futures::spawn_local(async move {
                 let saved = match cohort_id {
-                    Some(id) => api::training::update_cohort(id, &input).await,
+                    Some(id) => api::training::update_cohort(id, draft.version, &input).await,
                     None => api::training::create_cohort(course_id, &input).await,
                 };
                 busy.set(false);
@@ -274,6 +280,18 @@ fn form(props: &FormProps) -> Html {
                         if let Some(n) = navigator {
                             n.push(&TrainingRoute::Cohort { id: c.summary.id });
                         }
+                    }
+                    Err(error) if error.is_stale() => {
+                        // Keep their edits; the next save is made against the latest version.
+                        if let Some(id) = cohort_id
+                            && let Ok(latest) = api::training::cohort(id).await
+                        {
+                            draft.set(Draft {
+                                version: latest.version,
+                                ..(*draft).clone()
+                            });
+                        }
+                        message.set(Some(super::CHANGED_MEANWHILE.to_owned()));
                     }
                     Err(error) => {
                         message.set(error.fields().is_empty().then(|| error.message()));

@@ -32,6 +32,8 @@ struct Draft {
     input: CourseInput,
     hours: String,
     percent: String,
+    /// The version the edits are made against (0 for a new course).
+    version: i64,
 }
 
 #[function_component(CourseForm)]
@@ -78,6 +80,7 @@ pub fn course_form(props: &Props) -> Html {
                     String::new()
                 },
                 percent: input.attendance_percent.to_string(),
+                version: course.as_ref().map_or(0, |c| c.version),
                 input,
             };
             html! { <Form id={props.id} {draft} /> }
@@ -148,16 +151,17 @@ fn form(props: &FormProps) -> Html {
                 errors.set(local);
                 return;
             }
-            let (errors, message, busy, navigator) = (
+            let (errors, message, busy, navigator, draft) = (
                 errors.clone(),
                 message.clone(),
                 busy.clone(),
                 navigator.clone(),
+                draft.clone(),
             );
             busy.set(true);
             wasm_bindgen_futures::spawn_local(async move {
                 let saved = match id {
-                    Some(id) => api::training::update_course(id, &input).await,
+                    Some(id) => api::training::update_course(id, draft.version, &input).await,
                     None => api::training::create_course(&input).await,
                 };
                 busy.set(false);
@@ -166,6 +170,18 @@ fn form(props: &FormProps) -> Html {
                         if let Some(n) = navigator {
                             n.push(&TrainingRoute::Course { id: course.id });
                         }
+                    }
+                    Err(error) if error.is_stale() => {
+                        // Keep their edits; the next save is made against the latest version.
+                        if let Some(id) = id
+                            && let Ok(latest) = api::training::course(id).await
+                        {
+                            draft.set(Draft {
+                                version: latest.version,
+                                ..(*draft).clone()
+                            });
+                        }
+                        message.set(Some(super::CHANGED_MEANWHILE.to_owned()));
                     }
                     Err(error) => {
                         message.set(error.fields().is_empty().then(|| error.message()));

@@ -10,6 +10,10 @@ mod courses;
 use yew::prelude::*;
 use yew_router::prelude::*;
 
+/// What an edit form says when someone else saved the record first (the API's 412).
+const CHANGED_MEANWHILE: &str = "Someone changed this while you were editing it. Your changes are \
+    still here: save again to replace theirs with yours, or reload the page to see theirs.";
+
 #[derive(Clone, Routable, PartialEq, Debug)]
 pub enum TrainingRoute {
     #[at("/training")]
