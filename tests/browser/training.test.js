@@ -4,6 +4,7 @@
 // completed. Every page is photographed and checked with axe-core.
 
 const { describe, it, before, after } = require('node:test');
+const assert = require('node:assert/strict');
 const h = require('./harness');
 
 const { admin } = h.DEMO;
@@ -78,6 +79,10 @@ describe('Training in the browser', () => {
     await page.getByRole('button', { name: `Enrol ${PERSON}`, exact: true }).click();
     const row = page.locator('#enrolled tr', { hasText: PERSON });
     await h.expectVisible(page, row.locator('.enrolment-status', { hasText: 'Enrolled' }), 'the person enrolled');
+    // Found again, they are not offered a second place.
+    await page.getByRole('button', { name: 'Find', exact: true }).click();
+    await h.expectVisible(page, page.getByText('Already here: Enrolled'), 'no second enrolment offered');
+    assert.equal(await page.getByRole('button', { name: `Enrol ${PERSON}`, exact: true }).count(), 0);
 
     // Attendance at both sessions: completed.
     for (const session of ['Session 1', 'Session 2']) {

@@ -261,7 +261,8 @@ pub fn cohort_page(props: &Props) -> Html {
             }
 
             if enrols_others && !ended {
-                <EnrolSomeone cohort_id={s.id} onchanged={refresh.clone()} />
+                <EnrolSomeone cohort_id={s.id} onchanged={refresh.clone()}
+                    already={data.enrolments.iter().filter(|e| e.status != EnrolmentStatus::Withdrawn).map(|e| (e.person_id, status_text(e))).collect::<Vec<_>>()} />
             }
 
             <h2>{ "Enrolled" }</h2>
@@ -526,6 +527,8 @@ fn sign_in_import(props: &ImportProps) -> Html {
 struct EnrolProps {
     cohort_id: i64,
     onchanged: Callback<()>,
+    /// People already in the cohort (not withdrawn), with where they stand.
+    already: Vec<(i64, String)>,
 }
 
 /// An admin enrols someone: find them, then enrol.
@@ -569,7 +572,10 @@ fn enrol_someone(props: &EnrolProps) -> Html {
                 Some(list) if list.is_empty() => html! { <Empty>{ "Nobody matches." }</Empty> },
                 Some(list) => html! { <ul>{ for list.iter().map(|p| html! {
                     <li>{ format!("{} ({}, {})", p.name, p.job_role, p.organisation_name) }{ " " }
-                        <button type="button" class="button button--small" onclick={enrol(p.id)}>{ format!("Enrol {}", p.name) }</button></li>
+                        { match props.already.iter().find(|(id, _)| *id == p.id) {
+                            Some((_, standing)) => html! { <span class="hint">{ format!("Already here: {standing}") }</span> },
+                            None => html! { <button type="button" class="button button--small" onclick={enrol(p.id)}>{ format!("Enrol {}", p.name) }</button> },
+                        } }</li>
                 }) }</ul> },
                 None => html! {},
             } }
