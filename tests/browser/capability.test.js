@@ -85,7 +85,22 @@ describe('Capability in the browser', () => {
     await openProject(admin);
     await h.expectVisible(admin, admin.getByText('Notes and agreed actions are for the project team and its coach only.'), 'the privacy note');
     assert.equal(await admin.getByText(NOTES).count(), 0, 'an admin not on the team does not read the notes');
+    assert.equal(await admin.getByRole('button', { name: /^Remove the session of / }).count(), 0, 'only its coach removes a session');
     h.assertNoErrors(admin);
+
+    // The coach changes the session, then removes it after a confirmation.
+    const mine = page.locator('.coaching-session', { hasText: NOTES });
+    await mine.getByRole('button', { name: /^Change the session of / }).click();
+    await h.expectVisible(page, form.getByRole('heading', { name: /^Change the session of / }), 'the form, changing the session');
+    await form.getByLabel('Notes', { exact: true }).fill(`${NOTES} (revised)`);
+    await form.getByRole('button', { name: 'Save the session', exact: true }).click();
+    const revised = page.locator('.coaching-session', { hasText: `${NOTES} (revised)` });
+    await h.expectVisible(page, revised, 'the changed notes');
+    await revised.getByRole('button', { name: /^Remove the session of / }).click();
+    await h.record(page, 'coaching-remove', 'remove a coaching session: the confirmation');
+    await revised.getByRole('button', { name: /^Yes, remove the session of / }).click();
+    await h.expectVisible(page, page.locator('.coaching-session', { hasText: NOTES }), 'the session removed', { state: 'detached' });
+    h.assertNoErrors(page);
   });
 
   it('an organisation admin sets a tier by hand with a reason, sees it, and clears it', { timeout: 180_000 }, async () => {

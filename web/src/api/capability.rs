@@ -83,6 +83,27 @@ pub async fn record_session(
     .await
 }
 
+pub async fn change_session(
+    id: i64,
+    input: &CoachingSessionInput,
+) -> Result<CoachingSession, ApiError> {
+    call(
+        Method::PUT,
+        &format!("/api/v1/coaching-sessions/{id}"),
+        Some(input),
+    )
+    .await
+}
+
+pub async fn remove_session(id: i64) -> Result<(), ApiError> {
+    call(
+        Method::DELETE,
+        &format!("/api/v1/coaching-sessions/{id}"),
+        NO_BODY,
+    )
+    .await
+}
+
 pub async fn caseload(coach_id: Option<i64>) -> Result<Caseload, ApiError> {
     let path = match coach_id {
         Some(id) => format!("/api/v1/capability/caseload?coach_id={id}"),
