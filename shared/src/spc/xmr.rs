@@ -15,7 +15,9 @@
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
-use super::rules::{self, AssuranceIcon, ImprovementDirection, PointType, Side, SpecialCause};
+use super::rules::{
+    self, AssuranceIcon, ImprovementDirection, PointType, Reading, Side, SpecialCause,
+};
 use super::series::{self, MAX_REPORTED_PER_LIST, Series, SeriesPoint};
 use super::stats;
 use crate::FieldErrors;
@@ -389,12 +391,20 @@ pub fn xmr(series: &Series, options: &XmrOptions) -> SpcResponse {
     let phases_at = series::segments(series.len(), starts);
     let mut points = Vec::with_capacity(series.len());
     let mut phases = Vec::with_capacity(phases_at.len());
+    let mut readings = Vec::with_capacity(
+        phases_at
+            .iter()
+            .map(ExactSizeIterator::len)
+            .max()
+            .unwrap_or(0),
+    );
     for (phase, range) in phases_at.into_iter().enumerate() {
         let summary = analyse_phase(
             &series.dates()[range.clone()],
             &series.values()[range],
             phase,
             options,
+            &mut readings,
             &mut points,
         );
         phases.push(summary);
@@ -468,6 +478,33 @@ impl Limits {
         }
     }
 
+    /// Reads a value against the mean and limits. When all are known, which is every phase but a
+    /// degenerate one, without a branch: which side of the mean (or of a line) a noisy value
+    /// falls is a coin toss, which a branch mispredicts half the time.
+    fn read(&self, value: Option<f64>) -> Reading {
+        let (Some(mean), Some(lpl), Some(upl), Some(lower), Some(upper)) = (
+            self.mean,
+            self.lpl,
+            self.upl,
+            self.lower_two_sigma,
+            self.upper_two_sigma,
+        ) else {
+            return self.read_partly_known(value);
+        };
+        let v = value.unwrap_or(mean);
+        let outside = (v > upl) | (v < lpl);
+        let close = !outside & ((v < lower) | (v > upper));
+        Reading::of_comparisons(value.is_some(), v > mean, v < mean, outside, close)
+    }
+
+    /// [`Self::read`] where some of the mean and lines are unknown: each test unknown that needs
+    /// an unknown line, in the order the peer's tests would meet it.
+    fn read_partly_known(&self, value: Option<f64>) -> Reading {
+        let side = value.and_then(|v| Some(Side::of(v, self.mean?)));
+        let (outside, close) = value.map_or((None, None), |v| (self.outside(v), self.close(v)));
+        Reading::new(side, outside, close)
+    }
+
     fn outside(&self, value: f64) -> Option<bool> {
         Some(value > self.upl? || value < self.lpl?)
     }
@@ -479,24 +516,74 @@ impl Limits {
 }
 
 /// Applies the rules to one phase's points, appends them to `points` and summarises the phase.
-/// `dates` and `values` are the phase's, never empty.
+/// `dates` and `values` are the phase's, never empty; `readings` is scratch space, reused from
+/// phase to phase.
 fn analyse_phase(
     dates: &[NaiveDate],
     values: &[Option<f64>],
     phase: usize,
     options: &XmrOptions,
+    readings: &mut Vec<Reading>,
     points: &mut Vec<SpcPoint>,
 ) -> SpcPhase {
     let limits = Limits::of(values, options);
-    let sides: Vec<Option<Side>> = values
-        .iter()
-        .map(|v| Some(Side::of((*v)?, limits.mean?)))
-        .collect();
-    let outside: Vec<Option<bool>> = values.iter().map(|v| limits.outside((*v)?)).collect();
-    let close: Vec<Option<bool>> = values.iter().map(|v| limits.close((*v)?)).collect();
-    let causes = rules::special_causes(values, &sides, &close, &outside);
+    readings.clear();
+    readings.extend(values.iter().map(|&v| limits.read(v)));
+    let causes = rules::judge(values, readings);
+    let mut summary = phase_summary(dates, values, phase, &limits);
+    let phase = u32::try_from(phase).unwrap_or(u32::MAX);
+    let direction = options.improvement_direction;
+    let mut counts = [0; 4];
+    points.extend(
+        dates
+            .iter()
+            .zip(values)
+            .zip(readings.iter().zip(causes))
+            .map(|((&date, &value), (&reading, special_cause))| {
+                let point_type = rules::point_type(special_cause, direction);
+                counts[count_index(point_type)] += 1;
+                SpcPoint {
+                    date,
+                    value,
+                    phase,
+                    relative_to_mean: reading.side(),
+                    outside_limits: reading.outside(),
+                    close_to_limits: reading.close(),
+                    special_cause,
+                    point_type,
+                }
+            }),
+    );
+    [
+        summary.common_cause,
+        summary.special_cause_improvement,
+        summary.special_cause_concern,
+        summary.special_cause_neutral,
+    ] = counts;
+    if let Some(last) = points.last() {
+        summary.last_point_type = last.point_type;
+    }
+    summary
+}
 
-    let mut summary = SpcPhase {
+/// Where [`SpcPhase`] counts a point of this type, in the order of its fields.
+fn count_index(point_type: PointType) -> usize {
+    match point_type {
+        PointType::CommonCause => 0,
+        PointType::SpecialCauseImprovement => 1,
+        PointType::SpecialCauseConcern => 2,
+        PointType::SpecialCauseNeutralHigh | PointType::SpecialCauseNeutralLow => 3,
+    }
+}
+
+/// A phase's summary before its points are counted.
+fn phase_summary(
+    dates: &[NaiveDate],
+    values: &[Option<f64>],
+    phase: usize,
+    limits: &Limits,
+) -> SpcPhase {
+    SpcPhase {
         phase,
         start_date: dates[0],
         n: values.len(),
@@ -511,7 +598,28 @@ fn analyse_phase(
         special_cause_concern: 0,
         special_cause_neutral: 0,
         last_point_type: PointType::CommonCause,
-    };
+    }
+}
+
+/// [`analyse_phase`] as it was, a pass per rule through [`rules::special_causes`]: the reference
+/// the fast path is tested against.
+#[cfg(test)]
+fn analyse_phase_by_rule(
+    dates: &[NaiveDate],
+    values: &[Option<f64>],
+    phase: usize,
+    options: &XmrOptions,
+    points: &mut Vec<SpcPoint>,
+) -> SpcPhase {
+    let limits = Limits::of(values, options);
+    let sides: Vec<Option<Side>> = values
+        .iter()
+        .map(|v| Some(Side::of((*v)?, limits.mean?)))
+        .collect();
+    let outside: Vec<Option<bool>> = values.iter().map(|v| limits.outside((*v)?)).collect();
+    let close: Vec<Option<bool>> = values.iter().map(|v| limits.close((*v)?)).collect();
+    let causes = rules::special_causes(values, &sides, &close, &outside);
+    let mut summary = phase_summary(dates, values, phase, &limits);
     for i in 0..values.len() {
         let point_type = rules::point_type(causes[i], options.improvement_direction);
         *match point_type {
@@ -722,6 +830,112 @@ mod tests {
         };
         assert_eq!(chart.points.len(), 1_000_000);
         assert!(chart.warnings.is_empty());
+    }
+
+    /// One phase analysed by [`analyse_phase`] and by the per-rule reference, which must agree
+    /// on every point and the summary.
+    fn assert_phase_matches_the_rules(values: &[Option<f64>], options: &XmrOptions, case: &str) {
+        let dates: Vec<NaiveDate> = (0..values.len()).map(day).collect();
+        let (mut fast, mut reference) = (Vec::new(), Vec::new());
+        let summary = analyse_phase(&dates, values, 3, options, &mut Vec::new(), &mut fast);
+        let expected = analyse_phase_by_rule(&dates, values, 3, options, &mut reference);
+        assert_eq!(summary, expected, "{case}: {values:?}");
+        assert_eq!(fast, reference, "{case}: {values:?}");
+    }
+
+    #[test]
+    fn the_fast_phase_analysis_gives_the_per_rule_result() {
+        let mut state: u64 = 0x2545_f491_4f6c_dd1d;
+        let mut next = |n: u64| {
+            state = state
+                .wrapping_mul(6_364_136_223_846_793_005)
+                .wrapping_add(1_442_695_040_888_963_407);
+            (state >> 33) % n
+        };
+        for case in 0..1_000 {
+            let n = 1 + usize::try_from(next(if case % 4 == 0 { 15 } else { 300 })).unwrap_or(0);
+            let fix_after = (case % 3 == 0).then(|| 1 + (n / 2));
+            let options = XmrOptions {
+                improvement_direction: [
+                    ImprovementDirection::Increase,
+                    ImprovementDirection::Decrease,
+                    ImprovementDirection::Neutral,
+                ][case % 3],
+                fix_after_n_points: fix_after,
+                screen_outliers: case % 5 != 0,
+                ..options()
+            };
+            let scale = [1.0, 0.1, 1e6][case % 3];
+            let mut level = 0.0;
+            let mut values: Vec<Option<f64>> = (0..n)
+                .map(|_| {
+                    level += f64::from(u32::try_from(next(3)).unwrap_or(1)) - 1.0;
+                    let value = if case % 2 == 0 {
+                        level
+                    } else {
+                        f64::from(u32::try_from(next(7)).unwrap_or(0))
+                    };
+                    (next(12) != 0).then_some(value * scale)
+                })
+                .collect();
+            if case % 50 == 0 {
+                values.fill(Some(4.0)); // no limits after screening
+            }
+            // Past a fixed baseline, values can sit exactly on the mean and the lines.
+            if let Some(k) = fix_after {
+                let limits = Limits::of(&values, &options);
+                let lines = [
+                    limits.mean,
+                    limits.lpl,
+                    limits.upl,
+                    limits.lower_two_sigma,
+                    limits.upper_two_sigma,
+                ];
+                for value in values.iter_mut().skip(k) {
+                    if next(3) == 0
+                        && let Some(line) = lines[usize::try_from(next(5)).unwrap_or(0)]
+                    {
+                        *value = Some(line);
+                    }
+                }
+            }
+            assert_phase_matches_the_rules(&values, &options, &format!("case {case}"));
+        }
+    }
+
+    #[test]
+    fn a_value_exactly_on_a_line_reads_as_before() {
+        let mut values: Vec<Option<f64>> = (0..20).map(|i| Some(f64::from(i % 4))).collect();
+        let options = XmrOptions {
+            fix_after_n_points: Some(12),
+            ..options()
+        };
+        let limits = Limits::of(&values, &options);
+        for (i, line) in [
+            limits.mean,
+            limits.lpl,
+            limits.upl,
+            limits.lower_two_sigma,
+            limits.upper_two_sigma,
+        ]
+        .into_iter()
+        .enumerate()
+        {
+            values[13 + i] = line;
+        }
+        assert!(values.iter().all(Option::is_some));
+        assert_phase_matches_the_rules(&values, &options, "on the lines");
+        // Partly known lines take the short-circuits the peer's tests would.
+        let partly = Limits {
+            lpl: None,
+            ..limits
+        };
+        for v in [None, Some(-100.0), Some(1.5), Some(100.0)] {
+            let side = v.and_then(|v| Some(Side::of(v, partly.mean?)));
+            let outside = v.and_then(|v| partly.outside(v));
+            let close = v.and_then(|v| partly.close(v));
+            assert_eq!(partly.read(v), Reading::new(side, outside, close));
+        }
     }
 
     fn request(json: &str) -> Result<SpcRequest, String> {
