@@ -284,18 +284,20 @@ pub fn special_causes(
 
 /// A point read against its phase's mean and limits, packed in a byte: the side and the two
 /// line tests, each either known or not. [`judge`] tests it with masks rather than branches, and
-/// it is an eighth of the size of the three `Option`s it stands for.
+/// it is a third of the size of the three `Option`s it stands for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) struct Reading(u8);
 
 impl Reading {
+    // The low four bits are what the two-in-three rule reads of a point (see `judge`).
     const ABOVE: u8 = 1;
     const BELOW: u8 = 1 << 1;
-    const SIDE_KNOWN: u8 = 1 << 2;
-    const OUTSIDE: u8 = 1 << 3;
-    const OUTSIDE_KNOWN: u8 = 1 << 4;
-    const CLOSE: u8 = 1 << 5;
-    const CLOSE_KNOWN: u8 = 1 << 6;
+    const CLOSE: u8 = 1 << 2;
+    const CLOSE_KNOWN: u8 = 1 << 3;
+    const SIDE_KNOWN: u8 = 1 << 4;
+    const OUTSIDE: u8 = 1 << 5;
+    const OUTSIDE_KNOWN: u8 = 1 << 6;
+    const WINDOW_BITS: u8 = 0b1111;
 
     pub(crate) fn new(side: Option<Side>, outside: Option<bool>, close: Option<bool>) -> Self {
         let side = match side {
@@ -356,132 +358,175 @@ fn set_if(flag: bool, mask: u8) -> u8 {
     u8::from(flag) * mask
 }
 
-/// [`judge`]'s note on a point after its forward sweep: the three reading bits the marking needs,
-/// kept where [`Reading`] has them, and four the sweep found, in the bits it leaves free.
+/// What [`judge`] found about a point in its forward sweep, kept (until the backward sweep
+/// replaces it with the cause) in [`Judged`]'s second byte.
 mod note {
-    use super::Reading;
-
-    /// Above the mean (side known).
-    pub const ABOVE: u8 = Reading::ABOVE;
-    /// Strictly beyond a process limit (known).
-    pub const OUTSIDE: u8 = Reading::OUTSIDE;
-    /// Between the 2- and 3-sigma lines (known).
-    pub const CLOSE: u8 = Reading::CLOSE;
     /// Both this value and the one before are known, and this one is higher.
-    pub const RISES: u8 = 1 << 1;
+    pub const RISES: u8 = 1;
     /// Ends [`super::RUN_LENGTH`] points rising, or falling.
-    pub const TREND_END: u8 = 1 << 2;
+    pub const TREND_END: u8 = 1 << 1;
     /// Ends [`super::RUN_LENGTH`] points on one side of the mean.
-    pub const SHIFT_END: u8 = 1 << 4;
+    pub const SHIFT_END: u8 = 1 << 2;
     /// Ends a two-in-three window.
-    pub const WINDOW_END: u8 = 1 << 6;
+    pub const WINDOW_END: u8 = 1 << 3;
 }
+
+/// The special causes [`Judged`] stores by number: rule (in precedence order, 4 for none) times
+/// 2, plus 1 for the low or falling side. Padded to 16 so that looking one up needs no bounds
+/// check.
+const CAUSES: [Option<SpecialCause>; 16] = {
+    let mut causes = [None; 16];
+    causes[0] = Some(SpecialCause::AboveUpperLimit);
+    causes[1] = Some(SpecialCause::BelowLowerLimit);
+    causes[2] = Some(SpecialCause::TrendIncreasing);
+    causes[3] = Some(SpecialCause::TrendDecreasing);
+    causes[4] = Some(SpecialCause::TwoOfThreeAbove);
+    causes[5] = Some(SpecialCause::TwoOfThreeBelow);
+    causes[6] = Some(SpecialCause::ShiftAbove);
+    causes[7] = Some(SpecialCause::ShiftBelow);
+    causes
+};
+
+/// A point as [`judge`] leaves it: its reading and its special cause, in two bytes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Judged {
+    pub(crate) reading: Reading,
+    /// An index into [`CAUSES`].
+    cause: u8,
+}
+
+impl Judged {
+    pub(crate) fn cause(self) -> Option<SpecialCause> {
+        CAUSES[usize::from(self.cause & 15)]
+    }
+}
+
+/// Whether three points signal two in three, indexed by their [`Reading::WINDOW_BITS`], four
+/// bits a point, the latest lowest: all on one side of the mean, all known to be or not to be
+/// close to the limits, and two or more close. One lookup instead of a dozen tests.
+const TWO_IN_THREE: [bool; 1 << 12] = {
+    /// Whether `bit` is set for all three points of `window`.
+    const fn every(window: usize, bit: u8) -> bool {
+        let bit = bit as usize;
+        window & bit != 0 && window & bit << 4 != 0 && window & bit << 8 != 0
+    }
+    let mut table = [false; 1 << 12];
+    let mut window = 0;
+    while window < table.len() {
+        let close = Reading::CLOSE as usize;
+        let close_count = (window & close != 0) as u8
+            + (window & close << 4 != 0) as u8
+            + (window & close << 8 != 0) as u8;
+        table[window] = (every(window, Reading::ABOVE) || every(window, Reading::BELOW))
+            && every(window, Reading::CLOSE_KNOWN)
+            && close_count >= 2;
+        window += 1;
+    }
+    table
+};
 
 /// The special cause of each point of a phase: exactly what [`special_causes`] gives (a test
 /// holds them to it on thousands of random series), in two sweeps instead of a pass per rule.
 ///
-/// The forward sweep counts the runs (on each side of the mean, rising and falling) and keeps the
-/// last three points for the two-in-three rule, noting where each run or window ends. A mark
-/// reaches back from the end of its run, so the backward sweep marks: it carries how far the next
-/// trend and shift end is, and which of the next windows end, and applies the rules in the peer's
-/// precedence. Both sweeps are free of data-dependent branches, which random data mispredicts.
+/// The forward sweep takes each point's reading, counts the runs (on one side of the mean,
+/// rising or falling) and keeps the last three points for the two-in-three rule, noting where
+/// each run or window ends. A mark reaches back from the end of its run, so the backward sweep
+/// marks: it carries how far the next trend and shift end is, and which of the next windows end,
+/// and applies the rules in the peer's precedence. Both sweeps are free of data-dependent
+/// branches, which random data mispredicts, and the readings are taken as the values are swept
+/// rather than in a pass of their own.
 ///
-/// `values` and `readings` are one phase's, of the same length (a longer one is cut to the other).
-pub(crate) fn judge(values: &[Option<f64>], readings: &[Reading]) -> Vec<Option<SpecialCause>> {
-    debug_assert_eq!(values.len(), readings.len());
-    let mut notes = Vec::with_capacity(values.len().min(readings.len()));
+/// `readings` are the phase's `values` read against its limits; the points are as many as the
+/// shorter of the two.
+pub(crate) fn judge(
+    values: &[Option<f64>],
+    readings: impl IntoIterator<Item = Reading>,
+) -> Vec<Judged> {
+    // Filled in place rather than pushed to: a push's growth path, though never taken, makes
+    // the compiler keep the sweep's state in memory rather than registers.
+    let mut judged = vec![
+        Judged {
+            reading: Reading(0),
+            cause: 0
+        };
+        values.len()
+    ];
     let (mut previous, mut previous_known) = (0.0, false);
-    let (mut rising, mut falling, mut above, mut below) = (0usize, 0usize, 0usize, 0usize);
-    // The last three points, a bit each (bit 0 the latest).
-    let (mut window_above, mut window_below) = (0u8, 0u8);
-    let (mut window_close_known, mut window_close) = (0u8, 0u8);
-    // Bit `b` set when `b` has two or more bits set: two of three are close to the limits.
-    const TWO_OR_MORE: u8 = 0b1110_1000;
-    for (value, &Reading(bits)) in values.iter().zip(readings) {
+    // A run's direction (1 rising or above, 2 falling or below, 0 none: the run is broken) and
+    // length. One counter per rule, as a run can't go both ways at once; it goes on or starts
+    // again by multiplying rather than branching.
+    let (mut step, mut trend_run, mut side, mut side_run) = (0u8, 0usize, 0u8, 0usize);
+    let run = |length: usize, same: bool, direction: u8| {
+        (length * usize::from(same) + 1) * usize::from(direction != 0)
+    };
+    let mut last_three = 0usize;
+    let mut points = 0;
+    // A loop rather than `extend` with a closure, which kept the state behind pointers too.
+    for ((value, reading), point) in values.iter().zip(readings).zip(&mut judged) {
         let known = value.is_some();
         let value = value.unwrap_or(0.0);
         let both = known & previous_known;
         let rises = both & (value > previous);
         let falls = both & (value < previous);
         (previous, previous_known) = (value, known);
-        // A run goes on or drops to 0, by multiplying rather than branching.
-        rising = (rising + 1) * usize::from(rises);
-        falling = (falling + 1) * usize::from(falls);
-        let is_above = bits & Reading::ABOVE != 0;
-        let is_below = bits & Reading::BELOW != 0;
-        above = (above + 1) * usize::from(is_above);
-        below = (below + 1) * usize::from(is_below);
-        let shift = |window: u8, bit: bool| (window << 1 | u8::from(bit)) & 0b111;
-        window_above = shift(window_above, is_above);
-        window_below = shift(window_below, is_below);
-        window_close_known = shift(window_close_known, bits & Reading::CLOSE_KNOWN != 0);
-        window_close = shift(window_close, bits & Reading::CLOSE != 0);
-        let window_ends = ((window_above == 0b111) | (window_below == 0b111))
-            & (window_close_known == 0b111)
-            & (TWO_OR_MORE >> window_close & 1 != 0);
+        let next_step = u8::from(rises) | u8::from(falls) << 1;
+        trend_run = run(trend_run, next_step == step, next_step);
+        step = next_step;
+        let bits = reading.0;
+        let next_side = bits & (Reading::ABOVE | Reading::BELOW);
+        side_run = run(side_run, next_side == side, next_side);
+        side = next_side;
+        last_three = (last_three << 4 | usize::from(bits & Reading::WINDOW_BITS)) & 0xfff;
         // RUN_LENGTH points make RUN_LENGTH - 1 steps.
-        let trend_ends = (rising >= RUN_LENGTH - 1) | (falling >= RUN_LENGTH - 1);
-        let shift_ends = (above >= RUN_LENGTH) | (below >= RUN_LENGTH);
-        notes.push(
-            (bits & (note::ABOVE | note::OUTSIDE | note::CLOSE))
-                | set_if(rises, note::RISES)
+        let trend_ends = trend_run >= RUN_LENGTH - 1;
+        let shift_ends = side_run >= RUN_LENGTH;
+        *point = Judged {
+            reading,
+            cause: set_if(rises, note::RISES)
                 | set_if(trend_ends, note::TREND_END)
                 | set_if(shift_ends, note::SHIFT_END)
-                | set_if(window_ends, note::WINDOW_END),
-        );
+                | set_if(TWO_IN_THREE[last_three], note::WINDOW_END),
+        };
+        points += 1;
     }
+    // Fewer readings than values: the points are as many as the readings.
+    judged.truncate(points);
 
-    // Indexed by rule (in precedence order, 4 for none) times 2, plus 1 for the low or falling
-    // side; padded to 16 so that indexing needs no bounds check.
-    const CAUSES: [Option<SpecialCause>; 16] = {
-        let mut causes = [None; 16];
-        causes[0] = Some(SpecialCause::AboveUpperLimit);
-        causes[1] = Some(SpecialCause::BelowLowerLimit);
-        causes[2] = Some(SpecialCause::TrendIncreasing);
-        causes[3] = Some(SpecialCause::TrendDecreasing);
-        causes[4] = Some(SpecialCause::TwoOfThreeAbove);
-        causes[5] = Some(SpecialCause::TwoOfThreeBelow);
-        causes[6] = Some(SpecialCause::ShiftAbove);
-        causes[7] = Some(SpecialCause::ShiftBelow);
-        causes
-    };
     const TREND_RULE: u32 = 1;
-    let mut causes = vec![None; notes.len()];
     // How far ahead the nearest trend (shift) end is, counting this point; RUN_LENGTH or more is
     // too far to reach back here.
     let (mut to_trend_end, mut to_shift_end) = (RUN_LENGTH, RUN_LENGTH);
     // Whether windows end here, one point on and two on (bits 0, 1 and 2).
     let mut windows_ending = 0u8;
     let (mut next_in_trend, mut next_rises) = (false, false);
-    for (cause, &bits) in causes.iter_mut().zip(&notes).rev() {
+    for point in judged.iter_mut().rev() {
+        let (bits, notes) = (point.reading.0, point.cause);
         let step =
             |distance: usize, ends: bool| (distance + 1).min(RUN_LENGTH) * usize::from(!ends);
-        to_trend_end = step(to_trend_end, bits & note::TREND_END != 0);
-        to_shift_end = step(to_shift_end, bits & note::SHIFT_END != 0);
-        windows_ending = (windows_ending << 1 | u8::from(bits & note::WINDOW_END != 0)) & 0b111;
+        to_trend_end = step(to_trend_end, notes & note::TREND_END != 0);
+        to_shift_end = step(to_shift_end, notes & note::SHIFT_END != 0);
+        windows_ending = (windows_ending << 1 | u8::from(notes & note::WINDOW_END != 0)) & 0b111;
         let in_trend = to_trend_end < RUN_LENGTH;
         let in_shift = to_shift_end < RUN_LENGTH;
         // Only the window's points close to the limits are marked, not its third point.
-        let in_two_of_three = (bits & note::CLOSE != 0) & (windows_ending != 0);
-        let rises = bits & note::RISES != 0;
+        let in_two_of_three = (bits & Reading::CLOSE != 0) & (windows_ending != 0);
+        let rises = notes & note::RISES != 0;
         // Where a trend meets the next (a peak), the point takes the step after it, as the peer
         // does; otherwise the step into it (none at the first point, which reads as falling).
         let trend_rises = (next_in_trend & next_rises) | (!next_in_trend & rises);
         (next_in_trend, next_rises) = (in_trend, rises);
-        let rule = (u8::from(bits & note::OUTSIDE != 0)
+        let rule = (u8::from(bits & Reading::OUTSIDE != 0)
             | u8::from(in_trend) << 1
             | u8::from(in_two_of_three) << 2
             | u8::from(in_shift) << 3
             | 1 << 4)
             .trailing_zeros();
-        let low = if rule == TREND_RULE {
-            !trend_rises
-        } else {
-            bits & note::ABOVE == 0
-        };
-        *cause = CAUSES[(rule as usize * 2 + usize::from(low)) & 15];
+        let is_trend = rule == TREND_RULE;
+        let low = (is_trend & !trend_rises) | (!is_trend & (bits & Reading::ABOVE == 0));
+        // At most 4 * 2 + 1.
+        point.cause = u8::try_from(rule * 2).unwrap_or(8) + u8::from(low);
     }
-    causes
+    judged
 }
 
 /// The direction of the trend point `i` is part of. A point where a trend meets the next one (a
@@ -727,8 +772,15 @@ mod tests {
                 );
             }
             let expected = special_causes(&values, &sides, &close, &outside);
+            let judged = judge(&values, readings.iter().copied());
+            assert!(
+                judged
+                    .iter()
+                    .map(|j| j.reading)
+                    .eq(readings.iter().copied())
+            );
             assert_eq!(
-                judge(&values, &readings),
+                judged.into_iter().map(Judged::cause).collect::<Vec<_>>(),
                 expected,
                 "case {case}: values {values:?}, sides {sides:?}, close {close:?}, outside \
                  {outside:?}"
@@ -747,7 +799,11 @@ mod tests {
             let values = random_values(&mut random, 60);
             let lines = [Some(12.0), Some(6.0), Some(18.0), Some(8.0), Some(16.0)];
             let readings: Vec<Reading> = values.iter().map(|&v| read(v, lines)).collect();
-            seen.extend(judge(&values, &readings).into_iter().flatten());
+            seen.extend(
+                judge(&values, readings)
+                    .into_iter()
+                    .filter_map(Judged::cause),
+            );
         }
         assert_eq!(seen.len(), 8, "rules seen: {seen:?}");
     }

@@ -391,20 +391,12 @@ pub fn xmr(series: &Series, options: &XmrOptions) -> SpcResponse {
     let phases_at = series::segments(series.len(), starts);
     let mut points = Vec::with_capacity(series.len());
     let mut phases = Vec::with_capacity(phases_at.len());
-    let mut readings = Vec::with_capacity(
-        phases_at
-            .iter()
-            .map(ExactSizeIterator::len)
-            .max()
-            .unwrap_or(0),
-    );
     for (phase, range) in phases_at.into_iter().enumerate() {
         let summary = analyse_phase(
             &series.dates()[range.clone()],
             &series.values()[range],
             phase,
             options,
-            &mut readings,
             &mut points,
         );
         phases.push(summary);
@@ -478,27 +470,20 @@ impl Limits {
         }
     }
 
-    /// Reads a value against the mean and limits. When all are known, which is every phase but a
-    /// degenerate one, without a branch: which side of the mean (or of a line) a noisy value
-    /// falls is a coin toss, which a branch mispredicts half the time.
-    fn read(&self, value: Option<f64>) -> Reading {
-        let (Some(mean), Some(lpl), Some(upl), Some(lower), Some(upper)) = (
-            self.mean,
-            self.lpl,
-            self.upl,
-            self.lower_two_sigma,
-            self.upper_two_sigma,
-        ) else {
-            return self.read_partly_known(value);
-        };
-        let v = value.unwrap_or(mean);
-        let outside = (v > upl) | (v < lpl);
-        let close = !outside & ((v < lower) | (v > upper));
-        Reading::of_comparisons(value.is_some(), v > mean, v < mean, outside, close)
+    /// The mean and the four lines, when all are known: every phase but a degenerate one.
+    fn lines(&self) -> Option<Lines> {
+        Some(Lines {
+            mean: self.mean?,
+            lpl: self.lpl?,
+            upl: self.upl?,
+            lower_two_sigma: self.lower_two_sigma?,
+            upper_two_sigma: self.upper_two_sigma?,
+        })
     }
 
-    /// [`Self::read`] where some of the mean and lines are unknown: each test unknown that needs
-    /// an unknown line, in the order the peer's tests would meet it.
+    /// Reads a value where some of the mean and lines are unknown ([`Lines::read`] where all
+    /// are): each test is unknown that needs an unknown line, in the order the peer's tests meet
+    /// them.
     fn read_partly_known(&self, value: Option<f64>) -> Reading {
         let side = value.and_then(|v| Some(Side::of(v, self.mean?)));
         let (outside, close) = value.map_or((None, None), |v| (self.outside(v), self.close(v)));
@@ -515,21 +500,48 @@ impl Limits {
     }
 }
 
+/// [`Limits`] when all are known.
+#[derive(Debug, Clone, Copy)]
+struct Lines {
+    mean: f64,
+    lpl: f64,
+    upl: f64,
+    lower_two_sigma: f64,
+    upper_two_sigma: f64,
+}
+
+impl Lines {
+    /// Reads a value against the mean and lines, without a branch: which side of the mean (or of a line) a noisy value
+    /// falls is a coin toss, which a branch mispredicts half the time.
+    fn read(&self, value: Option<f64>) -> Reading {
+        let v = value.unwrap_or(self.mean);
+        let outside = (v > self.upl) | (v < self.lpl);
+        let close = !outside & ((v < self.lower_two_sigma) | (v > self.upper_two_sigma));
+        Reading::of_comparisons(
+            value.is_some(),
+            v > self.mean,
+            v < self.mean,
+            outside,
+            close,
+        )
+    }
+}
+
 /// Applies the rules to one phase's points, appends them to `points` and summarises the phase.
-/// `dates` and `values` are the phase's, never empty; `readings` is scratch space, reused from
-/// phase to phase.
+/// `dates` and `values` are the phase's, never empty.
 fn analyse_phase(
     dates: &[NaiveDate],
     values: &[Option<f64>],
     phase: usize,
     options: &XmrOptions,
-    readings: &mut Vec<Reading>,
     points: &mut Vec<SpcPoint>,
 ) -> SpcPhase {
     let limits = Limits::of(values, options);
-    readings.clear();
-    readings.extend(values.iter().map(|&v| limits.read(v)));
-    let causes = rules::judge(values, readings);
+    // The reading is taken in the rules' sweep; decided once a phase, not once a point.
+    let judged = match limits.lines() {
+        Some(lines) => rules::judge(values, values.iter().map(|&v| lines.read(v))),
+        None => rules::judge(values, values.iter().map(|&v| limits.read_partly_known(v))),
+    };
     let mut summary = phase_summary(dates, values, phase, &limits);
     let phase = u32::try_from(phase).unwrap_or(u32::MAX);
     let direction = options.improvement_direction;
@@ -538,17 +550,18 @@ fn analyse_phase(
         dates
             .iter()
             .zip(values)
-            .zip(readings.iter().zip(causes))
-            .map(|((&date, &value), (&reading, special_cause))| {
+            .zip(judged)
+            .map(|((&date, &value), judged)| {
+                let special_cause = judged.cause();
                 let point_type = rules::point_type(special_cause, direction);
                 counts[count_index(point_type)] += 1;
                 SpcPoint {
                     date,
                     value,
                     phase,
-                    relative_to_mean: reading.side(),
-                    outside_limits: reading.outside(),
-                    close_to_limits: reading.close(),
+                    relative_to_mean: judged.reading.side(),
+                    outside_limits: judged.reading.outside(),
+                    close_to_limits: judged.reading.close(),
                     special_cause,
                     point_type,
                 }
@@ -837,7 +850,7 @@ mod tests {
     fn assert_phase_matches_the_rules(values: &[Option<f64>], options: &XmrOptions, case: &str) {
         let dates: Vec<NaiveDate> = (0..values.len()).map(day).collect();
         let (mut fast, mut reference) = (Vec::new(), Vec::new());
-        let summary = analyse_phase(&dates, values, 3, options, &mut Vec::new(), &mut fast);
+        let summary = analyse_phase(&dates, values, 3, options, &mut fast);
         let expected = analyse_phase_by_rule(&dates, values, 3, options, &mut reference);
         assert_eq!(summary, expected, "{case}: {values:?}");
         assert_eq!(fast, reference, "{case}: {values:?}");
@@ -930,11 +943,15 @@ mod tests {
             lpl: None,
             ..limits
         };
+        assert!(partly.lines().is_none());
         for v in [None, Some(-100.0), Some(1.5), Some(100.0)] {
             let side = v.and_then(|v| Some(Side::of(v, partly.mean?)));
             let outside = v.and_then(|v| partly.outside(v));
             let close = v.and_then(|v| partly.close(v));
-            assert_eq!(partly.read(v), Reading::new(side, outside, close));
+            assert_eq!(
+                partly.read_partly_known(v),
+                Reading::new(side, outside, close)
+            );
         }
     }
 
