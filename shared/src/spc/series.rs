@@ -61,6 +61,9 @@ impl Series {
         if points.is_empty() {
             return Err(SeriesError::Empty);
         }
+        if strictly_in_date_order(points) {
+            return Ok(Self::in_order(points, None));
+        }
         let order = date_order(points);
         if let Some((_, later)) = duplicate_dates(points, order.as_deref()).next() {
             return Err(SeriesError::DuplicateDate(points[later].date));
@@ -70,13 +73,18 @@ impl Series {
 
     /// Builds the series from an order already checked for duplicates.
     fn in_order(points: &[SeriesPoint], order: Option<&[usize]>) -> Self {
-        let (dates, values) = (0..points.len())
-            .map(|k| {
-                let point = points[position(order, k)];
-                (point.date, point.value.filter(|v| v.is_finite()))
-            })
-            .unzip();
-        Self { dates, values }
+        let value = |p: &SeriesPoint| p.value.filter(|v| v.is_finite());
+        // Two collects rather than an unzip, which pushes to two vectors a point.
+        match order {
+            None => Self {
+                dates: points.iter().map(|p| p.date).collect(),
+                values: points.iter().map(value).collect(),
+            },
+            Some(order) => Self {
+                dates: order.iter().map(|&i| points[i].date).collect(),
+                values: order.iter().map(|&i| value(&points[i])).collect(),
+            },
+        }
     }
 
     pub fn dates(&self) -> &[NaiveDate] {
@@ -127,6 +135,12 @@ pub(crate) fn segments(len: usize, starts: impl IntoIterator<Item = usize>) -> V
         .collect()
 }
 
+/// Whether each point is dated after the one before: then the points are in order with no date
+/// twice, as series usually arrive, and one pass over them is all the checking the dates need.
+fn strictly_in_date_order(points: &[SeriesPoint]) -> bool {
+    points.windows(2).all(|w| w[0].date < w[1].date)
+}
+
 /// Positions of `points` in date order, or `None` when they are in order already: series usually
 /// arrive sorted, and then neither a sort nor an index is needed.
 fn date_order(points: &[SeriesPoint]) -> Option<Vec<usize>> {
@@ -168,6 +182,11 @@ pub(crate) fn validate_points(points: &[SeriesPoint], errors: &mut FieldErrors) 
             format!("A series can have at most {MAX_POINTS} points"),
         );
         return None;
+    }
+    // The usual request, sorted and finite, has nothing to report: checking dates and values
+    // takes a pass each, where finding and listing problems takes three and an ordering.
+    if strictly_in_date_order(points) && points.iter().all(|p| p.value.is_none_or(f64::is_finite)) {
+        return Some(Series::in_order(points, None));
     }
     let before = errors.0.len();
     let not_finite = points
@@ -263,6 +282,30 @@ mod tests {
         assert_eq!(errors.0.len(), 1);
         assert_eq!(errors.0[0].field, "points[2].date");
         assert!(errors.0[0].message.contains("points[0]"));
+    }
+
+    #[test]
+    fn sorted_points_still_have_their_dates_and_values_checked() {
+        let repeated = [point(1, None), point(2, Some(1.0)), point(2, Some(2.0))];
+        assert_eq!(
+            Series::new(&repeated),
+            Err(SeriesError::DuplicateDate(day(2)))
+        );
+        let mut errors = FieldErrors::new();
+        assert!(validate_points(&repeated, &mut errors).is_none());
+        assert_eq!(errors.0[0].field, "points[2].date");
+        let mut errors = FieldErrors::new();
+        let not_finite = [point(1, Some(1.0)), point(2, Some(f64::NAN))];
+        assert!(validate_points(&not_finite, &mut errors).is_none());
+        assert_eq!(errors.0[0].field, "points[1].value");
+        let mut errors = FieldErrors::new();
+        let fine = [point(1, Some(1.0)), point(2, None), point(3, Some(-2.0))];
+        let series = validate_points(&fine, &mut errors);
+        assert_eq!(
+            series.map(|s| s.values().to_vec()),
+            Some(vec![Some(1.0), None, Some(-2.0)])
+        );
+        assert!(errors.0.is_empty());
     }
 
     #[test]
