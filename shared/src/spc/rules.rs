@@ -236,6 +236,9 @@ pub fn part_of_two_in_three(in_window: &[bool], close_to_limits: &[Option<bool>]
 /// The special cause of each point of a phase, applying the rules in the peer's precedence:
 /// outside the limits, then trend, then two in three, then shift.
 ///
+/// The rules one by one, kept as the reference: the engine uses `judge`, which gives the same in
+/// two sweeps and is tested against this.
+///
 /// `outside_limits` and `close_to_limits` are `None` where the value or the limits are unknown;
 /// `sides` where the value or the mean is.
 pub fn special_causes(
