@@ -24,7 +24,7 @@ use anyhow::{Context, bail};
 use chrono::{Days, NaiveDate, TimeDelta, Utc};
 use qi_api::db::{
     self,
-    capability::{counts_at, end_of, start_of},
+    capability::{self, counts_at, end_of, start_of},
     entity::{capability::tier_period, organisation, person},
 };
 use qi_shared::{
@@ -432,6 +432,41 @@ async fn main() -> anyhow::Result<()> {
                 percentile(&times, 0.99).as_secs_f64() * 1000.0,
             );
         }
+    }
+
+    // A rule change derives everyone's tier again (PUT /api/v1/capability/rules), in one
+    // transaction as the handler does; rolled back, so another run finds the same data.
+    let partnership_id = organisation::Entity::find_by_id(organisations[0])
+        .one(&db)
+        .await?
+        .map(|o| o.partnership_id)
+        .context("the demo partnership")?;
+    for (label, rules) in [
+        (
+            "Lead needs 5 coaching sessions",
+            TierRules {
+                lead_min_coaching_sessions: 5,
+                ..TierRules::default()
+            },
+        ),
+        (
+            "Learn needs a Live-tier course",
+            TierRules {
+                learn_course_tiers: vec![Tier::Live],
+                ..TierRules::default()
+            },
+        ),
+    ] {
+        let txn = db.begin().await?;
+        let t = Instant::now();
+        capability::save_rules(&txn, partnership_id, &rules, 1, now).await?;
+        let changed = capability::refresh_everyone(&txn, partnership_id, now).await?;
+        let took = t.elapsed();
+        txn.rollback().await?;
+        println!(
+            "rule change ({label}): {changed} people's tiers changed, {:.2} s",
+            took.as_secs_f64()
+        );
     }
     Ok(())
 }

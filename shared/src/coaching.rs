@@ -154,20 +154,33 @@ pub struct PageQuery {
     pub per_page: Option<u64>,
 }
 
-/// `?coach_id=`: whose caseload (yours when left out).
+/// `?coach_id=&status=&page=&per_page=`: whose caseload (yours when left out), which page.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::IntoParams))]
 #[cfg_attr(feature = "openapi", into_params(parameter_in = Query))]
 pub struct CaseloadQuery {
     pub coach_id: Option<i64>,
+    /// Only projects with this status.
+    pub status: Option<crate::project::ProjectStatus>,
+    /// Page number, from 1.
+    pub page: Option<u64>,
+    /// Items per page, 1 to 100 (default 25).
+    pub per_page: Option<u64>,
 }
 
-/// `?organisation_id=`: whose coverage (your organisation's when left out).
+/// `?organisation_id=&coached=&page=&per_page=`: whose coverage (your organisation's when left
+/// out), which projects, which page.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::IntoParams))]
 #[cfg_attr(feature = "openapi", into_params(parameter_in = Query))]
 pub struct CoverageQuery {
     pub organisation_id: Option<i64>,
+    /// `true`: only projects with a coach; `false`: only those without.
+    pub coached: Option<bool>,
+    /// Page number, from 1.
+    pub page: Option<u64>,
+    /// Items per page, 1 to 100 (default 25).
+    pub per_page: Option<u64>,
 }
 
 /// One project a coach coaches.
@@ -187,7 +200,10 @@ pub struct CaseloadEntry {
 pub struct Caseload {
     pub coach_id: i64,
     pub coach_name: String,
+    /// A page of them, by title.
     pub projects: Vec<CaseloadEntry>,
+    #[serde(flatten)]
+    pub page: crate::page::PageInfo,
 }
 
 /// One active project of an organisation and its coaching.
@@ -212,7 +228,11 @@ pub struct Coverage {
     pub coached_projects: u64,
     /// Active projects with a session in the last [`COVERAGE_DAYS`] days.
     pub recently_coached_projects: u64,
+    /// A page of them (those asked for), by title.
     pub projects: Vec<CoverageEntry>,
+    /// Where the page sits among the projects asked for.
+    #[serde(flatten)]
+    pub page: crate::page::PageInfo,
 }
 
 #[cfg(test)]

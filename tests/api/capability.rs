@@ -132,6 +132,26 @@ impl TestApp {
         .await
     }
 
+    /// How many of `org`'s people were Learn (as of `query`'s day, today when left out), as the
+    /// partnership admin reads it.
+    async fn learners(&self, org: i64, query: &str) -> u64 {
+        let counts: TierCounts = self
+            .get(
+                &format!("/api/v1/capability/tiers/counts?organisation_id={org}{query}"),
+                &self.admin,
+            )
+            .await
+            .expect(200);
+        counts.total.learn
+    }
+
+    /// Saves the tier rules as the partnership admin.
+    async fn save_rules(&self, rules: &TierRules) {
+        self.put_json("/api/v1/capability/rules", &self.admin, json!(rules))
+            .await
+            .expect::<TierRules>(200);
+    }
+
     async fn tier_of(&self, person_id: i64, token: &str) -> PersonTier {
         self.get(
             &format!("/api/v1/capability/people/{person_id}/tier"),
@@ -422,6 +442,72 @@ async fn caseload_and_coverage_show_who_is_coached() {
     app.get("/api/v1/capability/coverage", &s.c.member_a.1)
         .await
         .problem(403);
+
+    // Paged, by title, and filtered by whether a project has a coach.
+    let first: Coverage = app
+        .get("/api/v1/capability/coverage?per_page=1", &s.c.admin_a.1)
+        .await
+        .expect(200);
+    assert_eq!((first.page.total, first.page.per_page), (2, 1));
+    assert_eq!(first.active_projects, 2, "the counts cover every page");
+    assert_eq!(first.projects[0].project_id, uncoached.id, "D before F");
+    let second: Coverage = app
+        .get(
+            "/api/v1/capability/coverage?per_page=1&page=2",
+            &s.c.admin_a.1,
+        )
+        .await
+        .expect(200);
+    assert_eq!(second.projects[0].project_id, s.project.id);
+    for (coached, id) in [("true", s.project.id), ("false", uncoached.id)] {
+        let only: Coverage = app
+            .get(
+                &format!("/api/v1/capability/coverage?coached={coached}"),
+                &s.c.admin_a.1,
+            )
+            .await
+            .expect(200);
+        let ids: Vec<i64> = only.projects.iter().map(|p| p.project_id).collect();
+        assert_eq!(ids, vec![id], "coached={coached}");
+        assert_eq!(only.page.total, 1);
+        assert_eq!(only.coached_projects, 1);
+    }
+    let paged: Caseload = app
+        .get("/api/v1/capability/caseload?per_page=1", &s.c.coach_a.1)
+        .await
+        .expect(200);
+    assert_eq!((paged.page.total, paged.projects.len()), (1, 1));
+    let completed: Caseload = app
+        .get(
+            "/api/v1/capability/caseload?status=completed",
+            &s.c.coach_a.1,
+        )
+        .await
+        .expect(200);
+    assert!(completed.projects.is_empty());
+    assert_eq!(completed.page.total, 0);
+    for query in ["page=0", "per_page=0", "per_page=101"] {
+        for path in ["caseload", "coverage"] {
+            let problem = app
+                .get(
+                    &format!("/api/v1/capability/{path}?{query}"),
+                    &s.c.admin_a.1,
+                )
+                .await
+                .problem(422);
+            let field = query.split('=').next().unwrap_or_default();
+            assert_eq!(fields(&problem), vec![field], "{path}?{query}");
+        }
+    }
+    for query in [
+        "caseload?status=finished",
+        "coverage?coached=maybe",
+        "coverage?page=x",
+    ] {
+        app.get(&format!("/api/v1/capability/{query}"), &s.c.admin_a.1)
+            .await
+            .problem(400);
+    }
 }
 
 #[tokio::test]
@@ -875,4 +961,152 @@ async fn training_and_projects_move_a_person_up_the_tiers() {
     .await
     .expect::<Value>(200);
     assert_eq!(app.tier_of(person.id, &token).await.tier, None);
+}
+
+#[tokio::test]
+async fn a_rule_change_rederives_everyone_in_the_partnership() {
+    let (app, db) = spawn_with_db().await;
+    let c = cast(&app).await;
+    // More people than the refresh reads at once (1,000), each with a Learn course completed
+    // on 1 March, written straight to the tables so no one has been assessed yet.
+    let n = 1_250;
+    let org = c.org_a.id;
+    let people: Vec<String> = (0..n)
+        .map(|i| {
+            let id = 100_000 + i;
+            format!(
+                "({id}, 'Learner {i}', 'learner{i}@example.org', 'learner{i}@example.org', {org}, \
+                 'Nurse', 'active', NULL, '2026-01-01T00:00:00Z', '2026-01-01T00:00:00Z')"
+            )
+        })
+        .collect();
+    let enrolments: Vec<String> = (0..n)
+        .map(|i| {
+            let id = 100_000 + i;
+            format!(
+                "({id}, 1, {id}, {org}, 'completed', {i}, '2026-03-01', {id}, \
+                 '2026-03-01T00:00:00Z', '2026-03-01T00:00:00Z')"
+            )
+        })
+        .collect();
+    for sql in [
+        format!(
+            "INSERT INTO people (id, name, email, email_normalised, organisation_id, job_role, status, \
+             password_hash, created_at, updated_at) VALUES {}",
+            people.join(", ")
+        ),
+        format!(
+            "INSERT INTO courses (id, title, tier, provider_organisation_id, description, length_hours, \
+             delivery, attendance_percent, created_at, updated_at) VALUES (1, 'QI Fundamentals', \
+             'learn', {org}, '', 6, 'online', 75, '2026-03-01T00:00:00Z', '2026-03-01T00:00:00Z')"
+        ),
+        format!(
+            "INSERT INTO cohorts (id, course_id, name, start_date, end_date, venue, online_link, capacity, \
+             partnership_wide, places_released, enrol_seq, created_at) VALUES (1, 1, 'Wave 1', \
+             '2026-03-01', '2026-03-01', 'Room 1', '', {n}, false, false, {n}, '2026-03-01T00:00:00Z')"
+        ),
+        format!(
+            "INSERT INTO enrolments (id, cohort_id, person_id, organisation_id, status, seq, completed_on, \
+             enrolled_by, created_at, updated_at) VALUES {}",
+            enrolments.join(", ")
+        ),
+    ] {
+        db.execute_unprepared(&sql)
+            .await
+            .expect("insert the learners");
+    }
+    assert_eq!(app.learners(org, "").await, 0, "no one assessed yet");
+
+    // Saving the rules assesses everyone: a first history dated by the completions.
+    app.save_rules(&TierRules::default()).await;
+    assert_eq!(app.learners(org, "").await, n as u64);
+    assert_eq!(app.learners(org, "&as_of=2026-03-01").await, n as u64);
+    assert_eq!(app.learners(org, "&as_of=2026-02-28").await, 0);
+    let last = 100_000 + n - 1;
+    let first_history = app.tier_of(last, &app.admin).await;
+    assert_eq!(first_history.tier, Some(Tier::Learn), "{first_history:?}");
+    assert_eq!(first_history.history.len(), 1, "{first_history:?}");
+
+    // Only Live-tier courses count for Learn now: every one of them drops out from now on,
+    // and the past stays as it was.
+    let stricter = TierRules {
+        learn_course_tiers: vec![Tier::Live],
+        ..TierRules::default()
+    };
+    app.save_rules(&stricter).await;
+    assert_eq!(app.learners(org, "").await, 0);
+    let yesterday = Utc::now().date_naive() - Days::new(1);
+    assert_eq!(
+        app.learners(org, &format!("&as_of={yesterday}")).await,
+        n as u64
+    );
+    let dropped = app.tier_of(last, &app.admin).await;
+    assert_eq!(dropped.tier, None, "{dropped:?}");
+    assert_eq!(dropped.history.len(), 1, "{dropped:?}");
+    assert!(dropped.history[0].valid_to.is_some(), "{dropped:?}");
+
+    // Back to the defaults: Learn again from now, as one new period each.
+    app.save_rules(&TierRules::default()).await;
+    assert_eq!(app.learners(org, "").await, n as u64);
+    let again = app.tier_of(last, &app.admin).await;
+    assert_eq!(again.history.len(), 2, "{again:?}");
+    assert_eq!(again.history[0].valid_to, None);
+}
+
+#[tokio::test]
+async fn a_person_moved_to_another_organisation_is_counted_there_from_then() {
+    let (app, db) = spawn_with_db().await;
+    let s = scene(&app, Visibility::Partnership).await;
+    let moved = s.colleague.0.id;
+    complete_course(&db, 1, moved, s.c.org_a.id, "learn", "2026-04-01").await;
+    assert_eq!(app.learners(s.c.org_a.id, "").await, 1);
+    assert_eq!(app.learners(s.c.org_b.id, "").await, 0);
+
+    // An organisation admin may not move people; a partnership admin may.
+    let path = format!("/api/v1/people/{moved}");
+    app.call(
+        Method::PATCH,
+        &path,
+        Some(&s.c.admin_a.1),
+        Some(json!({"organisation_id": s.c.org_b.id})),
+    )
+    .await
+    .problem(403);
+    assert_eq!(app.learners(s.c.org_a.id, "").await, 1);
+    app.call(
+        Method::PATCH,
+        &path,
+        Some(&app.admin),
+        Some(json!({"organisation_id": s.c.org_b.id})),
+    )
+    .await
+    .expect::<Person>(200);
+
+    assert_eq!(app.learners(s.c.org_a.id, "").await, 0);
+    assert_eq!(app.learners(s.c.org_b.id, "").await, 1);
+    let before = "&as_of=2026-06-01";
+    assert_eq!(
+        app.learners(s.c.org_a.id, before).await,
+        1,
+        "the past stays"
+    );
+    assert_eq!(app.learners(s.c.org_b.id, before).await, 0);
+    let tier = app.tier_of(moved, &app.admin).await;
+    assert_eq!(tier.tier, Some(Tier::Learn));
+    assert_eq!(tier.history.len(), 2, "{tier:?}");
+    assert_eq!(tier.history[0].organisation_id, s.c.org_b.id);
+    assert_eq!(tier.history[0].valid_to, None);
+    assert_eq!(tier.history[1].organisation_id, s.c.org_a.id);
+    assert!(tier.history[1].valid_to.is_some());
+
+    // A change of name alone leaves the history be.
+    app.call(
+        Method::PATCH,
+        &path,
+        Some(&app.admin),
+        Some(json!({"name": "Colleague Moved"})),
+    )
+    .await
+    .expect::<Person>(200);
+    assert_eq!(app.tier_of(moved, &app.admin).await.history.len(), 2);
 }

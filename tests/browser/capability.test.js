@@ -25,17 +25,25 @@ async function openProject(page) {
   await h.expectVisible(page, page.getByRole('heading', { name: 'Coaching sessions', exact: true }), 'the coaching section');
 }
 
-/** The person's id, asked of the API with their own sign-in. */
-async function idOf(who) {
+/** What the API answers `who` (signed in as themselves) at `path`. */
+async function apiGet(who, path) {
   const login = await fetch(`${server.baseUrl}/api/v1/auth/login`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
     body: JSON.stringify({ email: who.email, password: who.password }),
   });
   const { access_token: token } = await login.json();
-  const me = await fetch(`${server.baseUrl}/api/v1/me`, { headers: { authorization: `Bearer ${token}` } });
-  return (await me.json()).id;
+  const answer = await fetch(`${server.baseUrl}${path}`, { headers: { authorization: `Bearer ${token}` } });
+  assert.equal(answer.status, 200, path);
+  return answer.json();
 }
+
+/** The person's id, asked of the API with their own sign-in. */
+async function idOf(who) {
+  return (await apiGet(who, '/api/v1/me')).id;
+}
+
+const projects = (n) => (n === 1 ? '1 project' : `${n} projects`);
 
 describe('Capability in the browser', () => {
   before(
@@ -135,5 +143,48 @@ describe('Capability in the browser', () => {
     await h.expectVisible(page, page.locator('#tier-counts'), 'the counts table');
     await h.record(page, 'capability-overview', 'tier counts');
     h.assertNoErrors(page);
+  });
+
+  it("a coach filters their caseload by status; an admin lists their organisation's projects without a coach", { timeout: 180_000 }, async () => {
+    const page = await h.newPage(browser);
+    await h.signIn(page, server.baseUrl, coach.email, coach.password);
+    await page.goto(`${server.baseUrl}/capability/caseload`);
+    await h.expectH1(page, 'My caseload');
+    const all = await apiGet(coach, '/api/v1/capability/caseload');
+    assert.ok(all.total > 0, 'the demo coach coaches projects');
+    const caption = page.locator('#caseload caption');
+    await h.expectVisible(page, caption.filter({ hasText: projects(all.total) }), 'the whole caseload counted');
+    await page.getByLabel('Project status', { exact: true }).selectOption('active');
+    await page.waitForURL(/status=active/);
+    const active = await apiGet(coach, '/api/v1/capability/caseload?status=active');
+    await h.expectVisible(page, caption.filter({ hasText: projects(active.total) }), 'the active projects counted');
+    const statuses = await page.locator('#caseload td[data-label="Status"]').allTextContents();
+    assert.ok(statuses.length > 0 && statuses.every((s) => s === 'Active'), `only active projects: ${statuses}`);
+    await h.record(page, 'coaching-caseload', "a coach's caseload, active projects");
+    h.assertNoErrors(page);
+
+    const admin = await h.newPage(browser);
+    await h.signIn(admin, server.baseUrl, qiLead.email, qiLead.password);
+    await admin.goto(`${server.baseUrl}/capability/coverage`);
+    await h.expectH1(admin, 'Coaching coverage');
+    const coverage = await apiGet(qiLead, '/api/v1/capability/coverage');
+    await h.expectVisible(admin, admin.locator('.lead', { hasText: `${coverage.coached_projects} of ${coverage.active_projects} active projects have a coach` }), 'the summary');
+    await admin.getByLabel('Show', { exact: true }).selectOption('false');
+    await admin.waitForURL(/coached=false/);
+    const uncoached = await apiGet(qiLead, '/api/v1/capability/coverage?coached=false');
+    assert.equal(uncoached.total, coverage.active_projects - coverage.coached_projects);
+    if (uncoached.total === 0) {
+      await h.expectVisible(admin, admin.getByText('Every active project has a coach.'), 'the empty state');
+    } else {
+      await h.expectVisible(admin, admin.locator('#coverage caption', { hasText: projects(uncoached.total) }), 'the projects without a coach counted');
+      const coaches = await admin.locator('#coverage td[data-label="Coach"]').allTextContents();
+      assert.ok(coaches.every((c) => c === 'No coach'), `only projects without a coach: ${coaches}`);
+      if (uncoached.total > 25) {
+        await admin.getByRole('button', { name: 'Next page', exact: true }).click();
+        await h.expectVisible(admin, admin.getByText(/^Page 2 of \d+$/), 'the second page');
+      }
+    }
+    await h.record(admin, 'coaching-coverage', 'coaching coverage: projects without a coach');
+    h.assertNoErrors(admin);
   });
 });

@@ -3,6 +3,7 @@
 //! them answers 404, as if they did not exist.
 
 use actix_web::{HttpResponse, get, patch, post, put, web};
+use chrono::Utc;
 use qi_shared::{
     page::{PageInfo, parse_page},
     person::{
@@ -11,6 +12,7 @@ use qi_shared::{
     },
     problem::Problem,
 };
+use sea_orm::TransactionTrait;
 use serde::Deserialize;
 use utoipa::IntoParams;
 
@@ -328,10 +330,20 @@ pub async fn update(
         }
         existing_organisation(&state, org).await?;
     }
-    let model = db::people::find(&state.db, person.id)
+    let txn = state.db.begin().await?;
+    let model = db::people::find(&txn, person.id)
         .await?
         .ok_or_else(|| not_found("Person"))?;
-    db::people::update(&state.db, model, &change).await?;
+    let moved = change
+        .organisation_id
+        .is_some_and(|org| org != model.organisation_id);
+    db::people::update(&txn, model, &change).await?;
+    if moved {
+        // Tier counts are kept per organisation: the period they hold now moves with them,
+        // and the one they held stays with the organisation they left.
+        db::capability::refresh_tier(&txn, person.id, Utc::now()).await?;
+    }
+    txn.commit().await?;
     state.people.forget(person.id);
     let updated = db::people::get(&state.db, person.id)
         .await?

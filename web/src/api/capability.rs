@@ -4,11 +4,14 @@
 use chrono::NaiveDate;
 use gloo_net::http::Method;
 use qi_shared::{
-    coaching::{Caseload, CoachingSession, CoachingSessionInput, CoachingSessionPage, Coverage},
+    coaching::{
+        Caseload, CaseloadQuery, CoachingSession, CoachingSessionInput, CoachingSessionPage,
+        Coverage, CoverageQuery,
+    },
     tier::{PersonRecord, PersonTier, TierCounts, TierCountsQuery, TierOverrideInput, TierRules},
 };
 
-use super::{ApiError, call, call_text};
+use super::{ApiError, call, call_text, with_query};
 
 const NO_BODY: Option<&()> = None;
 
@@ -104,20 +107,22 @@ pub async fn remove_session(id: i64) -> Result<(), ApiError> {
     .await
 }
 
-pub async fn caseload(coach_id: Option<i64>) -> Result<Caseload, ApiError> {
-    let path = match coach_id {
-        Some(id) => format!("/api/v1/capability/caseload?coach_id={id}"),
-        None => "/api/v1/capability/caseload".to_owned(),
-    };
-    call(Method::GET, &path, NO_BODY).await
+pub async fn caseload(query: &CaseloadQuery) -> Result<Caseload, ApiError> {
+    call(
+        Method::GET,
+        &with_query("/api/v1/capability/caseload", query),
+        NO_BODY,
+    )
+    .await
 }
 
-pub async fn coverage(organisation_id: Option<i64>) -> Result<Coverage, ApiError> {
-    let path = match organisation_id {
-        Some(id) => format!("/api/v1/capability/coverage?organisation_id={id}"),
-        None => "/api/v1/capability/coverage".to_owned(),
-    };
-    call(Method::GET, &path, NO_BODY).await
+pub async fn coverage(query: &CoverageQuery) -> Result<Coverage, ApiError> {
+    call(
+        Method::GET,
+        &with_query("/api/v1/capability/coverage", query),
+        NO_BODY,
+    )
+    .await
 }
 
 pub async fn record(person_id: i64) -> Result<PersonRecord, ApiError> {

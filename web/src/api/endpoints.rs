@@ -20,16 +20,10 @@ use qi_shared::{
 
 use super::{
     ApiError, call, call_if_match, clear_tokens, public, store_tokens, stored_refresh_token,
+    with_query,
 };
 
 const NO_BODY: Option<&()> = None;
-
-fn with_query(path: &str, query: &impl Serialize) -> String {
-    match serde_urlencoded::to_string(query) {
-        Ok(q) if !q.is_empty() => format!("{path}?{q}"),
-        _ => path.to_owned(),
-    }
-}
 
 /// Signs in and keeps the session's tokens.
 pub async fn login(email: &str, password: &str) -> Result<(), ApiError> {

@@ -20,6 +20,14 @@ use yew::Callback;
 
 pub use endpoints::*;
 
+/// `path?query`, or just `path` when every field of the query is left out.
+fn with_query(path: &str, query: &impl Serialize) -> String {
+    match serde_urlencoded::to_string(query) {
+        Ok(q) if !q.is_empty() => format!("{path}?{q}"),
+        _ => path.to_owned(),
+    }
+}
+
 const REFRESH_KEY: &str = "qi.refresh_token";
 /// Renew the access token this long before it expires, so requests never race its expiry.
 const RENEW_EARLY_MS: f64 = 30_000.0;

@@ -5,18 +5,10 @@ use qi_shared::training::{
     AttendanceSaved, Cohort, CohortInput, CohortPage, CohortQuery, Course, CourseInput, CoursePage,
     CourseQuery, EnrolInput, Enrolment, RegisterInput, SessionRegister,
 };
-use serde::Serialize;
 
-use super::{ApiError, call, call_if_match};
+use super::{ApiError, call, call_if_match, with_query};
 
 const NO_BODY: Option<&()> = None;
-
-fn with_query(path: &str, query: &impl Serialize) -> String {
-    match serde_urlencoded::to_string(query) {
-        Ok(q) if !q.is_empty() => format!("{path}?{q}"),
-        _ => path.to_owned(),
-    }
-}
 
 pub async fn courses(query: &CourseQuery) -> Result<CoursePage, ApiError> {
     call(Method::GET, &with_query("/api/v1/courses", query), NO_BODY).await

@@ -11,6 +11,7 @@ use qi_shared::{
         COVERAGE_DAYS, CaseloadEntry, CoachingModel, CoachingSession, CoachingSessionInput,
         Coverage, CoverageEntry,
     },
+    page::PageInfo,
     project::ProjectStatus,
 };
 use sea_orm::{
@@ -223,39 +224,59 @@ async fn session_stats(
     Ok(stats)
 }
 
-/// The projects a person coaches (a `coach` on the team), with their sessions so far.
+/// Projects with a coach on their team.
+fn coached() -> sea_orm::sea_query::SelectStatement {
+    Query::select()
+        .column("project_id")
+        .from("project_members")
+        .and_where(Expr::col("role").eq("coach"))
+        .to_owned()
+}
+
+/// A page of `projects` by title: id, title and status of each.
+async fn page_by_title(
+    db: &impl ConnectionTrait,
+    projects: sea_orm::Select<project::Entity>,
+    page: u64,
+    per_page: u64,
+) -> Result<Vec<(i64, String, String)>, DbErr> {
+    projects
+        .order_by_asc(project::Column::Title)
+        .order_by_asc(project::Column::Id)
+        .offset((page - 1) * per_page)
+        .limit(per_page)
+        .select_only()
+        .column(project::Column::Id)
+        .column(project::Column::Title)
+        .column(project::Column::Status)
+        .into_tuple()
+        .all(db)
+        .await
+}
+
+/// A page of the projects a person coaches (a `coach` on the team), by title, with their
+/// sessions so far, and how many there are in all.
 pub async fn caseload(
     db: &impl ConnectionTrait,
     coach_id: i64,
-) -> Result<Vec<CaseloadEntry>, DbErr> {
-    let projects: Vec<(i64, String, String)> = db
-        .query_all(
-            &Query::select()
-                .column(("projects", "id"))
-                .column(("projects", "title"))
-                .column(("projects", "status"))
-                .from("project_members")
-                .inner_join(
-                    "projects",
-                    Expr::col(("projects", "id")).equals(("project_members", "project_id")),
-                )
-                .and_where(Expr::col(("project_members", "person_id")).eq(coach_id))
-                .and_where(Expr::col(("project_members", "role")).eq("coach"))
-                .order_by(("projects", "title"), Order::Asc)
+    status: Option<ProjectStatus>,
+    page: u64,
+    per_page: u64,
+) -> Result<(Vec<CaseloadEntry>, u64), DbErr> {
+    let mut query = project::Entity::find().filter(
+        project::Column::Id.in_subquery(
+            coached()
+                .and_where(Expr::col("person_id").eq(coach_id))
                 .to_owned(),
-        )
-        .await?
-        .into_iter()
-        .map(|row| {
-            Ok((
-                row.try_get("", "id")?,
-                row.try_get("", "title")?,
-                row.try_get("", "status")?,
-            ))
-        })
-        .collect::<Result<_, DbErr>>()?;
+        ),
+    );
+    if let Some(status) = status {
+        query = query.filter(project::Column::Status.eq(status.as_str()));
+    }
+    let total = query.clone().count(db).await?;
+    let projects = page_by_title(db, query, page, per_page).await?;
     let mut stats = session_stats(db, projects.iter().map(|p| p.0).collect(), None).await?;
-    Ok(projects
+    let entries = projects
         .into_iter()
         .map(|(id, title, status)| {
             let (sessions, last) = stats.remove(&id).unwrap_or((0, None));
@@ -267,26 +288,52 @@ pub async fn caseload(
                 last_session_on: last,
             }
         })
-        .collect())
+        .collect();
+    Ok((entries, total))
 }
 
-/// An organisation's active projects (those it leads), their coaches, and their sessions in the
-/// last [`COVERAGE_DAYS`] days up to `today`.
+/// An organisation's active projects (those it leads): how many, how many have a coach and
+/// how many had a session in the last [`COVERAGE_DAYS`] days up to `today`, and a page of them
+/// by title (only the coached or uncoached ones when `coached` says so) with their coaches.
 pub async fn coverage(
     db: &impl ConnectionTrait,
     organisation_id: i64,
     today: NaiveDate,
+    coached_only: Option<bool>,
+    page: u64,
+    per_page: u64,
 ) -> Result<Coverage, DbErr> {
-    let projects: Vec<(i64, String)> = project::Entity::find()
+    let since = today
+        .checked_sub_days(Days::new(COVERAGE_DAYS as u64))
+        .unwrap_or(today);
+    let active = project::Entity::find()
         .filter(project::Column::LeadOrganisationId.eq(organisation_id))
-        .filter(project::Column::Status.eq(ProjectStatus::Active.as_str()))
-        .order_by_asc(project::Column::Title)
-        .select_only()
-        .column(project::Column::Id)
-        .column(project::Column::Title)
-        .into_tuple()
-        .all(db)
+        .filter(project::Column::Status.eq(ProjectStatus::Active.as_str()));
+    let with_coach = project::Column::Id.in_subquery(coached());
+    let active_projects = active.clone().count(db).await?;
+    let coached_projects = active.clone().filter(with_coach.clone()).count(db).await?;
+    let recently_coached_projects = active
+        .clone()
+        .filter(
+            project::Column::Id.in_subquery(
+                Query::select()
+                    .column("project_id")
+                    .from("coaching_sessions")
+                    .and_where(Expr::col("held_on").gte(since))
+                    .to_owned(),
+            ),
+        )
+        .count(db)
         .await?;
+    let (listed, total) = match coached_only {
+        None => (active, active_projects),
+        Some(true) => (active.filter(with_coach), coached_projects),
+        Some(false) => (
+            active.filter(project::Column::Id.not_in_subquery(coached())),
+            active_projects - coached_projects,
+        ),
+    };
+    let projects = page_by_title(db, listed, page, per_page).await?;
     let ids: Vec<i64> = projects.iter().map(|p| p.0).collect();
     let mut coaches: HashMap<i64, Vec<String>> = HashMap::new();
     for row in db
@@ -311,26 +358,27 @@ pub async fn coverage(
             .or_default()
             .push(row.try_get("", "name")?);
     }
-    let since = today
-        .checked_sub_days(Days::new(COVERAGE_DAYS as u64))
-        .unwrap_or(today);
     let mut recent = session_stats(db, ids.clone(), Some(since)).await?;
     let mut all = session_stats(db, ids, None).await?;
-    let entries: Vec<CoverageEntry> = projects
-        .into_iter()
-        .map(|(id, title)| CoverageEntry {
-            project_id: id,
-            project_title: title,
-            coaches: coaches.remove(&id).unwrap_or_default(),
-            recent_sessions: recent.remove(&id).map_or(0, |s| s.0),
-            last_session_on: all.remove(&id).and_then(|s| s.1),
-        })
-        .collect();
     Ok(Coverage {
         organisation_id,
-        active_projects: entries.len() as u64,
-        coached_projects: entries.iter().filter(|e| !e.coaches.is_empty()).count() as u64,
-        recently_coached_projects: entries.iter().filter(|e| e.recent_sessions > 0).count() as u64,
-        projects: entries,
+        active_projects,
+        coached_projects,
+        recently_coached_projects,
+        projects: projects
+            .into_iter()
+            .map(|(id, title, _)| CoverageEntry {
+                project_id: id,
+                project_title: title,
+                coaches: coaches.remove(&id).unwrap_or_default(),
+                recent_sessions: recent.remove(&id).map_or(0, |s| s.0),
+                last_session_on: all.remove(&id).and_then(|s| s.1),
+            })
+            .collect(),
+        page: PageInfo {
+            page,
+            per_page,
+            total,
+        },
     })
 }

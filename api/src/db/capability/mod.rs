@@ -10,7 +10,7 @@ pub mod coaching;
 pub mod record;
 
 use qi_shared::uk_time;
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use chrono::{DateTime, NaiveDate, Utc};
 use qi_shared::{
@@ -25,7 +25,7 @@ use sea_orm::{
     ActiveModelTrait,
     ActiveValue::Set,
     ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QueryOrder, QuerySelect,
-    sea_query::{Expr, ExprTrait, Order, Query},
+    sea_query::{CaseStatement, Expr, ExprTrait, Order, Query},
 };
 
 use super::entity::{
@@ -99,12 +99,30 @@ fn day_of(at: DateTime<Utc>) -> NaiveDate {
     uk_time::day_of(at)
 }
 
+/// How many people's records are read (and their changes written) at once: a few queries per
+/// chunk whatever its size, and few enough ids to stay well inside the bind-parameter limits
+/// of SQLite (32,766) and PostgreSQL (65,535).
+const CHUNK: usize = 1000;
+
 /// What a person's record says, for the rules: completed courses (the training tables),
 /// project memberships with their projects' status history, and coaching sessions given.
 pub async fn facts(db: &impl ConnectionTrait, person_id: i64) -> Result<TierFacts, DbErr> {
-    let completions = db
+    Ok(facts_of(db, &[person_id])
+        .await?
+        .remove(&person_id)
+        .unwrap_or_default())
+}
+
+/// [`facts`] for several people in four queries (people with no facts are left out).
+async fn facts_of(
+    db: &impl ConnectionTrait,
+    people: &[i64],
+) -> Result<HashMap<i64, TierFacts>, DbErr> {
+    let mut facts: HashMap<i64, TierFacts> = HashMap::new();
+    for row in db
         .query_all(
             &Query::select()
+                .column(("enrolments", "person_id"))
                 .column(("courses", "title"))
                 .column(("courses", "tier"))
                 .column(("enrolments", "completed_on"))
@@ -117,25 +135,33 @@ pub async fn facts(db: &impl ConnectionTrait, person_id: i64) -> Result<TierFact
                     "courses",
                     Expr::col(("courses", "id")).equals(("cohorts", "course_id")),
                 )
-                .and_where(Expr::col(("enrolments", "person_id")).eq(person_id))
+                .and_where(Expr::col(("enrolments", "person_id")).is_in(people.to_vec()))
                 .and_where(Expr::col(("enrolments", "completed_on")).is_not_null())
+                .order_by(("enrolments", "id"), Order::Asc)
                 .to_owned(),
         )
         .await?
-        .into_iter()
-        .filter_map(|row| {
-            let tier = Tier::parse(&row.try_get::<String>("", "tier").ok()?)?;
-            Some(CompletedCourse {
-                title: row.try_get("", "title").ok()?,
+    {
+        let Some(tier) = Tier::parse(&row.try_get::<String>("", "tier")?) else {
+            continue;
+        };
+        facts
+            .entry(row.try_get("", "person_id")?)
+            .or_default()
+            .completions
+            .push(CompletedCourse {
+                title: row.try_get("", "title")?,
                 tier,
-                completed_on: row.try_get("", "completed_on").ok()?,
-            })
-        })
-        .collect();
+                completed_on: row.try_get("", "completed_on")?,
+            });
+    }
 
-    let projects = db
+    let mut members: Vec<(i64, Membership)> = Vec::new();
+    let mut starts: HashMap<i64, NaiveDate> = HashMap::new();
+    for row in db
         .query_all(
             &Query::select()
+                .column(("project_members", "person_id"))
                 .column(("projects", "id"))
                 .column(("projects", "title"))
                 .column(("projects", "status"))
@@ -147,13 +173,12 @@ pub async fn facts(db: &impl ConnectionTrait, person_id: i64) -> Result<TierFact
                     "projects",
                     Expr::col(("projects", "id")).equals(("project_members", "project_id")),
                 )
-                .and_where(Expr::col(("project_members", "person_id")).eq(person_id))
+                .and_where(Expr::col(("project_members", "person_id")).is_in(people.to_vec()))
+                .order_by(("projects", "id"), Order::Asc)
                 .to_owned(),
         )
-        .await?;
-    let mut memberships = Vec::with_capacity(projects.len());
-    let mut starts: HashMap<i64, NaiveDate> = HashMap::new();
-    for row in projects {
+        .await?
+    {
         let id: i64 = row.try_get("", "id")?;
         let (Some(role), Some(status)) = (
             TeamRole::parse(&row.try_get::<String>("", "role")?),
@@ -165,44 +190,52 @@ pub async fn facts(db: &impl ConnectionTrait, person_id: i64) -> Result<TierFact
         if let Some(start) = row.try_get::<Option<NaiveDate>>("", "start_date")? {
             starts.insert(id, start);
         }
-        memberships.push(Membership {
-            project_id: id,
-            project_title: row.try_get("", "title")?,
-            role,
-            // Filled in below; a project without a recorded change has had its status since it
-            // was created.
-            statuses: vec![(status, day_of(created_at))],
-        });
+        members.push((
+            row.try_get("", "person_id")?,
+            Membership {
+                project_id: id,
+                project_title: row.try_get("", "title")?,
+                role,
+                // Filled in below; a project without a recorded change has had its status
+                // since it was created.
+                statuses: vec![(status, day_of(created_at))],
+            },
+        ));
     }
-    if !memberships.is_empty() {
-        let ids: Vec<i64> = memberships.iter().map(|m| m.project_id).collect();
+    if !members.is_empty() {
+        let mut ids: Vec<i64> = members.iter().map(|(_, m)| m.project_id).collect();
+        ids.sort_unstable();
+        ids.dedup();
         let mut changes: HashMap<i64, Vec<(ProjectStatus, NaiveDate)>> = HashMap::new();
-        for row in db
-            .query_all(
-                &Query::select()
-                    .columns(["project_id", "status", "changed_at"])
-                    .from("project_status_changes")
-                    .and_where(Expr::col("project_id").is_in(ids))
-                    .order_by("changed_at", Order::Asc)
-                    .to_owned(),
-            )
-            .await?
-        {
-            let Some(status) = ProjectStatus::parse(&row.try_get::<String>("", "status")?) else {
-                continue;
-            };
-            let at: DateTime<Utc> = row.try_get("", "changed_at")?;
-            changes
-                .entry(row.try_get("", "project_id")?)
-                .or_default()
-                .push((status, day_of(at)));
-        }
-        for m in &mut memberships {
-            if let Some(history) = changes.remove(&m.project_id) {
-                m.statuses = history;
+        for chunk in ids.chunks(CHUNK) {
+            for row in db
+                .query_all(
+                    &Query::select()
+                        .columns(["project_id", "status", "changed_at"])
+                        .from("project_status_changes")
+                        .and_where(Expr::col("project_id").is_in(chunk.to_vec()))
+                        .order_by("changed_at", Order::Asc)
+                        .to_owned(),
+                )
+                .await?
+            {
+                let Some(status) = ProjectStatus::parse(&row.try_get::<String>("", "status")?)
+                else {
+                    continue;
+                };
+                let at: DateTime<Utc> = row.try_get("", "changed_at")?;
+                changes
+                    .entry(row.try_get("", "project_id")?)
+                    .or_default()
+                    .push((status, day_of(at)));
             }
-            // A project recorded as active after its start date (registered once under way, or
-            // marked active late) was active from its start.
+        }
+        for (person_id, mut m) in members {
+            if let Some(history) = changes.get(&m.project_id) {
+                m.statuses.clone_from(history);
+            }
+            // A project recorded as active after its start date (registered once under way,
+            // or marked active late) was active from its start.
             if let Some(start) = starts.get(&m.project_id) {
                 for (status, on) in &mut m.statuses {
                     if *status == ProjectStatus::Active && start < on {
@@ -210,26 +243,27 @@ pub async fn facts(db: &impl ConnectionTrait, person_id: i64) -> Result<TierFact
                     }
                 }
             }
+            facts.entry(person_id).or_default().memberships.push(m);
         }
     }
 
-    let sessions_given = db
+    for row in db
         .query_all(
             &Query::select()
-                .column("held_on")
+                .columns(["coach_id", "held_on"])
                 .from("coaching_sessions")
-                .and_where(Expr::col("coach_id").eq(person_id))
+                .and_where(Expr::col("coach_id").is_in(people.to_vec()))
                 .to_owned(),
         )
         .await?
-        .into_iter()
-        .map(|row| row.try_get::<NaiveDate>("", "held_on"))
-        .collect::<Result<Vec<_>, DbErr>>()?;
-    Ok(TierFacts {
-        completions,
-        memberships,
-        sessions_given,
-    })
+    {
+        facts
+            .entry(row.try_get("", "coach_id")?)
+            .or_default()
+            .sessions_given
+            .push(row.try_get("", "held_on")?);
+    }
+    Ok(facts)
 }
 
 fn reasons_json(reasons: &[String]) -> String {
@@ -247,37 +281,13 @@ fn period_dto(p: tier_period::Model) -> Option<TierPeriod> {
     })
 }
 
-async fn open_period(
-    db: &impl ConnectionTrait,
-    person_id: i64,
-) -> Result<Option<tier_period::Model>, DbErr> {
-    tier_period::Entity::find()
-        .filter(tier_period::Column::PersonId.eq(person_id))
-        .filter(tier_period::Column::ValidTo.is_null())
-        .order_by_desc(tier_period::Column::ValidFrom)
-        .one(db)
-        .await
-}
-
-async fn close(
-    db: &impl ConnectionTrait,
-    period: tier_period::Model,
-    at: DateTime<Utc>,
-) -> Result<(), DbErr> {
-    let mut active: tier_period::ActiveModel = period.into();
-    active.valid_to = Set(Some(at));
-    active.update(db).await?;
-    Ok(())
-}
-
-async fn open(
-    db: &impl ConnectionTrait,
+fn new_period(
     person: &person::Model,
     tier: Tier,
     reasons: &[String],
     source: TierSource,
     from: DateTime<Utc>,
-) -> Result<(), DbErr> {
+) -> tier_period::ActiveModel {
     tier_period::ActiveModel {
         person_id: Set(person.id),
         organisation_id: Set(person.organisation_id),
@@ -288,9 +298,6 @@ async fn open(
         valid_to: Set(None),
         ..Default::default()
     }
-    .insert(db)
-    .await?;
-    Ok(())
 }
 
 /// The sentence an override period carries.
@@ -305,7 +312,7 @@ fn override_reason(o: &tier_override::Model) -> String {
 /// Derives the person's tier from their record as it is now and, when it differs from the
 /// tier they hold, records the change (dated `now`). Called after anything that can move a
 /// person between tiers: a completion, a project's team or status, a coaching session, an
-/// override, the rules.
+/// override, a move to another organisation.
 pub async fn refresh_tier(
     db: &impl ConnectionTrait,
     person_id: i64,
@@ -315,42 +322,41 @@ pub async fn refresh_tier(
         return Ok(());
     };
     let rules = rules(db, partnership_id).await?;
-    refresh_with(db, &person, &rules, now).await
+    refresh_people(db, &[person], &rules, now).await?;
+    Ok(())
 }
 
-/// [`refresh_tier`] with the person and rules already loaded (a batch loads the rules once).
-async fn refresh_with(
-    db: &impl ConnectionTrait,
+/// What refreshing one person's tier writes.
+enum Change {
+    /// Their tier and its source stand; the reasons now read differently.
+    Reasons(i64, String),
+    /// Close their open period (if any) and open these (a first history, or a new tier).
+    Periods(Option<i64>, Vec<tier_period::ActiveModel>),
+}
+
+/// Works out [`Change`] for one person from what was read for their chunk.
+fn change_for(
     person: &person::Model,
+    facts: &TierFacts,
+    manual: Option<&tier_override::Model>,
+    current: Option<&tier_period::Model>,
+    has_history: bool,
     rules: &TierRules,
     now: DateTime<Utc>,
-) -> Result<(), DbErr> {
-    let facts = facts(db, person.id).await?;
-    let manual = tier_override::Entity::find_by_id(person.id).one(db).await?;
-    let current = open_period(db, person.id).await?;
-
-    if current.is_none() && manual.is_none() {
-        let has_history = tier_period::Entity::find()
-            .filter(tier_period::Column::PersonId.eq(person.id))
-            .select_only()
-            .column(tier_period::Column::Id)
-            .into_tuple::<i64>()
-            .one(db)
-            .await?
-            .is_some();
-        if !has_history {
-            return backfill(db, person, &facts, rules, now).await;
-        }
+) -> Option<Change> {
+    if current.is_none() && manual.is_none() && !has_history {
+        // Not yet Learn, and never was: nothing to write.
+        let rows = backfill(person, facts, rules, now);
+        return (!rows.is_empty()).then_some(Change::Periods(None, rows));
     }
-
-    let (tier, reasons, source) = match &manual {
+    let (tier, reasons, source) = match manual {
         Some(o) => (
             Tier::parse(&o.tier),
             vec![override_reason(o)],
             TierSource::Override,
         ),
         None => {
-            let Assessment { tier, reasons } = assess(&facts, rules, day_of(now));
+            let Assessment { tier, reasons } = assess(facts, rules, day_of(now));
             (tier, reasons, TierSource::Derived)
         }
     };
@@ -361,33 +367,26 @@ async fn refresh_with(
                 && period.organisation_id == person.organisation_id =>
         {
             let json = reasons_json(&reasons);
-            if period.reasons != json {
-                let mut active: tier_period::ActiveModel = period.into();
-                active.reasons = Set(json);
-                active.update(db).await?;
-            }
+            (period.reasons != json).then_some(Change::Reasons(period.id, json))
         }
-        (current, tier) => {
-            if let Some(period) = current {
-                close(db, period, now).await?;
-            }
-            if let Some(tier) = tier {
-                open(db, person, tier, &reasons, source, now).await?;
-            }
-        }
+        (None, None) => None,
+        (current, tier) => Some(Change::Periods(
+            current.map(|p| p.id),
+            tier.map(|tier| new_period(person, tier, &reasons, source, now))
+                .into_iter()
+                .collect(),
+        )),
     }
-    Ok(())
 }
 
 /// A first history, from the dates of the facts: each change opens a period at the start of
 /// its day (never after `now`).
-async fn backfill(
-    db: &impl ConnectionTrait,
+fn backfill(
     person: &person::Model,
     facts: &TierFacts,
     rules: &TierRules,
     now: DateTime<Utc>,
-) -> Result<(), DbErr> {
+) -> Vec<tier_period::ActiveModel> {
     let changes = timeline(facts, rules, day_of(now));
     let mut rows: Vec<tier_period::ActiveModel> = Vec::with_capacity(changes.len());
     for (day, assessment) in changes {
@@ -396,25 +395,141 @@ async fn backfill(
             previous.valid_to = Set(Some(from));
         }
         if let Some(tier) = assessment.tier {
-            rows.push(tier_period::ActiveModel {
-                person_id: Set(person.id),
-                organisation_id: Set(person.organisation_id),
-                tier: Set(tier.as_str().to_owned()),
-                reasons: Set(reasons_json(&assessment.reasons)),
-                source: Set(TierSource::Derived.as_str().to_owned()),
-                valid_from: Set(from),
-                valid_to: Set(None),
-                ..Default::default()
-            });
+            rows.push(new_period(
+                person,
+                tier,
+                &assessment.reasons,
+                TierSource::Derived,
+                from,
+            ));
         }
     }
-    if !rows.is_empty() {
-        tier_period::Entity::insert_many(rows).exec(db).await?;
+    rows
+}
+
+/// Refreshes the tiers of `people` (all of one partnership, under `rules`) as
+/// [`refresh_tier`] does for one, a chunk at a time: each chunk's records are read in a
+/// handful of queries and its changes written in a handful more, so re-deriving a whole
+/// partnership after a rule change costs queries per thousand people, not per person.
+/// Answers how many people's periods changed.
+async fn refresh_people(
+    db: &impl ConnectionTrait,
+    people: &[person::Model],
+    rules: &TierRules,
+    now: DateTime<Utc>,
+) -> Result<u64, DbErr> {
+    let mut changed = 0;
+    for chunk in people.chunks(CHUNK) {
+        let ids: Vec<i64> = chunk.iter().map(|p| p.id).collect();
+        let facts = facts_of(db, &ids).await?;
+        let overrides: HashMap<i64, tier_override::Model> = tier_override::Entity::find()
+            .filter(tier_override::Column::PersonId.is_in(ids.clone()))
+            .all(db)
+            .await?
+            .into_iter()
+            .map(|o| (o.person_id, o))
+            .collect();
+        // Oldest first, so a person's latest open period is the one kept.
+        let open: HashMap<i64, tier_period::Model> = tier_period::Entity::find()
+            .filter(tier_period::Column::PersonId.is_in(ids.clone()))
+            .filter(tier_period::Column::ValidTo.is_null())
+            .order_by_asc(tier_period::Column::ValidFrom)
+            .order_by_asc(tier_period::Column::Id)
+            .all(db)
+            .await?
+            .into_iter()
+            .map(|p| (p.person_id, p))
+            .collect();
+        let with_history: HashSet<i64> = tier_period::Entity::find()
+            .filter(tier_period::Column::PersonId.is_in(ids))
+            .select_only()
+            .column(tier_period::Column::PersonId)
+            .distinct()
+            .into_tuple::<i64>()
+            .all(db)
+            .await?
+            .into_iter()
+            .collect();
+
+        let mut closes = Vec::new();
+        let mut opens = Vec::new();
+        let mut reasons = Vec::new();
+        let none = TierFacts::default();
+        for person in chunk {
+            let change = change_for(
+                person,
+                facts.get(&person.id).unwrap_or(&none),
+                overrides.get(&person.id),
+                open.get(&person.id),
+                with_history.contains(&person.id),
+                rules,
+                now,
+            );
+            match change {
+                None => continue,
+                Some(Change::Reasons(period, json)) => reasons.push((period, json)),
+                Some(Change::Periods(close, rows)) => {
+                    closes.extend(close);
+                    opens.extend(rows);
+                }
+            }
+            changed += 1;
+        }
+        write_changes(db, closes, opens, reasons, now).await?;
+    }
+    Ok(changed)
+}
+
+/// Writes one chunk's changes: periods closed at `now` in one statement, new periods inserted
+/// in batches, and new reasons set with one `CASE` statement per batch.
+async fn write_changes(
+    db: &impl ConnectionTrait,
+    closes: Vec<i64>,
+    opens: Vec<tier_period::ActiveModel>,
+    reasons: Vec<(i64, String)>,
+    now: DateTime<Utc>,
+) -> Result<(), DbErr> {
+    // Eight columns a row: 500 rows stay far below the bind-parameter limits.
+    const ROWS: usize = 500;
+    if !closes.is_empty() {
+        tier_period::Entity::update_many()
+            .col_expr(tier_period::Column::ValidTo, Expr::value(now))
+            .filter(tier_period::Column::Id.is_in(closes))
+            .exec(db)
+            .await?;
+    }
+    for batch in opens.chunks(ROWS) {
+        tier_period::Entity::insert_many(batch.to_vec())
+            .exec_without_returning(db)
+            .await?;
+    }
+    for batch in reasons.chunks(ROWS) {
+        let mut ids = Vec::with_capacity(batch.len());
+        let mut case: Option<CaseStatement> = None;
+        for (id, json) in batch {
+            ids.push(*id);
+            let when = tier_period::Column::Id.eq(*id);
+            case = Some(match case {
+                None => Expr::case(when, json.clone()),
+                Some(case) => case.case(when, json.clone()),
+            });
+        }
+        if let Some(case) = case {
+            tier_period::Entity::update_many()
+                .col_expr(
+                    tier_period::Column::Reasons,
+                    case.finally(Expr::col(tier_period::Column::Reasons)).into(),
+                )
+                .filter(tier_period::Column::Id.is_in(ids))
+                .exec(db)
+                .await?;
+        }
     }
     Ok(())
 }
 
-/// Refreshes everyone in the partnership (after its rules change).
+/// Refreshes everyone in the partnership (after its rules change); answers how many people's
+/// tier periods changed.
 pub async fn refresh_everyone(
     db: &impl ConnectionTrait,
     partnership_id: i64,
@@ -433,10 +548,7 @@ pub async fn refresh_everyone(
         .order_by_asc(person::Column::Id)
         .all(db)
         .await?;
-    for person in &people {
-        refresh_with(db, person, &rules, now).await?;
-    }
-    Ok(people.len() as u64)
+    refresh_people(db, &people, &rules, now).await
 }
 
 /// Sets a person's tier by hand, then refreshes it.

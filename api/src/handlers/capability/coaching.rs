@@ -253,6 +253,7 @@ pub async fn remove(
         (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Another coach's, and not an admin of their organisation", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such person, or of another organisation", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "`page` or `per_page` is out of range", body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[get("/capability/caseload")]
@@ -261,12 +262,20 @@ pub async fn caseload(
     user: AuthUser,
     Query(query): Query<CaseloadQuery>,
 ) -> ApiResult<HttpResponse> {
+    let (page, per_page) = parse_page(query.page, query.per_page)?;
     let coach_id = query.coach_id.unwrap_or(user.person_id);
     let coach = super::viewable_person(&state, &user, coach_id).await?;
+    let (projects, total) =
+        coaching::caseload(&state.db, coach_id, query.status, page, per_page).await?;
     Ok(HttpResponse::Ok().json(Caseload {
         coach_id,
         coach_name: coach.name,
-        projects: coaching::caseload(&state.db, coach_id).await?,
+        projects,
+        page: PageInfo {
+            page,
+            per_page,
+            total,
+        },
     }))
 }
 
@@ -283,6 +292,7 @@ pub async fn caseload(
         (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Not an admin of the organisation", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such organisation", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "`page` or `per_page` is out of range", body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[get("/capability/coverage")]
@@ -291,6 +301,7 @@ pub async fn coverage(
     user: AuthUser,
     Query(query): Query<CoverageQuery>,
 ) -> ApiResult<HttpResponse> {
+    let (page, per_page) = parse_page(query.page, query.per_page)?;
     let organisation_id = query.organisation_id.unwrap_or(user.organisation_id);
     if !user.can_manage_people_in(organisation_id) {
         return Err(ApiError::Forbidden(
@@ -300,7 +311,14 @@ pub async fn coverage(
     db::organisations::find(&state.db, organisation_id)
         .await?
         .ok_or_else(|| not_found("Organisation"))?;
-    let coverage: Coverage =
-        coaching::coverage(&state.db, organisation_id, uk_time::day_of(Utc::now())).await?;
+    let coverage: Coverage = coaching::coverage(
+        &state.db,
+        organisation_id,
+        uk_time::day_of(Utc::now()),
+        query.coached,
+        page,
+        per_page,
+    )
+    .await?;
     Ok(HttpResponse::Ok().json(coverage))
 }

@@ -72,8 +72,13 @@ pub async fn replace_rules(
     let now = Utc::now();
     let txn = state.db.begin().await?;
     capability::save_rules(&txn, id, &rules, user.person_id, now).await?;
-    capability::refresh_everyone(&txn, id, now).await?;
+    let changed = capability::refresh_everyone(&txn, id, now).await?;
     txn.commit().await?;
+    tracing::info!(
+        by = user.person_id,
+        changed,
+        "tier rules changed; tiers derived again"
+    );
     Ok(HttpResponse::Ok().json(rules))
 }
 
