@@ -5,7 +5,8 @@
 # PostgreSQL. Then the query plans of the count and the page of each list request.
 #   scripts/bench-projects.sh [seconds per run, default 15] [projects, default 100000]
 # The list requests run twice: with the per-node page cache (QI_LIST_CACHE_SECONDS=5, the
-# default) and without it (0). PLANS=0 leaves out the query plans.
+# default) and without it (0). PLANS=0 leaves out the query plans; UNCACHED=0 the runs without
+# the cache; STORES=sqlite or STORES=postgresql only that store.
 # Needs wrk (apt-get install wrk); sqlite3 and psql for the plans. Builds the release server and
 # the data generator (api/examples/bench_projects.rs). Takes about 2 minutes to load the data
 # and 8 wrk runs per store. QI_DB_MAX_CONNECTIONS passes through to the server.
@@ -103,7 +104,7 @@ bench() {
   # Every request asked again and again (pages from the cache while nothing changes), then
   # every page read from the database (what the queries cost).
   measure "$label" "$url" 5
-  measure "$label" "$url" 0
+  [ "${UNCACHED:-1}" = 0 ] || measure "$label" "$url" 0
   [ "${PLANS:-1}" = 0 ] && return
   for who in "${people[@]}"; do
     for query in "${lists[@]}"; do
@@ -113,8 +114,9 @@ bench() {
   done
 }
 
-bench SQLite "sqlite://$work/bench.db?mode=rwc"
-if pg_isready -q -h 127.0.0.1 -p 5432 2>/dev/null; then
+stores=${STORES:-sqlite postgresql}
+[[ " $stores " != *" sqlite "* ]] || bench SQLite "sqlite://$work/bench.db?mode=rwc"
+if [[ " $stores " == *" postgresql "* ]] && pg_isready -q -h 127.0.0.1 -p 5432 2>/dev/null; then
   pg_db="qi_bench_projects_$$"
   psql "$pg/postgres" -qc "CREATE DATABASE $pg_db"
   bench PostgreSQL "$pg/$pg_db"

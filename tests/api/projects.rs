@@ -564,3 +564,72 @@ async fn projects_are_found_by_words_and_filters() {
             .problem(status);
     }
 }
+
+/// Asks `path` of `app` until `shown` holds of the answer: a change made through another node
+/// shows here once this node reads the projects' stamp again (a fraction of a second).
+async fn eventually(app: &TestApp, path: &str, shown: impl Fn(&Value) -> bool) {
+    for _ in 0..200 {
+        let answer = app.call(Method::GET, path, Some(&app.admin), None).await;
+        assert_eq!(answer.status, StatusCode::OK, "{path}: {:?}", answer.body);
+        if shown(&answer.body) {
+            return;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    panic!("{path}: the change made through the other node never showed");
+}
+
+/// Two nodes on one database, as behind a load balancer: what is changed through one, the
+/// other's lists and project page show too, though each keeps pages and reads the table's
+/// stamp only now and then (in the background while it is busy).
+#[tokio::test]
+async fn a_change_made_through_one_node_shows_on_another() {
+    let url = crate::helpers::fresh_database().await;
+    let node = |address: String| TestApp {
+        address,
+        client: reqwest::Client::new(),
+        admin: String::new(),
+        admin_org: 0,
+    };
+    let mut a = node(crate::helpers::start(crate::helpers::test_settings(url.clone())).await);
+    a.admin = a
+        .login_ok(crate::helpers::ADMIN_EMAIL, crate::helpers::ADMIN_PASSWORD)
+        .await
+        .access_token;
+    a.admin_org = a.me(&a.admin).await.organisation_id;
+    let mut b = node(crate::helpers::start(crate::helpers::test_settings(url)).await);
+    b.admin = a.admin.clone();
+
+    let list = "/api/v1/projects?q=falls";
+    let titles = |page: &Value| -> Vec<String> {
+        page["items"]
+            .as_array()
+            .map(|items| {
+                items
+                    .iter()
+                    .filter_map(|p| p["title"].as_str().map(str::to_owned))
+                    .collect()
+            })
+            .unwrap_or_default()
+    };
+    // Node B has read (and keeps) the empty list before the project exists.
+    eventually(&b, list, |page| titles(page).is_empty()).await;
+    let project = a.create_project(&a.admin, body(a.admin_org)).await;
+    eventually(&b, list, |page| titles(page) == ["Fewer falls on ward 7"]).await;
+
+    let page_path = format!("/api/v1/projects/{}", project.id);
+    eventually(&b, &page_path, |p| p["version"] == 1).await;
+    let mut renamed = as_input(&project);
+    renamed["title"] = json!("Fewer falls on wards 7 and 8");
+    a.put_project(&a.admin, project.id, Some("\"1\""), renamed)
+        .await
+        .expect::<Project>(200);
+    eventually(&b, list, |page| {
+        titles(page) == ["Fewer falls on wards 7 and 8"]
+    })
+    .await;
+    eventually(&b, &page_path, |p| {
+        p["title"] == "Fewer falls on wards 7 and 8" && p["version"] == 2
+    })
+    .await;
+}
