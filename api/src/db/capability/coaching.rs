@@ -330,7 +330,8 @@ pub async fn coverage(
         Some(true) => (active.filter(with_coach), coached_projects),
         Some(false) => (
             active.filter(project::Column::Id.not_in_subquery(coached())),
-            active_projects - coached_projects,
+            // Two counts a moment apart: a coach added between them must not make it negative.
+            active_projects.saturating_sub(coached_projects),
         ),
     };
     let projects = page_by_title(db, listed, page, per_page).await?;
