@@ -758,11 +758,13 @@ fn check_run_chart_case(json: &Value, case: &mut Case) -> Outcome {
     let points = &expected["points"];
     case.equal("points", column(points, "y")?.len(), chart.points.len());
     for (row, point) in chart.points.iter().enumerate() {
+        // Checked as the API sends it, with its part's centre line and signal.
+        let point = chart.wire_point(point);
         let cell = |name: &str| points[name].get(row).cloned().unwrap_or(Value::Null);
         let field = |name: &str| format!("points[{row}].{name}");
         case.number(&field("y"), &cell("y"), point.value);
         case.number(&field("cl"), &cell("cl"), point.centre_line);
-        case.count(&field("part"), &cell("part"), Some(point.part));
+        case.count(&field("part"), &cell("part"), Some(point.part as usize));
         case.flag(&field("baseline"), &cell("baseline"), Some(point.baseline));
         case.flag(&field("include"), &cell("include"), Some(point.included));
         case.flag(

@@ -277,7 +277,7 @@ pub fn run_chart_svg(analysis: &RunChartResponse, options: &ChartOptions) -> Str
         let points: Vec<_> = analysis
             .points
             .iter()
-            .filter(|p| p.part == part.part)
+            .filter(|p| p.part as usize == part.part)
             .collect();
         let (Some(first), Some(last), Some(median)) =
             (points.first(), points.last(), part.centre_line)

@@ -163,7 +163,7 @@ fn run_table(a: &RunChartResponse) -> Html {
                 <th scope="col">{ "Date" }</th><th scope="col">{ "Value" }</th><th scope="col">{ "Median" }</th><th scope="col">{ "Runs" }</th>
             </tr></thead>
             <tbody>
-                { for a.points.iter().map(|p| html! {
+                { for a.points.iter().map(|p| a.wire_point(p)).map(|p| html! {
                     <tr>
                         <td data-label="Date">{ p.date.format("%-d %b %Y").to_string() }</td>
                         <td data-label="Value">{ num(p.value) }</td>
