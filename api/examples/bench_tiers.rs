@@ -10,7 +10,7 @@
 //! The people spread over the demo organisations; each enrols on two or three cohorts of
 //! eight sessions (until the attendance records are made) and completes most past ones. Their
 //! periods come from `qi_shared::tier::timeline` over those completions, a project membership
-//! for about half and coaching for a few, exactly as `refresh_tier` builds a first history.
+//! for about half and coaching for a few, exactly as `facts_changed` builds a first history.
 //! Deterministic: the same arguments give the same data.
 //!
 //! Measured 2026-12-01 (debug build, 2 shared cores, another build running; 32,006 periods,

@@ -18,7 +18,7 @@ use actix_web::{
 };
 use serde::de::DeserializeOwned;
 
-use crate::error::{ApiError, invalid};
+use crate::error::{ApiError, ApiResult, invalid};
 
 /// A JSON request body, parsed with field-level errors.
 pub struct Json<T>(pub T);
@@ -143,7 +143,12 @@ pub fn parse_query<T: DeserializeOwned>(query: &str) -> Result<T, ApiError> {
 
 /// `web::PathConfig` error handler: `/organisations/abc` names no organisation, so 404.
 pub fn path_error(_err: PathError, _req: &HttpRequest) -> actix_web::Error {
-    ApiError::NotFound("No such resource: the path has an invalid id".to_owned()).into()
+    invalid_id().into()
+}
+
+/// The answer to a path whose id is not a number: there is no such resource.
+pub fn invalid_id() -> ApiError {
+    ApiError::NotFound("No such resource: the path has an invalid id".to_owned())
 }
 
 /// Unknown routes under `/api` answer with a problem, not the SPA's page.
@@ -212,6 +217,43 @@ pub async fn csv_text(mut payload: web::Payload, max: usize) -> Result<String, A
             "The file is not UTF-8 text: in a spreadsheet, save it as \"CSV UTF-8\"",
         )
     })
+}
+
+/// The version named by an `If-Match` header (`"7"`, `W/"7"`), for a change that must not
+/// overwrite someone else's. Extracting never fails: a handler asks for [`IfMatch::version`]
+/// after its access guard, so a person who may not see the object learns nothing from a 428.
+pub struct IfMatch(Option<i64>);
+
+impl IfMatch {
+    /// The version sent; 428 when the header is missing.
+    pub fn version(&self) -> ApiResult<i64> {
+        self.0.ok_or(ApiError::PreconditionRequired)
+    }
+
+    /// The version sent, if any: for changes that check it only when it is sent.
+    pub fn optional(&self) -> Option<i64> {
+        self.0
+    }
+}
+
+impl FromRequest for IfMatch {
+    type Error = ApiError;
+    type Future = Ready<Result<Self, ApiError>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        let version = req.headers().get(header::IF_MATCH).map(|value| {
+            let text = value.to_str().unwrap_or("").trim();
+            let text = text.strip_prefix("W/").unwrap_or(text).trim_matches('"');
+            // A version that cannot be ours matches nothing.
+            text.parse().unwrap_or(-1)
+        });
+        ready(Ok(Self(version)))
+    }
+}
+
+/// The `ETag` header of an object whose version is `version`.
+pub fn etag(version: i64) -> (header::HeaderName, String) {
+    (header::ETAG, format!("\"{version}\""))
 }
 
 #[cfg(test)]

@@ -6,18 +6,25 @@
 //! - `handlers`: one module per resource; thin.
 //! - `db`: persistence functions and entities.
 //! - `auth`: passwords, tokens and the `AuthUser` extractor.
-//! - `error`, `extract`: the problem-document policy.
+//! - `access`: the guards that decide, once per request, who may see or change a project.
+//! - `error`, `extract`: the problem-document policy, and request extractors.
+//! - `state`, `cache`, `middleware`: what handlers share, per-node caches and their invalidation.
+//! - `demo` (feature `demo`, on by default): the demo partnership.
 
+pub mod access;
 pub mod auth;
 pub mod bootstrap;
 pub mod cache;
 pub mod db;
+#[cfg(feature = "demo")]
+pub mod demo;
 pub mod error;
 pub mod extract;
 pub mod handlers;
+pub mod middleware;
 pub mod routes;
-pub mod seed;
 pub mod settings;
 pub mod startup;
+pub mod state;
 pub mod telemetry;
 pub mod web_app;

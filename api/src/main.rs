@@ -4,7 +4,12 @@ use std::path::PathBuf;
 
 use anyhow::Context;
 use clap::{Parser, Subcommand};
-use qi_api::{db, seed, settings::Settings, startup::Application, telemetry};
+use qi_api::{
+    db,
+    settings::Settings,
+    startup::{self, Application},
+    telemetry,
+};
 
 #[derive(Parser)]
 #[command(
@@ -71,14 +76,5 @@ async fn main() -> anyhow::Result<()> {
 async fn seed_demo(settings: &Settings) -> anyhow::Result<()> {
     let db = db::connect(&settings.database_url(), 4).await?;
     db::migrate(&db).await?;
-    if seed::demo(&db).await? {
-        tracing::info!(
-            "seeded the demo partnership; sign in as {} / {}",
-            seed::ADMIN_EMAIL,
-            seed::ADMIN_PASSWORD
-        );
-    } else {
-        tracing::info!("the database already has data; demo data not seeded");
-    }
-    Ok(())
+    startup::seed_demo(&db).await
 }

@@ -140,9 +140,11 @@ impl Modify for BearerAuth {
 }
 
 /// Statuses any operation can answer, whatever it does: documented once here rather than on
-/// every handler. A body that is too large or not JSON only applies where there is a body.
+/// every handler. 401 applies to every operation that needs a bearer token; 400 (malformed
+/// JSON) to every JSON body; 413 and 415 to every body. An operation's own description of a
+/// status, where it has one, is kept.
 fn add_common_responses(doc: &mut utoipa::openapi::OpenApi) {
-    use utoipa::openapi::{Content, Ref, ResponseBuilder};
+    use utoipa::openapi::{Content, Ref, RefOr, ResponseBuilder};
     let problem = |description: &str| {
         ResponseBuilder::new()
             .description(description)
@@ -162,6 +164,17 @@ fn add_common_responses(doc: &mut utoipa::openapi::OpenApi) {
         ];
         for operation in operations.into_iter().flatten() {
             let has_body = operation.request_body.is_some();
+            let json_body = operation
+                .request_body
+                .as_ref()
+                .is_some_and(|body| match body {
+                    RefOr::T(body) => body.content.contains_key("application/json"),
+                    RefOr::Ref(_) => false,
+                });
+            let signed_in = operation
+                .security
+                .as_ref()
+                .is_some_and(|security| !security.is_empty());
             let responses = &mut operation.responses.responses;
             let mut add = |status: &str, description: &str| {
                 responses
@@ -172,6 +185,12 @@ fn add_common_responses(doc: &mut utoipa::openapi::OpenApi) {
                 "500",
                 "An unexpected failure on the server (details are in its log under the request id)",
             );
+            if signed_in {
+                add("401", "Not signed in");
+            }
+            if json_body {
+                add("400", "Malformed JSON");
+            }
             if has_body {
                 add("413", "The request body is larger than the server accepts");
                 add(

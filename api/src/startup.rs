@@ -13,22 +13,8 @@ use utoipa_swagger_ui::SwaggerUi;
 
 use crate::{
     auth::jwt::JwtKeys, bootstrap, cache::PersonCache, db, extract, routes, settings::Settings,
-    web_app,
+    state::AppState, web_app,
 };
-
-/// What every handler can reach.
-pub struct AppState {
-    pub db: DatabaseConnection,
-    pub keys: JwtKeys,
-    pub refresh_lifetime: Duration,
-    pub invitation_lifetime: Duration,
-    /// People as `GET /me` shows them, for a few seconds.
-    pub people: PersonCache,
-    /// The totals and pages of project lists read, while no project changes.
-    pub project_lists: db::projects::ListCache,
-    /// The base of links handed out (invitations), without a trailing slash.
-    pub public_url: String,
-}
 
 pub struct Application {
     port: u16,
@@ -45,12 +31,8 @@ impl Application {
         let port = listener.local_addr()?.port();
         let db = db::connect(&settings.database_url(), settings.db_max_connections).await?;
         db::migrate(&db).await?;
-        if settings.demo && crate::seed::demo(&db).await? {
-            tracing::info!(
-                "seeded the demo partnership; sign in as {} / {}",
-                crate::seed::ADMIN_EMAIL,
-                crate::seed::ADMIN_PASSWORD
-            );
+        if settings.demo {
+            seed_demo(&db).await?;
         }
 
         let public_url = settings.public_url(port);
@@ -84,8 +66,8 @@ impl Application {
         let workers = settings.workers;
         let mut server = HttpServer::new(move || {
             let (app, _) = App::new()
-                .wrap(middleware::from_fn(web_app::note_changes))
-                .wrap(middleware::from_fn(web_app::request_id_header))
+                .wrap(middleware::from_fn(crate::middleware::note_changes))
+                .wrap(middleware::from_fn(crate::middleware::request_id_header))
                 .wrap(TracingLogger::default())
                 .wrap(middleware::Compress::default())
                 .app_data(state.clone())
@@ -121,4 +103,24 @@ impl Application {
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
         self.server.await
     }
+}
+
+/// Seeds the demo partnership into an empty database (and says how to sign in).
+#[cfg(feature = "demo")]
+pub async fn seed_demo(db: &DatabaseConnection) -> anyhow::Result<()> {
+    if crate::demo::seed(db).await? {
+        tracing::info!(
+            "seeded the demo partnership; sign in as {} / {}",
+            crate::demo::ADMIN_EMAIL,
+            crate::demo::ADMIN_PASSWORD
+        );
+    } else {
+        tracing::info!("the database already has data; demo data not seeded");
+    }
+    Ok(())
+}
+
+#[cfg(not(feature = "demo"))]
+pub async fn seed_demo(_: &DatabaseConnection) -> anyhow::Result<()> {
+    anyhow::bail!("this build of qi has no demo data (it was built without the `demo` feature)")
 }

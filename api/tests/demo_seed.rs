@@ -81,7 +81,7 @@ async fn the_demo_partnership_has_a_portfolio_of_improvement_projects() {
     let db = qi_api::db::connect(&url, 4).await.unwrap();
     qi_api::db::migrate(&db).await.unwrap();
     let started = Instant::now();
-    assert!(qi_api::seed::demo(&db).await.unwrap());
+    assert!(qi_api::demo::seed(&db).await.unwrap());
     let took = started.elapsed();
     // A debug build on a slow machine; release is several times faster.
     assert!(took.as_secs() < 60, "seeding took {took:?}");
@@ -259,7 +259,7 @@ async fn the_demo_partnership_has_a_portfolio_of_improvement_projects() {
     assert!(projects_in_role(&db, tom, "coach").await >= 3);
 
     // Seeding again changes nothing.
-    assert!(!qi_api::seed::demo(&db).await.unwrap());
+    assert!(!qi_api::demo::seed(&db).await.unwrap());
     assert_eq!(
         project::Entity::find().count(&db).await.unwrap(),
         projects.len() as u64

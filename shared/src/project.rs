@@ -246,6 +246,67 @@ pub fn normalise_tag(raw: &str) -> Result<String, String> {
 }
 
 impl ProjectInput {
+    /// A project started with no lead is led by whoever starts it, unless they are on its team
+    /// in another role (then the team must name its lead).
+    pub fn led_by_default(mut self, person_id: i64) -> Self {
+        if !self.team.iter().any(|m| m.person_id == person_id)
+            && !self.team.iter().any(|m| m.role == TeamRole::Lead)
+        {
+            self.team.push(TeamMemberInput {
+                person_id,
+                role: TeamRole::Lead,
+            });
+        }
+        self
+    }
+
+    /// The organisations and people a project names, to look up before it is saved.
+    pub fn references(&self) -> (Vec<i64>, Vec<i64>) {
+        let organisations = std::iter::once(self.lead_organisation_id)
+            .chain(self.partner_organisation_ids.iter().copied())
+            .chain(self.adopting_organisation_ids.iter().copied())
+            .collect();
+        let people = self.team.iter().map(|m| m.person_id).collect();
+        (organisations, people)
+    }
+
+    /// Checks that what the project names exists and can take part: `organisations` maps each
+    /// organisation found to whether it is archived; `deactivated` maps each person found to
+    /// whether their account is deactivated.
+    pub fn check_references(
+        &self,
+        organisations: &std::collections::HashMap<i64, bool>,
+        deactivated: &std::collections::HashMap<i64, bool>,
+    ) -> Result<(), FieldErrors> {
+        let mut errors = FieldErrors::new();
+        match organisations.get(&self.lead_organisation_id) {
+            None => errors.push("lead_organisation_id", "No such organisation"),
+            Some(true) => errors.push("lead_organisation_id", "This organisation is archived"),
+            Some(false) => {}
+        }
+        for (field, ids) in [
+            ("partner_organisation_ids", &self.partner_organisation_ids),
+            ("adopting_organisation_ids", &self.adopting_organisation_ids),
+        ] {
+            for (i, id) in ids.iter().enumerate() {
+                if !organisations.contains_key(id) {
+                    errors.push(format!("{field}[{i}]"), "No such organisation");
+                }
+            }
+        }
+        for (i, member) in self.team.iter().enumerate() {
+            match deactivated.get(&member.person_id) {
+                None => errors.push(format!("team[{i}].person_id"), "No such person"),
+                Some(true) => errors.push(
+                    format!("team[{i}].person_id"),
+                    "This person's account is deactivated",
+                ),
+                Some(false) => {}
+            }
+        }
+        errors.finish(|| Some(()))
+    }
+
     /// Checks every field; gives back the input tidied (text trimmed, tags normalised and
     /// de-duplicated, the lead organisation not repeated as a partner).
     pub fn validate(&self) -> Result<ProjectInput, FieldErrors> {
@@ -313,14 +374,15 @@ impl ProjectInput {
             }
             seen.push(member.person_id);
         }
-        if self
+        match self
             .team
             .iter()
             .filter(|m| m.role == TeamRole::Lead)
             .count()
-            > 1
         {
-            errors.push("team", "A project has one lead");
+            0 => errors.push("team", "Name the project lead"),
+            1 => {}
+            _ => errors.push("team", "A project has one lead"),
         }
         let mut partners: Vec<i64> = Vec::new();
         for id in &self.partner_organisation_ids {
@@ -442,7 +504,7 @@ mod tests {
             aim: "Reduce falls on ward 7 by 30% by March".into(),
             lead_organisation_id: 1,
             partner_organisation_ids: vec![2, 1, 2],
-            team: vec![],
+            team: vec![member(7, TeamRole::Lead)],
             tags: vec!["Falls".into(), " falls ".into(), "Older people".into()],
             start_date: None,
             expected_end_date: None,
@@ -516,6 +578,80 @@ mod tests {
                 "involvement.how",
                 "sustainability.co2e_kg_per_year",
                 "team[1].person_id"
+            ]
+        );
+    }
+
+    fn member(person_id: i64, role: TeamRole) -> TeamMemberInput {
+        TeamMemberInput { person_id, role }
+    }
+
+    fn team_errors(team: Vec<TeamMemberInput>) -> Vec<String> {
+        ProjectInput { team, ..input() }
+            .validate()
+            .err()
+            .map(|e| e.0.into_iter().map(|f| f.message).collect())
+            .unwrap_or_default()
+    }
+
+    #[test]
+    fn a_project_has_exactly_one_lead() {
+        assert_eq!(
+            team_errors(vec![member(1, TeamRole::Member)]),
+            ["Name the project lead"]
+        );
+        assert_eq!(
+            team_errors(vec![member(1, TeamRole::Lead), member(2, TeamRole::Lead)]),
+            ["A project has one lead"]
+        );
+        assert!(
+            team_errors(vec![member(1, TeamRole::Lead), member(2, TeamRole::Member)]).is_empty()
+        );
+    }
+
+    #[test]
+    fn whoever_starts_a_project_without_a_lead_leads_it() {
+        let started = |team| ProjectInput { team, ..input() }.led_by_default(5).team;
+        assert_eq!(started(vec![]), [member(5, TeamRole::Lead)]);
+        assert_eq!(
+            started(vec![member(1, TeamRole::Lead)]),
+            [member(1, TeamRole::Lead)],
+            "a team with a lead keeps it and does not gain the starter"
+        );
+        assert_eq!(
+            started(vec![member(5, TeamRole::Member)]),
+            [member(5, TeamRole::Member)],
+            "a starter in another role is not made lead"
+        );
+    }
+
+    #[test]
+    fn references_that_are_missing_archived_or_deactivated_are_named() {
+        let project = ProjectInput {
+            partner_organisation_ids: vec![2, 3],
+            adopting_organisation_ids: vec![4],
+            team: vec![
+                member(7, TeamRole::Lead),
+                member(8, TeamRole::Member),
+                member(9, TeamRole::Member),
+            ],
+            ..input()
+        };
+        assert_eq!(project.references(), (vec![1, 2, 3, 4], vec![7, 8, 9]));
+        let organisations = [(1, true), (2, false), (4, false)].into_iter().collect();
+        let people = [(7, false), (8, true)].into_iter().collect();
+        let fields: Vec<String> = project
+            .check_references(&organisations, &people)
+            .err()
+            .map(|e| e.0.into_iter().map(|f| f.field).collect())
+            .unwrap_or_default();
+        assert_eq!(
+            fields,
+            [
+                "lead_organisation_id",
+                "partner_organisation_ids[1]",
+                "team[1].person_id",
+                "team[2].person_id"
             ]
         );
     }

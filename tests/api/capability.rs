@@ -69,7 +69,7 @@ async fn complete_course(
             .await
             .expect("insert a completion");
     }
-    qi_api::db::capability::refresh_tier(db, person_id, Utc::now())
+    qi_api::db::capability::facts_changed(db, [person_id], Utc::now())
         .await
         .expect("refresh the tier");
 }

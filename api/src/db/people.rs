@@ -226,6 +226,7 @@ pub async fn update(
     model: person::Model,
     change: &ValidPersonUpdate,
 ) -> Result<(), DbErr> {
+    let (person_id, model_organisation) = (model.id, model.organisation_id);
     let mut active: person::ActiveModel = model.into();
     if let Some(name) = &change.name {
         active.name = Set(name.clone());
@@ -233,11 +234,19 @@ pub async fn update(
     if let Some(job_role) = &change.job_role {
         active.job_role = Set(job_role.clone());
     }
-    if let Some(org) = change.organisation_id {
-        active.organisation_id = Set(org);
-    }
-    active.updated_at = Set(Utc::now());
+    let moved = change
+        .organisation_id
+        .filter(|org| *org != model_organisation)
+        .inspect(|org| active.organisation_id = Set(*org))
+        .is_some();
+    let now = Utc::now();
+    active.updated_at = Set(now);
     active.update(db).await?;
+    if moved {
+        // Tier counts are kept per organisation: the period they hold now moves with them,
+        // and the one they held stays with the organisation they left.
+        super::capability::facts_changed(db, [person_id], now).await?;
+    }
     Ok(())
 }
 

@@ -15,7 +15,7 @@ use futures_util::lock::Mutex;
 use moka::sync::Cache;
 use qi_shared::{
     access::{Actor, ProjectContext},
-    person::Role,
+    person::{PersonStatus, Role},
     project::{
         Involvement, OrganisationRef, Project, ProjectInput, ProjectQuery, ProjectSort,
         ProjectStatus, ProjectSummary, ScoreChange, Spread, StatusChange, Sustainability,
@@ -471,7 +471,33 @@ pub async fn create(
     let model = active.insert(db).await?;
     write_relations(db, model.id, input, None).await?;
     record_status(db, model.id, input.status, created_by).await?;
+    // Being on a project's team can move a person up the capability tiers.
+    super::capability::facts_changed(db, input.team.iter().map(|m| m.person_id), now).await?;
     Ok(model.id)
+}
+
+/// Which of `organisations` exist (each with whether it is archived) and which of `people`
+/// exist (each with whether their account is deactivated): two queries, however many ids.
+pub async fn references(
+    db: &impl ConnectionTrait,
+    organisations: Vec<i64>,
+    people: Vec<i64>,
+) -> Result<(HashMap<i64, bool>, HashMap<i64, bool>), DbErr> {
+    let organisations = organisation::Entity::find()
+        .filter(organisation::Column::Id.is_in(organisations))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|o| (o.id, o.archived_at.is_some()))
+        .collect();
+    let people = person::Entity::find()
+        .filter(person::Column::Id.is_in(people))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|p| (p.id, p.status == PersonStatus::Deactivated.as_str()))
+        .collect();
+    Ok((organisations, people))
 }
 
 /// Replaces a project's details if it is still at `version` (call inside a transaction).
@@ -499,10 +525,21 @@ pub async fn update(
     if result.rows_affected != 1 {
         return Ok(false);
     }
+    let team_before: Vec<i64> = project_member::Entity::find()
+        .filter(project_member::Column::ProjectId.eq(id))
+        .select_only()
+        .column(project_member::Column::PersonId)
+        .into_tuple()
+        .all(db)
+        .await?;
     write_relations(db, id, input, Some(&current.search_text)).await?;
     if status_changed {
         record_status(db, id, input.status, by).await?;
     }
+    // Everyone on the team before or after: joining, leaving or a new status can move a tier.
+    let team_after = input.team.iter().map(|m| m.person_id);
+    super::capability::facts_changed(db, team_before.into_iter().chain(team_after), Utc::now())
+        .await?;
     Ok(true)
 }
 

@@ -10,11 +10,10 @@ use qi_shared::{
 };
 
 use crate::{
-    auth::AuthUser,
+    access::{ProjectAccess, VisibleProject},
     db,
     error::{ApiError, ApiResult},
-    handlers::projects::visible,
-    startup::AppState,
+    state::AppState,
 };
 
 /// Whether the project's measures support its progress score. A score of 3.0 or more with no
@@ -28,7 +27,6 @@ use crate::{
     params(("id" = i64, Path, description = "Project id")),
     responses(
         (status = 200, description = "The score, whether the data supports it, and each measure's signal", body = ScoreEvidence),
-        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Not in its team nor an admin of its organisations", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such project, or not visible to you", body = Problem, content_type = "application/problem+json"),
     )
@@ -36,16 +34,18 @@ use crate::{
 #[get("/projects/{id}/evidence")]
 pub async fn show(
     state: web::Data<AppState>,
-    user: AuthUser,
-    id: web::Path<i64>,
+    VisibleProject(ProjectAccess {
+        user,
+        project,
+        context,
+    }): VisibleProject,
 ) -> ApiResult<HttpResponse> {
-    let (project, context) = visible(&state, &user, *id).await?;
     if !user.can_edit_project(&context) {
         return Err(ApiError::Forbidden(
             "Only the project team and its organisations' admins may see the evidence for its score",
         ));
     }
     let score = project.score_tenths.and_then(ProgressScore::from_tenths);
-    let measures = db::measures::of_project(&state.db, *id).await?;
+    let measures = db::measures::of_project(&state.db, project.id).await?;
     Ok(HttpResponse::Ok().json(evidence::assess(score, &measures)))
 }

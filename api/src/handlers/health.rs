@@ -7,7 +7,7 @@ use utoipa::ToSchema;
 
 use crate::{
     error::{ApiError, ApiResult},
-    startup::AppState,
+    state::AppState,
 };
 
 #[derive(Serialize, ToSchema)]

@@ -1,7 +1,7 @@
 //! A project's driver diagram and PDSA cycles: read by whoever may see the project, changed by
 //! whoever may edit it, each change guarded by If-Match so no one's work is overwritten.
 
-use actix_web::{HttpRequest, HttpResponse, delete, get, http::header, post, put, web};
+use actix_web::{HttpResponse, delete, get, http::header, post, put, web};
 use qi_shared::{
     improvement::{DriverDiagram, PdsaCycle, PdsaInput},
     problem::Problem,
@@ -9,12 +9,11 @@ use qi_shared::{
 use sea_orm::TransactionTrait;
 
 use crate::{
-    auth::AuthUser,
+    access::{EditableProject, ProjectAccess, VisibleProject},
     db::{self, improvement::DiagramError},
     error::{ApiError, ApiResult, invalid, not_found},
-    extract::Json,
-    handlers::projects::{editable, etag, if_match, visible},
-    startup::AppState,
+    extract::{IfMatch, Json, etag},
+    state::AppState,
 };
 
 /// A project's driver diagram: its aim, primary and secondary drivers, and change ideas.
@@ -24,17 +23,14 @@ use crate::{
     params(("id" = i64, Path, description = "Project id")),
     responses(
         (status = 200, description = "The driver diagram; the ETag is the project's version", body = DriverDiagram),
-        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such project, or not visible to you", body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[get("/projects/{id}/driver-diagram")]
 pub async fn diagram(
     state: web::Data<AppState>,
-    user: AuthUser,
-    id: web::Path<i64>,
+    VisibleProject(ProjectAccess { project: model, .. }): VisibleProject,
 ) -> ApiResult<HttpResponse> {
-    let (model, _) = visible(&state, &user, *id).await?;
     let version = model.version;
     let tree = db::improvement::diagram(&state.db, model.id, model.aim).await?;
     Ok(HttpResponse::Ok().insert_header(etag(version)).json(tree))
@@ -53,8 +49,6 @@ pub async fn diagram(
     request_body = DriverDiagram,
     responses(
         (status = 200, description = "The saved diagram, with the project's new ETag", body = DriverDiagram),
-        (status = 400, description = "Malformed JSON", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Not in its team nor an admin of its organisations", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such project, or not visible to you", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "It leaves out change ideas that PDSA cycles test", body = Problem, content_type = "application/problem+json"),
@@ -66,13 +60,11 @@ pub async fn diagram(
 #[put("/projects/{id}/driver-diagram")]
 pub async fn replace_diagram(
     state: web::Data<AppState>,
-    user: AuthUser,
-    req: HttpRequest,
-    id: web::Path<i64>,
+    EditableProject(ProjectAccess { project: model, .. }): EditableProject,
+    if_match: IfMatch,
     body: Json<DriverDiagram>,
 ) -> ApiResult<HttpResponse> {
-    let (model, _) = editable(&state, &user, *id).await?;
-    let version = if_match(&req)?;
+    let version = if_match.version()?;
     let tree = body.0.validate()?;
     let txn = state.db.begin().await?;
     if !db::improvement::touch_project(&txn, model.id, version).await? {
@@ -110,18 +102,16 @@ pub async fn replace_diagram(
     params(("id" = i64, Path, description = "Project id")),
     responses(
         (status = 200, description = "The cycles, grouped by change idea in diagram order", body = Vec<PdsaCycle>),
-        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such project, or not visible to you", body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[get("/projects/{id}/cycles")]
 pub async fn cycles(
     state: web::Data<AppState>,
-    user: AuthUser,
-    id: web::Path<i64>,
+    project: VisibleProject,
 ) -> ApiResult<HttpResponse> {
-    visible(&state, &user, *id).await?;
-    Ok(HttpResponse::Ok().json(db::improvement::cycles(&state.db, *id).await?))
+    let id = project.project.id;
+    Ok(HttpResponse::Ok().json(db::improvement::cycles(&state.db, id).await?))
 }
 
 async fn check_cycle(state: &AppState, project_id: i64, input: &PdsaInput) -> ApiResult<PdsaInput> {
@@ -143,8 +133,6 @@ async fn check_cycle(state: &AppState, project_id: i64, input: &PdsaInput) -> Ap
     request_body = PdsaInput,
     responses(
         (status = 201, description = "The cycle, with its ETag", body = PdsaCycle),
-        (status = 400, description = "Malformed JSON", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Not in its team nor an admin of its organisations", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such project, or not visible to you", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "A field is not valid", body = Problem, content_type = "application/problem+json"),
@@ -153,16 +141,15 @@ async fn check_cycle(state: &AppState, project_id: i64, input: &PdsaInput) -> Ap
 #[post("/projects/{id}/cycles")]
 pub async fn create_cycle(
     state: web::Data<AppState>,
-    user: AuthUser,
-    id: web::Path<i64>,
+    EditableProject(ProjectAccess { user, project, .. }): EditableProject,
     body: Json<PdsaInput>,
 ) -> ApiResult<HttpResponse> {
-    editable(&state, &user, *id).await?;
-    let input = check_cycle(&state, *id, &body.0).await?;
+    let id = project.id;
+    let input = check_cycle(&state, id, &body.0).await?;
     let txn = state.db.begin().await?;
-    let cycle_id = db::improvement::create_cycle(&txn, *id, &input, user.person_id).await?;
+    let cycle_id = db::improvement::create_cycle(&txn, id, &input, user.person_id).await?;
     txn.commit().await?;
-    let cycle = db::improvement::cycle(&state.db, *id, cycle_id)
+    let cycle = db::improvement::cycle(&state.db, id, cycle_id)
         .await?
         .ok_or_else(|| not_found("Cycle"))?;
     Ok(HttpResponse::Created()
@@ -187,8 +174,6 @@ pub async fn create_cycle(
     request_body = PdsaInput,
     responses(
         (status = 200, description = "The changed cycle, with its new ETag", body = PdsaCycle),
-        (status = 400, description = "Malformed JSON", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Not in its team nor an admin of its organisations", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such project or cycle, or not visible to you", body = Problem, content_type = "application/problem+json"),
         (status = 412, description = "Someone changed the cycle since you loaded it", body = Problem, content_type = "application/problem+json"),
@@ -199,17 +184,16 @@ pub async fn create_cycle(
 #[put("/projects/{id}/cycles/{cycle_id}")]
 pub async fn update_cycle(
     state: web::Data<AppState>,
-    user: AuthUser,
-    req: HttpRequest,
+    _: EditableProject,
+    if_match: IfMatch,
     path: web::Path<(i64, i64)>,
     body: Json<PdsaInput>,
 ) -> ApiResult<HttpResponse> {
     let (project_id, cycle_id) = path.into_inner();
-    editable(&state, &user, project_id).await?;
     let current = db::improvement::cycle(&state.db, project_id, cycle_id)
         .await?
         .ok_or_else(|| not_found("Cycle"))?;
-    let version = if_match(&req)?;
+    let version = if_match.version()?;
     let input = check_cycle(&state, project_id, &body.0).await?;
     let txn = state.db.begin().await?;
     if !db::improvement::update_cycle(&txn, &current, version, &input).await? {
@@ -233,7 +217,6 @@ pub async fn update_cycle(
     params(("id" = i64, Path, description = "Project id"), ("cycle_id" = i64, Path, description = "Cycle id")),
     responses(
         (status = 204, description = "Removed"),
-        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Not in its team nor an admin of its organisations", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such project or cycle, or not visible to you", body = Problem, content_type = "application/problem+json"),
     )
@@ -241,11 +224,10 @@ pub async fn update_cycle(
 #[delete("/projects/{id}/cycles/{cycle_id}")]
 pub async fn delete_cycle(
     state: web::Data<AppState>,
-    user: AuthUser,
+    _: EditableProject,
     path: web::Path<(i64, i64)>,
 ) -> ApiResult<HttpResponse> {
     let (project_id, cycle_id) = path.into_inner();
-    editable(&state, &user, project_id).await?;
     db::improvement::cycle(&state.db, project_id, cycle_id)
         .await?
         .ok_or_else(|| not_found("Cycle"))?;

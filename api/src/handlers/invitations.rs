@@ -14,7 +14,7 @@ use crate::{
     error::{ApiError, ApiResult, not_found},
     extract::Json,
     handlers::auth::start_session,
-    startup::AppState,
+    state::AppState,
 };
 
 fn expired() -> ApiError {
@@ -58,7 +58,6 @@ pub async fn show(state: web::Data<AppState>, token: web::Path<String>) -> ApiRe
     request_body = AcceptInvitation,
     responses(
         (status = 200, description = "Password set; signed in", body = TokenResponse),
-        (status = 400, description = "Malformed JSON", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "Unknown, used or expired invitation", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "The password is not acceptable", body = Problem, content_type = "application/problem+json"),
     )

@@ -11,7 +11,7 @@ use crate::{
     db,
     error::{ApiError, ApiResult, invalid},
     extract::Json,
-    startup::AppState,
+    state::AppState,
 };
 
 async fn current(state: &AppState, user: &AuthUser) -> ApiResult<Person> {
@@ -44,8 +44,6 @@ pub async fn show(state: web::Data<AppState>, user: AuthUser) -> ApiResult<HttpR
     request_body = PersonUpdate,
     responses(
         (status = 200, description = "The updated person", body = Person),
-        (status = 400, description = "Malformed JSON", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "A field is not valid (your organisation is changed by an admin)", body = Problem, content_type = "application/problem+json"),
     )
 )]

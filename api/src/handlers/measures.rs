@@ -17,7 +17,7 @@ pub use chart::chart_svg;
 pub use csv::{export_csv, import_csv};
 pub use points::{add_point, delete_point, replace_points, update_point};
 
-use actix_web::{HttpRequest, HttpResponse, delete, get, http::header, post, put, web};
+use actix_web::{HttpResponse, delete, get, http::header, post, put, web};
 use qi_shared::{
     FieldErrors,
     measure::{Measure, MeasureInput, MeasureSummary},
@@ -27,32 +27,15 @@ use qi_shared::{
 use sea_orm::TransactionTrait;
 
 use crate::{
-    auth::AuthUser,
+    access::{
+        EditableMeasure, EditableProject, MeasureAccess, ProjectAccess, VisibleMeasure,
+        VisibleProject,
+    },
     db::{self, entity::measure},
     error::{ApiError, ApiResult, conflict, not_found},
-    extract::Json,
-    handlers::projects::{editable, etag, if_match, visible},
-    startup::AppState,
+    extract::{IfMatch, Json, etag},
+    state::AppState,
 };
-
-/// A measure whose project the signed-in person may see; 404 otherwise.
-async fn visible_measure(state: &AppState, user: &AuthUser, id: i64) -> ApiResult<measure::Model> {
-    let measure = db::measures::find(&state.db, id)
-        .await?
-        .ok_or_else(|| not_found("Measure"))?;
-    match visible(state, user, measure.project_id).await {
-        Ok(_) => Ok(measure),
-        Err(ApiError::NotFound(_)) => Err(not_found("Measure")),
-        Err(err) => Err(err),
-    }
-}
-
-/// A measure the signed-in person may change: 404 if they may not see it, 403 if only see it.
-async fn editable_measure(state: &AppState, user: &AuthUser, id: i64) -> ApiResult<measure::Model> {
-    let measure = visible_measure(state, user, id).await?;
-    editable(state, user, measure.project_id).await?;
-    Ok(measure)
-}
 
 /// Checks a definition, and that the change ideas it links are this project's.
 async fn check_measure(
@@ -83,7 +66,8 @@ fn stale(current: &measure::Model) -> ApiError {
     }
 }
 
-async fn full(state: &AppState, id: i64) -> ApiResult<Measure> {
+/// The measure as the API shows it; 404 if it has gone.
+async fn fetch(state: &AppState, id: i64) -> ApiResult<Measure> {
     db::measures::get(&state.db, id)
         .await?
         .ok_or_else(|| not_found("Measure"))
@@ -97,18 +81,13 @@ async fn full(state: &AppState, id: i64) -> ApiResult<Measure> {
     params(("id" = i64, Path, description = "Project id")),
     responses(
         (status = 200, description = "The measures, in the order they were added", body = Vec<MeasureSummary>),
-        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such project, or not visible to you", body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[get("/projects/{id}/measures")]
-pub async fn list(
-    state: web::Data<AppState>,
-    user: AuthUser,
-    id: web::Path<i64>,
-) -> ApiResult<HttpResponse> {
-    visible(&state, &user, *id).await?;
-    Ok(HttpResponse::Ok().json(db::measures::list(&state.db, *id).await?))
+pub async fn list(state: web::Data<AppState>, project: VisibleProject) -> ApiResult<HttpResponse> {
+    let id = project.project.id;
+    Ok(HttpResponse::Ok().json(db::measures::list(&state.db, id).await?))
 }
 
 /// Add a measure to a project: what it counts and how, and the change ideas it follows.
@@ -120,8 +99,6 @@ pub async fn list(
     request_body = MeasureInput,
     responses(
         (status = 201, description = "The measure, with its ETag", body = Measure),
-        (status = 400, description = "Malformed JSON", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Not in its team nor an admin of its organisations", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such project, or not visible to you", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "A field is not valid, or a change idea is not this project's", body = Problem, content_type = "application/problem+json"),
@@ -130,16 +107,14 @@ pub async fn list(
 #[post("/projects/{id}/measures")]
 pub async fn create(
     state: web::Data<AppState>,
-    user: AuthUser,
-    id: web::Path<i64>,
+    EditableProject(ProjectAccess { user, project, .. }): EditableProject,
     body: Json<MeasureInput>,
 ) -> ApiResult<HttpResponse> {
-    editable(&state, &user, *id).await?;
-    let input = check_measure(&state, *id, &body.0).await?;
+    let input = check_measure(&state, project.id, &body.0).await?;
     let txn = state.db.begin().await?;
-    let measure_id = db::measures::create(&txn, *id, &input, user.person_id).await?;
+    let measure_id = db::measures::create(&txn, project.id, &input, user.person_id).await?;
     txn.commit().await?;
-    let measure = full(&state, measure_id).await?;
+    let measure = fetch(&state, measure_id).await?;
     Ok(HttpResponse::Created()
         .insert_header((header::LOCATION, format!("/api/v1/measures/{measure_id}")))
         .insert_header(etag(measure.version))
@@ -155,18 +130,17 @@ pub async fn create(
     params(("id" = i64, Path, description = "Measure id")),
     responses(
         (status = 200, description = "The measure", body = Measure),
-        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such measure, or not visible to you", body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[get("/measures/{id}")]
 pub async fn show(
     state: web::Data<AppState>,
-    user: AuthUser,
-    id: web::Path<i64>,
+    VisibleMeasure(MeasureAccess {
+        measure: current, ..
+    }): VisibleMeasure,
 ) -> ApiResult<HttpResponse> {
-    visible_measure(&state, &user, *id).await?;
-    let measure = full(&state, *id).await?;
+    let measure = fetch(&state, current.id).await?;
     Ok(HttpResponse::Ok()
         .insert_header(etag(measure.version))
         .json(measure))
@@ -186,8 +160,6 @@ pub async fn show(
     request_body = MeasureInput,
     responses(
         (status = 200, description = "The changed measure, with its new ETag", body = Measure),
-        (status = 400, description = "Malformed JSON", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Not in its team nor an admin of its organisations", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such measure, or not visible to you", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "The new unit is not a fraction, but points were given as numerators and denominators", body = Problem, content_type = "application/problem+json"),
@@ -199,13 +171,13 @@ pub async fn show(
 #[put("/measures/{id}")]
 pub async fn update(
     state: web::Data<AppState>,
-    user: AuthUser,
-    req: HttpRequest,
-    id: web::Path<i64>,
+    EditableMeasure(MeasureAccess {
+        measure: current, ..
+    }): EditableMeasure,
+    if_match: IfMatch,
     body: Json<MeasureInput>,
 ) -> ApiResult<HttpResponse> {
-    let current = editable_measure(&state, &user, *id).await?;
-    let version = if_match(&req)?;
+    let version = if_match.version()?;
     let input = check_measure(&state, current.project_id, &body.0).await?;
     let txn = state.db.begin().await?;
     if !db::measures::update(&txn, &current, version, &input).await? {
@@ -219,7 +191,7 @@ pub async fn update(
         ));
     }
     txn.commit().await?;
-    let measure = full(&state, *id).await?;
+    let measure = fetch(&state, current.id).await?;
     Ok(HttpResponse::Ok()
         .insert_header(etag(measure.version))
         .json(measure))
@@ -236,7 +208,6 @@ pub async fn update(
     ),
     responses(
         (status = 204, description = "Removed"),
-        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Not in its team nor an admin of its organisations", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such measure, or not visible to you", body = Problem, content_type = "application/problem+json"),
         (status = 412, description = "Someone changed the measure or its data since you loaded it", body = Problem, content_type = "application/problem+json"),
@@ -246,12 +217,12 @@ pub async fn update(
 #[delete("/measures/{id}")]
 pub async fn remove(
     state: web::Data<AppState>,
-    user: AuthUser,
-    req: HttpRequest,
-    id: web::Path<i64>,
+    EditableMeasure(MeasureAccess {
+        measure: current, ..
+    }): EditableMeasure,
+    if_match: IfMatch,
 ) -> ApiResult<HttpResponse> {
-    let current = editable_measure(&state, &user, *id).await?;
-    let version = if_match(&req)?;
+    let version = if_match.version()?;
     let txn = state.db.begin().await?;
     if !db::measures::delete(&txn, &current, version).await? {
         return Err(stale(&current));

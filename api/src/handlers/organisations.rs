@@ -21,7 +21,7 @@ use crate::{
     },
     error::{ApiError, ApiResult, conflict, not_found},
     extract::{Json, Query},
-    startup::AppState,
+    state::AppState,
 };
 
 #[derive(Debug, Deserialize, IntoParams)]
@@ -83,7 +83,6 @@ async fn find(state: &AppState, id: i64) -> ApiResult<db::entity::organisation::
     responses(
         (status = 200, description = "A page of organisations, by name", body = OrganisationPage),
         (status = 400, description = "A query parameter is not valid", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "The page or page size is out of range", body = Problem, content_type = "application/problem+json"),
     )
 )]
@@ -121,7 +120,6 @@ pub async fn list(
     params(("id" = i64, Path, description = "Organisation id")),
     responses(
         (status = 200, description = "The organisation", body = Organisation),
-        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such organisation", body = Problem, content_type = "application/problem+json"),
     )
 )]
@@ -144,8 +142,6 @@ pub async fn show(
     request_body = NewOrganisation,
     responses(
         (status = 201, description = "Created", body = Organisation),
-        (status = 400, description = "Malformed JSON", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Not a partnership admin", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "The ODS code is taken", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "A field is not valid", body = Problem, content_type = "application/problem+json"),
@@ -183,8 +179,6 @@ pub async fn create(
     request_body = OrganisationUpdate,
     responses(
         (status = 200, description = "The updated organisation", body = Organisation),
-        (status = 400, description = "Malformed JSON", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Not an admin of this organisation", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such organisation", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "The ODS code is taken", body = Problem, content_type = "application/problem+json"),
@@ -220,7 +214,6 @@ pub async fn update(
     params(("id" = i64, Path, description = "Organisation id")),
     responses(
         (status = 200, description = "Archived (archiving twice is harmless)", body = Organisation),
-        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Not a partnership admin", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such organisation", body = Problem, content_type = "application/problem+json"),
     )
@@ -241,7 +234,6 @@ pub async fn archive(
     params(("id" = i64, Path, description = "Organisation id")),
     responses(
         (status = 200, description = "Restored", body = Organisation),
-        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Not a partnership admin", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such organisation", body = Problem, content_type = "application/problem+json"),
     )
@@ -287,7 +279,6 @@ async fn set_archived(
     params(("id" = i64, Path, description = "Organisation id")),
     responses(
         (status = 204, description = "Removed"),
-        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Not a partnership admin", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such organisation", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "The organisation has data: archive it instead", body = Problem, content_type = "application/problem+json"),

@@ -11,7 +11,7 @@ use crate::{
     db,
     error::{ApiError, ApiResult, invalid, not_found},
     extract::Json,
-    startup::AppState,
+    state::AppState,
 };
 
 /// The partnership this platform serves.
@@ -20,7 +20,6 @@ use crate::{
     security(("bearer" = [])),
     responses(
         (status = 200, description = "The partnership", body = Partnership),
-        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "The platform has not been set up", body = Problem, content_type = "application/problem+json"),
     )
 )]
@@ -39,8 +38,6 @@ pub async fn show(state: web::Data<AppState>, _user: AuthUser) -> ApiResult<Http
     request_body = PartnershipUpdate,
     responses(
         (status = 200, description = "The renamed partnership", body = Partnership),
-        (status = 400, description = "Malformed JSON", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Only partnership admins may rename the partnership", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "The platform has not been set up", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "The name is not valid", body = Problem, content_type = "application/problem+json"),

@@ -3,7 +3,6 @@
 //! them answers 404, as if they did not exist.
 
 use actix_web::{HttpResponse, get, patch, post, put, web};
-use chrono::Utc;
 use qi_shared::{
     page::{PageInfo, parse_page},
     person::{
@@ -21,7 +20,7 @@ use crate::{
     db::{self, people::PersonFilter, tokens},
     error::{ApiError, ApiResult, conflict, invalid, not_found},
     extract::{Json, Query},
-    startup::AppState,
+    state::AppState,
 };
 
 #[derive(Debug, Deserialize, IntoParams)]
@@ -118,7 +117,6 @@ pub struct DirectoryQuery {
     responses(
         (status = 200, description = "Up to 20 people, by name", body = Vec<qi_shared::person::DirectoryEntry>),
         (status = 400, description = "A query parameter is not valid", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "The search text is too short", body = Problem, content_type = "application/problem+json"),
     )
 )]
@@ -161,7 +159,6 @@ pub async fn directory(
     responses(
         (status = 200, description = "A page of people, by name", body = PersonPage),
         (status = 400, description = "A query parameter is not valid", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Not an admin", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "Another organisation's people are private", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "The page or page size is out of range", body = Problem, content_type = "application/problem+json"),
@@ -208,8 +205,6 @@ pub async fn list(
     request_body = NewInvitation,
     responses(
         (status = 201, description = "Invited; send them the link", body = InvitationSent),
-        (status = 400, description = "Malformed JSON", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Not an admin of that organisation, or granting a role you may not", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "Someone already has this email address", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "A field is not valid", body = Problem, content_type = "application/problem+json"),
@@ -270,7 +265,6 @@ pub async fn invite(
     params(("id" = i64, Path, description = "Person id")),
     responses(
         (status = 200, description = "The person", body = Person),
-        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Not an admin of their organisation", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such person, or they belong to another organisation", body = Problem, content_type = "application/problem+json"),
     )
@@ -303,8 +297,6 @@ pub async fn show(
     request_body = PersonUpdate,
     responses(
         (status = 200, description = "The updated person", body = Person),
-        (status = 400, description = "Malformed JSON", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "You may not manage this person, or move people between organisations", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such person, or they belong to another organisation", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "A field is not valid", body = Problem, content_type = "application/problem+json"),
@@ -334,15 +326,7 @@ pub async fn update(
     let model = db::people::find(&txn, person.id)
         .await?
         .ok_or_else(|| not_found("Person"))?;
-    let moved = change
-        .organisation_id
-        .is_some_and(|org| org != model.organisation_id);
     db::people::update(&txn, model, &change).await?;
-    if moved {
-        // Tier counts are kept per organisation: the period they hold now moves with them,
-        // and the one they held stays with the organisation they left.
-        db::capability::refresh_tier(&txn, person.id, Utc::now()).await?;
-    }
     txn.commit().await?;
     state.people.forget(person.id);
     let updated = db::people::get(&state.db, person.id)
@@ -359,8 +343,6 @@ pub async fn update(
     request_body = RolesUpdate,
     responses(
         (status = 200, description = "The person with their new roles", body = Person),
-        (status = 400, description = "Malformed JSON", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "You may not manage this person or grant these roles (nor change your own)", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such person, or they belong to another organisation", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "An unknown role", body = Problem, content_type = "application/problem+json"),
@@ -396,7 +378,6 @@ pub async fn set_roles(
     params(("id" = i64, Path, description = "Person id")),
     responses(
         (status = 200, description = "Deactivated", body = Person),
-        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "You may not manage this person (nor yourself)", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such person, or they belong to another organisation", body = Problem, content_type = "application/problem+json"),
     )
@@ -429,7 +410,6 @@ pub async fn deactivate(
     params(("id" = i64, Path, description = "Person id")),
     responses(
         (status = 200, description = "Reactivated", body = Person),
-        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "You may not manage this person", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such person, or they belong to another organisation", body = Problem, content_type = "application/problem+json"),
     )
@@ -466,7 +446,6 @@ pub async fn reactivate(
     params(("id" = i64, Path, description = "Person id")),
     responses(
         (status = 200, description = "A new invitation", body = InvitationSent),
-        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "You may not manage this person", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such person, or they belong to another organisation", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "The person has already accepted, or is deactivated", body = Problem, content_type = "application/problem+json"),

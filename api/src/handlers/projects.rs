@@ -2,72 +2,26 @@
 //! Who may see and change what is decided by `qi_shared::access` (`can_view_project` ...);
 //! a project someone may not see answers 404, as if it did not exist.
 
-use actix_web::{HttpRequest, HttpResponse, get, http::header, post, put, web};
+use actix_web::{HttpResponse, get, post, put, web};
 use qi_shared::{
     FieldErrors,
-    access::ProjectContext,
     page::{PageInfo, parse_page},
-    person::PersonStatus,
     problem::Problem,
     project::{
-        Project, ProjectInput, ProjectPage, ProjectQuery, ScoreChange, ScoreInput, TeamMemberInput,
-        TeamRole, Visibility,
+        Project, ProjectInput, ProjectPage, ProjectQuery, ScoreChange, ScoreInput, Visibility,
     },
     score::ProgressScore,
 };
-use sea_orm::TransactionTrait;
+use sea_orm::{ConnectionTrait, TransactionTrait};
 
 use crate::{
+    access::{EditableProject, ProjectAccess, VisibleProject},
     auth::AuthUser,
-    db::{self, entity::project},
+    db,
     error::{ApiError, ApiResult, not_found},
-    extract::{Json, Query},
-    startup::AppState,
+    extract::{IfMatch, Json, Query, etag},
+    state::AppState,
 };
-
-pub(crate) fn etag(version: i64) -> (header::HeaderName, String) {
-    (header::ETAG, format!("\"{version}\""))
-}
-
-/// The version an `If-Match` header names (`"7"`, `W/"7"`).
-pub(crate) fn if_match(req: &HttpRequest) -> ApiResult<i64> {
-    let value = req
-        .headers()
-        .get(header::IF_MATCH)
-        .ok_or(ApiError::PreconditionRequired)?;
-    let text = value.to_str().unwrap_or("").trim();
-    let text = text.strip_prefix("W/").unwrap_or(text).trim_matches('"');
-    // A version that cannot be ours matches nothing.
-    Ok(text.parse().unwrap_or(-1))
-}
-
-/// A project the signed-in person may see, with its access context; 404 otherwise.
-pub(crate) async fn visible(
-    state: &AppState,
-    user: &AuthUser,
-    id: i64,
-) -> ApiResult<(project::Model, ProjectContext)> {
-    match db::projects::context(&state.db, id).await? {
-        Some((model, context)) if user.can_view_project(&context) => Ok((model, context)),
-        _ => Err(not_found("Project")),
-    }
-}
-
-/// A project the signed-in person may change: 404 if they may not see it, 403 if only see it.
-pub(crate) async fn editable(
-    state: &AppState,
-    user: &AuthUser,
-    id: i64,
-) -> ApiResult<(project::Model, ProjectContext)> {
-    let (model, context) = visible(state, user, id).await?;
-    if user.can_edit_project(&context) {
-        Ok((model, context))
-    } else {
-        Err(ApiError::Forbidden(
-            "Only the project team and its organisations' admins may change it",
-        ))
-    }
-}
 
 fn check_query(query: &ProjectQuery) -> ApiResult<(u64, u64)> {
     let mut errors = FieldErrors::new();
@@ -89,52 +43,14 @@ fn check_query(query: &ProjectQuery) -> ApiResult<(u64, u64)> {
     page.map_err(Into::into)
 }
 
-/// Every organisation and person a project names must exist (and be able to take part).
-async fn check_references(state: &AppState, input: &ProjectInput) -> ApiResult<()> {
-    let mut errors = FieldErrors::new();
-    match db::organisations::find(&state.db, input.lead_organisation_id).await? {
-        None => errors.push("lead_organisation_id", "No such organisation"),
-        Some(org) if org.archived_at.is_some() => {
-            errors.push("lead_organisation_id", "This organisation is archived")
-        }
-        Some(_) => {}
-    }
-    for (field, ids) in [
-        ("partner_organisation_ids", &input.partner_organisation_ids),
-        (
-            "adopting_organisation_ids",
-            &input.adopting_organisation_ids,
-        ),
-    ] {
-        for (i, id) in ids.iter().enumerate() {
-            if db::organisations::find(&state.db, *id).await?.is_none() {
-                errors.push(format!("{field}[{i}]"), "No such organisation");
-            }
-        }
-    }
-    for (i, member) in input.team.iter().enumerate() {
-        match db::people::find(&state.db, member.person_id).await? {
-            None => errors.push(format!("team[{i}].person_id"), "No such person"),
-            Some(p) if p.status == PersonStatus::Deactivated.as_str() => errors.push(
-                format!("team[{i}].person_id"),
-                "This person's account is deactivated",
-            ),
-            Some(_) => {}
-        }
-    }
-    if errors.is_empty() {
-        Ok(())
-    } else {
-        Err(errors.into())
-    }
-}
-
-fn one_lead(input: &ProjectInput) -> ApiResult<()> {
-    if input.team.iter().any(|m| m.role == TeamRole::Lead) {
-        Ok(())
-    } else {
-        Err(crate::error::invalid("team", "Name the project lead"))
-    }
+/// Every organisation and person a project names must exist (and be able to take part): two
+/// queries whatever their number. Checked before the transaction that saves the project, whose
+/// first statement must be its write: on SQLite a transaction that reads first cannot then
+/// take the write lock while another writer holds it, and would fail instead of waiting.
+async fn check_references(db: &impl ConnectionTrait, input: &ProjectInput) -> ApiResult<()> {
+    let (organisations, people) = input.references();
+    let (organisations, deactivated) = db::projects::references(db, organisations, people).await?;
+    Ok(input.check_references(&organisations, &deactivated)?)
 }
 
 /// Find projects: the register of improvement work the signed-in person may see.
@@ -145,7 +61,6 @@ fn one_lead(input: &ProjectInput) -> ApiResult<()> {
     responses(
         (status = 200, description = "A page of projects", body = ProjectPage),
         (status = 400, description = "A query parameter is not valid", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "A score or page out of range", body = Problem, content_type = "application/problem+json"),
     )
 )]
@@ -238,8 +153,6 @@ pub async fn library_project(
     request_body = ProjectInput,
     responses(
         (status = 201, description = "Created; its ETag is its version", body = Project),
-        (status = 400, description = "Malformed JSON", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "The lead organisation is not yours", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "A field is not valid", body = Problem, content_type = "application/problem+json"),
     )
@@ -250,26 +163,15 @@ pub async fn create(
     user: AuthUser,
     body: Json<ProjectInput>,
 ) -> ApiResult<HttpResponse> {
-    let mut input = body.0.validate()?;
+    let input = body.0.led_by_default(user.person_id).validate()?;
     if !user.can_create_project_for(input.lead_organisation_id) {
         return Err(ApiError::Forbidden(
             "Projects you start are led by your own organisation",
         ));
     }
-    if !input.team.iter().any(|m| m.person_id == user.person_id)
-        && !input.team.iter().any(|m| m.role == TeamRole::Lead)
-    {
-        input.team.push(TeamMemberInput {
-            person_id: user.person_id,
-            role: TeamRole::Lead,
-        });
-    }
-    one_lead(&input)?;
-    check_references(&state, &input).await?;
+    check_references(&state.db, &input).await?;
     let txn = state.db.begin().await?;
     let id = db::projects::create(&txn, &input, user.person_id).await?;
-    // Being on a project's team can move a person up the capability tiers.
-    refresh_tiers(&txn, input.team.iter().map(|m| m.person_id)).await?;
     txn.commit().await?;
     let project = db::projects::get(&state.db, id)
         .await?
@@ -287,7 +189,6 @@ pub async fn create(
     params(("id" = i64, Path, description = "Project id")),
     responses(
         (status = 200, description = "The project", body = Project),
-        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such project, or not visible to you", body = Problem, content_type = "application/problem+json"),
     )
 )]
@@ -318,8 +219,6 @@ pub async fn show(
     request_body = ProjectInput,
     responses(
         (status = 200, description = "The changed project, with its new ETag", body = Project),
-        (status = 400, description = "Malformed JSON", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Not in its team nor an admin of its organisations", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such project, or not visible to you", body = Problem, content_type = "application/problem+json"),
         (status = 412, description = "Someone changed it since you loaded it", body = Problem, content_type = "application/problem+json"),
@@ -330,51 +229,33 @@ pub async fn show(
 #[put("/projects/{id}")]
 pub async fn replace(
     state: web::Data<AppState>,
-    user: AuthUser,
-    req: HttpRequest,
-    id: web::Path<i64>,
+    project: EditableProject,
+    if_match: IfMatch,
     body: Json<ProjectInput>,
 ) -> ApiResult<HttpResponse> {
-    let (model, context) = editable(&state, &user, *id).await?;
-    let version = if_match(&req)?;
+    let EditableProject(ProjectAccess { user, project, .. }) = project;
+    let version = if_match.version()?;
     let input = body.0.validate()?;
-    one_lead(&input)?;
-    if input.lead_organisation_id != model.lead_organisation_id
+    if input.lead_organisation_id != project.lead_organisation_id
         && !user.can_create_project_for(input.lead_organisation_id)
     {
         return Err(ApiError::Forbidden(
             "You may not hand the project to an organisation other than your own",
         ));
     }
-    check_references(&state, &input).await?;
-    let current_version = model.version;
+    let (id, current_version) = (project.id, project.version);
+    check_references(&state.db, &input).await?;
     let txn = state.db.begin().await?;
-    if !db::projects::update(&txn, model, version, &input, user.person_id).await? {
+    if !db::projects::update(&txn, project, version, &input, user.person_id).await? {
         return Err(ApiError::PreconditionFailed { current_version });
     }
-    // Everyone on the team before or after: joining, leaving or a new status can move a tier.
-    let people = context.team.iter().map(|(person, _)| *person);
-    refresh_tiers(&txn, people.chain(input.team.iter().map(|m| m.person_id))).await?;
     txn.commit().await?;
-    let project = db::projects::get(&state.db, *id)
+    let project = db::projects::get(&state.db, id)
         .await?
         .ok_or_else(|| not_found("Project"))?;
     Ok(HttpResponse::Ok()
         .insert_header(etag(project.version))
         .json(project))
-}
-
-/// Derives again the tier of each person named (once each), as of now.
-async fn refresh_tiers(
-    txn: &impl sea_orm::ConnectionTrait,
-    people: impl Iterator<Item = i64>,
-) -> ApiResult<()> {
-    let people: std::collections::BTreeSet<i64> = people.collect();
-    let now = chrono::Utc::now();
-    for person in people {
-        db::capability::refresh_tier(txn, person, now).await?;
-    }
-    Ok(())
 }
 
 /// A project's progress scores, newest first: who set each, when and why.
@@ -384,18 +265,15 @@ async fn refresh_tiers(
     params(("id" = i64, Path, description = "Project id")),
     responses(
         (status = 200, description = "The score history", body = Vec<ScoreChange>),
-        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such project, or not visible to you", body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[get("/projects/{id}/scores")]
 pub async fn scores(
     state: web::Data<AppState>,
-    user: AuthUser,
-    id: web::Path<i64>,
+    project: VisibleProject,
 ) -> ApiResult<HttpResponse> {
-    visible(&state, &user, *id).await?;
-    Ok(HttpResponse::Ok().json(db::projects::scores(&state.db, *id).await?))
+    Ok(HttpResponse::Ok().json(db::projects::scores(&state.db, project.project.id).await?))
 }
 
 /// Score a project's progress on the IHI scale, with the reason (its lead, coach, or an admin
@@ -407,8 +285,6 @@ pub async fn scores(
     request_body = ScoreInput,
     responses(
         (status = 201, description = "The score is recorded", body = ScoreChange),
-        (status = 400, description = "Malformed JSON", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Only the lead, the coach and its organisations' admins score a project", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such project, or not visible to you", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Not a point of the scale, or no reason", body = Problem, content_type = "application/problem+json"),
@@ -417,11 +293,15 @@ pub async fn scores(
 #[post("/projects/{id}/scores")]
 pub async fn score(
     state: web::Data<AppState>,
-    user: AuthUser,
-    id: web::Path<i64>,
+    project: VisibleProject,
     body: Json<ScoreInput>,
 ) -> ApiResult<HttpResponse> {
-    let (_, context) = visible(&state, &user, *id).await?;
+    let VisibleProject(ProjectAccess {
+        user,
+        project,
+        context,
+    }) = project;
+    let id = project.id;
     if !user.can_score_project(&context) {
         return Err(ApiError::Forbidden(
             "Only the project lead, its coach and its organisations' admins may change its score",
@@ -429,9 +309,9 @@ pub async fn score(
     }
     let (score, reason) = body.0.validate()?;
     let txn = state.db.begin().await?;
-    db::projects::set_score(&txn, *id, score, &reason, user.person_id).await?;
+    db::projects::set_score(&txn, id, score, &reason, user.person_id).await?;
     txn.commit().await?;
-    let latest = db::projects::scores(&state.db, *id)
+    let latest = db::projects::scores(&state.db, id)
         .await?
         .into_iter()
         .next()

@@ -12,7 +12,7 @@ use crate::{
     error::{ApiError, ApiResult},
     extract::Json,
     handlers::auth::start_session,
-    startup::AppState,
+    state::AppState,
 };
 
 /// Has the platform been set up?
@@ -31,7 +31,6 @@ pub async fn status(state: web::Data<AppState>) -> ApiResult<HttpResponse> {
     request_body = SetupRequest,
     responses(
         (status = 200, description = "Set up; signed in as the first partnership admin", body = TokenResponse),
-        (status = 400, description = "Malformed JSON", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "The set-up token is wrong", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "The platform is already set up", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "A field is not valid", body = Problem, content_type = "application/problem+json"),

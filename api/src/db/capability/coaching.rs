@@ -22,7 +22,7 @@ use sea_orm::{
     sea_query::{Expr, ExprTrait, Order, Query},
 };
 
-use super::refresh_tier;
+use super::facts_changed;
 use crate::db::entity::{capability::coaching_session, person, project};
 
 pub async fn find(
@@ -159,7 +159,7 @@ pub async fn create(
     }
     .insert(db)
     .await?;
-    refresh_tier(db, coach_id, now).await?;
+    facts_changed(db, [coach_id], now).await?;
     Ok(row.id)
 }
 
@@ -178,7 +178,7 @@ pub async fn update(
     active.actions = Set(input.actions.clone());
     active.updated_at = Set(now);
     active.update(db).await?;
-    refresh_tier(db, coach_id, now).await
+    facts_changed(db, [coach_id], now).await
 }
 
 pub async fn delete(
@@ -190,7 +190,7 @@ pub async fn delete(
     coaching_session::Entity::delete_by_id(row.id)
         .exec(db)
         .await?;
-    refresh_tier(db, coach_id, now).await
+    facts_changed(db, [coach_id], now).await
 }
 
 /// Per project: (sessions, last session day), since `since` when given.

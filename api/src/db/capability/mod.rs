@@ -1,7 +1,7 @@
 //! Persistence of capability: the tier rules, overrides, each person's tier over time, and
 //! coaching sessions.
 //!
-//! A person's tier is kept as periods in `tier_periods`. [`refresh_tier`] derives the tier from
+//! A person's tier is kept as periods in `tier_periods`. [`facts_changed`] derives the tier from
 //! the record now and opens a new period only when the tier (or where it came from, or the
 //! person's organisation) changes; the first time a person is assessed their history is built
 //! from the dates of their facts, so it reads as it happened.
@@ -309,20 +309,50 @@ fn override_reason(o: &tier_override::Model) -> String {
     )
 }
 
-/// Derives the person's tier from their record as it is now and, when it differs from the
-/// tier they hold, records the change (dated `now`). Called after anything that can move a
-/// person between tiers: a completion, a project's team or status, a coaching session, an
-/// override, a move to another organisation.
-pub async fn refresh_tier(
+/// The one place to call when a fact that tiers are derived from changes: a completion, a
+/// project's team or status, a coaching session, an override, a move to another organisation.
+/// Derives the tier of each person named (once each) from their record as it is now and, when
+/// it differs from the tier they hold, records the change (dated `now`). Call it in the
+/// transaction that changed the fact, so the tier and the fact never disagree.
+pub async fn facts_changed(
     db: &impl ConnectionTrait,
-    person_id: i64,
+    people: impl IntoIterator<Item = i64>,
     now: DateTime<Utc>,
 ) -> Result<(), DbErr> {
-    let Some((person, partnership_id)) = person_and_partnership(db, person_id).await? else {
-        return Ok(());
-    };
-    let rules = rules(db, partnership_id).await?;
-    refresh_people(db, &[person], &rules, now).await?;
+    let ids: Vec<i64> = people
+        .into_iter()
+        .collect::<std::collections::BTreeSet<_>>()
+        .into_iter()
+        .collect();
+    for chunk in ids.chunks(CHUNK) {
+        let people = person::Entity::find()
+            .filter(person::Column::Id.is_in(chunk.to_vec()))
+            .order_by_asc(person::Column::Id)
+            .all(db)
+            .await?;
+        let organisations: Vec<i64> = people.iter().map(|p| p.organisation_id).collect();
+        let partnerships: HashMap<i64, i64> = organisation::Entity::find()
+            .filter(organisation::Column::Id.is_in(organisations))
+            .select_only()
+            .column(organisation::Column::Id)
+            .column(organisation::Column::PartnershipId)
+            .into_tuple::<(i64, i64)>()
+            .all(db)
+            .await?
+            .into_iter()
+            .collect();
+        // One deployment serves one partnership, but the rules are kept per partnership.
+        let mut by_partnership: HashMap<i64, Vec<person::Model>> = HashMap::new();
+        for person in people {
+            if let Some(partnership) = partnerships.get(&person.organisation_id) {
+                by_partnership.entry(*partnership).or_default().push(person);
+            }
+        }
+        for (partnership_id, people) in by_partnership {
+            let rules = rules(db, partnership_id).await?;
+            refresh_people(db, &people, &rules, now).await?;
+        }
+    }
     Ok(())
 }
 
@@ -408,7 +438,7 @@ fn backfill(
 }
 
 /// Refreshes the tiers of `people` (all of one partnership, under `rules`) as
-/// [`refresh_tier`] does for one, a chunk at a time: each chunk's records are read in a
+/// [`facts_changed`] does for one, a chunk at a time: each chunk's records are read in a
 /// handful of queries and its changes written in a handful more, so re-deriving a whole
 /// partnership after a rule change costs queries per thousand people, not per person.
 /// Answers how many people's periods changed.
@@ -572,7 +602,7 @@ pub async fn set_override(
     }
     .insert(db)
     .await?;
-    refresh_tier(db, person_id, now).await
+    facts_changed(db, [person_id], now).await
 }
 
 /// Clears an override (the derived tier applies again); `false` if there was none.
@@ -586,7 +616,7 @@ pub async fn clear_override(
         .await?
         .rows_affected;
     if deleted > 0 {
-        refresh_tier(db, person_id, now).await?;
+        facts_changed(db, [person_id], now).await?;
     }
     Ok(deleted > 0)
 }

@@ -154,7 +154,7 @@ pub async fn refresh_completions(
         model.completed_on = Set(on);
         model.updated_at = Set(now);
         model.update(db).await?;
-        db::capability::refresh_tier(db, person_id, now).await?;
+        db::capability::facts_changed(db, [person_id], now).await?;
     }
     Ok((completed, reverted))
 }

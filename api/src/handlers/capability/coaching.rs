@@ -16,12 +16,12 @@ use qi_shared::{
 use sea_orm::TransactionTrait;
 
 use crate::{
+    access::{self, ProjectAccess, VisibleProject},
     auth::AuthUser,
     db::{self, capability::coaching, entity::capability::coaching_session},
     error::{ApiError, ApiResult, not_found},
     extract::{Json, Query},
-    handlers::projects::visible,
-    startup::AppState,
+    state::AppState,
 };
 
 /// The session as this reader may see it.
@@ -46,8 +46,8 @@ async fn visible_session(
     let session = coaching::find(&state.db, id)
         .await?
         .ok_or_else(|| not_found("Coaching session"))?;
-    match visible(state, user, session.project_id).await {
-        Ok((_, context)) => Ok((session, context)),
+    match access::visible_project(state, user.clone(), session.project_id).await {
+        Ok(project) => Ok((session, project.context)),
         Err(ApiError::NotFound(_)) => Err(not_found("Coaching session")),
         Err(err) => Err(err),
     }
@@ -86,7 +86,6 @@ async fn full(state: &AppState, id: i64) -> ApiResult<CoachingSession> {
     responses(
         (status = 200, description = "A page of sessions", body = CoachingSessionPage),
         (status = 400, description = "A query parameter is not valid", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such project, or not visible to you", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "A page out of range", body = Problem, content_type = "application/problem+json"),
     )
@@ -94,13 +93,15 @@ async fn full(state: &AppState, id: i64) -> ApiResult<CoachingSession> {
 #[get("/projects/{id}/coaching-sessions")]
 pub async fn list(
     state: web::Data<AppState>,
-    user: AuthUser,
-    id: web::Path<i64>,
+    VisibleProject(ProjectAccess {
+        user,
+        project,
+        context,
+    }): VisibleProject,
     Query(query): Query<PageQuery>,
 ) -> ApiResult<HttpResponse> {
     let (page, per_page) = parse_page(query.page, query.per_page)?;
-    let (_, context) = visible(&state, &user, *id).await?;
-    let (items, total) = coaching::of_project(&state.db, *id, page, per_page).await?;
+    let (items, total) = coaching::of_project(&state.db, project.id, page, per_page).await?;
     Ok(HttpResponse::Ok().json(CoachingSessionPage {
         items: items
             .into_iter()
@@ -125,8 +126,6 @@ pub async fn list(
     request_body = CoachingSessionInput,
     responses(
         (status = 201, description = "The session", body = CoachingSession),
-        (status = 400, description = "Malformed JSON", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Not the project's coach", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such project, or not visible to you", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "A field is not valid", body = Problem, content_type = "application/problem+json"),
@@ -135,11 +134,13 @@ pub async fn list(
 #[post("/projects/{id}/coaching-sessions")]
 pub async fn create(
     state: web::Data<AppState>,
-    user: AuthUser,
-    id: web::Path<i64>,
+    VisibleProject(ProjectAccess {
+        user,
+        project,
+        context,
+    }): VisibleProject,
     body: Json<CoachingSessionInput>,
 ) -> ApiResult<HttpResponse> {
-    let (_, context) = visible(&state, &user, *id).await?;
     if !can_record_session(user.person_id, &context) {
         return Err(ApiError::Forbidden(
             "Only the project's coach may record coaching sessions",
@@ -148,7 +149,7 @@ pub async fn create(
     let now = Utc::now();
     let input = body.0.validate(uk_time::day_of(now))?;
     let txn = state.db.begin().await?;
-    let session_id = coaching::create(&txn, *id, user.person_id, &input, now).await?;
+    let session_id = coaching::create(&txn, project.id, user.person_id, &input, now).await?;
     txn.commit().await?;
     let session = full(&state, session_id).await?;
     Ok(HttpResponse::Created()
@@ -167,7 +168,6 @@ pub async fn create(
     params(("id" = i64, Path, description = "Session id")),
     responses(
         (status = 200, description = "The session", body = CoachingSession),
-        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such session, or its project is not visible to you", body = Problem, content_type = "application/problem+json"),
     )
 )]
@@ -191,8 +191,6 @@ pub async fn show(
     request_body = CoachingSessionInput,
     responses(
         (status = 200, description = "The changed session", body = CoachingSession),
-        (status = 400, description = "Malformed JSON", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Not the coach who recorded it", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such session, or its project is not visible to you", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "A field is not valid", body = Problem, content_type = "application/problem+json"),
@@ -222,7 +220,6 @@ pub async fn update(
     params(("id" = i64, Path, description = "Session id")),
     responses(
         (status = 204, description = "Removed"),
-        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Not the coach who recorded it", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such session, or its project is not visible to you", body = Problem, content_type = "application/problem+json"),
     )
@@ -250,7 +247,6 @@ pub async fn remove(
     responses(
         (status = 200, description = "The caseload", body = Caseload),
         (status = 400, description = "A query parameter is not valid", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Another coach's, and not an admin of their organisation", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such person, or of another organisation", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "`page` or `per_page` is out of range", body = Problem, content_type = "application/problem+json"),
@@ -289,7 +285,6 @@ pub async fn caseload(
     responses(
         (status = 200, description = "The coverage", body = Coverage),
         (status = 400, description = "A query parameter is not valid", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Not an admin of the organisation", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such organisation", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "`page` or `per_page` is out of range", body = Problem, content_type = "application/problem+json"),

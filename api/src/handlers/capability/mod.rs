@@ -16,7 +16,7 @@ use crate::{
     auth::AuthUser,
     db::{self, entity::person},
     error::{ApiError, ApiResult, not_found},
-    startup::AppState,
+    state::AppState,
 };
 
 /// This module's routes, registered under `/api/v1` by `crate::routes`.

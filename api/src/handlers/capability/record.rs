@@ -10,7 +10,7 @@ use crate::{
     auth::AuthUser,
     db::capability::record,
     error::{ApiResult, not_found},
-    startup::AppState,
+    state::AppState,
 };
 
 /// The record; session notes only for the person themself.
@@ -29,7 +29,6 @@ async fn load(state: &AppState, user: &AuthUser, id: i64) -> ApiResult<PersonRec
     params(("id" = i64, Path, description = "Person id")),
     responses(
         (status = 200, description = "The record", body = PersonRecord),
-        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "A colleague who is not an admin", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such person, or of another organisation", body = Problem, content_type = "application/problem+json"),
     )
@@ -58,7 +57,6 @@ fn attachment(name: &str) -> (header::HeaderName, String) {
     security(("bearer" = [])),
     responses(
         (status = 200, description = "Your record, as a file", body = PersonRecord),
-        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[get("/me/record.json")]
@@ -76,7 +74,6 @@ pub async fn my_record_json(state: web::Data<AppState>, user: AuthUser) -> ApiRe
     security(("bearer" = [])),
     responses(
         (status = 200, description = "Your record, as a CSV file", body = String, content_type = "text/csv"),
-        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[get("/me/record.csv")]

@@ -15,7 +15,7 @@ use crate::{
     db::{self, capability},
     error::{ApiError, ApiResult, invalid, not_found},
     extract::{Json, Query},
-    startup::AppState,
+    state::AppState,
 };
 
 async fn partnership_id(state: &AppState) -> ApiResult<i64> {
@@ -32,7 +32,6 @@ async fn partnership_id(state: &AppState) -> ApiResult<i64> {
     security(("bearer" = [])),
     responses(
         (status = 200, description = "The rules (the defaults until an admin saves some)", body = TierRules),
-        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[get("/capability/rules")]
@@ -50,8 +49,6 @@ pub async fn show_rules(state: web::Data<AppState>, _user: AuthUser) -> ApiResul
     request_body = TierRules,
     responses(
         (status = 200, description = "The rules as saved", body = TierRules),
-        (status = 400, description = "Malformed JSON", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Not a partnership admin", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "A rule is not valid", body = Problem, content_type = "application/problem+json"),
     )
@@ -92,7 +89,6 @@ pub async fn replace_rules(
     responses(
         (status = 200, description = "The counts", body = TierCounts),
         (status = 400, description = "A query parameter is not valid", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "The day is in the future, or no such organisation", body = Problem, content_type = "application/problem+json"),
     )
 )]
@@ -131,7 +127,6 @@ pub async fn counts(
     params(("id" = i64, Path, description = "Person id")),
     responses(
         (status = 200, description = "The person's tier", body = PersonTier),
-        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "A colleague who is not an admin", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such person, or of another organisation", body = Problem, content_type = "application/problem+json"),
     )
@@ -173,8 +168,6 @@ async fn overridable(state: &AppState, user: &AuthUser, id: i64) -> ApiResult<()
     request_body = TierOverrideInput,
     responses(
         (status = 200, description = "The person's tier with the override", body = PersonTier),
-        (status = 400, description = "Malformed JSON", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Not an admin of their organisation, or yourself", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such person, or of another organisation", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "No tier or no reason", body = Problem, content_type = "application/problem+json"),
@@ -207,7 +200,6 @@ pub async fn set_override(
     params(("id" = i64, Path, description = "Person id")),
     responses(
         (status = 204, description = "Cleared"),
-        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Not an admin of their organisation, or yourself", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such person, or no override", body = Problem, content_type = "application/problem+json"),
     )

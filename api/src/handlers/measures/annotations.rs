@@ -1,20 +1,19 @@
 //! The phase changes and annotations on a measure's chart.
 
-use actix_web::{HttpRequest, HttpResponse, delete, http::header, post, put, web};
+use actix_web::{HttpResponse, delete, http::header, post, put, web};
 use qi_shared::{
     measure::{Annotation, AnnotationInput, AnnotationKind},
     problem::Problem,
 };
 use sea_orm::TransactionTrait;
 
-use super::{editable_measure, stale};
+use super::stale;
 use crate::{
-    auth::AuthUser,
+    access::{EditableMeasure, MeasureAccess},
     db,
     error::{ApiError, ApiResult, conflict, invalid, not_found},
-    extract::Json,
-    handlers::projects::{etag, if_match},
-    startup::AppState,
+    extract::{IfMatch, Json, etag},
+    state::AppState,
 };
 
 /// Checks an annotation, and that the PDSA cycle it names is this project's.
@@ -52,8 +51,6 @@ fn duplicate_phase_change() -> ApiError {
     request_body = AnnotationInput,
     responses(
         (status = 201, description = "The mark; the ETag is the measure's new version", body = Annotation),
-        (status = 400, description = "Malformed JSON", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Not in its team nor an admin of its organisations", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such measure, or not visible to you", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "There is a phase change on this date already", body = Problem, content_type = "application/problem+json"),
@@ -63,11 +60,11 @@ fn duplicate_phase_change() -> ApiError {
 #[post("/measures/{id}/annotations")]
 pub async fn add_annotation(
     state: web::Data<AppState>,
-    user: AuthUser,
-    id: web::Path<i64>,
+    EditableMeasure(MeasureAccess {
+        measure: current, ..
+    }): EditableMeasure,
     body: Json<AnnotationInput>,
 ) -> ApiResult<HttpResponse> {
-    let current = editable_measure(&state, &user, *id).await?;
     let input = check_annotation(&state, current.project_id, &body.0).await?;
     let txn = state.db.begin().await?;
     let version = db::measures::bump(&txn, &current, None)
@@ -86,7 +83,10 @@ pub async fn add_annotation(
     Ok(HttpResponse::Created()
         .insert_header((
             header::LOCATION,
-            format!("/api/v1/measures/{id}/annotations/{annotation_id}"),
+            format!(
+                "/api/v1/measures/{}/annotations/{annotation_id}",
+                current.id
+            ),
         ))
         .insert_header(etag(version))
         .json(annotation))
@@ -104,8 +104,6 @@ pub async fn add_annotation(
     request_body = AnnotationInput,
     responses(
         (status = 200, description = "The changed mark; the ETag is the measure's new version", body = Annotation),
-        (status = 400, description = "Malformed JSON", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Not in its team nor an admin of its organisations", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such measure or annotation, or not visible to you", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "There is a phase change on this date already", body = Problem, content_type = "application/problem+json"),
@@ -117,17 +115,18 @@ pub async fn add_annotation(
 #[put("/measures/{id}/annotations/{annotation_id}")]
 pub async fn update_annotation(
     state: web::Data<AppState>,
-    user: AuthUser,
-    req: HttpRequest,
+    EditableMeasure(MeasureAccess {
+        measure: current, ..
+    }): EditableMeasure,
+    if_match: IfMatch,
     path: web::Path<(i64, i64)>,
     body: Json<AnnotationInput>,
 ) -> ApiResult<HttpResponse> {
     let (id, annotation_id) = path.into_inner();
-    let current = editable_measure(&state, &user, id).await?;
     db::measures::annotation(&state.db, id, annotation_id)
         .await?
         .ok_or_else(|| not_found("Annotation"))?;
-    let version = if_match(&req)?;
+    let version = if_match.version()?;
     let input = check_annotation(&state, current.project_id, &body.0).await?;
     let txn = state.db.begin().await?;
     let new_version = db::measures::bump(&txn, &current, Some(version))
@@ -159,7 +158,6 @@ pub async fn update_annotation(
     ),
     responses(
         (status = 204, description = "Removed; the ETag is the measure's new version"),
-        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Not in its team nor an admin of its organisations", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such measure or annotation, or not visible to you", body = Problem, content_type = "application/problem+json"),
         (status = 412, description = "Someone changed the measure or its data since you loaded it", body = Problem, content_type = "application/problem+json"),
@@ -169,16 +167,17 @@ pub async fn update_annotation(
 #[delete("/measures/{id}/annotations/{annotation_id}")]
 pub async fn delete_annotation(
     state: web::Data<AppState>,
-    user: AuthUser,
-    req: HttpRequest,
+    EditableMeasure(MeasureAccess {
+        measure: current, ..
+    }): EditableMeasure,
+    if_match: IfMatch,
     path: web::Path<(i64, i64)>,
 ) -> ApiResult<HttpResponse> {
     let (id, annotation_id) = path.into_inner();
-    let current = editable_measure(&state, &user, id).await?;
     db::measures::annotation(&state.db, id, annotation_id)
         .await?
         .ok_or_else(|| not_found("Annotation"))?;
-    let version = if_match(&req)?;
+    let version = if_match.version()?;
     let txn = state.db.begin().await?;
     let new_version = db::measures::bump(&txn, &current, Some(version))
         .await?

@@ -9,12 +9,12 @@ use qi_shared::{
 use serde::Deserialize;
 use utoipa::{IntoParams, ToSchema};
 
-use super::{full, visible_measure};
+use super::fetch;
 use crate::{
-    auth::AuthUser,
+    access::{MeasureAccess, VisibleMeasure},
     error::{ApiResult, not_found},
     extract::Query,
-    startup::AppState,
+    state::AppState,
 };
 
 /// Which chart to draw.
@@ -50,19 +50,18 @@ pub struct ChartQuery {
     responses(
         (status = 200, description = "The chart", body = String, content_type = "image/svg+xml"),
         (status = 400, description = "A query parameter is not valid", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such measure, not visible to you, or no data to draw yet", body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[get("/measures/{id}/chart.svg")]
 pub async fn chart_svg(
     state: web::Data<AppState>,
-    user: AuthUser,
-    id: web::Path<i64>,
+    VisibleMeasure(MeasureAccess {
+        measure: current, ..
+    }): VisibleMeasure,
     Query(query): Query<ChartQuery>,
 ) -> ApiResult<HttpResponse> {
-    visible_measure(&state, &user, *id).await?;
-    let measure = full(&state, *id).await?;
+    let measure = fetch(&state, current.id).await?;
     let points: Vec<_> = measure.points.iter().map(|p| (p.date, p.value)).collect();
     let data = MeasureData {
         direction: measure.improvement_direction,

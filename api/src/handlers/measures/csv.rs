@@ -9,14 +9,13 @@ use qi_shared::{
 };
 use sea_orm::TransactionTrait;
 
-use super::{editable_measure, points::check_size, stale, visible_measure};
+use super::{points::check_size, stale};
 use crate::{
-    auth::AuthUser,
+    access::{EditableMeasure, MeasureAccess, VisibleMeasure},
     db,
     error::{ApiError, ApiResult, not_found},
-    extract::{self, Query},
-    handlers::projects::{etag, if_match},
-    startup::AppState,
+    extract::{self, IfMatch, Query, etag},
+    state::AppState,
 };
 
 /// A measure's data as a CSV file: `date,value,numerator,denominator,note`, a row per point in
@@ -28,23 +27,22 @@ use crate::{
     params(("id" = i64, Path, description = "Measure id")),
     responses(
         (status = 200, description = "The CSV file", body = String, content_type = "text/csv"),
-        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such measure, or not visible to you", body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[get("/measures/{id}/points.csv")]
 pub async fn export_csv(
     state: web::Data<AppState>,
-    user: AuthUser,
-    id: web::Path<i64>,
+    VisibleMeasure(MeasureAccess {
+        measure: current, ..
+    }): VisibleMeasure,
 ) -> ApiResult<HttpResponse> {
-    visible_measure(&state, &user, *id).await?;
-    let points = db::measures::points(&state.db, *id).await?;
+    let points = db::measures::points(&state.db, current.id).await?;
     Ok(HttpResponse::Ok()
         .content_type("text/csv; charset=utf-8")
         .insert_header((
             header::CONTENT_DISPOSITION,
-            format!("attachment; filename=\"measure-{id}.csv\""),
+            format!("attachment; filename=\"measure-{}.csv\"", current.id),
         ))
         .body(points_to_csv(&points)))
 }
@@ -76,7 +74,6 @@ pub async fn export_csv(
     responses(
         (status = 200, description = "What the import changed; the ETag is the measure's new version", body = PointsImported),
         (status = 400, description = "The body could not be read, or a query parameter is not valid", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Not in its team nor an admin of its organisations", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such measure, or not visible to you", body = Problem, content_type = "application/problem+json"),
         (status = 412, description = "Someone changed the measure or its data since you loaded it", body = Problem, content_type = "application/problem+json"),
@@ -89,18 +86,18 @@ pub async fn export_csv(
 #[post("/measures/{id}/points.csv")]
 pub async fn import_csv(
     state: web::Data<AppState>,
-    user: AuthUser,
+    EditableMeasure(MeasureAccess {
+        measure: current, ..
+    }): EditableMeasure,
+    if_match: IfMatch,
     req: HttpRequest,
-    id: web::Path<i64>,
     Query(query): Query<ImportQuery>,
     payload: web::Payload,
 ) -> ApiResult<HttpResponse> {
-    let current = editable_measure(&state, &user, *id).await?;
     let mode = query.mode.unwrap_or_default();
-    let expected = if mode == ImportMode::Replace || req.headers().contains_key(header::IF_MATCH) {
-        Some(if_match(&req)?)
-    } else {
-        None
+    let expected = match mode {
+        ImportMode::Replace => Some(if_match.version()?),
+        ImportMode::Merge => if_match.optional(),
     };
     if !extract::is_csv(&req) {
         return Ok(extract::not_csv());

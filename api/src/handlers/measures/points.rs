@@ -1,6 +1,6 @@
 //! A measure's data points: one by one, or a whole grid at once.
 
-use actix_web::{HttpRequest, HttpResponse, delete, http::header, post, put, web};
+use actix_web::{HttpResponse, delete, http::header, post, put, web};
 use qi_shared::{
     measure::{
         DataPoint, ImportMode, MAX_POINTS, Measure, PointInput, PointsInput, validate_points,
@@ -9,14 +9,13 @@ use qi_shared::{
 };
 use sea_orm::{ConnectionTrait, DbErr, TransactionTrait};
 
-use super::{editable_measure, full, stale};
+use super::{fetch, stale};
 use crate::{
-    auth::AuthUser,
+    access::{EditableMeasure, MeasureAccess},
     db::{self, is_unique_violation},
     error::{ApiError, ApiResult, conflict, invalid, not_found},
-    extract::Json,
-    handlers::projects::{etag, if_match},
-    startup::AppState,
+    extract::{IfMatch, Json, etag},
+    state::AppState,
 };
 
 /// Refuses a change that leaves a measure with more than [`MAX_POINTS`] points (call it inside the
@@ -63,8 +62,6 @@ fn date_taken(err: DbErr) -> ApiError {
     request_body = PointInput,
     responses(
         (status = 201, description = "The point; the ETag is the measure's new version", body = DataPoint),
-        (status = 400, description = "Malformed JSON", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Not in its team nor an admin of its organisations", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such measure, or not visible to you", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "The measure already has a point on this date", body = Problem, content_type = "application/problem+json"),
@@ -74,11 +71,11 @@ fn date_taken(err: DbErr) -> ApiError {
 #[post("/measures/{id}/points")]
 pub async fn add_point(
     state: web::Data<AppState>,
-    user: AuthUser,
-    id: web::Path<i64>,
+    EditableMeasure(MeasureAccess {
+        measure: current, ..
+    }): EditableMeasure,
     body: Json<PointInput>,
 ) -> ApiResult<HttpResponse> {
-    let current = editable_measure(&state, &user, *id).await?;
     let (unit, rate_per) = db::measures::scale(&current);
     let point = body.0.validate(unit, rate_per)?;
     let txn = state.db.begin().await?;
@@ -102,7 +99,7 @@ pub async fn add_point(
     Ok(HttpResponse::Created()
         .insert_header((
             header::LOCATION,
-            format!("/api/v1/measures/{id}/points/{point_id}"),
+            format!("/api/v1/measures/{}/points/{point_id}", current.id),
         ))
         .insert_header(etag(version))
         .json(point))
@@ -120,8 +117,6 @@ pub async fn add_point(
     request_body = PointInput,
     responses(
         (status = 200, description = "The changed point; the ETag is the measure's new version", body = DataPoint),
-        (status = 400, description = "Malformed JSON", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Not in its team nor an admin of its organisations", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such measure or point, or not visible to you", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "Another point is on this date", body = Problem, content_type = "application/problem+json"),
@@ -133,17 +128,18 @@ pub async fn add_point(
 #[put("/measures/{id}/points/{point_id}")]
 pub async fn update_point(
     state: web::Data<AppState>,
-    user: AuthUser,
-    req: HttpRequest,
+    EditableMeasure(MeasureAccess {
+        measure: current, ..
+    }): EditableMeasure,
+    if_match: IfMatch,
     path: web::Path<(i64, i64)>,
     body: Json<PointInput>,
 ) -> ApiResult<HttpResponse> {
     let (id, point_id) = path.into_inner();
-    let current = editable_measure(&state, &user, id).await?;
     db::measures::point(&state.db, id, point_id)
         .await?
         .ok_or_else(|| not_found("Point"))?;
-    let version = if_match(&req)?;
+    let version = if_match.version()?;
     let (unit, rate_per) = db::measures::scale(&current);
     let point = body.0.validate(unit, rate_per)?;
     let txn = state.db.begin().await?;
@@ -179,7 +175,6 @@ pub async fn update_point(
     ),
     responses(
         (status = 204, description = "Removed; the ETag is the measure's new version"),
-        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Not in its team nor an admin of its organisations", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such measure or point, or not visible to you", body = Problem, content_type = "application/problem+json"),
         (status = 412, description = "Someone changed the measure or its data since you loaded it", body = Problem, content_type = "application/problem+json"),
@@ -189,16 +184,17 @@ pub async fn update_point(
 #[delete("/measures/{id}/points/{point_id}")]
 pub async fn delete_point(
     state: web::Data<AppState>,
-    user: AuthUser,
-    req: HttpRequest,
+    EditableMeasure(MeasureAccess {
+        measure: current, ..
+    }): EditableMeasure,
+    if_match: IfMatch,
     path: web::Path<(i64, i64)>,
 ) -> ApiResult<HttpResponse> {
     let (id, point_id) = path.into_inner();
-    let current = editable_measure(&state, &user, id).await?;
     db::measures::point(&state.db, id, point_id)
         .await?
         .ok_or_else(|| not_found("Point"))?;
-    let version = if_match(&req)?;
+    let version = if_match.version()?;
     let txn = state.db.begin().await?;
     let new_version = db::measures::bump(&txn, &current, Some(version))
         .await?
@@ -224,8 +220,6 @@ pub async fn delete_point(
     request_body = PointsInput,
     responses(
         (status = 200, description = "The measure with its new data and ETag", body = Measure),
-        (status = 400, description = "Malformed JSON", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Not in its team nor an admin of its organisations", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such measure, or not visible to you", body = Problem, content_type = "application/problem+json"),
         (status = 412, description = "Someone changed the measure or its data since you loaded it", body = Problem, content_type = "application/problem+json"),
@@ -236,13 +230,13 @@ pub async fn delete_point(
 #[put("/measures/{id}/points")]
 pub async fn replace_points(
     state: web::Data<AppState>,
-    user: AuthUser,
-    req: HttpRequest,
-    id: web::Path<i64>,
+    EditableMeasure(MeasureAccess {
+        measure: current, ..
+    }): EditableMeasure,
+    if_match: IfMatch,
     body: Json<PointsInput>,
 ) -> ApiResult<HttpResponse> {
-    let current = editable_measure(&state, &user, *id).await?;
-    let version = if_match(&req)?;
+    let version = if_match.version()?;
     let (unit, rate_per) = db::measures::scale(&current);
     let points = validate_points(&body.0.points, unit, rate_per)?;
     let txn = state.db.begin().await?;
@@ -251,7 +245,7 @@ pub async fn replace_points(
         .ok_or_else(|| stale(&current))?;
     db::measures::save_points(&txn, current.id, &points, ImportMode::Replace).await?;
     txn.commit().await?;
-    let measure = full(&state, *id).await?;
+    let measure = fetch(&state, current.id).await?;
     Ok(HttpResponse::Ok()
         .insert_header(etag(measure.version))
         .json(measure))

@@ -28,7 +28,7 @@ use crate::{
     },
     error::{ApiError, ApiResult, not_found},
     extract::{self, Json},
-    startup::AppState,
+    state::AppState,
 };
 
 /// A cohort whose attendance the signed-in person records: 403 for anyone else.
@@ -87,7 +87,6 @@ async fn save(
     params(("id" = i64, Path, description = "Cohort id")),
     responses(
         (status = 200, description = "The registers", body = Vec<SessionRegister>),
-        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Not a facilitator of the cohort nor a manager of the course", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such cohort", body = Problem, content_type = "application/problem+json"),
     )
@@ -114,8 +113,6 @@ pub async fn registers(
     request_body = RegisterInput,
     responses(
         (status = 200, description = "Saved, with whose completion changed", body = AttendanceSaved),
-        (status = 400, description = "Malformed JSON", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Not a facilitator of the cohort nor a manager of the course", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such session", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "A person is marked twice or holds no place in the cohort", body = Problem, content_type = "application/problem+json"),
@@ -171,7 +168,6 @@ pub async fn record(
     request_body(content = String, content_type = "text/csv", description = "The sign-in sheet"),
     responses(
         (status = 200, description = "Imported, with whose completion changed", body = AttendanceSaved),
-        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Not a facilitator of the cohort nor a manager of the course", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such cohort", body = Problem, content_type = "application/problem+json"),
         (status = 400, description = "The body could not be read", body = Problem, content_type = "application/problem+json"),
@@ -202,7 +198,6 @@ pub async fn import_csv(
     request_body(content = String, content_type = "text/csv", description = "The sign-in sheet"),
     responses(
         (status = 200, description = "Imported, with whose completion changed", body = AttendanceSaved),
-        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Not a facilitator of the cohort nor a manager of the course", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such session", body = Problem, content_type = "application/problem+json"),
         (status = 400, description = "The body could not be read", body = Problem, content_type = "application/problem+json"),

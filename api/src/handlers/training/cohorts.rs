@@ -1,6 +1,6 @@
 //! Cohorts (waves) of a course, their sessions and shared places.
 
-use actix_web::{HttpRequest, HttpResponse, delete, get, http::header, post, put, web};
+use actix_web::{HttpResponse, delete, get, http::header, post, put, web};
 use chrono::Utc;
 use qi_shared::{
     FieldErrors,
@@ -15,9 +15,8 @@ use crate::{
     auth::AuthUser,
     db::{self, entity::training::cohort},
     error::{ApiError, ApiResult, conflict, not_found},
-    extract::{Json, Query},
-    handlers::projects::{etag, if_match},
-    startup::AppState,
+    extract::{IfMatch, Json, Query, etag},
+    state::AppState,
 };
 
 /// Checks a cohort, that its facilitators and organisations exist, and (when changing one) that
@@ -85,7 +84,6 @@ async fn detail(state: &AppState, user: &AuthUser, id: i64) -> ApiResult<Cohort>
     responses(
         (status = 200, description = "A page of cohorts", body = CohortPage),
         (status = 400, description = "A filter is not valid", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "page or per_page is out of range", body = Problem, content_type = "application/problem+json"),
     )
 )]
@@ -117,8 +115,6 @@ pub async fn list(
     request_body = CohortInput,
     responses(
         (status = 201, description = "The cohort", body = Cohort),
-        (status = 400, description = "Malformed JSON", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Does not manage this course", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such course", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "A field is not valid", body = Problem, content_type = "application/problem+json"),
@@ -151,7 +147,6 @@ pub async fn create(
     params(("id" = i64, Path, description = "Cohort id")),
     responses(
         (status = 200, description = "The cohort", body = Cohort),
-        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such cohort", body = Problem, content_type = "application/problem+json"),
     )
 )]
@@ -189,8 +184,6 @@ async fn locked(txn: &impl sea_orm::ConnectionTrait, id: i64) -> ApiResult<cohor
     request_body = CohortInput,
     responses(
         (status = 200, description = "The changed cohort, with its new ETag", body = Cohort),
-        (status = 400, description = "Malformed JSON", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Does not manage this course", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such cohort", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "The capacity is below the places already taken", body = Problem, content_type = "application/problem+json"),
@@ -201,7 +194,7 @@ async fn locked(txn: &impl sea_orm::ConnectionTrait, id: i64) -> ApiResult<cohor
 )]
 #[put("/cohorts/{id}")]
 pub async fn update(
-    req: HttpRequest,
+    if_match: IfMatch,
     state: web::Data<AppState>,
     user: AuthUser,
     id: web::Path<i64>,
@@ -209,7 +202,7 @@ pub async fn update(
 ) -> ApiResult<HttpResponse> {
     let (_, course) = find_cohort(&state, *id).await?;
     must_manage(&user, course.provider_organisation_id)?;
-    let version = if_match(&req)?;
+    let version = if_match.version()?;
     let input = check(&state, &body.0, Some(*id)).await?;
     let now = Utc::now();
     let txn = state.db.begin().await?;
@@ -256,7 +249,6 @@ pub async fn update(
     params(("id" = i64, Path, description = "Cohort id")),
     responses(
         (status = 204, description = "Removed"),
-        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Does not manage this course", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such cohort", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "People are enrolled or waiting", body = Problem, content_type = "application/problem+json"),
@@ -294,7 +286,6 @@ pub async fn remove(
     params(("id" = i64, Path, description = "Cohort id")),
     responses(
         (status = 200, description = "The cohort, its places released", body = Cohort),
-        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Does not manage this course", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such cohort", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "The cohort is not partnership-wide", body = Problem, content_type = "application/problem+json"),

@@ -1,6 +1,6 @@
 //! The course catalogue.
 
-use actix_web::{HttpRequest, HttpResponse, delete, get, http::header, post, put, web};
+use actix_web::{HttpResponse, delete, get, http::header, post, put, web};
 use qi_shared::{
     page::{PageInfo, parse_page},
     problem::Problem,
@@ -12,9 +12,8 @@ use crate::{
     auth::AuthUser,
     db,
     error::{ApiError, ApiResult, conflict, invalid, not_found},
-    extract::{Json, Query},
-    handlers::projects::{etag, if_match},
-    startup::AppState,
+    extract::{IfMatch, Json, Query, etag},
+    state::AppState,
 };
 
 /// Checks a course and that its provider is an organisation of the partnership.
@@ -51,7 +50,6 @@ async fn one(state: &AppState, user: &AuthUser, id: i64) -> ApiResult<Course> {
     responses(
         (status = 200, description = "A page of courses", body = CoursePage),
         (status = 400, description = "A filter is not valid (an unknown tier)", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "page or per_page is out of range", body = Problem, content_type = "application/problem+json"),
     )
 )]
@@ -83,8 +81,6 @@ pub async fn list(
     request_body = CourseInput,
     responses(
         (status = 201, description = "The course", body = Course),
-        (status = 400, description = "Malformed JSON", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Not an admin of the provider organisation nor of the partnership", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "A field is not valid", body = Problem, content_type = "application/problem+json"),
     )
@@ -111,7 +107,6 @@ pub async fn create(
     params(("id" = i64, Path, description = "Course id")),
     responses(
         (status = 200, description = "The course", body = Course),
-        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such course", body = Problem, content_type = "application/problem+json"),
     )
 )]
@@ -140,8 +135,6 @@ pub async fn show(
     request_body = CourseInput,
     responses(
         (status = 200, description = "The changed course, with its new ETag", body = Course),
-        (status = 400, description = "Malformed JSON", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Not an admin of the provider organisation nor of the partnership", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such course", body = Problem, content_type = "application/problem+json"),
         (status = 412, description = "Someone changed it since you loaded it", body = Problem, content_type = "application/problem+json"),
@@ -151,7 +144,7 @@ pub async fn show(
 )]
 #[put("/courses/{id}")]
 pub async fn update(
-    req: HttpRequest,
+    if_match: IfMatch,
     state: web::Data<AppState>,
     user: AuthUser,
     id: web::Path<i64>,
@@ -159,7 +152,7 @@ pub async fn update(
 ) -> ApiResult<HttpResponse> {
     let current = find_course(&state, *id).await?;
     must_manage(&user, current.provider_organisation_id)?;
-    let version = if_match(&req)?;
+    let version = if_match.version()?;
     let input = check(&state, &body.0).await?;
     must_manage(&user, input.provider_organisation_id)?;
     if !db::training::courses::update(&state.db, current.id, version, &input).await? {
@@ -181,7 +174,6 @@ pub async fn update(
     params(("id" = i64, Path, description = "Course id")),
     responses(
         (status = 204, description = "Removed"),
-        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Not an admin of the provider organisation nor of the partnership", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such course", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "People have enrolled in its cohorts", body = Problem, content_type = "application/problem+json"),

@@ -20,7 +20,7 @@ use crate::{
     db::{self, training::enrolments::Refused},
     error::{ApiError, ApiResult, conflict, invalid, not_found},
     extract::Json,
-    startup::AppState,
+    state::AppState,
 };
 
 /// A cohort's enrolments, as far as you may see them: its managers and facilitators see
@@ -33,7 +33,6 @@ use crate::{
     params(("id" = i64, Path, description = "Cohort id")),
     responses(
         (status = 200, description = "The enrolments you may see", body = Vec<Enrolment>),
-        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such cohort", body = Problem, content_type = "application/problem+json"),
     )
 )]
@@ -70,8 +69,6 @@ pub async fn list(
     request_body = EnrolInput,
     responses(
         (status = 201, description = "Enrolled, or on the waiting list (with the position)", body = Enrolment),
-        (status = 400, description = "Malformed JSON", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "May not enrol this person", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such cohort", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "Already enrolled or waiting, or the cohort has ended", body = Problem, content_type = "application/problem+json"),
@@ -145,7 +142,6 @@ pub async fn enrol(
     params(("id" = i64, Path, description = "Enrolment id")),
     responses(
         (status = 200, description = "The enrolment, withdrawn", body = Enrolment),
-        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "May not withdraw this enrolment", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such enrolment, or not visible to you", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "Already withdrawn, or completed", body = Problem, content_type = "application/problem+json"),

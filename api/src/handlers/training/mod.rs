@@ -23,7 +23,7 @@ use crate::{
         entity::training::{cohort, course},
     },
     error::{ApiError, ApiResult, not_found},
-    startup::AppState,
+    state::AppState,
 };
 
 /// This module's routes, registered under `/api/v1` by `crate::routes`.

@@ -119,7 +119,7 @@ fn valid_org(o: &DemoOrg) -> anyhow::Result<ValidOrganisation> {
 }
 
 /// Seeds the demo partnership. Returns `false` (and changes nothing) if the database has been set up.
-pub async fn demo(db: &DatabaseConnection) -> anyhow::Result<bool> {
+pub async fn seed(db: &DatabaseConnection) -> anyhow::Result<bool> {
     if bootstrap::is_set_up(db).await? {
         return Ok(false);
     }

@@ -16,7 +16,7 @@ use sea_orm::{
     sea_query::{Expr, ExprTrait, Order, Query},
 };
 
-use crate::db::{capability::refresh_tier, entity::capability::coaching_session};
+use crate::db::{capability::facts_changed, entity::capability::coaching_session};
 
 /// The demo coach who must be Lead once Live (`DEMO_LOGINS`).
 const DEMO_COACH: &str = "coach@demo.qicommons.org";
@@ -221,9 +221,7 @@ pub async fn seed(db: &impl ConnectionTrait) -> anyhow::Result<()> {
         .into_iter()
         .map(|row| row.try_get("", "id"))
         .collect::<Result<_, _>>()?;
-    for id in &people {
-        refresh_tier(db, *id, now).await?;
-    }
+    facts_changed(db, people.iter().copied(), now).await?;
     tracing::debug!(sessions, people = people.len(), "seeded coaching and tiers");
     Ok(())
 }

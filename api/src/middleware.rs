@@ -1,0 +1,80 @@
+//! Middleware that every request passes through, and the one place where the per-node caches
+//! learn that something changed.
+//!
+//! The caches (`crate::cache`) hold what was read from the database; a write through this node
+//! tells them here, so the person who made it sees it at once, and a write through another node
+//! reaches them through the stamps they compare (see `cache::projects`).
+
+use actix_web::{
+    HttpMessage,
+    body::MessageBody,
+    dev::{ServiceRequest, ServiceResponse},
+    http::header::{self, HeaderValue},
+    middleware::Next,
+    web,
+};
+use tracing_actix_web::RequestId;
+
+use crate::state::AppState;
+
+/// After a request that may have changed something (any method but GET, HEAD and OPTIONS), tells
+/// the node's caches to look at the database again, so that a person sees their own change at
+/// once: before the answer leaves, whatever it is.
+pub async fn note_changes(
+    req: ServiceRequest,
+    next: Next<impl MessageBody>,
+) -> Result<ServiceResponse<impl MessageBody>, actix_web::Error> {
+    let changes = !req.method().is_safe();
+    let state = req.app_data::<web::Data<AppState>>().cloned();
+    let response = next.call(req).await;
+    if changes && let Some(state) = state {
+        state.project_lists.changed();
+    }
+    response
+}
+
+/// Adds the request's id (also in every log line of the request) to the response, so a person
+/// reporting a problem can quote it. Static files also get their cache policy here.
+pub async fn request_id_header(
+    req: ServiceRequest,
+    next: Next<impl MessageBody>,
+) -> Result<ServiceResponse<impl MessageBody>, actix_web::Error> {
+    let request_id = req.extensions().get::<RequestId>().map(|id| id.to_string());
+    let path = req.path().to_owned();
+    let mut response = next.call(req).await?;
+    let headers = response.headers_mut();
+    if let Some(value) = request_id.and_then(|id| HeaderValue::from_str(&id).ok()) {
+        headers.insert(header::HeaderName::from_static("x-request-id"), value);
+    }
+    if !path.starts_with("/api")
+        && !headers.contains_key(header::CACHE_CONTROL)
+        && is_hashed_asset(&path)
+    {
+        headers.insert(
+            header::CACHE_CONTROL,
+            HeaderValue::from_static("public, max-age=31536000, immutable"),
+        );
+    }
+    if path == "/" || path.ends_with("/index.html") {
+        headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-cache"));
+    }
+    Ok(response)
+}
+
+/// trunk names built assets `name-<16 hex>.ext`: their content never changes under that name.
+fn is_hashed_asset(path: &str) -> bool {
+    let file = path.rsplit('/').next().unwrap_or("");
+    let stem = file.split('.').next().unwrap_or("").trim_end_matches("_bg");
+    stem.rsplit_once('-')
+        .is_some_and(|(_, hash)| hash.len() == 16 && hash.chars().all(|c| c.is_ascii_hexdigit()))
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn hashed_assets_are_recognised() {
+        assert!(super::is_hashed_asset("/qi-web-3c1b2a9f0d4e5f67_bg.wasm"));
+        assert!(super::is_hashed_asset("/qi-web-3c1b2a9f0d4e5f67.js"));
+        assert!(!super::is_hashed_asset("/index.html"));
+    }
+}
