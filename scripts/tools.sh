@@ -16,19 +16,20 @@ fi
 fast_install() {
   CARGO_PROFILE_RELEASE_LTO=false CARGO_PROFILE_RELEASE_CODEGEN_UNITS=16 \
     CARGO_PROFILE_RELEASE_OPT_LEVEL=1 CARGO_PROFILE_RELEASE_DEBUG=false \
-    cargo install --locked "$@"
+    cargo install "$@"
 }
 
 if ! trunk --version 2>/dev/null | grep -q '^trunk 0\.21\.'; then
   say "installing trunk 0.21 (takes a few minutes, once)"
   # Without update_check: it asks crates.io for new versions, which this project never wants.
-  fast_install trunk --version '~0.21' --no-default-features --features rustls
+  fast_install trunk --locked --version '~0.21' --no-default-features --features rustls
 fi
 
 # wasm-bindgen-cli must be exactly the wasm-bindgen version the app is built with.
 wbg=$(awk '/^name = "wasm-bindgen"$/ { getline; gsub(/version = |"/, ""); print; exit }' Cargo.lock)
 if ! wasm-bindgen --version 2>/dev/null | grep -q " ${wbg}\$"; then
   say "installing wasm-bindgen-cli ${wbg} (takes a couple of minutes, once)"
+  # Not --locked: its lock file names a webpki-roots release that the registry here lacks.
   fast_install wasm-bindgen-cli --version "${wbg}"
 fi
 

@@ -70,7 +70,8 @@ async fn own_session(
     }
 }
 
-async fn full(state: &AppState, id: i64) -> ApiResult<CoachingSession> {
+/// The session as the API shows it; 404 if it has gone.
+async fn fetch(state: &AppState, id: i64) -> ApiResult<CoachingSession> {
     coaching::get(&state.db, id)
         .await?
         .ok_or_else(|| not_found("Coaching session"))
@@ -151,7 +152,7 @@ pub async fn create(
     let txn = state.db.begin().await?;
     let session_id = coaching::create(&txn, project.id, user.person_id, &input, now).await?;
     txn.commit().await?;
-    let session = full(&state, session_id).await?;
+    let session = fetch(&state, session_id).await?;
     Ok(HttpResponse::Created()
         .insert_header((
             header::LOCATION,
@@ -178,7 +179,7 @@ pub async fn show(
     id: web::Path<i64>,
 ) -> ApiResult<HttpResponse> {
     let (_, context) = visible_session(&state, &user, *id).await?;
-    let session = full(&state, *id).await?;
+    let session = fetch(&state, *id).await?;
     Ok(HttpResponse::Ok().json(as_seen_by(&user, &context, session)))
 }
 
@@ -209,7 +210,7 @@ pub async fn update(
     let txn = state.db.begin().await?;
     coaching::update(&txn, session, &input, now).await?;
     txn.commit().await?;
-    Ok(HttpResponse::Ok().json(full(&state, *id).await?))
+    Ok(HttpResponse::Ok().json(fetch(&state, *id).await?))
 }
 
 /// Remove a session (the coach who recorded it).

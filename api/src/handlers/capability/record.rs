@@ -14,7 +14,7 @@ use crate::{
 };
 
 /// The record; session notes only for the person themself.
-async fn load(state: &AppState, user: &AuthUser, id: i64) -> ApiResult<PersonRecord> {
+async fn fetch(state: &AppState, user: &AuthUser, id: i64) -> ApiResult<PersonRecord> {
     record::get(&state.db, id, id == user.person_id, Utc::now())
         .await?
         .ok_or_else(|| not_found("Person"))
@@ -40,7 +40,7 @@ pub async fn show(
     id: web::Path<i64>,
 ) -> ApiResult<HttpResponse> {
     viewable_person(&state, &user, *id).await?;
-    Ok(HttpResponse::Ok().json(load(&state, &user, *id).await?))
+    Ok(HttpResponse::Ok().json(fetch(&state, &user, *id).await?))
 }
 
 fn attachment(name: &str) -> (header::HeaderName, String) {
@@ -61,7 +61,7 @@ fn attachment(name: &str) -> (header::HeaderName, String) {
 )]
 #[get("/me/record.json")]
 pub async fn my_record_json(state: web::Data<AppState>, user: AuthUser) -> ApiResult<HttpResponse> {
-    let record = load(&state, &user, user.person_id).await?;
+    let record = fetch(&state, &user, user.person_id).await?;
     Ok(HttpResponse::Ok()
         .insert_header(attachment(&format!("qi-record-{}.json", user.person_id)))
         .json(record))
@@ -78,7 +78,7 @@ pub async fn my_record_json(state: web::Data<AppState>, user: AuthUser) -> ApiRe
 )]
 #[get("/me/record.csv")]
 pub async fn my_record_csv(state: web::Data<AppState>, user: AuthUser) -> ApiResult<HttpResponse> {
-    let record = load(&state, &user, user.person_id).await?;
+    let record = fetch(&state, &user, user.person_id).await?;
     Ok(HttpResponse::Ok()
         .content_type("text/csv; charset=utf-8")
         .insert_header(attachment(&format!("qi-record-{}.csv", user.person_id)))

@@ -70,7 +70,8 @@ async fn check(
     }
 }
 
-async fn detail(state: &AppState, user: &AuthUser, id: i64) -> ApiResult<Cohort> {
+/// The cohort as the API shows it to `user`; 404 if it has gone.
+async fn fetch(state: &AppState, user: &AuthUser, id: i64) -> ApiResult<Cohort> {
     let (cohort, course) = find_cohort(state, id).await?;
     Ok(db::training::cohorts::detail(&state.db, user, cohort, &course).await?)
 }
@@ -135,7 +136,7 @@ pub async fn create(
     txn.commit().await?;
     Ok(HttpResponse::Created()
         .insert_header((header::LOCATION, format!("/api/v1/cohorts/{cohort_id}")))
-        .json(detail(&state, &user, cohort_id).await?))
+        .json(fetch(&state, &user, cohort_id).await?))
 }
 
 /// One cohort: its sessions, facilitators, places per organisation and your enrolment. The ETag
@@ -156,7 +157,7 @@ pub async fn show(
     user: AuthUser,
     id: web::Path<i64>,
 ) -> ApiResult<HttpResponse> {
-    let cohort = detail(&state, &user, *id).await?;
+    let cohort = fetch(&state, &user, *id).await?;
     Ok(HttpResponse::Ok()
         .insert_header(etag(cohort.version))
         .json(cohort))
@@ -235,7 +236,7 @@ pub async fn update(
     )
     .await?;
     txn.commit().await?;
-    let cohort = detail(&state, &user, *id).await?;
+    let cohort = fetch(&state, &user, *id).await?;
     Ok(HttpResponse::Ok()
         .insert_header(etag(cohort.version))
         .json(cohort))
@@ -312,5 +313,5 @@ pub async fn release(
     let cohort = locked(&txn, *id).await?;
     db::training::enrolments::promote(&txn, &cohort, Utc::now()).await?;
     txn.commit().await?;
-    Ok(HttpResponse::Ok().json(detail(&state, &user, *id).await?))
+    Ok(HttpResponse::Ok().json(fetch(&state, &user, *id).await?))
 }

@@ -31,7 +31,8 @@ async fn check(state: &AppState, input: &CourseInput) -> ApiResult<CourseInput> 
     Ok(input)
 }
 
-async fn one(state: &AppState, user: &AuthUser, id: i64) -> ApiResult<Course> {
+/// The course as the API shows it to `user`; 404 if it has gone.
+async fn fetch(state: &AppState, user: &AuthUser, id: i64) -> ApiResult<Course> {
     let model = find_course(state, id).await?;
     db::training::courses::dto(&state.db, user, vec![model], today())
         .await?
@@ -96,7 +97,7 @@ pub async fn create(
     let id = db::training::courses::create(&state.db, &input).await?;
     Ok(HttpResponse::Created()
         .insert_header((header::LOCATION, format!("/api/v1/courses/{id}")))
-        .json(one(&state, &user, id).await?))
+        .json(fetch(&state, &user, id).await?))
 }
 
 /// One course. The ETag is its version.
@@ -116,7 +117,7 @@ pub async fn show(
     user: AuthUser,
     id: web::Path<i64>,
 ) -> ApiResult<HttpResponse> {
-    let course = one(&state, &user, *id).await?;
+    let course = fetch(&state, &user, *id).await?;
     Ok(HttpResponse::Ok()
         .insert_header(etag(course.version))
         .json(course))
@@ -159,7 +160,7 @@ pub async fn update(
         let current_version = find_course(&state, *id).await?.version;
         return Err(ApiError::PreconditionFailed { current_version });
     }
-    let course = one(&state, &user, *id).await?;
+    let course = fetch(&state, &user, *id).await?;
     Ok(HttpResponse::Ok()
         .insert_header(etag(course.version))
         .json(course))
