@@ -7,7 +7,6 @@ use serde::{Deserialize, Serialize};
 
 use crate::{
     FieldErrors,
-    page::PageInfo,
     validation::{present, text},
 };
 
@@ -126,12 +125,11 @@ pub struct Organisation {
 }
 
 /// One page of organisations.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-pub struct OrganisationPage {
-    pub items: Vec<Organisation>,
-    #[serde(flatten)]
-    pub page: PageInfo,
+pub type OrganisationPage = crate::page::Page<Organisation>;
+
+impl crate::page::Listed for Organisation {
+    const PAGE: &'static str = "OrganisationPage";
+    const PAGE_DESCRIPTION: &'static str = "One page of organisations.";
 }
 
 /// The fields of a new organisation, as sent.

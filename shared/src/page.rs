@@ -24,6 +24,64 @@ impl PageInfo {
     }
 }
 
+/// One page of a list: its items, and where the page sits in the whole list.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Page<T> {
+    pub items: Vec<T>,
+    #[serde(flatten)]
+    pub page: PageInfo,
+}
+
+/// An item that lists come in pages of: the name and description of its page in the API
+/// document (`ProjectPage`, "One page of projects."), so each list keeps a schema of its own.
+pub trait Listed {
+    const PAGE: &'static str;
+    const PAGE_DESCRIPTION: &'static str;
+}
+
+#[cfg(feature = "openapi")]
+mod schema {
+    use std::borrow::Cow;
+
+    use utoipa::{
+        PartialSchema, ToSchema,
+        openapi::{
+            Ref, RefOr,
+            schema::{AllOfBuilder, ArrayBuilder, ObjectBuilder, Schema},
+        },
+    };
+
+    use super::{Listed, Page, PageInfo};
+
+    impl<T: Listed + ToSchema> PartialSchema for Page<T> {
+        fn schema() -> RefOr<Schema> {
+            let items = ObjectBuilder::new()
+                .property(
+                    "items",
+                    ArrayBuilder::new().items(Ref::from_schema_name(T::name())),
+                )
+                .required("items");
+            AllOfBuilder::new()
+                .item(Ref::from_schema_name(PageInfo::name()))
+                .item(items)
+                .description(Some(T::PAGE_DESCRIPTION))
+                .into()
+        }
+    }
+
+    impl<T: Listed + ToSchema> ToSchema for Page<T> {
+        fn name() -> Cow<'static, str> {
+            Cow::Borrowed(T::PAGE)
+        }
+
+        fn schemas(schemas: &mut Vec<(String, RefOr<Schema>)>) {
+            schemas.push((T::name().into_owned(), T::schema()));
+            T::schemas(schemas);
+            schemas.push((PageInfo::name().into_owned(), PageInfo::schema()));
+        }
+    }
+}
+
 /// Checks requested page numbers: `page` from 1, `per_page` from 1 to [`MAX_PER_PAGE`].
 pub fn parse_page(
     page: Option<u64>,

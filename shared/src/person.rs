@@ -5,7 +5,6 @@ use serde::{Deserialize, Serialize};
 
 use crate::{
     FieldErrors,
-    page::PageInfo,
     validation::{present, text},
 };
 
@@ -185,12 +184,11 @@ pub struct DirectoryEntry {
 }
 
 /// One page of people.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-pub struct PersonPage {
-    pub items: Vec<Person>,
-    #[serde(flatten)]
-    pub page: PageInfo,
+pub type PersonPage = crate::page::Page<Person>;
+
+impl crate::page::Listed for Person {
+    const PAGE: &'static str = "PersonPage";
+    const PAGE_DESCRIPTION: &'static str = "One page of people.";
 }
 
 /// An invitation to join the platform, as an admin sends it.

@@ -3,7 +3,12 @@
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 
-use crate::{FieldErrors, page::PageInfo, score::ProgressScore, validation::text};
+use crate::{
+    FieldErrors,
+    page::{Listed, Page},
+    score::ProgressScore,
+    validation::text,
+};
 
 wire_enum! {
     /// Where a project is in its life.
@@ -166,12 +171,11 @@ pub struct ProjectSummary {
 }
 
 /// One page of projects.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-pub struct ProjectPage {
-    pub items: Vec<ProjectSummary>,
-    #[serde(flatten)]
-    pub page: PageInfo,
+pub type ProjectPage = Page<ProjectSummary>;
+
+impl Listed for ProjectSummary {
+    const PAGE: &'static str = "ProjectPage";
+    const PAGE_DESCRIPTION: &'static str = "One page of projects.";
 }
 
 /// A team member as sent.

@@ -12,7 +12,7 @@ pub mod sign_in;
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 
-use crate::{FieldErrors, page::PageInfo, tier::Tier, validation::text};
+use crate::{FieldErrors, tier::Tier, validation::text};
 
 wire_enum! {
     /// How a course is taught.
@@ -135,12 +135,11 @@ pub struct Course {
 }
 
 /// One page of courses.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-pub struct CoursePage {
-    pub items: Vec<Course>,
-    #[serde(flatten)]
-    pub page: PageInfo,
+pub type CoursePage = crate::page::Page<Course>;
+
+impl crate::page::Listed for Course {
+    const PAGE: &'static str = "CoursePage";
+    const PAGE_DESCRIPTION: &'static str = "One page of courses.";
 }
 
 /// Filters of the course list.
@@ -411,12 +410,11 @@ pub struct CohortSummary {
 }
 
 /// One page of cohorts.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-pub struct CohortPage {
-    pub items: Vec<CohortSummary>,
-    #[serde(flatten)]
-    pub page: PageInfo,
+pub type CohortPage = crate::page::Page<CohortSummary>;
+
+impl crate::page::Listed for CohortSummary {
+    const PAGE: &'static str = "CohortPage";
+    const PAGE_DESCRIPTION: &'static str = "One page of cohorts.";
 }
 
 /// A cohort with its sessions, facilitators, places and the signed-in person's part in it.
