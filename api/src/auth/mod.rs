@@ -8,6 +8,7 @@
 
 pub mod jwt;
 pub mod password;
+pub mod session;
 
 use std::future::{Ready, ready};
 

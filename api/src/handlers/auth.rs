@@ -1,50 +1,20 @@
 //! Signing in, refreshing and signing out.
 
-use actix_web::{HttpResponse, post, web};
-use qi_shared::{
-    access::Actor,
-    auth::{LoginRequest, RefreshRequest, TokenResponse},
-    person::PersonStatus,
-    problem::Problem,
-};
-use sea_orm::ConnectionTrait;
-
 use crate::{
-    auth::password,
-    db::{self, entity::person, tokens},
+    auth::{password, session::start_session},
+    db::{self, tokens},
     error::{ApiError, ApiResult},
     extract::Json,
     state::AppState,
 };
+use actix_web::{HttpResponse, post, web};
+use qi_shared::{
+    auth::{LoginRequest, RefreshRequest, TokenResponse},
+    person::PersonStatus,
+    problem::Problem,
+};
 
 const WRONG_CREDENTIALS: &str = "The email address or password is not right";
-
-/// Starts a session for a person: an access token, and a refresh token in `family`.
-pub async fn start_session(
-    state: &AppState,
-    db: &impl ConnectionTrait,
-    person: &person::Model,
-    family: Option<String>,
-) -> ApiResult<TokenResponse> {
-    let roles = db::people::roles_of(db, person.id).await?;
-    let actor = Actor {
-        person_id: person.id,
-        organisation_id: person.organisation_id,
-        roles,
-    };
-    let access_token = state
-        .keys
-        .sign(&actor)
-        .map_err(|e| ApiError::Internal(e.into()))?;
-    let refresh_token =
-        tokens::issue_refresh(db, person.id, family, state.refresh_lifetime).await?;
-    Ok(TokenResponse {
-        access_token,
-        refresh_token,
-        token_type: "Bearer".to_owned(),
-        expires_in: u64::try_from(state.keys.lifetime().num_seconds()).unwrap_or(0),
-    })
-}
 
 /// Sign in with email and password.
 #[utoipa::path(

@@ -10,10 +10,10 @@ use sea_orm::TransactionTrait;
 
 use crate::{
     auth::password,
+    auth::session::start_session,
     db::{self, tokens},
     error::{ApiError, ApiResult, not_found},
     extract::Json,
-    handlers::auth::start_session,
     state::AppState,
 };
 

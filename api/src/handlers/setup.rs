@@ -8,10 +8,10 @@ use qi_shared::{
 };
 
 use crate::{
+    auth::session::start_session,
     bootstrap,
     error::{ApiError, ApiResult},
     extract::Json,
-    handlers::auth::start_session,
     state::AppState,
 };
 
