@@ -14,7 +14,7 @@ use web_sys::HtmlInputElement;
 use yew::prelude::*;
 use yew_router::prelude::*;
 
-use super::{TrainingRoute, dates, day};
+use super::{dates, day};
 use crate::{
     api::{self, ApiError},
     components::{
@@ -22,6 +22,7 @@ use crate::{
         states::{Empty, ErrorPanel, Loading},
     },
     hooks::Load,
+    route::TrainingRoute,
     session::use_session,
 };
 
@@ -93,7 +94,7 @@ pub fn cohort_page(props: &Props) -> Html {
     };
     let c = &data.cohort;
     let s = &c.summary;
-    crate::pages::set_title(&format!("{}: {}", s.course_title, s.name));
+    crate::browser::set_title(&format!("{}: {}", s.course_title, s.name));
     let actor = session.actor();
     let enrols_others = c.can_manage
         || actor
@@ -196,7 +197,7 @@ pub fn cohort_page(props: &Props) -> Html {
                     || (a.has(Role::OrganisationAdmin) && a.organisation_id == e.organisation_id)
             })
     };
-    let ended = s.end_date < super::today();
+    let ended = s.end_date < crate::browser::today();
 
     html! {
         <>

@@ -4,11 +4,12 @@ use qi_shared::training::{CohortQuery, CohortSummary, When};
 use yew::prelude::*;
 use yew_router::prelude::*;
 
-use super::{TrainingRoute, dates};
+use super::dates;
 use crate::{
     api,
     components::states::{Empty, ErrorPanel, Loading},
     hooks::{Load, use_load},
+    route::TrainingRoute,
 };
 
 #[derive(Properties, PartialEq)]
@@ -60,7 +61,7 @@ pub fn course_page(props: &Props) -> Html {
         Load::Failed(error) => return html! { <ErrorPanel error={error.clone()} /> },
         Load::Loaded(loaded) => loaded.clone(),
     };
-    crate::pages::set_title(&course.title);
+    crate::browser::set_title(&course.title);
     let id = course.id;
     html! {
         <>

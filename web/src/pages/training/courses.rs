@@ -7,7 +7,6 @@ use qi_shared::{
 use yew::prelude::*;
 use yew_router::prelude::*;
 
-use super::TrainingRoute;
 use crate::{
     api,
     components::{
@@ -15,14 +14,14 @@ use crate::{
         pagination::Pagination,
         states::{Empty, ErrorPanel, Loading},
     },
-    hooks::{Load, use_load},
-    pages::{organisations::use_query, people::use_organisation_options},
+    hooks::{Load, use_load, use_organisation_options, use_query},
+    route::TrainingRoute,
     session::use_session,
 };
 
 #[function_component(CourseList)]
 pub fn course_list() -> Html {
-    crate::pages::set_title("Training");
+    crate::browser::set_title("Training");
     let session = use_session();
     let navigator = use_navigator();
     let query: CourseQuery = use_query();

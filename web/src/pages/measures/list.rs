@@ -13,9 +13,9 @@ use yew_router::prelude::*;
 
 use crate::{
     api::{self, ApiError},
-    app::Route,
     components::states::Loading,
     hooks::{Load, use_load},
+    route::Route,
 };
 
 #[derive(Properties, PartialEq)]

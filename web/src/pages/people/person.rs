@@ -5,17 +5,15 @@ use qi_shared::person::{InvitationSent, PersonStatus, Role};
 use yew::prelude::*;
 use yew_router::prelude::*;
 
-use crate::pages::capability::CapabilityRoute;
-
+use super::{grantable, status_label};
 use crate::{
     api,
-    app::Route,
     components::{
         form::Checkbox,
         states::{ErrorPanel, Loading},
     },
     hooks::{Load, use_load},
-    pages::{invite::grantable, people::status_label},
+    route::{CapabilityRoute, Route},
     session::use_session,
 };
 
@@ -40,7 +38,7 @@ pub fn person_page(props: &Props) -> Html {
         Load::Failed(error) => return html! { <ErrorPanel error={error.clone()} /> },
         Load::Loaded(p) => p.clone(),
     };
-    super::set_title(&p.name);
+    crate::browser::set_title(&p.name);
     let actor = session.actor();
     let can_manage = actor
         .as_ref()

@@ -7,25 +7,18 @@ use qi_shared::{
 use yew::prelude::*;
 use yew_router::prelude::*;
 
+use super::grantable;
 use crate::{
     api,
-    app::Route,
     components::form::{Checkbox, ErrorSummary, SelectField, Submit, TextField, error_for},
-    pages::people::use_organisation_options,
+    hooks::use_organisation_options,
+    route::Route,
     session::use_session,
 };
 
-/// The roles a person may give: organisation admins cannot make partnership admins.
-pub fn grantable(partnership_admin: bool) -> Vec<Role> {
-    [Role::PartnershipAdmin, Role::OrganisationAdmin, Role::Coach]
-        .into_iter()
-        .filter(|r| partnership_admin || *r != Role::PartnershipAdmin)
-        .collect()
-}
-
 #[function_component(InvitePerson)]
 pub fn invite_person() -> Html {
-    super::set_title("Invite a person");
+    crate::browser::set_title("Invite a person");
     let session = use_session();
     let actor = session.actor();
     let partnership_admin = actor.as_ref().is_some_and(|a| a.is_partnership_admin());

@@ -10,6 +10,7 @@ use qi_shared::{
         Annotation, AnnotationInput, AnnotationKind, DataPoint, Measure, PointInput, PointsInput,
         Unit, parse_number, validate_points,
     },
+    period,
     spc::ImprovementDirection,
 };
 use web_sys::HtmlInputElement;
@@ -18,14 +19,13 @@ use yew_router::prelude::*;
 
 use crate::{
     api::{self, ApiError},
-    app::Route,
     components::{
         form::{ErrorSummary, SelectField, TextArea, TextField, error_for, field_id},
         spc_chart::SpcChart,
         states::{ErrorPanel, Loading},
     },
     hooks::{Load, use_load},
-    pages::project::context_of,
+    route::Route,
     session::use_session,
 };
 
@@ -77,11 +77,11 @@ pub fn measure_page(props: &Props) -> Html {
         Load::Failed(error) => return html! { <ErrorPanel error={error.clone()} /> },
         Load::Loaded(pair) => pair.clone(),
     };
-    super::set_title(&measure.name);
+    crate::browser::set_title(&measure.name);
     let can_edit = !library
         && session
             .actor()
-            .is_some_and(|a| a.can_edit_project(&context_of(&project)));
+            .is_some_and(|a| a.can_edit_project(&project.access_context()));
     let onchanged = {
         let loaded = loaded.clone();
         let project = project.clone();
@@ -358,7 +358,7 @@ fn grid(props: &GridProps) -> Html {
                 .iter()
                 .filter_map(Row::date)
                 .max()
-                .and_then(|d| following(d, frequency))
+                .and_then(|d| period::following(d, frequency))
                 .map(|d| d.to_string())
                 .unwrap_or_default();
             next.push(Row {
@@ -539,17 +539,6 @@ fn grid(props: &GridProps) -> Html {
                 </p>
             </form>
         </section>
-    }
-}
-
-/// The next period after `date` for data collected this often.
-fn following(date: NaiveDate, frequency: qi_shared::measure::Frequency) -> Option<NaiveDate> {
-    use qi_shared::measure::Frequency;
-    match frequency {
-        Frequency::Daily => date.succ_opt(),
-        Frequency::Weekly => date.checked_add_days(chrono::Days::new(7)),
-        Frequency::Monthly => date.checked_add_months(chrono::Months::new(1)),
-        Frequency::Quarterly => date.checked_add_months(chrono::Months::new(3)),
     }
 }
 

@@ -10,12 +10,12 @@ use yew_router::prelude::*;
 
 use crate::{
     api::{self, ApiError},
-    app::Route,
     components::{
         form::{Checkbox, ErrorSummary, SelectField, TextArea, TextField, error_for},
         states::{ErrorPanel, Loading},
     },
     hooks::{Load, use_load},
+    route::Route,
 };
 
 #[derive(Properties, PartialEq)]
@@ -121,7 +121,7 @@ fn form(props: &FormProps) -> Html {
     } else {
         "Add a measure"
     };
-    super::set_title(title);
+    crate::browser::set_title(title);
     let update = |apply: fn(&mut Draft, String)| {
         let draft = draft.clone();
         Callback::from(move |v: String| {
