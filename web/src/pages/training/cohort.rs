@@ -18,6 +18,7 @@ use super::{dates, day};
 use crate::{
     api::{self, ApiError},
     components::{
+        csv_upload::CsvUpload,
         form::{ErrorSummary, TextArea, TextField, error_for},
         states::{Empty, ErrorPanel, Loading},
     },
@@ -434,21 +435,7 @@ fn sign_in_import(props: &ImportProps) -> Html {
     let done = use_state(|| None::<String>);
     let onfile = {
         let text = text.clone();
-        Callback::from(move |e: Event| {
-            let Some(input) = e.target_dyn_into::<HtmlInputElement>() else {
-                return;
-            };
-            if let Some(file) = input.files().and_then(|f| f.get(0)) {
-                let text = text.clone();
-                wasm_bindgen_futures::spawn_local(async move {
-                    if let Ok(content) = wasm_bindgen_futures::JsFuture::from(file.text()).await
-                        && let Some(content) = content.as_string()
-                    {
-                        text.set(content);
-                    }
-                });
-            }
-        })
+        Callback::from(move |content: String| text.set(content))
     };
     let onsubmit = {
         let (text, errors, message, done, onchanged, id) = (
@@ -513,10 +500,7 @@ fn sign_in_import(props: &ImportProps) -> Html {
             }
             if let Some(text) = &*done { <p role="status">{ text }</p> }
             <form {onsubmit} novalidate=true>
-                <div class="form-group">
-                    <label class="label" for="sign-in-file">{ "Choose a file" }</label>
-                    <input type="file" id="sign-in-file" accept=".csv,text/csv" onchange={onfile} />
-                </div>
+                <CsvUpload id="sign-in-file" label="Choose a file" onload={onfile} />
                 <TextArea name="csv" label="Or paste the sheet" value={(*text).clone()} oninput={{ let t = text.clone(); Callback::from(move |v| t.set(v)) }} error={error_for(&errors, "csv")} rows={6} />
                 <button type="submit" class="button button--secondary">{ "Import attendance" }</button>
             </form>
