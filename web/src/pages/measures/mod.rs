@@ -7,3 +7,12 @@ mod measure;
 pub use form::MeasureForm;
 pub use list::MeasureList;
 pub use measure::MeasurePage;
+
+/// A wire name as people read it: "outcome" is shown as "Outcome".
+fn capitalised(s: &str) -> String {
+    let mut chars = s.chars();
+    chars
+        .next()
+        .map(|c| c.to_uppercase().chain(chars).collect())
+        .unwrap_or_default()
+}

@@ -19,6 +19,7 @@ use annotations::Marks;
 use csv_import::CsvImport;
 use data_grid::{Grid, rows_of};
 
+use super::capitalised;
 use crate::{
     api::{self, ApiError},
     components::{
@@ -36,14 +37,6 @@ fn direction_text(direction: ImprovementDirection) -> &'static str {
         ImprovementDirection::Decrease => "Lower is better",
         ImprovementDirection::Neutral => "Neither: a change either way is worth knowing about",
     }
-}
-
-fn capitalised(s: &str) -> String {
-    let mut chars = s.chars();
-    chars
-        .next()
-        .map(|c| c.to_uppercase().chain(chars).collect())
-        .unwrap_or_default()
 }
 
 #[derive(Properties, PartialEq)]
