@@ -5,10 +5,7 @@ use yew::prelude::*;
 
 /// A score with its meaning, as lists and pages show it.
 pub fn score_text(score: Option<ProgressScore>) -> String {
-    match score {
-        Some(s) => format!("{:.1} {}", s.value(), s.label()),
-        None => "Not scored yet".to_owned(),
-    }
+    score.map_or_else(|| "Not scored yet".to_owned(), |s| s.to_string())
 }
 
 pub fn status_tag(status: ProjectStatus) -> Html {

@@ -2,12 +2,12 @@
 
 use qi_shared::{
     FieldError,
+    access::grantable_roles,
     person::{InvitationSent, NewInvitation, Role},
 };
 use yew::prelude::*;
 use yew_router::prelude::*;
 
-use super::grantable;
 use crate::{
     api,
     components::form::{Checkbox, ErrorSummary, SelectField, Submit, TextField, error_for},
@@ -137,7 +137,7 @@ pub fn invite_person() -> Html {
                 <fieldset class="fieldset">
                     <legend class="fieldset__legend">{ "Roles" }</legend>
                     <div class="hint">{ "Everyone is a member. Choose any other roles." }</div>
-                    { for grantable(partnership_admin).into_iter().map(|role| html! {
+                    { for grantable_roles(partnership_admin).into_iter().map(|role| html! {
                         <Checkbox id={format!("role-{}", role.as_str())} label={role.label()} checked={f.roles.contains(&role)} onchange={toggle(role)} />
                     }) }
                 </fieldset>

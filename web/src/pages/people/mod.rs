@@ -7,7 +7,7 @@ pub mod list;
 pub mod person;
 pub mod profile;
 
-use qi_shared::person::{PersonStatus, Role};
+use qi_shared::person::PersonStatus;
 
 /// A person's status as the list and their page show it.
 fn status_label(status: PersonStatus) -> &'static str {
@@ -16,12 +16,4 @@ fn status_label(status: PersonStatus) -> &'static str {
         PersonStatus::Active => "Active",
         PersonStatus::Deactivated => "Deactivated",
     }
-}
-
-/// The roles a person may give: organisation admins cannot make partnership admins.
-fn grantable(partnership_admin: bool) -> Vec<Role> {
-    [Role::PartnershipAdmin, Role::OrganisationAdmin, Role::Coach]
-        .into_iter()
-        .filter(|r| partnership_admin || *r != Role::PartnershipAdmin)
-        .collect()
 }

@@ -1,11 +1,14 @@
 //! One person's record, for themselves and their organisation's admins: roles, account status,
 //! and a new invitation link for someone who has not yet accepted.
 
-use qi_shared::person::{InvitationSent, PersonStatus, Role};
+use qi_shared::{
+    access::grantable_roles,
+    person::{InvitationSent, PersonStatus, Role},
+};
 use yew::prelude::*;
 use yew_router::prelude::*;
 
-use super::{grantable, status_label};
+use super::status_label;
 use crate::{
     api,
     components::{
@@ -164,7 +167,7 @@ pub fn person_page(props: &Props) -> Html {
                     <fieldset class="fieldset">
                         <legend class="fieldset__legend">{ "Roles" }</legend>
                         <div class="hint">{ "Everyone is a member. A change applies from their next sign-in or within 15 minutes." }</div>
-                        { for grantable(partnership_admin).into_iter().map(|role| html! {
+                        { for grantable_roles(partnership_admin).into_iter().map(|role| html! {
                             <Checkbox id={format!("role-{}", role.as_str())} label={role.label()} checked={chosen.contains(&role)} onchange={toggle(role)} />
                         }) }
                     </fieldset>

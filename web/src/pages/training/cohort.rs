@@ -8,13 +8,15 @@ use std::collections::HashSet;
 use qi_shared::{
     FieldError,
     person::{DirectoryEntry, Role},
-    training::{Cohort, Enrolment, EnrolmentStatus, Mark, RegisterInput, Session, SessionRegister},
+    training::{
+        Cohort, Enrolment, EnrolmentStatus, Mark, RegisterInput, Session, SessionRegister,
+        dates_text, day_text,
+    },
 };
 use web_sys::HtmlInputElement;
 use yew::prelude::*;
 use yew_router::prelude::*;
 
-use super::{dates, day};
 use crate::{
     api::{self, ApiError},
     components::{
@@ -42,7 +44,7 @@ struct Loaded {
 fn status_text(e: &Enrolment) -> String {
     match (e.status, e.waiting_position, e.completed_on) {
         (EnrolmentStatus::Waitlisted, Some(p), _) => format!("On the waiting list (number {p})"),
-        (EnrolmentStatus::Completed, _, Some(on)) => format!("Completed on {}", day(on)),
+        (EnrolmentStatus::Completed, _, Some(on)) => format!("Completed on {}", day_text(on)),
         (status, _, _) => status.label().to_owned(),
     }
 }
@@ -207,7 +209,7 @@ pub fn cohort_page(props: &Props) -> Html {
             <h1>{ format!("{}: {}", s.course_title, s.name) }</h1>
             if let Some(text) = &*notice { <div class="success-callout" role="status"><p>{ text }</p></div> }
             <dl class="summary-list">
-                <div class="summary-list__row"><dt>{ "Dates" }</dt><dd>{ dates(s.start_date, s.end_date) }</dd></div>
+                <div class="summary-list__row"><dt>{ "Dates" }</dt><dd>{ dates_text(s.start_date, s.end_date) }</dd></div>
                 if !c.venue.is_empty() { <div class="summary-list__row"><dt>{ "Venue" }</dt><dd>{ &c.venue }</dd></div> }
                 if !c.online_link.is_empty() { <div class="summary-list__row"><dt>{ "Online" }</dt><dd><a href={c.online_link.clone()}>{ &c.online_link }</a></dd></div> }
                 <div class="summary-list__row"><dt>{ "Places" }</dt><dd id="places">{ format!("{} of {} taken, {} left; {} waiting", s.taken, s.capacity, s.capacity.saturating_sub(s.taken), s.waiting) }</dd></div>

@@ -2,7 +2,7 @@
 
 use qi_shared::{
     tier::Tier,
-    training::{CohortQuery, CourseQuery, When},
+    training::{CohortQuery, CourseQuery, When, dates_text},
 };
 use yew::prelude::*;
 use yew_router::prelude::*;
@@ -171,7 +171,7 @@ fn upcoming_cohorts() -> Html {
             <ul class="list">{ for page.items.iter().map(|c| html! {
                 <li>
                     <Link<TrainingRoute> to={TrainingRoute::Cohort { id: c.id }}>{ format!("{}: {}", c.course_title, c.name) }</Link<TrainingRoute>>
-                    { format!(", {} ({} of {} places taken{})", super::dates(c.start_date, c.end_date), c.taken, c.capacity,
+                    { format!(", {} ({} of {} places taken{})", dates_text(c.start_date, c.end_date), c.taken, c.capacity,
                         if c.waiting > 0 { format!(", {} waiting", c.waiting) } else { String::new() }) }
                 </li>
             }) }</ul>

@@ -38,17 +38,3 @@ fn switch(route: TrainingRoute) -> Html {
         TrainingRoute::NotFound => html! { <crate::components::states::NotFound /> },
     }
 }
-
-/// "3 Feb 2027".
-pub(crate) fn day(d: chrono::NaiveDate) -> String {
-    d.format("%-d %b %Y").to_string()
-}
-
-/// "3 Feb 2027 to 10 Feb 2027", or one day.
-pub(crate) fn dates(start: chrono::NaiveDate, end: chrono::NaiveDate) -> String {
-    if start == end {
-        day(start)
-    } else {
-        format!("{} to {}", day(start), day(end))
-    }
-}
