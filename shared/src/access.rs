@@ -123,6 +123,16 @@ impl Actor {
     }
 }
 
+/// The roles a person may give when inviting someone or changing their roles: everyone who may
+/// invite gives organisation admin and coach, and only partnership admins give partnership admin
+/// (as [`Actor::can_grant`] decides).
+pub fn grantable_roles(partnership_admin: bool) -> Vec<Role> {
+    [Role::PartnershipAdmin, Role::OrganisationAdmin, Role::Coach]
+        .into_iter()
+        .filter(|r| partnership_admin || *r != Role::PartnershipAdmin)
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -242,5 +252,17 @@ mod tests {
         assert!(member.can_view_person(4, 10));
         assert!(!member.can_view_person(3, 10));
         assert!(org_admin.can_view_person(3, 10));
+    }
+
+    #[test]
+    fn only_partnership_admins_are_offered_the_partnership_admin_role() {
+        assert_eq!(
+            grantable_roles(true),
+            vec![Role::PartnershipAdmin, Role::OrganisationAdmin, Role::Coach]
+        );
+        assert_eq!(
+            grantable_roles(false),
+            vec![Role::OrganisationAdmin, Role::Coach]
+        );
     }
 }

@@ -17,6 +17,7 @@ pub mod measure;
 pub mod organisation;
 pub mod page;
 pub mod partnership;
+pub mod period;
 pub mod person;
 pub mod problem;
 pub mod project;

@@ -497,6 +497,19 @@ wire_enum! {
     }
 }
 
+impl Project {
+    /// What the access rules ([`crate::access::Actor`]) need to know of a loaded project.
+    pub fn access_context(&self) -> crate::access::ProjectContext {
+        crate::access::ProjectContext {
+            visibility: self.visibility,
+            organisation_ids: std::iter::once(self.lead_organisation.id)
+                .chain(self.partner_organisations.iter().map(|o| o.id))
+                .collect(),
+            team: self.team.iter().map(|m| (m.person_id, m.role)).collect(),
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -672,5 +685,52 @@ mod tests {
             .is_err()
         });
         assert_eq!(missing, Some(true));
+    }
+
+    #[test]
+    fn access_context_names_the_lead_then_the_partners_and_every_team_member() {
+        let organisation = |id: i64| OrganisationRef {
+            id,
+            name: format!("Organisation {id}"),
+        };
+        let member = |person_id: i64, role: TeamRole| TeamMember {
+            person_id,
+            name: format!("Person {person_id}"),
+            organisation_name: "Organisation 1".into(),
+            role,
+        };
+        let at = DateTime::<Utc>::default();
+        let project = Project {
+            id: 7,
+            title: "Fewer falls".into(),
+            problem: String::new(),
+            aim: "Reduce falls".into(),
+            lead_organisation: organisation(1),
+            partner_organisations: vec![organisation(3), organisation(2)],
+            team: vec![member(10, TeamRole::Lead), member(11, TeamRole::Coach)],
+            tags: vec![],
+            start_date: None,
+            expected_end_date: None,
+            status: ProjectStatus::Active,
+            status_history: vec![],
+            involvement: Involvement::default(),
+            sustainability: Sustainability::default(),
+            spread: Spread::Unit,
+            adopting_organisations: vec![organisation(4)],
+            visibility: Visibility::Organisation,
+            score: None,
+            version: 1,
+            created_at: at,
+            updated_at: at,
+        };
+
+        let context = project.access_context();
+
+        assert_eq!(context.visibility, Visibility::Organisation);
+        assert_eq!(context.organisation_ids, vec![1, 3, 2]);
+        assert_eq!(
+            context.team,
+            vec![(10, TeamRole::Lead), (11, TeamRole::Coach)]
+        );
     }
 }

@@ -1,92 +1,15 @@
-//! Routes and the page shell (skip link, header, navigation, footer).
+//! The app and its page shell (skip link, header, navigation, footer); `switch` picks the page
+//! for a route.
 
 use yew::prelude::*;
 use yew_router::prelude::*;
 
 use crate::{
-    components::states::{Forbidden, Loading},
+    components::states::{Forbidden, Loading, NotFound},
     pages,
+    route::Route,
     session::{SessionProvider, SessionState, use_session},
 };
-
-#[derive(Debug, Clone, PartialEq, Routable)]
-pub enum Route {
-    #[at("/")]
-    Home,
-    #[at("/sign-in")]
-    SignIn,
-    #[at("/setup")]
-    Setup,
-    #[at("/invitations/:token")]
-    Invitation { token: String },
-    #[at("/organisations")]
-    Organisations,
-    #[at("/organisations/new")]
-    NewOrganisation,
-    #[at("/organisations/:id")]
-    Organisation { id: i64 },
-    #[at("/organisations/:id/edit")]
-    EditOrganisation { id: i64 },
-    #[at("/people")]
-    People,
-    #[at("/people/invite")]
-    InvitePerson,
-    #[at("/people/:id")]
-    Person { id: i64 },
-    #[at("/profile")]
-    Profile,
-    #[at("/projects")]
-    Projects,
-    #[at("/projects/new")]
-    NewProject,
-    #[at("/projects/:id")]
-    Project { id: i64 },
-    #[at("/projects/:id/edit")]
-    EditProject { id: i64 },
-    #[at("/projects/:id/cycles/new")]
-    NewCycle { id: i64 },
-    #[at("/projects/:id/cycles/:cycle_id/edit")]
-    EditCycle { id: i64, cycle_id: i64 },
-    #[at("/projects/:id/measures/new")]
-    NewMeasure { id: i64 },
-    #[at("/projects/:id/measures/:measure_id")]
-    Measure { id: i64, measure_id: i64 },
-    #[at("/projects/:id/measures/:measure_id/edit")]
-    EditMeasure { id: i64, measure_id: i64 },
-    #[at("/library")]
-    Library,
-    #[at("/library/:id")]
-    LibraryProject { id: i64 },
-    #[at("/library/:id/measures/:measure_id")]
-    LibraryMeasure { id: i64, measure_id: i64 },
-    #[at("/training")]
-    TrainingHome,
-    #[at("/training/*")]
-    Training,
-    #[at("/capability")]
-    CapabilityHome,
-    #[at("/capability/*")]
-    Capability,
-    #[not_found]
-    #[at("/404")]
-    NotFound,
-}
-
-impl Route {
-    /// Pages anyone may see without signing in.
-    fn is_public(&self) -> bool {
-        matches!(
-            self,
-            Self::SignIn
-                | Self::Setup
-                | Self::Invitation { .. }
-                | Self::NotFound
-                | Self::Library
-                | Self::LibraryProject { .. }
-                | Self::LibraryMeasure { .. }
-        )
-    }
-}
 
 #[function_component(App)]
 pub fn app() -> Html {
@@ -222,49 +145,53 @@ fn page(route: &Route, session: &crate::session::Session) -> Html {
         Route::SignIn => html! { <pages::sign_in::SignIn /> },
         Route::Setup => html! { <pages::setup::Setup /> },
         Route::Invitation { token } => {
-            html! { <pages::invitation::AcceptInvitation token={token} /> }
+            html! { <pages::people::invitation::AcceptInvitation token={token} /> }
         }
-        Route::Organisations => html! { <pages::organisations::OrganisationList /> },
+        Route::Organisations => html! { <pages::organisations::list::OrganisationList /> },
         Route::NewOrganisation if partnership_admin => {
-            html! { <pages::organisation_form::OrganisationForm id={None::<i64>} /> }
+            html! { <pages::organisations::form::OrganisationForm id={None::<i64>} /> }
         }
-        Route::Organisation { id } => html! { <pages::organisation::OrganisationPage id={id} /> },
+        Route::Organisation { id } => {
+            html! { <pages::organisations::organisation::OrganisationPage id={id} /> }
+        }
         Route::EditOrganisation { id }
             if actor.as_ref().is_some_and(|a| a.can_edit_organisation(id)) =>
         {
-            html! { <pages::organisation_form::OrganisationForm id={Some(id)} /> }
+            html! { <pages::organisations::form::OrganisationForm id={Some(id)} /> }
         }
-        Route::People if admin_of_own => html! { <pages::people::PeopleList /> },
-        Route::InvitePerson if admin_of_own => html! { <pages::invite::InvitePerson /> },
-        Route::Person { id } => html! { <pages::person::PersonPage id={id} /> },
-        Route::Profile => html! { <pages::profile::Profile /> },
-        Route::Projects => html! { <pages::projects::ProjectList /> },
-        Route::NewProject => html! { <pages::project_form::ProjectForm id={None::<i64>} /> },
-        Route::Project { id } => html! { <pages::project::ProjectPage id={id} /> },
-        Route::EditProject { id } => html! { <pages::project_form::ProjectForm id={Some(id)} /> },
+        Route::People if admin_of_own => html! { <pages::people::list::PeopleList /> },
+        Route::InvitePerson if admin_of_own => html! { <pages::people::invite::InvitePerson /> },
+        Route::Person { id } => html! { <pages::people::person::PersonPage id={id} /> },
+        Route::Profile => html! { <pages::people::profile::Profile /> },
+        Route::Projects => html! { <pages::projects::register::ProjectList /> },
+        Route::NewProject => html! { <pages::projects::form::ProjectForm id={None::<i64>} /> },
+        Route::Project { id } => html! { <pages::projects::project::ProjectPage id={id} /> },
+        Route::EditProject { id } => html! { <pages::projects::form::ProjectForm id={Some(id)} /> },
         Route::NewCycle { id } => {
-            html! { <pages::project_cycles::CycleForm id={id} cycle_id={None::<i64>} /> }
+            html! { <pages::improvement::CycleForm id={id} cycle_id={None::<i64>} /> }
         }
         Route::EditCycle { id, cycle_id } => {
-            html! { <pages::project_cycles::CycleForm id={id} cycle_id={Some(cycle_id)} /> }
+            html! { <pages::improvement::CycleForm id={id} cycle_id={Some(cycle_id)} /> }
         }
         Route::NewMeasure { id } => {
-            html! { <pages::measure_form::MeasureForm id={id} measure_id={None::<i64>} /> }
+            html! { <pages::measures::MeasureForm id={id} measure_id={None::<i64>} /> }
         }
         Route::Measure { id, measure_id } => {
-            html! { <pages::measure::MeasurePage id={id} measure_id={measure_id} /> }
+            html! { <pages::measures::MeasurePage id={id} measure_id={measure_id} /> }
         }
         Route::EditMeasure { id, measure_id } => {
-            html! { <pages::measure_form::MeasureForm id={id} measure_id={Some(measure_id)} /> }
+            html! { <pages::measures::MeasureForm id={id} measure_id={Some(measure_id)} /> }
         }
         Route::LibraryMeasure { id, measure_id } => {
-            html! { <pages::measure::MeasurePage id={id} measure_id={measure_id} library=true /> }
+            html! { <pages::measures::MeasurePage id={id} measure_id={measure_id} library=true /> }
         }
-        Route::Library => html! { <pages::projects::ProjectList library=true /> },
-        Route::LibraryProject { id } => html! { <pages::project::LibraryProject id={id} /> },
+        Route::Library => html! { <pages::projects::register::ProjectList library=true /> },
+        Route::LibraryProject { id } => {
+            html! { <pages::projects::project::LibraryProject id={id} /> }
+        }
         Route::TrainingHome | Route::Training => html! { <pages::training::Routes /> },
         Route::CapabilityHome | Route::Capability => html! { <pages::capability::Routes /> },
-        Route::NotFound => html! { <pages::not_found::NotFound /> },
+        Route::NotFound => html! { <NotFound /> },
         Route::NewOrganisation
         | Route::EditOrganisation { .. }
         | Route::People

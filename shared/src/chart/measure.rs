@@ -10,7 +10,7 @@ use super::{
     ChartAnnotation, ChartOptions, run_chart_description, run_chart_svg, spc_description, spc_svg,
 };
 use crate::{
-    measure::{Annotation, AnnotationKind, Unit},
+    measure::{Annotation, AnnotationKind, Measure, Unit},
     spc::{
         ImprovementDirection, MIN_FIX_AFTER_N_POINTS, RunChartOptions, RunChartResponse, Series,
         SeriesPoint, SpcResponse, XmrOptions, run_chart, xmr,
@@ -157,6 +157,22 @@ pub fn unit_label(unit: Unit, rate_per: Option<u32>) -> String {
     }
 }
 
+/// A measure's XmR analysis as stored (with its phase changes), for the list of a project's
+/// measures: `None` when it has no data yet.
+pub fn stored_xmr(measure: &Measure) -> Option<SpcResponse> {
+    let points: Vec<_> = measure.points.iter().map(|p| (p.date, p.value)).collect();
+    let data = MeasureData {
+        direction: measure.improvement_direction,
+        target: measure.target,
+        points: &points,
+        annotations: &measure.annotations,
+    };
+    match data.analyse(&data.series()?, Some(ChartKind::Xmr)) {
+        MeasureAnalysis::Xmr(analysis) => Some(analysis),
+        MeasureAnalysis::Run(_) => None,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -205,5 +221,63 @@ mod tests {
             annotations: &[],
         };
         assert!(data.series().is_none());
+    }
+
+    fn measure(values: &[f64], annotations: Vec<Annotation>) -> Measure {
+        use crate::measure::{DataPoint, Frequency, MeasureType};
+        Measure {
+            id: 1,
+            project_id: 1,
+            name: "Falls".to_owned(),
+            measure_type: MeasureType::Outcome,
+            operational_definition: String::new(),
+            unit: Unit::Count,
+            rate_per: None,
+            numerator_definition: String::new(),
+            denominator_definition: String::new(),
+            improvement_direction: ImprovementDirection::Decrease,
+            target: None,
+            frequency: Frequency::Daily,
+            change_idea_ids: vec![],
+            points: values
+                .iter()
+                .zip(1..)
+                .map(|(v, d)| DataPoint {
+                    id: i64::from(d),
+                    date: day(d),
+                    value: Some(*v),
+                    numerator: None,
+                    denominator: None,
+                    note: String::new(),
+                })
+                .collect(),
+            annotations,
+            version: 1,
+            created_at: chrono::DateTime::default(),
+            updated_at: chrono::DateTime::default(),
+        }
+    }
+
+    #[test]
+    fn a_stored_measure_gets_an_xmr_analysis_with_its_phase_changes() {
+        let values: Vec<f64> = (1..=20).map(|d| f64::from(d % 4)).collect();
+        let phase_change = Annotation {
+            id: 1,
+            date: day(11),
+            kind: AnnotationKind::PhaseChange,
+            label: "New form".to_owned(),
+            pdsa_cycle_id: None,
+        };
+
+        let Some(analysis) = stored_xmr(&measure(&values, vec![phase_change])) else {
+            panic!("an analysis of twenty values")
+        };
+
+        assert_eq!(analysis.phases.len(), 2, "the phase change starts a phase");
+    }
+
+    #[test]
+    fn a_measure_without_data_has_no_analysis() {
+        assert!(stored_xmr(&measure(&[], vec![])).is_none());
     }
 }

@@ -520,6 +520,20 @@ pub struct AttendanceSaved {
     pub reverted: Vec<i64>,
 }
 
+/// A day as course and cohort pages show it: "3 Feb 2027".
+pub fn day_text(d: NaiveDate) -> String {
+    d.format("%-d %b %Y").to_string()
+}
+
+/// A run of days: "3 Feb 2027 to 10 Feb 2027", or one day when it starts and ends together.
+pub fn dates_text(start: NaiveDate, end: NaiveDate) -> String {
+    if start == end {
+        day_text(start)
+    } else {
+        format!("{} to {}", day_text(start), day_text(end))
+    }
+}
+
 #[cfg(test)]
 #[allow(clippy::expect_used)] // A test that cannot build its fixtures should stop.
 mod tests {
@@ -697,5 +711,12 @@ mod tests {
             failing(input.validate()),
             vec!["attendance[1].person_id".to_owned()]
         );
+    }
+
+    #[test]
+    fn dates_read_as_a_day_or_a_run_of_days() {
+        assert_eq!(day_text(day(3)), "3 Mar 2027");
+        assert_eq!(dates_text(day(3), day(3)), "3 Mar 2027");
+        assert_eq!(dates_text(day(3), day(10)), "3 Mar 2027 to 10 Mar 2027");
     }
 }

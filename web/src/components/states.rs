@@ -1,8 +1,9 @@
-//! Loading, error, empty and refusal states, the same on every page.
+//! Loading, error, empty, refusal and not-found states, the same on every page.
 
 use yew::prelude::*;
+use yew_router::prelude::*;
 
-use crate::api::ApiError;
+use crate::{api::ApiError, route::Route};
 
 #[function_component(Loading)]
 pub fn loading() -> Html {
@@ -19,7 +20,7 @@ pub struct ErrorPanelProps {
 pub fn error_panel(props: &ErrorPanelProps) -> Html {
     match &props.error {
         e if e.is_forbidden() => html! { <Forbidden /> },
-        e if e.is_not_found() => html! { <crate::pages::not_found::NotFound /> },
+        e if e.is_not_found() => html! { <NotFound /> },
         // The session provider is already sending the person to sign in.
         ApiError::SessionExpired => html! { <Loading /> },
         e => html! {
@@ -50,4 +51,17 @@ pub struct EmptyProps {
 #[function_component(Empty)]
 pub fn empty(props: &EmptyProps) -> Html {
     html! { <p class="empty">{ props.children.clone() }</p> }
+}
+
+/// An address no page answers, or a record that is not there (or not for this person to see).
+#[function_component(NotFound)]
+pub fn not_found() -> Html {
+    crate::browser::set_title("Page not found");
+    html! {
+        <>
+            <h1>{ "Page not found" }</h1>
+            <p>{ "If you typed the web address, check it is correct. If you followed a link, it may be out of date." }</p>
+            <p><Link<Route> to={Route::Home}>{ "Go to the home page" }</Link<Route>></p>
+        </>
+    }
 }

@@ -3,11 +3,11 @@
 use yew::prelude::*;
 use yew_router::prelude::*;
 
-use crate::{api, app::Route, hooks::Load, hooks::use_load, session::use_session};
+use crate::{api, hooks::Load, hooks::use_load, route::Route, session::use_session};
 
 #[function_component(Home)]
 pub fn home() -> Html {
-    super::set_title("Home");
+    crate::browser::set_title("Home");
     let session = use_session();
     let partnership = use_load((), |_| api::partnership());
     let Some(person) = session.person() else {

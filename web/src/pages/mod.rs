@@ -1,31 +1,18 @@
-//! One page per file.
+//! One page per file, grouped in folders named as the server's capabilities (projects,
+//! improvement, measures, training, capability, people, organisations); the few pages that belong
+//! to none sit here.
+//!
+//! A page imports no other page: what two pages share is a hook (`crate::hooks`), a component
+//! (`crate::components`) or pure logic (`qi_shared`). The one composition is the project page,
+//! which shows the sections other capabilities export from their folder's `mod.rs`.
 
 pub mod capability;
 pub mod home;
-pub mod invitation;
-pub mod invite;
-pub mod measure;
-pub mod measure_form;
+pub mod improvement;
 pub mod measures;
-pub mod not_found;
-pub mod organisation;
-pub mod organisation_form;
 pub mod organisations;
 pub mod people;
-pub mod person;
-pub mod profile;
-pub mod project;
-pub mod project_cycles;
-pub mod project_diagram;
-pub mod project_form;
 pub mod projects;
 pub mod setup;
 pub mod sign_in;
 pub mod training;
-
-/// Sets the document title, so each page is announced and named in the browser history.
-pub fn set_title(title: &str) {
-    if let Some(document) = web_sys::window().and_then(|w| w.document()) {
-        document.set_title(&format!("{title} – QI Commons"));
-    }
-}

@@ -10,19 +10,19 @@ use yew_router::prelude::*;
 
 use crate::{
     api,
-    app::Route,
     components::{
         form::{ErrorSummary, SelectField, Submit, TextField, error_for},
+        options::type_options,
         states::Loading,
     },
     hooks::{Load, use_load},
-    pages::organisations::type_options,
+    route::Route,
     session::use_session,
 };
 
 #[function_component(Setup)]
 pub fn setup() -> Html {
-    super::set_title("Set up QI Commons");
+    crate::browser::set_title("Set up QI Commons");
     let session = use_session();
     let navigator = use_navigator();
     let location = use_location();

@@ -6,8 +6,8 @@ use yew_router::prelude::*;
 
 use crate::{
     api,
-    app::Route,
     components::form::{ErrorSummary, Submit, TextField, error_for},
+    route::Route,
     session::{SessionState, use_session},
 };
 
@@ -35,7 +35,7 @@ fn go_to(navigator: &Navigator, next: &str) {
 
 #[function_component(SignIn)]
 pub fn sign_in() -> Html {
-    super::set_title("Sign in");
+    crate::browser::set_title("Sign in");
     let session = use_session();
     let location = use_location();
     let email = use_state(String::new);

@@ -9,7 +9,6 @@ use qi_shared::{
 use yew::prelude::*;
 use yew_router::prelude::*;
 
-use super::CapabilityRoute;
 use crate::{
     api::capability as api,
     components::{
@@ -17,8 +16,8 @@ use crate::{
         pagination::Pagination,
         states::{Empty, ErrorPanel, Loading},
     },
-    hooks::{Load, use_load},
-    pages::organisations::use_query,
+    hooks::{Load, use_load, use_query},
+    route::CapabilityRoute,
 };
 
 /// Goes to `route` with `query` in the address (the page reloads its list from it).
@@ -35,7 +34,7 @@ fn use_go_to<Q: serde::Serialize + 'static>(route: CapabilityRoute) -> Callback<
 /// The projects the signed-in person coaches.
 #[function_component(CaseloadPage)]
 pub fn caseload_page() -> Html {
-    crate::pages::set_title("My caseload");
+    crate::browser::set_title("My caseload");
     let query: CaseloadQuery = use_query();
     let caseload = use_load(query.clone(), |q| async move { api::caseload(&q).await });
     let go = use_go_to::<CaseloadQuery>(CapabilityRoute::Caseload);
@@ -118,7 +117,7 @@ pub fn caseload_page() -> Html {
 /// The signed-in admin's organisation: its active projects, which have a coach, recent sessions.
 #[function_component(CoveragePage)]
 pub fn coverage_page() -> Html {
-    crate::pages::set_title("Coaching coverage");
+    crate::browser::set_title("Coaching coverage");
     let query: CoverageQuery = use_query();
     let coverage = use_load(query.clone(), |q| async move { api::coverage(&q).await });
     let go = use_go_to::<CoverageQuery>(CapabilityRoute::Coverage);

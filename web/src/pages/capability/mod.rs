@@ -12,33 +12,8 @@ pub use project_coaching::ProjectCoaching;
 use yew::prelude::*;
 use yew_router::prelude::*;
 
-use crate::session::use_session;
+use crate::{route::CapabilityRoute, session::use_session};
 use qi_shared::person::Role;
-
-#[derive(Clone, Routable, PartialEq, Debug)]
-pub enum CapabilityRoute {
-    /// People per tier per organisation, as of a day.
-    #[at("/capability")]
-    Overview,
-    /// The signed-in person's own record.
-    #[at("/capability/me")]
-    MyRecord,
-    /// A person's record, for admins, with the override form.
-    #[at("/capability/people/:id")]
-    Person { id: i64 },
-    /// The partnership's tier rules.
-    #[at("/capability/rules")]
-    Rules,
-    /// The signed-in coach's caseload.
-    #[at("/capability/caseload")]
-    Caseload,
-    /// The organisation's coaching coverage.
-    #[at("/capability/coverage")]
-    Coverage,
-    #[not_found]
-    #[at("/capability/404")]
-    NotFound,
-}
 
 /// Every page under `/capability`.
 #[function_component(Routes)]
@@ -54,7 +29,7 @@ fn switch(route: CapabilityRoute) -> Html {
         CapabilityRoute::Rules => html! { <rules::RulesEditor /> },
         CapabilityRoute::Caseload => html! { <coaching::CaseloadPage /> },
         CapabilityRoute::Coverage => html! { <coaching::CoveragePage /> },
-        CapabilityRoute::NotFound => return html! { <crate::pages::not_found::NotFound /> },
+        CapabilityRoute::NotFound => return html! { <crate::components::states::NotFound /> },
     };
     html! {
         <>

@@ -2,8 +2,6 @@
 //! actions only for the team) and, for its coach, a form to record one and to change or remove
 //! the sessions they recorded.
 
-use chrono::{DateTime, NaiveDate};
-use qi_shared::uk_time;
 use qi_shared::{
     FieldError,
     coaching::{CoachingModel, CoachingSession, CoachingSessionInput, CoachingSessionPage},
@@ -13,6 +11,7 @@ use yew::prelude::*;
 
 use crate::{
     api::capability as api,
+    browser::today,
     components::{
         form::{ErrorSummary, SelectField, Submit, TextArea, TextField, error_for},
         pagination::Pagination,
@@ -183,14 +182,6 @@ struct FormProps {
     editing: Option<CoachingSession>,
     onrecorded: Callback<()>,
     oncancel: Callback<()>,
-}
-
-/// Today in the UK, as the server judges "not in the future" (`chrono`'s clock is not available
-/// in the browser).
-fn today() -> NaiveDate {
-    DateTime::from_timestamp_millis(js_sys::Date::now() as i64)
-        .map(uk_time::day_of)
-        .unwrap_or_default()
 }
 
 #[derive(Clone, PartialEq)]

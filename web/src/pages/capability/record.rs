@@ -13,6 +13,7 @@ use crate::{
     api::capability as api,
     components::{
         form::{ErrorSummary, SelectField, Submit, TextArea, error_for},
+        save_file::{Fetch, SaveFile},
         states::{Empty, ErrorPanel, Loading},
     },
     hooks::{Load, use_load},
@@ -30,8 +31,8 @@ pub fn my_record() -> Html {
         <>
             <h1>{ "My capability record" }</h1>
             <p class="actions">
-                <Download format="json" label="Download as JSON" />
-                <Download format="csv" label="Download as CSV" />
+                <SaveFile label="Download as JSON" file_name="qi-record.json" mime="application/json" fetch={record_file("json")} />
+                <SaveFile label="Download as CSV" file_name="qi-record.csv" mime="text/csv" fetch={record_file("csv")} />
             </p>
             <RecordView person_id={me.id} editable={false} />
         </>
@@ -358,56 +359,7 @@ fn override_form(props: &OverrideProps) -> Html {
     }
 }
 
-#[derive(Properties, PartialEq)]
-struct DownloadProps {
-    format: &'static str,
-    label: &'static str,
-}
-
-/// Fetches the signed-in person's record (the request needs the session) and saves it as a file.
-#[function_component(Download)]
-fn download(props: &DownloadProps) -> Html {
-    let failed = use_state(|| None::<String>);
-    let onclick = {
-        let (format, failed) = (props.format, failed.clone());
-        Callback::from(move |_: MouseEvent| {
-            let failed = failed.clone();
-            wasm_bindgen_futures::spawn_local(async move {
-                match api::my_record_file(format).await {
-                    Ok(text) => {
-                        let mime = if format == "csv" {
-                            "text/csv"
-                        } else {
-                            "application/json"
-                        };
-                        let href = format!(
-                            "data:{mime};charset=utf-8,{}",
-                            String::from(js_sys::encode_uri_component(&text))
-                        );
-                        if let Some(document) = web_sys::window().and_then(|w| w.document())
-                            && let Ok(link) = document.create_element("a")
-                        {
-                            let _ = link.set_attribute("href", &href);
-                            let _ = link.set_attribute("download", &format!("qi-record.{format}"));
-                            if let Ok(link) =
-                                wasm_bindgen::JsCast::dyn_into::<web_sys::HtmlElement>(link)
-                            {
-                                link.click();
-                            }
-                        }
-                        failed.set(None);
-                    }
-                    Err(error) => failed.set(Some(error.message())),
-                }
-            });
-        })
-    };
-    html! {
-        <>
-            <button type="button" class="button button--secondary" {onclick}>{ props.label }</button>
-            if let Some(message) = &*failed {
-                <p class="error-message" role="alert">{ message }</p>
-            }
-        </>
-    }
+/// The signed-in person's record as a file in `format` (`json` or `csv`).
+fn record_file(format: &'static str) -> Fetch {
+    Callback::from(move |()| Box::pin(api::my_record_file(format)) as _)
 }

@@ -8,20 +8,24 @@ use std::collections::HashSet;
 use qi_shared::{
     FieldError,
     person::{DirectoryEntry, Role},
-    training::{Cohort, Enrolment, EnrolmentStatus, Mark, RegisterInput, Session, SessionRegister},
+    training::{
+        Cohort, Enrolment, EnrolmentStatus, Mark, RegisterInput, Session, SessionRegister,
+        dates_text, day_text,
+    },
 };
 use web_sys::HtmlInputElement;
 use yew::prelude::*;
 use yew_router::prelude::*;
 
-use super::{TrainingRoute, dates, day};
 use crate::{
     api::{self, ApiError},
     components::{
+        csv_upload::CsvUpload,
         form::{ErrorSummary, TextArea, TextField, error_for},
         states::{Empty, ErrorPanel, Loading},
     },
     hooks::Load,
+    route::TrainingRoute,
     session::use_session,
 };
 
@@ -40,7 +44,7 @@ struct Loaded {
 fn status_text(e: &Enrolment) -> String {
     match (e.status, e.waiting_position, e.completed_on) {
         (EnrolmentStatus::Waitlisted, Some(p), _) => format!("On the waiting list (number {p})"),
-        (EnrolmentStatus::Completed, _, Some(on)) => format!("Completed on {}", day(on)),
+        (EnrolmentStatus::Completed, _, Some(on)) => format!("Completed on {}", day_text(on)),
         (status, _, _) => status.label().to_owned(),
     }
 }
@@ -93,7 +97,7 @@ pub fn cohort_page(props: &Props) -> Html {
     };
     let c = &data.cohort;
     let s = &c.summary;
-    crate::pages::set_title(&format!("{}: {}", s.course_title, s.name));
+    crate::browser::set_title(&format!("{}: {}", s.course_title, s.name));
     let actor = session.actor();
     let enrols_others = c.can_manage
         || actor
@@ -196,7 +200,7 @@ pub fn cohort_page(props: &Props) -> Html {
                     || (a.has(Role::OrganisationAdmin) && a.organisation_id == e.organisation_id)
             })
     };
-    let ended = s.end_date < super::today();
+    let ended = s.end_date < crate::browser::today();
 
     html! {
         <>
@@ -205,7 +209,7 @@ pub fn cohort_page(props: &Props) -> Html {
             <h1>{ format!("{}: {}", s.course_title, s.name) }</h1>
             if let Some(text) = &*notice { <div class="success-callout" role="status"><p>{ text }</p></div> }
             <dl class="summary-list">
-                <div class="summary-list__row"><dt>{ "Dates" }</dt><dd>{ dates(s.start_date, s.end_date) }</dd></div>
+                <div class="summary-list__row"><dt>{ "Dates" }</dt><dd>{ dates_text(s.start_date, s.end_date) }</dd></div>
                 if !c.venue.is_empty() { <div class="summary-list__row"><dt>{ "Venue" }</dt><dd>{ &c.venue }</dd></div> }
                 if !c.online_link.is_empty() { <div class="summary-list__row"><dt>{ "Online" }</dt><dd><a href={c.online_link.clone()}>{ &c.online_link }</a></dd></div> }
                 <div class="summary-list__row"><dt>{ "Places" }</dt><dd id="places">{ format!("{} of {} taken, {} left; {} waiting", s.taken, s.capacity, s.capacity.saturating_sub(s.taken), s.waiting) }</dd></div>
@@ -433,21 +437,7 @@ fn sign_in_import(props: &ImportProps) -> Html {
     let done = use_state(|| None::<String>);
     let onfile = {
         let text = text.clone();
-        Callback::from(move |e: Event| {
-            let Some(input) = e.target_dyn_into::<HtmlInputElement>() else {
-                return;
-            };
-            if let Some(file) = input.files().and_then(|f| f.get(0)) {
-                let text = text.clone();
-                wasm_bindgen_futures::spawn_local(async move {
-                    if let Ok(content) = wasm_bindgen_futures::JsFuture::from(file.text()).await
-                        && let Some(content) = content.as_string()
-                    {
-                        text.set(content);
-                    }
-                });
-            }
-        })
+        Callback::from(move |content: String| text.set(content))
     };
     let onsubmit = {
         let (text, errors, message, done, onchanged, id) = (
@@ -512,10 +502,7 @@ fn sign_in_import(props: &ImportProps) -> Html {
             }
             if let Some(text) = &*done { <p role="status">{ text }</p> }
             <form {onsubmit} novalidate=true>
-                <div class="form-group">
-                    <label class="label" for="sign-in-file">{ "Choose a file" }</label>
-                    <input type="file" id="sign-in-file" accept=".csv,text/csv" onchange={onfile} />
-                </div>
+                <CsvUpload id="sign-in-file" label="Choose a file" onload={onfile} />
                 <TextArea name="csv" label="Or paste the sheet" value={(*text).clone()} oninput={{ let t = text.clone(); Callback::from(move |v| t.set(v)) }} error={error_for(&errors, "csv")} rows={6} />
                 <button type="submit" class="button button--secondary">{ "Import attendance" }</button>
             </form>

@@ -11,13 +11,12 @@ use qi_shared::{
 use yew::prelude::*;
 use yew_router::prelude::*;
 
-use super::TrainingRoute;
 use crate::{
     api::{self, ApiError},
     components::form::{Checkbox, ErrorSummary, SelectField, TextField, error_for},
     components::states::{ErrorPanel, Loading},
-    hooks::{Load, use_load},
-    pages::people::use_organisation_options,
+    hooks::{Load, use_load, use_organisation_options},
+    route::TrainingRoute,
 };
 
 #[derive(Properties, PartialEq)]
@@ -222,7 +221,7 @@ fn form(props: &FormProps) -> Html {
     } else {
         "Add a cohort"
     };
-    crate::pages::set_title(title);
+    crate::browser::set_title(title);
     let edit = |apply: Edit| {
         let draft = draft.clone();
         Callback::from(move |v: String| {

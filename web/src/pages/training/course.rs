@@ -1,14 +1,14 @@
 //! A course: its details and its cohorts, to come and past.
 
-use qi_shared::training::{CohortQuery, CohortSummary, When};
+use qi_shared::training::{CohortQuery, CohortSummary, When, dates_text};
 use yew::prelude::*;
 use yew_router::prelude::*;
 
-use super::{TrainingRoute, dates};
 use crate::{
     api,
     components::states::{Empty, ErrorPanel, Loading},
     hooks::{Load, use_load},
+    route::TrainingRoute,
 };
 
 #[derive(Properties, PartialEq)]
@@ -31,7 +31,7 @@ fn cohort_table(caption: &str, cohorts: &[CohortSummary]) -> Html {
                     <tr>
                         <td data-label="Cohort"><Link<TrainingRoute> to={TrainingRoute::Cohort { id: c.id }}>{ &c.name }</Link<TrainingRoute>>
                             if c.partnership_wide { <br /><span class="secondary">{ "Partnership-wide" }</span> }</td>
-                        <td data-label="Dates">{ dates(c.start_date, c.end_date) }</td>
+                        <td data-label="Dates">{ dates_text(c.start_date, c.end_date) }</td>
                         <td data-label="Places taken">{ format!("{} of {}", c.taken, c.capacity) }</td>
                         <td data-label="Waiting">{ c.waiting }</td>
                     </tr>
@@ -60,7 +60,7 @@ pub fn course_page(props: &Props) -> Html {
         Load::Failed(error) => return html! { <ErrorPanel error={error.clone()} /> },
         Load::Loaded(loaded) => loaded.clone(),
     };
-    crate::pages::set_title(&course.title);
+    crate::browser::set_title(&course.title);
     let id = course.id;
     html! {
         <>

@@ -8,15 +8,14 @@ use qi_shared::{
 use yew::prelude::*;
 use yew_router::prelude::*;
 
-use super::TrainingRoute;
 use crate::{
     api::{self, ApiError},
     components::{
         form::{ErrorSummary, SelectField, TextArea, TextField, error_for},
         states::{ErrorPanel, Loading},
     },
-    hooks::{Load, use_load},
-    pages::people::use_organisation_options,
+    hooks::{Load, use_load, use_organisation_options},
+    route::TrainingRoute,
     session::use_session,
 };
 
@@ -108,7 +107,7 @@ fn form(props: &FormProps) -> Html {
     } else {
         "Add a course"
     };
-    crate::pages::set_title(title);
+    crate::browser::set_title(title);
     let update = |apply: fn(&mut Draft, String)| {
         let draft = draft.clone();
         Callback::from(move |v: String| {

@@ -2,12 +2,11 @@
 
 use qi_shared::{
     tier::Tier,
-    training::{CohortQuery, CourseQuery, When},
+    training::{CohortQuery, CourseQuery, When, dates_text},
 };
 use yew::prelude::*;
 use yew_router::prelude::*;
 
-use super::TrainingRoute;
 use crate::{
     api,
     components::{
@@ -15,14 +14,14 @@ use crate::{
         pagination::Pagination,
         states::{Empty, ErrorPanel, Loading},
     },
-    hooks::{Load, use_load},
-    pages::{organisations::use_query, people::use_organisation_options},
+    hooks::{Load, use_load, use_organisation_options, use_query},
+    route::TrainingRoute,
     session::use_session,
 };
 
 #[function_component(CourseList)]
 pub fn course_list() -> Html {
-    crate::pages::set_title("Training");
+    crate::browser::set_title("Training");
     let session = use_session();
     let navigator = use_navigator();
     let query: CourseQuery = use_query();
@@ -172,7 +171,7 @@ fn upcoming_cohorts() -> Html {
             <ul class="list">{ for page.items.iter().map(|c| html! {
                 <li>
                     <Link<TrainingRoute> to={TrainingRoute::Cohort { id: c.id }}>{ format!("{}: {}", c.course_title, c.name) }</Link<TrainingRoute>>
-                    { format!(", {} ({} of {} places taken{})", super::dates(c.start_date, c.end_date), c.taken, c.capacity,
+                    { format!(", {} ({} of {} places taken{})", dates_text(c.start_date, c.end_date), c.taken, c.capacity,
                         if c.waiting > 0 { format!(", {} waiting", c.waiting) } else { String::new() }) }
                 </li>
             }) }</ul>

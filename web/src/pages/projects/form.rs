@@ -15,13 +15,12 @@ use yew_router::prelude::*;
 
 use crate::{
     api,
-    app::Route,
     components::{
         form::{Checkbox, ErrorSummary, SelectField, TextArea, TextField, error_for, options},
         states::{ErrorPanel, Loading},
     },
-    hooks::{Load, use_load},
-    pages::people::use_organisation_options,
+    hooks::{Load, use_load, use_organisation_options},
+    route::Route,
     session::use_session,
 };
 
@@ -263,7 +262,7 @@ pub fn project_form(props: &Props) -> Html {
     } else {
         "Start a project"
     };
-    super::set_title(title);
+    crate::browser::set_title(title);
     let partnership_admin = session.actor().is_some_and(|a| a.is_partnership_admin());
 
     let update = |apply: fn(&mut Draft, String)| {

@@ -4,7 +4,6 @@
 use qi_shared::uk_time;
 use qi_shared::{
     FieldError,
-    access::ProjectContext,
     project::{Project, ScoreChange, ScoreInput},
     score::ProgressScore,
 };
@@ -13,31 +12,19 @@ use yew_router::prelude::*;
 
 use crate::{
     api,
-    app::Route,
     components::{
         form::{ErrorSummary, SelectField, TextArea, error_for},
+        project_status::{score_text, status_tag},
         states::{ErrorPanel, Loading},
     },
     hooks::{Load, use_load},
     pages::{
+        capability::ProjectCoaching, improvement::DiagramSection, improvement::Ramps,
         measures::MeasureList,
-        project_cycles::Ramps,
-        project_diagram::DiagramSection,
-        projects::{score_text, status_tag},
     },
+    route::Route,
     session::use_session,
 };
-
-/// What the access rules need to know of a loaded project.
-pub fn context_of(p: &Project) -> ProjectContext {
-    ProjectContext {
-        visibility: p.visibility,
-        organisation_ids: std::iter::once(p.lead_organisation.id)
-            .chain(p.partner_organisations.iter().map(|o| o.id))
-            .collect(),
-        team: p.team.iter().map(|m| (m.person_id, m.role)).collect(),
-    }
-}
 
 fn date(d: Option<chrono::NaiveDate>) -> String {
     d.map(|d| d.format("%-d %B %Y").to_string())
@@ -114,8 +101,8 @@ pub fn project_page(props: &Props) -> Html {
         Load::Failed(error) => return html! { <ErrorPanel error={error.clone()} /> },
         Load::Loaded(p) => p.clone(),
     };
-    super::set_title(&p.title);
-    let context = context_of(&p);
+    crate::browser::set_title(&p.title);
+    let context = p.access_context();
     let actor = session.actor();
     let can_edit = actor.as_ref().is_some_and(|a| a.can_edit_project(&context));
     let can_score = actor
@@ -162,7 +149,7 @@ pub fn project_page(props: &Props) -> Html {
             <Ramps project={p.clone()} {can_edit} />
             <h2 id="team">{ "Team" }</h2>
             { team(&p) }
-            <crate::pages::capability::ProjectCoaching project_id={p.id} />
+            <ProjectCoaching project_id={p.id} />
             <h2 id="progress-score">{ "Progress score" }</h2>
             <p class="score-now">{ score_text(p.score) }</p>
             if can_edit {
@@ -353,7 +340,7 @@ pub fn library_project(props: &LibraryProps) -> Html {
         Load::Loading => html! { <Loading /> },
         Load::Failed(error) => html! { <ErrorPanel error={error.clone()} /> },
         Load::Loaded(p) => {
-            super::set_title(&p.title);
+            crate::browser::set_title(&p.title);
             html! {
                 <>
                     <p><Link<Route> to={Route::Library} classes="back-link">{ "Back to the learning library" }</Link<Route>></p>

@@ -2,6 +2,7 @@
 
 use qi_shared::{
     FieldError,
+    access::grantable_roles,
     person::{InvitationSent, NewInvitation, Role},
 };
 use yew::prelude::*;
@@ -9,23 +10,15 @@ use yew_router::prelude::*;
 
 use crate::{
     api,
-    app::Route,
     components::form::{Checkbox, ErrorSummary, SelectField, Submit, TextField, error_for},
-    pages::people::use_organisation_options,
+    hooks::use_organisation_options,
+    route::Route,
     session::use_session,
 };
 
-/// The roles a person may give: organisation admins cannot make partnership admins.
-pub fn grantable(partnership_admin: bool) -> Vec<Role> {
-    [Role::PartnershipAdmin, Role::OrganisationAdmin, Role::Coach]
-        .into_iter()
-        .filter(|r| partnership_admin || *r != Role::PartnershipAdmin)
-        .collect()
-}
-
 #[function_component(InvitePerson)]
 pub fn invite_person() -> Html {
-    super::set_title("Invite a person");
+    crate::browser::set_title("Invite a person");
     let session = use_session();
     let actor = session.actor();
     let partnership_admin = actor.as_ref().is_some_and(|a| a.is_partnership_admin());
@@ -144,7 +137,7 @@ pub fn invite_person() -> Html {
                 <fieldset class="fieldset">
                     <legend class="fieldset__legend">{ "Roles" }</legend>
                     <div class="hint">{ "Everyone is a member. Choose any other roles." }</div>
-                    { for grantable(partnership_admin).into_iter().map(|role| html! {
+                    { for grantable_roles(partnership_admin).into_iter().map(|role| html! {
                         <Checkbox id={format!("role-{}", role.as_str())} label={role.label()} checked={f.roles.contains(&role)} onchange={toggle(role)} />
                     }) }
                 </fieldset>

@@ -1,48 +1,25 @@
 //! The partnership's organisations: search, filter by type and status, page through.
 
-use qi_shared::{
-    access::Actor,
-    organisation::{Organisation, OrganisationType},
-};
+use qi_shared::{access::Actor, organisation::Organisation};
 use yew::prelude::*;
 use yew_router::prelude::*;
 
 use crate::{
     api::{self, OrganisationQuery},
-    app::Route,
     components::{
         form::{SelectField, TextField},
+        options::type_options,
         pagination::Pagination,
         states::{Empty, ErrorPanel, Loading},
     },
-    hooks::{Load, use_load},
+    hooks::{Load, use_load, use_query},
+    route::Route,
     session::use_session,
 };
 
-/// The organisation types as select options, with an "all" option first when given.
-pub fn type_options(all: Option<&str>) -> Vec<(String, String)> {
-    all.map(|label| (String::new(), label.to_owned()))
-        .into_iter()
-        .chain(
-            OrganisationType::ALL
-                .iter()
-                .map(|t| (t.as_str().to_owned(), t.label().to_owned())),
-        )
-        .collect()
-}
-
-/// The list's filters, from the page's address.
-#[hook]
-pub fn use_query<Q: serde::de::DeserializeOwned + Default>() -> Q {
-    let location = use_location();
-    location
-        .and_then(|l| serde_urlencoded::from_str(l.query_str().trim_start_matches('?')).ok())
-        .unwrap_or_default()
-}
-
 #[function_component(OrganisationList)]
 pub fn organisation_list() -> Html {
-    super::set_title("Organisations");
+    crate::browser::set_title("Organisations");
     let session = use_session();
     let navigator = use_navigator();
     let query: OrganisationQuery = use_query();

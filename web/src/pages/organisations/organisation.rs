@@ -6,9 +6,9 @@ use yew_router::prelude::*;
 
 use crate::{
     api,
-    app::Route,
     components::states::{ErrorPanel, Loading},
     hooks::{Load, use_load},
+    route::Route,
     session::use_session,
 };
 
@@ -30,7 +30,7 @@ pub fn organisation_page(props: &Props) -> Html {
         Load::Failed(error) => return html! { <ErrorPanel error={error.clone()} /> },
         Load::Loaded(org) => org.clone(),
     };
-    super::set_title(&org.name);
+    crate::browser::set_title(&org.name);
     let actor = session.actor();
     let can_edit = actor
         .as_ref()

@@ -8,14 +8,15 @@ use qi_shared::{
 use yew::prelude::*;
 use yew_router::prelude::*;
 
+use super::capitalised;
 use crate::{
     api::{self, ApiError},
-    app::Route,
     components::{
         form::{Checkbox, ErrorSummary, SelectField, TextArea, TextField, error_for},
         states::{ErrorPanel, Loading},
     },
     hooks::{Load, use_load},
+    route::Route,
 };
 
 #[derive(Properties, PartialEq)]
@@ -121,7 +122,7 @@ fn form(props: &FormProps) -> Html {
     } else {
         "Add a measure"
     };
-    super::set_title(title);
+    crate::browser::set_title(title);
     let update = |apply: fn(&mut Draft, String)| {
         let draft = draft.clone();
         Callback::from(move |v: String| {
@@ -253,7 +254,7 @@ fn form(props: &FormProps) -> Html {
                     value={d.input.name.clone()} oninput={update(|d, v| d.input.name = v)} error={error_for(&errors, "name")} />
                 <SelectField name="measure_type" label="Type of measure"
                     hint="Outcome: the aim itself. Process: whether the changes are happening. Balancing: what might get worse."
-                    options={MeasureType::ALL.iter().map(|t| (t.as_str().to_owned(), capital(t.as_str()))).collect::<Vec<_>>()}
+                    options={MeasureType::ALL.iter().map(|t| (t.as_str().to_owned(), capitalised(t.as_str()))).collect::<Vec<_>>()}
                     value={d.input.measure_type.as_str()}
                     onchange={update(|d, v| d.input.measure_type = MeasureType::parse(&v).unwrap_or(MeasureType::Outcome))}
                     error={error_for(&errors, "measure_type")} />
@@ -262,7 +263,7 @@ fn form(props: &FormProps) -> Html {
                     value={d.input.operational_definition.clone()} oninput={update(|d, v| d.input.operational_definition = v)}
                     error={error_for(&errors, "operational_definition")} />
                 <SelectField name="unit" label="Unit"
-                    options={Unit::ALL.iter().map(|u| (u.as_str().to_owned(), capital(u.as_str()))).collect::<Vec<_>>()}
+                    options={Unit::ALL.iter().map(|u| (u.as_str().to_owned(), capitalised(u.as_str()))).collect::<Vec<_>>()}
                     value={d.input.unit.as_str()}
                     onchange={update(|d, v| d.input.unit = Unit::parse(&v).unwrap_or(Unit::Count))}
                     error={error_for(&errors, "unit")} />
@@ -294,7 +295,7 @@ fn form(props: &FormProps) -> Html {
                 <TextField name="target" label="Target (optional)" hint="The value to reach; the chart then says whether the process will meet it" width="10"
                     value={d.target.clone()} oninput={update(|d, v| d.target = v)} error={error_for(&errors, "target")} />
                 <SelectField name="frequency" label="How often is it collected?"
-                    options={Frequency::ALL.iter().map(|f| (f.as_str().to_owned(), capital(f.as_str()))).collect::<Vec<_>>()}
+                    options={Frequency::ALL.iter().map(|f| (f.as_str().to_owned(), capitalised(f.as_str()))).collect::<Vec<_>>()}
                     value={d.input.frequency.as_str()}
                     onchange={update(|d, v| d.input.frequency = Frequency::parse(&v).unwrap_or(Frequency::Monthly))}
                     error={error_for(&errors, "frequency")} />
@@ -340,12 +341,4 @@ fn form(props: &FormProps) -> Html {
             }
         </div>
     }
-}
-
-fn capital(s: &str) -> String {
-    let mut chars = s.chars();
-    chars
-        .next()
-        .map(|c| c.to_uppercase().chain(chars).collect())
-        .unwrap_or_default()
 }

@@ -2,20 +2,19 @@
 
 use qi_shared::{
     chart::{
-        ChartKind, MeasureAnalysis, MeasureData, assurance_icon_svg, assurance_icon_text, fmt_num,
-        unit_label, variation_icon_svg, variation_icon_text,
+        assurance_icon_svg, assurance_icon_text, fmt_num, stored_xmr, unit_label,
+        variation_icon_svg, variation_icon_text,
     },
     measure::Measure,
-    spc::SpcResponse,
 };
 use yew::prelude::*;
 use yew_router::prelude::*;
 
 use crate::{
     api::{self, ApiError},
-    app::Route,
     components::states::Loading,
     hooks::{Load, use_load},
+    route::Route,
 };
 
 #[derive(Properties, PartialEq)]
@@ -24,21 +23,6 @@ pub struct Props {
     pub can_edit: bool,
     #[prop_or_default]
     pub library: bool,
-}
-
-/// The measure's XmR analysis as stored (with its phase changes), when it has any data.
-pub fn analysis_of(m: &Measure) -> Option<SpcResponse> {
-    let points: Vec<_> = m.points.iter().map(|p| (p.date, p.value)).collect();
-    let data = MeasureData {
-        direction: m.improvement_direction,
-        target: m.target,
-        points: &points,
-        annotations: &m.annotations,
-    };
-    match data.analyse(&data.series()?, Some(ChartKind::Xmr)) {
-        MeasureAnalysis::Xmr(analysis) => Some(analysis),
-        MeasureAnalysis::Run(_) => None,
-    }
 }
 
 #[function_component(MeasureList)]
@@ -84,7 +68,7 @@ pub fn measure_list(props: &Props) -> Html {
                             Route::Measure { id, measure_id: m.id }
                         };
                         let latest = m.points.iter().rev().find(|p| p.value.is_some());
-                        let analysis = analysis_of(m);
+                        let analysis = stored_xmr(m);
                         html! {
                             <tr>
                                 <td data-label="Measure"><Link<Route> to={to}>{ &m.name }</Link<Route>></td>

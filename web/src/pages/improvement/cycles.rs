@@ -10,12 +10,12 @@ use yew_router::prelude::*;
 
 use crate::{
     api,
-    app::Route,
     components::{
         form::{ErrorSummary, SelectField, TextArea, TextField, error_for},
         states::{ErrorPanel, Loading},
     },
     hooks::{Load, use_load},
+    route::Route,
 };
 
 #[derive(Properties, PartialEq)]
@@ -133,14 +133,14 @@ pub fn cycle_form(props: &FormProps) -> Html {
         Load::Loaded(pair) => pair.clone(),
     };
     if props.cycle_id.is_some() && cycle.is_none() {
-        return html! { <crate::pages::not_found::NotFound /> };
+        return html! { <crate::components::states::NotFound /> };
     }
     let title = if props.cycle_id.is_some() {
         "Edit PDSA cycle"
     } else {
         "Record a PDSA cycle"
     };
-    super::set_title(title);
+    crate::browser::set_title(title);
     let ideas: Vec<(String, String)> =
         std::iter::once((String::new(), "Choose a change idea".to_owned()))
             .chain(

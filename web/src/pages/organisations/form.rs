@@ -9,13 +9,13 @@ use yew_router::prelude::*;
 
 use crate::{
     api,
-    app::Route,
     components::{
         form::{ErrorSummary, SelectField, Submit, TextField, error_for},
+        options::type_options,
         states::{ErrorPanel, Loading},
     },
     hooks::{Load, use_load},
-    pages::organisations::type_options,
+    route::Route,
 };
 
 #[derive(Properties, PartialEq)]
@@ -61,7 +61,7 @@ pub fn organisation_form(props: &Props) -> Html {
     } else {
         "Add an organisation"
     };
-    super::set_title(title);
+    crate::browser::set_title(title);
 
     let update = |apply: fn(&mut NewOrganisation, String)| {
         let (form, current) = (form.clone(), current.clone());

@@ -4,26 +4,18 @@ use qi_shared::person::{PersonStatus, Role};
 use yew::prelude::*;
 use yew_router::prelude::*;
 
+use super::status_label;
 use crate::{
-    api::{self, OrganisationQuery, PeopleQuery},
-    app::Route,
+    api::{self, PeopleQuery},
     components::{
         form::{SelectField, TextField},
         pagination::Pagination,
         states::{Empty, ErrorPanel, Loading},
     },
-    hooks::{Load, use_load},
-    pages::organisations::use_query,
+    hooks::{Load, use_load, use_organisation_options, use_query},
+    route::Route,
     session::use_session,
 };
-
-pub fn status_label(status: PersonStatus) -> &'static str {
-    match status {
-        PersonStatus::Invited => "Invited",
-        PersonStatus::Active => "Active",
-        PersonStatus::Deactivated => "Deactivated",
-    }
-}
 
 fn roles_text(roles: &[Role]) -> String {
     let names: Vec<&str> = roles
@@ -38,37 +30,9 @@ fn roles_text(roles: &[Role]) -> String {
     }
 }
 
-/// Every active organisation, for choosing one (a partnership has tens, not thousands).
-/// `enabled: false` loads nothing (for pages seen without signing in).
-#[hook]
-pub fn use_organisation_options(all: Option<&'static str>, enabled: bool) -> Vec<(String, String)> {
-    let organisations = use_load(enabled, |enabled| async move {
-        if !enabled {
-            return Ok(None);
-        }
-        let query = OrganisationQuery {
-            per_page: Some(100),
-            ..Default::default()
-        };
-        api::organisations(&query).await.map(Some)
-    });
-    let mut options: Vec<(String, String)> = all
-        .map(|label| (String::new(), label.to_owned()))
-        .into_iter()
-        .collect();
-    if let Load::Loaded(Some(page)) = &*organisations {
-        options.extend(
-            page.items
-                .iter()
-                .map(|o| (o.id.to_string(), o.name.clone())),
-        );
-    }
-    options
-}
-
 #[function_component(PeopleList)]
 pub fn people_list() -> Html {
-    super::set_title("People");
+    crate::browser::set_title("People");
     let session = use_session();
     let navigator = use_navigator();
     let query: PeopleQuery = use_query();

@@ -11,7 +11,7 @@ use crate::{
 
 #[function_component(Profile)]
 pub fn profile() -> Html {
-    super::set_title("Your profile");
+    crate::browser::set_title("Your profile");
     let session = use_session();
     let person = session.person().cloned();
     let name = use_state(|| person.as_ref().map(|p| p.name.clone()).unwrap_or_default());

@@ -1,4 +1,11 @@
-//! Loading data for a page: `Loading`, then `Loaded` or `Failed`, again whenever the inputs change.
+//! Hooks the pages share: loading data (`Loading`, then `Loaded` or `Failed`, again whenever the
+//! inputs change), a list's filters from the address, and the organisations to choose from.
+
+mod organisation_options;
+mod query;
+
+pub use organisation_options::use_organisation_options;
+pub use query::use_query;
 
 use std::future::Future;
 

@@ -10,14 +10,14 @@ use yew_router::prelude::*;
 
 use crate::{
     api,
-    app::Route,
     components::{
         form::{SelectField, TextField, options},
         pagination::Pagination,
+        project_status::{score_text, status_tag},
         states::{Empty, ErrorPanel, Loading},
     },
-    hooks::{Load, use_load},
-    pages::{organisations::use_query, people::use_organisation_options},
+    hooks::{Load, use_load, use_organisation_options, use_query},
+    route::Route,
 };
 
 /// The list's filters as typed in the form.
@@ -73,24 +73,6 @@ impl Filters {
     }
 }
 
-/// A score with its meaning, as lists and pages show it.
-pub fn score_text(score: Option<ProgressScore>) -> String {
-    match score {
-        Some(s) => format!("{:.1} {}", s.value(), s.label()),
-        None => "Not scored yet".to_owned(),
-    }
-}
-
-pub fn status_tag(status: ProjectStatus) -> Html {
-    let colour = match status {
-        ProjectStatus::Proposed => "tag--grey",
-        ProjectStatus::Active => "tag--blue",
-        ProjectStatus::Completed => "tag--green",
-        ProjectStatus::Abandoned => "tag--red",
-    };
-    html! { <strong class={classes!("tag", colour)}>{ status.label() }</strong> }
-}
-
 fn card(p: &ProjectSummary, library: bool) -> Html {
     let to = if library {
         Route::LibraryProject { id: p.id }
@@ -134,7 +116,7 @@ pub struct ListProps {
 #[function_component(ProjectList)]
 pub fn project_list(props: &ListProps) -> Html {
     let library = props.library;
-    super::set_title(if library {
+    crate::browser::set_title(if library {
         "Learning library"
     } else {
         "Projects"

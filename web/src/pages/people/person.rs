@@ -1,21 +1,22 @@
 //! One person's record, for themselves and their organisation's admins: roles, account status,
 //! and a new invitation link for someone who has not yet accepted.
 
-use qi_shared::person::{InvitationSent, PersonStatus, Role};
+use qi_shared::{
+    access::grantable_roles,
+    person::{InvitationSent, PersonStatus, Role},
+};
 use yew::prelude::*;
 use yew_router::prelude::*;
 
-use crate::pages::capability::CapabilityRoute;
-
+use super::status_label;
 use crate::{
     api,
-    app::Route,
     components::{
         form::Checkbox,
         states::{ErrorPanel, Loading},
     },
     hooks::{Load, use_load},
-    pages::{invite::grantable, people::status_label},
+    route::{CapabilityRoute, Route},
     session::use_session,
 };
 
@@ -40,7 +41,7 @@ pub fn person_page(props: &Props) -> Html {
         Load::Failed(error) => return html! { <ErrorPanel error={error.clone()} /> },
         Load::Loaded(p) => p.clone(),
     };
-    super::set_title(&p.name);
+    crate::browser::set_title(&p.name);
     let actor = session.actor();
     let can_manage = actor
         .as_ref()
@@ -166,7 +167,7 @@ pub fn person_page(props: &Props) -> Html {
                     <fieldset class="fieldset">
                         <legend class="fieldset__legend">{ "Roles" }</legend>
                         <div class="hint">{ "Everyone is a member. A change applies from their next sign-in or within 15 minutes." }</div>
-                        { for grantable(partnership_admin).into_iter().map(|role| html! {
+                        { for grantable_roles(partnership_admin).into_iter().map(|role| html! {
                             <Checkbox id={format!("role-{}", role.as_str())} label={role.label()} checked={chosen.contains(&role)} onchange={toggle(role)} />
                         }) }
                     </fieldset>

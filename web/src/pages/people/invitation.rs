@@ -6,12 +6,12 @@ use yew_router::prelude::*;
 
 use crate::{
     api,
-    app::Route,
     components::{
         form::{ErrorSummary, Submit, TextField, error_for},
         states::Loading,
     },
     hooks::{Load, use_load},
+    route::Route,
     session::use_session,
 };
 
@@ -22,7 +22,7 @@ pub struct Props {
 
 #[function_component(AcceptInvitation)]
 pub fn accept_invitation(props: &Props) -> Html {
-    super::set_title("Set your password");
+    crate::browser::set_title("Set your password");
     let session = use_session();
     let navigator = use_navigator();
     let details = use_load(props.token.clone(), |token| async move {

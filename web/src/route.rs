@@ -1,0 +1,131 @@
+//! Every address the app answers: the top-level routes, and the routes of the training and
+//! capability sections, which have their own switches.
+
+use yew_router::prelude::*;
+
+#[derive(Debug, Clone, PartialEq, Routable)]
+pub enum Route {
+    #[at("/")]
+    Home,
+    #[at("/sign-in")]
+    SignIn,
+    #[at("/setup")]
+    Setup,
+    #[at("/invitations/:token")]
+    Invitation { token: String },
+    #[at("/organisations")]
+    Organisations,
+    #[at("/organisations/new")]
+    NewOrganisation,
+    #[at("/organisations/:id")]
+    Organisation { id: i64 },
+    #[at("/organisations/:id/edit")]
+    EditOrganisation { id: i64 },
+    #[at("/people")]
+    People,
+    #[at("/people/invite")]
+    InvitePerson,
+    #[at("/people/:id")]
+    Person { id: i64 },
+    #[at("/profile")]
+    Profile,
+    #[at("/projects")]
+    Projects,
+    #[at("/projects/new")]
+    NewProject,
+    #[at("/projects/:id")]
+    Project { id: i64 },
+    #[at("/projects/:id/edit")]
+    EditProject { id: i64 },
+    #[at("/projects/:id/cycles/new")]
+    NewCycle { id: i64 },
+    #[at("/projects/:id/cycles/:cycle_id/edit")]
+    EditCycle { id: i64, cycle_id: i64 },
+    #[at("/projects/:id/measures/new")]
+    NewMeasure { id: i64 },
+    #[at("/projects/:id/measures/:measure_id")]
+    Measure { id: i64, measure_id: i64 },
+    #[at("/projects/:id/measures/:measure_id/edit")]
+    EditMeasure { id: i64, measure_id: i64 },
+    #[at("/library")]
+    Library,
+    #[at("/library/:id")]
+    LibraryProject { id: i64 },
+    #[at("/library/:id/measures/:measure_id")]
+    LibraryMeasure { id: i64, measure_id: i64 },
+    #[at("/training")]
+    TrainingHome,
+    #[at("/training/*")]
+    Training,
+    #[at("/capability")]
+    CapabilityHome,
+    #[at("/capability/*")]
+    Capability,
+    #[not_found]
+    #[at("/404")]
+    NotFound,
+}
+
+impl Route {
+    /// Pages anyone may see without signing in.
+    pub fn is_public(&self) -> bool {
+        matches!(
+            self,
+            Self::SignIn
+                | Self::Setup
+                | Self::Invitation { .. }
+                | Self::NotFound
+                | Self::Library
+                | Self::LibraryProject { .. }
+                | Self::LibraryMeasure { .. }
+        )
+    }
+}
+
+/// The pages under `/training`.
+#[derive(Clone, Routable, PartialEq, Debug)]
+pub enum TrainingRoute {
+    #[at("/training")]
+    Courses,
+    #[at("/training/courses/new")]
+    NewCourse,
+    #[at("/training/courses/:id")]
+    Course { id: i64 },
+    #[at("/training/courses/:id/edit")]
+    EditCourse { id: i64 },
+    #[at("/training/courses/:id/cohorts/new")]
+    NewCohort { id: i64 },
+    #[at("/training/cohorts/:id")]
+    Cohort { id: i64 },
+    #[at("/training/cohorts/:id/edit")]
+    EditCohort { id: i64 },
+    #[not_found]
+    #[at("/training/404")]
+    NotFound,
+}
+
+/// The pages under `/capability`.
+#[derive(Clone, Routable, PartialEq, Debug)]
+pub enum CapabilityRoute {
+    /// People per tier per organisation, as of a day.
+    #[at("/capability")]
+    Overview,
+    /// The signed-in person's own record.
+    #[at("/capability/me")]
+    MyRecord,
+    /// A person's record, for admins, with the override form.
+    #[at("/capability/people/:id")]
+    Person { id: i64 },
+    /// The partnership's tier rules.
+    #[at("/capability/rules")]
+    Rules,
+    /// The signed-in coach's caseload.
+    #[at("/capability/caseload")]
+    Caseload,
+    /// The organisation's coaching coverage.
+    #[at("/capability/coverage")]
+    Coverage,
+    #[not_found]
+    #[at("/capability/404")]
+    NotFound,
+}
