@@ -115,7 +115,7 @@ async fn check_references(state: &AppState, input: &ProjectInput) -> ApiResult<(
     for (i, member) in input.team.iter().enumerate() {
         match db::people::find(&state.db, member.person_id).await? {
             None => errors.push(format!("team[{i}].person_id"), "No such person"),
-            Some(p) if p.status == PersonStatus::Deactivated.as_str() => errors.push(
+            Some(p) if p.status == PersonStatus::Deactivated => errors.push(
                 format!("team[{i}].person_id"),
                 "This person's account is deactivated",
             ),

@@ -4,7 +4,6 @@
 use chrono::{DateTime, NaiveDate, Utc};
 use qi_shared::{
     coaching::CoachingSession,
-    project::{ProjectStatus, TeamRole},
     tier::{PersonRecord, ProjectEntry, TrainingEntry},
 };
 use sea_orm::{
@@ -67,33 +66,32 @@ async fn training(db: &impl ConnectionTrait, person_id: i64) -> Result<Vec<Train
 }
 
 async fn projects(db: &impl ConnectionTrait, person_id: i64) -> Result<Vec<ProjectEntry>, DbErr> {
-    Ok(db
-        .query_all(
-            &Query::select()
-                .column(("projects", "id"))
-                .column(("projects", "title"))
-                .column(("projects", "status"))
-                .column(("project_members", "role"))
-                .from("project_members")
-                .inner_join(
-                    "projects",
-                    Expr::col(("projects", "id")).equals(("project_members", "project_id")),
-                )
-                .and_where(Expr::col(("project_members", "person_id")).eq(person_id))
-                .order_by(("projects", "title"), Order::Asc)
-                .to_owned(),
-        )
-        .await?
-        .into_iter()
-        .filter_map(|row| {
-            Some(ProjectEntry {
-                project_id: row.try_get("", "id").ok()?,
-                title: row.try_get("", "title").ok()?,
-                role: TeamRole::parse(&row.try_get::<String>("", "role").ok()?)?,
-                status: ProjectStatus::parse(&row.try_get::<String>("", "status").ok()?)?,
-            })
+    db.query_all(
+        &Query::select()
+            .column(("projects", "id"))
+            .column(("projects", "title"))
+            .column(("projects", "status"))
+            .column(("project_members", "role"))
+            .from("project_members")
+            .inner_join(
+                "projects",
+                Expr::col(("projects", "id")).equals(("project_members", "project_id")),
+            )
+            .and_where(Expr::col(("project_members", "person_id")).eq(person_id))
+            .order_by(("projects", "title"), Order::Asc)
+            .to_owned(),
+    )
+    .await?
+    .into_iter()
+    .map(|row| {
+        Ok(ProjectEntry {
+            project_id: row.try_get("", "id")?,
+            title: row.try_get("", "title")?,
+            role: row.try_get("", "role")?,
+            status: row.try_get("", "status")?,
         })
-        .collect())
+    })
+    .collect()
 }
 
 /// The whole record. Session notes are kept only when `with_notes` (the person themself, who
