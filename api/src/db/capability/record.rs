@@ -4,7 +4,8 @@
 use chrono::{DateTime, NaiveDate, Utc};
 use qi_shared::{
     coaching::CoachingSession,
-    tier::{PersonRecord, ProjectEntry, TrainingEntry},
+    tier::{PersonRecord, ProjectEntry, Tier, TrainingEntry},
+    training::EnrolmentStatus,
 };
 use sea_orm::{
     ConnectionTrait, DbErr, EntityTrait,
@@ -54,10 +55,14 @@ async fn training(db: &impl ConnectionTrait, person_id: i64) -> Result<Vec<Train
         let attended: i64 = row.try_get("", "attended")?;
         Ok(TrainingEntry {
             course_title: row.try_get("", "title")?,
-            course_tier: row.try_get("", "tier")?,
+            // Strings on the wire, but read as their sets: a stored value outside one is an error.
+            course_tier: row.try_get::<Tier>("", "tier")?.as_str().to_owned(),
             cohort_name: row.try_get("", "cohort_name")?,
             start_date: row.try_get::<Option<NaiveDate>>("", "start_date")?,
-            status: row.try_get("", "status")?,
+            status: row
+                .try_get::<EnrolmentStatus>("", "status")?
+                .as_str()
+                .to_owned(),
             completed_on: row.try_get::<Option<NaiveDate>>("", "completed_on")?,
             sessions_attended: u64::try_from(attended).unwrap_or(0),
         })
