@@ -25,7 +25,11 @@ use qi_api::db::{
     },
     search,
 };
-use qi_shared::{access::Actor, page::parse_page, project::ProjectQuery};
+use qi_shared::{
+    access::Actor,
+    page::parse_page,
+    project::{ProjectQuery, ProjectStatus, Spread, TeamRole, Visibility},
+};
 use rand::{Rng, SeedableRng, rngs::StdRng};
 use sea_orm::{
     ActiveValue::Set,
@@ -116,12 +120,12 @@ fn any<'a, T>(rng: &mut StdRng, items: &'a [T]) -> &'a T {
     &items[rng.gen_range(0..items.len())]
 }
 
-fn pick<'a>(rng: &mut StdRng, weights: &[(&'a str, u32)]) -> &'a str {
+fn pick<T: Copy>(rng: &mut StdRng, weights: &[(T, u32)]) -> T {
     let total: u32 = weights.iter().map(|(_, w)| w).sum();
     let mut n = rng.gen_range(0..total);
     for (value, weight) in weights {
         if n < *weight {
-            return value;
+            return *value;
         }
         n -= weight;
     }
@@ -278,34 +282,35 @@ async fn main() -> anyhow::Result<()> {
         let status = pick(
             &mut rng,
             &[
-                ("proposed", 15),
-                ("active", 45),
-                ("completed", 30),
-                ("abandoned", 10),
+                (ProjectStatus::Proposed, 15),
+                (ProjectStatus::Active, 45),
+                (ProjectStatus::Completed, 30),
+                (ProjectStatus::Abandoned, 10),
             ],
         );
         let visibility = pick(
             &mut rng,
             &[
-                ("team", 10),
-                ("organisation", 25),
-                ("partnership", 50),
-                ("public", 15),
+                (Visibility::Team, 10),
+                (Visibility::Organisation, 25),
+                (Visibility::Partnership, 50),
+                (Visibility::Public, 15),
             ],
         );
         let spread = pick(
             &mut rng,
             &[
-                ("unit", 50),
-                ("organisation", 30),
-                ("partnership", 15),
-                ("beyond", 5),
+                (Spread::Unit, 50),
+                (Spread::Organisation, 30),
+                (Spread::Partnership, 15),
+                (Spread::Beyond, 5),
             ],
         );
         let created_at = epoch + Duration::seconds(rng.gen_range(0..span));
         let updated_at =
             created_at + Duration::seconds(rng.gen_range(0..=(now - created_at).num_seconds()));
-        let score = (status != "proposed" && rng.gen_bool(0.8)).then(|| rng.gen_range(2..=10) * 5);
+        let score = (status != ProjectStatus::Proposed && rng.gen_bool(0.8))
+            .then(|| rng.gen_range(2..=10) * 5);
         let involvement = rng.gen_bool(0.3);
         let sustainability = rng.gen_bool(0.2);
         let search_text = format!("{title}\n{aim}\n{}", tags.join("\n")).to_lowercase();
@@ -322,7 +327,7 @@ async fn main() -> anyhow::Result<()> {
             lead_organisation_id: Set(lead_org),
             start_date: Set(Some(created_at.date_naive())),
             expected_end_date: Set(None),
-            status: Set(status.to_owned()),
+            status: Set(status),
             involvement: Set(involvement),
             involvement_how: Set(if involvement {
                 "A patient panel reviews each change".to_owned()
@@ -333,8 +338,8 @@ async fn main() -> anyhow::Result<()> {
             sustainability_description: Set(String::new()),
             co2e_kg_per_year: Set(sustainability.then_some(1200.0)),
             money_per_year: Set(None),
-            spread: Set(spread.to_owned()),
-            visibility: Set(visibility.to_owned()),
+            spread: Set(spread),
+            visibility: Set(visibility),
             score_tenths: Set(score),
             search_text: Set(search_text),
             version: Set(1),
@@ -365,11 +370,11 @@ async fn main() -> anyhow::Result<()> {
             });
         }
         let colleagues = &staff[&lead_org];
-        let mut team = vec![(lead, "lead")];
+        let mut team = vec![(lead, TeamRole::Lead)];
         for _ in 0..rng.gen_range(0..=3) {
             let person = *any(&mut rng, colleagues);
             if !team.iter().any(|(p, _)| *p == person) {
-                team.push((person, "member"));
+                team.push((person, TeamRole::Member));
             }
         }
         if let Some((member_id, member_org)) = member
@@ -377,24 +382,24 @@ async fn main() -> anyhow::Result<()> {
             && rng.gen_bool(0.002)
             && !team.iter().any(|(p, _)| *p == member_id)
         {
-            team.push((member_id, "member"));
+            team.push((member_id, TeamRole::Member));
         }
         if let Some((coach_id, _)) = coach
             && rng.gen_bool(0.004)
             && !team.iter().any(|(p, _)| *p == coach_id)
         {
-            team.push((coach_id, "coach"));
+            team.push((coach_id, TeamRole::Coach));
         } else if rng.gen_bool(0.3) {
             let person = *any(&mut rng, colleagues);
             if !team.iter().any(|(p, _)| *p == person) {
-                team.push((person, "coach"));
+                team.push((person, TeamRole::Coach));
             }
         }
         for (person_id, role) in team {
             batch.members.push(project_member::ActiveModel {
                 project_id: Set(id),
                 person_id: Set(person_id),
-                role: Set(role.to_owned()),
+                role: Set(role),
             });
         }
         for tag in tags {
@@ -405,7 +410,7 @@ async fn main() -> anyhow::Result<()> {
         }
         batch.statuses.push(project_status_change::ActiveModel {
             project_id: Set(id),
-            status: Set(status.to_owned()),
+            status: Set(status),
             changed_by: Set(lead),
             changed_at: Set(created_at),
             ..Default::default()

@@ -28,6 +28,7 @@ use qi_api::db::{
     entity::{capability::tier_period, organisation, person},
 };
 use qi_shared::{
+    person::PersonStatus,
     project::{ProjectStatus, TeamRole},
     tier::{CompletedCourse, Membership, Tier, TierFacts, TierRules, TierSource, timeline},
 };
@@ -145,7 +146,7 @@ async fn main() -> anyhow::Result<()> {
             email_normalised: Set(email),
             organisation_id: Set(org),
             job_role: Set("Staff nurse".to_owned()),
-            status: Set("active".to_owned()),
+            status: Set(PersonStatus::Active),
             password_hash: Set(None),
             created_at: Set(now),
             updated_at: Set(now),
@@ -381,9 +382,9 @@ async fn main() -> anyhow::Result<()> {
                 periods.push(tier_period::ActiveModel {
                     person_id: Set(*person_id),
                     organisation_id: Set(*org),
-                    tier: Set(tier.as_str().to_owned()),
+                    tier: Set(tier),
                     reasons: Set(serde_json::to_string(&assessment.reasons)?),
-                    source: Set(TierSource::Derived.as_str().to_owned()),
+                    source: Set(TierSource::Derived),
                     valid_from: Set(start_of(day)),
                     valid_to: Set(None),
                     ..Default::default()

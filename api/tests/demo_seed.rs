@@ -98,10 +98,16 @@ async fn the_demo_partnership_has_a_portfolio_of_improvement_projects() {
             "{status}: {statuses:?}"
         );
     }
-    let public = projects.iter().filter(|p| p.visibility == "public").count();
+    let public = projects
+        .iter()
+        .filter(|p| p.visibility.as_str() == "public")
+        .count();
     assert!(public >= 15, "{public} public projects");
     for spread in ["unit", "organisation", "partnership", "beyond"] {
-        assert!(projects.iter().any(|p| p.spread == spread), "{spread}");
+        assert!(
+            projects.iter().any(|p| p.spread.as_str() == spread),
+            "{spread}"
+        );
     }
     // The partnership's targets: 20% with patient and public involvement, 25% sustainability.
     let share = |n: usize| n * 100 / projects.len();
@@ -139,7 +145,7 @@ async fn the_demo_partnership_has_a_portfolio_of_improvement_projects() {
             team.len()
         );
         assert_eq!(
-            team.iter().filter(|m| m.role == "lead").count(),
+            team.iter().filter(|m| m.role.as_str() == "lead").count(),
             1,
             "{}",
             p.title
@@ -160,7 +166,11 @@ async fn the_demo_partnership_has_a_portfolio_of_improvement_projects() {
     assert!(cycles.len() >= 100, "{} PDSA cycles", cycles.len());
     assert!(cycles.iter().any(|c| c.sequence >= 3), "ramps of cycles");
     for decision in ["adopt", "adapt", "abandon"] {
-        assert!(cycles.iter().any(|c| c.act.as_deref() == Some(decision)));
+        assert!(
+            cycles
+                .iter()
+                .any(|c| c.act.map(|a| a.as_str()) == Some(decision))
+        );
     }
 
     // Most projects have a score history; completed ones mostly show improvement.
@@ -174,7 +184,7 @@ async fn the_demo_partnership_has_a_portfolio_of_improvement_projects() {
     assert!(scored >= 120, "{scored} projects with scores");
     let completed: Vec<_> = projects
         .iter()
-        .filter(|p| p.status == "completed")
+        .filter(|p| p.status.as_str() == "completed")
         .collect();
     let improved = completed
         .iter()
@@ -188,7 +198,7 @@ async fn the_demo_partnership_has_a_portfolio_of_improvement_projects() {
     assert!(
         projects
             .iter()
-            .filter(|p| p.status == "proposed")
+            .filter(|p| p.status.as_str() == "proposed")
             .all(|p| p.score_tenths.is_none_or(|s| s <= 15))
     );
 
@@ -196,7 +206,11 @@ async fn the_demo_partnership_has_a_portfolio_of_improvement_projects() {
     let measures = measure::Entity::find().all(&db).await.unwrap();
     for kind in ["outcome", "process", "balancing"] {
         assert!(
-            measures.iter().filter(|m| m.measure_type == kind).count() >= 10,
+            measures
+                .iter()
+                .filter(|m| m.measure_type.as_str() == kind)
+                .count()
+                >= 10,
             "{kind} measures"
         );
     }

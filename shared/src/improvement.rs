@@ -16,7 +16,11 @@ pub enum DriverKind {
     ChangeIdea,
 }
 
+db_enum!(DriverKind);
+
 impl DriverKind {
+    pub const ALL: [Self; 3] = [Self::Primary, Self::Secondary, Self::ChangeIdea];
+
     pub fn as_str(self) -> &'static str {
         match self {
             Self::Primary => "primary",
@@ -175,7 +179,11 @@ pub enum ActDecision {
     Abandon,
 }
 
+db_enum!(ActDecision);
+
 impl ActDecision {
+    pub const ALL: [Self; 3] = [Self::Adopt, Self::Adapt, Self::Abandon];
+
     pub fn as_str(self) -> &'static str {
         match self {
             Self::Adopt => "adopt",

@@ -25,6 +25,8 @@ pub enum OrganisationType {
     Other,
 }
 
+db_enum!(OrganisationType);
+
 impl OrganisationType {
     pub const ALL: [OrganisationType; 7] = [
         Self::AcuteTrust,

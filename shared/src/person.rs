@@ -23,6 +23,8 @@ pub enum Role {
     Member,
 }
 
+db_enum!(Role);
+
 impl Role {
     pub const ALL: [Role; 4] = [
         Self::PartnershipAdmin,
@@ -74,7 +76,11 @@ pub enum PersonStatus {
     Deactivated,
 }
 
+db_enum!(PersonStatus);
+
 impl PersonStatus {
+    pub const ALL: [Self; 3] = [Self::Invited, Self::Active, Self::Deactivated];
+
     pub fn as_str(self) -> &'static str {
         match self {
             Self::Invited => "invited",

@@ -10,31 +10,10 @@ use qi_shared::{
     tier::{PersonRecord, PersonTier, Tier, TierCounts, TierRules, TierSource},
 };
 use reqwest::Method;
-use sea_orm::{ConnectionTrait, Database, DatabaseConnection};
+use sea_orm::{ConnectionTrait, DatabaseConnection};
 use serde_json::{Value, json};
 
-use crate::helpers::{
-    ADMIN_EMAIL, ADMIN_PASSWORD, Cast, TestApp, cast, fields, fresh_database, start, test_settings,
-};
-
-/// A server and a connection to its database, for facts that have no endpoint here yet (course
-/// completions, kept by the training tables).
-async fn spawn_with_db() -> (TestApp, DatabaseConnection) {
-    let url = fresh_database().await;
-    let address = start(test_settings(url.clone())).await;
-    let mut app = TestApp {
-        address,
-        client: reqwest::Client::new(),
-        admin: String::new(),
-        admin_org: 0,
-    };
-    app.admin = app.login_ok(ADMIN_EMAIL, ADMIN_PASSWORD).await.access_token;
-    app.admin_org = app.me(&app.admin).await.organisation_id;
-    let db = Database::connect(url)
-        .await
-        .expect("connect to the test database");
-    (app, db)
-}
+use crate::helpers::{Cast, TestApp, cast, fields, spawn_app_with_db};
 
 /// Records that `person_id` completed a course of `tier` on `on` (YYYY-MM-DD), as the training
 /// tables would. (Straight to the tables: the training API dates a completion by the sessions
@@ -512,7 +491,7 @@ async fn caseload_and_coverage_show_who_is_coached() {
 
 #[tokio::test]
 async fn tiers_follow_the_record_and_the_rules() {
-    let (app, db) = spawn_with_db().await;
+    let (app, db) = spawn_app_with_db().await;
     let s = scene(&app, Visibility::Partnership).await;
     let coach = s.c.coach_a.0.id;
     let none = app.tier_of(coach, &s.c.coach_a.1).await;
@@ -663,7 +642,7 @@ async fn an_admin_overrides_a_tier_with_a_reason_and_clears_it() {
 
 #[tokio::test]
 async fn tier_counts_as_of_a_day_per_organisation() {
-    let (app, db) = spawn_with_db().await;
+    let (app, db) = spawn_app_with_db().await;
     let s = scene(&app, Visibility::Partnership).await;
     complete_course(
         &db,
@@ -767,7 +746,7 @@ async fn tier_counts_as_of_a_day_per_organisation() {
 
 #[tokio::test]
 async fn a_persons_record_is_theirs_and_their_admins_and_downloads() {
-    let (app, db) = spawn_with_db().await;
+    let (app, db) = spawn_app_with_db().await;
     let s = scene(&app, Visibility::Partnership).await;
     complete_course(
         &db,
@@ -878,7 +857,7 @@ async fn a_persons_record_is_theirs_and_their_admins_and_downloads() {
 /// joining an active project then makes them Live, and undoing the completion takes both away.
 #[tokio::test]
 async fn training_and_projects_move_a_person_up_the_tiers() {
-    let (app, _db) = spawn_with_db().await;
+    let (app, _db) = spawn_app_with_db().await;
     let c = cast(&app).await;
     let (person, token) = app.person("new.starter@example.org", c.org_a.id, &[]).await;
     let today = Utc::now().date_naive();
@@ -965,7 +944,7 @@ async fn training_and_projects_move_a_person_up_the_tiers() {
 
 #[tokio::test]
 async fn a_rule_change_rederives_everyone_in_the_partnership() {
-    let (app, db) = spawn_with_db().await;
+    let (app, db) = spawn_app_with_db().await;
     let c = cast(&app).await;
     // More people than the refresh reads at once (1,000), each with a Learn course completed
     // on 1 March, written straight to the tables so no one has been assessed yet.
@@ -1055,7 +1034,7 @@ async fn a_rule_change_rederives_everyone_in_the_partnership() {
 
 #[tokio::test]
 async fn a_person_moved_to_another_organisation_is_counted_there_from_then() {
-    let (app, db) = spawn_with_db().await;
+    let (app, db) = spawn_app_with_db().await;
     let s = scene(&app, Visibility::Partnership).await;
     let moved = s.colleague.0.id;
     complete_course(&db, 1, moved, s.c.org_a.id, "learn", "2026-04-01").await;

@@ -17,7 +17,7 @@ use qi_shared::{
     problem::Problem,
 };
 use reqwest::{Method, Response, StatusCode};
-use sea_orm::{ConnectionTrait, Database};
+use sea_orm::{ConnectionTrait, Database, DatabaseConnection};
 use secrecy::SecretString;
 use serde_json::{Value, json};
 
@@ -122,6 +122,25 @@ pub async fn spawn_app() -> TestApp {
     app.admin = app.login_ok(ADMIN_EMAIL, ADMIN_PASSWORD).await.access_token;
     app.admin_org = app.me(&app.admin).await.organisation_id;
     app
+}
+
+/// [`spawn_app`] and a connection to the server's database, for facts that have no endpoint (course
+/// completions, kept by the training tables) or that no endpoint would write (a bad stored value).
+pub async fn spawn_app_with_db() -> (TestApp, DatabaseConnection) {
+    let url = fresh_database().await;
+    let address = start(test_settings(url.clone())).await;
+    let mut app = TestApp {
+        address,
+        client: reqwest::Client::new(),
+        admin: String::new(),
+        admin_org: 0,
+    };
+    app.admin = app.login_ok(ADMIN_EMAIL, ADMIN_PASSWORD).await.access_token;
+    app.admin_org = app.me(&app.admin).await.organisation_id;
+    let db = Database::connect(url)
+        .await
+        .expect("connect to the test database");
+    (app, db)
 }
 
 /// A response's status and body, for assertions with a useful message.

@@ -18,5 +18,6 @@ mod organisations;
 mod people;
 mod projects;
 mod setup;
+mod stored_values;
 mod training;
 mod web_app;

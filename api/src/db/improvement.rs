@@ -4,8 +4,7 @@ use std::collections::{HashMap, HashSet};
 
 use chrono::Utc;
 use qi_shared::improvement::{
-    ActDecision, ChangeIdeaNode, DriverDiagram, DriverKind, PdsaCycle, PdsaInput, PrimaryDriver,
-    SecondaryDriver,
+    ChangeIdeaNode, DriverDiagram, DriverKind, PdsaCycle, PdsaInput, PrimaryDriver, SecondaryDriver,
 };
 use sea_orm::{
     ActiveModelTrait,
@@ -31,7 +30,7 @@ pub async fn diagram(
     let children = |parent: i64, kind: DriverKind| {
         nodes
             .iter()
-            .filter(move |n| n.parent_id == Some(parent) && n.kind == kind.as_str())
+            .filter(move |n| n.parent_id == Some(parent) && n.kind == kind)
     };
     let idea = |n: &driver_node::Model| ChangeIdeaNode {
         id: Some(n.id),
@@ -39,7 +38,7 @@ pub async fn diagram(
     };
     let primary_drivers = nodes
         .iter()
-        .filter(|n| n.parent_id.is_none() && n.kind == DriverKind::Primary.as_str())
+        .filter(|n| n.parent_id.is_none() && n.kind == DriverKind::Primary)
         .map(|p| PrimaryDriver {
             id: Some(p.id),
             text: p.text.clone(),
@@ -137,7 +136,7 @@ pub async fn replace_diagram(
     let mut kept = HashSet::new();
     for (field, id, kind, _, _) in &flat {
         if let Some(id) = id {
-            let known = existing.get(id).is_some_and(|n| n.kind == kind.as_str());
+            let known = existing.get(id).is_some_and(|n| n.kind == *kind);
             if !known || !kept.insert(*id) {
                 return Err(DiagramError::UnknownNode(field.clone()));
             }
@@ -188,7 +187,7 @@ pub async fn replace_diagram(
                 driver_node::ActiveModel {
                     project_id: Set(project_id),
                     parent_id: Set(parent_id),
-                    kind: Set(kind.as_str().to_owned()),
+                    kind: Set(kind),
                     text: Set(text),
                     position: Set(position),
                     ..Default::default()
@@ -231,7 +230,7 @@ pub async fn is_change_idea(
     Ok(driver_node::Entity::find_by_id(id)
         .one(db)
         .await?
-        .is_some_and(|n| n.project_id == project_id && n.kind == DriverKind::ChangeIdea.as_str()))
+        .is_some_and(|n| n.project_id == project_id && n.kind == DriverKind::ChangeIdea))
 }
 
 fn to_dto(m: pdsa_cycle::Model, ideas: &HashMap<i64, String>) -> PdsaCycle {
@@ -249,7 +248,7 @@ fn to_dto(m: pdsa_cycle::Model, ideas: &HashMap<i64, String>) -> PdsaCycle {
         what_happened: m.what_happened,
         problems: m.problems,
         study: m.study,
-        act: m.act.as_deref().and_then(ActDecision::parse),
+        act: m.act,
         next_step: m.next_step,
         end_date: m.end_date,
         version: m.version,
@@ -262,7 +261,7 @@ fn to_dto(m: pdsa_cycle::Model, ideas: &HashMap<i64, String>) -> PdsaCycle {
 pub async fn cycles(db: &impl ConnectionTrait, project_id: i64) -> Result<Vec<PdsaCycle>, DbErr> {
     let nodes = driver_node::Entity::find()
         .filter(driver_node::Column::ProjectId.eq(project_id))
-        .filter(driver_node::Column::Kind.eq(DriverKind::ChangeIdea.as_str()))
+        .filter(driver_node::Column::Kind.eq(DriverKind::ChangeIdea))
         .all(db)
         .await?;
     let order: HashMap<i64, i32> = nodes.iter().map(|n| (n.id, n.position)).collect();
@@ -310,7 +309,7 @@ fn apply(active: &mut pdsa_cycle::ActiveModel, input: &PdsaInput) {
     active.what_happened = Set(input.what_happened.clone());
     active.problems = Set(input.problems.clone());
     active.study = Set(input.study.clone());
-    active.act = Set(input.act.map(|a| a.as_str().to_owned()));
+    active.act = Set(input.act);
     active.next_step = Set(input.next_step.clone());
     active.end_date = Set(input.end_date);
 }

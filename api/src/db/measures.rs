@@ -11,9 +11,8 @@ use chrono::{NaiveDate, Utc};
 use qi_shared::{
     improvement::DriverKind,
     measure::{
-        Annotation, AnnotationInput, AnnotationKind, DataPoint, Frequency, ImportMode,
-        ImprovementDirection, Measure, MeasureInput, MeasureSummary, MeasureType, PointInput,
-        PointsImported, Unit,
+        Annotation, AnnotationInput, AnnotationKind, DataPoint, ImportMode, Measure, MeasureInput,
+        MeasureSummary, PointInput, PointsImported, Unit,
     },
 };
 use sea_orm::{
@@ -32,33 +31,13 @@ use super::entity::{
 /// Rows per INSERT: well under PostgreSQL's 65,535 bind parameters and SQLite's 32,766.
 const INSERT_BATCH: usize = 1000;
 
-fn direction_str(direction: ImprovementDirection) -> &'static str {
-    match direction {
-        ImprovementDirection::Increase => "increase",
-        ImprovementDirection::Decrease => "decrease",
-        ImprovementDirection::Neutral => "neutral",
-    }
-}
-
-fn parse_direction(s: &str) -> ImprovementDirection {
-    match s {
-        "increase" => ImprovementDirection::Increase,
-        "decrease" => ImprovementDirection::Decrease,
-        _ => ImprovementDirection::Neutral,
-    }
-}
-
 fn rate_per(m: &measure::Model) -> Option<u32> {
     m.rate_per.and_then(|r| u32::try_from(r).ok())
 }
 
-fn unit(m: &measure::Model) -> Unit {
-    Unit::parse(&m.unit).unwrap_or(Unit::Other)
-}
-
 /// The unit and `rate_per` a measure's points are checked and computed with.
 pub fn scale(m: &measure::Model) -> (Unit, Option<u32>) {
-    (unit(m), rate_per(m))
+    (m.unit, rate_per(m))
 }
 
 pub async fn find(db: &impl ConnectionTrait, id: i64) -> Result<Option<measure::Model>, DbErr> {
@@ -132,11 +111,11 @@ pub async fn list(
             MeasureSummary {
                 id: m.id,
                 project_id: m.project_id,
-                measure_type: MeasureType::parse(&m.measure_type).unwrap_or(MeasureType::Process),
-                unit: unit(&m),
+                measure_type: m.measure_type,
+                unit: m.unit,
                 rate_per: rate_per(&m),
-                improvement_direction: parse_direction(&m.improvement_direction),
-                frequency: Frequency::parse(&m.frequency).unwrap_or(Frequency::Monthly),
+                improvement_direction: m.improvement_direction,
+                frequency: m.frequency,
                 change_idea_ids: links.remove(&m.id).unwrap_or_default(),
                 point_count: stats.map_or(0, |s| u64::try_from(s.points).unwrap_or(0)),
                 first_date: stats.and_then(|s| s.first_date),
@@ -176,11 +155,11 @@ fn measure_dto(
     Measure {
         id: m.id,
         project_id: m.project_id,
-        measure_type: MeasureType::parse(&m.measure_type).unwrap_or(MeasureType::Process),
-        unit: unit(&m),
+        measure_type: m.measure_type,
+        unit: m.unit,
         rate_per: rate_per(&m),
-        improvement_direction: parse_direction(&m.improvement_direction),
-        frequency: Frequency::parse(&m.frequency).unwrap_or(Frequency::Monthly),
+        improvement_direction: m.improvement_direction,
+        frequency: m.frequency,
         change_idea_ids,
         points,
         annotations,
@@ -263,7 +242,7 @@ pub async fn foreign_change_ideas(
         .column(driver_node::Column::Id)
         .filter(driver_node::Column::Id.is_in(ids.iter().copied()))
         .filter(driver_node::Column::ProjectId.eq(project_id))
-        .filter(driver_node::Column::Kind.eq(DriverKind::ChangeIdea.as_str()))
+        .filter(driver_node::Column::Kind.eq(DriverKind::ChangeIdea))
         .into_tuple::<i64>()
         .all(db)
         .await?
@@ -291,15 +270,15 @@ pub async fn is_project_cycle(
 
 fn apply(active: &mut measure::ActiveModel, input: &MeasureInput) {
     active.name = Set(input.name.clone());
-    active.measure_type = Set(input.measure_type.as_str().to_owned());
+    active.measure_type = Set(input.measure_type);
     active.operational_definition = Set(input.operational_definition.clone());
-    active.unit = Set(input.unit.as_str().to_owned());
+    active.unit = Set(input.unit);
     active.rate_per = Set(input.rate_per.map(i64::from));
     active.numerator_definition = Set(input.numerator_definition.clone());
     active.denominator_definition = Set(input.denominator_definition.clone());
-    active.improvement_direction = Set(direction_str(input.improvement_direction).to_owned());
+    active.improvement_direction = Set(input.improvement_direction);
     active.target = Set(input.target);
-    active.frequency = Set(input.frequency.as_str().to_owned());
+    active.frequency = Set(input.frequency);
 }
 
 async fn link_change_ideas(
@@ -640,7 +619,7 @@ fn annotation_dto(a: measure_annotation::Model) -> Annotation {
     Annotation {
         id: a.id,
         date: a.annotation_date,
-        kind: AnnotationKind::parse(&a.kind).unwrap_or(AnnotationKind::Annotation),
+        kind: a.kind,
         label: a.label,
         pdsa_cycle_id: a.pdsa_cycle_id,
     }
@@ -684,7 +663,7 @@ pub async fn phase_change_on(
     let mut query = measure_annotation::Entity::find()
         .filter(measure_annotation::Column::MeasureId.eq(measure_id))
         .filter(measure_annotation::Column::AnnotationDate.eq(date))
-        .filter(measure_annotation::Column::Kind.eq(AnnotationKind::PhaseChange.as_str()));
+        .filter(measure_annotation::Column::Kind.eq(AnnotationKind::PhaseChange));
     if let Some(id) = except {
         query = query.filter(measure_annotation::Column::Id.ne(id));
     }
@@ -699,7 +678,7 @@ pub async fn add_annotation(
     let row = measure_annotation::ActiveModel {
         measure_id: Set(measure_id),
         annotation_date: Set(a.date),
-        kind: Set(a.kind.as_str().to_owned()),
+        kind: Set(a.kind),
         label: Set(a.label.clone()),
         pdsa_cycle_id: Set(a.pdsa_cycle_id),
         ..Default::default()
@@ -717,10 +696,7 @@ pub async fn update_annotation(
             measure_annotation::Column::AnnotationDate,
             Expr::value(a.date),
         )
-        .col_expr(
-            measure_annotation::Column::Kind,
-            Expr::value(a.kind.as_str()),
-        )
+        .col_expr(measure_annotation::Column::Kind, Expr::value(a.kind))
         .col_expr(
             measure_annotation::Column::Label,
             Expr::value(a.label.clone()),

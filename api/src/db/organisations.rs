@@ -39,8 +39,7 @@ fn to_dto(m: organisation::Model, people_count: u64) -> Organisation {
         id: m.id,
         name: m.name,
         ods_code: m.ods_code,
-        // Only this module writes the column, always from `OrganisationType::as_str`.
-        org_type: OrganisationType::parse(&m.org_type).unwrap_or_default(),
+        org_type: m.org_type,
         archived_at: m.archived_at,
         people_count,
         created_at: m.created_at,
@@ -95,7 +94,7 @@ pub async fn list(
         );
     }
     if let Some(org_type) = filter.org_type {
-        condition = condition.add(organisation::Column::OrgType.eq(org_type.as_str()));
+        condition = condition.add(organisation::Column::OrgType.eq(org_type));
     }
     condition = match filter.archived {
         ArchivedFilter::Active => condition.add(organisation::Column::ArchivedAt.is_null()),
@@ -150,7 +149,7 @@ pub async fn create(
         partnership_id: Set(partnership_id),
         name: Set(new.name.clone()),
         ods_code: Set(new.ods_code.as_str().to_owned()),
-        org_type: Set(new.org_type.as_str().to_owned()),
+        org_type: Set(new.org_type),
         archived_at: Set(None),
         created_at: Set(now),
         updated_at: Set(now),
@@ -175,7 +174,7 @@ pub async fn update(
         active.ods_code = Set(code.as_str().to_owned());
     }
     if let Some(org_type) = change.org_type {
-        active.org_type = Set(org_type.as_str().to_owned());
+        active.org_type = Set(org_type);
     }
     active.updated_at = Set(Utc::now());
     let model = active.update(db).await?;

@@ -46,8 +46,7 @@ fn to_dto(m: person::Model, organisation_name: String, roles: Vec<Role>) -> Pers
         organisation_name,
         job_role: m.job_role,
         roles: normalise_roles(&roles),
-        // Only this module writes the column, always from `PersonStatus::as_str`.
-        status: PersonStatus::parse(&m.status).unwrap_or(PersonStatus::Deactivated),
+        status: m.status,
         created_at: m.created_at,
         updated_at: m.updated_at,
     }
@@ -63,9 +62,7 @@ async fn roles_by_person(
         .await?;
     let mut map: HashMap<i64, Vec<Role>> = HashMap::new();
     for row in rows {
-        if let Some(role) = Role::parse(&row.role) {
-            map.entry(row.person_id).or_default().push(role);
-        }
+        map.entry(row.person_id).or_default().push(row.role);
     }
     Ok(map)
 }
@@ -142,7 +139,7 @@ pub async fn list(
         condition = condition.add(person::Column::OrganisationId.eq(org));
     }
     if let Some(status) = filter.status {
-        condition = condition.add(person::Column::Status.eq(status.as_str()));
+        condition = condition.add(person::Column::Status.eq(status));
     }
     if let Some(role) = filter.role.filter(|r| *r != Role::Member) {
         condition = condition.add(
@@ -150,7 +147,7 @@ pub async fn list(
                 Query::select()
                     .column(person_role::Column::PersonId)
                     .from(person_role::Entity)
-                    .and_where(person_role::Column::Role.eq(role.as_str()))
+                    .and_where(person_role::Column::Role.eq(role))
                     .to_owned(),
             ),
         );
@@ -176,7 +173,7 @@ pub async fn create(db: &impl ConnectionTrait, new: NewPerson<'_>) -> Result<per
         email_normalised: Set(new.email.to_lowercase()),
         organisation_id: Set(new.organisation_id),
         job_role: Set(new.job_role.to_owned()),
-        status: Set(new.status.as_str().to_owned()),
+        status: Set(new.status),
         password_hash: Set(new.password_hash),
         created_at: Set(now),
         updated_at: Set(now),
@@ -203,7 +200,7 @@ pub async fn set_roles(
         .filter(|r| *r != Role::Member)
         .map(|r| person_role::ActiveModel {
             person_id: Set(person_id),
-            role: Set(r.as_str().to_owned()),
+            role: Set(r),
         })
         .collect();
     if !rows.is_empty() {
@@ -256,7 +253,7 @@ pub async fn set_status(
     status: PersonStatus,
 ) -> Result<(), DbErr> {
     person::Entity::update_many()
-        .col_expr(person::Column::Status, Expr::value(status.as_str()))
+        .col_expr(person::Column::Status, Expr::value(status))
         .col_expr(person::Column::UpdatedAt, Expr::value(Utc::now()))
         .filter(person::Column::Id.eq(person_id))
         .exec(db)
@@ -271,10 +268,7 @@ pub async fn set_password(
 ) -> Result<(), DbErr> {
     person::Entity::update_many()
         .col_expr(person::Column::PasswordHash, Expr::value(password_hash))
-        .col_expr(
-            person::Column::Status,
-            Expr::value(PersonStatus::Active.as_str()),
-        )
+        .col_expr(person::Column::Status, Expr::value(PersonStatus::Active))
         .col_expr(person::Column::UpdatedAt, Expr::value(Utc::now()))
         .filter(person::Column::Id.eq(person_id))
         .exec(db)

@@ -24,7 +24,7 @@ use qi_shared::{
     score::ProgressScore,
 };
 use sea_orm::{
-    ActiveModelTrait,
+    ActiveEnum, ActiveModelTrait,
     ActiveValue::Set,
     ColumnTrait, Condition, ConnectionTrait, DatabaseConnection, DbBackend, DbErr, EntityTrait,
     FromQueryResult, QueryFilter, QueryOrder, QuerySelect, QueryTrait, Select,
@@ -97,10 +97,13 @@ pub async fn context(
         .iter()
         .filter_map(|m| {
             let (person, role) = m.split_once(' ')?;
-            Some((person.parse().ok()?, TeamRole::parse(role)?))
+            Some((person.parse().ok()?, role))
         })
-        .collect();
-    let visibility = Visibility::parse(&model.visibility).unwrap_or(Visibility::Team);
+        .map(|(person, role)| {
+            <TeamRole as ActiveEnum>::try_from_value(&role.to_owned()).map(|role| (person, role))
+        })
+        .collect::<Result<_, DbErr>>()?;
+    let visibility = model.visibility;
     Ok(Some((
         model,
         ProjectContext {
@@ -242,20 +245,15 @@ pub async fn get(db: &impl ConnectionTrait, id: i64) -> Result<Option<Project>, 
         .await?
         .into_iter()
         .map(|row| {
-            let role: String = row.try_get("", "role")?;
-            let Some(role) = TeamRole::parse(&role) else {
-                return Ok(None);
-            };
-            Ok(Some(TeamMember {
+            Ok(TeamMember {
                 person_id: row.try_get("", "person_id")?,
                 name: row.try_get("", "person_name")?,
                 organisation_name: row
                     .try_get::<Option<String>>("", "organisation_name")?
                     .unwrap_or_default(),
-                role,
-            }))
+                role: row.try_get("", "role")?,
+            })
         })
-        .filter_map(Result::transpose)
         .collect::<Result<_, DbErr>>()?;
     team.sort_by(|a, b| (a.role, &a.name).cmp(&(b.role, &b.name)));
 
@@ -301,19 +299,14 @@ pub async fn get(db: &impl ConnectionTrait, id: i64) -> Result<Option<Project>, 
         .await?
         .into_iter()
         .map(|row| {
-            let status: String = row.try_get("", "status")?;
-            let Some(status) = ProjectStatus::parse(&status) else {
-                return Ok(None);
-            };
-            Ok(Some(StatusChange {
-                status,
+            Ok(StatusChange {
+                status: row.try_get("", "status")?,
                 changed_at: row.try_get("", "changed_at")?,
                 changed_by: row
                     .try_get::<Option<String>>("", "changed_by_name")?
                     .unwrap_or_default(),
-            }))
+            })
         })
-        .filter_map(Result::transpose)
         .collect::<Result<_, DbErr>>()?;
 
     Ok(Some(Project {
@@ -330,7 +323,7 @@ pub async fn get(db: &impl ConnectionTrait, id: i64) -> Result<Option<Project>, 
         tags,
         start_date: model.start_date,
         expected_end_date: model.expected_end_date,
-        status: ProjectStatus::parse(&model.status).unwrap_or(ProjectStatus::Proposed),
+        status: model.status,
         status_history,
         involvement: Involvement {
             involved: model.involvement,
@@ -342,9 +335,9 @@ pub async fn get(db: &impl ConnectionTrait, id: i64) -> Result<Option<Project>, 
             co2e_kg_per_year: model.co2e_kg_per_year,
             money_per_year: model.money_per_year,
         },
-        spread: Spread::parse(&model.spread).unwrap_or(Spread::Unit),
+        spread: model.spread,
         adopting_organisations: of_kind(ADOPTER),
-        visibility: Visibility::parse(&model.visibility).unwrap_or(Visibility::Team),
+        visibility: model.visibility,
         score: model.score_tenths.and_then(ProgressScore::from_tenths),
         version: model.version,
         created_at: model.created_at,
@@ -399,7 +392,7 @@ async fn write_relations(
         let members = input.team.iter().map(|m| project_member::ActiveModel {
             project_id: Set(id),
             person_id: Set(m.person_id),
-            role: Set(m.role.as_str().to_owned()),
+            role: Set(m.role),
         });
         project_member::Entity::insert_many(members)
             .exec(db)
@@ -422,15 +415,15 @@ fn apply(active: &mut project::ActiveModel, input: &ProjectInput) {
     active.lead_organisation_id = Set(input.lead_organisation_id);
     active.start_date = Set(input.start_date);
     active.expected_end_date = Set(input.expected_end_date);
-    active.status = Set(input.status.as_str().to_owned());
+    active.status = Set(input.status);
     active.involvement = Set(input.involvement.involved);
     active.involvement_how = Set(input.involvement.how.clone());
     active.sustainability = Set(input.sustainability.has_aspect);
     active.sustainability_description = Set(input.sustainability.description.clone());
     active.co2e_kg_per_year = Set(input.sustainability.co2e_kg_per_year);
     active.money_per_year = Set(input.sustainability.money_per_year);
-    active.spread = Set(input.spread.as_str().to_owned());
-    active.visibility = Set(input.visibility.as_str().to_owned());
+    active.spread = Set(input.spread);
+    active.visibility = Set(input.visibility);
     active.search_text = Set(search_text(input));
 }
 
@@ -442,7 +435,7 @@ async fn record_status(
 ) -> Result<(), DbErr> {
     project_status_change::ActiveModel {
         project_id: Set(id),
-        status: Set(status.as_str().to_owned()),
+        status: Set(status),
         changed_by: Set(by),
         changed_at: Set(Utc::now()),
         ..Default::default()
@@ -495,7 +488,7 @@ pub async fn references(
         .all(db)
         .await?
         .into_iter()
-        .map(|p| (p.id, p.status == PersonStatus::Deactivated.as_str()))
+        .map(|p| (p.id, p.status == PersonStatus::Deactivated))
         .collect();
     Ok((organisations, people))
 }
@@ -510,7 +503,7 @@ pub async fn update(
     by: i64,
 ) -> Result<bool, DbErr> {
     let id = current.id;
-    let status_changed = current.status != input.status.as_str();
+    let status_changed = current.status != input.status;
     let mut active = <project::ActiveModel as Default>::default();
     apply(&mut active, input);
     active.version = Set(version + 1);
@@ -663,7 +656,7 @@ fn involving(organisation: i64, kinds: &[&str], shape: Shape) -> Condition {
 fn with_member(person_id: i64, role: Option<TeamRole>, shape: Shape) -> Condition {
     let mut filter = Condition::all().add(Expr::col((MEMBERS, "person_id")).eq(person_id));
     if let Some(role) = role {
-        filter = filter.add(Expr::col((MEMBERS, "role")).eq(role.as_str()));
+        filter = filter.add(Expr::col((MEMBERS, "role")).eq(role));
     }
     having(MEMBERS, filter, shape)
 }
@@ -673,16 +666,13 @@ fn with_member(person_id: i64, role: Option<TeamRole>, shape: Shape) -> Conditio
 /// only for the projects read that the whole partnership may not see).
 fn visible_to(actor: Option<&Actor>, shape: Shape) -> Condition {
     let Some(actor) = actor else {
-        return Condition::all().add(project::Column::Visibility.eq(Visibility::Public.as_str()));
+        return Condition::all().add(project::Column::Visibility.eq(Visibility::Public));
     };
     if actor.is_partnership_admin() {
         return Condition::all();
     }
     let mut any = Condition::any()
-        .add(project::Column::Visibility.is_in([
-            Visibility::Partnership.as_str(),
-            Visibility::Public.as_str(),
-        ]))
+        .add(project::Column::Visibility.is_in([Visibility::Partnership, Visibility::Public]))
         .add(with_member(actor.person_id, None, shape));
     let own_org = involving(actor.organisation_id, &[LEAD, PARTNER], shape);
     if actor.has(Role::OrganisationAdmin) {
@@ -690,7 +680,7 @@ fn visible_to(actor: Option<&Actor>, shape: Shape) -> Condition {
     } else {
         any = any.add(
             Condition::all()
-                .add(project::Column::Visibility.eq(Visibility::Organisation.as_str()))
+                .add(project::Column::Visibility.eq(Visibility::Organisation))
                 .add(own_org),
         );
     }
@@ -711,7 +701,7 @@ fn matching(actor: Option<&Actor>, query: &ProjectQuery, page: bool, shape: Shap
         condition = condition.add(involving(org, &[LEAD, PARTNER], shape));
     }
     if let Some(status) = query.status {
-        condition = condition.add(project::Column::Status.eq(status.as_str()));
+        condition = condition.add(project::Column::Status.eq(status));
     }
     if let Some(theme) = query
         .theme
@@ -738,7 +728,7 @@ fn matching(actor: Option<&Actor>, query: &ProjectQuery, page: bool, shape: Shap
         condition = condition.add(project::Column::Sustainability.eq(sustainability));
     }
     if let Some(spread) = query.spread {
-        condition = condition.add(project::Column::Spread.eq(spread.as_str()));
+        condition = condition.add(project::Column::Spread.eq(spread));
     }
     if let Some(coach) = query.coach_id {
         condition = condition.add(with_member(coach, Some(TeamRole::Coach), shape));
@@ -1190,9 +1180,9 @@ struct SummaryRow {
     partner_count: i64,
     /// One a line.
     tags: Option<String>,
-    status: String,
-    spread: String,
-    visibility: String,
+    status: ProjectStatus,
+    spread: Spread,
+    visibility: Visibility,
     score_tenths: Option<i32>,
     involvement: bool,
     sustainability: bool,
@@ -1266,9 +1256,9 @@ fn summaries(rows: Vec<SummaryRow>) -> Vec<ProjectSummary> {
                 tags.sort_unstable();
                 tags
             },
-            status: ProjectStatus::parse(&m.status).unwrap_or(ProjectStatus::Proposed),
-            spread: Spread::parse(&m.spread).unwrap_or(Spread::Unit),
-            visibility: Visibility::parse(&m.visibility).unwrap_or(Visibility::Team),
+            status: m.status,
+            spread: m.spread,
+            visibility: m.visibility,
             score: m.score_tenths.and_then(ProgressScore::from_tenths),
             involvement: m.involvement,
             sustainability: m.sustainability,

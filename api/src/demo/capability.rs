@@ -9,7 +9,10 @@ use qi_shared::uk_time;
 use std::collections::HashMap;
 
 use chrono::{DateTime, Days, NaiveDate, Utc};
-use qi_shared::{coaching::CoachingModel, project::ProjectStatus};
+use qi_shared::{
+    coaching::CoachingModel,
+    project::{ProjectStatus, TeamRole},
+};
 use sea_orm::{
     ActiveValue::Set,
     ConnectionTrait, EntityTrait,
@@ -79,7 +82,7 @@ async fn coached_projects(db: &impl ConnectionTrait) -> anyhow::Result<Vec<Coach
                     "people",
                     Expr::col(("people", "id")).equals(("project_members", "person_id")),
                 )
-                .and_where(Expr::col(("project_members", "role")).eq("coach"))
+                .and_where(Expr::col(("project_members", "role")).eq(TeamRole::Coach))
                 .order_by(("project_members", "project_id"), Order::Asc)
                 .order_by(("project_members", "person_id"), Order::Asc)
                 .to_owned(),
@@ -96,20 +99,18 @@ async fn coached_projects(db: &impl ConnectionTrait) -> anyhow::Result<Vec<Coach
         )
         .await?
     {
-        let status: String = row.try_get("", "status")?;
+        let status: ProjectStatus = row.try_get("", "status")?;
         let at: DateTime<Utc> = row.try_get("", "changed_at")?;
-        if let Some(status) = ProjectStatus::parse(&status) {
-            changes
-                .entry(row.try_get("", "project_id")?)
-                .or_default()
-                .push((status, uk_time::day_of(at)));
-        }
+        changes
+            .entry(row.try_get("", "project_id")?)
+            .or_default()
+            .push((status, uk_time::day_of(at)));
     }
     let mut coached = Vec::with_capacity(rows.len());
     for row in rows {
         let project_id: i64 = row.try_get("", "project_id")?;
         let history = changes.get(&project_id).map(Vec::as_slice).unwrap_or(&[]);
-        let status = ProjectStatus::parse(&row.try_get::<String>("", "status")?);
+        let status: ProjectStatus = row.try_get("", "status")?;
         let start: Option<NaiveDate> = row.try_get("", "start_date")?;
         let end: Option<NaiveDate> = row.try_get("", "expected_end_date")?;
         // Active from its start date (as `db::capability::facts` reads it), else from when it
@@ -127,11 +128,9 @@ async fn coached_projects(db: &impl ConnectionTrait) -> anyhow::Result<Vec<Coach
             .find(|(s, _)| matches!(s, ProjectStatus::Completed | ProjectStatus::Abandoned))
             .map(|(_, on)| *on);
         let ended_on = match (status, marked_ended, end) {
-            (
-                Some(ProjectStatus::Completed | ProjectStatus::Abandoned),
-                Some(marked),
-                Some(end),
-            ) => Some(std::cmp::min(marked, end)),
+            (ProjectStatus::Completed | ProjectStatus::Abandoned, Some(marked), Some(end)) => {
+                Some(std::cmp::min(marked, end))
+            }
             (_, marked, _) => marked,
         };
         coached.push(Coached {
@@ -157,7 +156,7 @@ fn session_row(
         coach_id: Set(c.coach_id),
         held_on: Set(held_on),
         minutes: Set([45, 60, 60, 90, 30][turn % 5]),
-        model: Set(model.as_str().to_owned()),
+        model: Set(model),
         notes: Set(notes.to_owned()),
         actions: Set(actions.to_owned()),
         created_at: Set(now),

@@ -527,14 +527,11 @@ fn months_between(from: NaiveDate, to: NaiveDate) -> usize {
 /// Seeds the measures of the demo projects (inside the demo transaction, after the projects).
 pub async fn seed(db: &impl ConnectionTrait) -> anyhow::Result<Summary> {
     let projects = project::Entity::find()
-        .filter(project::Column::Status.is_in([
-            ProjectStatus::Active.as_str(),
-            ProjectStatus::Completed.as_str(),
-        ]))
+        .filter(project::Column::Status.is_in([ProjectStatus::Active, ProjectStatus::Completed]))
         .order_by_asc(project::Column::Id)
         .all(db)
         .await?;
-    let adopt = ActDecision::Adopt.as_str();
+    let adopt = ActDecision::Adopt;
     let cycles = pdsa_cycle::Entity::find()
         .filter(pdsa_cycle::Column::Act.eq(adopt))
         .order_by_asc(pdsa_cycle::Column::ProjectId)
@@ -603,7 +600,7 @@ async fn seed_project(
     // project in nine is young, with 10 or 11 months (a run chart).
     let end = project
         .expected_end_date
-        .filter(|_| project.status == ProjectStatus::Completed.as_str())
+        .filter(|_| project.status == ProjectStatus::Completed)
         .map_or(AS_OF, |d| month_start(d).min(AS_OF));
     let span = months_between(month_start(start), end) + 7;
     let months = if k % 9 == 4 {

@@ -131,9 +131,9 @@ impl Roster {
         let mut coaches = HashSet::new();
         let mut admins = HashSet::new();
         for role in person_role::Entity::find().all(db).await? {
-            match Role::parse(&role.role) {
-                Some(Role::Coach) => coaches.insert(role.person_id),
-                Some(Role::OrganisationAdmin) => admins.insert(role.person_id),
+            match role.role {
+                Role::Coach => coaches.insert(role.person_id),
+                Role::OrganisationAdmin => admins.insert(role.person_id),
                 _ => false,
             };
         }
@@ -145,7 +145,7 @@ impl Roster {
             .filter_map(|o| {
                 Some(DemoOrg {
                     id: o.id,
-                    setting: setting_of(OrganisationType::parse(&o.org_type)?)?,
+                    setting: setting_of(o.org_type)?,
                     people: Vec::new(),
                 })
             })

@@ -131,9 +131,9 @@ pub async fn seed(db: &impl ConnectionTrait) -> anyhow::Result<()> {
     let mut coaches = HashSet::new();
     let mut admins = HashSet::new();
     for role in person_role::Entity::find().all(db).await? {
-        match Role::parse(&role.role) {
-            Some(Role::Coach) => coaches.insert(role.person_id),
-            Some(Role::OrganisationAdmin | Role::PartnershipAdmin) => admins.insert(role.person_id),
+        match role.role {
+            Role::Coach => coaches.insert(role.person_id),
+            Role::OrganisationAdmin | Role::PartnershipAdmin => admins.insert(role.person_id),
             _ => false,
         };
     }
@@ -382,7 +382,7 @@ async fn write_past(
             cohort_id: Set(cohort_id),
             person_id: Set(person.id),
             organisation_id: Set(person.organisation_id),
-            status: Set(status.as_str().to_owned()),
+            status: Set(status),
             seq: Set(i64::try_from(seq).unwrap_or(0) + 1),
             completed_on: Set(completed_on),
             enrolled_by: Set(person.id),

@@ -41,7 +41,7 @@ pub async fn login(
     let person = person
         .filter(|_| matches)
         .ok_or(ApiError::Unauthorized(WRONG_CREDENTIALS))?;
-    if person.status != PersonStatus::Active.as_str() {
+    if person.status != PersonStatus::Active {
         return Err(ApiError::Unauthorized(
             "This account has been deactivated: ask your organisation's QI lead",
         ));
@@ -82,7 +82,7 @@ pub async fn refresh(
     };
     let person = db::people::find(&state.db, person_id)
         .await?
-        .filter(|p| p.status == PersonStatus::Active.as_str());
+        .filter(|p| p.status == PersonStatus::Active);
     let Some(person) = person else {
         tokens::revoke_all_for(&state.db, person_id).await?;
         return Err(ApiError::Unauthorized("This account is no longer active"));

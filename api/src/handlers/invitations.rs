@@ -75,7 +75,7 @@ pub async fn accept(
     let txn = state.db.begin().await?;
     let person = db::people::find(&txn, invitation.person_id)
         .await?
-        .filter(|p| p.status == PersonStatus::Invited.as_str());
+        .filter(|p| p.status == PersonStatus::Invited);
     let Some(person) = person else {
         return Err(expired());
     };

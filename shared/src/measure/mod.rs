@@ -40,6 +40,8 @@ pub enum MeasureType {
     Balancing,
 }
 
+db_enum!(MeasureType);
+
 impl MeasureType {
     pub const ALL: [Self; 3] = [Self::Outcome, Self::Process, Self::Balancing];
 
@@ -69,6 +71,8 @@ pub enum Unit {
     Time,
     Other,
 }
+
+db_enum!(Unit);
 
 impl Unit {
     pub const ALL: [Self; 5] = [
@@ -120,6 +124,8 @@ pub enum Frequency {
     Monthly,
     Quarterly,
 }
+
+db_enum!(Frequency);
 
 impl Frequency {
     pub const ALL: [Self; 4] = [Self::Daily, Self::Weekly, Self::Monthly, Self::Quarterly];
@@ -359,6 +365,8 @@ pub enum AnnotationKind {
     /// Something worth knowing happened here (a new rota, a data system change).
     Annotation,
 }
+
+db_enum!(AnnotationKind);
 
 impl AnnotationKind {
     pub const ALL: [Self; 2] = [Self::PhaseChange, Self::Annotation];

@@ -12,15 +12,14 @@ use serde::{Deserialize, Serialize};
 /// Points in a run, or in a trend, that make a signal.
 pub const RUN_LENGTH: usize = 7;
 
-/// Which way is better for a measure.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-#[serde(rename_all = "snake_case")]
-pub enum ImprovementDirection {
-    Increase,
-    Decrease,
-    /// Neither direction is better: special causes are only "high" or "low".
-    Neutral,
+wire_enum! {
+    /// Which way is better for a measure.
+    ImprovementDirection {
+        Increase => "increase", "Higher is better";
+        Decrease => "decrease", "Lower is better";
+        /// Neither direction is better: special causes are only "high" or "low".
+        Neutral => "neutral", "Neither";
+    }
 }
 
 /// Where a value lies relative to the mean.

@@ -8,11 +8,11 @@ use std::collections::HashMap;
 use chrono::{DateTime, Days, NaiveDate, Utc};
 use qi_shared::{
     coaching::{
-        COVERAGE_DAYS, CaseloadEntry, CoachingModel, CoachingSession, CoachingSessionInput,
-        Coverage, CoverageEntry,
+        COVERAGE_DAYS, CaseloadEntry, CoachingSession, CoachingSessionInput, Coverage,
+        CoverageEntry,
     },
     page::PageInfo,
-    project::ProjectStatus,
+    project::{ProjectStatus, TeamRole},
 };
 use sea_orm::{
     ActiveModelTrait,
@@ -73,7 +73,7 @@ async fn dtos(
             coach_name: names.get(&r.coach_id).cloned().unwrap_or_default(),
             held_on: r.held_on,
             minutes: u32::try_from(r.minutes).unwrap_or(0),
-            model: CoachingModel::parse(&r.model).unwrap_or(CoachingModel::Other),
+            model: r.model,
             notes: Some(r.notes),
             actions: Some(r.actions),
             created_at: r.created_at,
@@ -150,7 +150,7 @@ pub async fn create(
         coach_id: Set(coach_id),
         held_on: Set(input.held_on),
         minutes: Set(i32::try_from(input.minutes).unwrap_or(i32::MAX)),
-        model: Set(input.model.as_str().to_owned()),
+        model: Set(input.model),
         notes: Set(input.notes.clone()),
         actions: Set(input.actions.clone()),
         created_at: Set(now),
@@ -173,7 +173,7 @@ pub async fn update(
     let mut active: coaching_session::ActiveModel = row.into();
     active.held_on = Set(input.held_on);
     active.minutes = Set(i32::try_from(input.minutes).unwrap_or(i32::MAX));
-    active.model = Set(input.model.as_str().to_owned());
+    active.model = Set(input.model);
     active.notes = Set(input.notes.clone());
     active.actions = Set(input.actions.clone());
     active.updated_at = Set(now);
@@ -229,7 +229,7 @@ fn coached() -> sea_orm::sea_query::SelectStatement {
     Query::select()
         .column("project_id")
         .from("project_members")
-        .and_where(Expr::col("role").eq("coach"))
+        .and_where(Expr::col("role").eq(TeamRole::Coach))
         .to_owned()
 }
 
@@ -239,7 +239,7 @@ async fn page_by_title(
     projects: sea_orm::Select<project::Entity>,
     page: u64,
     per_page: u64,
-) -> Result<Vec<(i64, String, String)>, DbErr> {
+) -> Result<Vec<(i64, String, ProjectStatus)>, DbErr> {
     projects
         .order_by_asc(project::Column::Title)
         .order_by_asc(project::Column::Id)
@@ -271,7 +271,7 @@ pub async fn caseload(
         ),
     );
     if let Some(status) = status {
-        query = query.filter(project::Column::Status.eq(status.as_str()));
+        query = query.filter(project::Column::Status.eq(status));
     }
     let total = query.clone().count(db).await?;
     let projects = page_by_title(db, query, page, per_page).await?;
@@ -283,7 +283,7 @@ pub async fn caseload(
             CaseloadEntry {
                 project_id: id,
                 project_title: title,
-                status: ProjectStatus::parse(&status).unwrap_or(ProjectStatus::Active),
+                status,
                 sessions,
                 last_session_on: last,
             }
@@ -308,7 +308,7 @@ pub async fn coverage(
         .unwrap_or(today);
     let active = project::Entity::find()
         .filter(project::Column::LeadOrganisationId.eq(organisation_id))
-        .filter(project::Column::Status.eq(ProjectStatus::Active.as_str()));
+        .filter(project::Column::Status.eq(ProjectStatus::Active));
     let with_coach = project::Column::Id.in_subquery(coached());
     let active_projects = active.clone().count(db).await?;
     let coached_projects = active.clone().filter(with_coach.clone()).count(db).await?;
@@ -348,7 +348,7 @@ pub async fn coverage(
                     Expr::col(("people", "id")).equals(("project_members", "person_id")),
                 )
                 .and_where(Expr::col(("project_members", "project_id")).is_in(ids.clone()))
-                .and_where(Expr::col(("project_members", "role")).eq("coach"))
+                .and_where(Expr::col(("project_members", "role")).eq(TeamRole::Coach))
                 .order_by(("people", "name"), Order::Asc)
                 .to_owned(),
         )

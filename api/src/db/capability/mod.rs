@@ -142,9 +142,7 @@ async fn facts_of(
         )
         .await?
     {
-        let Some(tier) = Tier::parse(&row.try_get::<String>("", "tier")?) else {
-            continue;
-        };
+        let tier: Tier = row.try_get("", "tier")?;
         facts
             .entry(row.try_get("", "person_id")?)
             .or_default()
@@ -180,12 +178,8 @@ async fn facts_of(
         .await?
     {
         let id: i64 = row.try_get("", "id")?;
-        let (Some(role), Some(status)) = (
-            TeamRole::parse(&row.try_get::<String>("", "role")?),
-            ProjectStatus::parse(&row.try_get::<String>("", "status")?),
-        ) else {
-            continue;
-        };
+        let role: TeamRole = row.try_get("", "role")?;
+        let status: ProjectStatus = row.try_get("", "status")?;
         let created_at: DateTime<Utc> = row.try_get("", "created_at")?;
         if let Some(start) = row.try_get::<Option<NaiveDate>>("", "start_date")? {
             starts.insert(id, start);
@@ -219,10 +213,7 @@ async fn facts_of(
                 )
                 .await?
             {
-                let Some(status) = ProjectStatus::parse(&row.try_get::<String>("", "status")?)
-                else {
-                    continue;
-                };
+                let status: ProjectStatus = row.try_get("", "status")?;
                 let at: DateTime<Utc> = row.try_get("", "changed_at")?;
                 changes
                     .entry(row.try_get("", "project_id")?)
@@ -270,15 +261,15 @@ fn reasons_json(reasons: &[String]) -> String {
     serde_json::to_string(reasons).unwrap_or_else(|_| "[]".to_owned())
 }
 
-fn period_dto(p: tier_period::Model) -> Option<TierPeriod> {
-    Some(TierPeriod {
-        tier: Tier::parse(&p.tier)?,
+fn period_dto(p: tier_period::Model) -> TierPeriod {
+    TierPeriod {
+        tier: p.tier,
         reasons: serde_json::from_str(&p.reasons).unwrap_or_default(),
-        source: TierSource::parse(&p.source)?,
+        source: p.source,
         organisation_id: p.organisation_id,
         valid_from: p.valid_from,
         valid_to: p.valid_to,
-    })
+    }
 }
 
 fn new_period(
@@ -291,9 +282,9 @@ fn new_period(
     tier_period::ActiveModel {
         person_id: Set(person.id),
         organisation_id: Set(person.organisation_id),
-        tier: Set(tier.as_str().to_owned()),
+        tier: Set(tier),
         reasons: Set(reasons_json(reasons)),
-        source: Set(source.as_str().to_owned()),
+        source: Set(source),
         valid_from: Set(from),
         valid_to: Set(None),
         ..Default::default()
@@ -380,11 +371,7 @@ fn change_for(
         return (!rows.is_empty()).then_some(Change::Periods(None, rows));
     }
     let (tier, reasons, source) = match manual {
-        Some(o) => (
-            Tier::parse(&o.tier),
-            vec![override_reason(o)],
-            TierSource::Override,
-        ),
+        Some(o) => (Some(o.tier), vec![override_reason(o)], TierSource::Override),
         None => {
             let Assessment { tier, reasons } = assess(facts, rules, day_of(now));
             (tier, reasons, TierSource::Derived)
@@ -392,8 +379,8 @@ fn change_for(
     };
     match (current, tier) {
         (Some(period), Some(tier))
-            if period.tier == tier.as_str()
-                && period.source == source.as_str()
+            if period.tier == tier
+                && period.source == source
                 && period.organisation_id == person.organisation_id =>
         {
             let json = reasons_json(&reasons);
@@ -595,7 +582,7 @@ pub async fn set_override(
         .await?;
     tier_override::ActiveModel {
         person_id: Set(person_id),
-        tier: Set(tier.as_str().to_owned()),
+        tier: Set(tier),
         reason: Set(reason.to_owned()),
         set_by: Set(by),
         set_at: Set(now),
@@ -639,8 +626,8 @@ pub async fn person_tier(
                 .await?
                 .map(|p| p.name)
                 .unwrap_or_default();
-            Tier::parse(&o.tier).map(|tier| TierOverride {
-                tier,
+            Some(TierOverride {
+                tier: o.tier,
                 reason: o.reason,
                 set_by_id: o.set_by,
                 set_by_name,
@@ -656,7 +643,7 @@ pub async fn person_tier(
         .all(db)
         .await?
         .into_iter()
-        .filter_map(period_dto)
+        .map(period_dto)
         .collect();
     Ok(Some(PersonTier {
         person_id,
@@ -695,9 +682,7 @@ pub async fn counts_at(
     }
     let mut counts: HashMap<i64, TierCount> = HashMap::new();
     for row in db.query_all(&query).await? {
-        let Some(tier) = Tier::parse(&row.try_get::<String>("", "tier")?) else {
-            continue;
-        };
+        let tier: Tier = row.try_get("", "tier")?;
         let n: i64 = row.try_get("", "n")?;
         counts
             .entry(row.try_get("", "organisation_id")?)

@@ -4,8 +4,8 @@
 use chrono::{DateTime, NaiveDate, Utc};
 use qi_shared::{
     coaching::CoachingSession,
-    project::{ProjectStatus, TeamRole},
-    tier::{PersonRecord, ProjectEntry, TrainingEntry},
+    tier::{PersonRecord, ProjectEntry, Tier, TrainingEntry},
+    training::EnrolmentStatus,
 };
 use sea_orm::{
     ConnectionTrait, DbErr, EntityTrait,
@@ -55,10 +55,14 @@ async fn training(db: &impl ConnectionTrait, person_id: i64) -> Result<Vec<Train
         let attended: i64 = row.try_get("", "attended")?;
         Ok(TrainingEntry {
             course_title: row.try_get("", "title")?,
-            course_tier: row.try_get("", "tier")?,
+            // Strings on the wire, but read as their sets: a stored value outside one is an error.
+            course_tier: row.try_get::<Tier>("", "tier")?.as_str().to_owned(),
             cohort_name: row.try_get("", "cohort_name")?,
             start_date: row.try_get::<Option<NaiveDate>>("", "start_date")?,
-            status: row.try_get("", "status")?,
+            status: row
+                .try_get::<EnrolmentStatus>("", "status")?
+                .as_str()
+                .to_owned(),
             completed_on: row.try_get::<Option<NaiveDate>>("", "completed_on")?,
             sessions_attended: u64::try_from(attended).unwrap_or(0),
         })
@@ -67,33 +71,32 @@ async fn training(db: &impl ConnectionTrait, person_id: i64) -> Result<Vec<Train
 }
 
 async fn projects(db: &impl ConnectionTrait, person_id: i64) -> Result<Vec<ProjectEntry>, DbErr> {
-    Ok(db
-        .query_all(
-            &Query::select()
-                .column(("projects", "id"))
-                .column(("projects", "title"))
-                .column(("projects", "status"))
-                .column(("project_members", "role"))
-                .from("project_members")
-                .inner_join(
-                    "projects",
-                    Expr::col(("projects", "id")).equals(("project_members", "project_id")),
-                )
-                .and_where(Expr::col(("project_members", "person_id")).eq(person_id))
-                .order_by(("projects", "title"), Order::Asc)
-                .to_owned(),
-        )
-        .await?
-        .into_iter()
-        .filter_map(|row| {
-            Some(ProjectEntry {
-                project_id: row.try_get("", "id").ok()?,
-                title: row.try_get("", "title").ok()?,
-                role: TeamRole::parse(&row.try_get::<String>("", "role").ok()?)?,
-                status: ProjectStatus::parse(&row.try_get::<String>("", "status").ok()?)?,
-            })
+    db.query_all(
+        &Query::select()
+            .column(("projects", "id"))
+            .column(("projects", "title"))
+            .column(("projects", "status"))
+            .column(("project_members", "role"))
+            .from("project_members")
+            .inner_join(
+                "projects",
+                Expr::col(("projects", "id")).equals(("project_members", "project_id")),
+            )
+            .and_where(Expr::col(("project_members", "person_id")).eq(person_id))
+            .order_by(("projects", "title"), Order::Asc)
+            .to_owned(),
+    )
+    .await?
+    .into_iter()
+    .map(|row| {
+        Ok(ProjectEntry {
+            project_id: row.try_get("", "id")?,
+            title: row.try_get("", "title")?,
+            role: row.try_get("", "role")?,
+            status: row.try_get("", "status")?,
         })
-        .collect())
+    })
+    .collect()
 }
 
 /// The whole record. Session notes are kept only when `with_notes` (the person themself, who

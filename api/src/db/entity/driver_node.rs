@@ -7,7 +7,7 @@ pub struct Model {
     pub id: i64,
     pub project_id: i64,
     pub parent_id: Option<i64>,
-    pub kind: String,
+    pub kind: qi_shared::improvement::DriverKind,
     pub text: String,
     pub position: i32,
 }

@@ -7,7 +7,7 @@ pub struct Model {
     pub id: i64,
     pub measure_id: i64,
     pub annotation_date: Date,
-    pub kind: String,
+    pub kind: qi_shared::measure::AnnotationKind,
     pub label: String,
     pub pdsa_cycle_id: Option<i64>,
 }

@@ -8,7 +8,7 @@ pub struct Model {
     pub partnership_id: i64,
     pub name: String,
     pub ods_code: String,
-    pub org_type: String,
+    pub org_type: qi_shared::organisation::OrganisationType,
     pub archived_at: Option<DateTimeUtc>,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,

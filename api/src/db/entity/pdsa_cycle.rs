@@ -17,7 +17,7 @@ pub struct Model {
     pub what_happened: String,
     pub problems: String,
     pub study: String,
-    pub act: Option<String>,
+    pub act: Option<qi_shared::improvement::ActDecision>,
     pub next_step: String,
     pub end_date: Option<Date>,
     pub version: i64,

@@ -10,7 +10,7 @@ pub struct Model {
     pub email_normalised: String,
     pub organisation_id: i64,
     pub job_role: String,
-    pub status: String,
+    pub status: qi_shared::person::PersonStatus,
     pub password_hash: Option<String>,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,

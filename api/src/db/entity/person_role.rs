@@ -6,7 +6,7 @@ pub struct Model {
     #[sea_orm(primary_key, auto_increment = false)]
     pub person_id: i64,
     #[sea_orm(primary_key, auto_increment = false)]
-    pub role: String,
+    pub role: qi_shared::person::Role,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

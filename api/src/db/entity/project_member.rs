@@ -7,7 +7,7 @@ pub struct Model {
     pub project_id: i64,
     #[sea_orm(primary_key, auto_increment = false)]
     pub person_id: i64,
-    pub role: String,
+    pub role: qi_shared::project::TeamRole,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

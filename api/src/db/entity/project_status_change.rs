@@ -6,7 +6,7 @@ pub struct Model {
     #[sea_orm(primary_key)]
     pub id: i64,
     pub project_id: i64,
-    pub status: String,
+    pub status: qi_shared::project::ProjectStatus,
     pub changed_by: i64,
     pub changed_at: DateTimeUtc,
 }

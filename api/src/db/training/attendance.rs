@@ -122,10 +122,10 @@ pub async fn refresh_completions(
     }
     let holders = enrolment::Entity::find()
         .filter(enrolment::Column::CohortId.eq(cohort.id))
-        .filter(enrolment::Column::Status.is_in([
-            EnrolmentStatus::Enrolled.as_str(),
-            EnrolmentStatus::Completed.as_str(),
-        ]))
+        .filter(
+            enrolment::Column::Status
+                .is_in([EnrolmentStatus::Enrolled, EnrolmentStatus::Completed]),
+        )
         .all(db)
         .await?;
     let (mut completed, mut reverted) = (Vec::new(), Vec::new());
@@ -150,7 +150,7 @@ pub async fn refresh_completions(
             EnrolmentStatus::Enrolled
         };
         let mut model: enrolment::ActiveModel = e.into();
-        model.status = Set(status.as_str().to_owned());
+        model.status = Set(status);
         model.completed_on = Set(on);
         model.updated_at = Set(now);
         model.update(db).await?;

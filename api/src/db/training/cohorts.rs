@@ -5,6 +5,7 @@ use std::collections::{HashMap, HashSet};
 use chrono::{NaiveDate, Utc};
 use qi_shared::{
     access::Actor,
+    person::PersonStatus,
     tier::Tier,
     training::{
         Allocation, Cohort, CohortInput, CohortQuery, CohortSummary, EnrolmentStatus, PersonRef,
@@ -72,7 +73,11 @@ pub async fn missing_people(db: &impl ConnectionTrait, ids: &[i64]) -> Result<Ve
     Ok(ids
         .iter()
         .enumerate()
-        .filter(|(_, id)| found.get(id).is_none_or(|p| p.status == "deactivated"))
+        .filter(|(_, id)| {
+            found
+                .get(id)
+                .is_none_or(|p| p.status == PersonStatus::Deactivated)
+        })
         .map(|(i, _)| i)
         .collect())
 }
@@ -226,7 +231,7 @@ async fn counts(
     if ids.is_empty() {
         return Ok(counts);
     }
-    let rows: Vec<(i64, String, i64)> = enrolment::Entity::find()
+    let rows: Vec<(i64, EnrolmentStatus, i64)> = enrolment::Entity::find()
         .select_only()
         .column(enrolment::Column::CohortId)
         .column(enrolment::Column::Status)
@@ -240,9 +245,9 @@ async fn counts(
     for (cohort_id, status, n) in rows {
         let n = u32::try_from(n).unwrap_or(0);
         let entry = counts.entry(cohort_id).or_default();
-        match EnrolmentStatus::parse(&status) {
-            Some(s) if s.holds_place() => entry.0 += n,
-            Some(EnrolmentStatus::Waitlisted) => entry.1 += n,
+        match status {
+            s if s.holds_place() => entry.0 += n,
+            EnrolmentStatus::Waitlisted => entry.1 += n,
             _ => {}
         }
     }
@@ -271,9 +276,7 @@ pub async fn summaries(
                 id: m.id,
                 course_id: m.course_id,
                 course_title: course.map(|c| c.title.clone()).unwrap_or_default(),
-                tier: course
-                    .and_then(|c| Tier::parse(&c.tier))
-                    .unwrap_or(Tier::Learn),
+                tier: course.map_or(Tier::Learn, |c| c.tier),
                 name: m.name,
                 start_date: m.start_date,
                 end_date: m.end_date,

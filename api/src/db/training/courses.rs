@@ -5,8 +5,7 @@ use std::collections::HashMap;
 use chrono::{NaiveDate, Utc};
 use qi_shared::{
     access::Actor,
-    tier::Tier,
-    training::{Course, CourseInput, CourseQuery, Delivery, rules},
+    training::{Course, CourseInput, CourseQuery, rules},
 };
 use sea_orm::{
     ActiveModelTrait,
@@ -25,11 +24,11 @@ pub async fn find(db: &impl ConnectionTrait, id: i64) -> Result<Option<course::M
 
 fn set_fields(model: &mut course::ActiveModel, input: &CourseInput) {
     model.title = Set(input.title.clone());
-    model.tier = Set(input.tier.as_str().to_owned());
+    model.tier = Set(input.tier);
     model.description = Set(input.description.clone());
     model.provider_organisation_id = Set(input.provider_organisation_id);
     model.length_hours = Set(input.length_hours);
-    model.delivery = Set(input.delivery.as_str().to_owned());
+    model.delivery = Set(input.delivery);
     model.attendance_percent = Set(i32::from(input.attendance_percent));
 }
 
@@ -105,8 +104,8 @@ pub async fn dto(
                 .get(&m.provider_organisation_id)
                 .cloned()
                 .unwrap_or_default(),
-            tier: Tier::parse(&m.tier).unwrap_or(Tier::Learn),
-            delivery: Delivery::parse(&m.delivery).unwrap_or(Delivery::FaceToFace),
+            tier: m.tier,
+            delivery: m.delivery,
             attendance_percent: u8::try_from(m.attendance_percent).unwrap_or(100),
             upcoming_cohorts: upcoming
                 .get(&m.id)
@@ -132,7 +131,7 @@ pub async fn list(
 ) -> Result<(Vec<Course>, u64), DbErr> {
     let mut condition = Condition::all();
     if let Some(tier) = query.tier {
-        condition = condition.add(course::Column::Tier.eq(tier.as_str()));
+        condition = condition.add(course::Column::Tier.eq(tier));
     }
     if let Some(provider) = query.provider_organisation_id {
         condition = condition.add(course::Column::ProviderOrganisationId.eq(provider));

@@ -65,10 +65,6 @@ async fn rows(db: &impl ConnectionTrait, cohort_id: i64) -> Result<Vec<enrolment
         .await
 }
 
-fn status(model: &enrolment::Model) -> EnrolmentStatus {
-    EnrolmentStatus::parse(&model.status).unwrap_or(EnrolmentStatus::Withdrawn)
-}
-
 /// The cohort's places as the placement rules see them.
 pub async fn places(
     db: &impl ConnectionTrait,
@@ -83,7 +79,7 @@ pub async fn places(
         .collect();
     let mut taken: HashMap<i64, u32> = HashMap::new();
     for e in rows(db, cohort.id).await? {
-        if status(&e).holds_place() {
+        if e.status.holds_place() {
             *taken.entry(e.organisation_id).or_default() += 1;
         }
     }
@@ -132,7 +128,7 @@ pub async fn enrol(
         .one(txn)
         .await?;
     let mut model = match existing {
-        Some(e) if self::status(&e) != EnrolmentStatus::Withdrawn => {
+        Some(e) if e.status != EnrolmentStatus::Withdrawn => {
             return Err(Refused::AlreadyEnrolled);
         }
         Some(e) => e.into(),
@@ -144,7 +140,7 @@ pub async fn enrol(
         },
     };
     model.organisation_id = Set(organisation_id);
-    model.status = Set(status.as_str().to_owned());
+    model.status = Set(status);
     model.seq = Set(cohort.enrol_seq);
     model.completed_on = Set(None);
     model.enrolled_by = Set(by);
@@ -161,7 +157,7 @@ pub async fn withdraw(
     now: DateTime<Utc>,
 ) -> Result<Vec<i64>, DbErr> {
     let mut model: enrolment::ActiveModel = enrolment.into();
-    model.status = Set(EnrolmentStatus::Withdrawn.as_str().to_owned());
+    model.status = Set(EnrolmentStatus::Withdrawn);
     model.completed_on = Set(None);
     model.updated_at = Set(now);
     model.update(txn).await?;
@@ -179,7 +175,7 @@ pub async fn promote(
     let waiting: Vec<enrolment::Model> = rows(txn, cohort.id)
         .await?
         .into_iter()
-        .filter(|e| status(e) == EnrolmentStatus::Waitlisted)
+        .filter(|e| e.status == EnrolmentStatus::Waitlisted)
         .collect();
     let queue: Vec<(i64, i64)> = waiting.iter().map(|e| (e.id, e.organisation_id)).collect();
     let promoted = rules::promotions(&places, &queue);
@@ -187,7 +183,7 @@ pub async fn promote(
         enrolment::Entity::update_many()
             .col_expr(
                 enrolment::Column::Status,
-                Expr::value(EnrolmentStatus::Enrolled.as_str()),
+                Expr::value(EnrolmentStatus::Enrolled),
             )
             .col_expr(enrolment::Column::UpdatedAt, Expr::value(now))
             .filter(enrolment::Column::Id.is_in(promoted.clone()))
@@ -238,7 +234,7 @@ pub async fn list(db: &impl ConnectionTrait, cohort_id: i64) -> Result<Vec<Enrol
     let mut list: Vec<Enrolment> = rows
         .into_iter()
         .map(|e| {
-            let status = status(&e);
+            let status = e.status;
             let waiting_position = (status == EnrolmentStatus::Waitlisted).then(|| {
                 position += 1;
                 position

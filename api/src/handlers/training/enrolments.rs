@@ -8,7 +8,7 @@
 use actix_web::{HttpResponse, get, post, web};
 use chrono::Utc;
 use qi_shared::{
-    person::Role,
+    person::{PersonStatus, Role},
     problem::Problem,
     training::{EnrolInput, Enrolment, EnrolmentStatus, rules},
 };
@@ -86,7 +86,7 @@ pub async fn enrol(
     let person_id = body.0.person_id.unwrap_or(user.person_id);
     let person = db::people::find(&state.db, person_id)
         .await?
-        .filter(|p| p.status != "deactivated")
+        .filter(|p| p.status != PersonStatus::Deactivated)
         .ok_or_else(|| invalid("person_id", "Choose a person of the partnership"))?;
     if person.id != user.person_id && !rules::can_enrol_others_of(&user, person.organisation_id) {
         return Err(ApiError::Forbidden(
@@ -181,15 +181,15 @@ pub async fn withdraw(
     let current = db::training::enrolments::find(&txn, enrolment.id)
         .await?
         .ok_or_else(|| not_found("Enrolment"))?;
-    match EnrolmentStatus::parse(&current.status) {
-        Some(EnrolmentStatus::Withdrawn) => {
+    match current.status {
+        EnrolmentStatus::Withdrawn => {
             return Err(conflict(
                 "already_withdrawn",
                 "id",
                 "This enrolment is already withdrawn",
             ));
         }
-        Some(EnrolmentStatus::Completed) => {
+        EnrolmentStatus::Completed => {
             return Err(conflict(
                 "completed",
                 "id",
