@@ -50,14 +50,6 @@ fn blank() -> MeasureInput {
     }
 }
 
-fn direction_str(d: ImprovementDirection) -> &'static str {
-    match d {
-        ImprovementDirection::Increase => "increase",
-        ImprovementDirection::Decrease => "decrease",
-        ImprovementDirection::Neutral => "neutral",
-    }
-}
-
 #[function_component(MeasureForm)]
 pub fn measure_form(props: &Props) -> Html {
     // The measure, and the project's change ideas it may follow.
@@ -280,17 +272,9 @@ fn form(props: &FormProps) -> Html {
                         error={error_for(&errors, "denominator_definition")} />
                 }
                 <SelectField name="improvement_direction" label="Which way is better?"
-                    options={vec![
-                        ("increase".to_owned(), "Higher is better".to_owned()),
-                        ("decrease".to_owned(), "Lower is better".to_owned()),
-                        ("neutral".to_owned(), "Neither".to_owned()),
-                    ]}
-                    value={direction_str(d.input.improvement_direction)}
-                    onchange={update(|d, v| d.input.improvement_direction = match v.as_str() {
-                        "decrease" => ImprovementDirection::Decrease,
-                        "neutral" => ImprovementDirection::Neutral,
-                        _ => ImprovementDirection::Increase,
-                    })}
+                    options={ImprovementDirection::ALL.iter().map(|d| (d.as_str().to_owned(), d.label().to_owned())).collect::<Vec<_>>()}
+                    value={d.input.improvement_direction.as_str()}
+                    onchange={update(|d, v| d.input.improvement_direction = ImprovementDirection::parse(&v).unwrap_or(ImprovementDirection::Increase))}
                     error={error_for(&errors, "improvement_direction")} />
                 <TextField name="target" label="Target (optional)" hint="The value to reach; the chart then says whether the process will meet it" width="10"
                     value={d.target.clone()} oninput={update(|d, v| d.target = v)} error={error_for(&errors, "target")} />
