@@ -52,7 +52,7 @@ impl Application {
             invitation_lifetime: Duration::days(settings.invitation_days.into()),
             public_url: public_url.clone(),
             people: PersonCache::default(),
-            project_lists: db::projects::ListCache::new(std::time::Duration::from_secs(
+            project_lists: crate::cache::ListCache::new(std::time::Duration::from_secs(
                 settings.list_cache_seconds,
             )),
         });

@@ -4,7 +4,10 @@
 use chrono::Duration;
 use sea_orm::DatabaseConnection;
 
-use crate::{auth::jwt::JwtKeys, cache::PersonCache, db};
+use crate::{
+    auth::jwt::JwtKeys,
+    cache::{ListCache, PersonCache},
+};
 
 pub struct AppState {
     pub db: DatabaseConnection,
@@ -14,7 +17,7 @@ pub struct AppState {
     /// People as `GET /me` shows them, for a few seconds.
     pub people: PersonCache,
     /// The totals and pages of project lists read, while no project changes.
-    pub project_lists: db::projects::ListCache,
+    pub project_lists: ListCache,
     /// The base of links handed out (invitations), without a trailing slash.
     pub public_url: String,
 }

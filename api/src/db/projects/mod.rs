@@ -1,0 +1,47 @@
+//! Improvement projects: the project row, its organisations, team and tags, and the histories
+//! of its status and score.
+//!
+//! - `read`: one project (its access context, its page, its scores);
+//! - `write`: creating and changing projects;
+//! - `filter`: the visibility rule and the register's filters, as SQL;
+//! - `list`: pages of the register and the library, through `crate::cache::projects`.
+
+mod filter;
+mod list;
+mod read;
+mod write;
+
+use sea_orm::{
+    DbBackend,
+    sea_query::{Expr, Func},
+};
+
+pub use list::{list, list_statements, page};
+pub use read::{context, get, scores};
+pub use write::{create, references, set_score, update};
+
+const LEAD: &str = "lead";
+const PARTNER: &str = "partner";
+const ADOPTER: &str = "adopter";
+
+const ORGANISATIONS: &str = "project_organisations";
+const MEMBERS: &str = "project_members";
+const TAGS: &str = "project_tags";
+
+/// The aggregate that joins the texts `value` of a group's rows into one, one a line.
+fn joined(backend: DbBackend, value: Expr) -> Expr {
+    let aggregate = match backend {
+        DbBackend::Postgres => "string_agg",
+        _ => "group_concat",
+    };
+    Func::cust(aggregate).arg(value).arg("\n").into()
+}
+
+/// The lines of a text made by [`joined`] (`None`: there were no rows).
+fn lines(text: Option<String>) -> Vec<String> {
+    text.unwrap_or_default()
+        .split('\n')
+        .filter(|line| !line.is_empty())
+        .map(str::to_owned)
+        .collect()
+}

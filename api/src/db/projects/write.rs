@@ -1,0 +1,256 @@
+//! Writing a project: creating and changing it with its organisations, team, tags and search
+//! words, its status and score histories, and re-deriving its team's tiers.
+
+use std::collections::HashMap;
+
+use chrono::Utc;
+use qi_shared::{
+    person::PersonStatus,
+    project::{ProjectInput, ProjectStatus},
+    score::ProgressScore,
+};
+use sea_orm::{
+    ActiveModelTrait,
+    ActiveValue::Set,
+    ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QuerySelect,
+    sea_query::{Expr, ExprTrait},
+};
+
+use crate::db::{
+    entity::{
+        organisation, person, project, project_member, project_organisation, project_score,
+        project_status_change, project_tag,
+    },
+    search,
+};
+
+use super::{ADOPTER, LEAD, PARTNER};
+
+/// What search looks in: title, aim and tags, lower-cased. Its words (`search::words`) are
+/// indexed in `project_words`.
+fn search_text(input: &ProjectInput) -> String {
+    format!("{}\n{}\n{}", input.title, input.aim, input.tags.join("\n")).to_lowercase()
+}
+
+/// Writes the project's organisations, team, tags and search words (replacing what was there).
+/// `previous_text`: the project's search text before this change, if it had one; its words are
+/// only rewritten if the text changed.
+async fn write_relations(
+    db: &impl ConnectionTrait,
+    id: i64,
+    input: &ProjectInput,
+    previous_text: Option<&str>,
+) -> Result<(), DbErr> {
+    let text = search_text(input);
+    if previous_text != Some(text.as_str()) {
+        search::index(db, id, &text).await?;
+    }
+    project_organisation::Entity::delete_many()
+        .filter(project_organisation::Column::ProjectId.eq(id))
+        .exec(db)
+        .await?;
+    project_member::Entity::delete_many()
+        .filter(project_member::Column::ProjectId.eq(id))
+        .exec(db)
+        .await?;
+    project_tag::Entity::delete_many()
+        .filter(project_tag::Column::ProjectId.eq(id))
+        .exec(db)
+        .await?;
+    let orgs = std::iter::once((input.lead_organisation_id, LEAD))
+        .chain(input.partner_organisation_ids.iter().map(|o| (*o, PARTNER)))
+        .chain(
+            input
+                .adopting_organisation_ids
+                .iter()
+                .map(|o| (*o, ADOPTER)),
+        )
+        .map(
+            |(organisation_id, kind)| project_organisation::ActiveModel {
+                project_id: Set(id),
+                organisation_id: Set(organisation_id),
+                kind: Set(kind.to_owned()),
+            },
+        );
+    project_organisation::Entity::insert_many(orgs)
+        .exec(db)
+        .await?;
+    if !input.team.is_empty() {
+        let members = input.team.iter().map(|m| project_member::ActiveModel {
+            project_id: Set(id),
+            person_id: Set(m.person_id),
+            role: Set(m.role),
+        });
+        project_member::Entity::insert_many(members)
+            .exec(db)
+            .await?;
+    }
+    if !input.tags.is_empty() {
+        let tags = input.tags.iter().map(|t| project_tag::ActiveModel {
+            project_id: Set(id),
+            tag: Set(t.clone()),
+        });
+        project_tag::Entity::insert_many(tags).exec(db).await?;
+    }
+    Ok(())
+}
+
+fn apply(active: &mut project::ActiveModel, input: &ProjectInput) {
+    active.title = Set(input.title.clone());
+    active.problem = Set(input.problem.clone());
+    active.aim = Set(input.aim.clone());
+    active.lead_organisation_id = Set(input.lead_organisation_id);
+    active.start_date = Set(input.start_date);
+    active.expected_end_date = Set(input.expected_end_date);
+    active.status = Set(input.status);
+    active.involvement = Set(input.involvement.involved);
+    active.involvement_how = Set(input.involvement.how.clone());
+    active.sustainability = Set(input.sustainability.has_aspect);
+    active.sustainability_description = Set(input.sustainability.description.clone());
+    active.co2e_kg_per_year = Set(input.sustainability.co2e_kg_per_year);
+    active.money_per_year = Set(input.sustainability.money_per_year);
+    active.spread = Set(input.spread);
+    active.visibility = Set(input.visibility);
+    active.search_text = Set(search_text(input));
+}
+
+async fn record_status(
+    db: &impl ConnectionTrait,
+    id: i64,
+    status: ProjectStatus,
+    by: i64,
+) -> Result<(), DbErr> {
+    project_status_change::ActiveModel {
+        project_id: Set(id),
+        status: Set(status),
+        changed_by: Set(by),
+        changed_at: Set(Utc::now()),
+        ..Default::default()
+    }
+    .insert(db)
+    .await?;
+    Ok(())
+}
+
+/// Creates a project (call inside a transaction). Returns its id.
+pub async fn create(
+    db: &impl ConnectionTrait,
+    input: &ProjectInput,
+    created_by: i64,
+) -> Result<i64, DbErr> {
+    let now = Utc::now();
+    let mut active = project::ActiveModel {
+        score_tenths: Set(None),
+        version: Set(1),
+        created_by: Set(created_by),
+        created_at: Set(now),
+        updated_at: Set(now),
+        ..Default::default()
+    };
+    apply(&mut active, input);
+    let model = active.insert(db).await?;
+    write_relations(db, model.id, input, None).await?;
+    record_status(db, model.id, input.status, created_by).await?;
+    // Being on a project's team can move a person up the capability tiers.
+    crate::db::capability::facts_changed(db, input.team.iter().map(|m| m.person_id), now).await?;
+    Ok(model.id)
+}
+
+/// Which of `organisations` exist (each with whether it is archived) and which of `people`
+/// exist (each with whether their account is deactivated): two queries, however many ids.
+pub async fn references(
+    db: &impl ConnectionTrait,
+    organisations: Vec<i64>,
+    people: Vec<i64>,
+) -> Result<(HashMap<i64, bool>, HashMap<i64, bool>), DbErr> {
+    let organisations = organisation::Entity::find()
+        .filter(organisation::Column::Id.is_in(organisations))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|o| (o.id, o.archived_at.is_some()))
+        .collect();
+    let people = person::Entity::find()
+        .filter(person::Column::Id.is_in(people))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|p| (p.id, p.status == PersonStatus::Deactivated))
+        .collect();
+    Ok((organisations, people))
+}
+
+/// Replaces a project's details if it is still at `version` (call inside a transaction).
+/// `Ok(false)`: someone changed it first.
+pub async fn update(
+    db: &impl ConnectionTrait,
+    current: project::Model,
+    version: i64,
+    input: &ProjectInput,
+    by: i64,
+) -> Result<bool, DbErr> {
+    let id = current.id;
+    let status_changed = current.status != input.status;
+    let mut active = <project::ActiveModel as Default>::default();
+    apply(&mut active, input);
+    active.version = Set(version + 1);
+    active.updated_at = Set(Utc::now());
+    // The version check and the write are one statement, so two editors cannot both win.
+    let result = project::Entity::update_many()
+        .set(active)
+        .filter(project::Column::Id.eq(id))
+        .filter(project::Column::Version.eq(version))
+        .exec(db)
+        .await?;
+    if result.rows_affected != 1 {
+        return Ok(false);
+    }
+    let team_before: Vec<i64> = project_member::Entity::find()
+        .filter(project_member::Column::ProjectId.eq(id))
+        .select_only()
+        .column(project_member::Column::PersonId)
+        .into_tuple()
+        .all(db)
+        .await?;
+    write_relations(db, id, input, Some(&current.search_text)).await?;
+    if status_changed {
+        record_status(db, id, input.status, by).await?;
+    }
+    // Everyone on the team before or after: joining, leaving or a new status can move a tier.
+    let team_after = input.team.iter().map(|m| m.person_id);
+    crate::db::capability::facts_changed(db, team_before.into_iter().chain(team_after), Utc::now())
+        .await?;
+    Ok(true)
+}
+
+/// Records a new progress score (call inside a transaction).
+pub async fn set_score(
+    db: &impl ConnectionTrait,
+    id: i64,
+    score: ProgressScore,
+    reason: &str,
+    by: i64,
+) -> Result<(), DbErr> {
+    let now = Utc::now();
+    project_score::ActiveModel {
+        project_id: Set(id),
+        score_tenths: Set(score.tenths()),
+        reason: Set(reason.to_owned()),
+        changed_by: Set(by),
+        changed_at: Set(now),
+        ..Default::default()
+    }
+    .insert(db)
+    .await?;
+    project::Entity::update_many()
+        .col_expr(project::Column::ScoreTenths, Expr::value(score.tenths()))
+        .col_expr(
+            project::Column::Version,
+            Expr::col(project::Column::Version).add(1),
+        )
+        .col_expr(project::Column::UpdatedAt, Expr::value(now))
+        .filter(project::Column::Id.eq(id))
+        .exec(db)
+        .await?;
+    Ok(())
+}
