@@ -5,6 +5,7 @@
 //! `measures`.
 
 mod capability;
+mod measure_texts;
 mod measures;
 mod names;
 mod project_texts;
