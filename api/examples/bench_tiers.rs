@@ -9,7 +9,7 @@
 //! Arguments: people (50,000), attendance records (1,000,000), runs per timing (200).
 //! The people spread over the demo organisations; each enrols on two or three cohorts of
 //! eight sessions (until the attendance records are made) and completes most past ones. Their
-//! periods come from `qi_shared::tier::timeline` over those completions, a project membership
+//! periods come from `qi_shared::capability::timeline` over those completions, a project membership
 //! for about half and coaching for a few, exactly as `facts_changed` builds a first history.
 //! Deterministic: the same arguments give the same data.
 //!
@@ -28,9 +28,9 @@ use qi_api::db::{
     entity::{capability::tier_period, organisation, person},
 };
 use qi_shared::{
+    capability::{CompletedCourse, Membership, Tier, TierFacts, TierRules, TierSource, timeline},
     person::PersonStatus,
     project::{ProjectStatus, TeamRole},
-    tier::{CompletedCourse, Membership, Tier, TierFacts, TierRules, TierSource, timeline},
 };
 use rand::{Rng, SeedableRng, rngs::StdRng};
 use sea_orm::{

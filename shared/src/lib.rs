@@ -9,8 +9,8 @@ mod macros;
 
 pub mod access;
 pub mod auth;
+pub mod capability;
 pub mod chart;
-pub mod coaching;
 pub mod evidence;
 pub mod improvement;
 pub mod measure;
@@ -23,7 +23,6 @@ pub mod problem;
 pub mod project;
 pub mod score;
 pub mod spc;
-pub mod tier;
 pub mod training;
 pub mod uk_time;
 pub mod validation;

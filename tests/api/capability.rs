@@ -4,10 +4,10 @@
 
 use chrono::{Days, Utc};
 use qi_shared::{
-    coaching::{Caseload, CoachingSession, CoachingSessionPage, Coverage},
+    capability::coaching::{Caseload, CoachingSession, CoachingSessionPage, Coverage},
+    capability::{PersonRecord, PersonTier, Tier, TierCounts, TierRules, TierSource},
     person::Person,
     project::{Project, Visibility},
-    tier::{PersonRecord, PersonTier, Tier, TierCounts, TierRules, TierSource},
 };
 use reqwest::Method;
 use sea_orm::{ConnectionTrait, DatabaseConnection};

@@ -10,7 +10,7 @@ use std::collections::HashMap;
 
 use chrono::{DateTime, Days, NaiveDate, Utc};
 use qi_shared::{
-    coaching::CoachingModel,
+    capability::coaching::CoachingModel,
     project::{ProjectStatus, TeamRole},
 };
 use sea_orm::{

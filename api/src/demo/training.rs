@@ -12,8 +12,8 @@ use std::collections::HashSet;
 use anyhow::Context;
 use chrono::{DateTime, Days, NaiveDate, Utc};
 use qi_shared::{
+    capability::Tier,
     person::Role,
-    tier::Tier,
     training::{
         AllocationInput, CohortInput, CourseInput, Delivery, EnrolmentStatus, SessionInput, rules,
     },

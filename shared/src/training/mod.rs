@@ -12,7 +12,7 @@ pub mod sign_in;
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 
-use crate::{FieldErrors, tier::Tier, validation::text};
+use crate::{FieldErrors, capability::Tier, validation::text};
 
 wire_enum! {
     /// How a course is taught.

@@ -4,11 +4,13 @@
 use chrono::NaiveDate;
 use gloo_net::http::Method;
 use qi_shared::{
-    coaching::{
+    capability::coaching::{
         Caseload, CaseloadQuery, CoachingSession, CoachingSessionInput, CoachingSessionPage,
         Coverage, CoverageQuery,
     },
-    tier::{PersonRecord, PersonTier, TierCounts, TierCountsQuery, TierOverrideInput, TierRules},
+    capability::{
+        PersonRecord, PersonTier, TierCounts, TierCountsQuery, TierOverrideInput, TierRules,
+    },
 };
 
 use super::{ApiError, call, call_text, with_query};

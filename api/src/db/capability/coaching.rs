@@ -1,13 +1,13 @@
 //! Coaching sessions, a coach's caseload and an organisation's coaching coverage.
 //!
 //! Sessions come back whole (notes and actions included); the handlers redact them for whoever
-//! may not read them (`qi_shared::coaching::can_read_notes`).
+//! may not read them (`qi_shared::capability::coaching::can_read_notes`).
 
 use std::collections::HashMap;
 
 use chrono::{DateTime, Days, NaiveDate, Utc};
 use qi_shared::{
-    coaching::{
+    capability::coaching::{
         COVERAGE_DAYS, CaseloadEntry, CoachingSession, CoachingSessionInput, Coverage,
         CoverageEntry,
     },

@@ -17,7 +17,7 @@ use qi_shared::uk_time;
 use std::collections::HashMap;
 
 use chrono::{DateTime, NaiveDate, Utc};
-use qi_shared::tier::{
+use qi_shared::capability::{
     OrganisationTierCount, PersonTier, Tier, TierCount, TierOverride, TierPeriod, TierRules, assess,
 };
 use sea_orm::{

@@ -3,8 +3,8 @@
 
 use chrono::{DateTime, NaiveDate, Utc};
 use qi_shared::{
-    coaching::CoachingSession,
-    tier::{PersonRecord, ProjectEntry, Tier, TrainingEntry},
+    capability::coaching::CoachingSession,
+    capability::{PersonRecord, ProjectEntry, Tier, TrainingEntry},
     training::EnrolmentStatus,
 };
 use sea_orm::{

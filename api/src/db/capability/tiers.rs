@@ -5,11 +5,11 @@ use std::collections::{HashMap, HashSet};
 
 use chrono::{DateTime, NaiveDate, Utc};
 use qi_shared::{
-    project::{ProjectStatus, TeamRole},
-    tier::{
+    capability::{
         Assessment, CompletedCourse, Membership, Tier, TierFacts, TierPeriod, TierRules,
         TierSource, assess, long_date, timeline,
     },
+    project::{ProjectStatus, TeamRole},
 };
 use sea_orm::{
     ActiveValue::Set,

@@ -1,6 +1,6 @@
 //! Entities of the capability tables.
 
-/// The partnership's tier rules, as JSON (`qi_shared::tier::TierRules`).
+/// The partnership's tier rules, as JSON (`qi_shared::capability::TierRules`).
 pub mod tier_rule {
     use sea_orm::entity::prelude::*;
 
@@ -29,7 +29,7 @@ pub mod tier_override {
     pub struct Model {
         #[sea_orm(primary_key, auto_increment = false)]
         pub person_id: i64,
-        pub tier: qi_shared::tier::Tier,
+        pub tier: qi_shared::capability::Tier,
         pub reason: String,
         pub set_by: i64,
         pub set_at: DateTimeUtc,
@@ -52,10 +52,10 @@ pub mod tier_period {
         pub id: i64,
         pub person_id: i64,
         pub organisation_id: i64,
-        pub tier: qi_shared::tier::Tier,
+        pub tier: qi_shared::capability::Tier,
         /// A JSON array of sentences.
         pub reasons: String,
-        pub source: qi_shared::tier::TierSource,
+        pub source: qi_shared::capability::TierSource,
         pub valid_from: DateTimeUtc,
         pub valid_to: Option<DateTimeUtc>,
     }
@@ -79,7 +79,7 @@ pub mod coaching_session {
         pub coach_id: i64,
         pub held_on: Date,
         pub minutes: i32,
-        pub model: qi_shared::coaching::CoachingModel,
+        pub model: qi_shared::capability::coaching::CoachingModel,
         pub notes: String,
         pub actions: String,
         pub created_at: DateTimeUtc,

@@ -10,7 +10,7 @@ pub mod course {
         #[sea_orm(primary_key)]
         pub id: i64,
         pub title: String,
-        pub tier: qi_shared::tier::Tier,
+        pub tier: qi_shared::capability::Tier,
         pub description: String,
         pub provider_organisation_id: i64,
         pub length_hours: f64,

@@ -9,8 +9,6 @@ use sea_orm::{
 
 use crate::db::entity::measure_annotation;
 
-/// Rows per INSERT: well under PostgreSQL's 65,535 bind parameters and SQLite's 32,766.
-
 pub(super) fn annotation_dto(a: measure_annotation::Model) -> Annotation {
     Annotation {
         id: a.id,

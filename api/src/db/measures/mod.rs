@@ -25,7 +25,6 @@ use super::entity::{
     project,
 };
 
-/// Rows per INSERT: well under PostgreSQL's 65,535 bind parameters and SQLite's 32,766.
 mod annotations;
 mod points;
 
@@ -37,6 +36,7 @@ use points::point_dto;
 pub use points::{
     add_point, delete_point, point, point_count, point_on, points, save_points, update_point,
 };
+/// Rows per INSERT: well under PostgreSQL's 65,535 bind parameters and SQLite's 32,766.
 const INSERT_BATCH: usize = 1000;
 
 fn rate_per(m: &measure::Model) -> Option<u32> {

@@ -12,7 +12,6 @@ use sea_orm::{
 
 use crate::db::entity::measure_point;
 
-/// Rows per INSERT: well under PostgreSQL's 65,535 bind parameters and SQLite's 32,766.
 use super::INSERT_BATCH;
 
 pub(super) fn point_dto(p: measure_point::Model) -> DataPoint {

@@ -5,8 +5,8 @@ use std::collections::{HashMap, HashSet};
 use chrono::{NaiveDate, Utc};
 use qi_shared::{
     access::Actor,
+    capability::Tier,
     person::PersonStatus,
-    tier::Tier,
     training::{
         Allocation, Cohort, CohortInput, CohortQuery, CohortSummary, EnrolmentStatus, PersonRef,
         Session, When, rules,

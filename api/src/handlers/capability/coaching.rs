@@ -6,7 +6,7 @@ use chrono::Utc;
 use qi_shared::uk_time;
 use qi_shared::{
     access::ProjectContext,
-    coaching::{
+    capability::coaching::{
         Caseload, CaseloadQuery, CoachingSession, CoachingSessionInput, CoachingSessionPage,
         Coverage, CoverageQuery, PageQuery, can_read_notes, can_record_session,
     },

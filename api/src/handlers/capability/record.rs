@@ -3,7 +3,7 @@
 
 use actix_web::{HttpResponse, get, http::header, web};
 use chrono::Utc;
-use qi_shared::{problem::Problem, tier::PersonRecord};
+use qi_shared::{capability::PersonRecord, problem::Problem};
 
 use super::viewable_person;
 use crate::{

@@ -4,8 +4,8 @@ use actix_web::{HttpResponse, delete, get, put, web};
 use chrono::Utc;
 use qi_shared::uk_time;
 use qi_shared::{
+    capability::{PersonTier, TierCounts, TierCountsQuery, TierOverrideInput, TierRules},
     problem::Problem,
-    tier::{PersonTier, TierCounts, TierCountsQuery, TierOverrideInput, TierRules},
 };
 use sea_orm::TransactionTrait;
 

@@ -2,9 +2,9 @@
 //! page live in the address, so a view can be bookmarked and the back button works.
 
 use qi_shared::{
-    coaching::{COVERAGE_DAYS, CaseloadQuery, CoverageQuery},
+    capability::coaching::{COVERAGE_DAYS, CaseloadQuery, CoverageQuery},
+    capability::long_date,
     project::ProjectStatus,
-    tier::long_date,
 };
 use yew::prelude::*;
 use yew_router::prelude::*;

@@ -1,7 +1,7 @@
 //! People per tier in each organisation at the end of a chosen day.
 
 use chrono::NaiveDate;
-use qi_shared::tier::{Tier, TierCounts};
+use qi_shared::capability::{Tier, TierCounts};
 use yew::prelude::*;
 
 use crate::{
@@ -58,7 +58,7 @@ fn table(counts: &TierCounts) -> Html {
     }
     html! {
         <table class="table" id="tier-counts">
-            <caption>{ format!("People per tier at the end of {}", qi_shared::tier::long_date(counts.as_of)) }</caption>
+            <caption>{ format!("People per tier at the end of {}", qi_shared::capability::long_date(counts.as_of)) }</caption>
             <thead>
                 <tr>
                     <th scope="col">{ "Organisation" }</th>

@@ -4,8 +4,10 @@
 
 use qi_shared::{
     FieldError,
-    coaching::{CoachingModel, CoachingSession, CoachingSessionInput, CoachingSessionPage},
-    tier::long_date,
+    capability::coaching::{
+        CoachingModel, CoachingSession, CoachingSessionInput, CoachingSessionPage,
+    },
+    capability::long_date,
 };
 use yew::prelude::*;
 

@@ -4,8 +4,8 @@
 use qi_shared::uk_time;
 use qi_shared::{
     FieldError,
-    coaching::CoachingSession,
-    tier::{PersonRecord, PersonTier, Tier, TierOverrideInput, long_date, tier_label},
+    capability::coaching::CoachingSession,
+    capability::{PersonRecord, PersonTier, Tier, TierOverrideInput, long_date, tier_label},
 };
 use yew::prelude::*;
 

@@ -3,8 +3,8 @@
 
 use qi_shared::{
     FieldError,
+    capability::{Tier, TierRules},
     project::{ProjectStatus, TeamRole},
-    tier::{Tier, TierRules},
 };
 use yew::prelude::*;
 

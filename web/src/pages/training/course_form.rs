@@ -2,7 +2,7 @@
 
 use qi_shared::{
     FieldError,
-    tier::Tier,
+    capability::Tier,
     training::{CourseInput, DEFAULT_ATTENDANCE_PERCENT, Delivery},
 };
 use yew::prelude::*;

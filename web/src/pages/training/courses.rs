@@ -1,7 +1,7 @@
 //! The course catalogue, with filters by tier, provider and words.
 
 use qi_shared::{
-    tier::Tier,
+    capability::Tier,
     training::{CohortQuery, CourseQuery, When, dates_text},
 };
 use yew::prelude::*;

@@ -6,7 +6,7 @@ use serde::{Deserialize, Serialize};
 
 use super::{PersonTier, tier_label};
 use crate::{
-    coaching::CoachingSession,
+    capability::coaching::CoachingSession,
     project::{ProjectStatus, TeamRole},
 };
 

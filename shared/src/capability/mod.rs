@@ -1,5 +1,6 @@
-//! The Learn / Live / Lead capability tiers, the partnership's rules that derive a person's tier
-//! from their record, and the reasons shown with it.
+//! Capability: the Learn / Live / Lead tiers, the partnership's rules that derive a person's
+//! tier from their record, and the reasons shown with it; coaching (`coaching`) and a person's
+//! own record (`record`). The same name as `api`'s and `web`'s `capability` modules.
 //!
 //! - [`TierRules`]: the partnership's rules, as data an admin edits ([`TierRules::validate`]).
 //! - [`TierFacts`]: what a person's record says (dated completions, project memberships with
@@ -9,6 +10,7 @@
 //! - Wire types of the tier endpoints: [`PersonTier`], [`TierOverride`], [`TierPeriod`],
 //!   [`TierCounts`].
 
+pub mod coaching;
 mod record;
 
 pub use record::{PersonRecord, ProjectEntry, TrainingEntry};
