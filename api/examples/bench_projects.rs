@@ -28,7 +28,7 @@ use qi_api::db::{
 use qi_shared::{
     access::Actor,
     page::parse_page,
-    project::{ProjectQuery, ProjectStatus, Spread, TeamRole, Visibility},
+    project::{OrganisationPart, ProjectQuery, ProjectStatus, Spread, TeamRole, Visibility},
 };
 use rand::{Rng, SeedableRng, rngs::StdRng};
 use sea_orm::{
@@ -347,26 +347,26 @@ async fn main() -> anyhow::Result<()> {
             created_at: Set(created_at),
             updated_at: Set(updated_at),
         });
-        let mut orgs = vec![(lead_org, "lead")];
+        let mut orgs = vec![(lead_org, OrganisationPart::Lead)];
         if rng.gen_bool(0.2) {
             for _ in 0..rng.gen_range(1..=2) {
                 let org = organisations[rng.gen_range(0..organisations.len())];
                 if !orgs.iter().any(|(o, _)| *o == org) {
-                    orgs.push((org, "partner"));
+                    orgs.push((org, OrganisationPart::Partner));
                 }
             }
         }
         if rng.gen_bool(0.05) {
             let org = organisations[rng.gen_range(0..organisations.len())];
             if !orgs.iter().any(|(o, _)| *o == org) {
-                orgs.push((org, "adopter"));
+                orgs.push((org, OrganisationPart::Adopter));
             }
         }
         for (organisation_id, kind) in orgs {
             batch.organisations.push(project_organisation::ActiveModel {
                 project_id: Set(id),
                 organisation_id: Set(organisation_id),
-                kind: Set(kind.to_owned()),
+                kind: Set(kind),
             });
         }
         let colleagues = &staff[&lead_org];

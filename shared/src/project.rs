@@ -35,6 +35,16 @@ wire_enum! {
 }
 
 wire_enum! {
+    /// The part an organisation takes in a project: it leads it, is a partner in it, or has
+    /// adopted its changes.
+    OrganisationPart {
+        Lead => "lead", "Lead organisation";
+        Partner => "partner", "Partner organisation";
+        Adopter => "adopter", "Adopting organisation";
+    }
+}
+
+wire_enum! {
     /// How far a project's changes have spread.
     Spread {
         Unit => "unit", "Its unit only";

@@ -1,3 +1,4 @@
+use qi_shared::project::OrganisationPart;
 use sea_orm::entity::prelude::*;
 
 #[derive(Clone, Debug, PartialEq, DeriveEntityModel)]
@@ -8,7 +9,7 @@ pub struct Model {
     #[sea_orm(primary_key, auto_increment = false)]
     pub organisation_id: i64,
     #[sea_orm(primary_key, auto_increment = false)]
-    pub kind: String,
+    pub kind: OrganisationPart,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -4,6 +4,7 @@
 use qi_shared::{
     access::Actor,
     person::Role,
+    project::OrganisationPart,
     project::{ProjectQuery, TeamRole, Visibility},
 };
 use sea_orm::{
@@ -13,7 +14,7 @@ use sea_orm::{
 
 use crate::db::{entity::project, search};
 
-use super::{LEAD, MEMBERS, ORGANISATIONS, PARTNER, TAGS};
+use super::{MEMBERS, ORGANISATIONS, TAGS};
 
 /// How a condition on a project's related rows (its tags, words, team, organisations) is written.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -59,7 +60,7 @@ fn having(table: &'static str, filter: Condition, shape: Shape) -> Condition {
 }
 
 /// Projects in which `organisation` takes one of these `kinds` of part.
-fn involving(organisation: i64, kinds: &[&str], shape: Shape) -> Condition {
+fn involving(organisation: i64, kinds: &[OrganisationPart], shape: Shape) -> Condition {
     having(
         ORGANISATIONS,
         Condition::all()
@@ -91,7 +92,11 @@ fn visible_to(actor: Option<&Actor>, shape: Shape) -> Condition {
     let mut any = Condition::any()
         .add(project::Column::Visibility.is_in([Visibility::Partnership, Visibility::Public]))
         .add(with_member(actor.person_id, None, shape));
-    let own_org = involving(actor.organisation_id, &[LEAD, PARTNER], shape);
+    let own_org = involving(
+        actor.organisation_id,
+        &[OrganisationPart::Lead, OrganisationPart::Partner],
+        shape,
+    );
     if actor.has(Role::OrganisationAdmin) {
         any = any.add(own_org);
     } else {
@@ -120,7 +125,11 @@ pub(super) fn matching(
         }
     }
     if let Some(org) = query.organisation_id {
-        condition = condition.add(involving(org, &[LEAD, PARTNER], shape));
+        condition = condition.add(involving(
+            org,
+            &[OrganisationPart::Lead, OrganisationPart::Partner],
+            shape,
+        ));
     }
     if let Some(status) = query.status {
         condition = condition.add(project::Column::Status.eq(status));

@@ -7,6 +7,7 @@ use chrono::{DateTime, Utc};
 use futures_util::lock::Mutex;
 use qi_shared::{
     access::Actor,
+    project::OrganisationPart,
     project::{
         OrganisationRef, ProjectQuery, ProjectSort, ProjectStatus, ProjectSummary, Spread,
         Visibility,
@@ -23,7 +24,7 @@ use crate::db::entity::{organisation, project};
 
 use super::filter::{Shape, matching};
 use super::read::{context, get};
-use super::{ORGANISATIONS, PARTNER, TAGS, joined, lines};
+use super::{ORGANISATIONS, TAGS, joined, lines};
 use crate::cache::projects::{
     KnownTotal, ListCache, ReadPage, ReadProject, Stamp, last_change, stamp_columns,
 };
@@ -300,7 +301,7 @@ fn summary_columns(select: Select<project::Entity>, backend: DbBackend) -> Selec
         .expr(Expr::cust("COUNT(*)"))
         .from(ORGANISATIONS)
         .and_where(Expr::col((ORGANISATIONS, "project_id")).equals((project::Entity, C::Id)))
-        .and_where(Expr::col((ORGANISATIONS, "kind")).eq(PARTNER))
+        .and_where(Expr::col((ORGANISATIONS, "kind")).eq(OrganisationPart::Partner))
         .to_owned();
     let mut select = select
         .select_only()

@@ -20,10 +20,6 @@ pub use list::{list, list_statements, page};
 pub use read::{context, get, scores};
 pub use write::{create, references, set_score, update};
 
-const LEAD: &str = "lead";
-const PARTNER: &str = "partner";
-const ADOPTER: &str = "adopter";
-
 const ORGANISATIONS: &str = "project_organisations";
 const MEMBERS: &str = "project_members";
 const TAGS: &str = "project_tags";

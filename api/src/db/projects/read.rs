@@ -5,6 +5,7 @@ use std::collections::HashMap;
 
 use qi_shared::{
     access::ProjectContext,
+    project::OrganisationPart,
     project::{
         Involvement, OrganisationRef, Project, ScoreChange, StatusChange, Sustainability,
         TeamMember, TeamRole,
@@ -19,7 +20,7 @@ use sea_orm::{
 
 use crate::db::entity::{organisation, person, project, project_score, project_status_change};
 
-use super::{ADOPTER, LEAD, MEMBERS, ORGANISATIONS, PARTNER, TAGS, joined, lines};
+use super::{MEMBERS, ORGANISATIONS, TAGS, joined, lines};
 
 /// The project row and what the access rules need to know of it, in one query.
 pub async fn context(
@@ -36,7 +37,10 @@ pub async fn context(
         .and_where(
             Expr::col((ORGANISATIONS, "project_id")).equals((project::Entity, project::Column::Id)),
         )
-        .and_where(Expr::col((ORGANISATIONS, "kind")).is_in([LEAD, PARTNER]))
+        .and_where(
+            Expr::col((ORGANISATIONS, "kind"))
+                .is_in([OrganisationPart::Lead, OrganisationPart::Partner]),
+        )
         .to_owned();
     let team = Query::select()
         .expr(joined(
@@ -150,13 +154,13 @@ pub async fn get(db: &impl ConnectionTrait, id: i64) -> Result<Option<Project>, 
         .map(|row| {
             Ok((
                 row.try_get::<i64>("", "organisation_id")?,
-                row.try_get::<String>("", "kind")?,
+                row.try_get::<OrganisationPart>("", "kind")?,
                 row.try_get::<Option<String>>("", "name")?
                     .unwrap_or_default(),
             ))
         })
         .collect::<Result<Vec<_>, DbErr>>()?;
-    let of_kind = |kind: &str| {
+    let of_kind = |kind: OrganisationPart| {
         let mut refs: Vec<OrganisationRef> = orgs
             .iter()
             .filter(|o| o.1 == kind)
@@ -272,7 +276,7 @@ pub async fn get(db: &impl ConnectionTrait, id: i64) -> Result<Option<Project>, 
             id: model.lead_organisation_id,
             name: lead_name.unwrap_or_default(),
         },
-        partner_organisations: of_kind(PARTNER),
+        partner_organisations: of_kind(OrganisationPart::Partner),
         team,
         tags,
         start_date: model.start_date,
@@ -290,7 +294,7 @@ pub async fn get(db: &impl ConnectionTrait, id: i64) -> Result<Option<Project>, 
             money_per_year: model.money_per_year,
         },
         spread: model.spread,
-        adopting_organisations: of_kind(ADOPTER),
+        adopting_organisations: of_kind(OrganisationPart::Adopter),
         visibility: model.visibility,
         score: model.score_tenths.and_then(ProgressScore::from_tenths),
         version: model.version,

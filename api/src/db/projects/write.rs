@@ -6,6 +6,7 @@ use std::collections::HashMap;
 use chrono::Utc;
 use qi_shared::{
     person::PersonStatus,
+    project::OrganisationPart,
     project::{ProjectInput, ProjectStatus},
     score::ProgressScore,
 };
@@ -23,8 +24,6 @@ use crate::db::{
     },
     search,
 };
-
-use super::{ADOPTER, LEAD, PARTNER};
 
 /// What search looks in: title, aim and tags, lower-cased. Its words (`search::words`) are
 /// indexed in `project_words`.
@@ -57,19 +56,24 @@ async fn write_relations(
         .filter(project_tag::Column::ProjectId.eq(id))
         .exec(db)
         .await?;
-    let orgs = std::iter::once((input.lead_organisation_id, LEAD))
-        .chain(input.partner_organisation_ids.iter().map(|o| (*o, PARTNER)))
+    let orgs = std::iter::once((input.lead_organisation_id, OrganisationPart::Lead))
+        .chain(
+            input
+                .partner_organisation_ids
+                .iter()
+                .map(|o| (*o, OrganisationPart::Partner)),
+        )
         .chain(
             input
                 .adopting_organisation_ids
                 .iter()
-                .map(|o| (*o, ADOPTER)),
+                .map(|o| (*o, OrganisationPart::Adopter)),
         )
         .map(
             |(organisation_id, kind)| project_organisation::ActiveModel {
                 project_id: Set(id),
                 organisation_id: Set(organisation_id),
-                kind: Set(kind.to_owned()),
+                kind: Set(kind),
             },
         );
     project_organisation::Entity::insert_many(orgs)
