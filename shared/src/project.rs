@@ -498,6 +498,26 @@ pub struct ProjectQuery {
     pub per_page: Option<u64>,
 }
 
+impl ProjectQuery {
+    /// Checks the scores and the page asked for; gives back the page and its size.
+    pub fn validate(&self) -> Result<(u64, u64), FieldErrors> {
+        let mut errors = FieldErrors::new();
+        for (field, value) in [("score_min", self.score_min), ("score_max", self.score_max)] {
+            if let Some(value) = value {
+                errors.check(field, ProgressScore::new(value));
+            }
+        }
+        match crate::page::parse_page(self.page, self.per_page) {
+            Ok(page) if errors.is_empty() => Ok(page),
+            Ok(_) => Err(errors),
+            Err(page_errors) => {
+                errors.0.extend(page_errors.0);
+                Err(errors)
+            }
+        }
+    }
+}
+
 wire_enum! {
     /// Orders of the project list.
     ProjectSort {
@@ -680,6 +700,30 @@ mod tests {
                 "team[1].person_id",
                 "team[2].person_id"
             ]
+        );
+    }
+
+    #[test]
+    fn a_project_query_names_each_bad_score_and_page_field() {
+        let fields = |query: ProjectQuery| -> Vec<String> {
+            query
+                .validate()
+                .err()
+                .map(|e| e.0.into_iter().map(|f| f.field).collect())
+                .unwrap_or_default()
+        };
+        assert_eq!(
+            ProjectQuery::default().validate(),
+            Ok((1, crate::page::DEFAULT_PER_PAGE))
+        );
+        assert_eq!(
+            fields(ProjectQuery {
+                score_min: Some(0.7),
+                score_max: Some(9.0),
+                page: Some(0),
+                ..Default::default()
+            }),
+            ["score_min", "score_max", "page"]
         );
     }
 

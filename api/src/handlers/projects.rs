@@ -4,13 +4,11 @@
 
 use actix_web::{HttpResponse, get, post, put, web};
 use qi_shared::{
-    FieldErrors,
-    page::{PageInfo, parse_page},
+    page::PageInfo,
     problem::Problem,
     project::{
         Project, ProjectInput, ProjectPage, ProjectQuery, ScoreChange, ScoreInput, Visibility,
     },
-    score::ProgressScore,
 };
 use sea_orm::{ConnectionTrait, TransactionTrait};
 
@@ -22,26 +20,6 @@ use crate::{
     extract::{IfMatch, Json, Query, etag},
     state::AppState,
 };
-
-fn check_query(query: &ProjectQuery) -> ApiResult<(u64, u64)> {
-    let mut errors = FieldErrors::new();
-    for (field, value) in [
-        ("score_min", query.score_min),
-        ("score_max", query.score_max),
-    ] {
-        if let Some(value) = value {
-            errors.check(field, ProgressScore::new(value));
-        }
-    }
-    let page = parse_page(query.page, query.per_page);
-    if let Err(page_errors) = &page {
-        errors.0.extend(page_errors.0.iter().cloned());
-    }
-    if !errors.is_empty() {
-        return Err(errors.into());
-    }
-    page.map_err(Into::into)
-}
 
 /// Every organisation and person a project names must exist (and be able to take part): two
 /// queries whatever their number. Checked before the transaction that saves the project, whose
@@ -70,7 +48,7 @@ pub async fn list(
     user: AuthUser,
     Query(query): Query<ProjectQuery>,
 ) -> ApiResult<HttpResponse> {
-    let (page, per_page) = check_query(&query)?;
+    let (page, per_page) = query.validate()?;
     let (items, total) = db::projects::list(
         &state.db,
         &state.project_lists,
@@ -105,7 +83,7 @@ pub async fn library(
     state: web::Data<AppState>,
     Query(query): Query<ProjectQuery>,
 ) -> ApiResult<HttpResponse> {
-    let (page, per_page) = check_query(&query)?;
+    let (page, per_page) = query.validate()?;
     let (items, total) = db::projects::list(
         &state.db,
         &state.project_lists,

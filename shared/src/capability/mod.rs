@@ -513,5 +513,18 @@ pub struct TierCountsQuery {
     pub organisation_id: Option<i64>,
 }
 
+impl TierCountsQuery {
+    /// The day the counts are for: the one asked for, or `today`; never a day to come.
+    pub fn day(&self, today: NaiveDate) -> Result<NaiveDate, FieldErrors> {
+        let as_of = self.as_of.unwrap_or(today);
+        if as_of > today {
+            let mut errors = FieldErrors::new();
+            errors.push("as_of", "Choose a day that is not in the future");
+            return Err(errors);
+        }
+        Ok(as_of)
+    }
+}
+
 #[cfg(test)]
 mod tests;

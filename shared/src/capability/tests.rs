@@ -436,3 +436,24 @@ fn labels_say_not_yet_learn_for_no_tier() {
     assert_eq!(tier_label(Some(Tier::Live)), "Live");
     assert!(Tier::Learn < Tier::Live && Tier::Live < Tier::Lead);
 }
+
+#[test]
+fn tier_counts_are_for_today_or_a_day_gone_never_one_to_come() {
+    let today = day("2026-03-29");
+    let query = |as_of| TierCountsQuery {
+        as_of,
+        organisation_id: None,
+    };
+    assert_eq!(query(None).day(today), Ok(today));
+    assert_eq!(
+        query(Some(day("2025-01-01"))).day(today),
+        Ok(day("2025-01-01"))
+    );
+    let future = query(Some(day("2026-03-30"))).day(today);
+    assert_eq!(
+        future
+            .err()
+            .map(|e| e.0.into_iter().map(|f| f.field).collect::<Vec<_>>()),
+        Some(vec!["as_of".to_owned()])
+    );
+}

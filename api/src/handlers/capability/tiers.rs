@@ -98,11 +98,7 @@ pub async fn counts(
     _user: AuthUser,
     Query(query): Query<TierCountsQuery>,
 ) -> ApiResult<HttpResponse> {
-    let today = uk_time::day_of(Utc::now());
-    let as_of = query.as_of.unwrap_or(today);
-    if as_of > today {
-        return Err(invalid("as_of", "Choose a day that is not in the future"));
-    }
+    let as_of = query.day(uk_time::day_of(Utc::now()))?;
     if let Some(id) = query.organisation_id {
         db::organisations::find(&state.db, id)
             .await?
