@@ -19,7 +19,8 @@ use std::{path::Path, time::Duration};
 use anyhow::Context;
 use qi_migrations::{Migrator, MigratorTrait};
 use sea_orm::{
-    ConnectOptions, Database, DatabaseConnection, DbErr, SqlErr, sqlx::sqlite::SqliteJournalMode,
+    ConnectOptions, Database, DatabaseConnection, DatabaseTransaction, DbErr, SqlErr,
+    SqliteTransactionMode, TransactionOptions, TransactionTrait, sqlx::sqlite::SqliteJournalMode,
 };
 
 /// How much of an SQLite file is memory-mapped (1 GiB: a partnership's register fits).
@@ -59,6 +60,18 @@ pub async fn connect(url: &str, max_connections: u32) -> anyhow::Result<Database
     Database::connect(options)
         .await
         .context("connecting to the database")
+}
+
+/// A transaction that will write, and may read before it does (to check what it is about to
+/// write against). On SQLite it takes the write lock at `BEGIN IMMEDIATE`, waiting its turn
+/// behind other writers: a transaction that reads first and writes after cannot take the lock
+/// while another writer holds it, and fails instead of waiting. PostgreSQL ignores the mode.
+pub async fn begin_write(db: &DatabaseConnection) -> Result<DatabaseTransaction, DbErr> {
+    db.begin_with_options(TransactionOptions {
+        sqlite_transaction_mode: Some(SqliteTransactionMode::Immediate),
+        ..Default::default()
+    })
+    .await
 }
 
 /// The file path of an `sqlite:` URL, if it names a file.

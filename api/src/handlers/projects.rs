@@ -22,9 +22,8 @@ use crate::{
 };
 
 /// Every organisation and person a project names must exist (and be able to take part): two
-/// queries whatever their number. Checked before the transaction that saves the project, whose
-/// first statement must be its write: on SQLite a transaction that reads first cannot then
-/// take the write lock while another writer holds it, and would fail instead of waiting.
+/// queries whatever their number, in the transaction that saves the project (`begin_write`), so
+/// nobody is deactivated or removed between the check and the write.
 async fn check_references(db: &impl ConnectionTrait, input: &ProjectInput) -> ApiResult<()> {
     let (organisations, people) = input.references();
     let (organisations, deactivated) = db::projects::references(db, organisations, people).await?;
@@ -147,8 +146,8 @@ pub async fn create(
             "Projects you start are led by your own organisation",
         ));
     }
-    check_references(&state.db, &input).await?;
-    let txn = state.db.begin().await?;
+    let txn = db::begin_write(&state.db).await?;
+    check_references(&txn, &input).await?;
     let id = db::projects::create(&txn, &input, user.person_id).await?;
     txn.commit().await?;
     let project = db::projects::get(&state.db, id)
@@ -222,8 +221,8 @@ pub async fn replace(
         ));
     }
     let (id, current_version) = (project.id, project.version);
-    check_references(&state.db, &input).await?;
-    let txn = state.db.begin().await?;
+    let txn = db::begin_write(&state.db).await?;
+    check_references(&txn, &input).await?;
     if !db::projects::update(&txn, project, version, &input, user.person_id).await? {
         return Err(ApiError::PreconditionFailed { current_version });
     }
