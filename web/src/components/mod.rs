@@ -6,6 +6,7 @@ pub mod driver_diagram;
 pub mod form;
 pub mod options;
 pub mod pagination;
+pub mod project_sections;
 pub mod project_status;
 pub mod save_file;
 pub mod spc_chart;

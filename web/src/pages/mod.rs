@@ -3,8 +3,8 @@
 //! to none sit here.
 //!
 //! A page imports no other page: what two pages share is a hook (`crate::hooks`), a component
-//! (`crate::components`) or pure logic (`qi_shared`). The one composition is the project page,
-//! which shows the sections other capabilities export from their folder's `mod.rs`.
+//! (`crate::components`, including the sections of the project page that other capabilities own,
+//! `components::project_sections`) or pure logic (`qi_shared`).
 
 pub mod capability;
 pub mod home;

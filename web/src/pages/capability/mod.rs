@@ -3,11 +3,8 @@
 
 mod coaching;
 mod overview;
-mod project_coaching;
 mod record;
 mod rules;
-
-pub use project_coaching::ProjectCoaching;
 
 use yew::prelude::*;
 use yew_router::prelude::*;

@@ -1,9 +1,7 @@
 //! Improvement work on a project, as the API names it: the driver diagram and the change ideas'
-//! PDSA cycles. The diagram and the ramps are sections of the project page; a cycle has its own
-//! form page.
+//! PDSA cycles. The diagram and the ramps are sections of the project page
+//! (`components::project_sections`); a cycle has its own form page, here.
 
 mod cycles;
-mod diagram;
 
-pub use cycles::{CycleForm, Ramps};
-pub use diagram::DiagramSection;
+pub use cycles::CycleForm;

@@ -14,14 +14,11 @@ use crate::{
     api,
     components::{
         form::{ErrorSummary, SelectField, TextArea, error_for},
+        project_sections::{DiagramSection, MeasureList, ProjectCoaching, Ramps},
         project_status::{score_text, status_tag},
         states::{ErrorPanel, Loading},
     },
     hooks::{Load, use_load},
-    pages::{
-        capability::ProjectCoaching, improvement::DiagramSection, improvement::Ramps,
-        measures::MeasureList,
-    },
     route::Route,
     session::use_session,
 };
