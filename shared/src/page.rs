@@ -4,6 +4,9 @@ use serde::{Deserialize, Serialize};
 
 pub const DEFAULT_PER_PAGE: u64 = 25;
 pub const MAX_PER_PAGE: u64 = 100;
+/// The last page anyone may ask for: far past the end of any list here, and small enough that
+/// the rows it skips (`(page - 1) * per_page`) always fit the databases' 64-bit signed offsets.
+pub const MAX_PAGE: u64 = 1_000_000;
 
 /// Where a page sits in the whole list.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -90,8 +93,8 @@ pub fn parse_page(
     let mut errors = crate::FieldErrors::new();
     let page = page.unwrap_or(1);
     let per_page = per_page.unwrap_or(DEFAULT_PER_PAGE);
-    if page < 1 {
-        errors.push("page", "Page must be 1 or more");
+    if !(1..=MAX_PAGE).contains(&page) {
+        errors.push("page", "Page must be between 1 and 1,000,000");
     }
     if !(1..=MAX_PER_PAGE).contains(&per_page) {
         errors.push(
@@ -116,6 +119,15 @@ mod tests {
         assert!(parse_page(Some(0), None).is_err());
         assert!(parse_page(None, Some(0)).is_err());
         assert!(parse_page(None, Some(MAX_PER_PAGE + 1)).is_err());
+        assert_eq!(
+            parse_page(Some(MAX_PAGE), Some(MAX_PER_PAGE)),
+            Ok((MAX_PAGE, MAX_PER_PAGE))
+        );
+        assert!(parse_page(Some(MAX_PAGE + 1), None).is_err());
+        assert!(
+            parse_page(Some(u64::MAX), None).is_err(),
+            "would overflow the offset"
+        );
         assert_eq!(
             PageInfo {
                 page: 1,

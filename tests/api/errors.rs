@@ -73,6 +73,29 @@ async fn bad_query_strings_name_the_parameter() {
 }
 
 #[tokio::test]
+async fn a_page_far_past_the_end_is_refused_on_every_paged_list_not_a_dropped_connection() {
+    let app = spawn_app().await;
+    for path in [
+        "/api/v1/projects",
+        "/api/v1/library",
+        "/api/v1/people",
+        "/api/v1/organisations",
+        "/api/v1/courses",
+        "/api/v1/cohorts",
+        "/api/v1/capability/caseload",
+        "/api/v1/capability/coverage",
+    ] {
+        for page in ["18446744073709551615", "1000001"] {
+            let problem = app
+                .get(&format!("{path}?page={page}"), &app.admin)
+                .await
+                .problem(422);
+            assert_eq!(problem.errors[0].field, "page", "{path}?page={page}");
+        }
+    }
+}
+
+#[tokio::test]
 async fn hostile_input_never_causes_a_server_error() {
     let app = spawn_app().await;
     let bodies = [
