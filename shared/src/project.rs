@@ -498,6 +498,18 @@ pub struct ProjectQuery {
     pub per_page: Option<u64>,
 }
 
+/// A project's dates as its page shows them: "1 March 2026 to 31 March 2027", "From 1 March
+/// 2026", "Until 31 March 2027", or "Not set".
+pub fn dates_text(start: Option<NaiveDate>, end: Option<NaiveDate>) -> String {
+    let day = |d: NaiveDate| d.format("%-d %B %Y").to_string();
+    match (start, end) {
+        (Some(start), Some(end)) => format!("{} to {}", day(start), day(end)),
+        (Some(start), None) => format!("From {}", day(start)),
+        (None, Some(end)) => format!("Until {}", day(end)),
+        (None, None) => "Not set".to_owned(),
+    }
+}
+
 impl ProjectQuery {
     /// Checks the scores and the page asked for; gives back the page and its size.
     pub fn validate(&self) -> Result<(u64, u64), FieldErrors> {
@@ -725,6 +737,18 @@ mod tests {
             }),
             ["score_min", "score_max", "page"]
         );
+    }
+
+    #[test]
+    fn a_projects_dates_read_as_a_sentence_whichever_are_set() {
+        let (start, end) = (
+            NaiveDate::from_ymd_opt(2026, 3, 1),
+            NaiveDate::from_ymd_opt(2027, 3, 31),
+        );
+        assert_eq!(dates_text(start, end), "1 March 2026 to 31 March 2027");
+        assert_eq!(dates_text(start, None), "From 1 March 2026");
+        assert_eq!(dates_text(None, end), "Until 31 March 2027");
+        assert_eq!(dates_text(None, None), "Not set");
     }
 
     #[test]

@@ -4,7 +4,7 @@
 use qi_shared::uk_time;
 use qi_shared::{
     FieldError,
-    project::{Project, ScoreChange, ScoreInput},
+    project::{Project, ScoreChange, ScoreInput, dates_text},
     score::ProgressScore,
 };
 use yew::prelude::*;
@@ -22,11 +22,6 @@ use crate::{
     route::Route,
     session::use_session,
 };
-
-fn date(d: Option<chrono::NaiveDate>) -> String {
-    d.map(|d| d.format("%-d %B %Y").to_string())
-        .unwrap_or_else(|| "Not set".to_owned())
-}
 
 fn names(orgs: &[qi_shared::project::OrganisationRef]) -> String {
     if orgs.is_empty() {
@@ -60,7 +55,7 @@ pub fn overview(p: &Project) -> Html {
             { row("Problem", html! { if p.problem.is_empty() { { "Not described" } } else { { &p.problem } } }) }
             { row("Lead organisation", html! { { &p.lead_organisation.name } }) }
             { row("Partner organisations", html! { { names(&p.partner_organisations) } }) }
-            { row("Dates", html! { { format!("{} to {}", date(p.start_date), date(p.expected_end_date)) } }) }
+            { row("Dates", html! { { dates_text(p.start_date, p.expected_end_date) } }) }
             { row("Status", status_tag(p.status)) }
             { row("Progress score", html! { { score_text(p.score) } }) }
             { row("Patient and public involvement", html! { if p.involvement.involved { { format!("Yes: {}", p.involvement.how) } } else { { "No" } } }) }
