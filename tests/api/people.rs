@@ -501,6 +501,36 @@ async fn the_partnership_is_visible_to_all_and_renamed_by_partnership_admins() {
 }
 
 #[tokio::test]
+async fn the_directory_finds_people_by_name_never_by_email_address() {
+    let app = spawn_app().await;
+    let c = cast(&app).await;
+    let email = c.member_b.0.email.clone();
+    let by_email = format!("/api/v1/directory?q={}", urlencode(&email));
+    let found: Vec<qi_shared::person::DirectoryEntry> =
+        app.get(&by_email, &c.member_a.1).await.expect(200);
+    assert!(
+        found.is_empty(),
+        "an email address tells nobody whether it has an account: {found:?}"
+    );
+    // Admins, who manage the accounts, still find them by email.
+    let page: qi_shared::person::PersonPage = app
+        .get(
+            &format!("/api/v1/people?q={}", urlencode(&email)),
+            &app.admin,
+        )
+        .await
+        .expect(200);
+    assert_eq!(
+        page.items.iter().map(|p| p.id).collect::<Vec<_>>(),
+        [c.member_b.0.id]
+    );
+}
+
+fn urlencode(text: &str) -> String {
+    text.replace('@', "%40").replace('+', "%2B")
+}
+
+#[tokio::test]
 async fn any_colleague_finds_active_people_across_the_partnership_in_the_directory() {
     let app = spawn_app().await;
     let c = cast(&app).await;

@@ -30,8 +30,11 @@ pub struct NewPerson<'a> {
 
 #[derive(Debug, Default, Clone)]
 pub struct PersonFilter {
-    /// Words in the name, email or job role.
+    /// Words in the name or job role (and the email address, with `q_in_email`).
     pub q: Option<String>,
+    /// Also look for `q` in email addresses: for admins, who manage these accounts. Never for
+    /// the directory, where it would tell anyone who has an account.
+    pub q_in_email: bool,
     pub organisation_id: Option<i64>,
     pub role: Option<Role>,
     pub status: Option<PersonStatus>,
@@ -123,11 +126,11 @@ pub async fn list(
     if let Some(q) = filter.q.as_deref().map(str::trim).filter(|q| !q.is_empty()) {
         let pattern = like_pattern(q);
         let mut any = Condition::any();
-        for column in [
-            person::Column::Name,
-            person::Column::EmailNormalised,
-            person::Column::JobRole,
-        ] {
+        let email = filter.q_in_email.then_some(person::Column::EmailNormalised);
+        for column in [person::Column::Name, person::Column::JobRole]
+            .into_iter()
+            .chain(email)
+        {
             any = any.add(
                 Expr::expr(Func::lower(Expr::col((person::Entity, column))))
                     .like(LikeExpr::new(pattern.as_str()).escape('\\')),

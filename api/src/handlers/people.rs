@@ -132,6 +132,7 @@ pub async fn directory(
     let limit = if query.coaches { 200 } else { 20 };
     let filter = PersonFilter {
         q: Some(query.q),
+        q_in_email: false,
         organisation_id: query.organisation_id,
         role: query.coaches.then_some(Role::Coach),
         status: Some(PersonStatus::Active),
@@ -183,6 +184,7 @@ pub async fn list(
     };
     let filter = PersonFilter {
         q: query.q,
+        q_in_email: true,
         organisation_id,
         role: query.role,
         status: query.status,
