@@ -16,6 +16,9 @@ use crate::{
     state::AppState, web_app,
 };
 
+/// The shortest signing key accepted: HS256's own output size.
+pub const MIN_JWT_SECRET_BYTES: usize = 32;
+
 pub struct Application {
     port: u16,
     server: Server,
@@ -26,6 +29,16 @@ impl Application {
     /// Binds the listener (port 0 picks a free one), connects to and migrates the database,
     /// prepares first-run set-up, and builds the server without starting it.
     pub async fn build(settings: Settings) -> anyhow::Result<Self> {
+        if let Some(secret) = &settings.jwt_secret
+            && secret.expose_secret().len() < MIN_JWT_SECRET_BYTES
+        {
+            anyhow::bail!(
+                "QI_JWT_SECRET is {} bytes long: it must be at least {MIN_JWT_SECRET_BYTES}, or an \
+                 access token's signature can be guessed (generate one with `openssl rand -base64 48`, \
+                 or leave it unset to have one generated and kept in the database)",
+                secret.expose_secret().len()
+            );
+        }
         let listener = TcpListener::bind(&settings.bind)
             .with_context(|| format!("binding {}", settings.bind))?;
         let port = listener.local_addr()?.port();

@@ -94,6 +94,18 @@ async fn login_rejects_bad_input_with_a_problem_naming_the_field() {
 }
 
 #[tokio::test]
+async fn a_configured_signing_key_shorter_than_32_bytes_stops_the_server_at_start() {
+    let mut settings = test_settings(fresh_database().await);
+    settings.jwt_secret = Some("only-31-bytes-long-secret-value".into());
+    let refused = qi_api::startup::Application::build(settings).await;
+    let message = refused.err().map(|e| e.to_string()).unwrap_or_default();
+    assert!(
+        message.contains("QI_JWT_SECRET is 31 bytes long"),
+        "the operator is told what is wrong: {message:?}"
+    );
+}
+
+#[tokio::test]
 async fn protected_endpoints_refuse_missing_bad_tampered_and_expired_tokens() {
     let database_url = fresh_database().await;
     let mut settings = test_settings(database_url);
