@@ -6,7 +6,7 @@ use chrono::{Days, Utc};
 use qi_shared::{
     capability::coaching::{Caseload, CoachingSession, CoachingSessionPage, Coverage},
     capability::{PersonRecord, PersonTier, Tier, TierCounts, TierRules, TierSource},
-    person::Person,
+    person::{Person, Role},
     project::{Project, Visibility},
 };
 use reqwest::Method;
@@ -564,6 +564,34 @@ async fn tiers_follow_the_record_and_the_rules() {
             "{field}: {problem:?}"
         );
     }
+}
+
+#[tokio::test]
+async fn an_organisation_admin_may_not_set_a_partnership_admins_tier() {
+    let app = crate::helpers::spawn_app().await;
+    let c = cast(&app).await;
+    let (lead, _) = app
+        .person(
+            "ics.lead@example.org",
+            c.org_a.id,
+            &[Role::PartnershipAdmin],
+        )
+        .await;
+    let path = format!("/api/v1/capability/people/{}/tier/override", lead.id);
+    let body = json!({"tier": "learn", "reason": "Set by a colleague"});
+    let problem = app
+        .call(Method::PUT, &path, Some(&c.admin_a.1), Some(body.clone()))
+        .await
+        .problem(403);
+    assert_eq!(problem.code, "forbidden");
+    app.call(Method::DELETE, &path, Some(&c.admin_a.1), None)
+        .await
+        .problem(403);
+    let set: PersonTier = app
+        .call(Method::PUT, &path, Some(&app.admin), Some(body))
+        .await
+        .expect(200);
+    assert!(set.tier_override.is_some(), "a partnership admin may");
 }
 
 #[tokio::test]

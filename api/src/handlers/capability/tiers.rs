@@ -152,6 +152,13 @@ async fn overridable(state: &AppState, user: &AuthUser, id: i64) -> ApiResult<()
             "Only the person's organisation admins and partnership admins may set their tier",
         ));
     }
+    // As with their roles and status: an organisation admin does not manage a partnership admin.
+    let roles = db::people::roles_of(&state.db, person.id).await?;
+    if !user.can_manage_person(person.id, person.organisation_id, &roles) {
+        return Err(ApiError::Forbidden(
+            "Only partnership admins may set a partnership admin's tier",
+        ));
+    }
     Ok(())
 }
 
@@ -164,7 +171,7 @@ async fn overridable(state: &AppState, user: &AuthUser, id: i64) -> ApiResult<()
     request_body = TierOverrideInput,
     responses(
         (status = 200, description = "The person's tier with the override", body = PersonTier),
-        (status = 403, description = "Not an admin of their organisation, or yourself", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Not an admin of their organisation, yourself, or a partnership admin (for an organisation admin)", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such person, or of another organisation", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "No tier or no reason", body = Problem, content_type = "application/problem+json"),
     )
@@ -196,7 +203,7 @@ pub async fn set_override(
     params(("id" = i64, Path, description = "Person id")),
     responses(
         (status = 204, description = "Cleared"),
-        (status = 403, description = "Not an admin of their organisation, or yourself", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Not an admin of their organisation, yourself, or a partnership admin (for an organisation admin)", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such person, or no override", body = Problem, content_type = "application/problem+json"),
     )
 )]
