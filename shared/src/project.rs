@@ -207,10 +207,14 @@ pub struct ProjectInput {
     /// 1 to 2,000 characters.
     pub aim: String,
     pub lead_organisation_id: i64,
+    /// At most 50 organisations.
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(max_items = 50))]
     pub partner_organisation_ids: Vec<i64>,
-    /// The team; it needs one lead. When creating, the creator is added as lead if the team has none.
+    /// The team (at most 100 people); it needs one lead. When creating, the creator is added as
+    /// lead if the team has none.
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(max_items = 100))]
     pub team: Vec<TeamMemberInput>,
     #[serde(default)]
     pub tags: Vec<String>,
@@ -226,7 +230,9 @@ pub struct ProjectInput {
     pub sustainability: Sustainability,
     #[serde(default = "default_spread")]
     pub spread: Spread,
+    /// At most 50 organisations.
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(max_items = 50))]
     pub adopting_organisation_ids: Vec<i64>,
     #[serde(default = "default_visibility")]
     pub visibility: Visibility,
@@ -243,6 +249,10 @@ fn default_visibility() -> Visibility {
 }
 
 pub const MAX_TAGS: usize = 20;
+/// The most people a project's team names (the API document says so too).
+pub const MAX_TEAM: usize = 100;
+/// The most partner, or adopting, organisations a project names.
+pub const MAX_ORGANISATIONS: usize = 50;
 
 /// Tags are compared without case or surrounding space: " Falls " and "falls" are one theme.
 pub fn normalise_tag(raw: &str) -> Result<String, String> {
@@ -376,6 +386,20 @@ impl ProjectInput {
         ] {
             if value.is_some_and(|v| !(0.0..=1e12).contains(&v)) {
                 errors.push(field, "Enter a number of 0 or more");
+            }
+        }
+        if self.team.len() > MAX_TEAM {
+            errors.push("team", format!("A team can have at most {MAX_TEAM} people"));
+        }
+        for (field, ids) in [
+            ("partner_organisation_ids", &self.partner_organisation_ids),
+            ("adopting_organisation_ids", &self.adopting_organisation_ids),
+        ] {
+            if ids.len() > MAX_ORGANISATIONS {
+                errors.push(
+                    field,
+                    format!("A project can name at most {MAX_ORGANISATIONS} organisations here"),
+                );
             }
         }
         let mut seen = Vec::new();
@@ -749,6 +773,41 @@ mod tests {
         assert_eq!(dates_text(start, None), "From 1 March 2026");
         assert_eq!(dates_text(None, end), "Until 31 March 2027");
         assert_eq!(dates_text(None, None), "Not set");
+    }
+
+    #[test]
+    fn teams_and_organisation_lists_have_a_most() {
+        let team: Vec<_> = (0..=MAX_TEAM as i64)
+            .map(|id| {
+                member(
+                    id,
+                    if id == 0 {
+                        TeamRole::Lead
+                    } else {
+                        TeamRole::Member
+                    },
+                )
+            })
+            .collect();
+        let organisations: Vec<i64> = (2..=MAX_ORGANISATIONS as i64 + 2).collect();
+        let fields: Vec<String> = ProjectInput {
+            team,
+            partner_organisation_ids: organisations.clone(),
+            adopting_organisation_ids: organisations,
+            ..input()
+        }
+        .validate()
+        .err()
+        .map(|e| e.0.into_iter().map(|f| f.field).collect())
+        .unwrap_or_default();
+        assert_eq!(
+            fields,
+            [
+                "team",
+                "partner_organisation_ids",
+                "adopting_organisation_ids"
+            ]
+        );
     }
 
     #[test]

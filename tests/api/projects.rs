@@ -158,6 +158,16 @@ async fn bad_projects_are_refused_field_by_field() {
             with(json!({"team": [{"person_id": c.member_a.0.id, "role": "boss"}]})),
             vec!["team[0].role"],
         ),
+        (
+            with(
+                json!({"team": (0..101).map(|i| json!({"person_id": 1000 + i, "role": if i == 0 { "lead" } else { "member" }})).collect::<Vec<_>>()}),
+            ),
+            vec!["team"],
+        ),
+        (
+            with(json!({"partner_organisation_ids": (1000..1051).collect::<Vec<i64>>()})),
+            vec!["partner_organisation_ids"],
+        ),
     ];
     for (request, expected) in cases {
         let problem = app
