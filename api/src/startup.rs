@@ -75,10 +75,12 @@ impl Application {
             tracing::warn!(dir = %web_dir.display(), "the web app is not built: run `trunk build --release --config Trunkfile.toml`");
         }
         let max_body = settings.max_body_bytes;
+        let https = public_url.starts_with("https://");
 
         let workers = settings.workers;
         let mut server = HttpServer::new(move || {
             let (app, _) = App::new()
+                .wrap(crate::middleware::security_headers(https))
                 .wrap(middleware::from_fn(crate::middleware::note_changes))
                 .wrap(middleware::from_fn(crate::middleware::request_id_header))
                 .wrap(TracingLogger::default())

@@ -78,3 +78,33 @@ async fn api_paths_never_fall_back_to_the_web_app() {
         "application/problem+json"
     );
 }
+
+#[tokio::test]
+async fn every_answer_carries_the_browser_defence_headers() {
+    let app = spawn_app().await;
+    for path in [
+        "/",
+        "/api/health",
+        "/api/v1/projects",
+        "/api/v1/no-such-thing",
+    ] {
+        let response = app.client.get(app.url(path)).send().await.unwrap();
+        let headers = response.headers();
+        for (name, value) in [
+            ("x-content-type-options", "nosniff"),
+            ("referrer-policy", "same-origin"),
+            ("x-frame-options", "DENY"),
+            ("content-security-policy", "frame-ancestors 'none'"),
+        ] {
+            assert_eq!(
+                headers.get(name).and_then(|v| v.to_str().ok()),
+                Some(value),
+                "{path}: {name}"
+            );
+        }
+        assert!(
+            headers.get("strict-transport-security").is_none(),
+            "{path}: no HSTS over plain HTTP"
+        );
+    }
+}
