@@ -69,16 +69,6 @@ fn is_hashed_asset(path: &str) -> bool {
         .is_some_and(|(_, hash)| hash.len() == 16 && hash.chars().all(|c| c.is_ascii_hexdigit()))
 }
 
-#[cfg(test)]
-mod tests {
-    #[test]
-    fn hashed_assets_are_recognised() {
-        assert!(super::is_hashed_asset("/qi-web-3c1b2a9f0d4e5f67_bg.wasm"));
-        assert!(super::is_hashed_asset("/qi-web-3c1b2a9f0d4e5f67.js"));
-        assert!(!super::is_hashed_asset("/index.html"));
-    }
-}
-
 /// Headers every response carries, whatever answers it: no MIME sniffing, no referrer sent to
 /// other sites, never framed by another site (clickjacking), and, when the platform is served
 /// over HTTPS (`public_url`), HSTS so browsers keep to it.
@@ -92,5 +82,15 @@ pub fn security_headers(https: bool) -> actix_web::middleware::DefaultHeaders {
         headers.add((header::STRICT_TRANSPORT_SECURITY, "max-age=31536000"))
     } else {
         headers
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn hashed_assets_are_recognised() {
+        assert!(super::is_hashed_asset("/qi-web-3c1b2a9f0d4e5f67_bg.wasm"));
+        assert!(super::is_hashed_asset("/qi-web-3c1b2a9f0d4e5f67.js"));
+        assert!(!super::is_hashed_asset("/index.html"));
     }
 }
