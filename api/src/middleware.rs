@@ -85,6 +85,36 @@ pub fn security_headers(https: bool) -> actix_web::middleware::DefaultHeaders {
     }
 }
 
+/// Puts the app page's Content-Security-Policy (`web_app::PagePolicy`) on every HTML page
+/// answered outside `/api` (Swagger UI under `/api/docs` keeps the plain one: it has inline
+/// scripts of its own).
+pub async fn page_policy(
+    req: ServiceRequest,
+    next: Next<impl MessageBody>,
+) -> Result<ServiceResponse<impl MessageBody>, actix_web::Error> {
+    let policy = (!req.path().starts_with("/api"))
+        .then(|| {
+            req.app_data::<web::Data<crate::web_app::PagePolicy>>()
+                .cloned()
+        })
+        .flatten();
+    let mut response = next.call(req).await?;
+    let html = response
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("text/html"));
+    if html
+        && let Some(policy) = policy
+        && let Ok(value) = HeaderValue::from_str(&policy.0)
+    {
+        response
+            .headers_mut()
+            .insert(header::CONTENT_SECURITY_POLICY, value);
+    }
+    Ok(response)
+}
+
 #[cfg(test)]
 mod tests {
     #[test]

@@ -81,6 +81,7 @@ impl Application {
         let mut server = HttpServer::new(move || {
             let (app, _) = App::new()
                 .wrap(crate::middleware::security_headers(https))
+                .wrap(middleware::from_fn(crate::middleware::page_policy))
                 .wrap(middleware::from_fn(crate::middleware::note_changes))
                 .wrap(middleware::from_fn(crate::middleware::request_id_header))
                 .wrap(TracingLogger::default())

@@ -14,6 +14,9 @@ use actix_web::{
 pub fn configure(cfg: &mut web::ServiceConfig, web_dir: &Path) {
     let assets = web_dir.to_path_buf();
     cfg.app_data(web::Data::new(WebDir(assets)));
+    if let Some(policy) = content_security_policy(web_dir) {
+        cfg.app_data(web::Data::new(PagePolicy(policy)));
+    }
     cfg.service(
         web::resource(r"/{name:[^/]+\.(?:wasm|js|css)}").route(web::get().to(precompressed)),
     );
@@ -35,6 +38,10 @@ pub fn configure(cfg: &mut web::ServiceConfig, web_dir: &Path) {
 }
 
 struct WebDir(PathBuf);
+
+/// The app page's Content-Security-Policy (see [`content_security_policy`]), which
+/// `middleware::page_policy` puts on every HTML page the server answers outside `/api`.
+pub struct PagePolicy(pub String);
 
 /// Serves a built asset compressed ahead of time (`name.br` at brotli's best, `name.gz`), when
 /// the browser accepts it and the build made one: far smaller than what compressing on the fly
@@ -95,4 +102,38 @@ async fn spa_index(
             .body("The QI Commons web app has not been built. Run: trunk build --release --config Trunkfile.toml"),
     };
     Ok(ServiceResponse::new(req, response))
+}
+
+/// The Content-Security-Policy of the app's page: scripts only from this server, plus trunk's
+/// one inline bootstrap script by its hash (read from the built `index.html`, so a new build
+/// needs no configuration); the wasm may be compiled (`wasm-unsafe-eval`); styles, images and
+/// API calls only from here; no plugins, no `<base>`, never framed. `None` when the app is not
+/// built (the page that says so has no script).
+pub fn content_security_policy(web_dir: &Path) -> Option<String> {
+    use base64::Engine;
+    use sha2::{Digest, Sha256};
+    let index = std::fs::read_to_string(web_dir.join("index.html")).ok()?;
+    let hashes: Vec<String> = index
+        .split("<script")
+        .skip(1)
+        .filter_map(|tag| {
+            let (attributes, rest) = tag.split_once('>')?;
+            // Scripts loaded by `src` are covered by 'self'.
+            if attributes.contains("src=") {
+                return None;
+            }
+            let (body, _) = rest.split_once("</script>")?;
+            let digest = Sha256::digest(body.as_bytes());
+            Some(format!(
+                "'sha256-{}'",
+                base64::engine::general_purpose::STANDARD.encode(digest)
+            ))
+        })
+        .collect();
+    Some(format!(
+        "default-src 'self'; script-src 'self' {} 'wasm-unsafe-eval'; style-src 'self'; \
+         img-src 'self' data:; connect-src 'self'; object-src 'none'; base-uri 'none'; \
+         form-action 'self'; frame-ancestors 'none'",
+        hashes.join(" ")
+    ))
 }

@@ -82,12 +82,7 @@ async fn api_paths_never_fall_back_to_the_web_app() {
 #[tokio::test]
 async fn every_answer_carries_the_browser_defence_headers() {
     let app = spawn_app().await;
-    for path in [
-        "/",
-        "/api/health",
-        "/api/v1/projects",
-        "/api/v1/no-such-thing",
-    ] {
+    for path in ["/api/health", "/api/v1/projects", "/api/v1/no-such-thing"] {
         let response = app.client.get(app.url(path)).send().await.unwrap();
         let headers = response.headers();
         for (name, value) in [
@@ -106,5 +101,29 @@ async fn every_answer_carries_the_browser_defence_headers() {
             headers.get("strict-transport-security").is_none(),
             "{path}: no HSTS over plain HTTP"
         );
+    }
+}
+
+#[tokio::test]
+async fn the_app_page_allows_only_its_own_scripts_and_its_bootstrap_by_hash() {
+    built();
+    let app = spawn_app().await;
+    for path in ["/", "/organisations/42"] {
+        let response = app.client.get(app.url(path)).send().await.unwrap();
+        let policy = response.headers()["content-security-policy"]
+            .to_str()
+            .unwrap()
+            .to_owned();
+        for part in [
+            "default-src 'self'",
+            "script-src 'self' 'sha256-",
+            "'wasm-unsafe-eval'",
+            "object-src 'none'",
+            "frame-ancestors 'none'",
+        ] {
+            assert!(policy.contains(part), "{path}: {part} in {policy}");
+        }
+        assert!(!policy.contains("unsafe-inline"), "{path}: {policy}");
+        assert_eq!(response.headers()["x-content-type-options"], "nosniff");
     }
 }
