@@ -20,6 +20,9 @@ pub enum ApiError {
     Forbidden(&'static str),
     #[error("not found: {0}")]
     NotFound(String),
+    /// The path exists, but not with this method; `allow` lists the methods it has.
+    #[error("method not allowed")]
+    MethodNotAllowed { allow: String },
     #[error("conflict: {detail}")]
     Conflict {
         code: &'static str,
@@ -79,6 +82,7 @@ impl ApiError {
             Self::Unauthorized(_) => "unauthorized",
             Self::Forbidden(_) => "forbidden",
             Self::NotFound(_) => "not_found",
+            Self::MethodNotAllowed { .. } => "method_not_allowed",
             Self::PreconditionRequired => "precondition_required",
             Self::PreconditionFailed { .. } => "version_conflict",
             Self::PayloadTooLarge => "payload_too_large",
@@ -99,6 +103,7 @@ impl ApiError {
                 Some((*detail).to_owned())
             }
             Self::NotFound(detail) => Some(detail.clone()),
+            Self::MethodNotAllowed { allow } => Some(format!("This endpoint answers {allow}")),
             Self::PreconditionRequired => Some(
                 "Send the version you are changing as If-Match (the record's ETag), so no one else's change is overwritten"
                     .to_owned(),
@@ -140,6 +145,7 @@ impl ResponseError for ApiError {
             Self::Unauthorized(_) => StatusCode::UNAUTHORIZED,
             Self::Forbidden(_) => StatusCode::FORBIDDEN,
             Self::NotFound(_) => StatusCode::NOT_FOUND,
+            Self::MethodNotAllowed { .. } => StatusCode::METHOD_NOT_ALLOWED,
             Self::Conflict { .. } => StatusCode::CONFLICT,
             Self::PreconditionRequired => StatusCode::PRECONDITION_REQUIRED,
             Self::PreconditionFailed { .. } => StatusCode::PRECONDITION_FAILED,
@@ -158,6 +164,9 @@ impl ResponseError for ApiError {
         response.content_type("application/problem+json");
         if matches!(self, Self::Unauthorized(_)) {
             response.insert_header(("WWW-Authenticate", "Bearer"));
+        }
+        if let Self::MethodNotAllowed { allow } = self {
+            response.insert_header(("Allow", allow.as_str()));
         }
         if let Self::PreconditionFailed { current_version } = self {
             response.insert_header(("ETag", format!("\"{current_version}\"")));

@@ -151,15 +151,6 @@ pub fn invalid_id() -> ApiError {
     ApiError::NotFound("No such resource: the path has an invalid id".to_owned())
 }
 
-/// Unknown routes under `/api` answer with a problem, not the SPA's page.
-pub async fn unknown_route(req: HttpRequest) -> HttpResponse {
-    actix_web::ResponseError::error_response(&ApiError::NotFound(format!(
-        "No such endpoint: {} {}",
-        req.method(),
-        req.path()
-    )))
-}
-
 /// Body-size limit shared by every JSON body (`max_body_bytes`).
 pub fn payload_config(max_bytes: usize) -> web::PayloadConfig {
     web::PayloadConfig::new(max_bytes)

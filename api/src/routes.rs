@@ -8,12 +8,9 @@ use utoipa::{
 };
 use utoipa_actix_web::{AppExt, scope, service_config::ServiceConfig};
 
-use crate::{
-    extract::unknown_route,
-    handlers::{
-        analysis, auth, capability, evidence, health, improvement, invitations, me, measures,
-        organisations, partnership, people, projects, setup, training,
-    },
+use crate::handlers::{
+    analysis, auth, capability, evidence, health, improvement, invitations, me, measures,
+    organisations, partnership, people, projects, setup, training,
 };
 
 pub fn configure(cfg: &mut ServiceConfig) {
@@ -212,4 +209,62 @@ pub fn openapi() -> utoipa::openapi::OpenApi {
     doc.info.version = env!("CARGO_PKG_VERSION").to_owned();
     add_common_responses(&mut doc);
     doc
+}
+
+/// Unknown routes under `/api` answer with a problem, not the SPA's page: 405 with `Allow` when
+/// the path is an endpoint's and only the method is wrong, else 404.
+pub async fn unknown_route(req: actix_web::HttpRequest) -> actix_web::HttpResponse {
+    let allowed = methods_of(req.path());
+    // A method the path has, yet unrouted: the path is not quite an endpoint's (say, a trailing
+    // slash). That is a 404, not a 405 listing the very method asked.
+    let error = if allowed.is_empty() || allowed.contains(&req.method().as_str()) {
+        crate::error::ApiError::NotFound(format!(
+            "No such endpoint: {} {}",
+            req.method(),
+            req.path()
+        ))
+    } else {
+        crate::error::ApiError::MethodNotAllowed {
+            allow: allowed.join(", "),
+        }
+    };
+    actix_web::ResponseError::error_response(&error)
+}
+
+/// The methods the API document gives a concrete path (`/api/v1/projects/7` matches
+/// `/api/v1/projects/{id}`), from the document every route is registered in.
+fn methods_of(path: &str) -> Vec<&'static str> {
+    static TEMPLATES: std::sync::OnceLock<Vec<(Vec<String>, Vec<&'static str>)>> =
+        std::sync::OnceLock::new();
+    let templates = TEMPLATES.get_or_init(|| {
+        openapi()
+            .paths
+            .paths
+            .iter()
+            .map(|(template, item)| {
+                let methods = [
+                    ("GET", item.get.is_some()),
+                    ("PUT", item.put.is_some()),
+                    ("POST", item.post.is_some()),
+                    ("DELETE", item.delete.is_some()),
+                    ("PATCH", item.patch.is_some()),
+                ]
+                .into_iter()
+                .filter_map(|(method, has)| has.then_some(method))
+                .collect();
+                (template.split('/').map(str::to_owned).collect(), methods)
+            })
+            .collect()
+    });
+    let segments: Vec<&str> = path.split('/').collect();
+    templates
+        .iter()
+        .find(|(template, _)| {
+            template.len() == segments.len()
+                && template.iter().zip(&segments).all(|(t, s)| {
+                    t == s || (t.starts_with('{') && t.ends_with('}') && !s.is_empty())
+                })
+        })
+        .map(|(_, methods)| methods.clone())
+        .unwrap_or_default()
 }

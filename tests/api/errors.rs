@@ -11,15 +11,48 @@ async fn unknown_api_routes_and_methods_answer_with_a_problem() {
     for (method, path) in [
         (Method::GET, "/api/v1/no-such-thing"),
         (Method::GET, "/api/nothing"),
-        (Method::DELETE, "/api/v1/me"),
-        (Method::PUT, "/api/v1/auth/login"),
         (Method::GET, "/api/v1/organisations/12/unknown"),
+        (Method::GET, "/api/v1/projects/"),
     ] {
         let problem = app
             .call(method.clone(), path, Some(&app.admin), None)
             .await
             .problem(404);
         assert_eq!(problem.code, "not_found", "{method} {path}");
+    }
+}
+
+#[tokio::test]
+async fn a_method_an_endpoint_does_not_have_is_405_with_the_methods_it_has() {
+    let app = spawn_app().await;
+    for (method, path, allow) in [
+        (Method::DELETE, "/api/v1/me", "GET, PATCH"),
+        (Method::PUT, "/api/v1/auth/login", "POST"),
+        (Method::DELETE, "/api/v1/projects", "GET, POST"),
+        (Method::PATCH, "/api/v1/projects/12", "GET, PUT"),
+        (Method::POST, "/api/v1/measures/3/points/9", "PUT, DELETE"),
+    ] {
+        let response = app
+            .client
+            .request(method.clone(), app.url(path))
+            .bearer_auth(&app.admin)
+            .send()
+            .await
+            .expect("the server answers");
+        assert_eq!(response.status(), 405, "{method} {path}");
+        assert_eq!(
+            response
+                .headers()
+                .get("allow")
+                .and_then(|v| v.to_str().ok()),
+            Some(allow),
+            "{method} {path}"
+        );
+        assert_eq!(
+            response.headers()["content-type"],
+            "application/problem+json",
+            "{method} {path}"
+        );
     }
 }
 
