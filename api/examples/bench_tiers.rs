@@ -359,7 +359,6 @@ async fn main() -> anyhow::Result<()> {
             let on = two_years_ago + Days::new(rng.gen_range(0..730));
             f.memberships.push(Membership {
                 project_id: 0,
-                project_title: "Bench project".to_owned(),
                 role: TeamRole::Member,
                 statuses: vec![(ProjectStatus::Active, on)],
             });

@@ -68,6 +68,15 @@ impl From<FieldErrors> for ApiError {
     }
 }
 
+impl From<qi_shared::team::Refusal> for ApiError {
+    fn from(refusal: qi_shared::team::Refusal) -> Self {
+        match refusal {
+            qi_shared::team::Refusal::Forbidden(why) => Self::Forbidden(why),
+            qi_shared::team::Refusal::Invalid(errors) => errors.into(),
+        }
+    }
+}
+
 impl From<sea_orm::DbErr> for ApiError {
     fn from(err: sea_orm::DbErr) -> Self {
         Self::Internal(anyhow::Error::new(err).context("database error"))

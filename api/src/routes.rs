@@ -10,7 +10,7 @@ use utoipa_actix_web::{AppExt, scope, service_config::ServiceConfig};
 
 use crate::handlers::{
     analysis, auth, capability, evidence, health, improvement, invitations, me, measures,
-    organisations, partnership, people, projects, setup, training,
+    organisations, partnership, people, projects, setup, team, training,
 };
 
 pub fn configure(cfg: &mut ServiceConfig) {
@@ -48,6 +48,9 @@ pub fn configure(cfg: &mut ServiceConfig) {
                     .service(projects::replace)
                     .service(projects::scores)
                     .service(projects::score)
+                    .service(team::list)
+                    .service(team::accept)
+                    .service(team::decline)
                     .service(evidence::show)
                     .service(improvement::diagram)
                     .service(improvement::replace_diagram)

@@ -14,6 +14,7 @@ use crate::{
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ProjectContext {
     pub visibility: Visibility,
+    pub lead_organisation_id: i64,
     /// The lead organisation and the partners.
     pub organisation_ids: Vec<i64>,
     /// (person, role) for each team member.
@@ -150,6 +151,7 @@ mod tests {
         // A joint project of organisations 10 and 20, its lead (1) and coach (2) in 10, a member (3) in 20.
         let project = |visibility| ProjectContext {
             visibility,
+            lead_organisation_id: 10,
             organisation_ids: vec![10, 20],
             team: vec![
                 (1, TeamRole::Lead),

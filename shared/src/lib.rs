@@ -23,6 +23,7 @@ pub mod problem;
 pub mod project;
 pub mod score;
 pub mod spc;
+pub mod team;
 pub mod training;
 pub mod uk_time;
 pub mod validation;

@@ -85,6 +85,17 @@ mod schema {
     }
 }
 
+/// `?page=&per_page=`: which page of a list.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::IntoParams))]
+#[cfg_attr(feature = "openapi", into_params(parameter_in = Query))]
+pub struct PageQuery {
+    /// Page number, from 1.
+    pub page: Option<u64>,
+    /// Items per page, 1 to 100 (default 25).
+    pub per_page: Option<u64>,
+}
+
 /// Checks requested page numbers: `page` from 1, `per_page` from 1 to [`MAX_PER_PAGE`].
 pub fn parse_page(
     page: Option<u64>,

@@ -141,6 +141,11 @@ pub struct Project {
     /// Organisations running the project with the lead organisation (joint projects).
     pub partner_organisations: Vec<OrganisationRef>,
     pub team: Vec<TeamMember>,
+    /// People of other organisations invited to the team who have not yet answered: not on
+    /// the team until they (or their organisation's admin) accept. A save names them in `team`
+    /// to keep the invitation, and leaves them out to withdraw it.
+    #[serde(default)]
+    pub invited: Vec<TeamMember>,
     /// Clinical areas and themes, lower-case.
     pub tags: Vec<String>,
     pub start_date: Option<NaiveDate>,
@@ -568,6 +573,7 @@ impl Project {
     pub fn access_context(&self) -> crate::access::ProjectContext {
         crate::access::ProjectContext {
             visibility: self.visibility,
+            lead_organisation_id: self.lead_organisation.id,
             organisation_ids: std::iter::once(self.lead_organisation.id)
                 .chain(self.partner_organisations.iter().map(|o| o.id))
                 .collect(),
@@ -845,6 +851,7 @@ mod tests {
             lead_organisation: organisation(1),
             partner_organisations: vec![organisation(3), organisation(2)],
             team: vec![member(10, TeamRole::Lead), member(11, TeamRole::Coach)],
+            invited: vec![],
             tags: vec![],
             start_date: None,
             expected_end_date: None,

@@ -76,6 +76,12 @@ async fn scene(app: &TestApp, visibility: Visibility) -> Scene {
         )
         .await
         .expect(201);
+    // Of another organisation, `member_b` joins when they accept.
+    app.accept_team_invitations(&c.member_b.1).await;
+    let project: Project = app
+        .get(&format!("/api/v1/projects/{}", project.id), &c.member_a.1)
+        .await
+        .expect(200);
     Scene {
         c,
         colleague,

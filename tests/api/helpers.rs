@@ -394,6 +394,35 @@ pub async fn cast(app: &TestApp) -> Cast {
 }
 
 impl TestApp {
+    /// Accepts every invitation to a project team waiting for the signed-in person; returns
+    /// how many.
+    pub async fn accept_team_invitations(&self, token: &str) -> usize {
+        let me = self.me(token).await;
+        let page: Value = self
+            .get("/api/v1/team-invitations", token)
+            .await
+            .expect(200);
+        let mine: Vec<i64> = page["items"]
+            .as_array()
+            .expect("items")
+            .iter()
+            .filter(|i| i["person_id"].as_i64() == Some(me.id))
+            .filter_map(|i| i["id"].as_i64())
+            .collect();
+        for id in &mine {
+            let answer = self
+                .call(
+                    Method::POST,
+                    &format!("/api/v1/team-invitations/{id}/accept"),
+                    Some(token),
+                    None,
+                )
+                .await;
+            assert_eq!(answer.status.as_u16(), 204, "accepted: {}", answer.body);
+        }
+        mine.len()
+    }
+
     pub async fn put_roles(&self, token: &str, person_id: i64, roles: &[Role]) -> Answer {
         self.call(
             Method::PUT,

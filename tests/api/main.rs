@@ -19,5 +19,7 @@ mod people;
 mod projects;
 mod setup;
 mod stored_values;
+mod team;
 mod training;
+mod visibility;
 mod web_app;

@@ -43,13 +43,13 @@ impl TestApp {
     }
 }
 
-/// The project as a `ProjectInput`, to change and send back.
-fn as_input(p: &Project) -> Value {
+/// The project as a `ProjectInput`, to change and send back (the invited kept in its team).
+pub fn as_input(p: &Project) -> Value {
     json!({
         "title": p.title, "problem": p.problem, "aim": p.aim,
         "lead_organisation_id": p.lead_organisation.id,
         "partner_organisation_ids": p.partner_organisations.iter().map(|o| o.id).collect::<Vec<_>>(),
-        "team": p.team.iter().map(|m| json!({"person_id": m.person_id, "role": m.role})).collect::<Vec<_>>(),
+        "team": p.team.iter().chain(&p.invited).map(|m| json!({"person_id": m.person_id, "role": m.role})).collect::<Vec<_>>(),
         "tags": p.tags, "status": p.status, "spread": p.spread, "visibility": p.visibility,
         "involvement": p.involvement, "sustainability": p.sustainability,
         "adopting_organisation_ids": p.adopting_organisations.iter().map(|o| o.id).collect::<Vec<_>>(),
@@ -90,7 +90,16 @@ async fn a_member_starts_a_joint_project_and_leads_it() {
         .find(|m| m.role == qi_shared::project::TeamRole::Lead)
         .unwrap();
     assert_eq!(lead.person_id, c.member_a.0.id, "the creator leads it");
-    assert_eq!(project.team.len(), 3);
+    assert_eq!(project.team.len(), 2);
+    assert_eq!(
+        project
+            .invited
+            .iter()
+            .map(|m| m.person_id)
+            .collect::<Vec<_>>(),
+        [c.member_b.0.id],
+        "the partner's member is invited"
+    );
     assert_eq!(project.status_history.len(), 1);
     assert_eq!(project.status_history[0].changed_by, c.member_a.0.name);
     assert_eq!(project.version, 1);
@@ -284,27 +293,33 @@ async fn only_the_team_and_its_organisations_admins_change_a_project() {
     let c = cast(&app).await;
     let mut request = body(c.org_a.id);
     request["team"] = json!([{"person_id": c.member_a.0.id, "role": "lead"}, {"person_id": c.member_b.0.id, "role": "member"}]);
-    let project = app.create_project(&c.member_a.1, request).await;
+    let created = app.create_project(&c.member_a.1, request).await;
+    // Of another organisation, they join when they accept (the version moves on to 2).
+    app.accept_team_invitations(&c.member_b.1).await;
+    let project: Project = app
+        .get(&format!("/api/v1/projects/{}", created.id), &c.member_a.1)
+        .await
+        .expect(200);
     let mut change = as_input(&project);
     change["title"] = json!("Fewer falls on wards 7 and 8");
 
-    app.put_project(&c.coach_a.1, project.id, Some("\"1\""), change.clone())
+    app.put_project(&c.coach_a.1, project.id, Some("\"2\""), change.clone())
         .await
         .problem(403);
-    app.put_project(&c.admin_b.1, project.id, Some("\"1\""), change.clone())
+    app.put_project(&c.admin_b.1, project.id, Some("\"2\""), change.clone())
         .await
         .problem(403);
     let by_member: Project = app
-        .put_project(&c.member_b.1, project.id, Some("\"1\""), change.clone())
+        .put_project(&c.member_b.1, project.id, Some("\"2\""), change.clone())
         .await
         .expect(200);
     assert_eq!(
         (by_member.title.as_str(), by_member.version),
-        ("Fewer falls on wards 7 and 8", 2)
+        ("Fewer falls on wards 7 and 8", 3)
     );
     change["status"] = json!("completed");
     let by_admin: Project = app
-        .put_project(&c.admin_a.1, project.id, Some("W/\"2\""), change.clone())
+        .put_project(&c.admin_a.1, project.id, Some("W/\"3\""), change.clone())
         .await
         .expect(200);
     assert_eq!(
@@ -315,7 +330,7 @@ async fn only_the_team_and_its_organisations_admins_change_a_project() {
     assert_eq!(by_admin.status_history[1].changed_by, c.admin_a.0.name);
     change["title"] = json!("");
     let problem = app
-        .put_project(&c.member_a.1, project.id, Some("\"3\""), change)
+        .put_project(&c.member_a.1, project.id, Some("\"4\""), change)
         .await
         .problem(422);
     assert_eq!(fields(&problem), ["title"]);

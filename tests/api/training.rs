@@ -37,9 +37,11 @@ fn course_body(provider: i64) -> Value {
 }
 
 /// A cohort starting in 10 days with two sessions, on days 10 and 11.
+/// A partnership-wide cohort with no allocations: first come, first served, for anyone.
 fn cohort_body(capacity: u32) -> Value {
     json!({
         "name": "Wave 1",
+        "partnership_wide": true,
         "start_date": day(10),
         "end_date": day(11),
         "venue": "Education centre, room 2",
@@ -321,7 +323,7 @@ async fn bad_input_is_answered_with_the_field() {
         ),
         (
             "allocations on a local cohort",
-            json!({"allocations": [{"organisation_id": org, "places": 2}]}),
+            json!({"partnership_wide": false, "allocations": [{"organisation_id": org, "places": 2}]}),
             "allocations",
         ),
         (
@@ -476,6 +478,32 @@ async fn a_full_cohort_keeps_a_waiting_list_and_promotes_in_order() {
     // Coming back joins the end of the list.
     let back: Enrolment = app.enrol(&c.member_a.1, id, None).await.expect(201);
     assert_eq!(back.waiting_position, Some(3));
+}
+
+#[tokio::test]
+async fn a_cohort_that_is_not_partnership_wide_takes_only_its_providers_people() {
+    let app = spawn_app().await;
+    let c = cast(&app).await;
+    let course = app.course(&app.admin, c.org_a.id).await;
+    let mut body = cohort_body(5);
+    body["partnership_wide"] = json!(false);
+    let cohort = app.cohort(&c.admin_a.1, course.id, body).await;
+    let id = cohort.summary.id;
+    let own: Enrolment = app.enrol(&c.member_a.1, id, None).await.expect(201);
+    assert_eq!(own.status, EnrolmentStatus::Enrolled);
+    let refused = app.enrol(&c.member_b.1, id, None).await.problem(409);
+    assert_eq!(
+        (refused.code.as_str(), fields(&refused)),
+        ("not_open", vec!["person_id"])
+    );
+    // Not even by their own admin, nor by a partnership admin.
+    app.enrol(&c.admin_b.1, id, Some(c.member_b.0.id))
+        .await
+        .problem(409);
+    app.enrol(&app.admin, id, Some(c.member_b.0.id))
+        .await
+        .problem(409);
+    assert_eq!(app.enrolments(&app.admin, id).await.len(), 1);
 }
 
 #[tokio::test]

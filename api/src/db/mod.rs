@@ -11,6 +11,7 @@ pub mod people;
 pub mod projects;
 pub mod search;
 pub mod secrets;
+pub mod team;
 pub mod tokens;
 pub mod training;
 

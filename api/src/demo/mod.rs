@@ -10,6 +10,7 @@ mod measures;
 mod names;
 mod project_texts;
 mod projects;
+mod team;
 mod training;
 
 use qi_shared::{
@@ -232,6 +233,8 @@ pub async fn seed(db: &DatabaseConnection) -> anyhow::Result<bool> {
     }
     let projects = projects::seed(&txn).await?;
     tracing::debug!(projects, "seeded the demo projects");
+    let invitations = team::seed(&txn).await?;
+    tracing::debug!(invitations, "seeded the demo team invitations");
     let measures = measures::seed(&txn).await?;
     tracing::debug!(
         measures = measures.measures,

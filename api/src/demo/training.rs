@@ -325,15 +325,34 @@ pub async fn seed(db: &impl ConnectionTrait) -> anyhow::Result<()> {
         .with_context(|| format!("seeding the demo cohort {}", run.input.name))?;
     }
 
+    let providers: Vec<i64> = courses.iter().map(|c| c.provider_organisation_id).collect();
     future(
         db,
         &people,
         &orgs,
-        &course_ids,
+        (&course_ids, &providers),
         (&learners, &practitioners),
         (grace, &faculty),
     )
     .await
+}
+
+/// `input`, partnership-wide if any of `who` (indices into `people`) is not of the provider
+/// organisation: only such a cohort takes people of other organisations.
+fn open_to_all(
+    mut input: CohortInput,
+    provider_organisation_id: i64,
+    mut who: impl Iterator<Item = usize>,
+    people: &[Person],
+) -> CohortInput {
+    if who.any(|i| {
+        people
+            .get(i)
+            .is_some_and(|p| p.organisation_id != provider_organisation_id)
+    }) {
+        input.partnership_wide = true;
+    }
+    input
 }
 
 /// Writes a past cohort: its enrolments, attendance and completions, in bulk.
@@ -347,7 +366,13 @@ async fn write_past(
     let Some(course_id) = course_id else {
         return Ok(());
     };
-    let cohort_id = db::training::cohorts::create(db, course_id, &run.input).await?;
+    let input = open_to_all(
+        run.input.clone(),
+        course.provider_organisation_id,
+        run.attendees.iter().map(|(i, _)| *i),
+        people,
+    );
+    let cohort_id = db::training::cohorts::create(db, course_id, &input).await?;
     let sessions = db::training::cohorts::sessions(db, cohort_id).await?;
     let mut enrolments = Vec::new();
     let mut marks = Vec::new();
@@ -410,7 +435,7 @@ async fn future(
     db: &impl ConnectionTrait,
     people: &[Person],
     orgs: &[organisation::Model],
-    course_ids: &[i64],
+    (course_ids, providers): (&[i64], &[i64]),
     (learners, practitioners): (&[usize], &[usize]),
     (grace, faculty): (Option<usize>, &[i64]),
 ) -> anyhow::Result<()> {
@@ -501,9 +526,11 @@ async fn future(
         ),
     ];
     for (course, input, who) in plans {
-        let Some(course_id) = course_ids.get(course) else {
+        let (Some(course_id), Some(provider)) = (course_ids.get(course), providers.get(course))
+        else {
             continue;
         };
+        let input = open_to_all(input, *provider, who.iter().copied(), people);
         let cohort_id = db::training::cohorts::create(db, *course_id, &input).await?;
         for index in who {
             let Some(person) = people.get(index) else {

@@ -15,4 +15,5 @@ pub mod partnership;
 pub mod people;
 pub mod projects;
 pub mod setup;
+pub mod team;
 pub mod training;

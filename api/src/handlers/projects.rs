@@ -2,13 +2,17 @@
 //! Who may see and change what is decided by `qi_shared::access` (`can_view_project` ...);
 //! a project someone may not see answers 404, as if it did not exist.
 
+use std::collections::HashMap;
+
 use actix_web::{HttpResponse, get, post, put, web};
+use chrono::Utc;
 use qi_shared::{
     page::PageInfo,
     problem::Problem,
     project::{
         Project, ProjectInput, ProjectPage, ProjectQuery, ScoreChange, ScoreInput, Visibility,
     },
+    team::{Candidate, Management},
 };
 use sea_orm::{ConnectionTrait, TransactionTrait};
 
@@ -21,13 +25,18 @@ use crate::{
     state::AppState,
 };
 
-/// Every organisation and person a project names must exist (and be able to take part): two
+/// Every organisation and person a project names must exist (and be able to take part): three
 /// queries whatever their number, in the transaction that saves the project (`begin_write`), so
-/// nobody is deactivated or removed between the check and the write.
-async fn check_references(db: &impl ConnectionTrait, input: &ProjectInput) -> ApiResult<()> {
+/// nobody is deactivated or removed between the check and the write. Gives back the people as
+/// the team rules need them.
+async fn check_references(
+    db: &impl ConnectionTrait,
+    input: &ProjectInput,
+) -> ApiResult<HashMap<i64, Candidate>> {
     let (organisations, people) = input.references();
-    let (organisations, deactivated) = db::projects::references(db, organisations, people).await?;
-    Ok(input.check_references(&organisations, &deactivated)?)
+    let found = db::projects::references(db, organisations, people).await?;
+    input.check_references(&found.organisations, &found.deactivated)?;
+    Ok(found.people)
 }
 
 /// Find projects: the register of improvement work the signed-in person may see.
@@ -116,10 +125,13 @@ pub async fn library_project(
     state: web::Data<AppState>,
     id: web::Path<i64>,
 ) -> ApiResult<HttpResponse> {
-    let project = db::projects::get(&state.db, *id)
+    let mut project = db::projects::get(&state.db, *id)
         .await?
-        .filter(|p| p.visibility == Visibility::Public);
-    Ok(HttpResponse::Ok().json(project.ok_or_else(|| not_found("Project"))?))
+        .filter(|p| p.visibility == Visibility::Public)
+        .ok_or_else(|| not_found("Project"))?;
+    // Who is invited is the team's business until they accept.
+    project.invited.clear();
+    Ok(HttpResponse::Ok().json(project))
 }
 
 /// Start a project. Its lead organisation is your own (partnership admins may name any); you
@@ -147,8 +159,10 @@ pub async fn create(
         ));
     }
     let txn = db::begin_write(&state.db).await?;
-    check_references(&txn, &input).await?;
-    let id = db::projects::create(&txn, &input, user.person_id).await?;
+    let people = check_references(&txn, &input).await?;
+    let plan = user.plan_team(None, &Management::of(&input), &people)?;
+    let id = db::projects::create(&txn, &plan.team_of(input), user.person_id).await?;
+    db::team::replace(&txn, id, &plan.invited, user.person_id, Utc::now()).await?;
     txn.commit().await?;
     let project = db::projects::get(&state.db, id)
         .await?
@@ -186,6 +200,11 @@ pub async fn show(
 
 /// Change a project's details. Send the version you loaded as `If-Match`: if someone changed
 /// the project since, nothing is overwritten and the answer is 412.
+///
+/// Its team edits its content; only its managers (its lead, its lead organisation's admins and
+/// partnership admins) change its team and roles, visibility and organisations. People of
+/// another organisation than the lead are invited (listed in `invited`) until they or their
+/// organisation's admin accept, unless an admin of their organisation adds them.
 #[utoipa::path(
     tag = "projects",
     security(("bearer" = [])),
@@ -196,10 +215,10 @@ pub async fn show(
     request_body = ProjectInput,
     responses(
         (status = 200, description = "The changed project, with its new ETag", body = Project),
-        (status = 403, description = "Not in its team nor an admin of its organisations", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Not in its team nor an admin of its organisations; or a change to its team, roles, visibility or organisations by someone who does not manage it (only its lead, its lead organisation's admins and partnership admins do); or joining the team or taking a role on it yourself", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such project, or not visible to you", body = Problem, content_type = "application/problem+json"),
         (status = 412, description = "Someone changed it since you loaded it", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "A field is not valid", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "A field is not valid (a coach who is not on the coaching register, unless an admin of the lead organisation appoints them; a lead who would have to be invited)", body = Problem, content_type = "application/problem+json"),
         (status = 428, description = "If-Match is missing", body = Problem, content_type = "application/problem+json"),
     )
 )]
@@ -210,7 +229,11 @@ pub async fn replace(
     if_match: IfMatch,
     body: Json<ProjectInput>,
 ) -> ApiResult<HttpResponse> {
-    let EditableProject(ProjectAccess { user, project, .. }) = project;
+    let EditableProject(ProjectAccess {
+        user,
+        project,
+        context,
+    }) = project;
     let version = if_match.version()?;
     let input = body.0.validate()?;
     if input.lead_organisation_id != project.lead_organisation_id
@@ -222,10 +245,26 @@ pub async fn replace(
     }
     let (id, current_version) = (project.id, project.version);
     let txn = db::begin_write(&state.db).await?;
-    check_references(&txn, &input).await?;
-    if !db::projects::update(&txn, project, version, &input, user.person_id).await? {
+    let people = check_references(&txn, &input).await?;
+    let current = Management {
+        lead_organisation_id: context.lead_organisation_id,
+        partner_organisation_ids: context
+            .organisation_ids
+            .iter()
+            .copied()
+            .filter(|o| *o != context.lead_organisation_id)
+            .collect(),
+        visibility: context.visibility,
+        team: context.team.clone(),
+        invited: db::team::invited(&txn, id).await?,
+    };
+    let manages = user.can_manage_project(&context);
+    let plan = user.plan_team(Some((&current, manages)), &Management::of(&input), &people)?;
+    let saved = plan.team_of(input);
+    if !db::projects::update(&txn, project, version, &saved, user.person_id).await? {
         return Err(ApiError::PreconditionFailed { current_version });
     }
+    db::team::replace(&txn, id, &plan.invited, user.person_id, Utc::now()).await?;
     txn.commit().await?;
     let project = db::projects::get(&state.db, id)
         .await?

@@ -143,16 +143,7 @@ pub struct CoachingSessionPage {
     pub page: crate::page::PageInfo,
 }
 
-/// `?page=&per_page=`.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::IntoParams))]
-#[cfg_attr(feature = "openapi", into_params(parameter_in = Query))]
-pub struct PageQuery {
-    /// Page number, from 1.
-    pub page: Option<u64>,
-    /// Items per page, 1 to 100 (default 25).
-    pub per_page: Option<u64>,
-}
+pub use crate::page::PageQuery;
 
 /// `?coach_id=&status=&page=&per_page=`: whose caseload (yours when left out), which page.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -312,6 +303,7 @@ mod tests {
         use crate::project::{TeamRole, Visibility};
         let project = ProjectContext {
             visibility: Visibility::Partnership,
+            lead_organisation_id: 10,
             organisation_ids: vec![10],
             team: vec![(1, TeamRole::Lead), (2, TeamRole::Coach)],
         };

@@ -160,7 +160,6 @@ pub struct CompletedCourse {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Membership {
     pub project_id: i64,
-    pub project_title: String,
     pub role: TeamRole,
     /// Each status the project took and the day it took it.
     pub statuses: Vec<(ProjectStatus, NaiveDate)>,
@@ -205,7 +204,7 @@ pub struct TierFacts {
 pub struct Assessment {
     /// `None`: not yet Learn.
     pub tier: Option<Tier>,
-    /// One sentence per tier reached (`Live: member of 2 active or completed projects (...)`),
+    /// One sentence per tier reached (`Live: member of 2 active or completed projects`),
     /// then what the next tier needs.
     pub reasons: Vec<String>,
 }
@@ -276,12 +275,11 @@ pub fn assess(facts: &TierFacts, rules: &TierRules, as_of: NaiveDate) -> Assessm
     };
     reasons.push(format!("Learn: {}", completed(learn_course)));
 
-    let mut projects: Vec<&Membership> = facts
+    let projects: Vec<&Membership> = facts
         .memberships
         .iter()
         .filter(|m| m.counts_from(rules).is_some_and(|from| from <= as_of))
         .collect();
-    projects.sort_by(|a, b| a.project_title.cmp(&b.project_title));
     if projects.len() < rules.live_min_projects as usize {
         reasons.push(format!(
             "Not yet Live: needs membership of {} that {} been {} (has {})",
@@ -299,16 +297,16 @@ pub fn assess(facts: &TierFacts, rules: &TierRules, as_of: NaiveDate) -> Assessm
             reasons,
         };
     }
-    let titles: Vec<&str> = projects.iter().map(|m| m.project_title.as_str()).collect();
+    // The projects are counted, never named: the reasons are shown to whoever may see the
+    // person's tier, who may not be allowed to see every project the person is on.
     reasons.push(format!(
-        "Live: {}; member of {} ({})",
+        "Live: {}; member of {}",
         completed(learn_course),
         plural(
             projects.len(),
             &format!("{} project", statuses_text(&rules.live_project_statuses)),
             &format!("{} projects", statuses_text(&rules.live_project_statuses)),
         ),
-        titles.join("; ")
     ));
 
     let sessions: Vec<NaiveDate> = facts

@@ -22,18 +22,17 @@ fn course(title: &str, tier: Tier, on: &str) -> CompletedCourse {
     }
 }
 
-fn member(title: &str, role: TeamRole, statuses: &[(ProjectStatus, &str)]) -> Membership {
+fn member(project_id: i64, role: TeamRole, statuses: &[(ProjectStatus, &str)]) -> Membership {
     Membership {
-        project_id: 1,
-        project_title: title.to_owned(),
+        project_id,
         role,
         statuses: statuses.iter().map(|(s, on)| (*s, day(on))).collect(),
     }
 }
 
-fn active(title: &str, on: &str) -> Membership {
+fn active(project_id: i64, on: &str) -> Membership {
     member(
-        title,
+        project_id,
         TeamRole::Member,
         &[
             (ProjectStatus::Proposed, "2026-01-01"),
@@ -82,7 +81,7 @@ fn records_earn_tiers_under_the_default_rules() {
         ),
         (
             "a project but no course",
-            facts(vec![], vec![active("Fewer falls", "2026-03-01")], &[]),
+            facts(vec![], vec![active(1, "2026-03-01")], &[]),
             None,
             vec!["Not yet Learn: needs a completed Learn course"],
         ),
@@ -100,7 +99,7 @@ fn records_earn_tiers_under_the_default_rules() {
             facts(
                 vec![fundamentals()],
                 vec![member(
-                    "Fewer falls",
+                    1,
                     TeamRole::Lead,
                     &[(ProjectStatus::Proposed, "2026-01-01")],
                 )],
@@ -117,7 +116,7 @@ fn records_earn_tiers_under_the_default_rules() {
             facts(
                 vec![fundamentals()],
                 vec![member(
-                    "Fewer falls",
+                    1,
                     TeamRole::Sponsor,
                     &[(ProjectStatus::Active, "2026-01-01")],
                 )],
@@ -133,16 +132,13 @@ fn records_earn_tiers_under_the_default_rules() {
             "a Learn course and two active projects",
             facts(
                 vec![fundamentals()],
-                vec![
-                    active("Sepsis bundle", "2026-06-01"),
-                    active("Fewer falls", "2026-04-01"),
-                ],
+                vec![active(2, "2026-06-01"), active(1, "2026-04-01")],
                 &[],
             ),
             Some(Tier::Live),
             vec![
                 "Learn: completed QI Fundamentals on 3 May 2026",
-                "Live: completed QI Fundamentals on 3 May 2026; member of 2 active or completed projects (Fewer falls; Sepsis bundle)",
+                "Live: completed QI Fundamentals on 3 May 2026; member of 2 active or completed projects",
                 "Not yet Lead: needs a completed Lead course or 3 coaching sessions given (has 0)",
             ],
         ),
@@ -151,7 +147,7 @@ fn records_earn_tiers_under_the_default_rules() {
             facts(
                 vec![fundamentals()],
                 vec![member(
-                    "Fewer falls",
+                    1,
                     TeamRole::Member,
                     &[
                         (ProjectStatus::Active, "2026-02-01"),
@@ -163,7 +159,7 @@ fn records_earn_tiers_under_the_default_rules() {
             Some(Tier::Live),
             vec![
                 "Learn: completed QI Fundamentals on 3 May 2026",
-                "Live: completed QI Fundamentals on 3 May 2026; member of 1 active or completed project (Fewer falls)",
+                "Live: completed QI Fundamentals on 3 May 2026; member of 1 active or completed project",
                 "Not yet Lead: needs a completed Lead course or 3 coaching sessions given (has 0)",
             ],
         ),
@@ -171,13 +167,13 @@ fn records_earn_tiers_under_the_default_rules() {
             "Live with two coaching sessions",
             facts(
                 vec![fundamentals()],
-                vec![active("Fewer falls", "2026-04-01")],
+                vec![active(1, "2026-04-01")],
                 &["2026-07-01", "2026-08-01"],
             ),
             Some(Tier::Live),
             vec![
                 "Learn: completed QI Fundamentals on 3 May 2026",
-                "Live: completed QI Fundamentals on 3 May 2026; member of 1 active or completed project (Fewer falls)",
+                "Live: completed QI Fundamentals on 3 May 2026; member of 1 active or completed project",
                 "Not yet Lead: needs a completed Lead course or 3 coaching sessions given (has 2)",
             ],
         ),
@@ -185,13 +181,13 @@ fn records_earn_tiers_under_the_default_rules() {
             "Live with three coaching sessions",
             facts(
                 vec![fundamentals()],
-                vec![active("Fewer falls", "2026-04-01")],
+                vec![active(1, "2026-04-01")],
                 &["2026-07-01", "2026-09-14", "2026-08-01"],
             ),
             Some(Tier::Lead),
             vec![
                 "Learn: completed QI Fundamentals on 3 May 2026",
-                "Live: completed QI Fundamentals on 3 May 2026; member of 1 active or completed project (Fewer falls)",
+                "Live: completed QI Fundamentals on 3 May 2026; member of 1 active or completed project",
                 "Lead: coached 3 sessions (latest on 14 September 2026)",
             ],
         ),
@@ -202,13 +198,13 @@ fn records_earn_tiers_under_the_default_rules() {
                     fundamentals(),
                     course("Train the trainer", Tier::Lead, "2026-10-10"),
                 ],
-                vec![active("Fewer falls", "2026-04-01")],
+                vec![active(1, "2026-04-01")],
                 &[],
             ),
             Some(Tier::Lead),
             vec![
                 "Learn: completed QI Fundamentals on 3 May 2026",
-                "Live: completed QI Fundamentals on 3 May 2026; member of 1 active or completed project (Fewer falls)",
+                "Live: completed QI Fundamentals on 3 May 2026; member of 1 active or completed project",
                 "Lead: completed Train the trainer on 10 October 2026",
             ],
         ),
@@ -248,9 +244,9 @@ fn rule_parameters_change_the_outcome() {
     let record = facts(
         vec![course("Coaching skills", Tier::Live, "2026-02-01")],
         vec![
-            active("Fewer falls", "2026-04-01"),
+            active(1, "2026-04-01"),
             member(
-                "Sepsis bundle",
+                2,
                 TeamRole::Sponsor,
                 &[(ProjectStatus::Completed, "2026-05-01")],
             ),
@@ -325,7 +321,7 @@ fn rule_parameters_change_the_outcome() {
 fn a_tier_as_of_a_past_date_uses_only_the_facts_known_then() {
     let record = facts(
         vec![fundamentals()],
-        vec![active("Fewer falls", "2026-06-01")],
+        vec![active(1, "2026-06-01")],
         &["2026-07-01", "2026-08-01", "2026-09-01"],
     );
     let rules = TierRules::default();

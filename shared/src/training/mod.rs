@@ -226,7 +226,9 @@ pub struct CohortInput {
     /// People who run the sessions and record attendance.
     #[serde(default)]
     pub facilitator_ids: Vec<i64>,
-    /// Shared between the partnership's organisations, each with its own allocation of places.
+    /// Open to the whole partnership, each organisation with its own allocation of places if
+    /// any are given (first come, first served if none). A cohort that is not partnership-wide
+    /// is for the people of the organisation that provides the course.
     #[serde(default)]
     pub partnership_wide: bool,
     /// For a partnership-wide cohort: places per organisation (an organisation not listed has

@@ -21,6 +21,17 @@ pub fn can_enrol_others_of(actor: &Actor, organisation_id: i64) -> bool {
     actor.can_manage_people_in(organisation_id)
 }
 
+/// Whether a person of `organisation_id` may have a place on a cohort of a course provided by
+/// `provider_organisation_id`: a partnership-wide cohort is for anyone in the partnership (by
+/// its allocations), any other cohort for the provider organisation's own people.
+pub fn open_to(
+    partnership_wide: bool,
+    provider_organisation_id: i64,
+    organisation_id: i64,
+) -> bool {
+    partnership_wide || provider_organisation_id == organisation_id
+}
+
 /// The places of a cohort, as the placement rules need them.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Places {
@@ -40,9 +51,10 @@ impl Places {
         self.taken.values().sum()
     }
 
-    /// Whether a person of this organisation may take a free place now.
+    /// Whether a person of this organisation may take a free place now. A partnership-wide
+    /// cohort with no allocations is first come, first served.
     pub fn within_allocation(&self, organisation_id: i64) -> bool {
-        if !self.partnership_wide || self.released {
+        if !self.partnership_wide || self.released || self.allocations.is_empty() {
             return true;
         }
         let allocated = self.allocations.get(&organisation_id).copied().unwrap_or(0);
@@ -106,6 +118,13 @@ mod tests {
             organisation_id: org,
             roles: roles.to_vec(),
         }
+    }
+
+    #[test]
+    fn a_cohort_that_is_not_partnership_wide_is_for_its_providers_people() {
+        assert!(open_to(true, 1, 2));
+        assert!(open_to(false, 1, 1));
+        assert!(!open_to(false, 1, 2));
     }
 
     #[test]

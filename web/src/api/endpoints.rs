@@ -16,6 +16,7 @@ use qi_shared::{
     evidence::ScoreEvidence,
     improvement::{DriverDiagram, PdsaCycle, PdsaInput},
     project::{Project, ProjectInput, ProjectPage, ProjectQuery, ScoreChange, ScoreInput},
+    team::TeamInvitationPage,
 };
 
 use super::{
@@ -239,6 +240,27 @@ pub async fn replace_project(
         &format!("/api/v1/projects/{id}"),
         Some(input),
         Some(version),
+    )
+    .await
+}
+
+/// The invitations to project teams the signed-in person may answer.
+pub async fn team_invitations(page: u64) -> Result<TeamInvitationPage, ApiError> {
+    call(
+        Method::GET,
+        &format!("/api/v1/team-invitations?page={page}"),
+        NO_BODY,
+    )
+    .await
+}
+
+/// Accepts (`true`) or declines an invitation to a project team.
+pub async fn answer_team_invitation(id: i64, accept: bool) -> Result<(), ApiError> {
+    let answer = if accept { "accept" } else { "decline" };
+    call(
+        Method::POST,
+        &format!("/api/v1/team-invitations/{id}/{answer}"),
+        NO_BODY,
     )
     .await
 }

@@ -11,3 +11,4 @@ pub mod project_status;
 pub mod save_file;
 pub mod spc_chart;
 pub mod states;
+pub mod team_invitations;

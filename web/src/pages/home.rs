@@ -3,7 +3,10 @@
 use yew::prelude::*;
 use yew_router::prelude::*;
 
-use crate::{api, hooks::Load, hooks::use_load, route::Route, session::use_session};
+use crate::{
+    api, components::team_invitations::TeamInvitations, hooks::Load, hooks::use_load, route::Route,
+    session::use_session,
+};
 
 #[function_component(Home)]
 pub fn home() -> Html {
@@ -28,6 +31,7 @@ pub fn home() -> Html {
                 { format!("{} at {}", person.job_role, person.organisation_name) }
                 if !partnership_name.is_empty() { { format!(", part of {partnership_name}.") } }
             </p>
+            <TeamInvitations />
             <ul class="card-list">
                 <li class="card">
                     <h2 class="card__title"><Link<Route> to={Route::Projects}>{ "Projects" }</Link<Route>></h2>

@@ -7,6 +7,7 @@ use std::collections::HashMap;
 
 use chrono::{DateTime, Days, NaiveDate, Utc};
 use qi_shared::{
+    access::Actor,
     capability::coaching::{
         COVERAGE_DAYS, CaseloadEntry, CoachingSession, CoachingSessionInput, Coverage,
         CoverageEntry,
@@ -23,7 +24,10 @@ use sea_orm::{
 };
 
 use super::facts_changed;
-use crate::db::entity::{capability::coaching_session, person, project};
+use crate::db::{
+    entity::{capability::coaching_session, person, project},
+    projects,
+};
 
 pub async fn find(
     db: &impl ConnectionTrait,
@@ -109,13 +113,24 @@ pub async fn of_project(
     Ok((dtos(db, rows).await?, total))
 }
 
-/// Every session a person gave (as coach), newest first.
+/// The ids of the projects `viewer` may see, as a subquery.
+fn visible_ids(viewer: &Actor) -> sea_orm::sea_query::SelectStatement {
+    Query::select()
+        .column((project::Entity, project::Column::Id))
+        .from(project::Entity)
+        .cond_where(projects::visible(viewer))
+        .to_owned()
+}
+
+/// Every session a person gave (as coach) on a project `viewer` may see, newest first.
 pub async fn given_by(
     db: &impl ConnectionTrait,
     coach_id: i64,
+    viewer: &Actor,
 ) -> Result<Vec<CoachingSession>, DbErr> {
     let rows = coaching_session::Entity::find()
         .filter(coaching_session::Column::CoachId.eq(coach_id))
+        .filter(coaching_session::Column::ProjectId.in_subquery(visible_ids(viewer)))
         .order_by_desc(coaching_session::Column::HeldOn)
         .all(db)
         .await?;
@@ -254,22 +269,25 @@ async fn page_by_title(
         .await
 }
 
-/// A page of the projects a person coaches (a `coach` on the team), by title, with their
-/// sessions so far, and how many there are in all.
+/// A page of the projects a person coaches (a `coach` on the team) that `viewer` may see, by
+/// title, with their sessions so far, and how many there are in all.
 pub async fn caseload(
     db: &impl ConnectionTrait,
+    viewer: &Actor,
     coach_id: i64,
     status: Option<ProjectStatus>,
     page: u64,
     per_page: u64,
 ) -> Result<(Vec<CaseloadEntry>, u64), DbErr> {
-    let mut query = project::Entity::find().filter(
-        project::Column::Id.in_subquery(
-            coached()
-                .and_where(Expr::col("person_id").eq(coach_id))
-                .to_owned(),
-        ),
-    );
+    let mut query = project::Entity::find()
+        .filter(
+            project::Column::Id.in_subquery(
+                coached()
+                    .and_where(Expr::col("person_id").eq(coach_id))
+                    .to_owned(),
+            ),
+        )
+        .filter(projects::visible(viewer));
     if let Some(status) = status {
         query = query.filter(project::Column::Status.eq(status));
     }
@@ -292,11 +310,13 @@ pub async fn caseload(
     Ok((entries, total))
 }
 
-/// An organisation's active projects (those it leads): how many, how many have a coach and
+/// An organisation's active projects (those it leads and `viewer` may see: all of them, for the
+/// admins who may ask): how many, how many have a coach and
 /// how many had a session in the last [`COVERAGE_DAYS`] days up to `today`, and a page of them
 /// by title (only the coached or uncoached ones when `coached` says so) with their coaches.
 pub async fn coverage(
     db: &impl ConnectionTrait,
+    viewer: &Actor,
     organisation_id: i64,
     today: NaiveDate,
     coached_only: Option<bool>,
@@ -308,7 +328,8 @@ pub async fn coverage(
         .unwrap_or(today);
     let active = project::Entity::find()
         .filter(project::Column::LeadOrganisationId.eq(organisation_id))
-        .filter(project::Column::Status.eq(ProjectStatus::Active));
+        .filter(project::Column::Status.eq(ProjectStatus::Active))
+        .filter(projects::visible(viewer));
     let with_coach = project::Column::Id.in_subquery(coached());
     let active_projects = active.clone().count(db).await?;
     let coached_projects = active.clone().filter(with_coach.clone()).count(db).await?;

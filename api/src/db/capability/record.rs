@@ -3,6 +3,7 @@
 
 use chrono::{DateTime, NaiveDate, Utc};
 use qi_shared::{
+    access::Actor,
     capability::coaching::CoachingSession,
     capability::{PersonRecord, ProjectEntry, Tier, TrainingEntry},
     training::EnrolmentStatus,
@@ -13,7 +14,10 @@ use sea_orm::{
 };
 
 use super::{coaching, person_tier};
-use crate::db::entity::{organisation, person};
+use crate::db::{
+    entity::{organisation, person},
+    projects,
+};
 
 async fn training(db: &impl ConnectionTrait, person_id: i64) -> Result<Vec<TrainingEntry>, DbErr> {
     let attended = Query::select()
@@ -70,7 +74,12 @@ async fn training(db: &impl ConnectionTrait, person_id: i64) -> Result<Vec<Train
     .collect()
 }
 
-async fn projects(db: &impl ConnectionTrait, person_id: i64) -> Result<Vec<ProjectEntry>, DbErr> {
+/// The projects the person is on that `viewer` may see.
+async fn projects(
+    db: &impl ConnectionTrait,
+    person_id: i64,
+    viewer: &Actor,
+) -> Result<Vec<ProjectEntry>, DbErr> {
     db.query_all(
         &Query::select()
             .column(("projects", "id"))
@@ -83,6 +92,7 @@ async fn projects(db: &impl ConnectionTrait, person_id: i64) -> Result<Vec<Proje
                 Expr::col(("projects", "id")).equals(("project_members", "project_id")),
             )
             .and_where(Expr::col(("project_members", "person_id")).eq(person_id))
+            .cond_where(projects::visible(viewer))
             .order_by(("projects", "title"), Order::Asc)
             .to_owned(),
     )
@@ -99,14 +109,17 @@ async fn projects(db: &impl ConnectionTrait, person_id: i64) -> Result<Vec<Proje
     .collect()
 }
 
-/// The whole record. Session notes are kept only when `with_notes` (the person themself, who
-/// gave the sessions or is on the team that received them).
+/// The whole record as `viewer` may see it: projects (and their coaching) only where the
+/// project page would show them the project, whatever their right to see the person. Session
+/// notes are kept only for the person themself (who gave the sessions or is on the team that
+/// received them).
 pub async fn get(
     db: &impl ConnectionTrait,
     person_id: i64,
-    with_notes: bool,
+    viewer: &Actor,
     now: DateTime<Utc>,
 ) -> Result<Option<PersonRecord>, DbErr> {
+    let with_notes = viewer.person_id == person_id;
     let Some(person) = person::Entity::find_by_id(person_id).one(db).await? else {
         return Ok(None);
     };
@@ -118,7 +131,7 @@ pub async fn get(
         .await?
         .map(|o| o.name)
         .unwrap_or_default();
-    let projects = projects(db, person_id).await?;
+    let projects = projects(db, person_id, viewer).await?;
     let redact = |sessions: Vec<CoachingSession>| -> Vec<CoachingSession> {
         if with_notes {
             sessions
@@ -129,7 +142,7 @@ pub async fn get(
                 .collect()
         }
     };
-    let coaching_given = redact(coaching::given_by(db, person_id).await?);
+    let coaching_given = redact(coaching::given_by(db, person_id, viewer).await?);
     let coaching_received = redact(
         coaching::received_on(
             db,

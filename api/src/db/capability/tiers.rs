@@ -113,7 +113,6 @@ pub(super) async fn facts_of(
             row.try_get("", "person_id")?,
             Membership {
                 project_id: id,
-                project_title: row.try_get("", "title")?,
                 role,
                 // Filled in below; a project without a recorded change has had its status
                 // since it was created.

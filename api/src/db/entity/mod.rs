@@ -21,4 +21,5 @@ pub mod project_status_change;
 pub mod project_tag;
 pub mod refresh_token;
 pub mod server_secret;
+pub mod team_invitation;
 pub mod training;

@@ -109,6 +109,12 @@ fn visible_to(actor: Option<&Actor>, shape: Shape) -> Condition {
     Condition::all().add(any)
 }
 
+/// The projects `actor` may see, as a condition on `projects.id` for any query that names
+/// projects outside the register (records, caseloads, coverage): the project page's rule.
+pub fn visible(actor: &Actor) -> Condition {
+    visible_to(Some(actor), Shape::In)
+}
+
 /// The projects `actor` may see that match `query`: to count them (`page: false`), or to read
 /// a page of them with the filters on related rows in `shape`.
 pub(super) fn matching(

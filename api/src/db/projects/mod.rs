@@ -16,12 +16,14 @@ use sea_orm::{
     sea_query::{Expr, Func},
 };
 
+pub use filter::visible;
 pub use list::{list, list_statements, page};
 pub use read::{context, get, scores};
-pub use write::{create, references, set_score, update};
+pub use write::{References, create, references, set_score, update};
 
 const ORGANISATIONS: &str = "project_organisations";
 const MEMBERS: &str = "project_members";
+const INVITATIONS: &str = "team_invitations";
 const TAGS: &str = "project_tags";
 
 /// The aggregate that joins the texts `value` of a group's rows into one, one a line.

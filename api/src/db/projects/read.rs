@@ -20,7 +20,7 @@ use sea_orm::{
 
 use crate::db::entity::{organisation, person, project, project_score, project_status_change};
 
-use super::{MEMBERS, ORGANISATIONS, TAGS, joined, lines};
+use super::{INVITATIONS, MEMBERS, ORGANISATIONS, TAGS, joined, lines};
 
 /// The project row and what the access rules need to know of it, in one query.
 pub async fn context(
@@ -79,11 +79,12 @@ pub async fn context(
             <TeamRole as ActiveEnum>::try_from_value(&role.to_owned()).map(|role| (person, role))
         })
         .collect::<Result<_, DbErr>>()?;
-    let visibility = model.visibility;
+    let (visibility, lead_organisation_id) = (model.visibility, model.lead_organisation_id);
     Ok(Some((
         model,
         ProjectContext {
             visibility,
+            lead_organisation_id,
             organisation_ids,
             team,
         },
@@ -103,8 +104,58 @@ async fn person_names(
         .collect())
 }
 
-/// The whole project, as its page shows it: four queries (the project with its tags, its
-/// organisations, its team and its status history, each with the names they show).
+/// The people of a project's team (`table`: [`MEMBERS`]) or invited to it ([`INVITATIONS`]),
+/// each with their name and organisation (a person who is gone is left out), by role and name.
+async fn team_of(
+    db: &impl ConnectionTrait,
+    table: &'static str,
+    id: i64,
+) -> Result<Vec<TeamMember>, DbErr> {
+    let mut team: Vec<TeamMember> = db
+        .query_all(
+            &Query::select()
+                .column((table, "person_id"))
+                .column((table, "role"))
+                .expr_as(
+                    Expr::col((person::Entity, person::Column::Name)),
+                    "person_name",
+                )
+                .expr_as(
+                    Expr::col((organisation::Entity, organisation::Column::Name)),
+                    "organisation_name",
+                )
+                .from(table)
+                .inner_join(
+                    person::Entity,
+                    Expr::col((person::Entity, person::Column::Id)).equals((table, "person_id")),
+                )
+                .left_join(
+                    organisation::Entity,
+                    Expr::col((organisation::Entity, organisation::Column::Id))
+                        .equals((person::Entity, person::Column::OrganisationId)),
+                )
+                .and_where(Expr::col((table, "project_id")).eq(id))
+                .to_owned(),
+        )
+        .await?
+        .into_iter()
+        .map(|row| {
+            Ok(TeamMember {
+                person_id: row.try_get("", "person_id")?,
+                name: row.try_get("", "person_name")?,
+                organisation_name: row
+                    .try_get::<Option<String>>("", "organisation_name")?
+                    .unwrap_or_default(),
+                role: row.try_get("", "role")?,
+            })
+        })
+        .collect::<Result<_, DbErr>>()?;
+    team.sort_by(|a, b| (a.role, &a.name).cmp(&(b.role, &b.name)));
+    Ok(team)
+}
+
+/// The whole project, as its page shows it: five queries (the project with its tags, its
+/// organisations, its team, its invited and its status history, each with the names they show).
 pub async fn get(db: &impl ConnectionTrait, id: i64) -> Result<Option<Project>, DbErr> {
     let backend = db.get_database_backend();
     let tags = Query::select()
@@ -173,47 +224,8 @@ pub async fn get(db: &impl ConnectionTrait, id: i64) -> Result<Option<Project>, 
         refs
     };
 
-    // The team: each member's name and organisation (a member whose person is gone is left out).
-    let mut team: Vec<TeamMember> = db
-        .query_all(
-            &Query::select()
-                .column((MEMBERS, "person_id"))
-                .column((MEMBERS, "role"))
-                .expr_as(
-                    Expr::col((person::Entity, person::Column::Name)),
-                    "person_name",
-                )
-                .expr_as(
-                    Expr::col((organisation::Entity, organisation::Column::Name)),
-                    "organisation_name",
-                )
-                .from(MEMBERS)
-                .inner_join(
-                    person::Entity,
-                    Expr::col((person::Entity, person::Column::Id)).equals((MEMBERS, "person_id")),
-                )
-                .left_join(
-                    organisation::Entity,
-                    Expr::col((organisation::Entity, organisation::Column::Id))
-                        .equals((person::Entity, person::Column::OrganisationId)),
-                )
-                .and_where(Expr::col((MEMBERS, "project_id")).eq(id))
-                .to_owned(),
-        )
-        .await?
-        .into_iter()
-        .map(|row| {
-            Ok(TeamMember {
-                person_id: row.try_get("", "person_id")?,
-                name: row.try_get("", "person_name")?,
-                organisation_name: row
-                    .try_get::<Option<String>>("", "organisation_name")?
-                    .unwrap_or_default(),
-                role: row.try_get("", "role")?,
-            })
-        })
-        .collect::<Result<_, DbErr>>()?;
-    team.sort_by(|a, b| (a.role, &a.name).cmp(&(b.role, &b.name)));
+    let team = team_of(db, MEMBERS, id).await?;
+    let invited = team_of(db, INVITATIONS, id).await?;
 
     let status_history = db
         .query_all(
@@ -278,6 +290,7 @@ pub async fn get(db: &impl ConnectionTrait, id: i64) -> Result<Option<Project>, 
         },
         partner_organisations: of_kind(OrganisationPart::Partner),
         team,
+        invited,
         tags,
         start_date: model.start_date,
         expected_end_date: model.expected_end_date,

@@ -1,14 +1,15 @@
 //! Writing a project: creating and changing it with its organisations, team, tags and search
 //! words, its status and score histories, and re-deriving its team's tiers.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use chrono::Utc;
 use qi_shared::{
-    person::PersonStatus,
+    person::{PersonStatus, Role},
     project::OrganisationPart,
     project::{ProjectInput, ProjectStatus},
     score::ProgressScore,
+    team::Candidate,
 };
 use sea_orm::{
     ActiveModelTrait,
@@ -19,8 +20,8 @@ use sea_orm::{
 
 use crate::db::{
     entity::{
-        organisation, person, project, project_member, project_organisation, project_score,
-        project_status_change, project_tag,
+        organisation, person, person_role, project, project_member, project_organisation,
+        project_score, project_status_change, project_tag,
     },
     search,
 };
@@ -160,13 +161,21 @@ pub async fn create(
     Ok(model.id)
 }
 
-/// Which of `organisations` exist (each with whether it is archived) and which of `people`
-/// exist (each with whether their account is deactivated): two queries, however many ids.
+/// What a project's save names, as found: each organisation with whether it is archived, each
+/// person with whether their account is deactivated, and each person as the team rules need
+/// them.
+pub struct References {
+    pub organisations: HashMap<i64, bool>,
+    pub deactivated: HashMap<i64, bool>,
+    pub people: HashMap<i64, Candidate>,
+}
+
+/// Looks up `organisations` and `people`: three queries, however many ids.
 pub async fn references(
     db: &impl ConnectionTrait,
     organisations: Vec<i64>,
     people: Vec<i64>,
-) -> Result<(HashMap<i64, bool>, HashMap<i64, bool>), DbErr> {
+) -> Result<References, DbErr> {
     let organisations = organisation::Entity::find()
         .filter(organisation::Column::Id.is_in(organisations))
         .all(db)
@@ -174,14 +183,39 @@ pub async fn references(
         .into_iter()
         .map(|o| (o.id, o.archived_at.is_some()))
         .collect();
-    let people = person::Entity::find()
-        .filter(person::Column::Id.is_in(people))
+    let coaches: HashSet<i64> = person_role::Entity::find()
+        .filter(person_role::Column::PersonId.is_in(people.clone()))
+        .filter(person_role::Column::Role.eq(Role::Coach))
+        .select_only()
+        .column(person_role::Column::PersonId)
+        .into_tuple::<i64>()
         .all(db)
         .await?
         .into_iter()
-        .map(|p| (p.id, p.status == PersonStatus::Deactivated))
         .collect();
-    Ok((organisations, people))
+    let found = person::Entity::find()
+        .filter(person::Column::Id.is_in(people))
+        .all(db)
+        .await?;
+    Ok(References {
+        organisations,
+        deactivated: found
+            .iter()
+            .map(|p| (p.id, p.status == PersonStatus::Deactivated))
+            .collect(),
+        people: found
+            .iter()
+            .map(|p| {
+                (
+                    p.id,
+                    Candidate {
+                        organisation_id: p.organisation_id,
+                        registered_coach: coaches.contains(&p.id),
+                    },
+                )
+            })
+            .collect(),
+    })
 }
 
 /// Replaces a project's details if it is still at `version` (call inside a transaction).

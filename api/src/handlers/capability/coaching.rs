@@ -263,7 +263,7 @@ pub async fn caseload(
     let coach_id = query.coach_id.unwrap_or(user.person_id);
     let coach = super::viewable_person(&state, &user, coach_id).await?;
     let (projects, total) =
-        coaching::caseload(&state.db, coach_id, query.status, page, per_page).await?;
+        coaching::caseload(&state.db, &user, coach_id, query.status, page, per_page).await?;
     Ok(HttpResponse::Ok().json(Caseload {
         coach_id,
         coach_name: coach.name,
@@ -309,6 +309,7 @@ pub async fn coverage(
         .ok_or_else(|| not_found("Organisation"))?;
     let coverage: Coverage = coaching::coverage(
         &state.db,
+        &user,
         organisation_id,
         uk_time::day_of(Utc::now()),
         query.coached,

@@ -15,7 +15,7 @@ use crate::{
 
 /// The record; session notes only for the person themself.
 async fn fetch(state: &AppState, user: &AuthUser, id: i64) -> ApiResult<PersonRecord> {
-    record::get(&state.db, id, id == user.person_id, Utc::now())
+    record::get(&state.db, id, user, Utc::now())
         .await?
         .ok_or_else(|| not_found("Person"))
 }

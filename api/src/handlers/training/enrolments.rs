@@ -71,7 +71,7 @@ pub async fn list(
         (status = 201, description = "Enrolled, or on the waiting list (with the position)", body = Enrolment),
         (status = 403, description = "May not enrol this person", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such cohort", body = Problem, content_type = "application/problem+json"),
-        (status = 409, description = "Already enrolled or waiting, or the cohort has ended", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "Already enrolled or waiting, the cohort has ended, or it is not partnership-wide and the person is not of the organisation that runs the course", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "No such person", body = Problem, content_type = "application/problem+json"),
     )
 )]
@@ -82,7 +82,7 @@ pub async fn enrol(
     id: web::Path<i64>,
     body: Json<EnrolInput>,
 ) -> ApiResult<HttpResponse> {
-    let (cohort, _) = find_cohort(&state, *id).await?;
+    let (cohort, course) = find_cohort(&state, *id).await?;
     let person_id = body.0.person_id.unwrap_or(user.person_id);
     let person = db::people::find(&state.db, person_id)
         .await?
@@ -91,6 +91,18 @@ pub async fn enrol(
     if person.id != user.person_id && !rules::can_enrol_others_of(&user, person.organisation_id) {
         return Err(ApiError::Forbidden(
             "Only an admin of their organisation (or of the partnership) enrols someone else",
+        ));
+    }
+    if !rules::open_to(
+        cohort.partnership_wide,
+        course.provider_organisation_id,
+        person.organisation_id,
+    ) {
+        return Err(conflict(
+            "not_open",
+            "person_id",
+            "This cohort is for the people of the organisation that runs the course: choose a \
+             partnership-wide cohort",
         ));
     }
     if cohort.end_date < today() {

@@ -30,6 +30,8 @@ struct Member {
     person_id: i64,
     name: String,
     role: TeamRole,
+    /// Invited, not yet on the team (of another organisation, waiting for their answer).
+    invited: bool,
 }
 
 /// A change to the draft team from a button.
@@ -64,13 +66,17 @@ fn draft_of(p: &Project) -> Draft {
             visibility: p.visibility,
         },
         tags: p.tags.join(", "),
+        // The invited stay in the team a save asks for; leaving one out withdraws the invitation.
         team: p
             .team
             .iter()
-            .map(|m| Member {
+            .map(|m| (m, false))
+            .chain(p.invited.iter().map(|m| (m, true)))
+            .map(|(m, invited)| Member {
                 person_id: m.person_id,
                 name: m.name.clone(),
                 role: m.role,
+                invited,
             })
             .collect(),
         co2e: p
@@ -251,6 +257,7 @@ pub fn project_form(props: &Props) -> Html {
                     person_id: me.id,
                     name: me.name.clone(),
                     role: TeamRole::Lead,
+                    invited: false,
                 },
             );
             draft.set(Some(d.clone()));
@@ -264,6 +271,13 @@ pub fn project_form(props: &Props) -> Html {
     };
     crate::browser::set_title(title);
     let partnership_admin = session.actor().is_some_and(|a| a.is_partnership_admin());
+    // The team, roles, visibility and organisations are its managers' to change (a new project
+    // is its starter's).
+    let manages = match (&*base, session.actor()) {
+        (Some(loaded), Some(actor)) => actor.can_manage_project(&loaded.access_context()),
+        (None, _) => true,
+        (Some(_), None) => false,
+    };
 
     let update = |apply: fn(&mut Draft, String)| {
         let (draft, current) = (draft.clone(), current.clone());
@@ -398,12 +412,21 @@ pub fn project_form(props: &Props) -> Html {
                     oninput={update(|d, v| d.input.problem = v)} error={error_for(&errors, "problem")} />
                 <TextArea name="aim" label="Aim statement" hint="What are we trying to accomplish? Specific, measurable and time-bound: reduce falls on ward 7 by 30% by March."
                     value={i.aim.clone()} oninput={update(|d, v| d.input.aim = v)} error={error_for(&errors, "aim")} rows={3} />
-                if partnership_admin || props.id.is_some() {
+                if !manages {
+                    <div class="inset-text">
+                        <p><strong>{ "Lead organisation: " }</strong>{ org_name(i.lead_organisation_id) }</p>
+                        <p><strong>{ "Partner organisations: " }</strong>{ if i.partner_organisation_ids.is_empty() { "none".to_owned() } else { i.partner_organisation_ids.iter().map(|o| org_name(*o)).collect::<Vec<_>>().join(", ") } }</p>
+                        <p><strong>{ "Team: " }</strong>{ d.team.iter().map(|m| format!("{} ({}{})", m.name, m.role.label().to_lowercase(), if m.invited { ", invited" } else { "" })).collect::<Vec<_>>().join(", ") }</p>
+                        <p><strong>{ "Who can see it: " }</strong>{ i.visibility.label() }</p>
+                        <p class="hint">{ "Only the project's lead, its lead organisation's admins and partnership admins change its team, organisations and who can see it." }</p>
+                    </div>
+                } else if partnership_admin || props.id.is_some() {
                     <SelectField name="lead_organisation_id" label="Lead organisation" options={organisations.clone()} value={i.lead_organisation_id.to_string()}
                         onchange={update(|d, v| d.input.lead_organisation_id = v.parse().unwrap_or_default())} error={error_for(&errors, "lead_organisation_id")} />
                 } else {
                     <p><strong>{ "Lead organisation: " }</strong>{ org_name(i.lead_organisation_id) }</p>
                 }
+                if manages {
                 <fieldset class="fieldset">
                     <legend class="fieldset__legend">{ "Partner organisations" }</legend>
                     <div class="hint">{ "For a joint project, choose the other organisations running it." }</div>
@@ -441,7 +464,11 @@ pub fn project_form(props: &Props) -> Html {
                             });
                             html! {
                                 <li class="team-editor__member">
-                                    <SelectField name={format!("team[{n}].role")} label={format!("Role of {}", m.name)} options={role_options.clone()} value={m.role.as_str()} onchange={set_role} />
+                                    <SelectField name={format!("team[{n}].role")} label={format!("Role of {}", m.name)} options={role_options.clone()} value={m.role.as_str()} onchange={set_role}
+                                        error={error_for(&errors, &format!("team[{n}].role"))} />
+                                    if m.invited {
+                                        <span class="tag">{ "Invited: waiting for their answer" }</span>
+                                    }
                                     <button type="button" class="link-button" onclick={change_team(Box::new(move |t| { t.remove(n); }))}>{ format!("Remove {}", m.name) }</button>
                                 </li>
                             }
@@ -449,7 +476,7 @@ pub fn project_form(props: &Props) -> Html {
                     </ul>
                     <div class="form-group">
                         <label class="label" for="person-search">{ "Add a team member" }</label>
-                        <div class="hint" id="person-search-hint">{ "Type part of their name; anyone in the partnership can join." }</div>
+                        <div class="hint" id="person-search-hint">{ "Type part of their name. People of your organisation join at once; people of other organisations are invited, and join when they or their organisation's admin accept." }</div>
                         <div class="tree-node__row">
                             <input class="input" id="person-search" aria-describedby="person-search-hint" value={(*search).clone()}
                                 oninput={let search = search.clone(); Callback::from(move |e: InputEvent| if let Some(input) = e.target_dyn_into::<web_sys::HtmlInputElement>() { search.set(input.value()) })} />
@@ -459,7 +486,7 @@ pub fn project_form(props: &Props) -> Html {
                     if !found.is_empty() {
                         <ul class="search-results" aria-live="polite">
                             { for found.iter().filter(|p| !d.team.iter().any(|m| m.person_id == p.id)).map(|p| {
-                                let member = Member { person_id: p.id, name: p.name.clone(), role: if p.coach { TeamRole::Coach } else { TeamRole::Member } };
+                                let member = Member { person_id: p.id, name: p.name.clone(), role: if p.coach { TeamRole::Coach } else { TeamRole::Member }, invited: false };
                                 let (found, draft, current) = (found.clone(), draft.clone(), current.clone());
                                 let add = Callback::from(move |_: MouseEvent| {
                                     let mut next = current.clone();
@@ -475,6 +502,7 @@ pub fn project_form(props: &Props) -> Html {
                         </ul>
                     }
                 </fieldset>
+                }
                 <TextField name="tags" label="Themes" hint="Clinical areas and themes, separated by commas: falls, older people" value={d.tags.clone()}
                     oninput={update(|d, v| d.tags = v)} error={error_for(&errors, "tags").or_else(|| errors.iter().find(|e| e.field.starts_with("tags[")).map(|e| e.message.clone()))} />
                 <TextField name="start_date" label="Start date" input_type="date" width="10" value={date(i.start_date)}
@@ -505,8 +533,10 @@ pub fn project_form(props: &Props) -> Html {
                 </fieldset>
                 <SelectField name="spread" label="Spread" hint="How far its changes have spread" options={options(None, Spread::ALL.iter().map(|s| (s.as_str(), s.label())))}
                     value={i.spread.as_str()} onchange={update(|d, v| if let Some(s) = Spread::parse(&v) { d.input.spread = s })} />
-                <SelectField name="visibility" label="Who can see it" options={options(None, Visibility::ALL.iter().map(|s| (s.as_str(), s.label())))}
-                    value={i.visibility.as_str()} onchange={update(|d, v| if let Some(s) = Visibility::parse(&v) { d.input.visibility = s })} />
+                if manages {
+                    <SelectField name="visibility" label="Who can see it" options={options(None, Visibility::ALL.iter().map(|s| (s.as_str(), s.label())))}
+                        value={i.visibility.as_str()} onchange={update(|d, v| if let Some(s) = Visibility::parse(&v) { d.input.visibility = s })} />
+                }
                 <button type="submit" class="button" disabled={*busy}>{ "Save project" }</button>
             </form>
         </div>

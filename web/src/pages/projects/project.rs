@@ -69,11 +69,22 @@ pub fn overview(p: &Project) -> Html {
 
 fn team(p: &Project) -> Html {
     html! {
-        <ul class="team-list">
-            { for p.team.iter().map(|m| html! {
-                <li><strong>{ &m.name }</strong>{ format!(", {} ({})", m.role.label(), m.organisation_name) }</li>
-            }) }
-        </ul>
+        <>
+            <ul class="team-list">
+                { for p.team.iter().map(|m| html! {
+                    <li><strong>{ &m.name }</strong>{ format!(", {} ({})", m.role.label(), m.organisation_name) }</li>
+                }) }
+            </ul>
+            if !p.invited.is_empty() {
+                <h3>{ "Invited, not yet answered" }</h3>
+                <p class="hint">{ "People of other organisations join the team when they, or an admin of their organisation, accept." }</p>
+                <ul class="team-list team-list--invited">
+                    { for p.invited.iter().map(|m| html! {
+                        <li><strong>{ &m.name }</strong>{ format!(", invited as {} ({})", m.role.label().to_lowercase(), m.organisation_name) }</li>
+                    }) }
+                </ul>
+            }
+        </>
     }
 }
 
