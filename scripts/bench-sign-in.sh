@@ -5,12 +5,16 @@
 #   - throttling off, hashing limit 64: as the server was before the limit (64 hashes at once);
 #   - throttling off, hashing limit as configured (one per core): the limit alone;
 #   - the defaults, all 256 at one account: throttling and the limit together.
-#   scripts/bench-sign-in.sh
+#   scripts/bench-sign-in.sh            (the release build)
+#   PROFILE=dev scripts/bench-sign-in.sh (the debug build; argon2 is optimised in it too)
 set -euo pipefail
 cd "$(dirname "$0")/.."
-cargo build --release --quiet --bin qi
+profile=${PROFILE:-release}
+cargo build --profile "$profile" --quiet --bin qi
+qi="${CARGO_TARGET_DIR:-target}/$([ "$profile" = dev ] && echo debug || echo "$profile")/qi"
 
-port=18090
+# A free port: another server may be running on this machine.
+port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
 work=$(mktemp -d)
 trap 'kill "${server:-0}" 2>/dev/null || true; rm -rf "$work"' EXIT
 kib() { awk -v f="$2:" '$1 == f {print $2}' "/proc/$1/status"; }
@@ -21,7 +25,7 @@ run() {
   env "$@" QI_BIND=127.0.0.1:$port QI_DATABASE_URL="sqlite://$work/$RANDOM.db?mode=rwc" \
     QI_DATA_DIR="$work" QI_LOG=error QI_WEB_DIR=/nonexistent \
     QI_BOOTSTRAP__ADMIN_EMAIL=admin@example.org QI_BOOTSTRAP__ADMIN_PASSWORD=bench-admin-password \
-    target/release/qi serve >"$work/server.log" 2>&1 &
+    "$qi" serve >"$work/server.log" 2>&1 &
   server=$!
   for _ in $(seq 100); do curl -fs "http://127.0.0.1:$port/api/ready" >/dev/null && break; sleep 0.2; done
   local before start end after peak
