@@ -148,6 +148,7 @@ async fn main() -> anyhow::Result<()> {
             job_role: Set("Staff nurse".to_owned()),
             status: Set(PersonStatus::Active),
             password_hash: Set(None),
+            access_stamp: Set(0),
             created_at: Set(now),
             updated_at: Set(now),
         });

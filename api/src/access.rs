@@ -124,7 +124,7 @@ macro_rules! guard {
             fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
                 let asked = asked(req);
                 Box::pin(async move {
-                    let ($state, $user, $id) = asked?;
+                    let ($state, $user, $id) = asked.await?;
                     Ok($guard($load.await?))
                 })
             }
@@ -153,16 +153,18 @@ guard!(
 
 /// Who asks and for which `{id}`, in the order a handler taking `AuthUser` and `Path` would
 /// refuse: 401 before 404.
-fn asked(req: &HttpRequest) -> ApiResult<(web::Data<AppState>, AuthUser, i64)> {
+fn asked(
+    req: &HttpRequest,
+) -> impl Future<Output = ApiResult<(web::Data<AppState>, AuthUser, i64)>> + 'static {
     let state = req
         .app_data::<web::Data<AppState>>()
         .cloned()
-        .ok_or_else(|| ApiError::Internal(anyhow::anyhow!("application state is missing")))?;
-    let user = auth::authenticate(req)?;
+        .ok_or_else(|| ApiError::Internal(anyhow::anyhow!("application state is missing")));
+    let user = auth::authenticate(req);
     let id = req
         .match_info()
         .get("id")
         .and_then(|id| id.parse().ok())
-        .ok_or_else(extract::invalid_id)?;
-    Ok((state, user, id))
+        .ok_or_else(extract::invalid_id);
+    async move { Ok((state?, user.await?, id?)) }
 }

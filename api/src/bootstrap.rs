@@ -1,4 +1,4 @@
-//! First run: the signing key, and the first partnership admin (from configuration, or through a
+//! First run: the first partnership admin (from configuration, or through a
 //! one-time set-up link printed in the log).
 
 use qi_shared::{
@@ -15,11 +15,6 @@ use crate::{
     error::{ApiError, ApiResult},
     settings::Bootstrap,
 };
-
-/// The JWT signing key kept in the database, made on first use.
-pub async fn jwt_secret(db: &DatabaseConnection) -> anyhow::Result<String> {
-    Ok(secrets::get_or_insert(db, secrets::JWT_SECRET, tokens::generate()).await?)
-}
 
 pub async fn is_set_up(db: &impl ConnectionTrait) -> Result<bool, sea_orm::DbErr> {
     Ok(db::partnership::get(db).await?.is_some())

@@ -37,6 +37,9 @@ pub enum ApiError {
     PayloadTooLarge,
     #[error("unsupported media type")]
     UnsupportedMediaType,
+    /// Too many failed sign-ins: try again in `retry_after` seconds (sent as `Retry-After`).
+    #[error("too many requests")]
+    TooManyRequests { retry_after: u64 },
     #[error("service unavailable: {0}")]
     Unavailable(&'static str),
     #[error(transparent)]
@@ -96,6 +99,7 @@ impl ApiError {
             Self::PreconditionFailed { .. } => "version_conflict",
             Self::PayloadTooLarge => "payload_too_large",
             Self::UnsupportedMediaType => "unsupported_media_type",
+            Self::TooManyRequests { .. } => "too_many_requests",
             Self::Unavailable(_) => "unavailable",
             Self::Internal(_) => "internal_error",
         }
@@ -126,6 +130,9 @@ impl ApiError {
             Self::UnsupportedMediaType => {
                 Some("Send the body as JSON with Content-Type: application/json".to_owned())
             }
+            Self::TooManyRequests { retry_after } => Some(format!(
+                "Too many failed sign-ins: try again in {retry_after} seconds"
+            )),
             Self::Internal(_) => None,
         }
     }
@@ -160,6 +167,7 @@ impl ResponseError for ApiError {
             Self::PreconditionFailed { .. } => StatusCode::PRECONDITION_FAILED,
             Self::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
             Self::UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            Self::TooManyRequests { .. } => StatusCode::TOO_MANY_REQUESTS,
             Self::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
             Self::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
@@ -176,6 +184,9 @@ impl ResponseError for ApiError {
         }
         if let Self::MethodNotAllowed { allow } = self {
             response.insert_header(("Allow", allow.as_str()));
+        }
+        if let Self::TooManyRequests { retry_after } = self {
+            response.insert_header(("Retry-After", retry_after.to_string()));
         }
         if let Self::PreconditionFailed { current_version } = self {
             response.insert_header(("ETag", format!("\"{current_version}\"")));

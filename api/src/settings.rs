@@ -16,8 +16,8 @@ pub struct Settings {
     pub database_url: Option<String>,
     /// Where the default SQLite database lives (`QI_DATA_DIR`).
     pub data_dir: PathBuf,
-    /// The key that signs access tokens (`QI_JWT_SECRET`). If absent, one is generated on first
-    /// run and kept in the database, so every node of a deployment shares it.
+    /// The key that signs access tokens (`QI_JWT_SECRET`, at least 32 bytes). If absent, the key
+    /// file (`auth.key_file`) is used, made on first run.
     pub jwt_secret: Option<SecretString>,
     /// Minutes an access token lives.
     pub access_token_minutes: u32,
@@ -46,6 +46,57 @@ pub struct Settings {
     pub demo: bool,
     /// First run only: create this partnership admin instead of printing a set-up link.
     pub bootstrap: Bootstrap,
+    /// Sign-in throttling, the signing key's file, session lifetimes (`QI_AUTH__*`).
+    #[serde(default)]
+    pub auth: AuthSettings,
+}
+
+/// How sign-in defends itself (`QI_AUTH__FAILURES_PER_ACCOUNT`, ...). See docs/security.md.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(default)]
+pub struct AuthSettings {
+    /// The file holding the key that signs access tokens, made (mode 0600) on first run when
+    /// `jwt_secret` is not set. Default: `jwt.key` in `data_dir`. Every node of a deployment
+    /// needs the same key: give them the same file, or the same `QI_JWT_SECRET`.
+    pub key_file: Option<PathBuf>,
+    /// Start even though the key differs from the one the database was last used with (its
+    /// fingerprint is kept there): set this once when changing the key on purpose.
+    pub accept_new_key: bool,
+    /// Failed sign-ins to one account, within the window, before it is locked for a while.
+    pub failures_per_account: u32,
+    /// Failed sign-ins from one client address, within the window, before it is locked.
+    pub failures_per_address: u32,
+    /// The window failures are counted in, and the first lock's length, in seconds. Each
+    /// further lock in a row lasts twice as long as the one before (at most 16 times).
+    pub throttle_window_seconds: u64,
+    /// Take the client's address from the last `X-Forwarded-For` entry (set this only behind
+    /// a proxy that appends it), instead of the connection's peer.
+    pub trust_forwarded_for: bool,
+    /// Passwords hashed or checked at once; more wait their turn. Default: one per CPU core.
+    /// Each takes about 19 MiB of memory while it runs.
+    pub hashing_concurrency: Option<usize>,
+    /// Days a session lasts from sign-in, however often its refresh token is exchanged.
+    pub session_days: u32,
+    /// How long a node may trust what it last read of a person's access stamp and status,
+    /// in seconds (0: read it on every request). A deactivation or change of roles through
+    /// another node takes effect here within this bound; through this node, at once.
+    pub stamp_cache_seconds: u64,
+}
+
+impl Default for AuthSettings {
+    fn default() -> Self {
+        Self {
+            key_file: None,
+            accept_new_key: false,
+            failures_per_account: 10,
+            failures_per_address: 100,
+            throttle_window_seconds: 15 * 60,
+            trust_forwarded_for: false,
+            hashing_concurrency: None,
+            session_days: 30,
+            stamp_cache_seconds: 2,
+        }
+    }
 }
 
 /// The first partnership admin, created on first run when `admin_email` and `admin_password` are set
@@ -107,6 +158,14 @@ impl Settings {
                 self.data_dir.join("qi.db").display()
             ),
         }
+    }
+
+    /// The signing key's file: the configured one, or `jwt.key` in the data folder.
+    pub fn key_file(&self) -> PathBuf {
+        self.auth
+            .key_file
+            .clone()
+            .unwrap_or_else(|| self.data_dir.join("jwt.key"))
     }
 
     /// The base of links the platform hands out.

@@ -12,12 +12,15 @@ use utoipa_actix_web::AppExt;
 use utoipa_swagger_ui::SwaggerUi;
 
 use crate::{
-    auth::jwt::JwtKeys, bootstrap, cache::PersonCache, db, extract, routes, settings::Settings,
-    state::AppState, web_app,
+    auth::{jwt::JwtKeys, password, signing_key, throttle::SignInThrottle},
+    bootstrap,
+    cache::PersonCache,
+    db::{self, tokens::Lifetimes},
+    extract, routes,
+    settings::Settings,
+    state::AppState,
+    telemetry, web_app,
 };
-
-/// The shortest signing key accepted: HS256's own output size.
-pub const MIN_JWT_SECRET_BYTES: usize = 32;
 
 pub struct Application {
     port: u16,
@@ -29,15 +32,8 @@ impl Application {
     /// Binds the listener (port 0 picks a free one), connects to and migrates the database,
     /// prepares first-run set-up, and builds the server without starting it.
     pub async fn build(settings: Settings) -> anyhow::Result<Self> {
-        if let Some(secret) = &settings.jwt_secret
-            && secret.expose_secret().len() < MIN_JWT_SECRET_BYTES
-        {
-            anyhow::bail!(
-                "QI_JWT_SECRET is {} bytes long: it must be at least {MIN_JWT_SECRET_BYTES}, or an \
-                 access token's signature can be guessed (generate one with `openssl rand -base64 48`, \
-                 or leave it unset to have one generated and kept in the database)",
-                secret.expose_secret().len()
-            );
+        if let Some(secret) = &settings.jwt_secret {
+            signing_key::check_length(secret)?;
         }
         let listener = TcpListener::bind(&settings.bind)
             .with_context(|| format!("binding {}", settings.bind))?;
@@ -49,22 +45,31 @@ impl Application {
         }
 
         let public_url = settings.public_url(port);
-        let secret = match &settings.jwt_secret {
-            Some(secret) => secret.expose_secret().to_owned(),
-            None => bootstrap::jwt_secret(&db).await?,
-        };
+        let secret = signing_key::load(&settings, &db).await?;
+        password::limit_concurrency(
+            settings
+                .auth
+                .hashing_concurrency
+                .unwrap_or_else(|| std::thread::available_parallelism().map_or(2, Into::into)),
+        );
         bootstrap::first_run(&db, &settings.bootstrap, &public_url).await?;
 
         let state = web::Data::new(AppState {
             db: db.clone(),
             keys: JwtKeys::new(
-                secret.as_bytes(),
+                secret.expose_secret().as_bytes(),
                 Duration::minutes(settings.access_token_minutes.into()),
             ),
-            refresh_lifetime: Duration::days(settings.refresh_token_days.into()),
+            refresh_lifetimes: Lifetimes {
+                token: Duration::days(settings.refresh_token_days.into()),
+                session: Duration::days(settings.auth.session_days.into()),
+            },
             invitation_lifetime: Duration::days(settings.invitation_days.into()),
             public_url: public_url.clone(),
-            people: PersonCache::default(),
+            people: PersonCache::new(std::time::Duration::from_secs(
+                settings.auth.stamp_cache_seconds,
+            )),
+            sign_in: SignInThrottle::new(&settings.auth),
             project_lists: crate::cache::ListCache::new(std::time::Duration::from_secs(
                 settings.list_cache_seconds,
             )),
@@ -84,7 +89,7 @@ impl Application {
                 .wrap(middleware::from_fn(crate::middleware::page_policy))
                 .wrap(middleware::from_fn(crate::middleware::note_changes))
                 .wrap(middleware::from_fn(crate::middleware::request_id_header))
-                .wrap(TracingLogger::default())
+                .wrap(TracingLogger::<telemetry::TokensMasked>::new())
                 .wrap(middleware::Compress::default())
                 .app_data(state.clone())
                 .app_data(extract::payload_config(max_body))

@@ -5,17 +5,21 @@ use chrono::Duration;
 use sea_orm::DatabaseConnection;
 
 use crate::{
-    auth::jwt::JwtKeys,
+    auth::{jwt::JwtKeys, throttle::SignInThrottle},
     cache::{ListCache, PersonCache},
+    db::tokens::Lifetimes,
 };
 
 pub struct AppState {
     pub db: DatabaseConnection,
     pub keys: JwtKeys,
-    pub refresh_lifetime: Duration,
+    /// Of a refresh token, and of the session it belongs to.
+    pub refresh_lifetimes: Lifetimes,
     pub invitation_lifetime: Duration,
-    /// People as `GET /me` shows them, for a few seconds.
+    /// People as `GET /me` shows them, and their access stamps, for a few seconds.
     pub people: PersonCache,
+    /// Failed sign-ins, per account and per client address.
+    pub sign_in: SignInThrottle,
     /// The totals and pages of project lists read, while no project changes.
     pub project_lists: ListCache,
     /// The base of links handed out (invitations), without a trailing slash.

@@ -13,6 +13,7 @@ mod m20261123_000005_measures;
 mod m20261201_000006_training;
 mod m20261201_000007_capability;
 mod m20261201_000008_training_versions;
+mod m20261205_000009_sign_in;
 mod m20261205_000010_team_invitations;
 
 pub struct Migrator;
@@ -29,6 +30,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261201_000006_training::Migration),
             Box::new(m20261201_000007_capability::Migration),
             Box::new(m20261201_000008_training_versions::Migration),
+            Box::new(m20261205_000009_sign_in::Migration),
             Box::new(m20261205_000010_team_invitations::Migration),
         ]
     }

@@ -7,7 +7,7 @@
 use std::path::PathBuf;
 
 use qi_api::{
-    settings::{Bootstrap, Settings},
+    settings::{AuthSettings, Bootstrap, Settings},
     startup::Application,
 };
 use qi_shared::{
@@ -92,6 +92,7 @@ pub fn test_settings(database_url: String) -> Settings {
             organisation_name: "Partnership QI team".to_owned(),
             organisation_ods_code: "QQI".to_owned(),
         },
+        auth: AuthSettings::default(),
     }
 }
 
@@ -116,6 +117,21 @@ pub async fn spawn_app() -> TestApp {
     let mut app = TestApp {
         address,
         client,
+        admin: String::new(),
+        admin_org: 0,
+    };
+    app.admin = app.login_ok(ADMIN_EMAIL, ADMIN_PASSWORD).await.access_token;
+    app.admin_org = app.me(&app.admin).await.organisation_id;
+    app
+}
+
+/// [`spawn_app`] with settings changed by `change` (shorter windows, smaller limits).
+pub async fn spawn_app_with(change: impl FnOnce(&mut Settings)) -> TestApp {
+    let mut settings = test_settings(fresh_database().await);
+    change(&mut settings);
+    let mut app = TestApp {
+        address: start(settings).await,
+        client: reqwest::Client::new(),
         admin: String::new(),
         admin_org: 0,
     };

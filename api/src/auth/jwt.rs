@@ -13,9 +13,19 @@ struct Claims {
     sub: String,
     org: i64,
     roles: Vec<Role>,
+    /// The person's access stamp when the token was signed: once theirs moves on (deactivated,
+    /// roles or organisation changed), the token is refused (`auth::authenticate`).
+    stamp: i64,
     iss: String,
     iat: i64,
     exp: i64,
+}
+
+/// What a good token says: who it speaks for, and the access stamp it was signed with.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Verified {
+    pub actor: Actor,
+    pub stamp: i64,
 }
 
 /// The signing key, both ways.
@@ -45,12 +55,13 @@ impl JwtKeys {
         self.lifetime
     }
 
-    pub fn sign(&self, actor: &Actor) -> Result<String, jsonwebtoken::errors::Error> {
+    pub fn sign(&self, actor: &Actor, stamp: i64) -> Result<String, jsonwebtoken::errors::Error> {
         let now = Utc::now().timestamp();
         let claims = Claims {
             sub: actor.person_id.to_string(),
             org: actor.organisation_id,
             roles: actor.roles.clone(),
+            stamp,
             iss: ISSUER.to_owned(),
             iat: now,
             exp: now + self.lifetime.num_seconds(),
@@ -59,17 +70,20 @@ impl JwtKeys {
     }
 
     /// Checks the signature, issuer and expiry, and gives back who the token speaks for.
-    pub fn verify(&self, token: &str) -> Result<Actor, jsonwebtoken::errors::Error> {
+    pub fn verify(&self, token: &str) -> Result<Verified, jsonwebtoken::errors::Error> {
         let claims =
             jsonwebtoken::decode::<Claims>(token, &self.decoding, &self.validation)?.claims;
         let person_id = claims
             .sub
             .parse()
             .map_err(|_| jsonwebtoken::errors::ErrorKind::InvalidSubject)?;
-        Ok(Actor {
-            person_id,
-            organisation_id: claims.org,
-            roles: claims.roles,
+        Ok(Verified {
+            actor: Actor {
+                person_id,
+                organisation_id: claims.org,
+                roles: claims.roles,
+            },
+            stamp: claims.stamp,
         })
     }
 }
@@ -90,8 +104,14 @@ mod tests {
     fn a_signed_token_verifies_and_a_tampered_one_does_not()
     -> Result<(), jsonwebtoken::errors::Error> {
         let keys = JwtKeys::new(b"a secret of reasonable length!!!", Duration::minutes(15));
-        let token = keys.sign(&actor())?;
-        assert_eq!(keys.verify(&token)?, actor());
+        let token = keys.sign(&actor(), 4)?;
+        assert_eq!(
+            keys.verify(&token)?,
+            Verified {
+                actor: actor(),
+                stamp: 4
+            }
+        );
 
         let other = JwtKeys::new(b"another secret of similar length", Duration::minutes(15));
         assert!(other.verify(&token).is_err());
@@ -105,7 +125,7 @@ mod tests {
     #[test]
     fn an_expired_token_is_refused() -> Result<(), jsonwebtoken::errors::Error> {
         let keys = JwtKeys::new(b"a secret of reasonable length!!!", Duration::seconds(-1));
-        let token = keys.sign(&actor())?;
+        let token = keys.sign(&actor(), 0)?;
         assert!(keys.verify(&token).is_err());
         Ok(())
     }

@@ -1,16 +1,19 @@
-//! Authentication: passwords, access tokens, and the `AuthUser` extractor that protected
-//! handlers take as an argument.
+//! Authentication: passwords, access tokens, sign-in throttling, and the `AuthUser` extractor
+//! that protected handlers take as an argument.
 //!
-//! Access tokens are short-lived HS256 JWTs carrying the person's id, home organisation and roles,
-//! so checking one needs no database round trip. A change of roles or a deactivation takes effect
-//! at the next refresh (deactivation also revokes every refresh token at once), that is within the
-//! access-token lifetime (15 minutes by default).
+//! Access tokens are short-lived HS256 JWTs carrying the person's id, home organisation, roles
+//! and access stamp. Each request checks the stamp against the person's (cached per node for at
+//! most `auth.stamp_cache_seconds`, see `cache::people`), so a deactivation or a change of roles
+//! or organisation stops the person's tokens at once on the node that made it, and within that
+//! bound on the others. The web app then refreshes, and gets a token with the new roles.
 
 pub mod jwt;
 pub mod password;
 pub mod session;
+pub mod signing_key;
+pub mod throttle;
 
-use std::future::{Ready, ready};
+use std::{future::Future, pin::Pin};
 
 use actix_web::{FromRequest, HttpRequest, dev::Payload, http::header, web};
 use qi_shared::access::Actor;
@@ -30,16 +33,40 @@ impl std::ops::Deref for AuthUser {
 
 impl FromRequest for AuthUser {
     type Error = ApiError;
-    type Future = Ready<Result<Self, ApiError>>;
+    type Future = Pin<Box<dyn Future<Output = Result<Self, ApiError>>>>;
 
     fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
-        ready(authenticate(req))
+        Box::pin(authenticate(req))
     }
 }
 
-pub(crate) fn authenticate(req: &HttpRequest) -> Result<AuthUser, ApiError> {
+/// Signs the person in from the request's bearer token. What needs only the request (the
+/// header, the signature, the expiry) is checked at once; the access stamp when awaited.
+pub(crate) fn authenticate(
+    req: &HttpRequest,
+) -> impl Future<Output = Result<AuthUser, ApiError>> + 'static {
+    let verified = verify_bearer(req);
+    async move {
+        let (state, verified) = verified?;
+        let actor = verified.actor;
+        if state
+            .people
+            .stamp_is_current(&state.db, actor.person_id, verified.stamp)
+            .await?
+        {
+            Ok(AuthUser(actor))
+        } else {
+            Err(ApiError::Unauthorized(
+                "The access token was revoked (the account or its roles changed): refresh it or sign in again",
+            ))
+        }
+    }
+}
+
+fn verify_bearer(req: &HttpRequest) -> Result<(web::Data<AppState>, jwt::Verified), ApiError> {
     let state = req
         .app_data::<web::Data<AppState>>()
+        .cloned()
         .ok_or_else(|| ApiError::Internal(anyhow::anyhow!("application state is missing")))?;
     let header = req
         .headers()
@@ -59,9 +86,9 @@ pub(crate) fn authenticate(req: &HttpRequest) -> Result<AuthUser, ApiError> {
         .ok_or(ApiError::Unauthorized(
             "The Authorization header must be `Bearer <access token>`",
         ))?;
-    let actor = state
+    let verified = state
         .keys
         .verify(token)
         .map_err(|_| ApiError::Unauthorized("The access token is invalid or has expired"))?;
-    Ok(AuthUser(actor))
+    Ok((state, verified))
 }

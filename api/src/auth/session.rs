@@ -10,13 +10,19 @@ use crate::{
     state::AppState,
 };
 
-/// Starts a session for a person: an access token, and a refresh token in `family`.
+/// Starts a session for a person: an access token, and a refresh token in `session` (a new one
+/// for a sign-in).
 pub async fn start_session(
     state: &AppState,
     db: &impl ConnectionTrait,
     person: &person::Model,
-    family: Option<String>,
+    session: Option<tokens::Session>,
 ) -> ApiResult<TokenResponse> {
+    // The stamp is read before the roles: if they change in between, the token carries the
+    // older stamp and is refused, never the older roles with the newer stamp.
+    let stamp = tokens::access_stamp(db, person.id)
+        .await?
+        .ok_or(ApiError::Unauthorized("This account is no longer active"))?;
     let roles = db::people::roles_of(db, person.id).await?;
     let actor = Actor {
         person_id: person.id,
@@ -25,10 +31,10 @@ pub async fn start_session(
     };
     let access_token = state
         .keys
-        .sign(&actor)
+        .sign(&actor, stamp)
         .map_err(|e| ApiError::Internal(e.into()))?;
     let refresh_token =
-        tokens::issue_refresh(db, person.id, family, state.refresh_lifetime).await?;
+        tokens::issue_refresh(db, person.id, session, state.refresh_lifetimes).await?;
     Ok(TokenResponse {
         access_token,
         refresh_token,

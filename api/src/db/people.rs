@@ -212,8 +212,9 @@ pub async fn set_roles(
     touch(db, person_id).await
 }
 
+/// Marks a change of roles: access tokens carry roles, so those signed before stop working.
 async fn touch(db: &impl ConnectionTrait, person_id: i64) -> Result<(), DbErr> {
-    person::Entity::update_many()
+    super::tokens::stamp_moves_on(person::Entity::update_many())
         .col_expr(person::Column::UpdatedAt, Expr::value(Utc::now()))
         .filter(person::Column::Id.eq(person_id))
         .exec(db)
@@ -243,6 +244,11 @@ pub async fn update(
     active.updated_at = Set(now);
     active.update(db).await?;
     if moved {
+        // Access tokens carry the organisation: those signed before the move stop working.
+        super::tokens::stamp_moves_on(person::Entity::update_many())
+            .filter(person::Column::Id.eq(person_id))
+            .exec(db)
+            .await?;
         // Tier counts are kept per organisation: the period they hold now moves with them,
         // and the one they held stays with the organisation they left.
         super::capability::facts_changed(db, [person_id], now).await?;
@@ -255,7 +261,8 @@ pub async fn set_status(
     person_id: i64,
     status: PersonStatus,
 ) -> Result<(), DbErr> {
-    person::Entity::update_many()
+    // Whatever the new status, access tokens signed before it stop working.
+    super::tokens::stamp_moves_on(person::Entity::update_many())
         .col_expr(person::Column::Status, Expr::value(status))
         .col_expr(person::Column::UpdatedAt, Expr::value(Utc::now()))
         .filter(person::Column::Id.eq(person_id))

@@ -1,11 +1,15 @@
-//! Secrets kept in the database so that every node of a deployment shares them.
+//! Values kept in the database so that every node of a deployment shares them: the one-time
+//! set-up token's hash and the token-signing key's fingerprint. The signing key itself is kept
+//! outside the database (`auth::signing_key`).
 
 use chrono::Utc;
 use sea_orm::{ActiveValue::Set, ConnectionTrait, DbErr, EntityTrait, sea_query::OnConflict};
 
 use super::entity::server_secret;
 
+/// Where versions before issue 14 kept the signing key; moved to the key file on start.
 pub const JWT_SECRET: &str = "jwt_secret";
+pub const JWT_KEY_FINGERPRINT: &str = "jwt_key_fingerprint";
 pub const SETUP_TOKEN_HASH: &str = "setup_token_hash";
 
 pub async fn get(db: &impl ConnectionTrait, name: &str) -> Result<Option<String>, DbErr> {

@@ -1,15 +1,19 @@
-//! Refresh tokens and invitation tokens. Only SHA-256 hashes are stored: a copy of the database
-//! gives nobody a usable token.
+//! Refresh tokens and invitation tokens, and the access stamps that revoke access tokens. Only
+//! SHA-256 hashes of tokens are stored: a copy of the database gives nobody a usable token.
 
 use chrono::{DateTime, Duration, Utc};
 use rand::RngCore;
 use sea_orm::{
-    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DbErr, EntityTrait,
-    QueryFilter, sea_query::Expr,
+    ActiveModelTrait,
+    ActiveValue::Set,
+    ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter,
+    sea_query::{Expr, ExprTrait},
 };
 use sha2::{Digest, Sha256};
 
-use super::entity::{invitation, refresh_token};
+use qi_shared::person::PersonStatus;
+
+use super::entity::{invitation, person, refresh_token};
 
 /// A new random token: 256 bits, hex-encoded.
 pub fn generate() -> String {
@@ -22,23 +26,48 @@ pub fn hash(token: &str) -> String {
     hex::encode(Sha256::digest(token.as_bytes()))
 }
 
-/// Issues a refresh token in `family` (a new family for a fresh sign-in).
+/// A session: the refresh tokens descending from one sign-in.
+#[derive(Debug, Clone)]
+pub struct Session {
+    pub family: String,
+    pub started_at: DateTime<Utc>,
+}
+
+/// How long refresh tokens and the sessions they belong to live.
+#[derive(Debug, Clone, Copy)]
+pub struct Lifetimes {
+    /// One refresh token, from when it is issued.
+    pub token: Duration,
+    /// A session, from its sign-in, however often it is refreshed.
+    pub session: Duration,
+}
+
+/// Issues a refresh token in `session` (a new session for a fresh sign-in). It expires with
+/// its session, if that comes first.
 pub async fn issue_refresh(
     db: &impl ConnectionTrait,
     person_id: i64,
-    family: Option<String>,
-    lifetime: Duration,
+    session: Option<Session>,
+    lifetimes: Lifetimes,
 ) -> Result<String, DbErr> {
     let token = generate();
     let now = Utc::now();
+    let session = session.unwrap_or_else(|| Session {
+        family: generate(),
+        started_at: now,
+    });
     refresh_token::ActiveModel {
         person_id: Set(person_id),
         token_hash: Set(hash(&token)),
-        family: Set(family.unwrap_or_else(generate)),
-        expires_at: Set(now + lifetime),
+        family: Set(session.family),
+        expires_at: Set(std::cmp::min(
+            now + lifetimes.token,
+            session.started_at + lifetimes.session,
+        )),
         used_at: Set(None),
         revoked_at: Set(None),
         created_at: Set(now),
+        session_started_at: Set(Some(session.started_at)),
         ..Default::default()
     }
     .insert(db)
@@ -48,16 +77,20 @@ pub async fn issue_refresh(
 
 /// What spending a refresh token found.
 pub enum Spent {
-    /// The token was good and is now spent; issue the next one in `family`.
-    Ok { person_id: i64, family: String },
-    /// Unknown, expired or revoked.
+    /// The token was good and is now spent; issue the next one in `session`.
+    Ok { person_id: i64, session: Session },
+    /// Unknown, expired or revoked, or its session is over.
     Invalid,
     /// Already spent: someone else has it. Its whole family has been revoked.
     Reused,
 }
 
 /// Spends a refresh token, exactly once even when two requests race with it.
-pub async fn spend_refresh(db: &impl ConnectionTrait, token: &str) -> Result<Spent, DbErr> {
+pub async fn spend_refresh(
+    db: &impl ConnectionTrait,
+    token: &str,
+    session_lifetime: Duration,
+) -> Result<Spent, DbErr> {
     let Some(row) = refresh_token::Entity::find()
         .filter(refresh_token::Column::TokenHash.eq(hash(token)))
         .one(db)
@@ -66,7 +99,10 @@ pub async fn spend_refresh(db: &impl ConnectionTrait, token: &str) -> Result<Spe
         return Ok(Spent::Invalid);
     };
     let now = Utc::now();
-    if row.revoked_at.is_some() || row.expires_at <= now {
+    // Checked here as well as in `expires_at`, so a shorter configured lifetime applies to the
+    // sessions already running.
+    let started_at = row.session_started_at.unwrap_or(row.created_at);
+    if row.revoked_at.is_some() || row.expires_at <= now || started_at + session_lifetime <= now {
         return Ok(Spent::Invalid);
     }
     let spent = refresh_token::Entity::update_many()
@@ -79,7 +115,10 @@ pub async fn spend_refresh(db: &impl ConnectionTrait, token: &str) -> Result<Spe
     if spent.rows_affected == 1 {
         Ok(Spent::Ok {
             person_id: row.person_id,
-            family: row.family,
+            session: Session {
+                family: row.family,
+                started_at,
+            },
         })
     } else {
         revoke_family(db, &row.family).await?;
@@ -107,6 +146,26 @@ pub async fn revoke_refresh(db: &impl ConnectionTrait, token: &str) -> Result<()
         revoke_family(db, &row.family).await?;
     }
     Ok(())
+}
+
+/// A person's access stamp, if they may be signed in (their account is active).
+pub async fn access_stamp(db: &impl ConnectionTrait, person_id: i64) -> Result<Option<i64>, DbErr> {
+    let found = person::Entity::find_by_id(person_id).one(db).await?;
+    Ok(found
+        .filter(|p| p.status == PersonStatus::Active)
+        .map(|p| p.access_stamp))
+}
+
+/// The update that moves a person's access stamp on, making every access token signed before
+/// it stop working. Add it to any update that changes what a token says (roles, organisation)
+/// or whether the person may be signed in at all.
+pub fn stamp_moves_on(
+    update: sea_orm::UpdateMany<person::Entity>,
+) -> sea_orm::UpdateMany<person::Entity> {
+    update.col_expr(
+        person::Column::AccessStamp,
+        Expr::col(person::Column::AccessStamp).add(1),
+    )
 }
 
 /// Ends every session of a person (on deactivation).

@@ -12,6 +12,8 @@ pub struct Model {
     pub job_role: String,
     pub status: qi_shared::person::PersonStatus,
     pub password_hash: Option<String>,
+    /// Bumped when what an access token says about the person stops being true.
+    pub access_stamp: i64,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
 }
