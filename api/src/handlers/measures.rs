@@ -13,7 +13,7 @@ mod csv;
 mod points;
 
 pub use annotations::{add_annotation, delete_annotation, update_annotation};
-pub use chart::chart_svg;
+pub use chart::{ChartParam, chart_svg};
 pub use csv::{export_csv, import_csv};
 pub use points::{add_point, delete_point, replace_points, update_point};
 

@@ -149,8 +149,10 @@ pub struct CoachingSessionPage {
 #[cfg_attr(feature = "openapi", into_params(parameter_in = Query))]
 pub struct PageQuery {
     /// Page number, from 1.
+    #[cfg_attr(feature = "openapi", param(minimum = 1, maximum = 1000000))]
     pub page: Option<u64>,
     /// Items per page, 1 to 100 (default 25).
+    #[cfg_attr(feature = "openapi", param(minimum = 1, maximum = 100))]
     pub per_page: Option<u64>,
 }
 
@@ -163,8 +165,10 @@ pub struct CaseloadQuery {
     /// Only projects with this status.
     pub status: Option<crate::project::ProjectStatus>,
     /// Page number, from 1.
+    #[cfg_attr(feature = "openapi", param(minimum = 1, maximum = 1000000))]
     pub page: Option<u64>,
     /// Items per page, 1 to 100 (default 25).
+    #[cfg_attr(feature = "openapi", param(minimum = 1, maximum = 100))]
     pub per_page: Option<u64>,
 }
 
@@ -178,8 +182,10 @@ pub struct CoverageQuery {
     /// `true`: only projects with a coach; `false`: only those without.
     pub coached: Option<bool>,
     /// Page number, from 1.
+    #[cfg_attr(feature = "openapi", param(minimum = 1, maximum = 1000000))]
     pub page: Option<u64>,
     /// Items per page, 1 to 100 (default 25).
+    #[cfg_attr(feature = "openapi", param(minimum = 1, maximum = 100))]
     pub per_page: Option<u64>,
 }
 
