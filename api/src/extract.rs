@@ -62,7 +62,14 @@ impl<T: DeserializeOwned + 'static> FromRequest for Json<T> {
 /// Two steps, because serde_json reports some type mismatches (a number where an enum's string
 /// belongs) as syntax errors: first the syntax, then the shape, from the parsed value.
 pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
-    let value: serde_json::Value = serde_json::from_slice(bytes).map_err(|err| malformed(&err))?;
+    let mut value: serde_json::Value =
+        serde_json::from_slice(bytes).map_err(|err| malformed(&err))?;
+    // Every body of this API is an object, as the document says; serde would otherwise read a
+    // struct from an array of its fields in order (`[null, null]`).
+    if !value.is_object() {
+        return Err(invalid("body", "Send a JSON object"));
+    }
+    whole_numbers_as_integers(&mut value);
     serde_path_to_error::deserialize(value).map_err(|err| {
         let path = err.path().to_string();
         let raw = err.into_inner().to_string();
@@ -71,6 +78,28 @@ pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
             (message, None) => invalid(if path == "." { "body" } else { &path }, message),
         }
     })
+}
+
+/// JSON has one kind of number: `7.0` is the integer 7 to JSON Schema and to JavaScript (which
+/// may well send it so), but serde refuses it for an integer field. Whole numbers that fit an
+/// `i64` become integers; others stay as they are, for the field's type to judge.
+fn whole_numbers_as_integers(value: &mut serde_json::Value) {
+    use serde_json::Value;
+    match value {
+        Value::Number(number) if !number.is_i64() && !number.is_u64() => {
+            // 2^63: the first whole number past i64::MAX, which `as` would saturate to it.
+            const PAST_I64: f64 = 9_223_372_036_854_775_808.0;
+            if let Some(float) = number.as_f64()
+                && float.fract() == 0.0
+                && (-PAST_I64..PAST_I64).contains(&float)
+            {
+                *value = Value::from(float as i64);
+            }
+        }
+        Value::Array(items) => items.iter_mut().for_each(whole_numbers_as_integers),
+        Value::Object(fields) => fields.values_mut().for_each(whole_numbers_as_integers),
+        _ => {}
+    }
 }
 
 fn malformed(err: &serde_json::Error) -> ApiError {
@@ -308,6 +337,19 @@ mod tests {
     }
 
     #[test]
+    fn a_whole_number_written_with_a_decimal_point_is_an_integer() {
+        for raw in [
+            r#"{"name": "a", "inner": {"count": 7.0}}"#,
+            r#"{"name": "a", "inner": {"count": 7e0}}"#,
+        ] {
+            match parse_json::<Body>(raw.as_bytes()) {
+                Ok(body) => assert_eq!(body.inner.count, 7, "{raw}"),
+                Err(err) => panic!("{raw} should parse: {:?}", err.problem()),
+            }
+        }
+    }
+
+    #[test]
     fn json_errors_name_the_field() {
         let cases = [
             (r#"{"name": "a""#, 400, None),
@@ -320,6 +362,12 @@ mod tests {
                 Some("inner.count"),
             ),
             (r#"[]"#, 422, Some("body")),
+            (r#"["a", {"count": 1}]"#, 422, Some("body")),
+            (
+                r#"{"name": "a", "inner": {"count": 7.5}}"#,
+                422,
+                Some("inner.count"),
+            ),
             (
                 r#"{"name": "a", "inner": {"count": "7"}}"#,
                 422,
