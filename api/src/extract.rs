@@ -239,20 +239,34 @@ pub async fn csv_text(mut payload: web::Payload, max: usize) -> Result<String, A
     })
 }
 
-/// The version named by an `If-Match` header (`"7"`, `W/"7"`), for a change that must not
+/// An `If-Match` header (`"7"`, `W/"7"`, a list of them, or `*`), for a change that must not
 /// overwrite someone else's. Extracting never fails: a handler asks for [`IfMatch::version`]
 /// after its access guard, so a person who may not see the object learns nothing from a 428.
-pub struct IfMatch(Option<i64>);
+pub struct IfMatch(Option<Condition>);
+
+enum Condition {
+    /// `*`: whatever version the object is at (RFC 9110, 13.1.1).
+    Any,
+    /// The versions named; one that cannot be ours (not a number) is left out, so it matches
+    /// nothing.
+    Versions(Vec<i64>),
+}
 
 impl IfMatch {
-    /// The version sent; 428 when the header is missing.
-    pub fn version(&self) -> ApiResult<i64> {
-        self.0.ok_or(ApiError::PreconditionRequired)
+    /// The version the change goes ahead from, given the version `current` the handler loaded:
+    /// `current` when the header names it or is `*`, else a version that will not match (so
+    /// the change is refused with 412). 428 when the header is missing.
+    pub fn version(&self, current: i64) -> ApiResult<i64> {
+        self.optional(current).ok_or(ApiError::PreconditionRequired)
     }
 
-    /// The version sent, if any: for changes that check it only when it is sent.
-    pub fn optional(&self) -> Option<i64> {
-        self.0
+    /// As [`IfMatch::version`], for changes that check it only when it is sent.
+    pub fn optional(&self, current: i64) -> Option<i64> {
+        self.0.as_ref().map(|condition| match condition {
+            Condition::Any => current,
+            Condition::Versions(versions) if versions.contains(&current) => current,
+            Condition::Versions(_) => -1,
+        })
     }
 }
 
@@ -261,13 +275,25 @@ impl FromRequest for IfMatch {
     type Future = Ready<Result<Self, ApiError>>;
 
     fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
-        let version = req.headers().get(header::IF_MATCH).map(|value| {
+        let condition = req.headers().get(header::IF_MATCH).map(|value| {
             let text = value.to_str().unwrap_or("").trim();
-            let text = text.strip_prefix("W/").unwrap_or(text).trim_matches('"');
-            // A version that cannot be ours matches nothing.
-            text.parse().unwrap_or(-1)
+            if text == "*" {
+                return Condition::Any;
+            }
+            Condition::Versions(
+                text.split(',')
+                    .filter_map(|tag| {
+                        let tag = tag.trim();
+                        tag.strip_prefix("W/")
+                            .unwrap_or(tag)
+                            .trim_matches('"')
+                            .parse()
+                            .ok()
+                    })
+                    .collect(),
+            )
         });
-        ready(Ok(Self(version)))
+        ready(Ok(Self(condition)))
     }
 }
 

@@ -211,7 +211,7 @@ pub async fn replace(
     body: Json<ProjectInput>,
 ) -> ApiResult<HttpResponse> {
     let EditableProject(ProjectAccess { user, project, .. }) = project;
-    let version = if_match.version()?;
+    let version = if_match.version(project.version)?;
     let input = body.0.validate()?;
     if input.lead_organisation_id != project.lead_organisation_id
         && !user.can_create_project_for(input.lead_organisation_id)
