@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Runs every check and test: formatting, lints, unit tests, the integration tests against the
-# real server on SQLite and the browser tests in headless Chromium; then the integration tests
+# real server on SQLite, the browser tests in headless Chromium and the fuzzing of the API
+# against its document (tests/fuzz/run.sh); then the integration tests
 # again on PostgreSQL when TEST_DATABASE_URL names a server (for example
 # postgres://postgres@127.0.0.1:5432; each test makes its own database there).
 set -euo pipefail
@@ -28,6 +29,9 @@ env -u TEST_DATABASE_URL cargo test --workspace 2>&1 | tee -a "$results"
 say "browser tests (headless Chromium; screenshots in tests/screenshots/)"
 tests/browser/run.sh 2>&1 | tee -a "$results"
 
+say "fuzzing the API against its document (schemathesis: every operation, every check)"
+tests/fuzz/run.sh 2>&1 | tee -a "$results"
+
 if [ -n "${TEST_DATABASE_URL:-}" ]; then
   drop_test_databases() {
     if command -v psql >/dev/null; then
@@ -41,6 +45,7 @@ if [ -n "${TEST_DATABASE_URL:-}" ]; then
   drop_test_databases
 fi
 
-# One closing line for all runners (cargo's and node's); any failure has already stopped the script.
-passed=$(sed -n 's/^test result: ok\. \([0-9]*\) passed.*/\1/p; s/^# pass \([0-9]*\)$/\1/p' "$results" | awk '{ n += $1 } END { print n + 0 }')
+# One closing line for all runners (cargo's, node's and the fuzzer's, which counts operations);
+# any failure has already stopped the script.
+passed=$(sed -n 's/^test result: ok\. \([0-9]*\) passed.*/\1/p; s/^# pass \([0-9]*\)$/\1/p; s/^fuzz: \([0-9]*\) passed.*/\1/p' "$results" | awk '{ n += $1 } END { print n + 0 }')
 echo "all tests: ${passed} passed, 0 failed"

@@ -62,7 +62,14 @@ impl<T: DeserializeOwned + 'static> FromRequest for Json<T> {
 /// Two steps, because serde_json reports some type mismatches (a number where an enum's string
 /// belongs) as syntax errors: first the syntax, then the shape, from the parsed value.
 pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
-    let value: serde_json::Value = serde_json::from_slice(bytes).map_err(|err| malformed(&err))?;
+    let mut value: serde_json::Value =
+        serde_json::from_slice(bytes).map_err(|err| malformed(&err))?;
+    // Every body of this API is an object, as the document says; serde would otherwise read a
+    // struct from an array of its fields in order (`[null, null]`).
+    if !value.is_object() {
+        return Err(invalid("body", "Send a JSON object"));
+    }
+    whole_numbers_as_integers(&mut value);
     serde_path_to_error::deserialize(value).map_err(|err| {
         let path = err.path().to_string();
         let raw = err.into_inner().to_string();
@@ -71,6 +78,28 @@ pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
             (message, None) => invalid(if path == "." { "body" } else { &path }, message),
         }
     })
+}
+
+/// JSON has one kind of number: `7.0` is the integer 7 to JSON Schema and to JavaScript (which
+/// may well send it so), but serde refuses it for an integer field. Whole numbers that fit an
+/// `i64` become integers; others stay as they are, for the field's type to judge.
+fn whole_numbers_as_integers(value: &mut serde_json::Value) {
+    use serde_json::Value;
+    match value {
+        Value::Number(number) if !number.is_i64() && !number.is_u64() => {
+            // 2^63: the first whole number past i64::MAX, which `as` would saturate to it.
+            const PAST_I64: f64 = 9_223_372_036_854_775_808.0;
+            if let Some(float) = number.as_f64()
+                && float.fract() == 0.0
+                && (-PAST_I64..PAST_I64).contains(&float)
+            {
+                *value = Value::from(float as i64);
+            }
+        }
+        Value::Array(items) => items.iter_mut().for_each(whole_numbers_as_integers),
+        Value::Object(fields) => fields.values_mut().for_each(whole_numbers_as_integers),
+        _ => {}
+    }
 }
 
 fn malformed(err: &serde_json::Error) -> ApiError {
@@ -210,20 +239,34 @@ pub async fn csv_text(mut payload: web::Payload, max: usize) -> Result<String, A
     })
 }
 
-/// The version named by an `If-Match` header (`"7"`, `W/"7"`), for a change that must not
+/// An `If-Match` header (`"7"`, `W/"7"`, a list of them, or `*`), for a change that must not
 /// overwrite someone else's. Extracting never fails: a handler asks for [`IfMatch::version`]
 /// after its access guard, so a person who may not see the object learns nothing from a 428.
-pub struct IfMatch(Option<i64>);
+pub struct IfMatch(Option<Condition>);
+
+enum Condition {
+    /// `*`: whatever version the object is at (RFC 9110, 13.1.1).
+    Any,
+    /// The versions named; one that cannot be ours (not a number) is left out, so it matches
+    /// nothing.
+    Versions(Vec<i64>),
+}
 
 impl IfMatch {
-    /// The version sent; 428 when the header is missing.
-    pub fn version(&self) -> ApiResult<i64> {
-        self.0.ok_or(ApiError::PreconditionRequired)
+    /// The version the change goes ahead from, given the version `current` the handler loaded:
+    /// `current` when the header names it or is `*`, else a version that will not match (so
+    /// the change is refused with 412). 428 when the header is missing.
+    pub fn version(&self, current: i64) -> ApiResult<i64> {
+        self.optional(current).ok_or(ApiError::PreconditionRequired)
     }
 
-    /// The version sent, if any: for changes that check it only when it is sent.
-    pub fn optional(&self) -> Option<i64> {
-        self.0
+    /// As [`IfMatch::version`], for changes that check it only when it is sent.
+    pub fn optional(&self, current: i64) -> Option<i64> {
+        self.0.as_ref().map(|condition| match condition {
+            Condition::Any => current,
+            Condition::Versions(versions) if versions.contains(&current) => current,
+            Condition::Versions(_) => -1,
+        })
     }
 }
 
@@ -232,13 +275,25 @@ impl FromRequest for IfMatch {
     type Future = Ready<Result<Self, ApiError>>;
 
     fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
-        let version = req.headers().get(header::IF_MATCH).map(|value| {
+        let condition = req.headers().get(header::IF_MATCH).map(|value| {
             let text = value.to_str().unwrap_or("").trim();
-            let text = text.strip_prefix("W/").unwrap_or(text).trim_matches('"');
-            // A version that cannot be ours matches nothing.
-            text.parse().unwrap_or(-1)
+            if text == "*" {
+                return Condition::Any;
+            }
+            Condition::Versions(
+                text.split(',')
+                    .filter_map(|tag| {
+                        let tag = tag.trim();
+                        tag.strip_prefix("W/")
+                            .unwrap_or(tag)
+                            .trim_matches('"')
+                            .parse()
+                            .ok()
+                    })
+                    .collect(),
+            )
         });
-        ready(Ok(Self(version)))
+        ready(Ok(Self(condition)))
     }
 }
 
@@ -308,6 +363,19 @@ mod tests {
     }
 
     #[test]
+    fn a_whole_number_written_with_a_decimal_point_is_an_integer() {
+        for raw in [
+            r#"{"name": "a", "inner": {"count": 7.0}}"#,
+            r#"{"name": "a", "inner": {"count": 7e0}}"#,
+        ] {
+            match parse_json::<Body>(raw.as_bytes()) {
+                Ok(body) => assert_eq!(body.inner.count, 7, "{raw}"),
+                Err(err) => panic!("{raw} should parse: {:?}", err.problem()),
+            }
+        }
+    }
+
+    #[test]
     fn json_errors_name_the_field() {
         let cases = [
             (r#"{"name": "a""#, 400, None),
@@ -320,6 +388,12 @@ mod tests {
                 Some("inner.count"),
             ),
             (r#"[]"#, 422, Some("body")),
+            (r#"["a", {"count": 1}]"#, 422, Some("body")),
+            (
+                r#"{"name": "a", "inner": {"count": 7.5}}"#,
+                422,
+                Some("inner.count"),
+            ),
             (
                 r#"{"name": "a", "inner": {"count": "7"}}"#,
                 422,

@@ -107,7 +107,15 @@ pub fn configure(cfg: &mut ServiceConfig) {
         license(name = "Apache-2.0")
     ),
     modifiers(&BearerAuth),
-    components(schemas(qi_shared::problem::Problem)),
+    // Schemas that only query parameters name: utoipa collects those of bodies and answers by
+    // itself, but a parameter's `$ref` would point at nothing without these.
+    components(schemas(
+        qi_shared::problem::Problem,
+        qi_shared::project::ProjectSort,
+        qi_shared::training::When,
+        crate::handlers::measures::ChartParam,
+        crate::handlers::organisations::StatusParam,
+    )),
     tags(
         (name = "operations", description = "Liveness and readiness"),
         (name = "auth", description = "Signing in and out, tokens, invitations and first-run set-up"),

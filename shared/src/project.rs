@@ -504,8 +504,16 @@ pub struct ProjectQuery {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub theme: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "openapi",
+        param(minimum = 0.5, maximum = 5.0, multiple_of = 0.5)
+    )]
     pub score_min: Option<f64>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "openapi",
+        param(minimum = 0.5, maximum = 5.0, multiple_of = 0.5)
+    )]
     pub score_max: Option<f64>,
     /// With (true) or without (false) patient and public involvement.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -522,8 +530,10 @@ pub struct ProjectQuery {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sort: Option<ProjectSort>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", param(minimum = 1, maximum = 1000000))]
     pub page: Option<u64>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", param(minimum = 1, maximum = 100))]
     pub per_page: Option<u64>,
 }
 

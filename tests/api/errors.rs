@@ -3,7 +3,9 @@
 
 use reqwest::Method;
 
-use crate::helpers::spawn_app;
+use serde_json::json;
+
+use crate::helpers::{fields, spawn_app};
 
 #[tokio::test]
 async fn unknown_api_routes_and_methods_answer_with_a_problem() {
@@ -206,4 +208,47 @@ async fn hostile_input_never_causes_a_server_error() {
         .get("/api/v1/organisations", &app.admin)
         .await
         .expect(200);
+}
+
+#[tokio::test]
+async fn a_body_that_is_not_a_json_object_is_refused_naming_the_body() {
+    let app = spawn_app().await;
+    // serde would read a struct from an array of its fields in order.
+    for body in [
+        json!([null, null]),
+        json!(["Someone Else", "Nurse"]),
+        json!(7),
+    ] {
+        let problem = app
+            .patch("/api/v1/me", &app.admin, body.clone())
+            .await
+            .problem(422);
+        assert_eq!(fields(&problem), ["body"], "{body}");
+    }
+}
+
+#[tokio::test]
+async fn a_whole_number_written_with_a_decimal_point_is_taken_as_that_integer() {
+    let app = spawn_app().await;
+    let rules: serde_json::Value = app
+        .call(
+            Method::PUT,
+            "/api/v1/capability/rules",
+            Some(&app.admin),
+            Some(json!({"live_min_projects": 2.0, "lead_min_coaching_sessions": 4e0})),
+        )
+        .await
+        .expect(200);
+    assert_eq!(rules["live_min_projects"], 2);
+    assert_eq!(rules["lead_min_coaching_sessions"], 4);
+    let problem = app
+        .call(
+            Method::PUT,
+            "/api/v1/capability/rules",
+            Some(&app.admin),
+            Some(json!({"live_min_projects": 2.5})),
+        )
+        .await
+        .problem(422);
+    assert_eq!(fields(&problem), ["live_min_projects"]);
 }

@@ -692,6 +692,40 @@ async fn changes_need_the_current_version_as_if_match() {
 }
 
 #[tokio::test]
+async fn if_match_star_or_a_list_naming_the_current_version_lets_a_change_through() {
+    let app = spawn_app().await;
+    let c = cast(&app).await;
+    let (p, _) = project(&app, &c, Visibility::Partnership).await;
+    let token = &c.member_a.1;
+    let measure = create_measure(&app, token, p.id, count_measure()).await;
+    let path = format!("/api/v1/measures/{}", measure.id);
+    let points = format!("{path}/points");
+    let v = measure.version;
+    // RFC 9110: `*` matches whatever version there is; a list matches if any of it does.
+    for (if_match, status) in [
+        ("*".to_owned(), 200),
+        (format!("\"{}\", W/\"{}\"", v - 1, v + 1), 200),
+        (format!("\"{}\", \"not-ours\"", v + 1), 412),
+        (format!("W/\"{}\", \"{}\"", v - 1, v + 5), 412),
+    ] {
+        let answer = app
+            .send(
+                Method::PUT,
+                &points,
+                Some(token),
+                Some(&if_match),
+                Some(json!({"points": []})),
+            )
+            .await;
+        assert_eq!(answer.answer.status, status, "If-Match: {if_match}");
+    }
+    let gone = app
+        .send(Method::DELETE, &path, Some(token), Some("*"), None)
+        .await;
+    assert_eq!(gone.answer.status, 204);
+}
+
+#[tokio::test]
 async fn a_csv_file_in_either_date_form_imports_and_the_export_reads_back_the_same() {
     let app = spawn_app().await;
     let c = cast(&app).await;

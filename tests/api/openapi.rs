@@ -70,3 +70,83 @@ async fn swagger_ui_is_served_without_the_internet() {
     assert!(html.contains("swagger"), "the Swagger UI page");
     assert!(!html.contains("https://"), "no assets from the internet");
 }
+
+/// Every `$ref` in the document, with where it was found.
+fn references<'a>(value: &'a Value, at: &str, found: &mut Vec<(String, &'a str)>) {
+    match value {
+        Value::Object(map) => {
+            for (key, inner) in map {
+                match (key.as_str(), inner) {
+                    ("$ref", Value::String(target)) => found.push((at.to_owned(), target)),
+                    _ => references(inner, &format!("{at}/{key}"), found),
+                }
+            }
+        }
+        Value::Array(items) => {
+            for (i, inner) in items.iter().enumerate() {
+                references(inner, &format!("{at}/{i}"), found);
+            }
+        }
+        _ => {}
+    }
+}
+
+#[tokio::test]
+async fn every_reference_in_the_document_resolves() {
+    let doc: Value = serde_json::from_str(CHECKED_IN).unwrap();
+    let mut found = Vec::new();
+    references(&doc, "", &mut found);
+    assert!(found.len() > 100, "the document uses references");
+    let unresolved: Vec<_> = found
+        .iter()
+        .filter(|(_, target)| {
+            target
+                .strip_prefix('#')
+                .and_then(|pointer| doc.pointer(pointer))
+                .is_none()
+        })
+        .collect();
+    assert!(
+        unresolved.is_empty(),
+        "references to nothing (code generators and validators cannot read these): {unresolved:?}"
+    );
+}
+
+#[tokio::test]
+async fn every_paged_list_states_the_page_bounds_the_server_enforces() {
+    use qi_shared::page::{MAX_PAGE, MAX_PER_PAGE};
+    let doc: Value = serde_json::from_str(CHECKED_IN).unwrap();
+    let mut lists = 0;
+    for (path, item) in doc["paths"].as_object().unwrap() {
+        for (method, op) in item.as_object().unwrap() {
+            let parameters = op["parameters"].as_array().cloned().unwrap_or_default();
+            for (name, max) in [("page", MAX_PAGE), ("per_page", MAX_PER_PAGE)] {
+                let Some(parameter) = parameters.iter().find(|p| p["name"] == name) else {
+                    continue;
+                };
+                lists += 1;
+                let schema = &parameter["schema"];
+                assert_eq!(schema["minimum"], 1, "{method} {path}: {name} minimum");
+                assert_eq!(schema["maximum"], max, "{method} {path}: {name} maximum");
+            }
+        }
+    }
+    assert!(
+        lists >= 18,
+        "every paged list was looked at ({lists} parameters)"
+    );
+}
+
+#[tokio::test]
+async fn project_list_score_filters_state_the_ihi_scale_steps() {
+    let doc: Value = serde_json::from_str(CHECKED_IN).unwrap();
+    for path in ["/api/v1/projects", "/api/v1/library"] {
+        let parameters = doc["paths"][path]["get"]["parameters"].as_array().unwrap();
+        for name in ["score_min", "score_max"] {
+            let schema = &parameters.iter().find(|p| p["name"] == name).unwrap()["schema"];
+            assert_eq!(schema["minimum"], 0.5, "{path} {name}");
+            assert_eq!(schema["maximum"], 5.0, "{path} {name}");
+            assert_eq!(schema["multipleOf"], 0.5, "{path} {name}");
+        }
+    }
+}

@@ -64,7 +64,7 @@ pub async fn replace_diagram(
     if_match: IfMatch,
     body: Json<DriverDiagram>,
 ) -> ApiResult<HttpResponse> {
-    let version = if_match.version()?;
+    let version = if_match.version(model.version)?;
     let tree = body.0.validate()?;
     let txn = state.db.begin().await?;
     if !db::improvement::touch_project(&txn, model.id, version).await? {
@@ -193,7 +193,7 @@ pub async fn update_cycle(
     let current = db::improvement::cycle(&state.db, project_id, cycle_id)
         .await?
         .ok_or_else(|| not_found("Cycle"))?;
-    let version = if_match.version()?;
+    let version = if_match.version(current.version)?;
     let input = check_cycle(&state, project_id, &body.0).await?;
     let txn = state.db.begin().await?;
     if !db::improvement::update_cycle(&txn, &current, version, &input).await? {

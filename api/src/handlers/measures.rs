@@ -13,7 +13,7 @@ mod csv;
 mod points;
 
 pub use annotations::{add_annotation, delete_annotation, update_annotation};
-pub use chart::chart_svg;
+pub use chart::{ChartParam, chart_svg};
 pub use csv::{export_csv, import_csv};
 pub use points::{add_point, delete_point, replace_points, update_point};
 
@@ -177,7 +177,7 @@ pub async fn update(
     if_match: IfMatch,
     body: Json<MeasureInput>,
 ) -> ApiResult<HttpResponse> {
-    let version = if_match.version()?;
+    let version = if_match.version(current.version)?;
     let input = check_measure(&state, current.project_id, &body.0).await?;
     let txn = state.db.begin().await?;
     if !db::measures::update(&txn, &current, version, &input).await? {
@@ -222,7 +222,7 @@ pub async fn remove(
     }): EditableMeasure,
     if_match: IfMatch,
 ) -> ApiResult<HttpResponse> {
-    let version = if_match.version()?;
+    let version = if_match.version(current.version)?;
     let txn = state.db.begin().await?;
     if !db::measures::delete(&txn, &current, version).await? {
         return Err(stale(&current));

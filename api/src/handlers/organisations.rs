@@ -34,8 +34,10 @@ pub struct ListQuery {
     /// `active` (default), `archived` or `all`.
     status: Option<StatusParam>,
     /// Page number, from 1.
+    #[param(minimum = 1, maximum = 1000000)]
     page: Option<u64>,
     /// Items per page, 1 to 100 (default 25).
+    #[param(minimum = 1, maximum = 100)]
     per_page: Option<u64>,
 }
 

@@ -35,8 +35,10 @@ pub struct ListQuery {
     /// Only people with this account status.
     status: Option<PersonStatus>,
     /// Page number, from 1.
+    #[param(minimum = 1, maximum = 1000000)]
     page: Option<u64>,
     /// Items per page, 1 to 100 (default 25).
+    #[param(minimum = 1, maximum = 100)]
     per_page: Option<u64>,
 }
 

@@ -234,7 +234,7 @@ pub async fn replace(
         project,
         context,
     }) = project;
-    let version = if_match.version()?;
+    let version = if_match.version(project.version)?;
     let input = body.0.validate()?;
     if input.lead_organisation_id != project.lead_organisation_id
         && !user.can_create_project_for(input.lead_organisation_id)

@@ -154,8 +154,10 @@ pub struct CaseloadQuery {
     /// Only projects with this status.
     pub status: Option<crate::project::ProjectStatus>,
     /// Page number, from 1.
+    #[cfg_attr(feature = "openapi", param(minimum = 1, maximum = 1000000))]
     pub page: Option<u64>,
     /// Items per page, 1 to 100 (default 25).
+    #[cfg_attr(feature = "openapi", param(minimum = 1, maximum = 100))]
     pub per_page: Option<u64>,
 }
 
@@ -169,8 +171,10 @@ pub struct CoverageQuery {
     /// `true`: only projects with a coach; `false`: only those without.
     pub coached: Option<bool>,
     /// Page number, from 1.
+    #[cfg_attr(feature = "openapi", param(minimum = 1, maximum = 1000000))]
     pub page: Option<u64>,
     /// Items per page, 1 to 100 (default 25).
+    #[cfg_attr(feature = "openapi", param(minimum = 1, maximum = 100))]
     pub per_page: Option<u64>,
 }
 

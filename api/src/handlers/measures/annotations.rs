@@ -126,7 +126,7 @@ pub async fn update_annotation(
     db::measures::annotation(&state.db, id, annotation_id)
         .await?
         .ok_or_else(|| not_found("Annotation"))?;
-    let version = if_match.version()?;
+    let version = if_match.version(current.version)?;
     let input = check_annotation(&state, current.project_id, &body.0).await?;
     let txn = state.db.begin().await?;
     let new_version = db::measures::bump(&txn, &current, Some(version))
@@ -177,7 +177,7 @@ pub async fn delete_annotation(
     db::measures::annotation(&state.db, id, annotation_id)
         .await?
         .ok_or_else(|| not_found("Annotation"))?;
-    let version = if_match.version()?;
+    let version = if_match.version(current.version)?;
     let txn = state.db.begin().await?;
     let new_version = db::measures::bump(&txn, &current, Some(version))
         .await?

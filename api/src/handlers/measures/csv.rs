@@ -96,8 +96,8 @@ pub async fn import_csv(
 ) -> ApiResult<HttpResponse> {
     let mode = query.mode.unwrap_or_default();
     let expected = match mode {
-        ImportMode::Replace => Some(if_match.version()?),
-        ImportMode::Merge => if_match.optional(),
+        ImportMode::Replace => Some(if_match.version(current.version)?),
+        ImportMode::Merge => if_match.optional(current.version),
     };
     if !extract::is_csv(&req) {
         return Ok(extract::not_csv());

@@ -139,7 +139,7 @@ pub async fn update_point(
     db::measures::point(&state.db, id, point_id)
         .await?
         .ok_or_else(|| not_found("Point"))?;
-    let version = if_match.version()?;
+    let version = if_match.version(current.version)?;
     let (unit, rate_per) = db::measures::scale(&current);
     let point = body.0.validate(unit, rate_per)?;
     let txn = state.db.begin().await?;
@@ -194,7 +194,7 @@ pub async fn delete_point(
     db::measures::point(&state.db, id, point_id)
         .await?
         .ok_or_else(|| not_found("Point"))?;
-    let version = if_match.version()?;
+    let version = if_match.version(current.version)?;
     let txn = state.db.begin().await?;
     let new_version = db::measures::bump(&txn, &current, Some(version))
         .await?
@@ -236,7 +236,7 @@ pub async fn replace_points(
     if_match: IfMatch,
     body: Json<PointsInput>,
 ) -> ApiResult<HttpResponse> {
-    let version = if_match.version()?;
+    let version = if_match.version(current.version)?;
     let (unit, rate_per) = db::measures::scale(&current);
     let points = validate_points(&body.0.points, unit, rate_per)?;
     let txn = state.db.begin().await?;

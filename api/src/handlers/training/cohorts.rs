@@ -201,9 +201,9 @@ pub async fn update(
     id: web::Path<i64>,
     body: Json<CohortInput>,
 ) -> ApiResult<HttpResponse> {
-    let (_, course) = find_cohort(&state, *id).await?;
+    let (cohort, course) = find_cohort(&state, *id).await?;
     must_manage(&user, course.provider_organisation_id)?;
-    let version = if_match.version()?;
+    let version = if_match.version(cohort.version)?;
     let input = check(&state, &body.0, Some(*id)).await?;
     let now = Utc::now();
     let txn = state.db.begin().await?;

@@ -153,7 +153,7 @@ pub async fn update(
 ) -> ApiResult<HttpResponse> {
     let current = find_course(&state, *id).await?;
     must_manage(&user, current.provider_organisation_id)?;
-    let version = if_match.version()?;
+    let version = if_match.version(current.version)?;
     let input = check(&state, &body.0).await?;
     must_manage(&user, input.provider_organisation_id)?;
     if !db::training::courses::update(&state.db, current.id, version, &input).await? {
