@@ -159,4 +159,33 @@ describe('Improvement projects in the browser', () => {
     await h.expectVisible(page, page.getByText('Halve agitation episodes by May 2027'), 'the second save');
     h.assertNoErrors(page);
   });
+
+  it('a member answers an invitation to another organisation\'s team, then edits its content only', { timeout: 120_000 }, async () => {
+    const page = await h.newPage(browser);
+    await h.signIn(page, server.baseUrl, member.email, member.password);
+    await page.goto(`${server.baseUrl}/`);
+    await h.expectVisible(page, page.getByRole('heading', { name: 'Invitations to project teams' }), 'the invitations');
+    await h.record(page, 'home-team-invitations', 'invitations to project teams on the home page');
+    const accept = page.getByRole('button', { name: /^Accept: join / }).first();
+    const label = await accept.textContent();
+    const title = label.replace('Accept: join ', '');
+    await accept.click();
+    await h.expectVisible(page, page.getByText('You joined the team of'), 'the confirmation');
+    await page.getByRole('link', { name: title, exact: true }).click();
+    await h.expectH1(page, title);
+    await h.expectVisible(page, page.locator('.team-list').getByText('Grace Lee'), 'on the team');
+
+    // A member, not its lead: the form offers the content, and shows the team and the rest.
+    await page.getByRole('link', { name: 'Edit project', exact: true }).click();
+    await h.expectH1(page, 'Edit project');
+    await h.expectVisible(page, page.getByText('Only the project\'s lead, its lead organisation\'s admins and partnership admins change its team'), 'why not');
+    assert.equal(await page.getByLabel('Who can see it', { exact: true }).count(), 0, 'no visibility to change');
+    assert.equal(await page.getByLabel('Add a team member', { exact: true }).count(), 0, 'no team to change');
+    await h.record(page, 'project-edit-member', 'a team member edits the content');
+    await page.getByLabel('Themes', { exact: true }).fill('falls, night shifts');
+    await page.getByRole('button', { name: 'Save project', exact: true }).click();
+    await h.expectH1(page, title);
+    await h.expectVisible(page, page.getByText('falls, night shifts'), 'the change saved');
+    h.assertNoErrors(page);
+  });
 });
