@@ -65,9 +65,10 @@ impl Application {
             invitation_lifetime: Duration::days(settings.invitation_days.into()),
             public_url: public_url.clone(),
             people: PersonCache::default(),
-            project_lists: crate::cache::ListCache::new(std::time::Duration::from_secs(
-                settings.list_cache_seconds,
-            )),
+            project_lists: crate::cache::ListCache::new(
+                std::time::Duration::from_secs(settings.list_cache_seconds),
+                std::time::Duration::from_secs(settings.list_total_lag_seconds),
+            ),
         });
         let openapi = routes::openapi();
         let web_dir = settings.web_dir.clone();
