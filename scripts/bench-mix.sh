@@ -66,9 +66,12 @@ bench() {
   fi
   if [ "${SOAK:-0}" = 1 ]; then
     start_server "$url" 5
+    memory() { echo "server memory $1: $(grep -E '^(VmRSS|RssAnon|RssFile)' /proc/$server/status | tr -s ' \t' ' ' | tr '\n' ' ')"; }
+    memory "before the load"
     target/release/examples/load_mix --base "$base" --label "$label soak" \
       --connections "${CONNECTIONS:-32}" --writes 20 --seconds "${SOAK_SECONDS:-600}" \
       --window 60 --health-seconds 0 --server-pid "$server"
+    memory "after the load"
     stop_server
     return
   fi
