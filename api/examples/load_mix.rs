@@ -145,17 +145,68 @@ struct World {
 }
 
 const WORDS: &[&str] = &[
-    "falls", "fall", "sepsis", "discharge", "flow", "pressure", "ulcers", "medication", "safety",
-    "deterioration", "mental", "diabetes", "frailty", "infection", "maternity", "access",
-    "prescribing", "staff", "wellbeing", "outpatients", "emergency", "nutrition", "dementia",
-    "stroke", "children", "care", "homes", "cancer", "respiratory", "theatres", "digital",
-    "equity", "reducing", "halving", "wards", "surgical", "community", "noon", "insulin", "delirium",
-    "waits", "red", "ca", "zebra",
+    "falls",
+    "fall",
+    "sepsis",
+    "discharge",
+    "flow",
+    "pressure",
+    "ulcers",
+    "medication",
+    "safety",
+    "deterioration",
+    "mental",
+    "diabetes",
+    "frailty",
+    "infection",
+    "maternity",
+    "access",
+    "prescribing",
+    "staff",
+    "wellbeing",
+    "outpatients",
+    "emergency",
+    "nutrition",
+    "dementia",
+    "stroke",
+    "children",
+    "care",
+    "homes",
+    "cancer",
+    "respiratory",
+    "theatres",
+    "digital",
+    "equity",
+    "reducing",
+    "halving",
+    "wards",
+    "surgical",
+    "community",
+    "noon",
+    "insulin",
+    "delirium",
+    "waits",
+    "red",
+    "ca",
+    "zebra",
 ];
 const THEMES: &[&str] = &[
-    "falls", "sepsis", "flow", "discharge", "pressure ulcers", "medication safety",
-    "deterioration", "mental health", "diabetes", "frailty", "primary care access",
-    "staff wellbeing", "emergency care", "care homes", "cancer", "equity",
+    "falls",
+    "sepsis",
+    "flow",
+    "discharge",
+    "pressure ulcers",
+    "medication safety",
+    "deterioration",
+    "mental health",
+    "diabetes",
+    "frailty",
+    "primary care access",
+    "staff wellbeing",
+    "emergency care",
+    "care homes",
+    "cancer",
+    "equity",
 ];
 const STATUSES: &[&str] = &["proposed", "active", "completed", "abandoned"];
 const SORTS: &[&str] = &["updated", "title", "score"];
@@ -172,7 +223,10 @@ fn list_query(rng: &mut StdRng, world: &World) -> String {
         query.push(format!("q={}", q.join("+")));
     }
     if rng.gen_bool(0.3) {
-        query.push(format!("status={}", STATUSES.choose(rng).unwrap_or(&"active")));
+        query.push(format!(
+            "status={}",
+            STATUSES.choose(rng).unwrap_or(&"active")
+        ));
     }
     if rng.gen_bool(0.3) {
         let theme = THEMES.choose(rng).unwrap_or(&"falls");
@@ -211,7 +265,12 @@ fn project_id(rng: &mut StdRng, world: &World) -> i64 {
 }
 
 /// Sends `request` and times it from `due` (when it was meant to start).
-async fn timed(kind: Kind, due: Instant, start: Instant, request: reqwest::RequestBuilder) -> Sample {
+async fn timed(
+    kind: Kind,
+    due: Instant,
+    start: Instant,
+    request: reqwest::RequestBuilder,
+) -> Sample {
     let status = match request.send().await {
         Ok(response) => {
             let status = response.status().as_u16();
@@ -343,7 +402,9 @@ async fn write(world: Arc<World>, seed: u64, due: Instant, start: Instant) -> Sa
             };
             let day = world.next_day.fetch_add(1, Ordering::Relaxed);
             let date = NaiveDate::from_ymd_opt(1900, 1, 1)
-                .and_then(|d| d.checked_add_days(chrono::Days::new(u64::try_from(day).unwrap_or(0))))
+                .and_then(|d| {
+                    d.checked_add_days(chrono::Days::new(u64::try_from(day).unwrap_or(0)))
+                })
                 .unwrap_or_default();
             let request = world
                 .client
@@ -432,7 +493,13 @@ async fn writer(
 
 /// Runs one phase: readers, the writer at `per_second` and the health probe, for
 /// `warm_up + seconds`; returns the samples of the measured part, timed from its start.
-async fn phase(world: &Arc<World>, args: &Args, per_second: f64, health_only: bool, seconds: u64) -> (Vec<Sample>, Duration) {
+async fn phase(
+    world: &Arc<World>,
+    args: &Args,
+    per_second: f64,
+    health_only: bool,
+    seconds: u64,
+) -> (Vec<Sample>, Duration) {
     let stop = Arc::new(AtomicBool::new(false));
     let start = Instant::now();
     let mut readers = Vec::new();
@@ -470,9 +537,12 @@ async fn phase(world: &Arc<World>, args: &Args, per_second: f64, health_only: bo
         if let Some(pid) = args.server_pid
             && began.elapsed() >= warm_up
         {
-            rss.push((began.elapsed() - warm_up, resident_kib(pid)));
+            rss.push((resident_kib(pid, "VmRSS:"), resident_kib(pid, "RssAnon:")));
         }
-        tokio::time::sleep(Duration::from_secs(1).min((warm_up + measured).saturating_sub(began.elapsed()))).await;
+        tokio::time::sleep(
+            Duration::from_secs(1).min((warm_up + measured).saturating_sub(began.elapsed())),
+        )
+        .await;
     }
     stop.store(true, Ordering::Relaxed);
     let mut samples = Vec::new();
@@ -486,30 +556,37 @@ async fn phase(world: &Arc<World>, args: &Args, per_second: f64, health_only: bo
     let samples: Vec<Sample> = samples
         .into_iter()
         .filter(|s| s.at >= warm_up && s.at <= warm_up + measured)
-        .map(|s| Sample { at: s.at - warm_up, ..s })
+        .map(|s| Sample {
+            at: s.at - warm_up,
+            ..s
+        })
         .collect();
-    if !rss.is_empty() {
-        let first = rss.first().map(|r| r.1).unwrap_or_default();
-        let last = rss.last().map(|r| r.1).unwrap_or_default();
-        let peak = rss.iter().map(|r| r.1).max().unwrap_or_default();
+    // Resident memory counts the SQLite file's pages once for each connection that maps them;
+    // the anonymous part (the heap) is what would grow with a leak.
+    if let (Some(first), Some(last)) = (rss.first(), rss.last()) {
+        let peak = |of: fn(&(u64, u64)) -> u64| rss.iter().map(of).max().unwrap_or_default();
         println!(
-            "\nServer memory (resident): {} MiB at the start, {} MiB at the end, {} MiB at most.",
-            first / 1024,
-            last / 1024,
-            peak / 1024
+            "\nServer memory, resident (of which anonymous): {} ({}) MiB at the start, {} ({}) MiB at the end, {} ({}) MiB at most.",
+            first.0 / 1024,
+            first.1 / 1024,
+            last.0 / 1024,
+            last.1 / 1024,
+            peak(|r| r.0) / 1024,
+            peak(|r| r.1) / 1024
         );
     }
     (samples, measured)
 }
 
-/// The server's resident memory in KiB (0 if it cannot be read).
-fn resident_kib(pid: u32) -> u64 {
+/// A line of the server's `/proc/{pid}/status` (`VmRSS:`, `RssAnon:`) in KiB (0 if it cannot be
+/// read).
+fn resident_kib(pid: u32, line: &str) -> u64 {
     std::fs::read_to_string(format!("/proc/{pid}/status"))
         .ok()
         .and_then(|status| {
             status
                 .lines()
-                .find(|l| l.starts_with("VmRSS:"))
+                .find(|l| l.starts_with(line))
                 .and_then(|l| l.split_whitespace().nth(1))
                 .and_then(|kib| kib.parse().ok())
         })
@@ -561,7 +638,16 @@ impl Tally {
             .statuses
             .iter()
             .filter(|(s, _)| !matches!(**s, 200..=299))
-            .map(|(s, n)| format!("{n}×{}", if *s == 0 { "none".to_owned() } else { s.to_string() }))
+            .map(|(s, n)| {
+                format!(
+                    "{n}×{}",
+                    if *s == 0 {
+                        "none".to_owned()
+                    } else {
+                        s.to_string()
+                    }
+                )
+            })
             .collect();
         format!(
             "| {label} | {what} | {} | {:.0} | {:.2} | {:.2} | {:.2} | {:.1} | {} | {} | {} |",
@@ -573,7 +659,11 @@ impl Tally {
             quantile(&self.times, 1.0),
             self.expected,
             self.unexpected_4xx + self.server_errors + self.no_answer,
-            if others.is_empty() { "".to_owned() } else { others.join(" ") },
+            if others.is_empty() {
+                "".to_owned()
+            } else {
+                others.join(" ")
+            },
         )
     }
 }
@@ -601,7 +691,12 @@ fn report(label: &str, samples: &[Sample], seconds: f64) {
 
 const HEADER: &str = "| run | requests | n | per s | p50 ms | p90 ms | p99 ms | max ms | expected 404/409/412 | errors | non-2xx by status |\n| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |";
 
-async fn sign_in(client: &Client, base: &str, email: &str, password: &str) -> anyhow::Result<String> {
+async fn sign_in(
+    client: &Client,
+    base: &str,
+    email: &str,
+    password: &str,
+) -> anyhow::Result<String> {
     let response = client
         .post(format!("{base}/api/v1/auth/login"))
         .json(&json!({"email": email, "password": password}))
@@ -636,7 +731,12 @@ async fn prepare(args: &Args) -> anyhow::Result<World> {
     // One person of each organisation first, the named demo logins among them.
     let mut everyone = Vec::new();
     for page in 1.. {
-        let body = get_json(&client, format!("{base}/api/v1/people?per_page=100&page={page}"), &admin).await?;
+        let body = get_json(
+            &client,
+            format!("{base}/api/v1/people?per_page=100&page={page}"),
+            &admin,
+        )
+        .await?;
         let items = body["items"].as_array().cloned().unwrap_or_default();
         if items.is_empty() {
             break;
@@ -645,12 +745,20 @@ async fn prepare(args: &Args) -> anyhow::Result<World> {
     }
     let active = |p: &&Value| p["status"] == "active" && p["email"] != args.admin_email.as_str();
     let mut chosen: Vec<(String, i64)> = Vec::new();
-    for named in ["member@demo.qicommons.org", "coach@demo.qicommons.org", "qi.lead@demo.qicommons.org", "gp.lead@demo.qicommons.org"] {
+    for named in [
+        "member@demo.qicommons.org",
+        "coach@demo.qicommons.org",
+        "qi.lead@demo.qicommons.org",
+        "gp.lead@demo.qicommons.org",
+    ] {
         if let Some(p) = everyone.iter().filter(active).find(|p| p["email"] == named) {
             chosen.push((named.to_owned(), p["organisation_id"].as_i64().unwrap_or(0)));
         }
     }
-    let mut organisations: Vec<i64> = everyone.iter().filter_map(|p| p["organisation_id"].as_i64()).collect();
+    let mut organisations: Vec<i64> = everyone
+        .iter()
+        .filter_map(|p| p["organisation_id"].as_i64())
+        .collect();
     organisations.sort_unstable();
     organisations.dedup();
     'rounds: for round in 0..10 {
@@ -676,7 +784,12 @@ async fn prepare(args: &Args) -> anyhow::Result<World> {
         people.push((sign_in(&client, &base, email, &args.password).await?, *org));
     }
     let distinct: std::collections::BTreeSet<i64> = people.iter().map(|p| p.1).collect();
-    let total = get_json(&client, format!("{base}/api/v1/projects?per_page=1"), &admin).await?["total"]
+    let total = get_json(
+        &client,
+        format!("{base}/api/v1/projects?per_page=1"),
+        &admin,
+    )
+    .await?["total"]
         .as_i64()
         .unwrap_or(0);
     if total < 100 {
@@ -688,8 +801,19 @@ async fn prepare(args: &Args) -> anyhow::Result<World> {
         if measures.len() >= 40 {
             break;
         }
-        if let Ok(list) = get_json(&client, format!("{base}/api/v1/projects/{id}/measures"), &admin).await {
-            measures.extend(list.as_array().into_iter().flatten().filter_map(|m| m["id"].as_i64()));
+        if let Ok(list) = get_json(
+            &client,
+            format!("{base}/api/v1/projects/{id}/measures"),
+            &admin,
+        )
+        .await
+        {
+            measures.extend(
+                list.as_array()
+                    .into_iter()
+                    .flatten()
+                    .filter_map(|m| m["id"].as_i64()),
+            );
         }
     }
     eprintln!(
@@ -715,12 +839,22 @@ async fn prepare(args: &Args) -> anyhow::Result<World> {
 async fn main() -> anyhow::Result<()> {
     let args = Args::parse();
     let world = Arc::new(prepare(&args).await?);
-    let label = |what: String| if args.label.is_empty() { what } else { format!("{} {what}", args.label) };
+    let label = |what: String| {
+        if args.label.is_empty() {
+            what
+        } else {
+            format!("{} {what}", args.label)
+        }
+    };
     println!("{HEADER}");
     if args.health_seconds > 0 {
         let load = load_average();
         let (samples, seconds) = phase(&world, &args, 0.0, true, args.health_seconds).await;
-        report(&label(format!("health only (load {load})")), &samples, seconds.as_secs_f64());
+        report(
+            &label(format!("health only (load {load})")),
+            &samples,
+            seconds.as_secs_f64(),
+        );
     }
     for rate in &args.writes {
         let load = load_average();
@@ -736,12 +870,17 @@ async fn main() -> anyhow::Result<()> {
                         .filter(|s| s.at >= from && s.at < from + window)
                         .copied()
                         .collect();
-                    let reads: Vec<Sample> = part.iter().filter(|s| s.kind.is_read()).copied().collect();
+                    let reads: Vec<Sample> =
+                        part.iter().filter(|s| s.kind.is_read()).copied().collect();
                     let mut tally = Tally::default();
                     reads.iter().for_each(|s| tally.add(s));
                     println!(
                         "{}",
-                        tally.row(&name, &format!("reads, {}–{} s", from.as_secs(), (from + window).as_secs()), window.as_secs_f64())
+                        tally.row(
+                            &name,
+                            &format!("reads, {}–{} s", from.as_secs(), (from + window).as_secs()),
+                            window.as_secs_f64()
+                        )
                     );
                     from += window;
                 }
