@@ -233,13 +233,13 @@ async fn append(
 async fn remove(database_url: &str, dir: Option<std::path::PathBuf>) {
     if let Some(dir) = dir {
         std::fs::remove_dir_all(dir).ok();
-    } else if let Some((server, name)) = database_url.rsplit_once('/') {
-        if let Ok(admin) = Database::connect(format!("{server}/postgres")).await {
-            admin
-                .execute_unprepared(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
-                .await
-                .ok();
-        }
+    } else if let Some((server, name)) = database_url.rsplit_once('/')
+        && let Ok(admin) = Database::connect(format!("{server}/postgres")).await
+    {
+        admin
+            .execute_unprepared(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+            .await
+            .ok();
     }
 }
 
