@@ -70,9 +70,10 @@ impl Application {
                 settings.auth.stamp_cache_seconds,
             )),
             sign_in: SignInThrottle::new(&settings.auth),
-            project_lists: crate::cache::ListCache::new(std::time::Duration::from_secs(
-                settings.list_cache_seconds,
-            )),
+            project_lists: crate::cache::ListCache::new(
+                std::time::Duration::from_secs(settings.list_cache_seconds),
+                std::time::Duration::from_secs(settings.list_total_lag_seconds),
+            ),
         });
         let openapi = routes::openapi();
         let web_dir = settings.web_dir.clone();

@@ -12,6 +12,7 @@ mod health;
 mod helpers;
 mod improvement;
 mod invitations;
+mod list_totals;
 mod measures;
 mod openapi;
 mod organisations;

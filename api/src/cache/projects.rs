@@ -32,8 +32,22 @@ use crate::db::entity::project;
 /// The latest change to any project and the greatest project id.
 pub(crate) type Stamp = (Option<DateTime<Utc>>, Option<i64>);
 
-/// A total and the [`Stamp`] it was counted at, once counted.
-pub(crate) type KnownTotal = Mutex<Option<(Stamp, u64)>>;
+/// A total, the [`Stamp`] it was counted at and when, once counted.
+pub(crate) type KnownTotal = Mutex<Option<Counted>>;
+
+/// How long a total may lag the page it is shown with, after a change by someone else, is
+/// `list_total_lag_seconds`: a page's items are always read as of the latest stamp, but while
+/// projects keep changing its total is counted again at most that often.
+/// Counting is the dear part of a list (every match: tens of milliseconds in a big register,
+/// and per person, as visibility differs), and with changes every few hundred milliseconds,
+/// counting at every change left no time for anything else. A person's own change shows in
+/// their totals at once ([`ListCache::changed`]).
+#[derive(Clone, Copy)]
+pub(crate) struct Counted {
+    pub(crate) stamp: Stamp,
+    pub(crate) total: u64,
+    pub(crate) at: Instant,
+}
 
 /// What lists of projects this node has read: the totals and the pages. One a server (see
 /// `AppState`); cloning it shares it.
@@ -67,6 +81,11 @@ pub struct ListCache {
     /// The stamp as last read, so that a busy node asks the database for it at most every
     /// [`STAMP_INTERVAL`] rather than on every request.
     stamp: Arc<StampMemo>,
+    /// Who changed something through this node recently, and when: their own totals are
+    /// counted again at once rather than lagging.
+    writers: Cache<i64, Instant>,
+    /// How long a total may lag changes by others (see [`Counted`]).
+    total_lag: Duration,
 }
 
 /// How long a node trusts the stamp it last read. A change made through another node shows
@@ -120,8 +139,9 @@ pub struct ReadProject {
 }
 
 impl ListCache {
-    /// Keeps pages for `page_time_to_live` (zero: keeps none).
-    pub fn new(page_time_to_live: Duration) -> Self {
+    /// Keeps pages for `page_time_to_live` (zero: keeps none), and lets a total lag changes by
+    /// others by up to `total_lag` (zero: counted again after every change).
+    pub fn new(page_time_to_live: Duration, total_lag: Duration) -> Self {
         Self {
             totals: Cache::builder()
                 .max_capacity(10_000)
@@ -144,13 +164,32 @@ impl ListCache {
                 .time_to_live(page_time_to_live.max(Duration::from_millis(1)))
                 .build(),
             stamp: Arc::default(),
+            writers: Cache::builder()
+                .max_capacity(100_000)
+                .time_to_live(total_lag.max(Duration::from_millis(1)))
+                .build(),
+            total_lag,
         }
     }
 
     /// Call when a request that may have changed a project has been carried out through this
-    /// node: the next read asks the database for the stamp again, so the change shows at once.
-    pub fn changed(&self) {
+    /// node, by `person` if signed in: the next read asks the database for the stamp again, so
+    /// the change shows at once, and that person's totals are counted again.
+    pub fn changed(&self, person: Option<i64>) {
+        if let Some(person) = person {
+            self.writers.insert(person, Instant::now());
+        }
         self.stamp.generation.fetch_add(1, Ordering::AcqRel);
+    }
+
+    /// Whether a total counted at `at` for `person` (`None`: the public library) may still be
+    /// shown with a page read at another stamp: younger than the lag allowed, and not older
+    /// than a change that person made through this node.
+    pub(crate) fn may_lag(&self, counted: &Counted, person: Option<i64>) -> bool {
+        counted.at.elapsed() < self.total_lag
+            && person
+                .and_then(|p| self.writers.get(&p))
+                .is_none_or(|changed| changed < counted.at)
     }
 
     /// The stamp of the projects table: the one last read while it is younger than
@@ -222,9 +261,11 @@ pub(crate) async fn last_change(db: &impl ConnectionTrait) -> Result<Stamp, DbEr
     Ok((row.try_get("", "last_change")?, row.try_get("", "last_id")?))
 }
 
-/// A page of a list, its total and the [`Stamp`] at which both were read.
+/// A page of a list and its total, the [`Stamp`] at which the page was read, and, if the total
+/// was counted at an earlier stamp (see [`Counted`]), that count.
 pub(crate) struct ReadPage {
     pub(crate) stamp: Stamp,
     pub(crate) items: Vec<ProjectSummary>,
     pub(crate) total: u64,
+    pub(crate) lagging: Option<Counted>,
 }

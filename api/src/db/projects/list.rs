@@ -1,7 +1,7 @@
 //! Pages of the register and of the learning library, their totals, and the project page, read
 //! through the per-node cache (`crate::cache::projects`).
 
-use std::sync::Arc;
+use std::{sync::Arc, time::Instant};
 
 use chrono::{DateTime, Utc};
 use futures_util::lock::Mutex;
@@ -26,7 +26,7 @@ use super::filter::{Shape, matching};
 use super::read::{context, get};
 use super::{ORGANISATIONS, TAGS, joined, lines};
 use crate::cache::projects::{
-    KnownTotal, ListCache, ReadPage, ReadProject, Stamp, last_change, stamp_columns,
+    Counted, KnownTotal, ListCache, ReadPage, ReadProject, Stamp, last_change, stamp_columns,
 };
 
 /// The count of the projects that meet `condition` (a [`Shape::In`] condition).
@@ -43,18 +43,23 @@ async fn current_total(
     db: &impl ConnectionTrait,
     entry: &KnownTotal,
     count: Select<project::Entity>,
-) -> Result<(Stamp, u64), DbErr> {
+) -> Result<Counted, DbErr> {
     let mut known = entry.lock().await;
     let now = last_change(db).await?;
-    if let Some((stamp, total)) = *known
-        && stamp == now
+    if let Some(counted) = *known
+        && counted.stamp == now
     {
-        return Ok((stamp, total));
+        return Ok(counted);
     }
+    let at = Instant::now();
     let total: i64 = count.into_tuple().one(db).await?.unwrap_or(0);
-    let total = u64::try_from(total).unwrap_or(0);
-    *known = Some((now, total));
-    Ok((now, total))
+    let counted = Counted {
+        stamp: now,
+        total: u64::try_from(total).unwrap_or(0),
+        at,
+    };
+    *known = Some(counted);
+    Ok(counted)
 }
 
 /// The query of a page of the projects `actor` may see that match `query`, given about how many
@@ -150,8 +155,12 @@ pub async fn list(
         .pages
         .get_with(page_key, || Arc::new(Mutex::new(None)));
     let mut slot = slot.lock().await;
+    let person = actor.map(|a| a.person_id);
     if let Some(read) = slot.clone()
         && read.stamp == cache.stamp(db).await?
+        && read
+            .lagging
+            .is_none_or(|counted| cache.may_lag(&counted, person))
     {
         drop(slot);
         return Ok((read.items.clone(), read.total));
@@ -161,15 +170,17 @@ pub async fn list(
     let entry = cache
         .totals
         .get_with(count_sql, || Arc::new(Mutex::new(None)));
-    let read = read_page(db, actor, query, (page, per_page), &entry, count).await?;
+    let read = read_page(db, cache, actor, query, (page, per_page), &entry, count).await?;
     let result = (read.items.clone(), read.total);
     *slot = Some(Arc::new(read));
     Ok(result)
 }
 
-/// Reads a page of a list from the database, with the total from `entry` if it still holds.
+/// Reads a page of a list from the database, with the total from `entry` if it still holds, or
+/// may still be shown ([`ListCache::may_lag`]).
 async fn read_page(
     db: &impl ConnectionTrait,
+    cache: &ListCache,
     actor: Option<&Actor>,
     query: &ProjectQuery,
     (page, per_page): (u64, u64),
@@ -179,51 +190,55 @@ async fn read_page(
     let backend = db.get_database_backend();
     let offset = (page - 1) * per_page;
     let known = *entry.lock().await;
-    let (stamp, total) = match known {
+    let counted = match known {
         Some(known) => known,
         None => current_total(db, entry, count.clone()).await?,
     };
-    if offset < total {
+    if offset < counted.total {
         let select = page_of(
             actor,
             query,
             (offset, per_page),
-            (total, all_projects(&stamp)),
+            (counted.total, all_projects(&counted.stamp)),
             backend,
         );
         let rows = select.into_model::<SummaryRow>().all(db).await?;
         if let Some(first) = rows.first() {
             let read_at = (first.last_change, first.last_id);
-            let total = if read_at == stamp {
-                total
+            let (total, lagging) = if read_at == counted.stamp {
+                (counted.total, None)
+            } else if cache.may_lag(&counted, actor.map(|a| a.person_id)) {
+                (counted.total, Some(counted))
             } else {
-                current_total(db, entry, count).await?.1
+                (current_total(db, entry, count).await?.total, None)
             };
             return Ok(ReadPage {
                 stamp: read_at,
                 items: summaries(rows),
                 total,
+                lagging,
             });
         }
     }
     // Past the end as far as was known, or nothing there now: make sure, as of now.
-    let (stamp, total) = current_total(db, entry, count).await?;
-    let items = if offset >= total {
+    let counted = current_total(db, entry, count).await?;
+    let items = if offset >= counted.total {
         Vec::new()
     } else {
         let select = page_of(
             actor,
             query,
             (offset, per_page),
-            (total, all_projects(&stamp)),
+            (counted.total, all_projects(&counted.stamp)),
             backend,
         );
         summaries(select.into_model::<SummaryRow>().all(db).await?)
     };
     Ok(ReadPage {
-        stamp,
+        stamp: counted.stamp,
         items,
-        total,
+        total: counted.total,
+        lagging: None,
     })
 }
 
@@ -239,12 +254,12 @@ pub async fn list_statements(
     let backend = db.get_database_backend();
     let count = count_of(matching(actor, query, false, Shape::In));
     let entry = Mutex::new(None);
-    let (stamp, total) = current_total(db, &entry, count.clone()).await?;
+    let counted = current_total(db, &entry, count.clone()).await?;
     let page = page_of(
         actor,
         query,
         ((page - 1) * per_page, per_page),
-        (total, all_projects(&stamp)),
+        (counted.total, all_projects(&counted.stamp)),
         backend,
     );
     Ok([

@@ -379,8 +379,8 @@ fn form(props: &FormProps) -> Html {
 
                 <fieldset class="fieldset">
                     <legend class="fieldset__legend">{ "Shared places" }</legend>
-                    <Checkbox id="partnership_wide" label="Partnership-wide: share the places between organisations" checked={d.partnership_wide}
-                        hint="Each organisation may take up to its allocation until you release the unused places."
+                    <Checkbox id="partnership_wide" label="Partnership-wide: open to people of every organisation" checked={d.partnership_wide}
+                        hint="Unticked, the cohort is for the people of the organisation that runs the course. Give organisations allocations to share the places: each may take up to its own until you release the unused places. With none, places go first come, first served."
                         onchange={{ let draft = draft.clone(); Callback::from(move |on: bool| { let mut next = (*draft).clone(); next.partnership_wide = on; draft.set(next); }) }} />
                     if let Some(e) = error_for(&errors, "allocations") { <p class="error-message" id="allocations">{ e }</p> }
                     if d.partnership_wide {
