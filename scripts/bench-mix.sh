@@ -7,7 +7,9 @@
 # QI_LIST_CACHE_SECONDS=5) and without it (0).
 #   scripts/bench-mix.sh [seconds per write rate, default 20] [projects, default 100000]
 # STORES=sqlite or STORES=postgresql: only that store. CACHES="5 0" (default): the cache times
-# to run. WRITES=0,2,20 (default): the write rates. CONNECTIONS=32: readers. LAG=5 (default):
+# to run. WRITES=0,2,20 (default): the write rates. CONNECTIONS=32: readers back to back (the
+# most the server serves); READ_RATE=50: instead, 50 reads a second as random people, on time
+# whatever the answers (the latency people see at that traffic). LAG=5 (default):
 # how long a list's total may lag others' changes (QI_LIST_TOTAL_LAG_SECONDS; 0: exact, as
 # before issue 14).
 # REUSE=1: keep the loaded databases (/tmp/qi-bench-mix.db, PostgreSQL qi_bench_mix) after the
@@ -80,7 +82,7 @@ bench() {
     echo
     target/release/examples/load_mix --base "$base" --label "$label, cache ${cache}s, lag ${LAG:-5}s," \
       --connections "${CONNECTIONS:-32}" --writes "${WRITES:-0,2,20}" --seconds "$seconds" \
-      --server-pid "$server"
+      ${READ_RATE:+--read-rate "$READ_RATE"} --server-pid "$server"
     stop_server
   done
 }

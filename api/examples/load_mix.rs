@@ -9,9 +9,11 @@
 //! for each write rate in turn:
 //!
 //! - `--connections` readers, each bound to one person, send requests back to back (a closed
-//!   loop, as wrk does), each picked at random: a page of the register (random words, status,
-//!   theme, organisation, page and sort), a project page (a random id: some are not visible to
-//!   that person, some do not exist), `GET /me`, or a page or project of the public library;
+//!   loop, as wrk does: the most the server can serve), each picked at random: a page of the
+//!   register (random words, status, theme, organisation, page and sort), a project page (a
+//!   random id: some are not visible to that person, some do not exist), `GET /me`, or a page or
+//!   project of the public library; or, with `--read-rate`, the same reads started at a fixed
+//!   rate as random people (an open loop: the latency people see at that traffic);
 //! - a writer starts writes at a fixed rate whatever the answers (an open loop: a write's time is
 //!   counted from when it was due, so a stalled server shows as slow writes, not as fewer):
 //!   a score change, an edit of a project (read, then `PUT` with `If-Match`; one edit in twenty
@@ -58,6 +60,11 @@ struct Args {
     /// Readers sending requests back to back.
     #[arg(long, default_value_t = 32)]
     connections: usize,
+    /// Instead of `--connections` readers back to back, start this many reads a second, each
+    /// as a random one of the people, on time whatever the answers (an open loop, like the
+    /// writes): the latency people see at a given traffic, not the most the server can serve.
+    #[arg(long)]
+    read_rate: Option<f64>,
     /// Write rates to measure in turn, per second.
     #[arg(long, value_delimiter = ',', default_value = "0,2,20")]
     writes: Vec<f64>,
@@ -291,6 +298,49 @@ async fn timed(
     }
 }
 
+/// A random read as `person`: a page of the register, a project page, `/me` or the library.
+fn read_request(
+    rng: &mut StdRng,
+    world: &World,
+    person: usize,
+    health_only: bool,
+) -> (Kind, reqwest::RequestBuilder) {
+    let (token, _) = &world.people[person % world.people.len()];
+    let base = &world.base;
+    let (kind, url, signed_in) = if health_only {
+        (Kind::Health, format!("{base}/api/health"), false)
+    } else {
+        match rng.gen_range(0..100) {
+            0..=49 => (
+                Kind::List,
+                format!("{base}/api/v1/projects?{}", list_query(rng, world)),
+                true,
+            ),
+            50..=74 => (
+                Kind::Project,
+                format!("{base}/api/v1/projects/{}", project_id(rng, world)),
+                true,
+            ),
+            75..=84 => (Kind::Me, format!("{base}/api/v1/me"), true),
+            85..=94 => (
+                Kind::Library,
+                format!("{base}/api/v1/library?{}", list_query(rng, world)),
+                false,
+            ),
+            _ => (
+                Kind::Library,
+                format!("{base}/api/v1/library/{}", project_id(rng, world)),
+                false,
+            ),
+        }
+    };
+    let mut request = world.client.get(url);
+    if signed_in {
+        request = request.bearer_auth(token);
+    }
+    (kind, request)
+}
+
 /// One reader: requests back to back as `person` until `stop`.
 async fn reader(
     world: Arc<World>,
@@ -302,40 +352,8 @@ async fn reader(
 ) -> Vec<Sample> {
     let mut rng = StdRng::seed_from_u64(seed);
     let mut samples = Vec::with_capacity(16_384);
-    let (token, _) = &world.people[person % world.people.len()];
-    let base = &world.base;
     while !stop.load(Ordering::Relaxed) {
-        let (kind, url, signed_in) = if health_only {
-            (Kind::Health, format!("{base}/api/health"), false)
-        } else {
-            match rng.gen_range(0..100) {
-                0..=49 => (
-                    Kind::List,
-                    format!("{base}/api/v1/projects?{}", list_query(&mut rng, &world)),
-                    true,
-                ),
-                50..=74 => (
-                    Kind::Project,
-                    format!("{base}/api/v1/projects/{}", project_id(&mut rng, &world)),
-                    true,
-                ),
-                75..=84 => (Kind::Me, format!("{base}/api/v1/me"), true),
-                85..=94 => (
-                    Kind::Library,
-                    format!("{base}/api/v1/library?{}", list_query(&mut rng, &world)),
-                    false,
-                ),
-                _ => (
-                    Kind::Library,
-                    format!("{base}/api/v1/library/{}", project_id(&mut rng, &world)),
-                    false,
-                ),
-            }
-        };
-        let mut request = world.client.get(url);
-        if signed_in {
-            request = request.bearer_auth(token);
-        }
+        let (kind, request) = read_request(&mut rng, &world, person, health_only);
         let now = Instant::now();
         samples.push(timed(kind, now, start, request).await);
     }
@@ -454,14 +472,23 @@ fn input_of(p: &Project) -> ProjectInput {
     }
 }
 
-/// Starts `per_second` writes a second until `stop`, each on time whatever the others do.
+/// What an open loop starts.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Open {
+    Writes,
+    /// Reads as a random person each (`--read-rate`).
+    Reads,
+    Health,
+}
+
+/// Starts `per_second` requests a second until `stop`, each on time whatever the others do.
 async fn writer(
     world: Arc<World>,
     per_second: f64,
     seed: u64,
     start: Instant,
     stop: Arc<AtomicBool>,
-    health: bool,
+    what: Open,
 ) -> Vec<Sample> {
     if per_second <= 0.0 {
         return Vec::new();
@@ -474,11 +501,18 @@ async fn writer(
         n += 1;
         let world = world.clone();
         tasks.push(tokio::spawn(async move {
-            if health {
-                let request = world.client.get(format!("{}/api/health", world.base));
-                timed(Kind::Health, due, start, request).await
-            } else {
-                write(world, seed.wrapping_add(n), due, start).await
+            match what {
+                Open::Health => {
+                    let request = world.client.get(format!("{}/api/health", world.base));
+                    timed(Kind::Health, due, start, request).await
+                }
+                Open::Reads => {
+                    let mut rng = StdRng::seed_from_u64(seed.wrapping_add(n));
+                    let person = rng.gen_range(0..world.people.len());
+                    let (kind, request) = read_request(&mut rng, &world, person, false);
+                    timed(kind, due, start, request).await
+                }
+                Open::Writes => write(world, seed.wrapping_add(n), due, start).await,
             }
         }));
     }
@@ -499,11 +533,26 @@ async fn phase(
     per_second: f64,
     health_only: bool,
     seconds: u64,
-) -> (Vec<Sample>, Duration) {
+) -> (Vec<Sample>, Duration, Vec<(u64, u64)>) {
     let stop = Arc::new(AtomicBool::new(false));
     let start = Instant::now();
     let mut readers = Vec::new();
-    for i in 0..args.connections {
+    let open_reads = args.read_rate.filter(|_| !health_only);
+    if let Some(rate) = open_reads {
+        readers.push(tokio::spawn(writer(
+            world.clone(),
+            rate,
+            rand::random(),
+            start,
+            stop.clone(),
+            Open::Reads,
+        )));
+    }
+    for i in 0..if open_reads.is_some() {
+        0
+    } else {
+        args.connections
+    } {
         readers.push(tokio::spawn(reader(
             world.clone(),
             i,
@@ -519,7 +568,7 @@ async fn phase(
         rand::random(),
         start,
         stop.clone(),
-        false,
+        Open::Writes,
     ));
     let probe = tokio::spawn(writer(
         world.clone(),
@@ -527,7 +576,7 @@ async fn phase(
         0,
         start,
         stop.clone(),
-        true,
+        Open::Health,
     ));
     let warm_up = Duration::from_secs(if health_only { 1 } else { args.warm_up });
     let measured = Duration::from_secs(seconds);
@@ -575,7 +624,7 @@ async fn phase(
             peak(|r| r.1) / 1024
         );
     }
-    (samples, measured)
+    (samples, measured, rss)
 }
 
 /// A line of the server's `/proc/{pid}/status` (`VmRSS:`, `RssAnon:`) in KiB (0 if it cannot be
@@ -849,7 +898,7 @@ async fn main() -> anyhow::Result<()> {
     println!("{HEADER}");
     if args.health_seconds > 0 {
         let load = load_average();
-        let (samples, seconds) = phase(&world, &args, 0.0, true, args.health_seconds).await;
+        let (samples, seconds, _) = phase(&world, &args, 0.0, true, args.health_seconds).await;
         report(
             &label(format!("health only (load {load})")),
             &samples,
@@ -858,10 +907,11 @@ async fn main() -> anyhow::Result<()> {
     }
     for rate in &args.writes {
         let load = load_average();
-        let (samples, seconds) = phase(&world, &args, *rate, false, args.seconds).await;
+        let (samples, seconds, rss) = phase(&world, &args, *rate, false, args.seconds).await;
         let name = label(format!("{rate} writes/s (load {load})"));
         match args.window {
             Some(window) if window > 0 => {
+                let step = window;
                 let window = Duration::from_secs(window);
                 let mut from = Duration::ZERO;
                 while from < seconds {
@@ -885,6 +935,19 @@ async fn main() -> anyhow::Result<()> {
                     from += window;
                 }
                 report(&name, &samples, seconds.as_secs_f64());
+                // The server's memory at the end of each window (sampled once a second from the
+                // start of the measured part): whether it levels off or keeps growing.
+                if !rss.is_empty() {
+                    println!(
+                        "\n| seconds | resident MiB | of which anonymous MiB |\n| ---: | ---: | ---: |"
+                    );
+                    for (i, (resident, anonymous)) in rss.iter().enumerate() {
+                        let at = u64::try_from(i).unwrap_or(u64::MAX);
+                        if at % step == 0 || i + 1 == rss.len() {
+                            println!("| {at} | {} | {} |", resident / 1024, anonymous / 1024);
+                        }
+                    }
+                }
             }
             _ => report(&name, &samples, seconds.as_secs_f64()),
         }
