@@ -82,6 +82,10 @@ impl From<qi_shared::team::Refusal> for ApiError {
 
 impl From<sea_orm::DbErr> for ApiError {
     fn from(err: sea_orm::DbErr) -> Self {
+        if crate::db::is_busy(&err) {
+            tracing::warn!(error = %err, "database busy");
+            return Self::Unavailable("The database is busy: try again in a moment");
+        }
         Self::Internal(anyhow::Error::new(err).context("database error"))
     }
 }
@@ -187,6 +191,9 @@ impl ResponseError for ApiError {
         }
         if let Self::TooManyRequests { retry_after } = self {
             response.insert_header(("Retry-After", retry_after.to_string()));
+        }
+        if matches!(self, Self::Unavailable(_)) {
+            response.insert_header(("Retry-After", "1"));
         }
         if let Self::PreconditionFailed { current_version } = self {
             response.insert_header(("ETag", format!("\"{current_version}\"")));

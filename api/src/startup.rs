@@ -55,6 +55,7 @@ impl Application {
         bootstrap::first_run(&db, &settings.bootstrap, &public_url).await?;
 
         let state = web::Data::new(AppState {
+            writes: db::WriteTurns::open(&settings.database_url(), &db).await?,
             db: db.clone(),
             keys: JwtKeys::new(
                 secret.expose_secret().as_bytes(),
@@ -73,6 +74,7 @@ impl Application {
             project_lists: crate::cache::ListCache::new(
                 std::time::Duration::from_secs(settings.list_cache_seconds),
                 std::time::Duration::from_secs(settings.list_total_lag_seconds),
+                settings.list_count_limit.max(1),
             ),
         });
         let openapi = routes::openapi();

@@ -2,16 +2,18 @@
 //! settings that shape answers. Built once by `startup` and shared by every worker.
 
 use chrono::Duration;
-use sea_orm::DatabaseConnection;
+use sea_orm::{DatabaseConnection, DbErr};
 
 use crate::{
     auth::{jwt::JwtKeys, throttle::SignInThrottle},
     cache::{ListCache, PersonCache},
-    db::tokens::Lifetimes,
+    db::{self, WriteTurns, tokens::Lifetimes},
 };
 
 pub struct AppState {
     pub db: DatabaseConnection,
+    /// SQLite's writers, waiting their turn in the process (`db::WriteTurns`).
+    pub writes: WriteTurns,
     pub keys: JwtKeys,
     /// Of a refresh token, and of the session it belongs to.
     pub refresh_lifetimes: Lifetimes,
@@ -24,4 +26,12 @@ pub struct AppState {
     pub project_lists: ListCache,
     /// The base of links handed out (invitations), without a trailing slash.
     pub public_url: String,
+}
+
+impl AppState {
+    /// A transaction for a request that writes (`db::begin_write`): every handler's writes go
+    /// through here, so that on SQLite they take turns.
+    pub async fn begin_write(&self) -> Result<db::Write, DbErr> {
+        db::begin_write(&self.db, &self.writes).await
+    }
 }

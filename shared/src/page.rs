@@ -16,14 +16,29 @@ pub struct PageInfo {
     pub page: u64,
     /// Items per page.
     pub per_page: u64,
-    /// Items in the whole filtered list.
+    /// Items in the whole filtered list, or, when `total_exact` is false, at least this many.
     pub total: u64,
+    /// False when the list has more than `total` items: the project register and the library
+    /// count their matches only up to a limit (10,000), as counting every match of a broad
+    /// filter in a big register is most of what a page costs. Pages past `total` can still be
+    /// asked for.
+    #[serde(default = "exact")]
+    pub total_exact: bool,
+}
+
+fn exact() -> bool {
+    true
 }
 
 impl PageInfo {
     /// Number of pages for this total (at least one, so an empty list has page 1 of 1).
     pub fn pages(&self) -> u64 {
         self.total.div_ceil(self.per_page.max(1)).max(1)
+    }
+
+    /// Whether there is a page after this one.
+    pub fn has_next(&self) -> bool {
+        !self.total_exact || self.page < self.pages()
     }
 }
 
@@ -145,7 +160,8 @@ mod tests {
             PageInfo {
                 page: 1,
                 per_page: 25,
-                total: 0
+                total: 0,
+                total_exact: true,
             }
             .pages(),
             1
@@ -154,10 +170,28 @@ mod tests {
             PageInfo {
                 page: 1,
                 per_page: 25,
-                total: 51
+                total: 51,
+                total_exact: true,
             }
             .pages(),
             3
+        );
+        let more = PageInfo {
+            page: 3,
+            per_page: 25,
+            total: 75,
+            total_exact: false,
+        };
+        assert!(
+            more.has_next(),
+            "a total that is a lower bound has more pages"
+        );
+        assert!(
+            !PageInfo {
+                total_exact: true,
+                ..more
+            }
+            .has_next()
         );
     }
 }

@@ -49,6 +49,24 @@ pub(crate) struct Counted {
     pub(crate) at: Instant,
 }
 
+impl Counted {
+    /// A total counted in two parts: the sum, counted as of the older part (when the parts
+    /// were counted at different stamps, the older stamp, which is not the latest, so the sum
+    /// is never taken for one counted at the latest).
+    pub(crate) fn plus(&self, other: &Counted) -> Counted {
+        let older = if other.at < self.at { other } else { self };
+        Counted {
+            stamp: if self.stamp == other.stamp {
+                self.stamp
+            } else {
+                older.stamp
+            },
+            total: self.total + other.total,
+            at: older.at,
+        }
+    }
+}
+
 /// What lists of projects this node has read: the totals and the pages. One a server (see
 /// `AppState`); cloning it shares it.
 #[derive(Clone)]
@@ -86,6 +104,8 @@ pub struct ListCache {
     writers: Cache<i64, Instant>,
     /// How long a total may lag changes by others (see [`Counted`]).
     total_lag: Duration,
+    /// How far a list counts its matches (`crate::db::projects::list`).
+    pub(crate) count_limit: u64,
 }
 
 /// How long a node trusts the stamp it last read. A change made through another node shows
@@ -141,7 +161,8 @@ pub struct ReadProject {
 impl ListCache {
     /// Keeps pages for `page_time_to_live` (zero: keeps none), and lets a total lag changes by
     /// others by up to `total_lag` (zero: counted again after every change).
-    pub fn new(page_time_to_live: Duration, total_lag: Duration) -> Self {
+    /// Counts up to `count_limit` matches.
+    pub fn new(page_time_to_live: Duration, total_lag: Duration, count_limit: u64) -> Self {
         Self {
             totals: Cache::builder()
                 .max_capacity(10_000)
@@ -169,6 +190,7 @@ impl ListCache {
                 .time_to_live(total_lag.max(Duration::from_millis(1)))
                 .build(),
             total_lag,
+            count_limit,
         }
     }
 

@@ -15,14 +15,17 @@ pub mod team;
 pub mod tokens;
 pub mod training;
 
-use std::{path::Path, time::Duration};
+use std::{path::Path, sync::Arc, time::Duration};
 
 use anyhow::Context;
 use qi_migrations::{Migrator, MigratorTrait};
 use sea_orm::{
-    ConnectOptions, Database, DatabaseConnection, DatabaseTransaction, DbErr, SqlErr,
-    SqliteTransactionMode, TransactionOptions, TransactionTrait, sqlx::sqlite::SqliteJournalMode,
+    ConnAcquireErr, ConnectOptions, ConnectionTrait, Database, DatabaseConnection,
+    DatabaseTransaction, DbBackend, DbErr, ExecResult, QueryResult, RuntimeErr, SqlErr,
+    SqliteTransactionMode, Statement, TransactionOptions, TransactionTrait,
+    sqlx::sqlite::SqliteJournalMode,
 };
+use tokio::sync::{Mutex, OwnedMutexGuard};
 
 /// How much of an SQLite file is memory-mapped (1 GiB: a partnership's register fits).
 const SQLITE_MMAP_BYTES: u64 = 1 << 30;
@@ -36,6 +39,12 @@ pub async fn connect(url: &str, max_connections: u32) -> anyhow::Result<Database
         std::fs::create_dir_all(dir)
             .with_context(|| format!("creating the data folder {}", dir.display()))?;
     }
+    Database::connect(options(url, max_connections))
+        .await
+        .context("connecting to the database")
+}
+
+fn options(url: &str, max_connections: u32) -> ConnectOptions {
     let mut options = ConnectOptions::new(url.to_owned());
     options
         .max_connections(max_connections)
@@ -58,21 +67,124 @@ pub async fn connect(url: &str, max_connections: u32) -> anyhow::Result<Database
                 // the map does not cover (writes, temporary b-trees).
                 .pragma("cache_size", "-16384")
         });
-    Database::connect(options)
-        .await
-        .context("connecting to the database")
+    options
+}
+
+/// How long a write waits for its turn on SQLite before it is refused as busy: as long as
+/// SQLite's own busy timeout was, which it replaces for the writes that take turns here.
+const WRITE_TURN_WAIT: Duration = Duration::from_secs(10);
+
+/// Write transactions take turns within the process on SQLite, first come first served, on a
+/// connection of their own.
+///
+/// SQLite has one writer at a time. Left to itself, a writer waiting for the lock holds a pooled
+/// connection and polls in SQLite's busy handler, with no order among the waiters: under a
+/// steady flow of writes some wait past the busy timeout and fail ("database is locked") while
+/// others go first, and the connections they hold are taken from readers. And a writer that
+/// must first wait for a connection behind every reader holds up every writer behind it. Here a
+/// writer waits for its turn without a connection, in arrival order, and then writes on the
+/// one connection kept for writing. PostgreSQL has row locks and needs none of this. Several
+/// nodes only ever share PostgreSQL, so one process's turns are all the turns there are.
+#[derive(Clone, Default)]
+pub struct WriteTurns(Option<(Arc<Mutex<()>>, DatabaseConnection)>);
+
+impl WriteTurns {
+    /// Opens the writing connection for `db`, opened from `url`, if it is an SQLite file; an
+    /// SQLite database in memory is one connection's alone, so its writers take turns on `db`.
+    pub async fn open(url: &str, db: &DatabaseConnection) -> anyhow::Result<Self> {
+        if db.get_database_backend() != DbBackend::Sqlite {
+            return Ok(Self(None));
+        }
+        let writer = match sqlite_path(url) {
+            Some(_) => Database::connect(options(url, 1))
+                .await
+                .context("connecting to the database for writing")?,
+            None => db.clone(),
+        };
+        Ok(Self(Some((Arc::default(), writer))))
+    }
+}
+
+/// A write transaction that holds the process's write turn, on SQLite, until it ends.
+pub struct Write {
+    txn: DatabaseTransaction,
+    // Declared after the transaction so that it is released after the transaction has ended
+    // (committed, or rolled back on drop).
+    _turn: Option<OwnedMutexGuard<()>>,
+}
+
+impl Write {
+    pub async fn commit(self) -> Result<(), DbErr> {
+        self.txn.commit().await
+    }
+}
+
+#[async_trait::async_trait]
+impl ConnectionTrait for Write {
+    fn get_database_backend(&self) -> DbBackend {
+        self.txn.get_database_backend()
+    }
+    async fn execute_raw(&self, stmt: Statement) -> Result<ExecResult, DbErr> {
+        self.txn.execute_raw(stmt).await
+    }
+    async fn execute_unprepared(&self, sql: &str) -> Result<ExecResult, DbErr> {
+        self.txn.execute_unprepared(sql).await
+    }
+    async fn query_one_raw(&self, stmt: Statement) -> Result<Option<QueryResult>, DbErr> {
+        self.txn.query_one_raw(stmt).await
+    }
+    async fn query_all_raw(&self, stmt: Statement) -> Result<Vec<QueryResult>, DbErr> {
+        self.txn.query_all_raw(stmt).await
+    }
+    fn support_returning(&self) -> bool {
+        self.txn.support_returning()
+    }
 }
 
 /// A transaction that will write, and may read before it does (to check what it is about to
-/// write against). On SQLite it takes the write lock at `BEGIN IMMEDIATE`, waiting its turn
-/// behind other writers: a transaction that reads first and writes after cannot take the lock
-/// while another writer holds it, and fails instead of waiting. PostgreSQL ignores the mode.
-pub async fn begin_write(db: &DatabaseConnection) -> Result<DatabaseTransaction, DbErr> {
-    db.begin_with_options(TransactionOptions {
-        sqlite_transaction_mode: Some(SqliteTransactionMode::Immediate),
-        ..Default::default()
-    })
-    .await
+/// write against). Every write transaction of a request starts here. On SQLite it first waits
+/// for the process's write turn ([`WriteTurns`]), then takes the write lock at `BEGIN
+/// IMMEDIATE`: a transaction that reads first and writes after cannot take the lock if another
+/// writer committed since it began reading, and fails instead of waiting. PostgreSQL ignores the
+/// mode and has no turns.
+pub async fn begin_write(db: &DatabaseConnection, turns: &WriteTurns) -> Result<Write, DbErr> {
+    let (turn, db) = match &turns.0 {
+        Some((gate, writer)) => (
+            Some(
+                tokio::time::timeout(WRITE_TURN_WAIT, gate.clone().lock_owned())
+                    .await
+                    .map_err(|_| DbErr::ConnectionAcquire(ConnAcquireErr::Timeout))?,
+            ),
+            writer,
+        ),
+        None => (None, db),
+    };
+    let txn = db
+        .begin_with_options(TransactionOptions {
+            sqlite_transaction_mode: Some(SqliteTransactionMode::Immediate),
+            ..Default::default()
+        })
+        .await?;
+    Ok(Write { txn, _turn: turn })
+}
+
+/// Whether the database refused work for being busy (no pooled connection in time, no write
+/// turn in time, or SQLite's lock still held after its busy timeout): the request may be tried
+/// again shortly, and nothing it asked was done.
+pub fn is_busy(err: &DbErr) -> bool {
+    match err {
+        DbErr::ConnectionAcquire(ConnAcquireErr::Timeout) => true,
+        DbErr::Exec(RuntimeErr::SqlxError(e))
+        | DbErr::Query(RuntimeErr::SqlxError(e))
+        | DbErr::Conn(RuntimeErr::SqlxError(e)) => e
+            .as_database_error()
+            .and_then(|e| e.code())
+            // SQLITE_BUSY and SQLITE_LOCKED, with their extended codes (the low byte is the
+            // primary code).
+            .and_then(|code| code.parse::<i32>().ok())
+            .is_some_and(|code| matches!(code & 0xff, 5 | 6)),
+        _ => false,
+    }
 }
 
 /// The file path of an `sqlite:` URL, if it names a file.

@@ -6,7 +6,6 @@ use qi_shared::{
     improvement::{DriverDiagram, PdsaCycle, PdsaInput},
     problem::Problem,
 };
-use sea_orm::TransactionTrait;
 
 use crate::{
     access::{EditableProject, ProjectAccess, VisibleProject},
@@ -66,7 +65,7 @@ pub async fn replace_diagram(
 ) -> ApiResult<HttpResponse> {
     let version = if_match.version(model.version)?;
     let tree = body.0.validate()?;
-    let txn = state.db.begin().await?;
+    let txn = state.begin_write().await?;
     if !db::improvement::touch_project(&txn, model.id, version).await? {
         return Err(ApiError::PreconditionFailed {
             current_version: model.version,
@@ -146,7 +145,7 @@ pub async fn create_cycle(
 ) -> ApiResult<HttpResponse> {
     let id = project.id;
     let input = check_cycle(&state, id, &body.0).await?;
-    let txn = state.db.begin().await?;
+    let txn = state.begin_write().await?;
     let cycle_id = db::improvement::create_cycle(&txn, id, &input, user.person_id).await?;
     txn.commit().await?;
     let cycle = db::improvement::cycle(&state.db, id, cycle_id)
@@ -195,7 +194,7 @@ pub async fn update_cycle(
         .ok_or_else(|| not_found("Cycle"))?;
     let version = if_match.version(current.version)?;
     let input = check_cycle(&state, project_id, &body.0).await?;
-    let txn = state.db.begin().await?;
+    let txn = state.begin_write().await?;
     if !db::improvement::update_cycle(&txn, &current, version, &input).await? {
         return Err(ApiError::PreconditionFailed {
             current_version: current.version,

@@ -6,7 +6,6 @@ use qi_shared::{
     person::{InvitationDetails, PersonStatus},
     problem::Problem,
 };
-use sea_orm::TransactionTrait;
 
 use crate::{
     auth::password,
@@ -72,7 +71,7 @@ pub async fn accept(
         .await?
         .ok_or_else(expired)?;
     let hash = password::hash(password).await?;
-    let txn = state.db.begin().await?;
+    let txn = state.begin_write().await?;
     let person = db::people::find(&txn, invitation.person_id)
         .await?
         .filter(|p| p.status == PersonStatus::Invited);

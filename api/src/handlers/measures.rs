@@ -24,7 +24,6 @@ use qi_shared::{
     problem::Problem,
     project::Visibility,
 };
-use sea_orm::TransactionTrait;
 
 use crate::{
     access::{
@@ -111,7 +110,7 @@ pub async fn create(
     body: Json<MeasureInput>,
 ) -> ApiResult<HttpResponse> {
     let input = check_measure(&state, project.id, &body.0).await?;
-    let txn = state.db.begin().await?;
+    let txn = state.begin_write().await?;
     let measure_id = db::measures::create(&txn, project.id, &input, user.person_id).await?;
     txn.commit().await?;
     let measure = fetch(&state, measure_id).await?;
@@ -179,7 +178,7 @@ pub async fn update(
 ) -> ApiResult<HttpResponse> {
     let version = if_match.version(current.version)?;
     let input = check_measure(&state, current.project_id, &body.0).await?;
-    let txn = state.db.begin().await?;
+    let txn = state.begin_write().await?;
     if !db::measures::update(&txn, &current, version, &input).await? {
         return Err(stale(&current));
     }
@@ -223,7 +222,7 @@ pub async fn remove(
     if_match: IfMatch,
 ) -> ApiResult<HttpResponse> {
     let version = if_match.version(current.version)?;
-    let txn = state.db.begin().await?;
+    let txn = state.begin_write().await?;
     if !db::measures::delete(&txn, &current, version).await? {
         return Err(stale(&current));
     }

@@ -111,6 +111,7 @@ pub async fn list(
             page,
             per_page,
             total,
+            total_exact: true,
         },
     }))
 }

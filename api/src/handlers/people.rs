@@ -11,7 +11,6 @@ use qi_shared::{
     },
     problem::Problem,
 };
-use sea_orm::TransactionTrait;
 use serde::Deserialize;
 use utoipa::IntoParams;
 
@@ -199,6 +198,7 @@ pub async fn list(
             page,
             per_page,
             total,
+            total_exact: true,
         },
     }))
 }
@@ -327,7 +327,7 @@ pub async fn update(
         }
         existing_organisation(&state, org).await?;
     }
-    let txn = state.db.begin().await?;
+    let txn = state.begin_write().await?;
     let model = db::people::find(&txn, person.id)
         .await?
         .ok_or_else(|| not_found("Person"))?;

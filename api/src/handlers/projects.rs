@@ -14,7 +14,7 @@ use qi_shared::{
     },
     team::{Candidate, Management},
 };
-use sea_orm::{ConnectionTrait, TransactionTrait};
+use sea_orm::ConnectionTrait;
 
 use crate::{
     access::{EditableProject, ProjectAccess, VisibleProject},
@@ -57,7 +57,7 @@ pub async fn list(
     Query(query): Query<ProjectQuery>,
 ) -> ApiResult<HttpResponse> {
     let (page, per_page) = query.validate()?;
-    let (items, total) = db::projects::list(
+    let (items, total, total_exact) = db::projects::list(
         &state.db,
         &state.project_lists,
         Some(&user),
@@ -72,6 +72,7 @@ pub async fn list(
             page,
             per_page,
             total,
+            total_exact,
         },
     }))
 }
@@ -92,7 +93,7 @@ pub async fn library(
     Query(query): Query<ProjectQuery>,
 ) -> ApiResult<HttpResponse> {
     let (page, per_page) = query.validate()?;
-    let (items, total) = db::projects::list(
+    let (items, total, total_exact) = db::projects::list(
         &state.db,
         &state.project_lists,
         None,
@@ -107,6 +108,7 @@ pub async fn library(
             page,
             per_page,
             total,
+            total_exact,
         },
     }))
 }
@@ -158,7 +160,7 @@ pub async fn create(
             "Projects you start are led by your own organisation",
         ));
     }
-    let txn = db::begin_write(&state.db).await?;
+    let txn = state.begin_write().await?;
     let people = check_references(&txn, &input).await?;
     let plan = user.plan_team(None, &Management::of(&input), &people)?;
     let id = db::projects::create(&txn, &plan.team_of(input), user.person_id).await?;
@@ -244,7 +246,7 @@ pub async fn replace(
         ));
     }
     let (id, current_version) = (project.id, project.version);
-    let txn = db::begin_write(&state.db).await?;
+    let txn = state.begin_write().await?;
     let people = check_references(&txn, &input).await?;
     let current = Management {
         lead_organisation_id: context.lead_organisation_id,
@@ -324,7 +326,7 @@ pub async fn score(
         ));
     }
     let (score, reason) = body.0.validate()?;
-    let txn = state.db.begin().await?;
+    let txn = state.begin_write().await?;
     db::projects::set_score(&txn, id, score, &reason, user.person_id).await?;
     txn.commit().await?;
     let latest = db::projects::scores(&state.db, id)

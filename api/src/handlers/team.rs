@@ -61,6 +61,7 @@ pub async fn list(
             page,
             per_page,
             total,
+            total_exact: true,
         },
     }))
 }
@@ -83,7 +84,7 @@ pub async fn accept(
     user: AuthUser,
     id: web::Path<i64>,
 ) -> ApiResult<HttpResponse> {
-    let txn = db::begin_write(&state.db).await?;
+    let txn = state.begin_write().await?;
     let invitation = answerable(&txn, &user, *id).await?;
     db::team::accept(&txn, invitation, Utc::now()).await?;
     txn.commit().await?;
@@ -107,7 +108,7 @@ pub async fn decline(
     user: AuthUser,
     id: web::Path<i64>,
 ) -> ApiResult<HttpResponse> {
-    let txn = db::begin_write(&state.db).await?;
+    let txn = state.begin_write().await?;
     let invitation = answerable(&txn, &user, *id).await?;
     db::team::decline(&txn, invitation, Utc::now()).await?;
     txn.commit().await?;

@@ -14,7 +14,7 @@ pub struct PaginationProps {
 pub fn pagination(props: &PaginationProps) -> Html {
     let info = props.info;
     let pages = info.pages();
-    if pages <= 1 {
+    if info.page <= 1 && !info.has_next() {
         return html! {};
     }
     let go = |page: u64| {
@@ -26,8 +26,14 @@ pub fn pagination(props: &PaginationProps) -> Html {
             if info.page > 1 {
                 <button type="button" class="pagination__link" onclick={go(info.page - 1)}>{ "Previous page" }</button>
             }
-            <span class="pagination__status">{ format!("Page {} of {pages}", info.page) }</span>
-            if info.page < pages {
+            <span class="pagination__status">{
+                if info.total_exact {
+                    format!("Page {} of {pages}", info.page)
+                } else {
+                    format!("Page {} of more than {pages}", info.page)
+                }
+            }</span>
+            if info.has_next() {
                 <button type="button" class="pagination__link" onclick={go(info.page + 1)}>{ "Next page" }</button>
             }
         </nav>

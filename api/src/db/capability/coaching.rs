@@ -401,6 +401,7 @@ pub async fn coverage(
             page,
             per_page,
             total,
+            total_exact: true,
         },
     })
 }

@@ -90,7 +90,7 @@ fn visible_to(actor: Option<&Actor>, shape: Shape) -> Condition {
         return Condition::all();
     }
     let mut any = Condition::any()
-        .add(project::Column::Visibility.is_in([Visibility::Partnership, Visibility::Public]))
+        .add(project::Column::Visibility.is_in(EVERYONE_SIGNED_IN))
         .add(with_member(actor.person_id, None, shape));
     let own_org = involving(
         actor.organisation_id,
@@ -123,6 +123,39 @@ pub(super) fn matching(
     page: bool,
     shape: Shape,
 ) -> Condition {
+    // Last, as the dearest to check: who may see the project needs its row and, for a project
+    // not visible to the whole partnership, a look-up in its team or organisations.
+    filtered(query, shape).add(visible_to(
+        actor,
+        if page { Shape::Probe } else { Shape::In },
+    ))
+}
+
+/// The parts in which the total of a list of `actor`'s is counted: their sum is the count of
+/// [`matching`].
+///
+/// For someone signed in who is not a partnership admin, two: the projects that everyone signed
+/// in may see (the same count for all, so the list cache keeps one count of it for everyone who
+/// asks the same filters), and those that this person may see besides (their team's and their
+/// organisation's, a small part of a register). Counting every match is most of a list's cost,
+/// and visibility made every count one person's alone.
+pub(super) fn count_parts(actor: Option<&Actor>, query: &ProjectQuery) -> Vec<Condition> {
+    match actor {
+        Some(actor) if !actor.is_partnership_admin() => vec![
+            filtered(query, Shape::In).add(project::Column::Visibility.is_in(EVERYONE_SIGNED_IN)),
+            filtered(query, Shape::In)
+                .add(project::Column::Visibility.is_not_in(EVERYONE_SIGNED_IN))
+                .add(visible_to(Some(actor), Shape::In)),
+        ],
+        _ => vec![matching(actor, query, false, Shape::In)],
+    }
+}
+
+/// What everyone signed in may see.
+const EVERYONE_SIGNED_IN: [Visibility; 2] = [Visibility::Partnership, Visibility::Public];
+
+/// The projects that match `query`'s filters, whoever may see them.
+fn filtered(query: &ProjectQuery, shape: Shape) -> Condition {
     let mut condition = Condition::all();
     if let Some(q) = query.q.as_deref() {
         // Every search word must begin a word of the title, aim or tags (from the word index).
@@ -170,10 +203,5 @@ pub(super) fn matching(
     if let Some(coach) = query.coach_id {
         condition = condition.add(with_member(coach, Some(TeamRole::Coach), shape));
     }
-    // Last, as the dearest to check: who may see the project needs its row and, for a project
-    // not visible to the whole partnership, a look-up in its team or organisations.
-    condition.add(visible_to(
-        actor,
-        if page { Shape::Probe } else { Shape::In },
-    ))
+    condition
 }

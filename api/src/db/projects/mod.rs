@@ -17,7 +17,7 @@ use sea_orm::{
 };
 
 pub use filter::visible;
-pub use list::{list, list_statements, page};
+pub use list::{COUNT_LIMIT, list, list_statements, page};
 pub use read::{context, get, scores};
 pub use write::{References, create, references, set_score, update};
 

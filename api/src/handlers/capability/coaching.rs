@@ -13,7 +13,6 @@ use qi_shared::{
     page::{PageInfo, parse_page},
     problem::Problem,
 };
-use sea_orm::TransactionTrait;
 
 use crate::{
     access::{self, ProjectAccess, VisibleProject},
@@ -114,6 +113,7 @@ pub async fn list(
             page,
             per_page,
             total,
+            total_exact: true,
         },
     }))
 }
@@ -149,7 +149,7 @@ pub async fn create(
     }
     let now = Utc::now();
     let input = body.0.validate(uk_time::day_of(now))?;
-    let txn = state.db.begin().await?;
+    let txn = state.begin_write().await?;
     let session_id = coaching::create(&txn, project.id, user.person_id, &input, now).await?;
     txn.commit().await?;
     let session = fetch(&state, session_id).await?;
@@ -207,7 +207,7 @@ pub async fn update(
     let session = own_session(&state, &user, *id).await?;
     let now = Utc::now();
     let input = body.0.validate(uk_time::day_of(now))?;
-    let txn = state.db.begin().await?;
+    let txn = state.begin_write().await?;
     coaching::update(&txn, session, &input, now).await?;
     txn.commit().await?;
     Ok(HttpResponse::Ok().json(fetch(&state, *id).await?))
@@ -232,7 +232,7 @@ pub async fn remove(
     id: web::Path<i64>,
 ) -> ApiResult<HttpResponse> {
     let session = own_session(&state, &user, *id).await?;
-    let txn = state.db.begin().await?;
+    let txn = state.begin_write().await?;
     coaching::delete(&txn, session, Utc::now()).await?;
     txn.commit().await?;
     Ok(HttpResponse::NoContent().finish())
@@ -272,6 +272,7 @@ pub async fn caseload(
             page,
             per_page,
             total,
+            total_exact: true,
         },
     }))
 }

@@ -7,7 +7,6 @@ use qi_shared::{
     capability::{PersonTier, TierCounts, TierCountsQuery, TierOverrideInput, TierRules},
     problem::Problem,
 };
-use sea_orm::TransactionTrait;
 
 use super::viewable_person;
 use crate::{
@@ -67,7 +66,7 @@ pub async fn replace_rules(
     let rules = body.0.validate()?;
     let id = partnership_id(&state).await?;
     let now = Utc::now();
-    let txn = state.db.begin().await?;
+    let txn = state.begin_write().await?;
     capability::save_rules(&txn, id, &rules, user.person_id, now).await?;
     let changed = capability::refresh_everyone(&txn, id, now).await?;
     txn.commit().await?;
@@ -186,7 +185,7 @@ pub async fn set_override(
     overridable(&state, &user, *id).await?;
     let input = body.0.validate()?;
     let now = Utc::now();
-    let txn = state.db.begin().await?;
+    let txn = state.begin_write().await?;
     capability::set_override(&txn, *id, input.tier, &input.reason, user.person_id, now).await?;
     txn.commit().await?;
     let tier = capability::person_tier(&state.db, *id, now)
@@ -214,7 +213,7 @@ pub async fn clear_override(
     id: web::Path<i64>,
 ) -> ApiResult<HttpResponse> {
     overridable(&state, &user, *id).await?;
-    let txn = state.db.begin().await?;
+    let txn = state.begin_write().await?;
     let cleared = capability::clear_override(&txn, *id, Utc::now()).await?;
     txn.commit().await?;
     if cleared {

@@ -5,7 +5,6 @@ use qi_shared::{
     measure::{Annotation, AnnotationInput, AnnotationKind},
     problem::Problem,
 };
-use sea_orm::TransactionTrait;
 
 use super::stale;
 use crate::{
@@ -66,7 +65,7 @@ pub async fn add_annotation(
     body: Json<AnnotationInput>,
 ) -> ApiResult<HttpResponse> {
     let input = check_annotation(&state, current.project_id, &body.0).await?;
-    let txn = state.db.begin().await?;
+    let txn = state.begin_write().await?;
     let version = db::measures::bump(&txn, &current, None)
         .await?
         .ok_or_else(|| not_found("Measure"))?;
@@ -128,7 +127,7 @@ pub async fn update_annotation(
         .ok_or_else(|| not_found("Annotation"))?;
     let version = if_match.version(current.version)?;
     let input = check_annotation(&state, current.project_id, &body.0).await?;
-    let txn = state.db.begin().await?;
+    let txn = state.begin_write().await?;
     let new_version = db::measures::bump(&txn, &current, Some(version))
         .await?
         .ok_or_else(|| stale(&current))?;
@@ -178,7 +177,7 @@ pub async fn delete_annotation(
         .await?
         .ok_or_else(|| not_found("Annotation"))?;
     let version = if_match.version(current.version)?;
-    let txn = state.db.begin().await?;
+    let txn = state.begin_write().await?;
     let new_version = db::measures::bump(&txn, &current, Some(version))
         .await?
         .ok_or_else(|| stale(&current))?;

@@ -7,7 +7,6 @@ use qi_shared::{
     },
     problem::Problem,
 };
-use sea_orm::TransactionTrait;
 
 use super::{points::check_size, stale};
 use crate::{
@@ -112,7 +111,7 @@ pub async fn import_csv(
     let text = extract::csv_text(payload, MAX_CSV_BYTES).await?;
     let (unit, rate_per) = db::measures::scale(&current);
     let points = parse_points_csv(&text, unit, rate_per)?;
-    let txn = state.db.begin().await?;
+    let txn = state.begin_write().await?;
     let version = db::measures::bump(&txn, &current, expected)
         .await?
         .ok_or_else(|| match expected {

@@ -7,7 +7,7 @@ use qi_shared::{
     },
     problem::Problem,
 };
-use sea_orm::{ConnectionTrait, DbErr, TransactionTrait};
+use sea_orm::{ConnectionTrait, DbErr};
 
 use super::{fetch, stale};
 use crate::{
@@ -78,7 +78,7 @@ pub async fn add_point(
 ) -> ApiResult<HttpResponse> {
     let (unit, rate_per) = db::measures::scale(&current);
     let point = body.0.validate(unit, rate_per)?;
-    let txn = state.db.begin().await?;
+    let txn = state.begin_write().await?;
     let version = db::measures::bump(&txn, &current, None)
         .await?
         .ok_or_else(|| not_found("Measure"))?;
@@ -142,7 +142,7 @@ pub async fn update_point(
     let version = if_match.version(current.version)?;
     let (unit, rate_per) = db::measures::scale(&current);
     let point = body.0.validate(unit, rate_per)?;
-    let txn = state.db.begin().await?;
+    let txn = state.begin_write().await?;
     let new_version = db::measures::bump(&txn, &current, Some(version))
         .await?
         .ok_or_else(|| stale(&current))?;
@@ -195,7 +195,7 @@ pub async fn delete_point(
         .await?
         .ok_or_else(|| not_found("Point"))?;
     let version = if_match.version(current.version)?;
-    let txn = state.db.begin().await?;
+    let txn = state.begin_write().await?;
     let new_version = db::measures::bump(&txn, &current, Some(version))
         .await?
         .ok_or_else(|| stale(&current))?;
@@ -239,7 +239,7 @@ pub async fn replace_points(
     let version = if_match.version(current.version)?;
     let (unit, rate_per) = db::measures::scale(&current);
     let points = validate_points(&body.0.points, unit, rate_per)?;
-    let txn = state.db.begin().await?;
+    let txn = state.begin_write().await?;
     db::measures::bump(&txn, &current, Some(version))
         .await?
         .ok_or_else(|| stale(&current))?;

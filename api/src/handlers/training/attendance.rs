@@ -14,7 +14,7 @@ use qi_shared::{
         sign_in::{MAX_SIGN_IN_BYTES, parse_session_sign_in_csv, parse_sign_in_csv},
     },
 };
-use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, TransactionTrait};
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 
 use super::{attendance_percent, find_cohort, records_attendance};
 use crate::{
@@ -63,7 +63,7 @@ async fn save(
     (cohort_id, course): (i64, &course::Model),
     marks: &[(i64, i64, bool)],
 ) -> ApiResult<AttendanceSaved> {
-    let txn = state.db.begin().await?;
+    let txn = state.begin_write().await?;
     let cohort = db::training::enrolments::lock_cohort(&txn, cohort_id)
         .await?
         .ok_or_else(|| not_found("Cohort"))?;

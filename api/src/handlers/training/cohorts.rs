@@ -8,7 +8,6 @@ use qi_shared::{
     problem::Problem,
     training::{Cohort, CohortInput, CohortPage, CohortQuery},
 };
-use sea_orm::TransactionTrait;
 
 use super::{find_cohort, find_course, must_manage};
 use crate::{
@@ -103,6 +102,7 @@ pub async fn list(
             page,
             per_page,
             total,
+            total_exact: true,
         },
     }))
 }
@@ -131,7 +131,7 @@ pub async fn create(
     let course = find_course(&state, *id).await?;
     must_manage(&user, course.provider_organisation_id)?;
     let input = check(&state, &body.0, None).await?;
-    let txn = state.db.begin().await?;
+    let txn = state.begin_write().await?;
     let cohort_id = db::training::cohorts::create(&txn, course.id, &input).await?;
     txn.commit().await?;
     Ok(HttpResponse::Created()
@@ -206,7 +206,7 @@ pub async fn update(
     let version = if_match.version(cohort.version)?;
     let input = check(&state, &body.0, Some(*id)).await?;
     let now = Utc::now();
-    let txn = state.db.begin().await?;
+    let txn = state.begin_write().await?;
     let current = locked(&txn, *id).await?;
     // Checked under the cohort's lock, so two editors cannot both win.
     if current.version != version {
@@ -307,7 +307,7 @@ pub async fn release(
             "Only a partnership-wide cohort has allocations to release",
         ));
     }
-    let txn = state.db.begin().await?;
+    let txn = state.begin_write().await?;
     let current = locked(&txn, *id).await?;
     db::training::cohorts::release_places(&txn, current).await?;
     let cohort = locked(&txn, *id).await?;

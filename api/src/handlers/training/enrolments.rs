@@ -12,7 +12,6 @@ use qi_shared::{
     problem::Problem,
     training::{EnrolInput, Enrolment, EnrolmentStatus, rules},
 };
-use sea_orm::TransactionTrait;
 
 use super::{find_cohort, records_attendance, today};
 use crate::{
@@ -112,7 +111,7 @@ pub async fn enrol(
             "This cohort has ended: choose one that is still to come",
         ));
     }
-    let txn = state.db.begin().await?;
+    let txn = state.begin_write().await?;
     let locked = db::training::enrolments::lock_cohort(&txn, cohort.id)
         .await?
         .ok_or_else(|| not_found("Cohort"))?;
@@ -185,7 +184,7 @@ pub async fn withdraw(
         );
     }
     let now = Utc::now();
-    let txn = state.db.begin().await?;
+    let txn = state.begin_write().await?;
     let locked = db::training::enrolments::lock_cohort(&txn, cohort.id)
         .await?
         .ok_or_else(|| not_found("Cohort"))?;

@@ -226,7 +226,13 @@ pub fn project_list(props: &ListProps) -> Html {
             };
             html! {
                 <>
-                    <p class="results-count" role="status">{ format!("{} projects", page.page.total) }</p>
+                    <p class="results-count" role="status">{
+                        if page.page.total_exact {
+                            format!("{} projects", page.page.total)
+                        } else {
+                            format!("More than {} projects", page.page.total)
+                        }
+                    }</p>
                     <ul class="project-list">{ for page.items.iter().map(|p| card(p, library)) }</ul>
                     <Pagination info={page.page} {onchange} />
                 </>
