@@ -42,6 +42,14 @@ impl DriverKind {
 pub struct ChangeIdeaNode {
     #[serde(default)]
     pub id: Option<i64>,
+    #[cfg_attr(
+        feature = "openapi",
+        schema(
+            min_length = 1,
+            max_length = 500,
+            pattern = r"^[^\u0000-\u001f\u007f-\u009f]*[^\u0000-\u0020\u007f-\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000][^\u0000-\u001f\u007f-\u009f]*$"
+        )
+    )]
     pub text: String,
 }
 
@@ -51,6 +59,14 @@ pub struct ChangeIdeaNode {
 pub struct SecondaryDriver {
     #[serde(default)]
     pub id: Option<i64>,
+    #[cfg_attr(
+        feature = "openapi",
+        schema(
+            min_length = 1,
+            max_length = 500,
+            pattern = r"^[^\u0000-\u001f\u007f-\u009f]*[^\u0000-\u0020\u007f-\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000][^\u0000-\u001f\u007f-\u009f]*$"
+        )
+    )]
     pub text: String,
     #[serde(default)]
     pub change_ideas: Vec<ChangeIdeaNode>,
@@ -62,6 +78,14 @@ pub struct SecondaryDriver {
 pub struct PrimaryDriver {
     #[serde(default)]
     pub id: Option<i64>,
+    #[cfg_attr(
+        feature = "openapi",
+        schema(
+            min_length = 1,
+            max_length = 500,
+            pattern = r"^[^\u0000-\u001f\u007f-\u009f]*[^\u0000-\u0020\u007f-\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000][^\u0000-\u001f\u007f-\u009f]*$"
+        )
+    )]
     pub text: String,
     #[serde(default)]
     pub secondary_drivers: Vec<SecondaryDriver>,
@@ -80,6 +104,11 @@ pub struct DriverDiagram {
 }
 
 pub const MAX_NODES: usize = 200;
+/// The most characters of a driver's or a change idea's text.
+pub const MAX_NODE_TEXT: usize = 500;
+/// The most characters of a PDSA cycle's objective, and of each of its other texts.
+pub const MAX_OBJECTIVE: usize = 1000;
+pub const MAX_CYCLE_TEXT: usize = 4000;
 
 impl DriverDiagram {
     /// Checks every node's text and the diagram's size; gives back the text trimmed.
@@ -89,7 +118,7 @@ impl DriverDiagram {
         let mut node = |field: String, raw: &str, errors: &mut FieldErrors| {
             count += 1;
             errors
-                .check(&field, text(raw, "the text", 1, 500))
+                .check(&field, text(raw, "the text", 1, MAX_NODE_TEXT))
                 .unwrap_or_default()
         };
         let mut primaries = Vec::new();
@@ -214,30 +243,70 @@ pub struct PdsaInput {
     /// The change idea this cycle tests (its id in the driver diagram).
     pub change_idea_id: i64,
     /// Plan: what this cycle is for.
+    #[cfg_attr(
+        feature = "openapi",
+        schema(
+            min_length = 1,
+            max_length = 1000,
+            pattern = r"^[^\u0000-\u001f\u007f-\u009f]*[^\u0000-\u0020\u007f-\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000][^\u0000-\u001f\u007f-\u009f]*$"
+        )
+    )]
     pub objective: String,
     #[serde(default)]
+    #[cfg_attr(
+        feature = "openapi",
+        schema(max_length = 4000, pattern = r"^[^\u0000-\u001f\u007f-\u009f]*$")
+    )]
     pub questions: String,
     #[serde(default)]
+    #[cfg_attr(
+        feature = "openapi",
+        schema(max_length = 4000, pattern = r"^[^\u0000-\u001f\u007f-\u009f]*$")
+    )]
     pub predictions: String,
     /// Plan: who, what, when and where.
     #[serde(default)]
+    #[cfg_attr(
+        feature = "openapi",
+        schema(max_length = 4000, pattern = r"^[^\u0000-\u001f\u007f-\u009f]*$")
+    )]
     pub plan: String,
     #[serde(default)]
+    #[cfg_attr(
+        feature = "openapi",
+        schema(max_length = 4000, pattern = r"^[^\u0000-\u001f\u007f-\u009f]*$")
+    )]
     pub data_to_collect: String,
     #[serde(default)]
     pub start_date: Option<NaiveDate>,
     /// Do: what happened.
     #[serde(default)]
+    #[cfg_attr(
+        feature = "openapi",
+        schema(max_length = 4000, pattern = r"^[^\u0000-\u001f\u007f-\u009f]*$")
+    )]
     pub what_happened: String,
     #[serde(default)]
+    #[cfg_attr(
+        feature = "openapi",
+        schema(max_length = 4000, pattern = r"^[^\u0000-\u001f\u007f-\u009f]*$")
+    )]
     pub problems: String,
     /// Study: results against the predictions.
     #[serde(default)]
+    #[cfg_attr(
+        feature = "openapi",
+        schema(max_length = 4000, pattern = r"^[^\u0000-\u001f\u007f-\u009f]*$")
+    )]
     pub study: String,
     /// Act: adopt, adapt or abandon.
     #[serde(default)]
     pub act: Option<ActDecision>,
     #[serde(default)]
+    #[cfg_attr(
+        feature = "openapi",
+        schema(max_length = 4000, pattern = r"^[^\u0000-\u001f\u007f-\u009f]*$")
+    )]
     pub next_step: String,
     #[serde(default)]
     pub end_date: Option<NaiveDate>,
@@ -246,10 +315,13 @@ pub struct PdsaInput {
 impl PdsaInput {
     pub fn validate(&self) -> Result<PdsaInput, FieldErrors> {
         let mut errors = FieldErrors::new();
-        let objective = errors.check("objective", text(&self.objective, "the objective", 1, 1000));
+        let objective = errors.check(
+            "objective",
+            text(&self.objective, "the objective", 1, MAX_OBJECTIVE),
+        );
         let long = |field: &str, value: &str, errors: &mut FieldErrors| {
             errors
-                .check(field, text(value, "this", 0, 4000))
+                .check(field, text(value, "this", 0, MAX_CYCLE_TEXT))
                 .unwrap_or_default()
         };
         let questions = long("questions", &self.questions, &mut errors);

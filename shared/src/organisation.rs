@@ -79,9 +79,14 @@ impl fmt::Display for OrganisationType {
 ///
 /// Trusts have three characters (`RXH`), GP practices a letter and five digits (`A81001`), sites
 /// and other bodies up to nine. We accept 3 to 9 letters and digits and store them upper-case, so
-/// `rxh` and `RXH` are the same code.
+/// `rxh` and `RXH` are the same code. White space around it is dropped: the API document's
+/// pattern ([`ODS_CODE_PATTERN`]) allows it.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct OdsCode(String);
+
+/// The API document's `pattern` for an ODS code: what [`OdsCode::parse`] accepts, white space
+/// as Rust's `char::is_whitespace` has it.
+pub const ODS_CODE_PATTERN: &str = r"^[\t-\r \u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]*[A-Za-z0-9]{3,9}[\t-\r \u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]*$";
 
 impl OdsCode {
     pub fn parse(raw: &str) -> Result<Self, String> {
@@ -139,8 +144,22 @@ impl crate::page::Listed for Organisation {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct NewOrganisation {
     /// 1 to 200 characters.
+    #[cfg_attr(
+        feature = "openapi",
+        schema(
+            min_length = 1,
+            max_length = 200,
+            pattern = r"^[^\u0000-\u001f\u007f-\u009f]*[^\u0000-\u0020\u007f-\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000][^\u0000-\u001f\u007f-\u009f]*$"
+        )
+    )]
     pub name: String,
     /// 3 to 9 letters and digits, unique in the partnership.
+    #[cfg_attr(
+        feature = "openapi",
+        schema(
+            pattern = r"^[\t-\r \u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]*[A-Za-z0-9]{3,9}[\t-\r \u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]*$"
+        )
+    )]
     pub ods_code: String,
     pub org_type: OrganisationType,
 }
@@ -153,8 +172,11 @@ pub struct ValidOrganisation {
     pub org_type: OrganisationType,
 }
 
+/// The most characters of an organisation's name.
+pub const MAX_NAME: usize = 200;
+
 pub fn parse_organisation_name(raw: &str) -> Result<String, String> {
-    text(raw, "a name", 1, 200)
+    text(raw, "a name", 1, MAX_NAME)
 }
 
 impl NewOrganisation {
@@ -177,8 +199,22 @@ impl NewOrganisation {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct OrganisationUpdate {
     #[serde(default)]
+    #[cfg_attr(
+        feature = "openapi",
+        schema(
+            min_length = 1,
+            max_length = 200,
+            pattern = r"^[^\u0000-\u001f\u007f-\u009f]*[^\u0000-\u0020\u007f-\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000][^\u0000-\u001f\u007f-\u009f]*$"
+        )
+    )]
     pub name: Option<String>,
     #[serde(default)]
+    #[cfg_attr(
+        feature = "openapi",
+        schema(
+            pattern = r"^[\t-\r \u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]*[A-Za-z0-9]{3,9}[\t-\r \u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]*$"
+        )
+    )]
     pub ods_code: Option<String>,
     #[serde(default)]
     pub org_type: Option<OrganisationType>,

@@ -128,12 +128,16 @@ impl WorkEmail {
     }
 }
 
+/// The most characters of a person's name, and of their job role.
+pub const MAX_NAME: usize = 200;
+pub const MAX_JOB_ROLE: usize = 200;
+
 pub fn parse_person_name(raw: &str) -> Result<String, String> {
-    text(raw, "a name", 1, 200)
+    text(raw, "a name", 1, MAX_NAME)
 }
 
 pub fn parse_job_role(raw: &str) -> Result<String, String> {
-    text(raw, "a job role", 1, 200)
+    text(raw, "a job role", 1, MAX_JOB_ROLE)
 }
 
 /// Passwords: at least 12 characters (NCSC advice favours length over composition rules).
@@ -201,9 +205,25 @@ impl crate::page::Listed for Person {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct NewInvitation {
+    #[cfg_attr(
+        feature = "openapi",
+        schema(
+            min_length = 1,
+            max_length = 200,
+            pattern = r"^[^\u0000-\u001f\u007f-\u009f]*[^\u0000-\u0020\u007f-\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000][^\u0000-\u001f\u007f-\u009f]*$"
+        )
+    )]
     pub name: String,
     pub email: String,
     pub organisation_id: i64,
+    #[cfg_attr(
+        feature = "openapi",
+        schema(
+            min_length = 1,
+            max_length = 200,
+            pattern = r"^[^\u0000-\u001f\u007f-\u009f]*[^\u0000-\u0020\u007f-\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000][^\u0000-\u001f\u007f-\u009f]*$"
+        )
+    )]
     pub job_role: String,
     /// Platform roles besides `member`, which everyone has.
     #[serde(default)]
@@ -263,8 +283,24 @@ pub struct InvitationDetails {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct PersonUpdate {
     #[serde(default)]
+    #[cfg_attr(
+        feature = "openapi",
+        schema(
+            min_length = 1,
+            max_length = 200,
+            pattern = r"^[^\u0000-\u001f\u007f-\u009f]*[^\u0000-\u0020\u007f-\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000][^\u0000-\u001f\u007f-\u009f]*$"
+        )
+    )]
     pub name: Option<String>,
     #[serde(default)]
+    #[cfg_attr(
+        feature = "openapi",
+        schema(
+            min_length = 1,
+            max_length = 200,
+            pattern = r"^[^\u0000-\u001f\u007f-\u009f]*[^\u0000-\u0020\u007f-\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000][^\u0000-\u001f\u007f-\u009f]*$"
+        )
+    )]
     pub job_role: Option<String>,
     /// Move the person to another home organisation (partnership admins only).
     #[serde(default)]

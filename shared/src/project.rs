@@ -110,6 +110,10 @@ pub struct Involvement {
     pub involved: bool,
     /// How patients and the public are involved.
     #[serde(default)]
+    #[cfg_attr(
+        feature = "openapi",
+        schema(max_length = 2000, pattern = r"^[^\u0000-\u001f\u007f-\u009f]*$")
+    )]
     pub how: String,
 }
 
@@ -119,6 +123,10 @@ pub struct Involvement {
 pub struct Sustainability {
     pub has_aspect: bool,
     #[serde(default)]
+    #[cfg_attr(
+        feature = "openapi",
+        schema(max_length = 2000, pattern = r"^[^\u0000-\u001f\u007f-\u009f]*$")
+    )]
     pub description: String,
     /// Estimated CO2e saved a year, in kg.
     #[serde(default)]
@@ -206,10 +214,30 @@ pub struct TeamMemberInput {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ProjectInput {
     /// 1 to 200 characters.
+    #[cfg_attr(
+        feature = "openapi",
+        schema(
+            min_length = 1,
+            max_length = 200,
+            pattern = r"^[^\u0000-\u001f\u007f-\u009f]*[^\u0000-\u0020\u007f-\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000][^\u0000-\u001f\u007f-\u009f]*$"
+        )
+    )]
     pub title: String,
     #[serde(default)]
+    #[cfg_attr(
+        feature = "openapi",
+        schema(max_length = 4000, pattern = r"^[^\u0000-\u001f\u007f-\u009f]*$")
+    )]
     pub problem: String,
     /// 1 to 2,000 characters.
+    #[cfg_attr(
+        feature = "openapi",
+        schema(
+            min_length = 1,
+            max_length = 2000,
+            pattern = r"^[^\u0000-\u001f\u007f-\u009f]*[^\u0000-\u0020\u007f-\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000][^\u0000-\u001f\u007f-\u009f]*$"
+        )
+    )]
     pub aim: String,
     pub lead_organisation_id: i64,
     /// At most 50 organisations.
@@ -254,6 +282,13 @@ fn default_visibility() -> Visibility {
 }
 
 pub const MAX_TAGS: usize = 20;
+/// The most characters of a project's texts (the API document states them too).
+pub const MAX_TITLE: usize = 200;
+pub const MAX_AIM: usize = 2000;
+pub const MAX_PROBLEM: usize = 4000;
+pub const MAX_INVOLVEMENT: usize = 2000;
+pub const MAX_SUSTAINABILITY: usize = 2000;
+pub const MAX_SCORE_REASON: usize = 2000;
 /// The most people a project's team names (the API document says so too).
 pub const MAX_TEAM: usize = 100;
 /// The most partner, or adopting, organisations a project names.
@@ -340,9 +375,12 @@ impl ProjectInput {
     /// de-duplicated, the lead organisation not repeated as a partner).
     pub fn validate(&self) -> Result<ProjectInput, FieldErrors> {
         let mut errors = FieldErrors::new();
-        let title = errors.check("title", text(&self.title, "a title", 1, 200));
-        let aim = errors.check("aim", text(&self.aim, "an aim statement", 1, 2000));
-        let problem = errors.check("problem", text(&self.problem, "the problem", 0, 4000));
+        let title = errors.check("title", text(&self.title, "a title", 1, MAX_TITLE));
+        let aim = errors.check("aim", text(&self.aim, "an aim statement", 1, MAX_AIM));
+        let problem = errors.check(
+            "problem",
+            text(&self.problem, "the problem", 0, MAX_PROBLEM),
+        );
         let mut tags = Vec::new();
         for (i, raw) in self.tags.iter().enumerate() {
             if let Some(tag) = errors.check(&format!("tags[{i}]"), normalise_tag(raw))
@@ -367,7 +405,12 @@ impl ProjectInput {
         }
         let how = errors.check(
             "involvement.how",
-            text(&self.involvement.how, "how patients are involved", 0, 2000),
+            text(
+                &self.involvement.how,
+                "how patients are involved",
+                0,
+                MAX_INVOLVEMENT,
+            ),
         );
         if self.involvement.involved && how.as_deref().is_some_and(str::is_empty) {
             errors.push(
@@ -377,7 +420,12 @@ impl ProjectInput {
         }
         let description = errors.check(
             "sustainability.description",
-            text(&self.sustainability.description, "the description", 0, 2000),
+            text(
+                &self.sustainability.description,
+                "the description",
+                0,
+                MAX_SUSTAINABILITY,
+            ),
         );
         for (field, value) in [
             (
@@ -473,6 +521,14 @@ impl ProjectInput {
 pub struct ScoreInput {
     pub score: ProgressScore,
     /// Why the project has this score now (1 to 2,000 characters).
+    #[cfg_attr(
+        feature = "openapi",
+        schema(
+            min_length = 1,
+            max_length = 2000,
+            pattern = r"^[^\u0000-\u001f\u007f-\u009f]*[^\u0000-\u0020\u007f-\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000][^\u0000-\u001f\u007f-\u009f]*$"
+        )
+    )]
     pub reason: String,
 }
 
@@ -481,7 +537,12 @@ impl ScoreInput {
         let mut errors = FieldErrors::new();
         let reason = errors.check(
             "reason",
-            text(&self.reason, "the reason for the score", 1, 2000),
+            text(
+                &self.reason,
+                "the reason for the score",
+                1,
+                MAX_SCORE_REASON,
+            ),
         );
         errors.finish(|| Some((self.score, reason?)))
     }

@@ -60,24 +60,39 @@ impl FieldErrors {
     }
 }
 
-/// Trims `raw` and checks it is between `min` and `max` characters long.
+/// The API document's `pattern` for a text field that must be given: no control character, and
+/// at least one character that is not white space (Rust's `char::is_whitespace`, spelt out
+/// because `\s` differs between JavaScript, Python and Rust). Fields take it as a literal
+/// (utoipa's attributes take no constants); a test of the API crate holds the two equal.
+pub const REQUIRED_TEXT_PATTERN: &str = r"^[^\u0000-\u001f\u007f-\u009f]*[^\u0000-\u0020\u007f-\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000][^\u0000-\u001f\u007f-\u009f]*$";
+
+/// The API document's `pattern` for a text field that may be empty: no control character.
+pub const OPTIONAL_TEXT_PATTERN: &str = r"^[^\u0000-\u001f\u007f-\u009f]*$";
+
+/// Checks a text field as sent and gives it back trimmed: at most `max` characters and no
+/// control character in the value as sent, and at least `min` characters once trimmed.
+///
+/// The length and the control characters are those of the value as sent, not of the trimmed
+/// one, so that the API document can state them (`maxLength`, `pattern`) and mean them: were
+/// they checked after trimming, a value over `maxLength` with spaces around it, or with a
+/// line break at its end, would be accepted although the document refuses it. Spaces around
+/// a value are still dropped, and a value of white space alone is no value.
 pub fn text(raw: &str, what: &str, min: usize, max: usize) -> Result<String, String> {
     let trimmed = raw.trim();
-    let len = trimmed.chars().count();
-    if len < min {
+    if trimmed.chars().count() < min {
         return Err(if min <= 1 {
             format!("Enter {what}")
         } else {
             format!("{} must be at least {min} characters", capitalise(what))
         });
     }
-    if len > max {
+    if raw.chars().count() > max {
         return Err(format!(
             "{} must be {max} characters or fewer",
             capitalise(what)
         ));
     }
-    if trimmed.chars().any(|c| c.is_control()) {
+    if raw.chars().any(char::is_control) {
         return Err(format!(
             "{} must not contain control characters",
             capitalise(what)
@@ -116,6 +131,7 @@ mod tests {
     fn text_trims_and_enforces_length() {
         assert_eq!(text("  Ward 7  ", "a name", 1, 10), Ok("Ward 7".to_owned()));
         assert_eq!(text("   ", "a name", 1, 10), Err("Enter a name".to_owned()));
+        assert_eq!(text("", "the venue", 0, 10), Ok(String::new()));
         assert_eq!(
             text("abcdefghijk", "a name", 1, 10),
             Err("Name must be 10 characters or fewer".to_owned())
@@ -125,6 +141,37 @@ mod tests {
             Err("Password must be at least 3 characters".to_owned())
         );
         assert!(text("a\u{0}b", "a name", 1, 10).is_err());
+    }
+
+    #[test]
+    fn text_counts_and_checks_the_value_as_sent() {
+        // What the document states (maxLength, pattern) holds of the value as sent.
+        assert_eq!(
+            text("abcdefghij", "a name", 1, 10),
+            Ok("abcdefghij".to_owned())
+        );
+        assert_eq!(
+            text(" abcdefghij", "a name", 1, 10),
+            Err("Name must be 10 characters or fewer".to_owned())
+        );
+        assert_eq!(text("éééé", "a name", 1, 4), Ok("éééé".to_owned()));
+        for raw in ["Ward 7\n", "\tWard 7", "Ward\u{7f}7", "Ward 7\u{85}"] {
+            assert_eq!(
+                text(raw, "a name", 1, 10),
+                Err("Name must not contain control characters".to_owned()),
+                "{raw:?}"
+            );
+        }
+        // White space that is not a control character is trimmed, and alone is no value.
+        assert_eq!(
+            text("\u{a0}Ward\u{3000}", "a name", 1, 10),
+            Ok("Ward".to_owned())
+        );
+        assert_eq!(
+            text("\u{2003}\u{a0}", "a name", 1, 10),
+            Err("Enter a name".to_owned())
+        );
+        assert_eq!(text("\u{feff}", "a name", 1, 10), Ok("\u{feff}".to_owned()));
     }
 
     #[test]

@@ -150,3 +150,104 @@ async fn project_list_score_filters_state_the_ihi_scale_steps() {
         }
     }
 }
+
+#[tokio::test]
+async fn every_text_field_states_the_length_and_characters_the_server_enforces() {
+    use qi_shared::capability::{MAX_OVERRIDE_REASON, coaching};
+    use qi_shared::validation::{OPTIONAL_TEXT_PATTERN, REQUIRED_TEXT_PATTERN};
+    use qi_shared::{improvement, measure, organisation, partnership, person, project, training};
+    let doc: Value = serde_json::from_str(CHECKED_IN).unwrap();
+    let schemas = &doc["components"]["schemas"];
+    // (schema, field, must it be given, the most characters): the limits `validate` applies.
+    let required = [
+        ("PartnershipUpdate", "name", partnership::MAX_NAME),
+        ("SetupRequest", "partnership_name", partnership::MAX_NAME),
+        ("SetupRequest", "name", person::MAX_NAME),
+        ("SetupRequest", "job_role", person::MAX_JOB_ROLE),
+        ("NewOrganisation", "name", organisation::MAX_NAME),
+        ("OrganisationUpdate", "name", organisation::MAX_NAME),
+        ("NewInvitation", "name", person::MAX_NAME),
+        ("NewInvitation", "job_role", person::MAX_JOB_ROLE),
+        ("PersonUpdate", "name", person::MAX_NAME),
+        ("PersonUpdate", "job_role", person::MAX_JOB_ROLE),
+        ("TierOverrideInput", "reason", MAX_OVERRIDE_REASON),
+        ("PrimaryDriver", "text", improvement::MAX_NODE_TEXT),
+        ("SecondaryDriver", "text", improvement::MAX_NODE_TEXT),
+        ("ChangeIdeaNode", "text", improvement::MAX_NODE_TEXT),
+        ("PdsaInput", "objective", improvement::MAX_OBJECTIVE),
+        ("ProjectInput", "title", project::MAX_TITLE),
+        ("ProjectInput", "aim", project::MAX_AIM),
+        ("ScoreInput", "reason", project::MAX_SCORE_REASON),
+        ("CourseInput", "title", training::MAX_TITLE),
+        ("SessionInput", "title", training::MAX_TITLE),
+        ("CohortInput", "name", training::MAX_TITLE),
+        ("MeasureInput", "name", measure::MAX_NAME),
+        (
+            "MeasureInput",
+            "operational_definition",
+            measure::MAX_DEFINITION,
+        ),
+        ("AnnotationInput", "label", measure::MAX_LABEL),
+    ];
+    let optional = [
+        ("PdsaInput", "questions", improvement::MAX_CYCLE_TEXT),
+        ("PdsaInput", "predictions", improvement::MAX_CYCLE_TEXT),
+        ("PdsaInput", "plan", improvement::MAX_CYCLE_TEXT),
+        ("PdsaInput", "data_to_collect", improvement::MAX_CYCLE_TEXT),
+        ("PdsaInput", "what_happened", improvement::MAX_CYCLE_TEXT),
+        ("PdsaInput", "problems", improvement::MAX_CYCLE_TEXT),
+        ("PdsaInput", "study", improvement::MAX_CYCLE_TEXT),
+        ("PdsaInput", "next_step", improvement::MAX_CYCLE_TEXT),
+        ("ProjectInput", "problem", project::MAX_PROBLEM),
+        ("Involvement", "how", project::MAX_INVOLVEMENT),
+        ("Sustainability", "description", project::MAX_SUSTAINABILITY),
+        ("CourseInput", "description", training::MAX_DESCRIPTION),
+        ("CohortInput", "venue", training::MAX_VENUE),
+        ("CohortInput", "online_link", training::MAX_LINK),
+        (
+            "MeasureInput",
+            "numerator_definition",
+            measure::MAX_DEFINITION,
+        ),
+        (
+            "MeasureInput",
+            "denominator_definition",
+            measure::MAX_DEFINITION,
+        ),
+        ("PointInput", "note", measure::MAX_NOTE),
+    ];
+    let paragraphs = [
+        ("CoachingSessionInput", "notes", coaching::MAX_NOTES),
+        ("CoachingSessionInput", "actions", coaching::MAX_ACTIONS),
+    ];
+    let cases = required
+        .iter()
+        .map(|&(s, f, max)| (s, f, Some(1), max, REQUIRED_TEXT_PATTERN))
+        .chain(
+            optional
+                .iter()
+                .map(|&(s, f, max)| (s, f, None, max, OPTIONAL_TEXT_PATTERN)),
+        )
+        .chain(
+            paragraphs
+                .iter()
+                .map(|&(s, f, max)| (s, f, None, max, coaching::PARAGRAPHS_PATTERN)),
+        );
+    for (schema, field, min, max, pattern) in cases {
+        let property = &schemas[schema]["properties"][field];
+        assert_eq!(property["maxLength"], max, "{schema}.{field} maxLength");
+        assert_eq!(
+            property["minLength"].as_u64(),
+            min,
+            "{schema}.{field} minLength"
+        );
+        assert_eq!(property["pattern"], pattern, "{schema}.{field} pattern");
+    }
+    for schema in ["NewOrganisation", "OrganisationUpdate"] {
+        assert_eq!(
+            schemas[schema]["properties"]["ods_code"]["pattern"],
+            organisation::ODS_CODE_PATTERN,
+            "{schema}.ods_code pattern"
+        );
+    }
+}

@@ -312,6 +312,59 @@ async fn bad_organisation_input_is_refused_field_by_field() {
 }
 
 #[tokio::test]
+async fn text_is_measured_as_sent_and_stored_trimmed() {
+    // The document states each text's length and characters of the value as sent.
+    let app = spawn_app().await;
+    let longest = "x".repeat(200);
+    let created: Organisation = app
+        .post(
+            "/api/v1/organisations",
+            &app.admin,
+            json!({"name": longest, "ods_code": " ra2 ", "org_type": "other"}),
+        )
+        .await
+        .expect(201);
+    assert_eq!(
+        (created.name.as_str(), created.ods_code.as_str()),
+        (longest.as_str(), "RA2")
+    );
+    let trimmed: Organisation = app
+        .patch(
+            &format!("/api/v1/organisations/{}", created.id),
+            &app.admin,
+            json!({"name": "\u{a0} Ward 7 \u{3000}"}),
+        )
+        .await
+        .expect(200);
+    assert_eq!(trimmed.name, "Ward 7");
+    let cases = [
+        (
+            json!({"name": format!(" {longest} ")}),
+            "over 200 characters as sent",
+        ),
+        (json!({"name": "Ward 7\n"}), "a line break at the end"),
+        (json!({"name": "\tWard 7"}), "a tab at the start"),
+        (json!({"name": "\u{2003}"}), "white space alone"),
+        (
+            json!({"ods_code": "RA2\u{0}"}),
+            "a control character in the ODS code",
+        ),
+    ];
+    for (body, case) in cases {
+        let problem = app
+            .patch(
+                &format!("/api/v1/organisations/{}", created.id),
+                &app.admin,
+                body.clone(),
+            )
+            .await
+            .problem(422);
+        let field = body.as_object().and_then(|o| o.keys().next().cloned());
+        assert_eq!(fields(&problem), [field.unwrap_or_default()], "{case}");
+    }
+}
+
+#[tokio::test]
 async fn organisation_permissions_follow_roles() {
     let app = spawn_app().await;
     let c = cast(&app).await;

@@ -51,9 +51,23 @@ pub struct CoachingSessionInput {
     pub minutes: u32,
     pub model: CoachingModel,
     #[serde(default)]
+    #[cfg_attr(
+        feature = "openapi",
+        schema(
+            max_length = 10000,
+            pattern = r"^[^\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f]*$"
+        )
+    )]
     pub notes: String,
     /// What the team agreed to do next.
     #[serde(default)]
+    #[cfg_attr(
+        feature = "openapi",
+        schema(
+            max_length = 5000,
+            pattern = r"^[^\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f]*$"
+        )
+    )]
     pub actions: String,
 }
 
@@ -85,14 +99,18 @@ impl CoachingSessionInput {
     }
 }
 
-/// Free text of several lines: trimmed, at most `max` characters, no control characters but
-/// line breaks and tabs.
+/// The API document's `pattern` for free text of several lines: no control characters but
+/// tabs and line breaks.
+pub const PARAGRAPHS_PATTERN: &str = r"^[^\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f]*$";
+
+/// Free text of several lines: at most `max` characters and no control characters but line
+/// breaks and tabs, as sent (as `validation::text` says why), then trimmed.
 fn paragraphs(raw: &str, what: &str, max: usize) -> Result<String, String> {
-    let trimmed = raw.trim();
-    if trimmed.chars().count() > max {
+    if raw.chars().count() > max {
         return Err(format!("{what} must be {max} characters or fewer"));
     }
-    if trimmed
+    let trimmed = raw.trim();
+    if raw
         .chars()
         .any(|c| c.is_control() && !matches!(c, '\n' | '\r' | '\t'))
     {
@@ -300,6 +318,22 @@ mod tests {
                 .unwrap_or_default();
             assert_eq!(fields, vec![field]);
         }
+    }
+
+    #[test]
+    fn notes_are_measured_as_sent_and_keep_their_line_breaks() {
+        let today = day("2026-11-30");
+        let notes = |notes: String| {
+            CoachingSessionInput { notes, ..good() }
+                .validate(today)
+                .map(|s| s.notes)
+        };
+        assert_eq!(
+            notes("\tAgreed\r\nNext\n".into()),
+            Ok("Agreed\r\nNext".to_owned())
+        );
+        assert!(notes(format!(" {} ", "x".repeat(MAX_NOTES - 1))).is_err());
+        assert!(notes("Agreed\u{0}".into()).is_err());
     }
 
     #[test]

@@ -399,6 +399,14 @@ pub fn timeline(
 pub struct TierOverrideInput {
     pub tier: Tier,
     /// Why the record does not tell the whole story (shown with the tier).
+    #[cfg_attr(
+        feature = "openapi",
+        schema(
+            min_length = 1,
+            max_length = 1000,
+            pattern = r"^[^\u0000-\u001f\u007f-\u009f]*[^\u0000-\u0020\u007f-\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000][^\u0000-\u001f\u007f-\u009f]*$"
+        )
+    )]
     pub reason: String,
 }
 

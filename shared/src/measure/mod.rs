@@ -23,8 +23,8 @@ pub use csv_file::{
     points_to_csv,
 };
 pub use points::{
-    DataPoint, ImportMode, ImportQuery, MAX_POINTS, PointInput, PointsImported, PointsInput,
-    validate_points,
+    DataPoint, ImportMode, ImportQuery, MAX_NOTE, MAX_POINTS, PointInput, PointsImported,
+    PointsInput, validate_points,
 };
 
 /// What a measure tells the team (the Model for Improvement's family of measures).
@@ -154,10 +154,26 @@ pub const MAX_RATE_PER: u32 = 1_000_000_000;
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct MeasureInput {
+    #[cfg_attr(
+        feature = "openapi",
+        schema(
+            min_length = 1,
+            max_length = 200,
+            pattern = r"^[^\u0000-\u001f\u007f-\u009f]*[^\u0000-\u0020\u007f-\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000][^\u0000-\u001f\u007f-\u009f]*$"
+        )
+    )]
     pub name: String,
     #[serde(rename = "type")]
     pub measure_type: MeasureType,
     /// Exactly what is counted, how and when, so anyone collecting it gets the same numbers.
+    #[cfg_attr(
+        feature = "openapi",
+        schema(
+            min_length = 1,
+            max_length = 4000,
+            pattern = r"^[^\u0000-\u001f\u007f-\u009f]*[^\u0000-\u0020\u007f-\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000][^\u0000-\u001f\u007f-\u009f]*$"
+        )
+    )]
     pub operational_definition: String,
     pub unit: Unit,
     /// For a rate only, and then required: the rate is per this many (1000 for "per 1,000 bed days").
@@ -165,9 +181,17 @@ pub struct MeasureInput {
     pub rate_per: Option<u32>,
     /// For a percentage or a rate only, and then required: what the numerator counts.
     #[serde(default)]
+    #[cfg_attr(
+        feature = "openapi",
+        schema(max_length = 4000, pattern = r"^[^\u0000-\u001f\u007f-\u009f]*$")
+    )]
     pub numerator_definition: String,
     /// For a percentage or a rate only, and then required: what the denominator counts.
     #[serde(default)]
+    #[cfg_attr(
+        feature = "openapi",
+        schema(max_length = 4000, pattern = r"^[^\u0000-\u001f\u007f-\u009f]*$")
+    )]
     pub denominator_definition: String,
     pub improvement_direction: ImprovementDirection,
     #[serde(default)]
@@ -208,23 +232,26 @@ impl MeasureInput {
                 format!("Only a rate is per a number of something; leave this out for a {unit}"),
             ),
         }
+        // A part that is left out is still checked as text, so that what the document states
+        // of it (its length, no control characters) holds whatever the unit.
         let mut fraction_part = |field: &str, raw: &str, what: &str| {
-            if self.unit.is_fraction() {
-                errors
-                    .check(field, text(raw, what, 1, MAX_DEFINITION))
-                    .unwrap_or_default()
-            } else {
-                if !raw.trim().is_empty() {
-                    errors.push(
-                        field,
-                        format!(
-                            "Only a percentage or a rate has a {}; leave this out for a {unit}",
-                            what.trim_start_matches("the ")
-                        ),
-                    );
-                }
-                String::new()
+            let fraction = self.unit.is_fraction();
+            let part = errors
+                .check(
+                    field,
+                    text(raw, what, usize::from(fraction), MAX_DEFINITION),
+                )
+                .unwrap_or_default();
+            if !fraction && !part.is_empty() {
+                errors.push(
+                    field,
+                    format!(
+                        "Only a percentage or a rate has a {}; leave this out for a {unit}",
+                        what.trim_start_matches("the ")
+                    ),
+                );
             }
+            part
         };
         let numerator_definition = fraction_part(
             "numerator_definition",
@@ -392,6 +419,14 @@ pub struct AnnotationInput {
     pub date: NaiveDate,
     pub kind: AnnotationKind,
     /// What the chart shows next to the mark.
+    #[cfg_attr(
+        feature = "openapi",
+        schema(
+            min_length = 1,
+            max_length = 200,
+            pattern = r"^[^\u0000-\u001f\u007f-\u009f]*[^\u0000-\u0020\u007f-\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000][^\u0000-\u001f\u007f-\u009f]*$"
+        )
+    )]
     pub label: String,
     /// The project's PDSA cycle this marks, if any.
     #[serde(default)]
@@ -468,6 +503,18 @@ mod tests {
                 "{unit:?}"
             );
         }
+    }
+
+    #[test]
+    fn a_left_out_numerator_is_still_checked_as_text() {
+        // The document states its length and characters whatever the unit.
+        let mut input = measure(Unit::Count);
+        input.numerator_definition = " \t ".into();
+        assert_eq!(fields(&input), ["numerator_definition"]);
+        input.numerator_definition = " ".repeat(MAX_DEFINITION + 1);
+        assert_eq!(fields(&input), ["numerator_definition"]);
+        input.numerator_definition = "   ".into();
+        assert_eq!(fields(&input), Vec::<String>::new());
     }
 
     #[test]

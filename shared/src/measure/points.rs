@@ -29,6 +29,10 @@ pub struct PointInput {
     #[serde(default)]
     pub denominator: Option<f64>,
     #[serde(default)]
+    #[cfg_attr(
+        feature = "openapi",
+        schema(max_length = 1000, pattern = r"^[^\u0000-\u001f\u007f-\u009f]*$")
+    )]
     pub note: String,
 }
 

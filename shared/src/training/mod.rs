@@ -64,10 +64,22 @@ fn default_attendance() -> u8 {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct CourseInput {
     /// 1 to 200 characters.
+    #[cfg_attr(
+        feature = "openapi",
+        schema(
+            min_length = 1,
+            max_length = 200,
+            pattern = r"^[^\u0000-\u001f\u007f-\u009f]*[^\u0000-\u0020\u007f-\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000][^\u0000-\u001f\u007f-\u009f]*$"
+        )
+    )]
     pub title: String,
     /// The tier completing it counts towards.
     pub tier: Tier,
     #[serde(default)]
+    #[cfg_attr(
+        feature = "openapi",
+        schema(max_length = 4000, pattern = r"^[^\u0000-\u001f\u007f-\u009f]*$")
+    )]
     pub description: String,
     /// The organisation that runs it; its admins manage the course.
     pub provider_organisation_id: i64,
@@ -204,6 +216,14 @@ pub struct SessionInput {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
     /// 1 to 200 characters.
+    #[cfg_attr(
+        feature = "openapi",
+        schema(
+            min_length = 1,
+            max_length = 200,
+            pattern = r"^[^\u0000-\u001f\u007f-\u009f]*[^\u0000-\u0020\u007f-\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000][^\u0000-\u001f\u007f-\u009f]*$"
+        )
+    )]
     pub title: String,
     pub starts_at: DateTime<Utc>,
     /// 1 minute to 24 hours.
@@ -215,15 +235,31 @@ pub struct SessionInput {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct CohortInput {
     /// 1 to 200 characters ("Wave 3, spring 2027").
+    #[cfg_attr(
+        feature = "openapi",
+        schema(
+            min_length = 1,
+            max_length = 200,
+            pattern = r"^[^\u0000-\u001f\u007f-\u009f]*[^\u0000-\u0020\u007f-\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000][^\u0000-\u001f\u007f-\u009f]*$"
+        )
+    )]
     pub name: String,
     pub start_date: NaiveDate,
     /// On or after the start date.
     pub end_date: NaiveDate,
     /// Where it meets; a venue or an online link is needed.
     #[serde(default)]
+    #[cfg_attr(
+        feature = "openapi",
+        schema(max_length = 300, pattern = r"^[^\u0000-\u001f\u007f-\u009f]*$")
+    )]
     pub venue: String,
     /// An `https://` (or `http://`) link to join online.
     #[serde(default)]
+    #[cfg_attr(
+        feature = "openapi",
+        schema(max_length = 500, pattern = r"^[^\u0000-\u001f\u007f-\u009f]*$")
+    )]
     pub online_link: String,
     /// Places, 1 to 1000.
     pub capacity: u32,
