@@ -168,22 +168,41 @@ pub async fn renew() -> Result<bool, ApiError> {
     }
 }
 
+// The request path is written once, for JSON text in and out: only writing a body and reading
+// an answer are per type. Generic all the way down, it was compiled again for every endpoint's
+// body and answer types, a tenth of the web app's size.
+
+/// An answer's JSON text; `None` when there is none (204).
+type Answer = Result<Option<String>, ApiError>;
+
+fn to_json<B: Serialize>(body: Option<&B>) -> Result<Option<String>, ApiError> {
+    body.map(serde_json::to_string)
+        .transpose()
+        .map_err(|e| ApiError::Unexpected(e.to_string()))
+}
+
+fn from_json<T: DeserializeOwned>(text: Option<String>) -> Result<T, ApiError> {
+    serde_json::from_str(text.as_deref().unwrap_or("null"))
+        .map_err(|e| ApiError::Unexpected(e.to_string()))
+}
+
 async fn send<B: Serialize, T: DeserializeOwned>(
     method: Method,
     path: &str,
     body: Option<&B>,
     token: Option<&str>,
 ) -> Result<T, ApiError> {
-    send_if_match(method, path, body, token, None).await
+    let body = to_json(body)?;
+    from_json(send_json(method, path, body, token, None).await?)
 }
 
-async fn send_if_match<B: Serialize, T: DeserializeOwned>(
+async fn send_json(
     method: Method,
     path: &str,
-    body: Option<&B>,
+    body: Option<String>,
     token: Option<&str>,
     version: Option<i64>,
-) -> Result<T, ApiError> {
+) -> Answer {
     let mut request = RequestBuilder::new(path)
         .method(method)
         .header("Accept", "application/json");
@@ -195,30 +214,31 @@ async fn send_if_match<B: Serialize, T: DeserializeOwned>(
     }
     let request = match body {
         Some(body) => request
-            .json(body)
-            .map_err(|e| ApiError::Unexpected(e.to_string()))?,
-        None => request
-            .build()
-            .map_err(|e| ApiError::Unexpected(e.to_string()))?,
-    };
+            .header("Content-Type", "application/json")
+            .body(body),
+        None => request.build(),
+    }
+    .map_err(|e| ApiError::Unexpected(e.to_string()))?;
     let response = request.send().await.map_err(|_| ApiError::Network)?;
-    read(response).await
-}
-
-async fn read<T: DeserializeOwned>(response: Response) -> Result<T, ApiError> {
     let status = response.status();
     if status == 204 {
-        return serde_json::from_str("null").map_err(|e| ApiError::Unexpected(e.to_string()));
+        return Ok(None);
     }
     if response.ok() {
         return response
-            .json()
+            .text()
             .await
+            .map(Some)
             .map_err(|e| ApiError::Unexpected(e.to_string()));
     }
-    match response.json::<Problem>().await {
-        Ok(problem) => Err(ApiError::Problem(problem)),
-        Err(_) => Err(ApiError::Unexpected(format!("HTTP {status}"))),
+    Err(problem(response).await)
+}
+
+/// The problem document of a failed answer.
+async fn problem(response: Response) -> ApiError {
+    match response.text().await.map(|text| serde_json::from_str::<Problem>(&text)) {
+        Ok(Ok(problem)) => ApiError::Problem(problem),
+        _ => ApiError::Unexpected(format!("HTTP {}", response.status())),
     }
 }
 
@@ -239,6 +259,11 @@ async fn call_if_match<B: Serialize, T: DeserializeOwned>(
     body: Option<&B>,
     version: Option<i64>,
 ) -> Result<T, ApiError> {
+    let body = to_json(body)?;
+    from_json(call_json(method, path, body, version).await?)
+}
+
+async fn call_json(method: Method, path: &str, body: Option<String>, version: Option<i64>) -> Answer {
     for attempt in 0..2 {
         let token = match current_access(true) {
             Some(token) => token,
@@ -249,7 +274,7 @@ async fn call_if_match<B: Serialize, T: DeserializeOwned>(
                 current_access(false).ok_or_else(expired)?
             }
         };
-        match send_if_match(method.clone(), path, body, Some(&token), version).await {
+        match send_json(method.clone(), path, body.clone(), Some(&token), version).await {
             // The token was refused early (a server restart with a new key, a clock skew): renew once.
             Err(ApiError::Problem(p)) if p.status == 401 && attempt == 0 => {
                 ACCESS.with(|a| *a.borrow_mut() = None);
@@ -315,10 +340,7 @@ async fn call_text(
                 .await
                 .map_err(|e| ApiError::Unexpected(e.to_string()));
         }
-        return match response.json::<Problem>().await {
-            Ok(problem) => Err(ApiError::Problem(problem)),
-            Err(_) => Err(ApiError::Unexpected(format!("HTTP {}", response.status()))),
-        };
+        return Err(problem(response).await);
     }
     Err(expired())
 }
