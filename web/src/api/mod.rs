@@ -13,9 +13,9 @@ use std::{cell::RefCell, rc::Rc};
 
 use futures_util::lock::Mutex;
 use gloo_net::http::{Method, RequestBuilder, Response};
-use gloo_storage::{LocalStorage, Storage};
 use qi_shared::{FieldError, auth::TokenResponse, problem::Problem};
 use serde::{Serialize, de::DeserializeOwned};
+use wasm_bindgen::JsValue;
 use yew::Callback;
 
 pub use endpoints::*;
@@ -121,17 +121,30 @@ pub fn store_tokens(tokens: &TokenResponse) {
         })
     });
     // If storage is unavailable (private mode), the session just will not survive a reload.
-    let _ = LocalStorage::set(REFRESH_KEY, &tokens.refresh_token);
+    // JSON-encoded, as the app has always kept it, so a session from an earlier release carries on.
+    if let (Some(storage), Ok(json)) = (
+        local_storage(),
+        js_sys::JSON::stringify(&JsValue::from_str(&tokens.refresh_token)),
+    ) {
+        let _ = storage.set_item(REFRESH_KEY, &String::from(json));
+    }
+}
+
+fn local_storage() -> Option<web_sys::Storage> {
+    web_sys::window()?.local_storage().ok().flatten()
 }
 
 /// Forgets the session's tokens.
 pub fn clear_tokens() {
     ACCESS.with(|a| *a.borrow_mut() = None);
-    LocalStorage::delete(REFRESH_KEY);
+    if let Some(storage) = local_storage() {
+        let _ = storage.remove_item(REFRESH_KEY);
+    }
 }
 
 pub fn stored_refresh_token() -> Option<String> {
-    LocalStorage::get::<String>(REFRESH_KEY).ok()
+    let json = local_storage()?.get_item(REFRESH_KEY).ok()??;
+    js_sys::JSON::parse(&json).ok()?.as_string()
 }
 
 fn current_access(fresh_only: bool) -> Option<String> {
@@ -175,15 +188,29 @@ pub async fn renew() -> Result<bool, ApiError> {
 /// An answer's JSON text; `None` when there is none (204).
 type Answer = Result<Option<String>, ApiError>;
 
+/// Writes a body the same way: into browser values, and the browser's JSON.stringify.
 fn to_json<B: Serialize>(body: Option<&B>) -> Result<Option<String>, ApiError> {
-    body.map(serde_json::to_string)
-        .transpose()
-        .map_err(|e| ApiError::Unexpected(e.to_string()))
+    let Some(body) = body else {
+        return Ok(None);
+    };
+    // JSON's rules: None as null (not left out), maps as objects.
+    let value = body
+        .serialize(&serde_wasm_bindgen::Serializer::json_compatible())
+        .map_err(|e| ApiError::Unexpected(e.to_string()))?;
+    js_sys::JSON::stringify(&value)
+        .map(|json| Some(String::from(json)))
+        .map_err(|_| ApiError::Unexpected("the request could not be written".to_owned()))
 }
 
+/// Reads an answer: the browser parses the JSON, and only the walk over its values into `T` is
+/// compiled per type. serde_json's parser, inlined into every answer type, cost twice as much.
 fn from_json<T: DeserializeOwned>(text: Option<String>) -> Result<T, ApiError> {
-    serde_json::from_str(text.as_deref().unwrap_or("null"))
-        .map_err(|e| ApiError::Unexpected(e.to_string()))
+    let value = match text {
+        Some(text) => js_sys::JSON::parse(&text)
+            .map_err(|_| ApiError::Unexpected("the answer is not JSON".to_owned()))?,
+        None => JsValue::NULL,
+    };
+    serde_wasm_bindgen::from_value(value).map_err(|e| ApiError::Unexpected(e.to_string()))
 }
 
 async fn send<B: Serialize, T: DeserializeOwned>(
@@ -236,7 +263,7 @@ async fn send_json(
 
 /// The problem document of a failed answer.
 async fn problem(response: Response) -> ApiError {
-    match response.text().await.map(|text| serde_json::from_str::<Problem>(&text)) {
+    match response.text().await.map(|text| from_json::<Problem>(Some(text))) {
         Ok(Ok(problem)) => ApiError::Problem(problem),
         _ => ApiError::Unexpected(format!("HTTP {}", response.status())),
     }
