@@ -183,12 +183,13 @@ pub async fn renew() -> Result<bool, ApiError> {
 
 // The request path is written once, for JSON text in and out: only writing a body and reading
 // an answer are per type. Generic all the way down, it was compiled again for every endpoint's
-// body and answer types, a tenth of the web app's size.
+// body and answer types (6 % of the wasm; docs/performance.md, the weight).
 
 /// An answer's JSON text; `None` when there is none (204).
 type Answer = Result<Option<String>, ApiError>;
 
-/// Writes a body the same way: into browser values, and the browser's JSON.stringify.
+/// Writes a body into browser values, then the browser's JSON.stringify: serde_json's writer
+/// would be compiled into every body type.
 fn to_json<B: Serialize>(body: Option<&B>) -> Result<Option<String>, ApiError> {
     let Some(body) = body else {
         return Ok(None);
@@ -202,8 +203,8 @@ fn to_json<B: Serialize>(body: Option<&B>) -> Result<Option<String>, ApiError> {
         .map_err(|_| ApiError::Unexpected("the request could not be written".to_owned()))
 }
 
-/// Reads an answer: the browser parses the JSON, and only the walk over its values into `T` is
-/// compiled per type. serde_json's parser, inlined into every answer type, cost twice as much.
+/// Reads an answer the same way round: the browser's JSON.parse, then only the walk over its
+/// values into `T` is compiled per type, where serde_json's parser was inlined into every one.
 fn from_json<T: DeserializeOwned>(text: Option<String>) -> Result<T, ApiError> {
     let value = match text {
         Some(text) => js_sys::JSON::parse(&text)
@@ -263,7 +264,11 @@ async fn send_json(
 
 /// The problem document of a failed answer.
 async fn problem(response: Response) -> ApiError {
-    match response.text().await.map(|text| from_json::<Problem>(Some(text))) {
+    match response
+        .text()
+        .await
+        .map(|text| from_json::<Problem>(Some(text)))
+    {
         Ok(Ok(problem)) => ApiError::Problem(problem),
         _ => ApiError::Unexpected(format!("HTTP {}", response.status())),
     }
@@ -290,7 +295,12 @@ async fn call_if_match<B: Serialize, T: DeserializeOwned>(
     from_json(call_json(method, path, body, version).await?)
 }
 
-async fn call_json(method: Method, path: &str, body: Option<String>, version: Option<i64>) -> Answer {
+async fn call_json(
+    method: Method,
+    path: &str,
+    body: Option<String>,
+    version: Option<i64>,
+) -> Answer {
     for attempt in 0..2 {
         let token = match current_access(true) {
             Some(token) => token,
