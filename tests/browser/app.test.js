@@ -161,7 +161,7 @@ describe('QI Commons in the browser', () => {
     const stored = await page.evaluate(() => localStorage.getItem('qi.refresh_token'));
     assert.ok(stored, 'a signed-in session keeps its refresh token in localStorage "qi.refresh_token"');
     await page.evaluate((json) => {
-      // The app stores the token JSON-encoded (gloo-storage): write the bogus one the same way,
+      // The app stores the token JSON-encoded (api/mod.rs): write the bogus one the same way,
       // or the app would read "no token" instead of trying, and failing, to refresh.
       localStorage.setItem('qi.refresh_token', json ? JSON.stringify('bogus') : 'bogus');
     }, stored.startsWith('"'));
