@@ -190,28 +190,29 @@ type Answer = Result<Option<String>, ApiError>;
 
 /// Writes a body into browser values, then the browser's JSON.stringify: serde_json's writer
 /// would be compiled into every body type.
-fn to_json<B: Serialize>(body: Option<&B>) -> Result<Option<String>, ApiError> {
+fn to_json<B: Serialize>(body: Option<&B>) -> Result<Option<String>, String> {
     let Some(body) = body else {
         return Ok(None);
     };
     // JSON's rules: None as null (not left out), maps as objects.
     let value = body
         .serialize(&serde_wasm_bindgen::Serializer::json_compatible())
-        .map_err(|e| ApiError::Unexpected(e.to_string()))?;
+        .map_err(|e| e.to_string())?;
     js_sys::JSON::stringify(&value)
         .map(|json| Some(String::from(json)))
-        .map_err(|_| ApiError::Unexpected("the request could not be written".to_owned()))
+        .map_err(|_| "the request could not be written".to_owned())
 }
 
 /// Reads an answer the same way round: the browser's JSON.parse, then only the walk over its
 /// values into `T` is compiled per type, where serde_json's parser was inlined into every one.
-fn from_json<T: DeserializeOwned>(text: Option<String>) -> Result<T, ApiError> {
+fn from_json<T: DeserializeOwned>(text: Option<String>) -> Result<T, String> {
     let value = match text {
-        Some(text) => js_sys::JSON::parse(&text)
-            .map_err(|_| ApiError::Unexpected("the answer is not JSON".to_owned()))?,
+        Some(text) => {
+            js_sys::JSON::parse(&text).map_err(|_| "the answer is not JSON".to_owned())?
+        }
         None => JsValue::NULL,
     };
-    serde_wasm_bindgen::from_value(value).map_err(|e| ApiError::Unexpected(e.to_string()))
+    serde_wasm_bindgen::from_value(value).map_err(|e| e.to_string())
 }
 
 async fn send<B: Serialize, T: DeserializeOwned>(
@@ -220,8 +221,8 @@ async fn send<B: Serialize, T: DeserializeOwned>(
     body: Option<&B>,
     token: Option<&str>,
 ) -> Result<T, ApiError> {
-    let body = to_json(body)?;
-    from_json(send_json(method, path, body, token, None).await?)
+    let body = to_json(body).map_err(ApiError::Unexpected)?;
+    from_json(send_json(method, path, body, token, None).await?).map_err(ApiError::Unexpected)
 }
 
 async fn send_json(
@@ -291,8 +292,8 @@ async fn call_if_match<B: Serialize, T: DeserializeOwned>(
     body: Option<&B>,
     version: Option<i64>,
 ) -> Result<T, ApiError> {
-    let body = to_json(body)?;
-    from_json(call_json(method, path, body, version).await?)
+    let body = to_json(body).map_err(ApiError::Unexpected)?;
+    from_json(call_json(method, path, body, version).await?).map_err(ApiError::Unexpected)
 }
 
 async fn call_json(
