@@ -40,9 +40,5 @@ if ! command -v brotli >/dev/null && [ "$(id -u)" -eq 0 ] && command -v apt-get 
 fi
 
 say "building the web app"
+# Also compresses it (scripts/compress-web.sh, a hook in Trunkfile.toml).
 trunk build --release --config Trunkfile.toml
-# The server sends these to browsers that accept them (api/src/web_app.rs).
-for asset in web/dist/*.wasm web/dist/*.js web/dist/*.css; do
-  gzip -9 -k -f "$asset"
-  if command -v brotli >/dev/null; then brotli -q 11 -k -f "$asset"; fi
-done

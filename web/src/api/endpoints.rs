@@ -456,7 +456,7 @@ pub async fn import_points_csv(id: i64, csv: &str) -> Result<PointsImported, Api
         Some(("text/csv", csv)),
     )
     .await?;
-    serde_json::from_str(&text).map_err(|e| ApiError::Unexpected(e.to_string()))
+    super::from_json(Some(text)).map_err(ApiError::Unexpected)
 }
 
 pub async fn export_points_csv(id: i64) -> Result<String, ApiError> {

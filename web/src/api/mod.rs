@@ -13,9 +13,9 @@ use std::{cell::RefCell, rc::Rc};
 
 use futures_util::lock::Mutex;
 use gloo_net::http::{Method, RequestBuilder, Response};
-use gloo_storage::{LocalStorage, Storage};
 use qi_shared::{FieldError, auth::TokenResponse, problem::Problem};
 use serde::{Serialize, de::DeserializeOwned};
+use wasm_bindgen::JsValue;
 use yew::Callback;
 
 pub use endpoints::*;
@@ -121,17 +121,30 @@ pub fn store_tokens(tokens: &TokenResponse) {
         })
     });
     // If storage is unavailable (private mode), the session just will not survive a reload.
-    let _ = LocalStorage::set(REFRESH_KEY, &tokens.refresh_token);
+    // JSON-encoded, as the app has always kept it, so a session from an earlier release carries on.
+    if let (Some(storage), Ok(json)) = (
+        local_storage(),
+        js_sys::JSON::stringify(&JsValue::from_str(&tokens.refresh_token)),
+    ) {
+        let _ = storage.set_item(REFRESH_KEY, &String::from(json));
+    }
+}
+
+fn local_storage() -> Option<web_sys::Storage> {
+    web_sys::window()?.local_storage().ok().flatten()
 }
 
 /// Forgets the session's tokens.
 pub fn clear_tokens() {
     ACCESS.with(|a| *a.borrow_mut() = None);
-    LocalStorage::delete(REFRESH_KEY);
+    if let Some(storage) = local_storage() {
+        let _ = storage.remove_item(REFRESH_KEY);
+    }
 }
 
 pub fn stored_refresh_token() -> Option<String> {
-    LocalStorage::get::<String>(REFRESH_KEY).ok()
+    let json = local_storage()?.get_item(REFRESH_KEY).ok()??;
+    js_sys::JSON::parse(&json).ok()?.as_string()
 }
 
 fn current_access(fresh_only: bool) -> Option<String> {
@@ -168,22 +181,57 @@ pub async fn renew() -> Result<bool, ApiError> {
     }
 }
 
+// The request path is written once, for JSON text in and out: only writing a body and reading
+// an answer are per type. Generic all the way down, it was compiled again for every endpoint's
+// body and answer types (6 % of the wasm; docs/performance.md, the weight).
+
+/// An answer's JSON text; `None` when there is none (204).
+type Answer = Result<Option<String>, ApiError>;
+
+/// Writes a body into browser values, then the browser's JSON.stringify: serde_json's writer
+/// would be compiled into every body type.
+fn to_json<B: Serialize>(body: Option<&B>) -> Result<Option<String>, String> {
+    let Some(body) = body else {
+        return Ok(None);
+    };
+    // JSON's rules: None as null (not left out), maps as objects.
+    let value = body
+        .serialize(&serde_wasm_bindgen::Serializer::json_compatible())
+        .map_err(|e| e.to_string())?;
+    js_sys::JSON::stringify(&value)
+        .map(|json| Some(String::from(json)))
+        .map_err(|_| "the request could not be written".to_owned())
+}
+
+/// Reads an answer the same way round: the browser's JSON.parse, then only the walk over its
+/// values into `T` is compiled per type, where serde_json's parser was inlined into every one.
+fn from_json<T: DeserializeOwned>(text: Option<String>) -> Result<T, String> {
+    let value = match text {
+        Some(text) => {
+            js_sys::JSON::parse(&text).map_err(|_| "the answer is not JSON".to_owned())?
+        }
+        None => JsValue::NULL,
+    };
+    serde_wasm_bindgen::from_value(value).map_err(|e| e.to_string())
+}
+
 async fn send<B: Serialize, T: DeserializeOwned>(
     method: Method,
     path: &str,
     body: Option<&B>,
     token: Option<&str>,
 ) -> Result<T, ApiError> {
-    send_if_match(method, path, body, token, None).await
+    let body = to_json(body).map_err(ApiError::Unexpected)?;
+    from_json(send_json(method, path, body, token, None).await?).map_err(ApiError::Unexpected)
 }
 
-async fn send_if_match<B: Serialize, T: DeserializeOwned>(
+async fn send_json(
     method: Method,
     path: &str,
-    body: Option<&B>,
+    body: Option<String>,
     token: Option<&str>,
     version: Option<i64>,
-) -> Result<T, ApiError> {
+) -> Answer {
     let mut request = RequestBuilder::new(path)
         .method(method)
         .header("Accept", "application/json");
@@ -195,30 +243,35 @@ async fn send_if_match<B: Serialize, T: DeserializeOwned>(
     }
     let request = match body {
         Some(body) => request
-            .json(body)
-            .map_err(|e| ApiError::Unexpected(e.to_string()))?,
-        None => request
-            .build()
-            .map_err(|e| ApiError::Unexpected(e.to_string()))?,
-    };
+            .header("Content-Type", "application/json")
+            .body(body),
+        None => request.build(),
+    }
+    .map_err(|e| ApiError::Unexpected(e.to_string()))?;
     let response = request.send().await.map_err(|_| ApiError::Network)?;
-    read(response).await
-}
-
-async fn read<T: DeserializeOwned>(response: Response) -> Result<T, ApiError> {
     let status = response.status();
     if status == 204 {
-        return serde_json::from_str("null").map_err(|e| ApiError::Unexpected(e.to_string()));
+        return Ok(None);
     }
     if response.ok() {
         return response
-            .json()
+            .text()
             .await
+            .map(Some)
             .map_err(|e| ApiError::Unexpected(e.to_string()));
     }
-    match response.json::<Problem>().await {
-        Ok(problem) => Err(ApiError::Problem(problem)),
-        Err(_) => Err(ApiError::Unexpected(format!("HTTP {status}"))),
+    Err(problem(response).await)
+}
+
+/// The problem document of a failed answer.
+async fn problem(response: Response) -> ApiError {
+    match response
+        .text()
+        .await
+        .map(|text| from_json::<Problem>(Some(text)))
+    {
+        Ok(Ok(problem)) => ApiError::Problem(problem),
+        _ => ApiError::Unexpected(format!("HTTP {}", response.status())),
     }
 }
 
@@ -239,6 +292,16 @@ async fn call_if_match<B: Serialize, T: DeserializeOwned>(
     body: Option<&B>,
     version: Option<i64>,
 ) -> Result<T, ApiError> {
+    let body = to_json(body).map_err(ApiError::Unexpected)?;
+    from_json(call_json(method, path, body, version).await?).map_err(ApiError::Unexpected)
+}
+
+async fn call_json(
+    method: Method,
+    path: &str,
+    body: Option<String>,
+    version: Option<i64>,
+) -> Answer {
     for attempt in 0..2 {
         let token = match current_access(true) {
             Some(token) => token,
@@ -249,7 +312,7 @@ async fn call_if_match<B: Serialize, T: DeserializeOwned>(
                 current_access(false).ok_or_else(expired)?
             }
         };
-        match send_if_match(method.clone(), path, body, Some(&token), version).await {
+        match send_json(method.clone(), path, body.clone(), Some(&token), version).await {
             // The token was refused early (a server restart with a new key, a clock skew): renew once.
             Err(ApiError::Problem(p)) if p.status == 401 && attempt == 0 => {
                 ACCESS.with(|a| *a.borrow_mut() = None);
@@ -315,10 +378,7 @@ async fn call_text(
                 .await
                 .map_err(|e| ApiError::Unexpected(e.to_string()));
         }
-        return match response.json::<Problem>().await {
-            Ok(problem) => Err(ApiError::Problem(problem)),
-            Err(_) => Err(ApiError::Unexpected(format!("HTTP {}", response.status()))),
-        };
+        return Err(problem(response).await);
     }
     Err(expired())
 }

@@ -136,5 +136,5 @@ pub async fn import_sign_in(cohort_id: i64, csv: &str) -> Result<AttendanceSaved
         Some(("text/csv", csv)),
     )
     .await?;
-    serde_json::from_str(&text).map_err(|e| ApiError::Unexpected(e.to_string()))
+    super::from_json(Some(text)).map_err(ApiError::Unexpected)
 }
