@@ -72,7 +72,7 @@ bench() {
     memory "before the load"
     target/release/examples/load_mix --base "$base" --label "$label soak" \
       --connections "${CONNECTIONS:-32}" --writes 20 --seconds "${SOAK_SECONDS:-600}" \
-      --window 60 --health-seconds 0 --server-pid "$server"
+      --window 60 --health-seconds 0 ${READ_RATE:+--read-rate "$READ_RATE"} --server-pid "$server"
     memory "after the load"
     stop_server
     return

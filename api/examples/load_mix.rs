@@ -833,14 +833,37 @@ async fn prepare(args: &Args) -> anyhow::Result<World> {
         people.push((sign_in(&client, &base, email, &args.password).await?, *org));
     }
     let distinct: std::collections::BTreeSet<i64> = people.iter().map(|p| p.1).collect();
-    let total = get_json(
-        &client,
-        format!("{base}/api/v1/projects?per_page=1"),
-        &admin,
-    )
-    .await?["total"]
-        .as_i64()
-        .unwrap_or(0);
+    // The greatest project id: the admin sees every project, and the bench's ids have no gaps.
+    // (Not the list's total: a list counts only up to a limit.)
+    let exists = |id: i64| {
+        let (client, base, admin) = (&client, &base, &admin);
+        async move {
+            client
+                .get(format!("{base}/api/v1/projects/{id}"))
+                .bearer_auth(admin)
+                .send()
+                .await
+                .is_ok_and(|r| r.status() == StatusCode::OK)
+        }
+    };
+    let mut total = 0;
+    if exists(1).await {
+        let mut high = 1;
+        while exists(high * 2).await {
+            high *= 2;
+        }
+        // `high` exists and `2 × high` does not.
+        let (mut low, mut high) = (high, high * 2);
+        while high - low > 1 {
+            let middle = (low + high) / 2;
+            if exists(middle).await {
+                low = middle;
+            } else {
+                high = middle;
+            }
+        }
+        total = low;
+    }
     if total < 100 {
         bail!("add the bench projects first (api/examples/bench_projects.rs)");
     }
