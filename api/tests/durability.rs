@@ -7,9 +7,10 @@
 
 #![allow(clippy::expect_used, clippy::unwrap_used)]
 
+mod common;
+
 use std::{
     collections::{BTreeMap, HashSet},
-    net::TcpListener,
     process::{Child, Command, Stdio},
     sync::{
         Arc, Mutex,
@@ -22,8 +23,7 @@ use chrono::{DateTime, Utc};
 use sea_orm::{ConnectionTrait, Database};
 use serde_json::{Value, json};
 
-const EMAIL: &str = "admin@example.org";
-const PASSWORD: &str = "durability-test-password";
+use common::{free_port, qi_serve, sign_in, wait_until_ready};
 
 /// The nodes' page time-to-live (`QI_LIST_CACHE_SECONDS`) in the two-node test.
 const PAGE_SECONDS: u64 = 2;
@@ -66,14 +66,6 @@ async fn fresh_database(name: &str) -> (String, Option<std::path::PathBuf>) {
     }
 }
 
-fn free_port() -> u16 {
-    TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
-}
-
 struct Node {
     process: Child,
     base: String,
@@ -86,30 +78,15 @@ impl Node {
 
     async fn start_with(client: &reqwest::Client, database_url: &str, page_seconds: u64) -> Self {
         let port = free_port();
-        let process = Command::new(env!("CARGO_BIN_EXE_qi"))
-            .arg("serve")
+        let process = qi_serve(port)
             .env("QI_LIST_CACHE_SECONDS", page_seconds.to_string())
-            .env("QI_BIND", format!("127.0.0.1:{port}"))
             .env("QI_DATABASE_URL", database_url)
-            .env("QI_WEB_DIR", "/nonexistent")
-            .env("QI_LOG", "warn")
-            .env("QI_BOOTSTRAP__ADMIN_EMAIL", EMAIL)
-            .env("QI_BOOTSTRAP__ADMIN_PASSWORD", PASSWORD)
             .stdout(Stdio::null())
             .stderr(Stdio::null())
             .spawn()
             .expect("start qi");
         let base = format!("http://127.0.0.1:{port}");
-        let deadline = Instant::now() + Duration::from_secs(60);
-        while client
-            .get(format!("{base}/api/ready"))
-            .send()
-            .await
-            .map_or(true, |r| !r.status().is_success())
-        {
-            assert!(Instant::now() < deadline, "the server did not start");
-            tokio::time::sleep(Duration::from_millis(100)).await;
-        }
+        wait_until_ready(client, &base).await;
         Self { process, base }
     }
 
@@ -127,19 +104,6 @@ impl Drop for Node {
     fn drop(&mut self) {
         self.kill();
     }
-}
-
-async fn sign_in(client: &reqwest::Client, node: &Node) -> String {
-    let body: Value = client
-        .post(node.url("/api/v1/auth/login"))
-        .json(&json!({"email": EMAIL, "password": PASSWORD}))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    body["access_token"].as_str().unwrap().to_owned()
 }
 
 async fn get(client: &reqwest::Client, url: String, token: &str) -> Value {
@@ -253,7 +217,7 @@ async fn sigkill_during_writes_loses_no_acknowledged_write() {
         .build()
         .unwrap();
     let mut node = Node::start(&client, &database_url).await;
-    let token = sign_in(&client, &node).await;
+    let token = sign_in(&client, &node.base).await;
     let organisation = own_organisation(&client, &node, &token).await;
     let scored = client
         .post(node.url("/api/v1/projects"))
@@ -401,7 +365,7 @@ async fn sigkill_during_writes_loses_no_acknowledged_write() {
 
     // Started again on the same database: every acknowledged write is there.
     let node = Node::start(&client, &database_url).await;
-    let token = sign_in(&client, &node).await;
+    let token = sign_in(&client, &node.base).await;
     let mut titles = HashSet::new();
     for page in 1.. {
         let list = get(
@@ -470,6 +434,15 @@ type Acknowledged = Arc<Mutex<BTreeMap<i64, (Instant, DateTime<Utc>)>>>;
 #[tokio::test]
 async fn two_nodes_lose_no_update_and_serve_nothing_stale_past_the_bound() {
     let (database_url, dir) = fresh_database("nodes").await;
+    if let Some(folder) = &dir {
+        // Several nodes share only PostgreSQL (docs/architecture.md): on SQLite each process's
+        // writers take turns among themselves, not with another process's, which waits in
+        // SQLite's busy handler and may lose every race for the lock. `scripts/test.sh` runs
+        // this file again on PostgreSQL.
+        eprintln!("two nodes: skipped on SQLite; run with TEST_DATABASE_URL");
+        std::fs::remove_dir_all(folder).ok();
+        return;
+    }
     let client = reqwest::Client::builder()
         .timeout(Duration::from_secs(20))
         .build()
@@ -477,7 +450,7 @@ async fn two_nodes_lose_no_update_and_serve_nothing_stale_past_the_bound() {
     // The first node makes the signing key; the second reads it from the database.
     let a = Node::start_with(&client, &database_url, PAGE_SECONDS).await;
     let b = Node::start_with(&client, &database_url, PAGE_SECONDS).await;
-    let token = sign_in(&client, &a).await;
+    let token = sign_in(&client, &a.base).await;
     let organisation = own_organisation(&client, &a, &token).await;
     let mut ids = Vec::new();
     for i in 0..20 {

@@ -3,67 +3,24 @@
 
 #![allow(clippy::expect_used, clippy::unwrap_used)]
 
+mod common;
+
 use std::{
-    net::TcpListener,
     process::{Child, Command, Stdio},
-    time::{Duration, Instant},
+    time::Duration,
 };
+
+use common::{free_port, qi_serve, sign_in, wait_until_ready};
 
 use serde_json::{Value, json};
 
-const EMAIL: &str = "admin@example.org";
-const PASSWORD: &str = "shutdown-test-password";
-
-fn free_port() -> u16 {
-    TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
-}
-
 fn start(database_url: &str, port: u16) -> Child {
-    Command::new(env!("CARGO_BIN_EXE_qi"))
-        .arg("serve")
-        .env("QI_BIND", format!("127.0.0.1:{port}"))
+    qi_serve(port)
         .env("QI_DATABASE_URL", database_url)
-        .env("QI_WEB_DIR", "/nonexistent")
-        .env("QI_LOG", "warn")
-        .env("QI_BOOTSTRAP__ADMIN_EMAIL", EMAIL)
-        .env("QI_BOOTSTRAP__ADMIN_PASSWORD", PASSWORD)
         .stdout(Stdio::null())
         .stderr(Stdio::null())
         .spawn()
         .expect("start qi")
-}
-
-async fn wait_until_up(client: &reqwest::Client, base: &str) {
-    let deadline = Instant::now() + Duration::from_secs(60);
-    while Instant::now() < deadline {
-        if client
-            .get(format!("{base}/api/health"))
-            .send()
-            .await
-            .is_ok()
-        {
-            return;
-        }
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
-    panic!("the server did not start");
-}
-
-async fn sign_in(client: &reqwest::Client, base: &str) -> String {
-    let body: Value = client
-        .post(format!("{base}/api/v1/auth/login"))
-        .json(&json!({"email": EMAIL, "password": PASSWORD}))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    body["access_token"].as_str().unwrap().to_owned()
 }
 
 #[tokio::test]
@@ -80,7 +37,7 @@ async fn sigterm_finishes_in_flight_writes_and_loses_none() {
         .unwrap();
 
     let mut server = start(&database_url, port);
-    wait_until_up(&client, &base).await;
+    wait_until_ready(&client, &base).await;
     let token = sign_in(&client, &base).await;
 
     let writes = (0..60).map(|i| {
@@ -128,7 +85,7 @@ async fn sigterm_finishes_in_flight_writes_and_loses_none() {
     let port = free_port();
     let base = format!("http://127.0.0.1:{port}");
     let mut server = start(&database_url, port);
-    wait_until_up(&client, &base).await;
+    wait_until_ready(&client, &base).await;
     let token = sign_in(&client, &base).await;
     let page: Value = client
         .get(format!(

@@ -3,16 +3,14 @@
 
 #![allow(clippy::expect_used, clippy::unwrap_used)]
 
-use std::{
-    net::TcpListener,
-    process::{Command, Stdio},
-    time::{Duration, Instant},
-};
+mod common;
+
+use std::process::Stdio;
 
 use serde_json::{Value, json};
 
-const EMAIL: &str = "admin@example.org";
-const PASSWORD: &str = "logging-test-password";
+use common::{EMAIL, PASSWORD, free_port, qi_serve, wait_until_ready};
+
 const WRONG_PASSWORD: &str = "a-wrong-password-nobody-may-read";
 
 #[tokio::test]
@@ -21,22 +19,13 @@ async fn the_log_names_sign_ins_but_never_passwords_or_tokens() {
     std::fs::create_dir_all(&dir).unwrap();
     let log_path = dir.join("qi.log");
     let log = std::fs::File::create(&log_path).unwrap();
-    let port = TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port();
+    let port = free_port();
     let base = format!("http://127.0.0.1:{port}");
-    let mut server = Command::new(env!("CARGO_BIN_EXE_qi"))
-        .arg("serve")
-        .env("QI_BIND", format!("127.0.0.1:{port}"))
+    let mut server = qi_serve(port)
         .env("QI_DATA_DIR", &dir)
-        .env("QI_WEB_DIR", "/nonexistent")
         // Every request is logged at debug, with its span.
         .env("QI_LOG", "debug")
         .env("QI_LOG_JSON", "true")
-        .env("QI_BOOTSTRAP__ADMIN_EMAIL", EMAIL)
-        .env("QI_BOOTSTRAP__ADMIN_PASSWORD", PASSWORD)
         .stdout(log.try_clone().unwrap())
         .stderr(log)
         .stdin(Stdio::null())
@@ -44,16 +33,7 @@ async fn the_log_names_sign_ins_but_never_passwords_or_tokens() {
         .expect("start qi");
 
     let client = reqwest::Client::new();
-    let deadline = Instant::now() + Duration::from_secs(60);
-    while client
-        .get(format!("{base}/api/health"))
-        .send()
-        .await
-        .is_err()
-    {
-        assert!(Instant::now() < deadline, "the server did not start");
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
+    wait_until_ready(&client, &base).await;
     let login = |password: &'static str| {
         client
             .post(format!("{base}/api/v1/auth/login"))

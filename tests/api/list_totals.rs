@@ -7,21 +7,11 @@ use std::time::Duration;
 use qi_shared::project::{Project, ProjectPage};
 use serde_json::json;
 
-use crate::helpers::{
-    ADMIN_EMAIL, ADMIN_PASSWORD, TestApp, cast, fresh_database, start, test_settings,
-};
+use crate::helpers::{TestApp, cast, spawn_app, spawn_app_with};
 
 #[tokio::test]
 async fn a_new_project_counts_at_once_for_its_author_and_within_the_lag_allowed_for_others() {
-    let mut settings = test_settings(fresh_database().await);
-    settings.list_total_lag_seconds = 1;
-    let mut app = TestApp {
-        address: start(settings).await,
-        client: reqwest::Client::new(),
-        admin: String::new(),
-        admin_org: 0,
-    };
-    app.admin = app.login_ok(ADMIN_EMAIL, ADMIN_PASSWORD).await.access_token;
+    let app = spawn_app_with(|s| s.list_total_lag_seconds = 1).await;
     let c = cast(&app).await;
     let (author, other) = (&c.member_a.1, &c.member_b.1);
     let list = |token: &str| {
@@ -109,15 +99,7 @@ async fn projects_of(
 
 #[tokio::test]
 async fn a_total_past_the_count_limit_is_shown_as_more_and_later_pages_still_come() {
-    let mut settings = test_settings(fresh_database().await);
-    settings.list_count_limit = 3;
-    let mut app = TestApp {
-        address: start(settings).await,
-        client: reqwest::Client::new(),
-        admin: String::new(),
-        admin_org: 0,
-    };
-    app.admin = app.login_ok(ADMIN_EMAIL, ADMIN_PASSWORD).await.access_token;
+    let app = spawn_app_with(|s| s.list_count_limit = 3).await;
     let c = cast(&app).await;
     let author = &c.member_a.1;
     let made = projects_of(&app, author, c.org_a.id, "public", "Falls huddle", 5).await;
@@ -165,7 +147,7 @@ async fn a_total_past_the_count_limit_is_shown_as_more_and_later_pages_still_com
 
 #[tokio::test]
 async fn a_total_counts_what_everyone_may_see_and_what_only_this_person_may() {
-    let app = crate::helpers::spawn_app().await;
+    let app = spawn_app().await;
     let c = cast(&app).await;
     let (member_a, member_b, admin_b) = (&c.member_a.1, &c.member_b.1, &c.admin_b.1);
     projects_of(&app, member_a, c.org_a.id, "partnership", "Shared", 3).await;
@@ -214,7 +196,7 @@ async fn a_total_counts_what_everyone_may_see_and_what_only_this_person_may() {
 /// rather than racing for SQLite's lock in its busy handler.)
 #[tokio::test]
 async fn writes_at_once_are_all_carried_out() {
-    let app = crate::helpers::spawn_app().await;
+    let app = spawn_app().await;
     let c = cast(&app).await;
     let project =
         &projects_of(&app, &app.admin, c.org_a.id, "partnership", "Busy ward", 1).await[0];

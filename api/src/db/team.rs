@@ -1,6 +1,8 @@
 //! Invitations to project teams (`qi_shared::team`): kept with each save of a project, listed
 //! for those who may answer them, accepted (the person joins the team) or declined.
 
+use std::collections::HashMap;
+
 use chrono::{DateTime, Utc};
 use qi_shared::{access::Actor, person::Role, project::TeamRole, team::TeamInvitation};
 use sea_orm::{
@@ -113,47 +115,57 @@ pub async fn list(
         .order_by_desc(team_invitation::Column::Id);
     let total = query.clone().count(db).await?;
     let rows = query.paginate(db, per_page).fetch_page(page - 1).await?;
-    let mut items = Vec::with_capacity(rows.len());
-    for row in rows {
-        items.push(dto(db, row).await?);
-    }
-    Ok((items, total))
+    Ok((dtos(db, rows).await?, total))
 }
 
-/// An invitation as the wire shows it (a page holds at most 100: a few look-ups each).
-async fn dto(
+/// Invitations as the wire shows them: their projects, the projects' lead organisations and the
+/// people named, in three queries however many rows.
+async fn dtos(
     db: &impl ConnectionTrait,
-    row: team_invitation::Model,
-) -> Result<TeamInvitation, DbErr> {
-    let project = project::Entity::find_by_id(row.project_id).one(db).await?;
-    let lead_organisation_name = match &project {
-        Some(p) => organisation::Entity::find_by_id(p.lead_organisation_id)
-            .one(db)
-            .await?
-            .map(|o| o.name)
-            .unwrap_or_default(),
-        None => String::new(),
-    };
-    let name = |id: i64| async move {
-        Ok::<_, DbErr>(
-            person::Entity::find_by_id(id)
-                .one(db)
-                .await?
-                .map(|p| p.name)
-                .unwrap_or_default(),
-        )
-    };
-    Ok(TeamInvitation {
-        id: row.id,
-        project_id: row.project_id,
-        project_title: project.map(|p| p.title).unwrap_or_default(),
-        lead_organisation_name,
-        person_id: row.person_id,
-        person_name: name(row.person_id).await?,
-        role: row.role,
-        invited_by_name: name(row.invited_by).await?,
-        created_at: row.created_at,
-    })
+    rows: Vec<team_invitation::Model>,
+) -> Result<Vec<TeamInvitation>, DbErr> {
+    let projects: HashMap<i64, project::Model> = project::Entity::find()
+        .filter(project::Column::Id.is_in(rows.iter().map(|r| r.project_id)))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|p| (p.id, p))
+        .collect();
+    let organisations: HashMap<i64, String> = organisation::Entity::find()
+        .filter(organisation::Column::Id.is_in(projects.values().map(|p| p.lead_organisation_id)))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|o| (o.id, o.name))
+        .collect();
+    let people: HashMap<i64, String> = person::Entity::find()
+        .filter(person::Column::Id.is_in(rows.iter().flat_map(|r| [r.person_id, r.invited_by])))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|p| (p.id, p.name))
+        .collect();
+    let name = |id: i64| people.get(&id).cloned().unwrap_or_default();
+    Ok(rows
+        .into_iter()
+        .map(|row| {
+            let project = projects.get(&row.project_id);
+            TeamInvitation {
+                id: row.id,
+                project_id: row.project_id,
+                project_title: project.map(|p| p.title.clone()).unwrap_or_default(),
+                lead_organisation_name: project
+                    .and_then(|p| organisations.get(&p.lead_organisation_id))
+                    .cloned()
+                    .unwrap_or_default(),
+                person_id: row.person_id,
+                person_name: name(row.person_id),
+                role: row.role,
+                invited_by_name: name(row.invited_by),
+                created_at: row.created_at,
+            }
+        })
+        .collect())
 }
 
 /// The person joins the team in the role they were invited to (call inside a transaction): the
