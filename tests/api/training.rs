@@ -204,6 +204,10 @@ async fn who_may_manage_a_course() {
         .await
         .expect(200);
     assert!(!as_member.can_manage && !as_member.can_record_attendance);
+    assert!(
+        as_member.can_enrol,
+        "a partnership-wide cohort is open to everyone"
+    );
 
     app.call(Method::DELETE, &path, Some(&member_a.1), None)
         .await
@@ -489,6 +493,20 @@ async fn a_cohort_that_is_not_partnership_wide_takes_only_its_providers_people()
     body["partnership_wide"] = json!(false);
     let cohort = app.cohort(&c.admin_a.1, course.id, body).await;
     let id = cohort.summary.id;
+    // The cohort says whom it is open to, so the app offers a place only to them.
+    let can_enrol = |token: &str| {
+        let app = &app;
+        let token = token.to_owned();
+        async move {
+            app.get(&format!("/api/v1/cohorts/{id}"), &token)
+                .await
+                .expect::<Cohort>(200)
+                .can_enrol
+        }
+    };
+    assert!(can_enrol(&c.member_a.1).await);
+    assert!(!can_enrol(&c.member_b.1).await);
+    assert!(!can_enrol(&c.admin_b.1).await);
     let own: Enrolment = app.enrol(&c.member_a.1, id, None).await.expect(201);
     assert_eq!(own.status, EnrolmentStatus::Enrolled);
     let refused = app.enrol(&c.member_b.1, id, None).await.problem(409);

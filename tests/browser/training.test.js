@@ -7,7 +7,7 @@ const { describe, it, before, after } = require('node:test');
 const assert = require('node:assert/strict');
 const h = require('./harness');
 
-const { admin } = h.DEMO;
+const { admin, member } = h.DEMO;
 const COURSE = 'Human Factors for Improvement';
 const PERSON = 'Grace Lee';
 
@@ -103,6 +103,36 @@ describe('Training in the browser', () => {
     await h.expectVisible(page, page.locator('#sign-in-errors li', { hasText: 'Row 2, date' }), 'the bad row named');
 
     h.assertNoErrors(page);
+  });
+  it('a cohort for its provider organisation offers no place to anyone else', { timeout: 120_000 }, async () => {
+    const page = await h.newPage(browser);
+    await h.signIn(page, server.baseUrl, admin.email, admin.password);
+    // The e-module is the ICB QI team's, the admin's own organisation.
+    await page.goto(`${server.baseUrl}/training`);
+    await page.getByRole('link', { name: 'QI Fundamentals e-module', exact: true }).first().click();
+    await page.getByRole('link', { name: 'Add a cohort', exact: true }).click();
+    await h.expectH1(page, 'Add a cohort');
+    await page.getByLabel('Name', { exact: true }).fill('ICB staff wave');
+    await page.getByLabel('First day', { exact: true }).fill(inDays(14));
+    await page.getByLabel('Last day', { exact: true }).fill(inDays(14));
+    await page.getByLabel('Venue', { exact: true }).fill('ICB offices, meeting room 1');
+    await page.getByLabel('Places', { exact: true }).fill('8');
+    await page.getByLabel('Session 1 starts', { exact: true }).fill(`${inDays(14)}T10:00`);
+    await page.getByRole('button', { name: 'Add the cohort', exact: true }).click();
+    await h.expectH1(page, /: ICB staff wave$/);
+    await h.expectVisible(page, page.getByRole('button', { name: 'Enrol me', exact: true }), "the provider's people are offered a place");
+    const cohortUrl = page.url();
+
+    // A Northmoor nurse: no button, and the reason.
+    const other = await h.newPage(browser);
+    await h.signIn(other, server.baseUrl, member.email, member.password);
+    await other.goto(cohortUrl);
+    await h.expectH1(other, /: ICB staff wave$/);
+    await h.expectVisible(other, other.locator('#not-open'), 'told why there is no place for them');
+    assert.equal(await other.getByRole('button', { name: 'Enrol me', exact: true }).count(), 0);
+    await h.record(other, 'training-cohort-not-open', 'a cohort not open to this person');
+    h.assertNoErrors(page);
+    h.assertNoErrors(other);
   });
   it('a cohort moves a person up the tiers: Learn on completion, then Live on an active project', { timeout: 240_000 }, async () => {
     const PERSON2 = 'Ava Khan'; // a Northmoor nurse with no training and no project in the demo

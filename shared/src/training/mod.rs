@@ -476,6 +476,9 @@ pub struct Cohort {
     pub my_enrolment: Option<Enrolment>,
     /// May change the cohort, release places and see everyone's enrolment.
     pub can_manage: bool,
+    /// May take a place themself: a cohort that is not partnership-wide is for its provider
+    /// organisation's people (`rules::open_to`).
+    pub can_enrol: bool,
     /// May record attendance (a facilitator, or a manager).
     pub can_record_attendance: bool,
     /// Goes up by one with each change of its details; send it back as `If-Match` to change it.

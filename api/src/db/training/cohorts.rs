@@ -344,6 +344,11 @@ pub async fn detail(
 ) -> Result<Cohort, DbErr> {
     let id = model.id;
     let can_manage = rules::can_manage_course(actor, course.provider_organisation_id);
+    let can_enrol = rules::open_to(
+        model.partnership_wide,
+        course.provider_organisation_id,
+        actor.organisation_id,
+    );
     let facilitator_ids = facilitator_ids(db, id).await?;
     let facilitating = facilitator_ids.contains(&actor.person_id);
     let mut facilitators: Vec<PersonRef> = people(db, facilitator_ids)
@@ -402,6 +407,7 @@ pub async fn detail(
         allocations,
         my_enrolment,
         can_manage,
+        can_enrol,
         can_record_attendance: can_manage || facilitating,
         version,
     })

@@ -225,6 +225,7 @@ pub fn cohort_page(props: &Props) -> Html {
                     if e.status != EnrolmentStatus::Completed { { withdraw_button(e, "Withdraw") } }
                 </p> },
                 None if ended => html! { <p>{ "This cohort has ended." }</p> },
+                None if !c.can_enrol => html! { <p id="not-open">{ "This cohort is for the people of the organisation that runs the course. Ask your training lead about a cohort open to the whole partnership." }</p> },
                 None => html! { <p><button type="button" class="button" onclick={enrol_me}>{ "Enrol me" }</button></p> },
             } }
 
