@@ -31,6 +31,16 @@ fn exact() -> bool {
 }
 
 impl PageInfo {
+    /// Where a page sits in a list whose total is counted in full.
+    pub fn exact(page: u64, per_page: u64, total: u64) -> Self {
+        Self {
+            page,
+            per_page,
+            total,
+            total_exact: true,
+        }
+    }
+
     /// Number of pages for this total (at least one, so an empty list has page 1 of 1).
     pub fn pages(&self) -> u64 {
         self.total.div_ceil(self.per_page.max(1)).max(1)
@@ -48,6 +58,16 @@ pub struct Page<T> {
     pub items: Vec<T>,
     #[serde(flatten)]
     pub page: PageInfo,
+}
+
+impl<T> Page<T> {
+    /// A page of a list whose total is counted in full.
+    pub fn new(items: Vec<T>, page: u64, per_page: u64, total: u64) -> Self {
+        Self {
+            items,
+            page: PageInfo::exact(page, per_page, total),
+        }
+    }
 }
 
 /// An item that lists come in pages of: the name and description of its page in the API

@@ -6,7 +6,7 @@ use qi_shared::{
     organisation::{
         NewOrganisation, Organisation, OrganisationPage, OrganisationType, OrganisationUpdate,
     },
-    page::{PageInfo, parse_page},
+    page::parse_page,
     problem::Problem,
 };
 use sea_orm::DbErr;
@@ -105,15 +105,7 @@ pub async fn list(
         },
     };
     let (items, total) = db::organisations::list(&state.db, &filter, page, per_page).await?;
-    Ok(HttpResponse::Ok().json(OrganisationPage {
-        items,
-        page: PageInfo {
-            page,
-            per_page,
-            total,
-            total_exact: true,
-        },
-    }))
+    Ok(HttpResponse::Ok().json(OrganisationPage::new(items, page, per_page, total)))
 }
 
 /// One organisation.

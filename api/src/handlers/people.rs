@@ -4,7 +4,7 @@
 
 use actix_web::{HttpResponse, get, patch, post, put, web};
 use qi_shared::{
-    page::{PageInfo, parse_page},
+    page::parse_page,
     person::{
         InvitationSent, NewInvitation, Person, PersonPage, PersonStatus, PersonUpdate, Role,
         RolesUpdate, normalise_roles,
@@ -192,15 +192,7 @@ pub async fn list(
         status: query.status,
     };
     let (items, total) = db::people::list(&state.db, &filter, page, per_page).await?;
-    Ok(HttpResponse::Ok().json(PersonPage {
-        items,
-        page: PageInfo {
-            page,
-            per_page,
-            total,
-            total_exact: true,
-        },
-    }))
+    Ok(HttpResponse::Ok().json(PersonPage::new(items, page, per_page, total)))
 }
 
 /// Invite a person: creates their account and an invitation link to set a password.

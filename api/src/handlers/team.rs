@@ -5,7 +5,7 @@
 use actix_web::{HttpResponse, get, post, web};
 use chrono::Utc;
 use qi_shared::{
-    page::{PageInfo, PageQuery, parse_page},
+    page::{PageQuery, parse_page},
     problem::Problem,
     team::TeamInvitationPage,
 };
@@ -55,15 +55,7 @@ pub async fn list(
 ) -> ApiResult<HttpResponse> {
     let (page, per_page) = parse_page(query.page, query.per_page)?;
     let (items, total) = db::team::list(&state.db, &user, page, per_page).await?;
-    Ok(HttpResponse::Ok().json(TeamInvitationPage {
-        items,
-        page: PageInfo {
-            page,
-            per_page,
-            total,
-            total_exact: true,
-        },
-    }))
+    Ok(HttpResponse::Ok().json(TeamInvitationPage::new(items, page, per_page, total)))
 }
 
 /// Accept an invitation: the person joins the project's team in the role offered (and their

@@ -397,11 +397,6 @@ pub async fn coverage(
                 last_session_on: all.remove(&id).and_then(|s| s.1),
             })
             .collect(),
-        page: PageInfo {
-            page,
-            per_page,
-            total,
-            total_exact: true,
-        },
+        page: PageInfo::exact(page, per_page, total),
     })
 }

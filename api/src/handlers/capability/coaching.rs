@@ -109,12 +109,7 @@ pub async fn list(
             .collect(),
         notes_visible: can_read_notes(user.person_id, &context),
         can_record: can_record_session(user.person_id, &context),
-        page: PageInfo {
-            page,
-            per_page,
-            total,
-            total_exact: true,
-        },
+        page: PageInfo::exact(page, per_page, total),
     }))
 }
 
@@ -268,12 +263,7 @@ pub async fn caseload(
         coach_id,
         coach_name: coach.name,
         projects,
-        page: PageInfo {
-            page,
-            per_page,
-            total,
-            total_exact: true,
-        },
+        page: PageInfo::exact(page, per_page, total),
     }))
 }
 

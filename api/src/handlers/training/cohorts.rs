@@ -4,7 +4,7 @@ use actix_web::{HttpResponse, delete, get, http::header, post, put, web};
 use chrono::Utc;
 use qi_shared::{
     FieldErrors,
-    page::{PageInfo, parse_page},
+    page::parse_page,
     problem::Problem,
     training::{Cohort, CohortInput, CohortPage, CohortQuery},
 };
@@ -96,15 +96,7 @@ pub async fn list(
     let (page, per_page) = parse_page(query.page, query.per_page)?;
     let (items, total) =
         db::training::cohorts::list(&state.db, &query, (page, per_page), super::today()).await?;
-    Ok(HttpResponse::Ok().json(CohortPage {
-        items,
-        page: PageInfo {
-            page,
-            per_page,
-            total,
-            total_exact: true,
-        },
-    }))
+    Ok(HttpResponse::Ok().json(CohortPage::new(items, page, per_page, total)))
 }
 
 /// Add a cohort to a course, with its sessions, facilitators and (partnership-wide) allocations.

@@ -2,7 +2,7 @@
 
 use actix_web::{HttpResponse, delete, get, http::header, post, put, web};
 use qi_shared::{
-    page::{PageInfo, parse_page},
+    page::parse_page,
     problem::Problem,
     training::{Course, CourseInput, CoursePage, CourseQuery},
 };
@@ -63,15 +63,7 @@ pub async fn list(
     let (page, per_page) = parse_page(query.page, query.per_page)?;
     let (items, total) =
         db::training::courses::list(&state.db, &user, &query, (page, per_page), today()).await?;
-    Ok(HttpResponse::Ok().json(CoursePage {
-        items,
-        page: PageInfo {
-            page,
-            per_page,
-            total,
-            total_exact: true,
-        },
-    }))
+    Ok(HttpResponse::Ok().json(CoursePage::new(items, page, per_page, total)))
 }
 
 /// Add a course. Partnership admins add any; organisation admins add courses their own
