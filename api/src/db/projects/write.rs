@@ -7,7 +7,7 @@ use chrono::Utc;
 use qi_shared::{
     person::{PersonStatus, Role},
     project::OrganisationPart,
-    project::{ProjectInput, ProjectStatus},
+    project::{ProjectInput, ProjectStatus, TeamRole},
     score::ProgressScore,
     team::Candidate,
 };
@@ -32,70 +32,151 @@ fn search_text(input: &ProjectInput) -> String {
     format!("{}\n{}\n{}", input.title, input.aim, input.tags.join("\n")).to_lowercase()
 }
 
-/// Writes the project's organisations, team, tags and search words (replacing what was there).
-/// `previous_text`: the project's search text before this change, if it had one; its words are
-/// only rewritten if the text changed.
+/// A project's rows beside its own: its organisations, team and tags, each in one order so
+/// that what a save sends compares with what is stored.
+#[derive(Debug, PartialEq)]
+struct Relations {
+    organisations: Vec<(i64, OrganisationPart)>,
+    team: Vec<(i64, TeamRole)>,
+    tags: Vec<String>,
+}
+
+impl Relations {
+    fn of(input: &ProjectInput) -> Self {
+        let organisations = std::iter::once((input.lead_organisation_id, OrganisationPart::Lead))
+            .chain(
+                input
+                    .partner_organisation_ids
+                    .iter()
+                    .map(|o| (*o, OrganisationPart::Partner)),
+            )
+            .chain(
+                input
+                    .adopting_organisation_ids
+                    .iter()
+                    .map(|o| (*o, OrganisationPart::Adopter)),
+            )
+            .collect();
+        Self::sorted(
+            organisations,
+            input.team.iter().map(|m| (m.person_id, m.role)).collect(),
+            input.tags.clone(),
+        )
+    }
+
+    /// As stored for project `id`.
+    async fn read(db: &impl ConnectionTrait, id: i64) -> Result<Self, DbErr> {
+        let organisations = project_organisation::Entity::find()
+            .filter(project_organisation::Column::ProjectId.eq(id))
+            .select_only()
+            .column(project_organisation::Column::OrganisationId)
+            .column(project_organisation::Column::Kind)
+            .into_tuple()
+            .all(db)
+            .await?;
+        let team = project_member::Entity::find()
+            .filter(project_member::Column::ProjectId.eq(id))
+            .select_only()
+            .column(project_member::Column::PersonId)
+            .column(project_member::Column::Role)
+            .into_tuple()
+            .all(db)
+            .await?;
+        let tags = project_tag::Entity::find()
+            .filter(project_tag::Column::ProjectId.eq(id))
+            .select_only()
+            .column(project_tag::Column::Tag)
+            .into_tuple()
+            .all(db)
+            .await?;
+        Ok(Self::sorted(organisations, team, tags))
+    }
+
+    fn sorted(
+        mut organisations: Vec<(i64, OrganisationPart)>,
+        mut team: Vec<(i64, TeamRole)>,
+        mut tags: Vec<String>,
+    ) -> Self {
+        organisations.sort_unstable();
+        team.sort_unstable();
+        tags.sort_unstable();
+        Self {
+            organisations,
+            team,
+            tags,
+        }
+    }
+}
+
+/// Writes the project's organisations, team, tags and search words, replacing those of
+/// `previous` (what was stored, with the search text, or nothing for a new project). Only what
+/// changed is written: most saves change none of them, and each rewrite churns the indexes
+/// that every list's visibility check reads.
 async fn write_relations(
     db: &impl ConnectionTrait,
     id: i64,
     input: &ProjectInput,
-    previous_text: Option<&str>,
+    previous: Option<(&Relations, &str)>,
 ) -> Result<(), DbErr> {
     let text = search_text(input);
-    if previous_text != Some(text.as_str()) {
+    if previous.map(|(_, text)| text) != Some(text.as_str()) {
         search::index(db, id, &text).await?;
     }
-    project_organisation::Entity::delete_many()
-        .filter(project_organisation::Column::ProjectId.eq(id))
-        .exec(db)
-        .await?;
-    project_member::Entity::delete_many()
-        .filter(project_member::Column::ProjectId.eq(id))
-        .exec(db)
-        .await?;
-    project_tag::Entity::delete_many()
-        .filter(project_tag::Column::ProjectId.eq(id))
-        .exec(db)
-        .await?;
-    let orgs = std::iter::once((input.lead_organisation_id, OrganisationPart::Lead))
-        .chain(
-            input
-                .partner_organisation_ids
-                .iter()
-                .map(|o| (*o, OrganisationPart::Partner)),
-        )
-        .chain(
-            input
-                .adopting_organisation_ids
-                .iter()
-                .map(|o| (*o, OrganisationPart::Adopter)),
-        )
-        .map(
-            |(organisation_id, kind)| project_organisation::ActiveModel {
+    let now = Relations::of(input);
+    let before = previous.map(|(relations, _)| relations);
+    if before.map(|b| &b.organisations) != Some(&now.organisations) {
+        if before.is_some() {
+            project_organisation::Entity::delete_many()
+                .filter(project_organisation::Column::ProjectId.eq(id))
+                .exec(db)
+                .await?;
+        }
+        let orgs = now.organisations.iter().map(|&(organisation_id, kind)| {
+            project_organisation::ActiveModel {
                 project_id: Set(id),
                 organisation_id: Set(organisation_id),
                 kind: Set(kind),
-            },
-        );
-    project_organisation::Entity::insert_many(orgs)
-        .exec(db)
-        .await?;
-    if !input.team.is_empty() {
-        let members = input.team.iter().map(|m| project_member::ActiveModel {
-            project_id: Set(id),
-            person_id: Set(m.person_id),
-            role: Set(m.role),
+            }
         });
-        project_member::Entity::insert_many(members)
+        project_organisation::Entity::insert_many(orgs)
             .exec(db)
             .await?;
     }
-    if !input.tags.is_empty() {
-        let tags = input.tags.iter().map(|t| project_tag::ActiveModel {
-            project_id: Set(id),
-            tag: Set(t.clone()),
-        });
-        project_tag::Entity::insert_many(tags).exec(db).await?;
+    if before.map(|b| &b.team) != Some(&now.team) {
+        if before.is_some() {
+            project_member::Entity::delete_many()
+                .filter(project_member::Column::ProjectId.eq(id))
+                .exec(db)
+                .await?;
+        }
+        if !now.team.is_empty() {
+            let members = now
+                .team
+                .iter()
+                .map(|&(person_id, role)| project_member::ActiveModel {
+                    project_id: Set(id),
+                    person_id: Set(person_id),
+                    role: Set(role),
+                });
+            project_member::Entity::insert_many(members)
+                .exec(db)
+                .await?;
+        }
+    }
+    if before.map(|b| &b.tags) != Some(&now.tags) {
+        if before.is_some() {
+            project_tag::Entity::delete_many()
+                .filter(project_tag::Column::ProjectId.eq(id))
+                .exec(db)
+                .await?;
+        }
+        if !now.tags.is_empty() {
+            let tags = now.tags.iter().map(|t| project_tag::ActiveModel {
+                project_id: Set(id),
+                tag: Set(t.clone()),
+            });
+            project_tag::Entity::insert_many(tags).exec(db).await?;
+        }
     }
     Ok(())
 }
@@ -243,21 +324,34 @@ pub async fn update(
     if result.rows_affected != 1 {
         return Ok(false);
     }
-    let team_before: Vec<i64> = project_member::Entity::find()
-        .filter(project_member::Column::ProjectId.eq(id))
-        .select_only()
-        .column(project_member::Column::PersonId)
-        .into_tuple()
-        .all(db)
-        .await?;
-    write_relations(db, id, input, Some(&current.search_text)).await?;
+    let before = Relations::read(db, id).await?;
+    write_relations(db, id, input, Some((&before, &current.search_text))).await?;
     if status_changed {
         record_status(db, id, input.status, by).await?;
     }
-    // Everyone on the team before or after: joining, leaving or a new status can move a tier.
-    let team_after = input.team.iter().map(|m| m.person_id);
-    crate::db::capability::facts_changed(db, team_before.into_iter().chain(team_after), Utc::now())
-        .await?;
+    // A tier is derived from the person's part in each project and the project's status, start
+    // and title (its reasons name the project): re-derive the tiers this save can move, and
+    // leave the team's records alone when only the content changed (most saves), as reading a
+    // busy person's record is the dearest part of a save.
+    let after = Relations::of(input);
+    let whole_team =
+        status_changed || current.start_date != input.start_date || current.title != input.title;
+    let moved: Vec<i64> = if whole_team {
+        before.team.iter().chain(&after.team).map(|m| m.0).collect()
+    } else {
+        let changed = |a: &[(i64, TeamRole)], b: &[(i64, TeamRole)]| {
+            a.iter()
+                .filter(|m| !b.contains(m))
+                .map(|m| m.0)
+                .collect::<Vec<_>>()
+        };
+        let mut moved = changed(&before.team, &after.team);
+        moved.extend(changed(&after.team, &before.team));
+        moved
+    };
+    if !moved.is_empty() {
+        crate::db::capability::facts_changed(db, moved, Utc::now()).await?;
+    }
     Ok(true)
 }
 
