@@ -15,6 +15,7 @@ mod m20261201_000007_capability;
 mod m20261201_000008_training_versions;
 mod m20261205_000009_sign_in;
 mod m20261205_000010_team_invitations;
+mod m20261205_000011_list_indexes;
 
 pub struct Migrator;
 
@@ -32,6 +33,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261201_000008_training_versions::Migration),
             Box::new(m20261205_000009_sign_in::Migration),
             Box::new(m20261205_000010_team_invitations::Migration),
+            Box::new(m20261205_000011_list_indexes::Migration),
         ]
     }
 }

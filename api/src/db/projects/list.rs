@@ -17,7 +17,7 @@ use qi_shared::{
 use sea_orm::{
     Condition, ConnectionTrait, DatabaseConnection, DbBackend, DbErr, EntityTrait, FromQueryResult,
     QueryFilter, QueryOrder, QuerySelect, QueryTrait, Select,
-    sea_query::{Expr, ExprTrait, Query, SelectStatement},
+    sea_query::{Expr, ExprTrait, NullOrdering, Order, Query, SelectStatement},
 };
 
 use crate::db::entity::{organisation, project};
@@ -145,12 +145,10 @@ fn page_of(
     backend: DbBackend,
 ) -> Select<project::Entity> {
     let sort = query.sort.unwrap_or(ProjectSort::Updated);
-    // Reading projects in the page's order stops after about (offset + per_page) × all / total
-    // projects; starting from the filters' rows reads at least `total` and sorts them. (Sorting
-    // by score cannot be read from an index.)
-    let shape = if sort != ProjectSort::Score
-        && total.saturating_mul(total) > (offset + per_page).saturating_mul(all)
-    {
+    // Reading projects in the page's order (each sort has its index) stops after about
+    // (offset + per_page) × all / total projects; starting from the filters' rows reads at
+    // least `total` and sorts them.
+    let shape = if total.saturating_mul(total) > (offset + per_page).saturating_mul(all) {
         Shape::Exists
     } else {
         Shape::In
@@ -159,9 +157,12 @@ fn page_of(
     select = match sort {
         ProjectSort::Updated => select.order_by_desc(project::Column::UpdatedAt),
         ProjectSort::Title => select.order_by_asc(project::Column::Title),
-        ProjectSort::Score => select
-            .order_by_asc(Expr::col(project::Column::ScoreTenths).is_null())
-            .order_by_desc(project::Column::ScoreTenths),
+        // Unscored projects last, in the order of the index `projects_by_score_then_id`.
+        ProjectSort::Score => select.order_by_with_nulls(
+            project::Column::ScoreTenths,
+            Order::Desc,
+            NullOrdering::Last,
+        ),
     };
     let select = select
         .order_by_desc(project::Column::Id)
