@@ -42,7 +42,8 @@ pub struct RefreshRequest {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct AcceptInvitation {
     pub token: String,
-    /// At least 12 characters.
+    /// 12 to 256 characters.
+    #[cfg_attr(feature = "openapi", schema(min_length = 12, max_length = 256))]
     pub password: String,
 }
 
@@ -86,6 +87,8 @@ pub struct SetupRequest {
         )
     )]
     pub name: String,
+    /// A work email address (at most 254 characters).
+    #[cfg_attr(feature = "openapi", schema(max_length = 254))]
     pub email: String,
     #[cfg_attr(
         feature = "openapi",
@@ -96,6 +99,8 @@ pub struct SetupRequest {
         )
     )]
     pub job_role: String,
+    /// 12 to 256 characters.
+    #[cfg_attr(feature = "openapi", schema(min_length = 12, max_length = 256))]
     pub password: String,
 }
 

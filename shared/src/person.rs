@@ -106,7 +106,10 @@ impl WorkEmail {
         if email.is_empty() {
             return Err("Enter an email address".to_owned());
         }
-        if email.len() > 254
+        // The length as sent, as the API document states it (`maxLength`), and in bytes, as
+        // RFC 5321 limits an address.
+        if raw.chars().count() > MAX_EMAIL
+            || email.len() > MAX_EMAIL
             || !email_address::EmailAddress::is_valid(email)
             || !email.contains('.')
         {
@@ -140,17 +143,27 @@ pub fn parse_job_role(raw: &str) -> Result<String, String> {
     text(raw, "a job role", 1, MAX_JOB_ROLE)
 }
 
+/// The most characters of an email address.
+pub const MAX_EMAIL: usize = 254;
+/// The fewest and the most characters of a password.
+pub const MIN_PASSWORD: usize = 12;
+pub const MAX_PASSWORD: usize = 256;
+
 /// Passwords: at least 12 characters (NCSC advice favours length over composition rules).
 pub fn parse_password(raw: &str) -> Result<String, String> {
     let len = raw.chars().count();
     if len == 0 {
         return Err("Enter a password".to_owned());
     }
-    if len < 12 {
-        return Err("Password must be at least 12 characters".to_owned());
+    if len < MIN_PASSWORD {
+        return Err(format!(
+            "Password must be at least {MIN_PASSWORD} characters"
+        ));
     }
-    if len > 256 {
-        return Err("Password must be 256 characters or fewer".to_owned());
+    if len > MAX_PASSWORD {
+        return Err(format!(
+            "Password must be {MAX_PASSWORD} characters or fewer"
+        ));
     }
     Ok(raw.to_owned())
 }
@@ -214,6 +227,8 @@ pub struct NewInvitation {
         )
     )]
     pub name: String,
+    /// A work email address (at most 254 characters).
+    #[cfg_attr(feature = "openapi", schema(max_length = 254))]
     pub email: String,
     pub organisation_id: i64,
     #[cfg_attr(

@@ -249,7 +249,9 @@ pub struct ProjectInput {
     #[serde(default)]
     #[cfg_attr(feature = "openapi", schema(max_items = 100))]
     pub team: Vec<TeamMemberInput>,
+    /// At most 20 themes, each 1 to 50 characters, compared without case.
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(schema_with = tags_schema))]
     pub tags: Vec<String>,
     #[serde(default)]
     pub start_date: Option<NaiveDate>,
@@ -282,6 +284,8 @@ fn default_visibility() -> Visibility {
 }
 
 pub const MAX_TAGS: usize = 20;
+/// The most characters of a tag, as sent.
+pub const MAX_TAG: usize = 50;
 /// The most characters of a project's texts (the API document states them too).
 pub const MAX_TITLE: usize = 200;
 pub const MAX_AIM: usize = 2000;
@@ -294,19 +298,26 @@ pub const MAX_TEAM: usize = 100;
 /// The most partner, or adopting, organisations a project names.
 pub const MAX_ORGANISATIONS: usize = 50;
 
+/// The API document's schema of a project's tags: [`MAX_TAGS`] of them, each checked as
+/// [`normalise_tag`] checks it.
+#[cfg(feature = "openapi")]
+fn tags_schema() -> utoipa::openapi::schema::Array {
+    use utoipa::openapi::schema::{ArrayBuilder, ObjectBuilder, Type};
+    ArrayBuilder::new()
+        .items(
+            ObjectBuilder::new()
+                .schema_type(Type::String)
+                .min_length(Some(1))
+                .max_length(Some(MAX_TAG))
+                .pattern(Some(crate::validation::REQUIRED_TEXT_PATTERN)),
+        )
+        .max_items(Some(MAX_TAGS))
+        .build()
+}
+
 /// Tags are compared without case or surrounding space: " Falls " and "falls" are one theme.
 pub fn normalise_tag(raw: &str) -> Result<String, String> {
-    let tag = raw.trim().to_lowercase();
-    if tag.is_empty() {
-        return Err("Tags cannot be empty".to_owned());
-    }
-    if tag.chars().count() > 50 {
-        return Err("Tags must be 50 characters or fewer".to_owned());
-    }
-    if tag.chars().any(char::is_control) {
-        return Err("Tags must not contain control characters".to_owned());
-    }
-    Ok(tag)
+    text(raw, "a tag", 1, MAX_TAG).map(|tag| tag.to_lowercase())
 }
 
 impl ProjectInput {
@@ -389,7 +400,9 @@ impl ProjectInput {
                 tags.push(tag);
             }
         }
-        if tags.len() > MAX_TAGS {
+        // As sent, like every other limit the API document states (`maxItems`): twenty tags
+        // of which two are the same are still too many.
+        if self.tags.len() > MAX_TAGS {
             errors.push(
                 "tags",
                 format!("A project can have at most {MAX_TAGS} tags"),
@@ -675,6 +688,26 @@ mod tests {
             adopting_organisation_ids: vec![],
             visibility: Visibility::Partnership,
         }
+    }
+
+    #[test]
+    fn tags_are_checked_as_sent_as_the_document_states_them() {
+        let fails = |tags: Vec<String>| {
+            let mut input = input();
+            input.tags = tags;
+            input.validate().err().map(|e| e.0[0].field.clone())
+        };
+        assert_eq!(normalise_tag(" Falls "), Ok("falls".to_owned()));
+        assert!(normalise_tag(&"a".repeat(MAX_TAG)).is_ok());
+        // 50 characters once trimmed, but 52 as sent.
+        let padded = format!(" {} ", "a".repeat(MAX_TAG));
+        assert_eq!(fails(vec![padded]), Some("tags[0]".to_owned()));
+        assert_eq!(fails(vec!["falls\n".into()]), Some("tags[0]".to_owned()));
+        assert_eq!(fails(vec!["  ".into()]), Some("tags[0]".to_owned()));
+        // Twenty-one sent, though two are the same theme.
+        let mut many: Vec<String> = (0..MAX_TAGS).map(|i| format!("theme {i}")).collect();
+        many.push("Theme 0".into());
+        assert_eq!(fails(many), Some("tags".to_owned()));
     }
 
     #[test]

@@ -250,4 +250,42 @@ async fn every_text_field_states_the_length_and_characters_the_server_enforces()
             "{schema}.ods_code pattern"
         );
     }
+    // A project's tags: how many, and each as `project::normalise_tag` checks it.
+    let tags = &schemas["ProjectInput"]["properties"]["tags"];
+    assert_eq!(
+        tags["maxItems"],
+        project::MAX_TAGS,
+        "ProjectInput.tags maxItems"
+    );
+    assert_eq!(tags["items"]["minLength"], 1, "a tag's minLength");
+    assert_eq!(
+        tags["items"]["maxLength"],
+        project::MAX_TAG,
+        "a tag's maxLength"
+    );
+    assert_eq!(
+        tags["items"]["pattern"], REQUIRED_TEXT_PATTERN,
+        "a tag's pattern"
+    );
+    // Email addresses' length, and passwords' (their characters are free).
+    for schema in ["NewInvitation", "SetupRequest"] {
+        assert_eq!(
+            schemas[schema]["properties"]["email"]["maxLength"],
+            person::MAX_EMAIL,
+            "{schema}.email maxLength"
+        );
+    }
+    for schema in ["AcceptInvitation", "SetupRequest"] {
+        let password = &schemas[schema]["properties"]["password"];
+        assert_eq!(
+            password["minLength"],
+            person::MIN_PASSWORD,
+            "{schema}.password minLength"
+        );
+        assert_eq!(
+            password["maxLength"],
+            person::MAX_PASSWORD,
+            "{schema}.password maxLength"
+        );
+    }
 }
