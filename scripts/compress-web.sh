@@ -2,8 +2,8 @@
 # Compresses the built web app's wasm, JavaScript and CSS ahead of time, next to each file
 # (name.br at brotli's best, name.gz): the server sends those to browsers that accept them
 # (api/src/web_app.rs), far smaller than what compressing on the fly can afford.
-# Run by `trunk build --release` (a post-build hook in Trunkfile.toml) on its staging folder, or
-# by hand on a folder: scripts/compress-web.sh web/dist
+# Run by `trunk build --release` (a post-build hook in Trunkfile.toml and Trunkfile.entry.toml)
+# on its staging folder, or by hand on a folder: scripts/compress-web.sh web/dist
 set -euo pipefail
 
 # trunk runs it for `trunk serve` and debug builds too: those are for development, left as they are.

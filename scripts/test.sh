@@ -15,6 +15,8 @@ say "checking formatting and lints"
 cargo fmt --all --check
 cargo clippy --workspace --all-targets --quiet -- -D warnings
 cargo clippy -p qi-web --target wasm32-unknown-unknown --quiet -- -D warnings
+# The entry build (the pages before signing in) compiles a part of the crate: lint it too.
+cargo clippy -p qi-web --target wasm32-unknown-unknown --features entry --quiet -- -D warnings
 
 # Each run's SQLite test databases go in a folder of its own, removed afterwards.
 export TMPDIR

@@ -40,5 +40,6 @@ if ! command -v brotli >/dev/null && [ "$(id -u)" -eq 0 ] && command -v apt-get 
 fi
 
 say "building the web app"
-# Also compresses it (scripts/compress-web.sh, a hook in Trunkfile.toml).
+# Also compresses it and builds the small app of the pages before signing in into web/dist/entry
+# (scripts/compress-web.sh and scripts/build-entry.sh, hooks in Trunkfile.toml).
 trunk build --release --config Trunkfile.toml

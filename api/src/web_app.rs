@@ -1,5 +1,10 @@
 //! Serving the built web app: static files, and `index.html` for every other non-API path so
 //! that deep links (`/organisations/42`) load the app, which then routes on the client.
+//!
+//! The pages a person sees before signing in (sign-in, first-run setup, accepting an invitation)
+//! get a small build of their own instead, `entry/index.html` (see `Trunkfile.entry.toml`), when
+//! it is built: a first visit loads a fraction of the full app. The two share the session through
+//! the stored refresh token and cross with a page load.
 
 use std::path::{Path, PathBuf};
 
@@ -17,12 +22,17 @@ pub fn configure(cfg: &mut web::ServiceConfig, web_dir: &Path) {
     if let Some(policy) = content_security_policy(web_dir) {
         cfg.app_data(web::Data::new(PagePolicy(policy)));
     }
+    // The entry build's assets are in its folder, `/entry/`.
     cfg.service(
-        web::resource(r"/{name:[^/]+\.(?:wasm|js|css)}").route(web::get().to(precompressed)),
+        web::resource(r"/{name:(?:entry/)?[^/]+\.(?:wasm|js|css)}")
+            .route(web::get().to(precompressed)),
     );
-    let index = web_dir.join("index.html");
+    let pages = Pages {
+        full: web_dir.join("index.html"),
+        entry: web_dir.join(ENTRY_DIR).join("index.html"),
+    };
     let fallback = fn_service(move |req: ServiceRequest| {
-        let index = index.clone();
+        let index = pages.for_path(req.path());
         async move { spa_index(req, index).await }
     });
     if web_dir.is_dir() {
@@ -38,6 +48,40 @@ pub fn configure(cfg: &mut web::ServiceConfig, web_dir: &Path) {
 }
 
 struct WebDir(PathBuf);
+
+/// The entry build's folder inside the web app's (its assets' URLs start `/entry/`).
+const ENTRY_DIR: &str = "entry";
+
+/// The two builds' pages.
+#[derive(Clone)]
+struct Pages {
+    full: PathBuf,
+    entry: PathBuf,
+}
+
+impl Pages {
+    /// The page for an address: the entry build's for its own pages when it is built, otherwise
+    /// the full app, which has every page.
+    fn for_path(&self, path: &str) -> PathBuf {
+        if is_entry_path(path) && self.entry.is_file() {
+            self.entry.clone()
+        } else {
+            self.full.clone()
+        }
+    }
+}
+
+/// The addresses the entry build answers, exactly as its routes match them (`web/src/route.rs`:
+/// `/sign-in`, `/setup`, `/invitations/:token`). It must be exact: the entry app sends any other
+/// address it is asked for to the full app with a page load, which would come back here.
+pub fn is_entry_path(path: &str) -> bool {
+    match path {
+        "/sign-in" | "/setup" => true,
+        _ => path
+            .strip_prefix("/invitations/")
+            .is_some_and(|token| !token.is_empty() && !token.contains('/')),
+    }
+}
 
 /// The app page's Content-Security-Policy (see [`content_security_policy`]), which
 /// `middleware::page_policy` puts on every HTML page the server answers outside `/api`.
@@ -104,17 +148,38 @@ async fn spa_index(
     Ok(ServiceResponse::new(req, response))
 }
 
-/// The Content-Security-Policy of the app's page: scripts only from this server, plus trunk's
-/// one inline bootstrap script by its hash (read from the built `index.html`, so a new build
-/// needs no configuration); the wasm may be compiled (`wasm-unsafe-eval`); styles, images and
-/// API calls only from here; no plugins, no `<base>`, never framed. `None` when the app is not
-/// built (the page that says so has no script).
+/// The Content-Security-Policy of the app's pages: scripts only from this server, plus trunk's
+/// inline bootstrap script of each build by its hash (read from the built `index.html` and
+/// `entry/index.html`, so a new build needs no configuration); the wasm may be compiled
+/// (`wasm-unsafe-eval`); styles, images and API calls only from here; no plugins, no `<base>`,
+/// never framed. `None` when the app is not built (the page that says so has no script).
 pub fn content_security_policy(web_dir: &Path) -> Option<String> {
+    let index = std::fs::read_to_string(web_dir.join("index.html")).ok()?;
+    let entry = std::fs::read_to_string(web_dir.join(ENTRY_DIR).join("index.html"));
+    let mut hashes = inline_script_hashes(&index);
+    // One policy for both pages: each allows only the two builds' own bootstraps.
+    for hash in entry
+        .as_deref()
+        .map(inline_script_hashes)
+        .unwrap_or_default()
+    {
+        if !hashes.contains(&hash) {
+            hashes.push(hash);
+        }
+    }
+    Some(format!(
+        "default-src 'self'; script-src 'self' {} 'wasm-unsafe-eval'; style-src 'self'; \
+         img-src 'self' data:; connect-src 'self'; object-src 'none'; base-uri 'none'; \
+         form-action 'self'; frame-ancestors 'none'",
+        hashes.join(" ")
+    ))
+}
+
+/// The CSP source of every inline script of a page, by its SHA-256.
+fn inline_script_hashes(page: &str) -> Vec<String> {
     use base64::Engine;
     use sha2::{Digest, Sha256};
-    let index = std::fs::read_to_string(web_dir.join("index.html")).ok()?;
-    let hashes: Vec<String> = index
-        .split("<script")
+    page.split("<script")
         .skip(1)
         .filter_map(|tag| {
             let (attributes, rest) = tag.split_once('>')?;
@@ -129,11 +194,29 @@ pub fn content_security_policy(web_dir: &Path) -> Option<String> {
                 base64::engine::general_purpose::STANDARD.encode(digest)
             ))
         })
-        .collect();
-    Some(format!(
-        "default-src 'self'; script-src 'self' {} 'wasm-unsafe-eval'; style-src 'self'; \
-         img-src 'self' data:; connect-src 'self'; object-src 'none'; base-uri 'none'; \
-         form-action 'self'; frame-ancestors 'none'",
-        hashes.join(" ")
-    ))
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::is_entry_path;
+
+    #[test]
+    fn only_the_entry_builds_own_pages_are_entry_paths() {
+        for (path, entry) in [
+            ("/sign-in", true),
+            ("/setup", true),
+            ("/invitations/abc123", true),
+            ("/invitations/", false),
+            ("/invitations/abc/more", false),
+            ("/sign-in/", false),
+            ("/sign-in/more", false),
+            ("/", false),
+            ("/projects", false),
+            ("/library", false),
+            ("/setup-more", false),
+        ] {
+            assert_eq!(is_entry_path(path), entry, "{path}");
+        }
+    }
 }

@@ -1,14 +1,17 @@
-//! The app and its page shell (skip link, header, navigation, footer); `switch` picks the page
-//! for a route.
+//! The app and its page shell (skip link, header, navigation, footer), the same in both builds;
+//! the build's `switch` picks the page for a route (`crate::full`, or `crate::entry` for the
+//! small build of the pages before signing in).
 
 use yew::prelude::*;
 use yew_router::prelude::*;
 
+#[cfg(feature = "entry")]
+use crate::entry::switch;
+#[cfg(not(feature = "entry"))]
+use crate::full::switch;
 use crate::{
-    components::states::{Forbidden, Loading, NotFound},
-    pages,
     route::Route,
-    session::{SessionProvider, SessionState, use_session},
+    session::{SessionProvider, use_session},
 };
 
 #[function_component(App)]
@@ -103,122 +106,4 @@ fn header() -> Html {
             </div>
         </header>
     }
-}
-
-fn switch(route: Route) -> Html {
-    html! { <Guard route={route} /> }
-}
-
-#[derive(Properties, PartialEq)]
-struct GuardProps {
-    route: Route,
-}
-
-/// Signed-in pages send people who are not signed in to sign in, and bring them back after.
-#[function_component(Guard)]
-fn guard(props: &GuardProps) -> Html {
-    let session = use_session();
-    let location = use_location();
-    if props.route.is_public() {
-        return page(&props.route, &session);
-    }
-    match &session.state {
-        SessionState::Restoring => html! { <Loading /> },
-        SessionState::SignedOut { .. } => {
-            let next = location
-                .map(|l| format!("{}{}", l.path(), l.query_str()))
-                .unwrap_or_else(|| "/".to_owned());
-            html! { <ToSignIn next={next} /> }
-        }
-        SessionState::SignedIn(_) => page(&props.route, &session),
-    }
-}
-
-fn page(route: &Route, session: &crate::session::Session) -> Html {
-    let actor = session.actor();
-    let admin_of_own = actor
-        .as_ref()
-        .is_some_and(|a| a.can_manage_people_in(a.organisation_id));
-    let partnership_admin = actor.as_ref().is_some_and(|a| a.is_partnership_admin());
-    match route.clone() {
-        Route::Home => html! { <pages::home::Home /> },
-        Route::SignIn => html! { <pages::sign_in::SignIn /> },
-        Route::Setup => html! { <pages::setup::Setup /> },
-        Route::Invitation { token } => {
-            html! { <pages::people::invitation::AcceptInvitation token={token} /> }
-        }
-        Route::Organisations => html! { <pages::organisations::list::OrganisationList /> },
-        Route::NewOrganisation if partnership_admin => {
-            html! { <pages::organisations::form::OrganisationForm id={None::<i64>} /> }
-        }
-        Route::Organisation { id } => {
-            html! { <pages::organisations::organisation::OrganisationPage id={id} /> }
-        }
-        Route::EditOrganisation { id }
-            if actor.as_ref().is_some_and(|a| a.can_edit_organisation(id)) =>
-        {
-            html! { <pages::organisations::form::OrganisationForm id={Some(id)} /> }
-        }
-        Route::People if admin_of_own => html! { <pages::people::list::PeopleList /> },
-        Route::InvitePerson if admin_of_own => html! { <pages::people::invite::InvitePerson /> },
-        Route::Person { id } => html! { <pages::people::person::PersonPage id={id} /> },
-        Route::Profile => html! { <pages::people::profile::Profile /> },
-        Route::Projects => html! { <pages::projects::register::ProjectList /> },
-        Route::NewProject => html! { <pages::projects::form::ProjectForm id={None::<i64>} /> },
-        Route::Project { id } => html! { <pages::projects::project::ProjectPage id={id} /> },
-        Route::EditProject { id } => html! { <pages::projects::form::ProjectForm id={Some(id)} /> },
-        Route::NewCycle { id } => {
-            html! { <pages::improvement::CycleForm id={id} cycle_id={None::<i64>} /> }
-        }
-        Route::EditCycle { id, cycle_id } => {
-            html! { <pages::improvement::CycleForm id={id} cycle_id={Some(cycle_id)} /> }
-        }
-        Route::NewMeasure { id } => {
-            html! { <pages::measures::MeasureForm id={id} measure_id={None::<i64>} /> }
-        }
-        Route::Measure { id, measure_id } => {
-            html! { <pages::measures::MeasurePage id={id} measure_id={measure_id} /> }
-        }
-        Route::EditMeasure { id, measure_id } => {
-            html! { <pages::measures::MeasureForm id={id} measure_id={Some(measure_id)} /> }
-        }
-        Route::LibraryMeasure { id, measure_id } => {
-            html! { <pages::measures::MeasurePage id={id} measure_id={measure_id} library=true /> }
-        }
-        Route::Library => html! { <pages::projects::register::ProjectList library=true /> },
-        Route::LibraryProject { id } => {
-            html! { <pages::projects::project::LibraryProject id={id} /> }
-        }
-        Route::TrainingHome | Route::Training => html! { <pages::training::Routes /> },
-        Route::CapabilityHome | Route::Capability => html! { <pages::capability::Routes /> },
-        Route::NotFound => html! { <NotFound /> },
-        Route::NewOrganisation
-        | Route::EditOrganisation { .. }
-        | Route::People
-        | Route::InvitePerson => html! { <Forbidden /> },
-    }
-}
-
-#[derive(Properties, PartialEq)]
-struct ToSignInProps {
-    next: String,
-}
-
-/// Replaces the current page with sign-in, remembering where to come back to.
-#[function_component(ToSignIn)]
-fn to_sign_in(props: &ToSignInProps) -> Html {
-    let navigator = use_navigator();
-    let next = props.next.clone();
-    use_effect_with(next, move |next| {
-        if let Some(navigator) = navigator {
-            let query = [("next", next.as_str())];
-            if navigator
-                .replace_with_query(&Route::SignIn, &query)
-                .is_err()
-            {
-                navigator.replace(&Route::SignIn);
-            }
-        }
-    });
-    html! { <Loading /> }
 }

@@ -1,4 +1,5 @@
-//! What only the browser can tell or do for a page: name the document, and say what day it is.
+//! What only the browser can tell or do for a page: name the document, say what day it is, and
+//! load another page in full.
 
 use chrono::DateTime;
 use qi_shared::uk_time;
@@ -17,4 +18,14 @@ pub fn today() -> chrono::NaiveDate {
     DateTime::from_timestamp_millis(js_sys::Date::now() as i64)
         .map(uk_time::day_of)
         .unwrap_or_default()
+}
+
+/// Loads `path` (a local path, with its query) as a new page in place of this one. Signing in and
+/// the full app are two builds (`web/entry.html`, `web/index.html`) and the server picks the one
+/// for each address, so crossing between them is a page load, not a route change.
+pub fn load_page(path: &str) {
+    if let Some(window) = web_sys::window() {
+        // Fails only for a URL the browser cannot parse, and every caller passes a local path.
+        let _ = window.location().replace(path);
+    }
 }

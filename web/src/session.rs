@@ -40,19 +40,6 @@ impl Session {
         })
     }
 
-    /// Call once the session's tokens are stored: loads the person.
-    pub fn signed_in(&self) {
-        let set = self.set.clone();
-        wasm_bindgen_futures::spawn_local(async move {
-            set.emit(match api::me().await {
-                Ok(person) => SessionState::SignedIn(person),
-                Err(e) => SessionState::SignedOut {
-                    notice: Some(e.message()),
-                },
-            });
-        });
-    }
-
     /// After the person changed their own details.
     pub fn update_person(&self, person: Person) {
         self.set.emit(SessionState::SignedIn(person));
@@ -93,7 +80,9 @@ pub fn session_provider(props: &SessionProviderProps) -> Html {
             // A stored refresh token means a session from before the reload: resume it.
             wasm_bindgen_futures::spawn_local(async move {
                 if api::stored_refresh_token().is_none() {
-                    set.emit(SessionState::SignedOut { notice: None });
+                    set.emit(SessionState::SignedOut {
+                        notice: take_notice(),
+                    });
                     return;
                 }
                 match api::me().await {
@@ -113,6 +102,29 @@ pub fn session_provider(props: &SessionProviderProps) -> Html {
     html! {
         <ContextProvider<Session> context={session}>{ props.children.clone() }</ContextProvider<Session>>
     }
+}
+
+const NOTICE_KEY: &str = "qi.sign_in_notice";
+
+/// Keeps why the person was signed out for the sign-in page, which is the next page load (the
+/// small entry build, usually): in `sessionStorage`, so it stays with this tab and goes with it.
+pub fn keep_notice(notice: &str) {
+    if let Some(storage) = session_storage() {
+        // Without storage the sign-in page just shows no notice.
+        let _ = storage.set_item(NOTICE_KEY, notice);
+    }
+}
+
+/// The notice kept by [`keep_notice`], once.
+fn take_notice() -> Option<String> {
+    let storage = session_storage()?;
+    let notice = storage.get_item(NOTICE_KEY).ok()??;
+    let _ = storage.remove_item(NOTICE_KEY);
+    Some(notice)
+}
+
+fn session_storage() -> Option<web_sys::Storage> {
+    web_sys::window()?.session_storage().ok().flatten()
 }
 
 #[hook]

@@ -5,8 +5,10 @@
 //! The tokens live here, like a cookie jar: the access token in memory, the refresh token in
 //! `localStorage` so a session survives a reload. Who is signed in lives in `crate::session`.
 
+#[cfg(not(feature = "entry"))]
 pub mod capability;
 mod endpoints;
+#[cfg(not(feature = "entry"))]
 pub mod training;
 
 use std::{cell::RefCell, rc::Rc};

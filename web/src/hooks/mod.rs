@@ -1,10 +1,14 @@
 //! Hooks the pages share: loading data (`Loading`, then `Loaded` or `Failed`, again whenever the
 //! inputs change), a list's filters from the address, and the organisations to choose from.
 
+#[cfg(not(feature = "entry"))]
 mod organisation_options;
+#[cfg(not(feature = "entry"))]
 mod query;
 
+#[cfg(not(feature = "entry"))]
 pub use organisation_options::use_organisation_options;
+#[cfg(not(feature = "entry"))]
 pub use query::use_query;
 
 use std::future::Future;

@@ -6,13 +6,20 @@
 //! (`crate::components`, including the sections of the project page that other capabilities own,
 //! `components::project_sections`) or pure logic (`qi_shared`).
 
+#[cfg(not(feature = "entry"))]
 pub mod capability;
+#[cfg(not(feature = "entry"))]
 pub mod home;
+#[cfg(not(feature = "entry"))]
 pub mod improvement;
+#[cfg(not(feature = "entry"))]
 pub mod measures;
+#[cfg(not(feature = "entry"))]
 pub mod organisations;
 pub mod people;
+#[cfg(not(feature = "entry"))]
 pub mod projects;
 pub mod setup;
 pub mod sign_in;
+#[cfg(not(feature = "entry"))]
 pub mod training;

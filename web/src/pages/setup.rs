@@ -10,6 +10,7 @@ use yew_router::prelude::*;
 
 use crate::{
     api,
+    browser::load_page,
     components::{
         form::{ErrorSummary, SelectField, Submit, TextField, error_for},
         options::type_options,
@@ -17,14 +18,11 @@ use crate::{
     },
     hooks::{Load, use_load},
     route::Route,
-    session::use_session,
 };
 
 #[function_component(Setup)]
 pub fn setup() -> Html {
     crate::browser::set_title("Set up QI Commons");
-    let session = use_session();
-    let navigator = use_navigator();
     let location = use_location();
     let status = use_load((), |_| api::setup_status());
     let form = use_state(|| SetupRequest {
@@ -72,14 +70,8 @@ pub fn setup() -> Html {
         })
     };
     let onsubmit = {
-        let (form, errors, message, busy, session, navigator) = (
-            form.clone(),
-            errors.clone(),
-            message.clone(),
-            busy.clone(),
-            session.clone(),
-            navigator.clone(),
-        );
+        let (form, errors, message, busy) =
+            (form.clone(), errors.clone(), message.clone(), busy.clone());
         Callback::from(move |e: SubmitEvent| {
             e.prevent_default();
             let request = SetupRequest {
@@ -93,21 +85,11 @@ pub fn setup() -> Html {
             }
             errors.set(Vec::new());
             busy.set(true);
-            let (errors, message, busy, session, navigator) = (
-                errors.clone(),
-                message.clone(),
-                busy.clone(),
-                session.clone(),
-                navigator.clone(),
-            );
+            let (errors, message, busy) = (errors.clone(), message.clone(), busy.clone());
             wasm_bindgen_futures::spawn_local(async move {
                 match api::setup(&request).await {
-                    Ok(()) => {
-                        session.signed_in();
-                        if let Some(navigator) = navigator {
-                            navigator.replace(&Route::Home);
-                        }
-                    }
+                    // Signed in: the home page, in the full app, resumes the stored session.
+                    Ok(()) => load_page("/"),
                     Err(error) => {
                         errors.set(error.fields());
                         if error.fields().is_empty() {

@@ -1,4 +1,5 @@
-//! Sign in, then back to the page the person was on.
+//! Sign in, then back to the page the person was on: a page load, since that page is the full
+//! app's and this one is usually the small entry build's (`crate::browser::load_page`).
 
 use qi_shared::FieldError;
 use yew::prelude::*;
@@ -6,8 +7,8 @@ use yew_router::prelude::*;
 
 use crate::{
     api,
+    browser::load_page,
     components::form::{ErrorSummary, Submit, TextField, error_for},
-    route::Route,
     session::{SessionState, use_session},
 };
 
@@ -23,16 +24,6 @@ fn next_path(query: &str) -> String {
         .unwrap_or_else(|| "/".to_owned())
 }
 
-/// Goes to a local path such as `/organisations?q=north` within the app.
-fn go_to(navigator: &Navigator, next: &str) {
-    let (path, query) = next.split_once('?').unwrap_or((next, ""));
-    let route = Route::recognize(path).unwrap_or(Route::Home);
-    let pairs: Vec<(String, String)> = serde_urlencoded::from_str(query).unwrap_or_default();
-    if pairs.is_empty() || navigator.replace_with_query(&route, &pairs).is_err() {
-        navigator.replace(&route);
-    }
-}
-
 #[function_component(SignIn)]
 pub fn sign_in() -> Html {
     crate::browser::set_title("Sign in");
@@ -45,11 +36,11 @@ pub fn sign_in() -> Html {
     let busy = use_state(|| false);
 
     let next = next_path(location.as_ref().map(|l| l.query_str()).unwrap_or(""));
-    let navigator = use_navigator();
+    // Already signed in (a session resumed from storage): straight on.
     let signed_in = matches!(session.state, SessionState::SignedIn(_));
-    use_effect_with((signed_in, next), move |(signed_in, next)| {
-        if let (true, Some(navigator)) = (*signed_in, navigator) {
-            go_to(&navigator, next);
+    use_effect_with((signed_in, next.clone()), move |(signed_in, next)| {
+        if *signed_in {
+            load_page(next);
         }
     });
     if signed_in {
@@ -61,13 +52,12 @@ pub fn sign_in() -> Html {
     };
 
     let onsubmit = {
-        let (email, password, errors, message, busy, session) = (
+        let (email, password, errors, message, busy) = (
             email.clone(),
             password.clone(),
             errors.clone(),
             message.clone(),
             busy.clone(),
-            session.clone(),
         );
         Callback::from(move |e: SubmitEvent| {
             e.prevent_default();
@@ -84,17 +74,18 @@ pub fn sign_in() -> Html {
                 return;
             }
             busy.set(true);
-            let (email, password, errors, message, busy, session) = (
+            let (email, password, errors, message, busy, next) = (
                 (*email).clone(),
                 (*password).clone(),
                 errors.clone(),
                 message.clone(),
                 busy.clone(),
-                session.clone(),
+                next.clone(),
             );
             wasm_bindgen_futures::spawn_local(async move {
                 match api::login(&email, &password).await {
-                    Ok(()) => session.signed_in(),
+                    // The tokens are stored: the next page resumes the session from them.
+                    Ok(()) => load_page(&next),
                     Err(error) => {
                         errors.set(error.fields());
                         if error.fields().is_empty() {

@@ -6,13 +6,13 @@ use yew_router::prelude::*;
 
 use crate::{
     api,
+    browser::load_page,
     components::{
         form::{ErrorSummary, Submit, TextField, error_for},
         states::Loading,
     },
     hooks::{Load, use_load},
     route::Route,
-    session::use_session,
 };
 
 #[derive(Properties, PartialEq)]
@@ -23,8 +23,6 @@ pub struct Props {
 #[function_component(AcceptInvitation)]
 pub fn accept_invitation(props: &Props) -> Html {
     crate::browser::set_title("Set your password");
-    let session = use_session();
-    let navigator = use_navigator();
     let details = use_load(props.token.clone(), |token| async move {
         api::invitation(&token).await
     });
@@ -73,21 +71,11 @@ pub fn accept_invitation(props: &Props) -> Html {
                 return;
             }
             busy.set(true);
-            let (errors, message, busy, session, navigator) = (
-                errors.clone(),
-                message.clone(),
-                busy.clone(),
-                session.clone(),
-                navigator.clone(),
-            );
+            let (errors, message, busy) = (errors.clone(), message.clone(), busy.clone());
             wasm_bindgen_futures::spawn_local(async move {
                 match api::accept_invitation(&request.token, &request.password).await {
-                    Ok(()) => {
-                        session.signed_in();
-                        if let Some(navigator) = navigator {
-                            navigator.replace(&Route::Home);
-                        }
-                    }
+                    // Signed in: the home page, in the full app, resumes the stored session.
+                    Ok(()) => load_page("/"),
                     Err(error) => {
                         errors.set(error.fields());
                         if error.fields().is_empty() {

@@ -2,9 +2,13 @@
 //! signed-in person's own profile.
 
 pub mod invitation;
+#[cfg(not(feature = "entry"))]
 pub mod invite;
+#[cfg(not(feature = "entry"))]
 pub mod list;
+#[cfg(not(feature = "entry"))]
 pub mod person;
+#[cfg(not(feature = "entry"))]
 pub mod profile;
 
 use qi_shared::person::PersonStatus;
