@@ -97,6 +97,12 @@ if [[ " $stores " == *" sqlite "* ]]; then
   fi
 fi
 if [[ " $stores " == *" postgresql "* ]] && pg_isready -q -h 127.0.0.1 -p 5432 2>/dev/null; then
+  # CI's PostgreSQL runs without autovacuum (conf.d/90-ci.conf); a deployment's has it. Without
+  # it, dead rows pile up under the writes and the reads slow down minute by minute.
+  if [ "$(psql "$pg/postgres" -tAc 'SHOW autovacuum')" != on ]; then
+    echo "# warning: autovacuum is off on this PostgreSQL, unlike a deployment's; for figures a deployment" \
+      "would see: psql $pg/postgres -c 'ALTER SYSTEM SET autovacuum = on' -c 'SELECT pg_reload_conf()'" >&2
+  fi
   if [ "${REUSE:-0}" = 1 ]; then
     pg_db=qi_bench_mix
     if psql "$pg/postgres" -tAc "SELECT 1 FROM pg_database WHERE datname = '$pg_db'" | grep -q 1; then

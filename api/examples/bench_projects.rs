@@ -313,7 +313,7 @@ async fn main() -> anyhow::Result<()> {
             .then(|| rng.gen_range(2..=10) * 5);
         let involvement = rng.gen_bool(0.3);
         let sustainability = rng.gen_bool(0.2);
-        let search_text = format!("{title}\n{aim}\n{}", tags.join("\n")).to_lowercase();
+        let search_text = db::projects::search_text(&title, &aim, &tags);
         batch.words.extend(
             search::words(&search_text)
                 .into_iter()

@@ -16,6 +16,7 @@ mod m20261201_000008_training_versions;
 mod m20261205_000009_sign_in;
 mod m20261205_000010_team_invitations;
 mod m20261205_000011_list_indexes;
+mod m20261205_000012_projects_upkeep;
 
 pub struct Migrator;
 
@@ -34,6 +35,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261205_000009_sign_in::Migration),
             Box::new(m20261205_000010_team_invitations::Migration),
             Box::new(m20261205_000011_list_indexes::Migration),
+            Box::new(m20261205_000012_projects_upkeep::Migration),
         ]
     }
 }

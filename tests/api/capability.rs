@@ -1123,3 +1123,87 @@ async fn a_person_moved_to_another_organisation_is_counted_there_from_then() {
     .expect::<Person>(200);
     assert_eq!(app.tier_of(moved, &app.admin).await.history.len(), 2);
 }
+
+/// A save of a project moves the tiers it can move, and only those: a new status moves the
+/// whole team, a person who joins through an edit moves at once, and an edit of the content
+/// alone leaves everyone where they were.
+#[tokio::test]
+async fn saving_a_project_moves_the_tiers_of_those_it_changes() {
+    let (app, db) = spawn_app_with_db().await;
+    let c = cast(&app).await;
+    let (member, lead) = (c.member_a.0.id, c.admin_a.0.id);
+    let (joiner, _) = app.person("joiner@example.org", c.org_a.id, &[]).await;
+    for (n, person) in [(1, member), (2, joiner.id)] {
+        complete_course(&db, n, person, c.org_a.id, "learn", "2026-05-03").await;
+    }
+    let body = |status: &str, team: Value, problem: &str| {
+        json!({"title": "Fewer falls", "aim": "Reduce falls by 30% by March", "problem": problem,
+               "lead_organisation_id": c.org_a.id, "status": status, "visibility": "organisation",
+               "team": team})
+    };
+    let team =
+        json!([{"person_id": lead, "role": "lead"}, {"person_id": member, "role": "member"}]);
+    let project: Project = app
+        .post(
+            "/api/v1/projects",
+            &c.admin_a.1,
+            body("proposed", team.clone(), ""),
+        )
+        .await
+        .expect(201);
+    let path = format!("/api/v1/projects/{}", project.id);
+    let tier = |id: i64| {
+        let app = &app;
+        let token = c.admin_a.1.clone();
+        async move { app.tier_of(id, &token).await.tier }
+    };
+    assert_eq!(tier(member).await, Some(Tier::Learn), "a proposed project");
+
+    let project: Project = app
+        .put_if_match(
+            &path,
+            &c.admin_a.1,
+            project.version,
+            body("active", team.clone(), ""),
+        )
+        .await
+        .expect(200);
+    assert_eq!(
+        tier(member).await,
+        Some(Tier::Live),
+        "the project is active"
+    );
+    assert_eq!(tier(joiner.id).await, Some(Tier::Learn), "not on the team");
+
+    let mut bigger = team.as_array().cloned().unwrap_or_default();
+    bigger.push(json!({"person_id": joiner.id, "role": "member"}));
+    let project: Project = app
+        .put_if_match(
+            &path,
+            &c.admin_a.1,
+            project.version,
+            body("active", json!(bigger), ""),
+        )
+        .await
+        .expect(200);
+    assert_eq!(
+        tier(joiner.id).await,
+        Some(Tier::Live),
+        "joined an active project"
+    );
+
+    // The content alone: the team and the tiers stay as they were.
+    let project: Project = app
+        .put_if_match(
+            &path,
+            &c.admin_a.1,
+            project.version,
+            body("active", json!(bigger), "Falls rose last winter"),
+        )
+        .await
+        .expect(200);
+    assert_eq!(project.problem, "Falls rose last winter");
+    assert_eq!(project.team.len(), 3);
+    assert_eq!(tier(member).await, Some(Tier::Live));
+    assert_eq!(tier(joiner.id).await, Some(Tier::Live));
+}

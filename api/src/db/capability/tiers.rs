@@ -86,7 +86,6 @@ pub(super) async fn facts_of(
             &Query::select()
                 .column(("project_members", "person_id"))
                 .column(("projects", "id"))
-                .column(("projects", "title"))
                 .column(("projects", "status"))
                 .column(("projects", "created_at"))
                 .column(("projects", "start_date"))

@@ -19,7 +19,7 @@ use sea_orm::{
 pub use filter::visible;
 pub use list::{COUNT_LIMIT, list, list_statements, page};
 pub use read::{context, get, scores};
-pub use write::{References, create, references, set_score, update};
+pub use write::{References, create, references, search_text, set_score, update};
 
 const ORGANISATIONS: &str = "project_organisations";
 const MEMBERS: &str = "project_members";

@@ -27,9 +27,12 @@ use crate::db::{
 };
 
 /// What search looks in: title, aim and tags, lower-cased. Its words (`search::words`) are
-/// indexed in `project_words`.
-fn search_text(input: &ProjectInput) -> String {
-    format!("{}\n{}\n{}", input.title, input.aim, input.tags.join("\n")).to_lowercase()
+/// indexed in `project_words`. The tags in their order on the project page (sorted), so that a
+/// save that sends them back in that order is not taken for a change of the words.
+pub fn search_text(title: &str, aim: &str, tags: &[impl AsRef<str>]) -> String {
+    let mut tags: Vec<&str> = tags.iter().map(AsRef::as_ref).collect();
+    tags.sort_unstable();
+    format!("{title}\n{aim}\n{}", tags.join("\n")).to_lowercase()
 }
 
 /// A project's rows beside its own: its organisations, team and tags, each in one order so
@@ -118,7 +121,7 @@ async fn write_relations(
     input: &ProjectInput,
     previous: Option<(&Relations, &str)>,
 ) -> Result<(), DbErr> {
-    let text = search_text(input);
+    let text = search_text(&input.title, &input.aim, &input.tags);
     if previous.map(|(_, text)| text) != Some(text.as_str()) {
         search::index(db, id, &text).await?;
     }
@@ -197,7 +200,7 @@ fn apply(active: &mut project::ActiveModel, input: &ProjectInput) {
     active.money_per_year = Set(input.sustainability.money_per_year);
     active.spread = Set(input.spread);
     active.visibility = Set(input.visibility);
-    active.search_text = Set(search_text(input));
+    active.search_text = Set(search_text(&input.title, &input.aim, &input.tags));
 }
 
 async fn record_status(
@@ -329,13 +332,12 @@ pub async fn update(
     if status_changed {
         record_status(db, id, input.status, by).await?;
     }
-    // A tier is derived from the person's part in each project and the project's status, start
-    // and title (its reasons name the project): re-derive the tiers this save can move, and
-    // leave the team's records alone when only the content changed (most saves), as reading a
-    // busy person's record is the dearest part of a save.
+    // A tier is derived from the person's part in each project and the project's statuses
+    // and start (`capability::Membership`): re-derive the tiers this save can move, and leave
+    // the team's records alone when only the content changed (most saves), as reading a busy
+    // person's record is the dearest part of a save.
     let after = Relations::of(input);
-    let whole_team =
-        status_changed || current.start_date != input.start_date || current.title != input.title;
+    let whole_team = status_changed || current.start_date != input.start_date;
     let moved: Vec<i64> = if whole_team {
         before.team.iter().chain(&after.team).map(|m| m.0).collect()
     } else {
