@@ -9,9 +9,7 @@
 # STORES=sqlite or STORES=postgresql: only that store. CACHES="5 0" (default): the cache times
 # to run. WRITES=0,2,20 (default): the write rates. CONNECTIONS=32: readers back to back (the
 # most the server serves); READ_RATE=50: instead, 50 reads a second as random people, on time
-# whatever the answers (the latency people see at that traffic). LAG=5 (default):
-# how long a list's total may lag others' changes (QI_LIST_TOTAL_LAG_SECONDS; 0: exact, as
-# before issue 14).
+# whatever the answers (the latency people see at that traffic).
 # REUSE=1: keep the loaded databases (/tmp/qi-bench-mix.db, PostgreSQL qi_bench_mix) after the
 # run and use them again next time instead of loading them afresh (the writes of earlier runs
 # stay in them: a few thousand changes among 100,000 projects).
@@ -44,7 +42,7 @@ start_server() {
   local url=$1 cache=$2
   # Tokens that outlive a soak; the server's own log only for warnings.
   QI_BIND=127.0.0.1:$port QI_DATABASE_URL=$url QI_LOG=warn QI_WEB_DIR=/nonexistent \
-    QI_ACCESS_TOKEN_MINUTES=120 QI_LIST_CACHE_SECONDS=$cache QI_LIST_TOTAL_LAG_SECONDS=${LAG:-5} \
+    QI_ACCESS_TOKEN_MINUTES=120 QI_LIST_CACHE_SECONDS=$cache \
     "${QI_BIN:-target/release/qi}" serve >>"$work/server.log" 2>&1 &
   server=$!
   for _ in $(seq 150); do curl -fs "$base/api/ready" >/dev/null && return; sleep 0.2; done
@@ -80,7 +78,7 @@ bench() {
   for cache in ${CACHES:-5 0}; do
     start_server "$url" "$cache"
     echo
-    target/release/examples/load_mix --base "$base" --label "$label, cache ${cache}s, lag ${LAG:-5}s," \
+    target/release/examples/load_mix --base "$base" --label "$label, cache ${cache}s," \
       --connections "${CONNECTIONS:-32}" --writes "${WRITES:-0,2,20}" --seconds "$seconds" \
       ${READ_RATE:+--read-rate "$READ_RATE"} --server-pid "$server"
     stop_server

@@ -2,12 +2,13 @@
 # Load test of the project register on loopback, with 100,000 projects: list, filter, search and
 # the project page under wrk with 64 connections, signed in as the demo partnership admin (sees
 # everything) and as the demo member (the visibility rules apply), on SQLite and (if reachable)
-# PostgreSQL. Then the query plans of the count and the page of each list request.
+# PostgreSQL.
 #   scripts/bench-projects.sh [seconds per run, default 15] [projects, default 100000]
 # The list requests run twice: with the per-node page cache (QI_LIST_CACHE_SECONDS=5, the
-# default) and without it (0). PLANS=0 leaves out the query plans; UNCACHED=0 the runs without
-# the cache; STORES=sqlite or STORES=postgresql only that store.
-# Needs wrk (apt-get install wrk); sqlite3 and psql for the plans. Builds the release server and
+# default) and without it (0). UNCACHED=0 leaves out the runs without the cache; STORES=sqlite
+# or STORES=postgresql only that store. (Which projects a list shows comes from the register's
+# index in memory, `api/src/cache/register.rs`; the database reads only the page's rows.)
+# Needs wrk (apt-get install wrk). Builds the release server and
 # the data generator (api/examples/bench_projects.rs). Takes about 2 minutes to load the data
 # and 8 wrk runs per store. QI_DB_MAX_CONNECTIONS passes through to the server.
 set -euo pipefail
@@ -50,27 +51,6 @@ run_wrk() {
     grep -E 'Requests/sec|  50%|  99%|Non-2xx|Socket errors' | sed 's/^ */  /'
 }
 
-# Prints the plan of each statement the server runs for a list request (the count, then the
-# page), and the time the database takes to run it alone (uncached, warm).
-explain() {
-  local label=$1 url=$2 email=$3 query=$4 sql statements=()
-  # The statements first (the generator has closed the database before the plans are asked for).
-  while IFS= read -r -d '' sql; do statements+=("$sql"); done < <(
-    QI_DATABASE_URL=$url target/release/examples/bench_projects sql "$email" "$query")
-  for sql in "${statements[@]}"; do
-    echo "    ${sql//$'\n'/\\n}" # (the tags' separator is a newline)
-    if [ "$label" = SQLite ]; then
-      command -v sqlite3 >/dev/null || continue
-      sqlite3 -cmd '.timeout 5000' "$work/bench.db" "EXPLAIN QUERY PLAN $sql" | sed 's/^/    /'
-      printf '.timer on\n%s;\n%s;\n%s;\n' "$sql" "$sql" "$sql" |
-        sqlite3 -cmd '.timeout 5000' "$work/bench.db" | grep 'Run Time' | tail -1 | sed 's/^/    /'
-    else
-      psql -X -q "$url" -c "$sql" >/dev/null # warm
-      psql -X -q "$url" -c "EXPLAIN (ANALYZE, COSTS OFF) $sql" | sed 's/^/    /'
-    fi
-  done
-}
-
 # Runs the requests against a server started with this page cache time-to-live (0: none).
 measure() {
   local label=$1 url=$2 cache=$3 who token project query
@@ -97,7 +77,7 @@ measure() {
 }
 
 bench() {
-  local label=$1 url=$2 who query
+  local label=$1 url=$2
   echo "# $label: demo partnership and $projects projects ($(date -u +%F), $(nproc) cores, load: $(cut -d' ' -f1-3 /proc/loadavg))"
   QI_DATABASE_URL=$url QI_LOG=warn target/release/qi seed-demo
   QI_DATABASE_URL=$url target/release/examples/bench_projects "$projects" 2>&1 | tail -1
@@ -105,13 +85,6 @@ bench() {
   # every page read from the database (what the queries cost).
   measure "$label" "$url" 5
   [ "${UNCACHED:-1}" = 0 ] || measure "$label" "$url" 0
-  [ "${PLANS:-1}" = 0 ] && return
-  for who in "${people[@]}"; do
-    for query in "${lists[@]}"; do
-      echo "## $label plans: ${who%%@*} GET /api/v1/projects?$query"
-      explain "$label" "$url" "${who%%:*}" "$query"
-    done
-  done
 }
 
 stores=${STORES:-sqlite postgresql}

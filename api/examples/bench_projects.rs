@@ -4,9 +4,6 @@
 //!
 //!   QI_DATABASE_URL=sqlite://bench.db cargo run --release --example bench_projects -- 100000
 //!
-//! With `sql EMAIL QUERY` it prints instead the SQL of the count and of the page that
-//! `GET /api/v1/projects?QUERY` runs for that person (for `EXPLAIN`), each ended by a NUL.
-//!
 //! The projects spread like a real register: led by organisations in proportion to their staff,
 //! a mix of statuses, visibilities and scores, one to three themes each (some far more common
 //! than others), a team from the lead's organisation, and partner or adopting organisations on
@@ -25,16 +22,12 @@ use qi_api::db::{
     },
     search,
 };
-use qi_shared::{
-    access::Actor,
-    page::parse_page,
-    project::{OrganisationPart, ProjectQuery, ProjectStatus, Spread, TeamRole, Visibility},
-};
+use qi_shared::project::{OrganisationPart, ProjectStatus, Spread, TeamRole, Visibility};
 use rand::{Rng, SeedableRng, rngs::StdRng};
 use sea_orm::{
     ActiveValue::Set,
-    ColumnTrait, ConnectionTrait, DatabaseConnection, DbBackend, EntityTrait, QueryFilter,
-    QuerySelect, TransactionTrait,
+    ColumnTrait, ConnectionTrait, DbBackend, EntityTrait, QueryFilter, QuerySelect,
+    TransactionTrait,
     sea_query::{Expr, Func, Query},
 };
 
@@ -177,36 +170,12 @@ async fn write(db: &impl ConnectionTrait, batch: &mut Batch) -> anyhow::Result<(
     Ok(())
 }
 
-/// Prints the SQL that `GET /api/v1/projects?{query}` runs for the person signed in as `email`.
-async fn print_sql(db: &DatabaseConnection, email: &str, query: &str) -> anyhow::Result<()> {
-    let person = db::people::find_by_email(db, email)
-        .await?
-        .with_context(|| format!("no one has the email {email}"))?;
-    let actor = Actor {
-        person_id: person.id,
-        organisation_id: person.organisation_id,
-        roles: db::people::roles_of(db, person.id).await?,
-    };
-    let query: ProjectQuery = serde_urlencoded::from_str(query).context("the query")?;
-    let (page, per_page) = parse_page(query.page, query.per_page)
-        .map_err(|_| anyhow::anyhow!("page or per_page out of range"))?;
-    for sql in db::projects::list_statements(db, Some(&actor), &query, page, per_page).await? {
-        print!("{sql}\0");
-    }
-    Ok(())
-}
-
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let url = std::env::var("QI_DATABASE_URL").context("set QI_DATABASE_URL")?;
     let db = db::connect(&url, 2).await?;
     db::migrate(&db).await?;
-    if let [command, email, query] = &args[..]
-        && command == "sql"
-    {
-        return print_sql(&db, email, query).await;
-    }
     let count: i64 = args
         .first()
         .map(|n| n.parse())

@@ -18,21 +18,17 @@ use tracing_actix_web::RequestId;
 use crate::state::AppState;
 
 /// After a request that may have changed something (any method but GET, HEAD and OPTIONS), tells
-/// the node's caches to look at the database again, and who made the change if they were
-/// signed in, so that a person sees their own change at once: before the answer leaves,
-/// whatever it is.
+/// the node's caches to look at the database again, so that a person sees their own change at
+/// once: before the answer leaves, whatever it is.
 pub async fn note_changes(
     req: ServiceRequest,
     next: Next<impl MessageBody>,
 ) -> Result<ServiceResponse<impl MessageBody>, actix_web::Error> {
     let changes = !req.method().is_safe();
     let state = req.app_data::<web::Data<AppState>>().cloned();
-    let writer = changes
-        .then(|| crate::auth::bearer_person(req.request()))
-        .flatten();
     let response = next.call(req).await;
     if changes && let Some(state) = state {
-        state.project_lists.changed(writer);
+        state.project_lists.changed();
     }
     response
 }

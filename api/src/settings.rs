@@ -40,14 +40,6 @@ pub struct Settings {
     /// How long a node keeps a page of a project list it has read, while no project changes
     /// (`QI_LIST_CACHE_SECONDS`; 0: read every page from the database).
     pub list_cache_seconds: u64,
-    /// How long the total of a project list may lag changes made by others while projects keep
-    /// changing (`QI_LIST_TOTAL_LAG_SECONDS`; 0: counted again after every change). A page's
-    /// items are read as of the latest change whatever this is, and a person's own change shows
-    /// in their totals at once.
-    pub list_total_lag_seconds: u64,
-    /// How far the project register and the library count a list's matches
-    /// (`QI_LIST_COUNT_LIMIT`): a total past it is shown as "more than" it.
-    pub list_count_limit: u64,
     /// HTTP worker threads (default: one per CPU core).
     pub workers: Option<usize>,
     /// Seed the demo partnership into an empty database on start (`qi serve --demo`).
@@ -137,8 +129,6 @@ impl Settings {
             .set_default("max_body_bytes", 256 * 1024)?
             .set_default("db_max_connections", 16)?
             .set_default("list_cache_seconds", 5)?
-            .set_default("list_total_lag_seconds", 5)?
-            .set_default("list_count_limit", crate::db::projects::COUNT_LIMIT)?
             .set_default("demo", false)?
             .set_default("bootstrap.admin_name", "Partnership admin")?
             .set_default("bootstrap.partnership_name", "Our partnership")?

@@ -71,12 +71,13 @@ impl Application {
                 settings.auth.stamp_cache_seconds,
             )),
             sign_in: SignInThrottle::new(&settings.auth),
-            project_lists: crate::cache::ListCache::new(
-                std::time::Duration::from_secs(settings.list_cache_seconds),
-                std::time::Duration::from_secs(settings.list_total_lag_seconds),
-                settings.list_count_limit.max(1),
-            ),
+            project_lists: crate::cache::ListCache::new(std::time::Duration::from_secs(
+                settings.list_cache_seconds,
+            )),
         });
+        // The register's index is read before the first list asks for it (a few seconds for
+        // 100,000 projects), while the server already answers.
+        state.project_lists.warm(&db);
         let openapi = routes::openapi();
         let web_dir = settings.web_dir.clone();
         if !web_dir.join("index.html").exists() {

@@ -82,8 +82,6 @@ pub fn test_settings(database_url: String) -> Settings {
         max_body_bytes: 64 * 1024,
         db_max_connections: 8,
         list_cache_seconds: 5,
-        list_total_lag_seconds: 5,
-        list_count_limit: qi_api::db::projects::COUNT_LIMIT,
         workers: Some(1),
         demo: false,
         bootstrap: Bootstrap {

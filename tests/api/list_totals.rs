@@ -1,17 +1,15 @@
-//! The register's totals while projects change: a page's items are always as of the latest
-//! change through the node; its total is counted again at most once every
-//! `list_total_lag_seconds` for changes by others, and at once for a person's own.
-
-use std::time::Duration;
+//! The register's totals while projects change: a page and its total are both as of the
+//! latest change through the node, for whoever made it, and exact (the register's index in
+//! memory counts every match).
 
 use qi_shared::project::{Project, ProjectPage};
 use serde_json::json;
 
-use crate::helpers::{TestApp, cast, spawn_app, spawn_app_with};
+use crate::helpers::{TestApp, cast, spawn_app};
 
 #[tokio::test]
-async fn a_new_project_counts_at_once_for_its_author_and_within_the_lag_allowed_for_others() {
-    let app = spawn_app_with(|s| s.list_total_lag_seconds = 1).await;
+async fn a_new_project_counts_at_once_for_its_author_and_for_others() {
+    let app = spawn_app().await;
     let c = cast(&app).await;
     let (author, other) = (&c.member_a.1, &c.member_b.1);
     let list = |token: &str| {
@@ -54,17 +52,7 @@ async fn a_new_project_counts_at_once_for_its_author_and_within_the_lag_allowed_
         [second.id, first.id],
         "the page itself is read as of the change"
     );
-    assert!(
-        theirs.page.total == 1 || theirs.page.total == 2,
-        "another's total may lag: {}",
-        theirs.page.total
-    );
-    tokio::time::sleep(Duration::from_millis(1100)).await;
-    assert_eq!(
-        list(other).await.page.total,
-        2,
-        "a total lags another's change by the lag allowed at most"
-    );
+    assert_eq!(theirs.page.total, 2, "and so is its total, for others too");
 }
 
 /// Projects led by `org` with `visibility`, created by `token`, titled with `label` and a number.
@@ -98,8 +86,8 @@ async fn projects_of(
 }
 
 #[tokio::test]
-async fn a_total_past_the_count_limit_is_shown_as_more_and_later_pages_still_come() {
-    let app = spawn_app_with(|s| s.list_count_limit = 3).await;
+async fn every_page_comes_in_order_with_the_exact_total() {
+    let app = spawn_app().await;
     let c = cast(&app).await;
     let author = &c.member_a.1;
     let made = projects_of(&app, author, c.org_a.id, "public", "Falls huddle", 5).await;
@@ -126,18 +114,20 @@ async fn a_total_past_the_count_limit_is_shown_as_more_and_later_pages_still_com
     };
     for token in [Some(author.as_str()), Some(app.admin.as_str()), None] {
         let first = page(1, token).await;
-        assert_eq!(first.page.total, 3, "counted up to the limit");
-        assert!(!first.page.total_exact, "and said to be more");
+        assert_eq!((first.page.total, first.page.total_exact), (5, true));
         let mut titles: Vec<String> = first.items.iter().map(|p| p.title.clone()).collect();
         for n in 2..=4 {
             titles.extend(page(n, token).await.items.into_iter().map(|p| p.title));
         }
         let mut expected: Vec<String> = made.iter().map(|p| p.title.clone()).collect();
         expected.sort();
-        assert_eq!(titles, expected, "every page past the limit still comes");
+        assert_eq!(titles, expected, "every page comes, in order");
+        assert!(
+            page(4, token).await.items.is_empty(),
+            "and none past the end"
+        );
     }
 
-    // Under the limit, the total is exact.
     let narrow = app
         .get("/api/v1/projects?q=huddle%205", author)
         .await
@@ -146,7 +136,7 @@ async fn a_total_past_the_count_limit_is_shown_as_more_and_later_pages_still_com
 }
 
 #[tokio::test]
-async fn a_total_counts_what_everyone_may_see_and_what_only_this_person_may() {
+async fn a_total_counts_what_this_person_may_see() {
     let app = spawn_app().await;
     let c = cast(&app).await;
     let (member_a, member_b, admin_b) = (&c.member_a.1, &c.member_b.1, &c.admin_b.1);
@@ -179,7 +169,6 @@ async fn a_total_counts_what_everyone_may_see_and_what_only_this_person_may() {
             page.page.total
         }
     };
-    // The shared part is counted once and used for each person; each adds their own.
     assert_eq!(total(member_a).await, 3 + 2 + 1);
     assert_eq!(total(member_b).await, 3 + 4);
     assert_eq!(total(admin_b).await, 3 + 4);

@@ -63,14 +63,6 @@ pub(crate) fn authenticate(
     }
 }
 
-/// Whom the request's bearer token names, with its signature and expiry checked but not its
-/// access stamp: enough to say whose change a request was, never to decide what they may do.
-pub(crate) fn bearer_person(req: &HttpRequest) -> Option<i64> {
-    verify_bearer(req)
-        .ok()
-        .map(|(_, verified)| verified.actor.person_id)
-}
-
 fn verify_bearer(req: &HttpRequest) -> Result<(web::Data<AppState>, jwt::Verified), ApiError> {
     let state = req
         .app_data::<web::Data<AppState>>()

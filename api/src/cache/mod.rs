@@ -4,6 +4,7 @@
 
 pub mod people;
 pub mod projects;
+pub mod register;
 
 pub use people::PersonCache;
 pub use projects::ListCache;

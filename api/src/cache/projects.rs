@@ -1,5 +1,5 @@
-//! The per-node cache of the project register: pages of lists, their totals, and project pages
-//! with their access context.
+//! The per-node cache of the project register: pages of lists with their totals, which
+//! projects each list shows (`super::register`), and project pages with their access context.
 //!
 //! Everything here is kept with the projects table's stamp (its latest `updated_at` and highest
 //! id) and used only while the stamp is the same, so a change to any project, made through any
@@ -29,59 +29,15 @@ use sea_orm::{
 
 use crate::db::entity::project;
 
+use super::register::RegisterIndex;
+
 /// The latest change to any project and the greatest project id.
 pub(crate) type Stamp = (Option<DateTime<Utc>>, Option<i64>);
 
-/// A total, the [`Stamp`] it was counted at and when, once counted.
-pub(crate) type KnownTotal = Mutex<Option<Counted>>;
-
-/// How long a total may lag the page it is shown with, after a change by someone else, is
-/// `list_total_lag_seconds`: a page's items are always read as of the latest stamp, but while
-/// projects keep changing its total is counted again at most that often.
-/// Counting is the dear part of a list (every match: tens of milliseconds in a big register,
-/// and per person, as visibility differs), and with changes every few hundred milliseconds,
-/// counting at every change left no time for anything else. A person's own change shows in
-/// their totals at once ([`ListCache::changed`]).
-#[derive(Clone, Copy)]
-pub(crate) struct Counted {
-    pub(crate) stamp: Stamp,
-    pub(crate) total: u64,
-    pub(crate) at: Instant,
-}
-
-impl Counted {
-    /// A total counted in two parts: the sum, counted as of the older part (when the parts
-    /// were counted at different stamps, the older stamp, which is not the latest, so the sum
-    /// is never taken for one counted at the latest).
-    pub(crate) fn plus(&self, other: &Counted) -> Counted {
-        let older = if other.at < self.at { other } else { self };
-        Counted {
-            stamp: if self.stamp == other.stamp {
-                self.stamp
-            } else {
-                older.stamp
-            },
-            total: self.total + other.total,
-            at: older.at,
-        }
-    }
-}
-
-/// What lists of projects this node has read: the totals and the pages. One a server (see
+/// What lists of projects this node has read: the index of the register and the pages. One a server (see
 /// `AppState`); cloning it shares it.
 #[derive(Clone)]
 pub struct ListCache {
-    /// Totals of list queries, by the count's SQL (which names the filters and who asks), each with
-    /// the [`Stamp`] of the projects table it was counted at. Counting every match is most of the
-    /// cost of a page of a big register (tens of milliseconds for 100,000 projects), and the same
-    /// count serves every page of a list and everyone who asks it again.
-    ///
-    /// A total is used only while the stamp is the same: any change to a project moves its
-    /// `updated_at` (and a new project the greatest id), so a total is not stale after a change to a
-    /// project, made on any node. Entries also expire after [`TOTALS_TIME_TO_LIVE`], in case another
-    /// node's clock runs behind this one's. Requests that find no entry wait for the first one's
-    /// count rather than all counting.
-    pub(crate) totals: Cache<String, Arc<KnownTotal>>,
     /// Pages of list queries already read, by who asked, the query and the page, with the
     /// [`Stamp`] they were read at. The same few pages (the first of the register, of a theme, of an
     /// organisation) are asked for again and again, by many people; while no project has changed, a
@@ -99,13 +55,8 @@ pub struct ListCache {
     /// The stamp as last read, so that a busy node asks the database for it at most every
     /// [`STAMP_INTERVAL`] rather than on every request.
     stamp: Arc<StampMemo>,
-    /// Who changed something through this node recently, and when: their own totals are
-    /// counted again at once rather than lagging.
-    writers: Cache<i64, Instant>,
-    /// How long a total may lag changes by others (see [`Counted`]).
-    total_lag: Duration,
-    /// How far a list counts its matches (`crate::db::projects::list`).
-    pub(crate) count_limit: u64,
+    /// Which projects each list shows, from memory.
+    pub(crate) register: Arc<RegisterIndex>,
 }
 
 /// How long a node trusts the stamp it last read. A change made through another node shows
@@ -159,15 +110,9 @@ pub struct ReadProject {
 }
 
 impl ListCache {
-    /// Keeps pages for `page_time_to_live` (zero: keeps none), and lets a total lag changes by
-    /// others by up to `total_lag` (zero: counted again after every change).
-    /// Counts up to `count_limit` matches.
-    pub fn new(page_time_to_live: Duration, total_lag: Duration, count_limit: u64) -> Self {
+    /// Keeps pages and project pages for `page_time_to_live` (zero: keeps none).
+    pub fn new(page_time_to_live: Duration) -> Self {
         Self {
-            totals: Cache::builder()
-                .max_capacity(10_000)
-                .time_to_live(TOTALS_TIME_TO_LIVE)
-                .build(),
             pages: Cache::builder()
                 .max_capacity(if page_time_to_live.is_zero() {
                     0
@@ -185,33 +130,25 @@ impl ListCache {
                 .time_to_live(page_time_to_live.max(Duration::from_millis(1)))
                 .build(),
             stamp: Arc::default(),
-            writers: Cache::builder()
-                .max_capacity(100_000)
-                .time_to_live(total_lag.max(Duration::from_millis(1)))
-                .build(),
-            total_lag,
-            count_limit,
+            register: Arc::default(),
         }
+    }
+
+    /// Reads the register's index in the background.
+    pub fn warm(&self, db: &DatabaseConnection) {
+        let (register, db) = (self.register.clone(), db.clone());
+        tokio::spawn(async move {
+            let read = async { register.catch_up(&db, last_change(&db).await?).await };
+            if let Err(error) = read.await {
+                tracing::warn!(%error, "could not read the register's index");
+            }
+        });
     }
 
     /// Call when a request that may have changed a project has been carried out through this
-    /// node, by `person` if signed in: the next read asks the database for the stamp again, so
-    /// the change shows at once, and that person's totals are counted again.
-    pub fn changed(&self, person: Option<i64>) {
-        if let Some(person) = person {
-            self.writers.insert(person, Instant::now());
-        }
+    /// node: the next read asks the database for the stamp again, so the change shows at once.
+    pub fn changed(&self) {
         self.stamp.generation.fetch_add(1, Ordering::AcqRel);
-    }
-
-    /// Whether a total counted at `at` for `person` (`None`: the public library) may still be
-    /// shown with a page read at another stamp: younger than the lag allowed, and not older
-    /// than a change that person made through this node.
-    pub(crate) fn may_lag(&self, counted: &Counted, person: Option<i64>) -> bool {
-        counted.at.elapsed() < self.total_lag
-            && person
-                .and_then(|p| self.writers.get(&p))
-                .is_none_or(|changed| changed < counted.at)
     }
 
     /// The stamp of the projects table: the one last read while it is younger than
@@ -252,8 +189,6 @@ impl ListCache {
     }
 }
 
-const TOTALS_TIME_TO_LIVE: Duration = Duration::from_secs(30);
-
 /// `(SELECT MAX(updated_at) FROM projects)` and `(SELECT MAX(id) FROM projects)`: each an index
 /// look-up. (As two subqueries: SQLite reads a maximum from an index only when it is a query's
 /// one aggregate.)
@@ -283,11 +218,9 @@ pub(crate) async fn last_change(db: &impl ConnectionTrait) -> Result<Stamp, DbEr
     Ok((row.try_get("", "last_change")?, row.try_get("", "last_id")?))
 }
 
-/// A page of a list and its total, the [`Stamp`] at which the page was read, and, if the total
-/// was counted at an earlier stamp (see [`Counted`]), that count.
+/// A page of a list, its total, and the [`Stamp`] at which they were read.
 pub(crate) struct ReadPage {
     pub(crate) stamp: Stamp,
     pub(crate) items: Vec<ProjectSummary>,
     pub(crate) total: u64,
-    pub(crate) lagging: Option<Counted>,
 }

@@ -57,7 +57,7 @@ pub fn query_words(q: &str) -> Vec<String> {
 
 /// The least string greater than every string that begins with `prefix`, in code point order
 /// (which is UTF-8 byte order): "fall" gives "falm". `None` if there is none.
-fn prefix_end(prefix: &str) -> Option<String> {
+pub fn prefix_end(prefix: &str) -> Option<String> {
     let mut chars: Vec<char> = prefix.chars().collect();
     while let Some(last) = chars.pop() {
         let next = match last as u32 + 1 {

@@ -57,7 +57,7 @@ pub async fn list(
     Query(query): Query<ProjectQuery>,
 ) -> ApiResult<HttpResponse> {
     let (page, per_page) = query.validate()?;
-    let (items, total, total_exact) = db::projects::list(
+    let (items, total) = db::projects::list(
         &state.db,
         &state.project_lists,
         Some(&user),
@@ -72,7 +72,7 @@ pub async fn list(
             page,
             per_page,
             total,
-            total_exact,
+            total_exact: true,
         },
     }))
 }
@@ -93,7 +93,7 @@ pub async fn library(
     Query(query): Query<ProjectQuery>,
 ) -> ApiResult<HttpResponse> {
     let (page, per_page) = query.validate()?;
-    let (items, total, total_exact) = db::projects::list(
+    let (items, total) = db::projects::list(
         &state.db,
         &state.project_lists,
         None,
@@ -108,7 +108,7 @@ pub async fn library(
             page,
             per_page,
             total,
-            total_exact,
+            total_exact: true,
         },
     }))
 }

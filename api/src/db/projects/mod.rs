@@ -3,8 +3,9 @@
 //!
 //! - `read`: one project (its access context, its page, its scores);
 //! - `write`: creating and changing projects;
-//! - `filter`: the visibility rule and the register's filters, as SQL;
-//! - `list`: pages of the register and the library, through `crate::cache::projects`.
+//! - `filter`: the visibility rule, as SQL;
+//! - `list`: pages of the register and the library, through `crate::cache::projects` and
+//!   `crate::cache::register`.
 
 mod filter;
 mod list;
@@ -17,7 +18,7 @@ use sea_orm::{
 };
 
 pub use filter::visible;
-pub use list::{COUNT_LIMIT, list, list_statements, page};
+pub use list::{list, page};
 pub use read::{context, get, scores};
 pub use write::{References, create, references, search_text, set_score, update};
 
