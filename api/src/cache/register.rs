@@ -11,16 +11,21 @@
 //! It is kept up to date, not thrown away: every change to a project moves its `updated_at`
 //! (and a new project the greatest id), so when the projects table's stamp moves the index
 //! reads again only the projects changed since the latest it holds (with a margin of
-//! [`RECENT`] for changes committed a little after their timestamp) and every [`SWEEP_EVERY`]
-//! those of the last [`SWEEP_WINDOW`] (for a change committed later still, or stamped by a node
-//! whose clock runs behind). A change made through this node shows at once (the stamp is read
+//! [`RECENT`] for changes committed a little after their timestamp), and every [`SWEEP_EVERY`],
+//! in the background, those of the last [`SWEEP_WINDOW`] (for a change committed later still,
+//! or stamped by a node whose clock runs behind). A change that leaves a project's search text
+//! as it was (a score, a status, its problem) leaves its words alone. A change made through this node shows at once (the stamp is read
 //! again after it); one made through another node, within the stamp's interval.
 //! Access to a project's page never uses it.
 
 use std::{
     collections::{BTreeMap, HashMap},
+    hash::{DefaultHasher, Hash, Hasher},
     ops::Bound,
-    sync::RwLock,
+    sync::{
+        Arc, RwLock,
+        atomic::{AtomicBool, Ordering},
+    },
     time::{Duration, Instant},
 };
 
@@ -32,8 +37,8 @@ use qi_shared::{
     project::{OrganisationPart, ProjectQuery, ProjectSort, ProjectStatus, Spread, TeamRole},
 };
 use sea_orm::{
-    ActiveEnum, ColumnTrait, Condition, ConnectionTrait, DbErr, EntityTrait, FromQueryResult,
-    QueryFilter, QueryOrder, QuerySelect,
+    ActiveEnum, ColumnTrait, Condition, ConnectionTrait, DatabaseConnection, DbErr, EntityTrait,
+    FromQueryResult, QueryFilter, QuerySelect,
     sea_query::{Expr, ExprTrait, Query},
 };
 
@@ -68,8 +73,11 @@ struct Row {
     context: ProjectContext,
     coaches: Vec<i64>,
     tags: Vec<String>,
-    /// Its distinct search words (`search::words` of its search text), as ids of [`Index::words`].
+    /// Its distinct search words (`search::words` of its search text), as ids of
+    /// [`Index::words`], ascending.
     words: Vec<u32>,
+    /// A hash of its search text, to tell whether a change changed its words.
+    text_hash: u64,
 }
 
 /// Every project of the register, and its search words.
@@ -125,37 +133,45 @@ impl Places {
 impl Index {
     /// Puts `row` (with the words of `text`) in place of the project's row, or adds it.
     fn put(&mut self, mut row: Row, text: &str) {
-        let place = match self.slots.get(&row.id) {
+        row.text_hash = {
+            let mut hasher = DefaultHasher::new();
+            text.hash(&mut hasher);
+            hasher.finish()
+        };
+        let (place, before) = match self.slots.get(&row.id) {
             Some(&place) => {
-                for word in std::mem::take(&mut self.rows[place as usize].words) {
-                    let posting = &mut self.postings[word as usize];
-                    if let Ok(at) = posting.binary_search(&place) {
-                        posting.remove(at);
-                    }
-                }
-                place
+                let old = &mut self.rows[place as usize];
+                (place, Some((old.text_hash, std::mem::take(&mut old.words))))
             }
             None => {
                 let place = u32::try_from(self.rows.len()).unwrap_or(u32::MAX);
                 self.slots.insert(row.id, place);
-                place
+                (place, None)
             }
         };
-        row.words = search::words(text)
-            .into_iter()
-            .map(|word| {
-                let next = u32::try_from(self.postings.len()).unwrap_or(u32::MAX);
-                let id = *self.words.entry(word.into_boxed_str()).or_insert(next);
-                if id == next {
-                    self.postings.push(Vec::new());
+        row.words = match before {
+            // Most changes (a score, a status, the problem) leave the words as they were.
+            Some((hash, words)) if hash == row.text_hash => words,
+            before => {
+                let before = before.map(|(_, words)| words).unwrap_or_default();
+                let words = self.word_ids(text);
+                // Only the words that come or go: a common word's list holds most of the
+                // register, and moving it for every change would cost more than the change.
+                for gone in before.iter().filter(|w| words.binary_search(w).is_err()) {
+                    let posting = &mut self.postings[*gone as usize];
+                    if let Ok(at) = posting.binary_search(&place) {
+                        posting.remove(at);
+                    }
                 }
-                let posting = &mut self.postings[id as usize];
-                if let Err(at) = posting.binary_search(&place) {
-                    posting.insert(at, place);
+                for new in words.iter().filter(|w| before.binary_search(w).is_err()) {
+                    let posting = &mut self.postings[*new as usize];
+                    if let Err(at) = posting.binary_search(&place) {
+                        posting.insert(at, place);
+                    }
                 }
-                id
-            })
-            .collect();
+                words
+            }
+        };
         self.seen = (
             Ord::max(self.seen.0, Some(row.updated_at)),
             Ord::max(self.seen.1, Some(row.id)),
@@ -165,6 +181,23 @@ impl Index {
         } else {
             self.rows[place as usize] = row;
         }
+    }
+
+    /// The ids of the distinct words of `text`, ascending, each word given an id if new.
+    fn word_ids(&mut self, text: &str) -> Vec<u32> {
+        let mut ids: Vec<u32> = search::words(text)
+            .into_iter()
+            .map(|word| {
+                let next = u32::try_from(self.postings.len()).unwrap_or(u32::MAX);
+                let id = *self.words.entry(word.into_boxed_str()).or_insert(next);
+                if id == next {
+                    self.postings.push(Vec::new());
+                }
+                id
+            })
+            .collect();
+        ids.sort_unstable();
+        ids
     }
 
     /// The projects that have a word beginning with `prefix`.
@@ -272,52 +305,75 @@ pub struct RegisterIndex {
     /// Held while the index reads from the database, so that one request reads and the others
     /// wait for it rather than all reading the same rows.
     reading: Mutex<()>,
+    /// Set while a sweep is under way, so that there is one at a time.
+    sweeping: AtomicBool,
 }
 
 impl RegisterIndex {
     /// Brings the index up to `stamp` (the projects table's, as `ListCache::stamp` gives it),
-    /// reading the whole register the first time and the projects changed since after.
-    pub async fn catch_up(&self, db: &impl ConnectionTrait, stamp: Stamp) -> Result<(), DbErr> {
-        if self.holds(stamp) {
-            return Ok(());
+    /// reading the whole register the first time and the projects changed since after; and,
+    /// every [`SWEEP_EVERY`], starts reading those of the last [`SWEEP_WINDOW`] in the
+    /// background.
+    pub async fn catch_up(
+        self: &Arc<Self>,
+        db: &DatabaseConnection,
+        stamp: Stamp,
+    ) -> Result<(), DbErr> {
+        if !self.holds(stamp) {
+            let _reading = self.reading.lock().await;
+            if !self.holds(stamp) {
+                let since = match self.index.read() {
+                    // Never read (`swept` is `None`): the whole register.
+                    Ok(index) => index.swept.and(index.seen.0).map(|seen| seen - RECENT),
+                    Err(_) => return Err(poisoned()),
+                };
+                let started = Instant::now();
+                let rows = read(db, since).await?;
+                tracing::debug!(rows = rows.len(), ?since, took = ?started.elapsed(), "the register's index reads changes");
+                let mut index = self.index.write().map_err(|_| poisoned())?;
+                for (row, text) in rows {
+                    index.put(row, &text);
+                }
+                // What was asked for is held even when nothing was read (an empty register).
+                index.seen = (
+                    Ord::max(index.seen.0, stamp.0),
+                    Ord::max(index.seen.1, stamp.1),
+                );
+                index.swept.get_or_insert_with(Instant::now);
+            }
         }
-        let _reading = self.reading.lock().await;
-        if self.holds(stamp) {
-            return Ok(());
-        }
-        let (seen, swept) = match self.index.read() {
-            Ok(index) => (index.seen, index.swept),
-            Err(_) => return Err(DbErr::Custom("the register index is poisoned".into())),
-        };
-        // Never read (`swept` is `None`): the whole register.
-        let sweep = swept.is_none_or(|s| s.elapsed() >= SWEEP_EVERY);
-        let window = if sweep { SWEEP_WINDOW } else { RECENT };
-        let since = swept.and(seen.0).map(|updated| updated - window);
-        let rows = read(db, since).await?;
-        let mut index = self
+        let due = self
             .index
-            .write()
-            .map_err(|_| DbErr::Custom("the register index is poisoned".into()))?;
-        for (row, text) in rows {
-            index.put(row, &text);
-        }
-        // What was asked for is held even when nothing was read (an empty register).
-        index.seen = (
-            Ord::max(index.seen.0, stamp.0),
-            Ord::max(index.seen.1, stamp.1),
-        );
-        if sweep {
-            index.swept = Some(Instant::now());
+            .read()
+            .is_ok_and(|index| index.swept.is_some_and(|s| s.elapsed() >= SWEEP_EVERY));
+        if due && !self.sweeping.swap(true, Ordering::AcqRel) {
+            let (register, db) = (self.clone(), db.clone());
+            tokio::spawn(async move {
+                if let Err(error) = register.sweep(&db).await {
+                    tracing::warn!(%error, "could not read the register's recent changes");
+                }
+                register.sweeping.store(false, Ordering::Release);
+            });
         }
         Ok(())
     }
 
-    /// Whether the index holds every change up to `stamp`, and has swept recently.
+    /// Reads again the projects changed in the last [`SWEEP_WINDOW`] by this node's clock.
+    async fn sweep(&self, db: &DatabaseConnection) -> Result<(), DbErr> {
+        let _reading = self.reading.lock().await;
+        let rows = read(db, Some(Utc::now() - SWEEP_WINDOW)).await?;
+        let mut index = self.index.write().map_err(|_| poisoned())?;
+        for (row, text) in rows {
+            index.put(row, &text);
+        }
+        index.swept = Some(Instant::now());
+        Ok(())
+    }
+
+    /// Whether the index holds every change up to `stamp`.
     fn holds(&self, stamp: Stamp) -> bool {
         self.index.read().is_ok_and(|index| {
-            index.seen.0 >= stamp.0
-                && index.seen.1 >= stamp.1
-                && index.swept.is_some_and(|s| s.elapsed() < SWEEP_EVERY)
+            index.swept.is_some() && index.seen.0 >= stamp.0 && index.seen.1 >= stamp.1
         })
     }
 
@@ -331,8 +387,12 @@ impl RegisterIndex {
         self.index
             .read()
             .map(|index| index.select(actor, query, page))
-            .map_err(|_| DbErr::Custom("the register index is poisoned".into()))
+            .map_err(|_| poisoned())
     }
+}
+
+fn poisoned() -> DbErr {
+    DbErr::Custom("the register index is poisoned".into())
 }
 
 /// The value stored in a column of project `id`, if this server knows it (else logged): an
@@ -402,11 +462,11 @@ async fn read(
     if let Some(changed) = changed.clone() {
         projects = projects.filter(changed);
     }
-    let projects = projects
-        .order_by_asc(C::Id)
-        .into_model::<ProjectRow>()
-        .all(db)
-        .await?;
+    // Sorted here, not by the query: SQLite would read the whole table in id order rather than
+    // the few changed rows through `projects_by_updated`. In id order, a word's list of places
+    // grows at its end while the whole register is read.
+    let mut projects = projects.into_model::<ProjectRow>().all(db).await?;
+    projects.sort_unstable_by_key(|p| p.id);
     let mut organisations: HashMap<i64, Vec<i64>> = HashMap::new();
     for part in project_organisation::Entity::find()
         .filter(of_those(Expr::col(project_organisation::Column::ProjectId)))
@@ -468,6 +528,7 @@ async fn read(
                 },
                 tags: tags.remove(&p.id).unwrap_or_default(),
                 words: Vec::new(),
+                text_hash: 0,
             };
             (row, p.search_text)
         })
@@ -509,6 +570,7 @@ mod tests {
             coaches: Vec::new(),
             tags: Vec::new(),
             words: Vec::new(),
+            text_hash: 0,
         }
     }
 
