@@ -323,17 +323,29 @@ impl RegisterIndex {
             let _reading = self.reading.lock().await;
             if !self.holds(stamp) {
                 let since = match self.index.read() {
-                    // Never read (`swept` is `None`): the whole register.
                     Ok(index) => index.swept.and(index.seen.0).map(|seen| seen - RECENT),
                     Err(_) => return Err(poisoned()),
                 };
                 let started = Instant::now();
-                let rows = read(db, since).await?;
-                tracing::debug!(rows = rows.len(), ?since, took = ?started.elapsed(), "the register's index reads changes");
-                let mut index = self.index.write().map_err(|_| poisoned())?;
-                for (row, text) in rows {
-                    index.put(row, &text);
+                let parts = match since {
+                    Some(since) => vec![Which::ChangedSince(since)],
+                    // Never read: the whole register (or the table is still empty).
+                    None => (0..stamp.1.unwrap_or(0))
+                        .step_by(PART as usize)
+                        .map(|after| Which::Ids(after, after + PART))
+                        .collect(),
+                };
+                let mut read_rows = 0;
+                for which in parts {
+                    let rows = read(db, which).await?;
+                    read_rows += rows.len();
+                    let mut index = self.index.write().map_err(|_| poisoned())?;
+                    for (row, text) in rows {
+                        index.put(row, &text);
+                    }
                 }
+                tracing::debug!(rows = read_rows, ?since, took = ?started.elapsed(), "the register's index reads changes");
+                let mut index = self.index.write().map_err(|_| poisoned())?;
                 // What was asked for is held even when nothing was read (an empty register).
                 index.seen = (
                     Ord::max(index.seen.0, stamp.0),
@@ -361,7 +373,7 @@ impl RegisterIndex {
     /// Reads again the projects changed in the last [`SWEEP_WINDOW`] by this node's clock.
     async fn sweep(&self, db: &DatabaseConnection) -> Result<(), DbErr> {
         let _reading = self.reading.lock().await;
-        let rows = read(db, Some(Utc::now() - SWEEP_WINDOW)).await?;
+        let rows = read(db, Which::ChangedSince(Utc::now() - SWEEP_WINDOW)).await?;
         let mut index = self.index.write().map_err(|_| poisoned())?;
         for (row, text) in rows {
             index.put(row, &text);
@@ -426,27 +438,44 @@ struct ProjectRow {
     updated_at: DateTime<Utc>,
 }
 
-/// The projects changed at or after `since`, or all (`None`), each with its search text.
-async fn read(
-    db: &impl ConnectionTrait,
-    since: Option<DateTime<Utc>>,
-) -> Result<Vec<(Row, String)>, DbErr> {
+/// Which projects to read.
+#[derive(Clone, Copy, Debug)]
+enum Which {
+    /// Those changed at or after this moment.
+    ChangedSince(DateTime<Utc>),
+    /// Those with an id above the first and up to the second: the whole register is read a
+    /// part at a time, so that what the database answers is never all in memory at once.
+    Ids(i64, i64),
+}
+
+/// How many ids the whole register is read in at a time.
+const PART: i64 = 5_000;
+
+/// The projects `which` names, each with its search text.
+async fn read(db: &impl ConnectionTrait, which: Which) -> Result<Vec<(Row, String)>, DbErr> {
     use project::Column as C;
-    // A new project is stamped when it is made, so `updated_at` alone finds it (through the
-    // index `projects_by_updated`; an `OR` on the id would read the whole table).
-    let changed = since.map(|updated| Condition::all().add(C::UpdatedAt.gte(updated)));
-    // The related rows of the same projects: `project_id IN (SELECT id FROM projects WHERE ...)`.
-    let of_those = |column: Expr| {
-        let mut ids = Query::select()
-            .column((project::Entity, C::Id))
-            .from(project::Entity)
-            .to_owned();
-        if let Some(changed) = changed.clone() {
-            ids.cond_where(changed);
-        }
-        Condition::all().add(column.in_subquery(ids))
+    let changed = match which {
+        // A new project is stamped when it is made, so `updated_at` alone finds it (through the
+        // index `projects_by_updated`; an `OR` on the id would read the whole table).
+        Which::ChangedSince(updated) => Condition::all().add(C::UpdatedAt.gte(updated)),
+        Which::Ids(after, up_to) => Condition::all().add(C::Id.gt(after)).add(C::Id.lte(up_to)),
     };
-    let mut projects = project::Entity::find().select_only().columns([
+    // The related rows of the same projects.
+    let of_those = |column: Expr| match which {
+        Which::ChangedSince(_) => Condition::all().add(
+            column.in_subquery(
+                Query::select()
+                    .column((project::Entity, C::Id))
+                    .from(project::Entity)
+                    .cond_where(changed.clone())
+                    .to_owned(),
+            ),
+        ),
+        Which::Ids(after, up_to) => Condition::all()
+            .add(column.clone().gt(after))
+            .add(column.lte(up_to)),
+    };
+    let projects = project::Entity::find().select_only().columns([
         C::Id,
         C::Title,
         C::SearchText,
@@ -459,9 +488,7 @@ async fn read(
         C::Sustainability,
         C::UpdatedAt,
     ]);
-    if let Some(changed) = changed.clone() {
-        projects = projects.filter(changed);
-    }
+    let projects = projects.filter(changed.clone());
     // Sorted here, not by the query: SQLite would read the whole table in id order rather than
     // the few changed rows through `projects_by_updated`. In id order, a word's list of places
     // grows at its end while the whole register is read.
