@@ -20,7 +20,6 @@ use qi_api::db::{
         organisation, person, project, project_member, project_organisation, project_score,
         project_status_change, project_tag,
     },
-    search,
 };
 use qi_shared::project::{OrganisationPart, ProjectStatus, Spread, TeamRole, Visibility};
 use rand::{Rng, SeedableRng, rngs::StdRng};
@@ -28,7 +27,7 @@ use sea_orm::{
     ActiveValue::Set,
     ColumnTrait, ConnectionTrait, DbBackend, EntityTrait, QueryFilter, QuerySelect,
     TransactionTrait,
-    sea_query::{Expr, Func, Query},
+    sea_query::{Expr, Func},
 };
 
 /// Themes (tags) with how often they come up, and a topic for titles and aims.
@@ -133,7 +132,6 @@ struct Batch {
     tags: Vec<project_tag::ActiveModel>,
     statuses: Vec<project_status_change::ActiveModel>,
     scores: Vec<project_score::ActiveModel>,
-    words: Vec<(i64, String)>,
 }
 
 /// Inserts `rows` a few hundred at a time (well inside SQLite's limit on bound values).
@@ -157,16 +155,6 @@ async fn write(db: &impl ConnectionTrait, batch: &mut Batch) -> anyhow::Result<(
     insert_all!(db, project_tag::Entity, batch.tags, 8000);
     insert_all!(db, project_status_change::Entity, batch.statuses, 5000);
     insert_all!(db, project_score::Entity, batch.scores, 4000);
-    for chunk in std::mem::take(&mut batch.words).chunks(8000) {
-        let mut insert = Query::insert()
-            .into_table("project_words")
-            .columns(["project_id", "word"])
-            .to_owned();
-        for (id, word) in chunk {
-            insert.values_panic([(*id).into(), word.clone().into()]);
-        }
-        db.execute(&insert).await?;
-    }
     Ok(())
 }
 
@@ -283,11 +271,6 @@ async fn main() -> anyhow::Result<()> {
         let involvement = rng.gen_bool(0.3);
         let sustainability = rng.gen_bool(0.2);
         let search_text = db::projects::search_text(&title, &aim, &tags);
-        batch.words.extend(
-            search::words(&search_text)
-                .into_iter()
-                .map(|word| (id, word)),
-        );
         batch.projects.push(project::ActiveModel {
             id: Set(id),
             title: Set(title),

@@ -17,6 +17,7 @@ mod m20261205_000009_sign_in;
 mod m20261205_000010_team_invitations;
 mod m20261205_000011_list_indexes;
 mod m20261205_000012_projects_upkeep;
+mod m20261205_000013_register_in_memory;
 
 pub struct Migrator;
 
@@ -36,6 +37,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261205_000010_team_invitations::Migration),
             Box::new(m20261205_000011_list_indexes::Migration),
             Box::new(m20261205_000012_projects_upkeep::Migration),
+            Box::new(m20261205_000013_register_in_memory::Migration),
         ]
     }
 }

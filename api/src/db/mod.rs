@@ -241,3 +241,36 @@ mod tests {
         assert_eq!(like_pattern("50%_A"), "%50\\%\\_a%");
     }
 }
+
+#[cfg(test)]
+mod migration_tests {
+    use qi_migrations::MigratorTrait;
+    use sea_orm::ConnectionTrait;
+
+    use super::*;
+
+    /// The migration that dropped the SQL word index comes undone (the table back) and is done
+    /// again: a deployment can step back to the release before it.
+    #[tokio::test]
+    async fn the_register_in_memory_migration_comes_undone_and_again() -> anyhow::Result<()> {
+        let dir = std::env::temp_dir().join(format!("qi-migrate-{}", std::process::id()));
+        let url = format!("sqlite://{}/qi.db?mode=rwc", dir.display());
+        let db = connect(&url, 1).await?;
+        let words = "SELECT COUNT(*) FROM project_words";
+        migrate(&db).await?;
+        assert!(db.execute_unprepared(words).await.is_err(), "no word table");
+        let all = Migrator::migrations();
+        let it = all
+            .iter()
+            .position(|m| m.name() == "m20261205_000013_register_in_memory")
+            .context("the migration")?;
+        Migrator::down(&db, Some(u32::try_from(all.len() - it)?)).await?;
+        db.execute_unprepared(words)
+            .await
+            .context("the word table back")?;
+        Migrator::up(&db, None).await?;
+        assert!(db.execute_unprepared(words).await.is_err());
+        let _ = std::fs::remove_dir_all(dir);
+        Ok(())
+    }
+}

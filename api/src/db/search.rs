@@ -1,21 +1,11 @@
-//! Project search by word, the same on SQLite and PostgreSQL.
-//!
-//! `project_words` holds each distinct word of a project's title, aim and tags (lower-cased runs
-//! of letters and digits), with an index on (word, project). A search word matches the words it
-//! begins: "fall" finds "falls" and "falling", found as the range `word >= 'fall' AND word <
-//! 'falm'`, which a plain b-tree index serves on both databases (unlike `LIKE 'fall%'`, which
-//! PostgreSQL only serves with a special operator class). On PostgreSQL the column compares bytes
-//! (`COLLATE "C"`), as SQLite's does, so the range holds exactly the words with that prefix.
+//! Project search by word, the same on every store: the words of a project's search text
+//! (its title, aim and tags), and the words of a search, each of which must begin a word of the
+//! project ("fall" finds "falls" and "falling"). The register's index in memory
+//! (`crate::cache::register`) keeps each project's words and finds a search word's as a range
+//! of its dictionary, from the word to [`prefix_end`].
 
 use std::collections::BTreeSet;
 
-use sea_orm::{
-    Condition, ConnectionTrait, DbErr,
-    sea_query::{Expr, ExprTrait, Query},
-};
-
-/// Each distinct word of each project: `project_id`, `word`.
-pub const TABLE: &str = "project_words";
 /// The longest word kept, in characters: longer words (and search words) are cut to it.
 pub const MAX_WORD_CHARS: usize = 64;
 /// Search words beyond this many are ignored.
@@ -70,42 +60,6 @@ pub fn prefix_end(prefix: &str) -> Option<String> {
         }
     }
     None
-}
-
-/// `word >= 'fall' AND word < 'falm'`: the rows of [`TABLE`] whose word begins with `word`
-/// (one of [`query_words`]).
-pub fn word_range(word: &str) -> Condition {
-    let column = || Expr::col((TABLE, "word"));
-    let mut range = Condition::all().add(column().gte(word));
-    if let Some(end) = prefix_end(word) {
-        range = range.add(column().lt(end));
-    }
-    range
-}
-
-/// Replaces the words of project `id` with those of `text` (call inside the transaction that
-/// writes the project).
-pub async fn index(db: &impl ConnectionTrait, id: i64, text: &str) -> Result<(), DbErr> {
-    db.execute(
-        &Query::delete()
-            .from_table(TABLE)
-            .and_where(Expr::col("project_id").eq(id))
-            .to_owned(),
-    )
-    .await?;
-    let words: Vec<String> = words(text).into_iter().collect();
-    // A few thousand rows a statement: well inside SQLite's limit on bound values.
-    for chunk in words.chunks(4000) {
-        let mut insert = Query::insert()
-            .into_table(TABLE)
-            .columns(["project_id", "word"])
-            .to_owned();
-        for word in chunk {
-            insert.values_panic([id.into(), word.clone().into()]);
-        }
-        db.execute(&insert).await?;
-    }
-    Ok(())
 }
 
 #[cfg(test)]

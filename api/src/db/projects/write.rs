@@ -1,5 +1,5 @@
-//! Writing a project: creating and changing it with its organisations, team, tags and search
-//! words, its status and score histories, and re-deriving its team's tiers.
+//! Writing a project: creating and changing it with its organisations, team and tags, its
+//! status and score histories, and re-deriving its team's tiers.
 
 use std::collections::{HashMap, HashSet};
 
@@ -18,17 +18,15 @@ use sea_orm::{
     sea_query::{Expr, ExprTrait},
 };
 
-use crate::db::{
-    entity::{
-        organisation, person, person_role, project, project_member, project_organisation,
-        project_score, project_status_change, project_tag,
-    },
-    search,
+use crate::db::entity::{
+    organisation, person, person_role, project, project_member, project_organisation,
+    project_score, project_status_change, project_tag,
 };
 
 /// What search looks in: title, aim and tags, lower-cased. Its words (`search::words`) are
-/// indexed in `project_words`. The tags in their order on the project page (sorted), so that a
-/// save that sends them back in that order is not taken for a change of the words.
+/// indexed in memory (`crate::cache::register`). The tags in their order on the project page
+/// (sorted), so that a save that sends them back in that order is not taken for a change of the
+/// words.
 pub fn search_text(title: &str, aim: &str, tags: &[impl AsRef<str>]) -> String {
     let mut tags: Vec<&str> = tags.iter().map(AsRef::as_ref).collect();
     tags.sort_unstable();
@@ -111,22 +109,16 @@ impl Relations {
     }
 }
 
-/// Writes the project's organisations, team, tags and search words, replacing those of
-/// `previous` (what was stored, with the search text, or nothing for a new project). Only what
-/// changed is written: most saves change none of them, and each rewrite churns the indexes
-/// that every list's visibility check reads.
+/// Writes the project's organisations, team and tags, replacing those of `before` (what was
+/// stored, or nothing for a new project). Only what changed is written: most saves change none
+/// of them.
 async fn write_relations(
     db: &impl ConnectionTrait,
     id: i64,
     input: &ProjectInput,
-    previous: Option<(&Relations, &str)>,
+    before: Option<&Relations>,
 ) -> Result<(), DbErr> {
-    let text = search_text(&input.title, &input.aim, &input.tags);
-    if previous.map(|(_, text)| text) != Some(text.as_str()) {
-        search::index(db, id, &text).await?;
-    }
     let now = Relations::of(input);
-    let before = previous.map(|(relations, _)| relations);
     if before.map(|b| &b.organisations) != Some(&now.organisations) {
         if before.is_some() {
             project_organisation::Entity::delete_many()
@@ -328,7 +320,7 @@ pub async fn update(
         return Ok(false);
     }
     let before = Relations::read(db, id).await?;
-    write_relations(db, id, input, Some((&before, &current.search_text))).await?;
+    write_relations(db, id, input, Some(&before)).await?;
     if status_changed {
         record_status(db, id, input.status, by).await?;
     }
