@@ -22,7 +22,8 @@ pub struct AppState {
     pub people: PersonCache,
     /// Failed sign-ins, per account and per client address.
     pub sign_in: SignInThrottle,
-    /// The totals and pages of project lists read, while no project changes.
+    /// The register's index in memory, and the pages of project lists and project pages read,
+    /// while no project changes.
     pub project_lists: ListCache,
     /// The base of links handed out (invitations), without a trailing slash.
     pub public_url: String,

@@ -339,10 +339,7 @@ impl RegisterIndex {
                 for which in parts {
                     let rows = read(db, which).await?;
                     read_rows += rows.len();
-                    let mut index = self.index.write().map_err(|_| poisoned())?;
-                    for (row, text) in rows {
-                        index.put(row, &text);
-                    }
+                    self.apply(rows)?;
                 }
                 tracing::debug!(rows = read_rows, ?since, took = ?started.elapsed(), "the register's index reads changes");
                 let mut index = self.index.write().map_err(|_| poisoned())?;
@@ -374,11 +371,17 @@ impl RegisterIndex {
     async fn sweep(&self, db: &DatabaseConnection) -> Result<(), DbErr> {
         let _reading = self.reading.lock().await;
         let rows = read(db, Which::ChangedSince(Utc::now() - SWEEP_WINDOW)).await?;
+        self.apply(rows)?;
+        self.index.write().map_err(|_| poisoned())?.swept = Some(Instant::now());
+        Ok(())
+    }
+
+    /// Puts the projects read into the index.
+    fn apply(&self, rows: Vec<(Row, String)>) -> Result<(), DbErr> {
         let mut index = self.index.write().map_err(|_| poisoned())?;
         for (row, text) in rows {
             index.put(row, &text);
         }
-        index.swept = Some(Instant::now());
         Ok(())
     }
 
