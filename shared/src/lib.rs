@@ -11,6 +11,7 @@ pub mod access;
 pub mod auth;
 pub mod capability;
 pub mod chart;
+pub mod dashboard;
 pub mod evidence;
 pub mod improvement;
 pub mod measure;

@@ -1,0 +1,589 @@
+//! The metrics counted over a small partnership whose facts are known by hand: two
+//! organisations (1 and 2), four people, three projects, one cohort.
+
+use chrono::NaiveDate;
+
+use super::{
+    facts::{
+        AttendanceFact, CoachingFact, CohortFact, EnrolmentFact, MeasureFact, ProjectFact, TierSpan,
+    },
+    *,
+};
+use crate::{
+    capability::Tier,
+    measure::MeasureType,
+    project::{ProjectStatus, Spread},
+    spc::{ImprovementDirection, SeriesPoint},
+    training::EnrolmentStatus,
+};
+
+fn d(y: i32, m: u32, day: u32) -> NaiveDate {
+    NaiveDate::from_ymd_opt(y, m, day).unwrap_or_default()
+}
+
+fn span(
+    person_id: i64,
+    organisation_id: i64,
+    tier: Tier,
+    from: NaiveDate,
+    to: Option<NaiveDate>,
+) -> TierSpan {
+    TierSpan {
+        person_id,
+        organisation_id,
+        tier,
+        from,
+        to,
+    }
+}
+
+fn project(id: i64, organisation: i64, lead: i64, recorded: NaiveDate) -> ProjectFact {
+    ProjectFact {
+        id,
+        lead_organisation_id: organisation,
+        lead_person_id: Some(lead),
+        recorded_on: recorded,
+        started_on: recorded,
+        statuses: vec![(recorded, ProjectStatus::Active)],
+        scores: vec![],
+        involvement: false,
+        sustainability: false,
+        co2e_kg_per_year: None,
+        money_per_year: None,
+        spread: Spread::Unit,
+        adopters: vec![],
+        measures: vec![],
+    }
+}
+
+/// An outcome measure that steps up after 12 flat months: special-cause improvement from its
+/// 13th month (a shift of eight points above the mean).
+fn improving_outcome() -> MeasureFact {
+    let points = (0..20)
+        .map(|i| {
+            let date = d(2024, 1, 1)
+                .checked_add_months(chrono::Months::new(i))
+                .unwrap_or_default();
+            let value = if i < 12 {
+                10.0 + f64::from(i % 3)
+            } else {
+                20.0
+            };
+            SeriesPoint {
+                date,
+                value: Some(value),
+            }
+        })
+        .collect();
+    MeasureFact {
+        measure_type: MeasureType::Outcome,
+        direction: ImprovementDirection::Increase,
+        points,
+        phase_changes: vec![],
+    }
+}
+
+/// Person 1 (org 1): Learn from Jan 2024, Live from June 2024, Lead from March 2025.
+/// Person 2 (org 1, then org 2 from Jan 2025): Learn from Feb 2024, Live from Jan 2025.
+/// Person 3 (org 2): Learn from March 2024.
+/// Person 4 (org 2): no tier; coaches.
+fn partnership() -> Facts {
+    let spans = vec![
+        span(1, 1, Tier::Learn, d(2024, 1, 10), Some(d(2024, 6, 1))),
+        span(1, 1, Tier::Live, d(2024, 6, 1), Some(d(2025, 3, 1))),
+        span(1, 1, Tier::Lead, d(2025, 3, 1), None),
+        span(2, 1, Tier::Learn, d(2024, 2, 1), Some(d(2025, 1, 15))),
+        span(2, 2, Tier::Live, d(2025, 1, 15), None),
+        span(3, 2, Tier::Learn, d(2024, 3, 1), None),
+    ];
+    let mut a = project(10, 1, 1, d(2024, 7, 1));
+    a.statuses.push((d(2025, 2, 10), ProjectStatus::Completed));
+    a.scores = vec![(d(2024, 9, 1), 20), (d(2025, 2, 10), 35)];
+    a.involvement = true;
+    a.sustainability = true;
+    a.co2e_kg_per_year = Some(1200.0);
+    a.money_per_year = Some(5000.0);
+    a.spread = Spread::Partnership;
+    a.adopters = vec![2];
+    a.measures = vec![improving_outcome()];
+    let mut b = project(11, 2, 3, d(2024, 4, 1));
+    b.statuses.push((d(2024, 12, 1), ProjectStatus::Completed));
+    b.scores = vec![(d(2024, 12, 1), 40)];
+    let mut c = project(12, 2, 2, d(2025, 2, 1));
+    c.statuses = vec![
+        (d(2025, 2, 1), ProjectStatus::Proposed),
+        (d(2025, 4, 1), ProjectStatus::Abandoned),
+    ];
+    let coaching = vec![
+        CoachingFact {
+            held_on: d(2024, 8, 1),
+            project_id: 10,
+            organisation_id: 1,
+            coach_id: 4,
+        },
+        CoachingFact {
+            held_on: d(2024, 9, 1),
+            project_id: 10,
+            organisation_id: 1,
+            coach_id: 4,
+        },
+        CoachingFact {
+            held_on: d(2025, 5, 1),
+            project_id: 11,
+            organisation_id: 2,
+            coach_id: 1,
+        },
+    ];
+    let cohorts = vec![CohortFact {
+        id: 100,
+        starts_on: d(2024, 5, 1),
+        provider_organisation_id: 1,
+        allocations: vec![(1, 3), (2, 2)],
+        facilitators: vec![1],
+        sessions: vec![d(2024, 5, 1), d(2025, 5, 8)],
+    }];
+    let enrolments = vec![
+        EnrolmentFact {
+            cohort_id: 100,
+            person_id: 2,
+            organisation_id: 1,
+            status: EnrolmentStatus::Completed,
+            enrolled_on: d(2024, 4, 1),
+            first_attended: Some(d(2024, 5, 1)),
+        },
+        EnrolmentFact {
+            cohort_id: 100,
+            person_id: 3,
+            organisation_id: 2,
+            status: EnrolmentStatus::Enrolled,
+            enrolled_on: d(2024, 4, 2),
+            first_attended: None,
+        },
+        EnrolmentFact {
+            cohort_id: 100,
+            person_id: 4,
+            organisation_id: 2,
+            status: EnrolmentStatus::Waitlisted,
+            enrolled_on: d(2024, 4, 3),
+            first_attended: None,
+        },
+    ];
+    let attendance = vec![
+        AttendanceFact {
+            on: d(2024, 5, 1),
+            person_id: 2,
+            organisation_id: 1,
+        },
+        AttendanceFact {
+            on: d(2025, 5, 8),
+            person_id: 2,
+            organisation_id: 1,
+        },
+    ];
+    Facts::new(
+        spans,
+        vec![a, b, c],
+        coaching,
+        cohorts,
+        enrolments,
+        attendance,
+    )
+}
+
+fn at(facts: &Facts, metric: Metric, scope: Scope, day: NaiveDate) -> Option<f64> {
+    facts.value(metric, scope, Period { from: day, to: day }, day)
+}
+
+fn over(
+    facts: &Facts,
+    metric: Metric,
+    scope: Scope,
+    from: NaiveDate,
+    to: NaiveDate,
+    as_of: NaiveDate,
+) -> Option<f64> {
+    facts.value(metric, scope, Period { from, to }, as_of)
+}
+
+#[test]
+fn the_tiers_are_counted_on_the_day_in_the_organisation_of_the_day() {
+    let f = partnership();
+    assert_eq!(at(&f, Metric::PeopleLearn, None, d(2024, 3, 1)), Some(3.0));
+    assert_eq!(
+        at(&f, Metric::PeopleLearn, Some(1), d(2024, 12, 31)),
+        Some(1.0)
+    );
+    assert_eq!(
+        at(&f, Metric::PeopleLive, Some(1), d(2024, 12, 31)),
+        Some(1.0)
+    );
+    // Person 2 moves to organisation 2 as they move up.
+    assert_eq!(
+        at(&f, Metric::PeopleLive, Some(2), d(2025, 1, 14)),
+        Some(0.0)
+    );
+    assert_eq!(
+        at(&f, Metric::PeopleLive, Some(2), d(2025, 1, 15)),
+        Some(1.0)
+    );
+    assert_eq!(
+        at(&f, Metric::PeopleLearn, Some(1), d(2025, 1, 15)),
+        Some(0.0)
+    );
+    assert_eq!(at(&f, Metric::PeopleLead, None, d(2025, 2, 28)), Some(0.0));
+    assert_eq!(at(&f, Metric::PeopleLead, None, d(2025, 3, 1)), Some(1.0));
+}
+
+#[test]
+fn moving_up_counts_a_rise_not_a_first_tier() {
+    let f = partnership();
+    let (y24, y25) = (
+        (d(2024, 1, 1), d(2024, 12, 31)),
+        (d(2025, 1, 1), d(2025, 12, 31)),
+    );
+    let today = d(2025, 12, 31);
+    assert_eq!(
+        over(&f, Metric::PeopleMovedUp, None, y24.0, y24.1, today),
+        Some(1.0)
+    );
+    assert_eq!(
+        over(&f, Metric::PeopleMovedUp, None, y25.0, y25.1, today),
+        Some(2.0)
+    );
+    assert_eq!(
+        over(&f, Metric::PeopleMovedUp, Some(2), y25.0, y25.1, today),
+        Some(1.0)
+    );
+    // As of before the second rise of 2025, only the first is known.
+    assert_eq!(
+        over(&f, Metric::PeopleMovedUp, None, y25.0, y25.1, d(2025, 2, 1)),
+        Some(1.0)
+    );
+}
+
+#[test]
+fn training_places_and_attendance() {
+    let f = partnership();
+    let today = d(2025, 12, 31);
+    let y24 = (d(2024, 1, 1), d(2024, 12, 31));
+    assert_eq!(
+        over(&f, Metric::PlacesOffered, None, y24.0, y24.1, today),
+        Some(5.0)
+    );
+    assert_eq!(
+        over(&f, Metric::PlacesOffered, Some(2), y24.0, y24.1, today),
+        Some(2.0)
+    );
+    assert_eq!(
+        over(&f, Metric::PlacesAllocated, None, y24.0, y24.1, today),
+        Some(2.0)
+    );
+    assert_eq!(
+        over(&f, Metric::PlacesTaken, None, y24.0, y24.1, today),
+        Some(1.0)
+    );
+    assert_eq!(
+        over(&f, Metric::PlacesUnused, None, y24.0, y24.1, today),
+        Some(4.0)
+    );
+    assert_eq!(
+        over(&f, Metric::PlacesUnused, Some(1), y24.0, y24.1, today),
+        Some(2.0)
+    );
+    assert_eq!(
+        over(&f, Metric::PeopleTrained, None, y24.0, y24.1, today),
+        Some(1.0)
+    );
+    assert_eq!(
+        over(&f, Metric::PeopleTrained, Some(2), y24.0, y24.1, today),
+        Some(0.0)
+    );
+    assert_eq!(
+        over(
+            &f,
+            Metric::TrainingSessions,
+            None,
+            d(2024, 1, 1),
+            today,
+            today
+        ),
+        Some(2.0)
+    );
+    // Before the enrolments were made, nothing was allocated.
+    assert_eq!(
+        over(
+            &f,
+            Metric::PlacesAllocated,
+            None,
+            y24.0,
+            y24.1,
+            d(2024, 3, 31)
+        ),
+        Some(0.0)
+    );
+}
+
+#[test]
+fn projects_by_status_and_in_the_period() {
+    let f = partnership();
+    assert_eq!(
+        at(&f, Metric::ProjectsActive, None, d(2024, 11, 30)),
+        Some(2.0)
+    );
+    assert_eq!(
+        at(&f, Metric::ProjectsActive, None, d(2024, 12, 1)),
+        Some(1.0)
+    );
+    assert_eq!(
+        at(&f, Metric::ProjectsCompletedToDate, None, d(2025, 2, 10)),
+        Some(2.0)
+    );
+    assert_eq!(
+        at(&f, Metric::ProjectsProposed, Some(2), d(2025, 3, 1)),
+        Some(1.0)
+    );
+    assert_eq!(
+        at(&f, Metric::ProjectsAbandoned, Some(2), d(2025, 4, 1)),
+        Some(1.0)
+    );
+    let today = d(2025, 12, 31);
+    assert_eq!(
+        over(
+            &f,
+            Metric::ProjectsStarted,
+            None,
+            d(2024, 1, 1),
+            d(2024, 12, 31),
+            today
+        ),
+        Some(2.0)
+    );
+    assert_eq!(
+        over(
+            &f,
+            Metric::ProjectsCompleted,
+            None,
+            d(2025, 1, 1),
+            d(2025, 12, 31),
+            today
+        ),
+        Some(1.0)
+    );
+    // Project 10's lead held Live when it started; project 11's held Learn; project 12's Live.
+    assert_eq!(
+        over(
+            &f,
+            Metric::ProjectsLedByCommunity,
+            None,
+            d(2024, 1, 1),
+            today,
+            today
+        ),
+        Some(2.0)
+    );
+}
+
+#[test]
+fn the_share_scoring_three_follows_the_score_of_the_day_and_its_evidence() {
+    let f = partnership();
+    // On 1 Dec 2024 only project 11 is complete, scoring 4.0 with no measures.
+    assert_eq!(
+        at(&f, Metric::CompletedScoring3, None, d(2024, 12, 1)),
+        Some(100.0)
+    );
+    assert_eq!(
+        at(&f, Metric::CompletedScoring3Supported, None, d(2024, 12, 1)),
+        Some(0.0)
+    );
+    // On 10 Feb 2025 project 10 completes scoring 3.5, its outcome measure improving since
+    // January 2025 (its 13th month).
+    assert_eq!(
+        at(&f, Metric::CompletedScoring3, None, d(2025, 2, 10)),
+        Some(100.0)
+    );
+    assert_eq!(
+        at(&f, Metric::CompletedScoring3Supported, None, d(2025, 2, 10)),
+        Some(50.0)
+    );
+    assert_eq!(
+        at(&f, Metric::OutcomeMeasuresImproving, None, d(2024, 12, 31)),
+        Some(0.0)
+    );
+    assert_eq!(
+        at(&f, Metric::OutcomeMeasuresImproving, None, d(2025, 1, 1)),
+        Some(1.0)
+    );
+    assert_eq!(
+        at(
+            &f,
+            Metric::ProjectsWithImprovingOutcome,
+            Some(2),
+            d(2025, 6, 1)
+        ),
+        Some(0.0)
+    );
+    assert_eq!(
+        at(&f, Metric::CompletedScoring3, Some(1), d(2024, 12, 1)),
+        None
+    );
+}
+
+#[test]
+fn involvement_sustainability_impact_and_spread() {
+    let f = partnership();
+    let day = d(2025, 3, 1);
+    // Three projects recorded, none abandoned yet: one involves patients.
+    assert_eq!(
+        at(&f, Metric::InvolvementShare, None, day).map(|v| v.round()),
+        Some(33.0)
+    );
+    // Abandoned in April: two remain.
+    assert_eq!(
+        at(&f, Metric::SustainabilityShare, None, d(2025, 4, 1)),
+        Some(50.0)
+    );
+    assert_eq!(at(&f, Metric::Co2eSaved, None, day), Some(1200.0));
+    assert_eq!(at(&f, Metric::MoneySaved, Some(2), day), Some(0.0));
+    assert_eq!(at(&f, Metric::SpreadPartnership, None, day), Some(1.0));
+    assert_eq!(at(&f, Metric::SpreadUnit, None, day), Some(2.0));
+    assert_eq!(at(&f, Metric::AdoptingOrganisations, None, day), Some(1.0));
+    assert_eq!(
+        at(&f, Metric::AdoptingOrganisations, Some(2), day),
+        Some(0.0)
+    );
+}
+
+#[test]
+fn coaching_and_the_self_sustainability_parts() {
+    let f = partnership();
+    let today = d(2025, 12, 31);
+    let y24 = (d(2024, 1, 1), d(2024, 12, 31));
+    let y25 = (d(2025, 1, 1), d(2025, 12, 31));
+    assert_eq!(
+        over(&f, Metric::CoachingSessions, None, y24.0, y24.1, today),
+        Some(2.0)
+    );
+    assert_eq!(
+        over(&f, Metric::ProjectsCoached, None, y24.0, y24.1, today),
+        Some(1.0)
+    );
+    assert_eq!(
+        over(&f, Metric::ProjectsCoached, Some(2), y24.0, y24.1, today),
+        Some(0.0)
+    );
+    // Person 1 (Lead from March 2025) coached in May 2025.
+    assert_eq!(
+        over(&f, Metric::CoachingByLeadTier, None, y25.0, y25.1, today),
+        Some(100.0)
+    );
+    assert_eq!(
+        over(&f, Metric::CoachingByLeadTier, None, y24.0, y24.1, today),
+        Some(0.0)
+    );
+    // Person 1 facilitates: Live at the May 2024 session, Lead at the May 2025 one.
+    assert_eq!(
+        over(&f, Metric::TrainingByLeadTier, None, y24.0, y24.1, today),
+        Some(0.0)
+    );
+    assert_eq!(
+        over(&f, Metric::TrainingByLeadTier, None, y25.0, y25.1, today),
+        Some(100.0)
+    );
+    // Person 1 led coached project 10 and coached project 11 later; person 3, project 11's
+    // lead, was coached that day and has not coached.
+    assert_eq!(
+        at(&f, Metric::CoachedLeadsWhoCoach, None, d(2025, 4, 30)),
+        Some(0.0)
+    );
+    assert_eq!(
+        at(&f, Metric::CoachedLeadsWhoCoach, None, d(2025, 5, 1)),
+        Some(50.0)
+    );
+    // Live and Lead: one (Jan 2025 less a year: none) → growth unknown; 2 at end of 2025 vs 1
+    // at end of 2024.
+    assert_eq!(
+        at(&f, Metric::TierGrowth, None, d(2025, 12, 31)),
+        Some(100.0)
+    );
+    assert_eq!(at(&f, Metric::TierGrowth, None, d(2024, 12, 31)), None);
+    let (parts, index) = f.self_sustainability(
+        None,
+        Period {
+            from: y25.0,
+            to: y25.1,
+        },
+    );
+    assert_eq!(parts.len(), 5);
+    assert!(index.is_some_and(|i| i > 0.0 && i <= 100.0));
+}
+
+#[test]
+fn a_monthly_series_stops_at_the_as_of_day_and_reads_as_a_run_chart_when_short() {
+    let f = partnership();
+    let s = series(
+        &f,
+        Metric::PeopleLearn,
+        None,
+        (d(2024, 1, 1), d(2025, 12, 1)),
+        d(2024, 6, 15),
+        None,
+    );
+    assert_eq!(s.months.len(), 6);
+    assert_eq!(s.months.first().and_then(|m| m.value), Some(1.0));
+    assert_eq!(s.months.last().map(|m| m.month), Some(d(2024, 6, 1)));
+    // June 2024, as of the 15th: person 1 has moved up to Live.
+    assert_eq!(s.months.last().and_then(|m| m.value), Some(2.0));
+    assert_eq!(s.reading.chart, SeriesChart::Run);
+    let long = series(
+        &f,
+        Metric::PeopleLearn,
+        None,
+        (d(2024, 1, 1), d(2025, 12, 1)),
+        d(2025, 12, 31),
+        None,
+    );
+    assert_eq!(long.months.len(), 24);
+    assert_eq!(long.reading.chart, SeriesChart::Xmr);
+    assert!(long.reading.variation_icon.is_some());
+}
+
+#[test]
+fn the_series_query_is_checked() {
+    let today = d(2026, 6, 15);
+    let q = SeriesQuery::default().validate(today);
+    assert_eq!(
+        q.map(|q| (q.from, q.to)).ok(),
+        Some((d(2023, 7, 1), d(2026, 6, 1)))
+    );
+    let bad = SeriesQuery {
+        from: Some(d(2026, 1, 1)),
+        to: Some(d(2025, 1, 1)),
+        ..Default::default()
+    };
+    assert!(
+        bad.validate(today)
+            .is_err_and(|e| e.0.iter().any(|f| f.field == "from"))
+    );
+    let future = SeriesQuery {
+        as_of: Some(d(2027, 1, 1)),
+        ..Default::default()
+    };
+    assert!(future.validate(today).is_err());
+    let long = SeriesQuery {
+        from: Some(d(2000, 1, 1)),
+        ..Default::default()
+    };
+    assert!(long.validate(today).is_err());
+}
+
+#[test]
+fn every_metric_has_a_definition_and_values_format() {
+    for m in Metric::ALL {
+        assert!(m.definition().len() > 40, "{m:?}");
+        assert_eq!(Metric::parse(m.as_str()), Some(*m));
+    }
+    assert_eq!(format_value(MetricUnit::Count, Some(12345.0)), "12,345");
+    assert_eq!(format_value(MetricUnit::Percent, Some(37.54)), "37.5%");
+    assert_eq!(format_value(MetricUnit::Pounds, Some(1200.4)), "£1,200");
+    assert_eq!(format_value(MetricUnit::Count, None), "–");
+}
