@@ -29,6 +29,7 @@ pub async fn note_changes(
     let response = next.call(req).await;
     if changes && let Some(state) = state {
         state.project_lists.changed();
+        state.dashboard.changed();
     }
     response
 }

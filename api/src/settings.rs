@@ -40,6 +40,9 @@ pub struct Settings {
     /// How long a node keeps a page of a project list it has read, while no project changes
     /// (`QI_LIST_CACHE_SECONDS`; 0: read every page from the database).
     pub list_cache_seconds: u64,
+    /// How long a node may count the dashboard from the facts it read, while no write goes
+    /// through it (`QI_DASHBOARD_CACHE_SECONDS`): other nodes' changes show within this bound.
+    pub dashboard_cache_seconds: u64,
     /// HTTP worker threads (default: one per CPU core).
     pub workers: Option<usize>,
     /// Seed the demo partnership into an empty database on start (`qi serve --demo`).
@@ -129,6 +132,7 @@ impl Settings {
             .set_default("max_body_bytes", 256 * 1024)?
             .set_default("db_max_connections", 16)?
             .set_default("list_cache_seconds", 5)?
+            .set_default("dashboard_cache_seconds", 30)?
             .set_default("demo", false)?
             .set_default("bootstrap.admin_name", "Partnership admin")?
             .set_default("bootstrap.partnership_name", "Our partnership")?

@@ -74,6 +74,9 @@ impl Application {
             project_lists: crate::cache::ListCache::new(std::time::Duration::from_secs(
                 settings.list_cache_seconds,
             )),
+            dashboard: crate::cache::FactsCache::new(std::time::Duration::from_secs(
+                settings.dashboard_cache_seconds,
+            )),
         });
         // The register's index is read before the first list asks for it (a few seconds for
         // 100,000 projects), while the server already answers.

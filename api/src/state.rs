@@ -6,7 +6,7 @@ use sea_orm::{DatabaseConnection, DbErr};
 
 use crate::{
     auth::{jwt::JwtKeys, throttle::SignInThrottle},
-    cache::{ListCache, PersonCache},
+    cache::{FactsCache, ListCache, PersonCache},
     db::{self, WriteTurns, tokens::Lifetimes},
 };
 
@@ -25,6 +25,8 @@ pub struct AppState {
     /// The register's index in memory, and the pages of project lists and project pages read,
     /// while no project changes.
     pub project_lists: ListCache,
+    /// The dashboard's facts, while nothing changes (`dashboard_cache_seconds` at most).
+    pub dashboard: FactsCache,
     /// The base of links handed out (invitations), without a trailing slash.
     pub public_url: String,
 }

@@ -2,9 +2,11 @@
 //! it reads again. Each is a field of `AppState`; `crate::middleware::note_changes` tells them
 //! when a write went through this node. See docs/architecture.md for the table of caches.
 
+pub mod dashboard;
 pub mod people;
 pub mod projects;
 pub mod register;
 
+pub use dashboard::FactsCache;
 pub use people::PersonCache;
 pub use projects::ListCache;

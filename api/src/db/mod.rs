@@ -2,6 +2,7 @@
 //! run them inside a transaction. The database URL alone picks SQLite or PostgreSQL.
 
 pub mod capability;
+pub mod dashboard;
 pub mod entity;
 pub mod improvement;
 pub mod measures;

@@ -120,6 +120,18 @@ pub async fn list(
     Ok((items.collect(), total))
 }
 
+/// Every organisation's id and name, by name (archived ones too: their history counts).
+pub async fn names(db: &impl ConnectionTrait) -> Result<Vec<(i64, String)>, DbErr> {
+    organisation::Entity::find()
+        .select_only()
+        .columns([organisation::Column::Id, organisation::Column::Name])
+        .order_by_asc(organisation::Column::Name)
+        .order_by_asc(organisation::Column::Id)
+        .into_tuple()
+        .all(db)
+        .await
+}
+
 pub async fn find(
     db: &impl ConnectionTrait,
     id: i64,

@@ -4,6 +4,7 @@
 pub mod analysis;
 pub mod auth;
 pub mod capability;
+pub mod dashboard;
 pub mod evidence;
 pub mod health;
 pub mod improvement;

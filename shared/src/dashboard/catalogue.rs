@@ -25,8 +25,8 @@ wire_enum! {
         ProjectsStarted => "projects_started", "Projects started";
         ProjectsCompleted => "projects_completed", "Projects completed";
         ProjectsLedByCommunity => "projects_led_by_community", "Projects led by the community of practice";
-        CompletedScoring3 => "completed_scoring_3", "Completed projects scoring 3.0 or more";
-        CompletedScoring3Supported => "completed_scoring_3_supported", "Completed projects scoring 3.0 or more, supported by their data";
+        CompletedImproved => "completed_improved", "Completed projects scoring 3.0 or more";
+        CompletedImprovedSupported => "completed_improved_supported", "Completed projects scoring 3.0 or more, supported by their data";
         InvolvementShare => "involvement_share", "Projects with patient and public involvement";
         SustainabilityShare => "sustainability_share", "Projects with a sustainability aspect";
         ProjectsCoached => "projects_coached", "Projects supported by a coach";
@@ -99,8 +99,8 @@ impl Metric {
     pub fn unit(self) -> MetricUnit {
         use Metric::*;
         match self {
-            CompletedScoring3
-            | CompletedScoring3Supported
+            CompletedImproved
+            | CompletedImprovedSupported
             | InvolvementShare
             | SustainabilityShare
             | TrainingByLeadTier
@@ -155,8 +155,8 @@ impl Metric {
             | CoachingSessions
             | InvolvementShare
             | SustainabilityShare => MetricGroup::Projects,
-            CompletedScoring3
-            | CompletedScoring3Supported
+            CompletedImproved
+            | CompletedImprovedSupported
             | Co2eSaved
             | MoneySaved
             | OutcomeMeasuresImproving
@@ -235,10 +235,10 @@ impl Metric {
             ProjectsLedByCommunity => {
                 "Projects started in the period whose lead held the Live or Lead tier on the day the project started: work led by people the partnership trained."
             }
-            CompletedScoring3 => {
+            CompletedImproved => {
                 "Of the projects completed by the end of the day, the share whose latest progress score then was 3.0 or more (at least a modest improvement on the IHI scale)."
             }
-            CompletedScoring3Supported => {
+            CompletedImprovedSupported => {
                 "As above, counting a score of 3.0 or more only when an outcome or process measure of the project showed improvement by the end of the day (the evidence check the project page shows)."
             }
             InvolvementShare => {

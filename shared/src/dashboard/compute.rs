@@ -127,8 +127,8 @@ impl Facts {
                     })
                     .count(),
             ),
-            CompletedScoring3 => self.completed_scoring(scope, day, false),
-            CompletedScoring3Supported => self.completed_scoring(scope, day, true),
+            CompletedImproved => self.completed_scoring(scope, day, false),
+            CompletedImprovedSupported => self.completed_scoring(scope, day, true),
             InvolvementShare => self.share_of_current(scope, day, |p| p.involvement),
             SustainabilityShare => self.share_of_current(scope, day, |p| p.sustainability),
             ProjectsCoached => {
@@ -362,13 +362,19 @@ impl Facts {
     }
 
     fn places_offered(&self, scope: Scope, range: Period) -> f64 {
-        self.cohorts
+        let starting = self
+            .cohorts
             .iter()
-            .filter(|c| c.starts_on >= range.from && c.starts_on <= range.to)
-            .flat_map(|c| c.allocations.iter())
-            .filter(|(org, _)| in_scope(scope, *org))
-            .map(|(_, places)| f64::from(*places))
-            .sum()
+            .filter(|c| c.starts_on >= range.from && c.starts_on <= range.to);
+        let places: i64 = match scope {
+            None => starting.map(|c| i64::from(c.capacity)).sum(),
+            Some(org) => starting
+                .flat_map(|c| c.allocations.iter())
+                .filter(|(o, _)| *o == org)
+                .map(|(_, places)| i64::from(*places))
+                .sum(),
+        };
+        places as f64
     }
 
     fn cohort_start(&self, cohort_id: i64) -> Option<NaiveDate> {
@@ -474,7 +480,8 @@ impl Facts {
         self.current(scope, day)
             .filter(|p| p.sustainability)
             .filter_map(figure)
-            .sum()
+            // Not `sum`: a sum of no floats is -0.0.
+            .fold(0.0, |total, v| total + v)
     }
 
     fn spread(&self, scope: Scope, day: NaiveDate, level: Spread) -> usize {

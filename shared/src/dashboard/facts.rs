@@ -124,7 +124,9 @@ pub struct CohortFact {
     pub starts_on: NaiveDate,
     /// The organisation that provides the course.
     pub provider_organisation_id: i64,
-    /// Places per organisation.
+    /// Its places in all.
+    pub capacity: i32,
+    /// Places set aside for each organisation.
     pub allocations: Vec<(i64, i32)>,
     pub facilitators: Vec<i64>,
     /// The days its sessions are held, in date order.

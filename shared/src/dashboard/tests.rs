@@ -138,6 +138,7 @@ fn partnership() -> Facts {
         id: 100,
         starts_on: d(2024, 5, 1),
         provider_organisation_id: 1,
+        capacity: 6,
         allocations: vec![(1, 3), (2, 2)],
         facilitators: vec![1],
         sessions: vec![d(2024, 5, 1), d(2025, 5, 8)],
@@ -268,7 +269,7 @@ fn training_places_and_attendance() {
     let y24 = (d(2024, 1, 1), d(2024, 12, 31));
     assert_eq!(
         over(&f, Metric::PlacesOffered, None, y24.0, y24.1, today),
-        Some(5.0)
+        Some(6.0)
     );
     assert_eq!(
         over(&f, Metric::PlacesOffered, Some(2), y24.0, y24.1, today),
@@ -284,7 +285,7 @@ fn training_places_and_attendance() {
     );
     assert_eq!(
         over(&f, Metric::PlacesUnused, None, y24.0, y24.1, today),
-        Some(4.0)
+        Some(5.0)
     );
     assert_eq!(
         over(&f, Metric::PlacesUnused, Some(1), y24.0, y24.1, today),
@@ -388,21 +389,21 @@ fn the_share_scoring_three_follows_the_score_of_the_day_and_its_evidence() {
     let f = partnership();
     // On 1 Dec 2024 only project 11 is complete, scoring 4.0 with no measures.
     assert_eq!(
-        at(&f, Metric::CompletedScoring3, None, d(2024, 12, 1)),
+        at(&f, Metric::CompletedImproved, None, d(2024, 12, 1)),
         Some(100.0)
     );
     assert_eq!(
-        at(&f, Metric::CompletedScoring3Supported, None, d(2024, 12, 1)),
+        at(&f, Metric::CompletedImprovedSupported, None, d(2024, 12, 1)),
         Some(0.0)
     );
     // On 10 Feb 2025 project 10 completes scoring 3.5, its outcome measure improving since
     // January 2025 (its 13th month).
     assert_eq!(
-        at(&f, Metric::CompletedScoring3, None, d(2025, 2, 10)),
+        at(&f, Metric::CompletedImproved, None, d(2025, 2, 10)),
         Some(100.0)
     );
     assert_eq!(
-        at(&f, Metric::CompletedScoring3Supported, None, d(2025, 2, 10)),
+        at(&f, Metric::CompletedImprovedSupported, None, d(2025, 2, 10)),
         Some(50.0)
     );
     assert_eq!(
@@ -423,7 +424,7 @@ fn the_share_scoring_three_follows_the_score_of_the_day_and_its_evidence() {
         Some(0.0)
     );
     assert_eq!(
-        at(&f, Metric::CompletedScoring3, Some(1), d(2024, 12, 1)),
+        at(&f, Metric::CompletedImproved, Some(1), d(2024, 12, 1)),
         None
     );
 }
@@ -581,6 +582,11 @@ fn every_metric_has_a_definition_and_values_format() {
     for m in Metric::ALL {
         assert!(m.definition().len() > 40, "{m:?}");
         assert_eq!(Metric::parse(m.as_str()), Some(*m));
+        // The id in a path is the one in a body.
+        assert_eq!(
+            serde_json::to_string(m).ok(),
+            Some(format!("\"{}\"", m.as_str()))
+        );
     }
     assert_eq!(format_value(MetricUnit::Count, Some(12345.0)), "12,345");
     assert_eq!(format_value(MetricUnit::Percent, Some(37.54)), "37.5%");

@@ -34,6 +34,7 @@ use crate::db::{
     improvement::DiagramError,
 };
 
+mod history;
 mod improvement;
 mod plan;
 mod roster;
@@ -171,7 +172,16 @@ fn invalid(what: &str, errors: FieldErrors) -> anyhow::Error {
 async fn write(db: &impl ConnectionTrait, plan: Plan) -> anyhow::Result<()> {
     let mut input = plan.input.validate().map_err(|e| invalid("project", e))?;
     let lead = plan.lead;
-    let mut statuses = plan.statuses.into_iter();
+    let timeline_of = |id: i64| {
+        history::timeline(
+            usize::try_from(id).unwrap_or(0),
+            input.start_date,
+            input.expected_end_date,
+            &plan.statuses,
+            plan.scores.len(),
+        )
+    };
+    let mut statuses = plan.statuses.clone().into_iter();
     input.status = statuses.next().unwrap_or(ProjectStatus::Proposed);
     let id = db::projects::create(db, &input, lead).await?;
     for status in statuses {
@@ -213,9 +223,11 @@ async fn write(db: &impl ConnectionTrait, plan: Plan) -> anyhow::Result<()> {
         }
     }
 
+    let timeline = timeline_of(id);
     for (score, reason, by) in plan.scores {
         db::projects::set_score(db, id, score, &reason, by).await?;
     }
+    history::write(db, id, &timeline).await?;
     Ok(())
 }
 

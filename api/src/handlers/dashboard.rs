@@ -1,0 +1,175 @@
+//! The partnership's own measures: the catalogue, the dashboard, one metric's monthly series
+//! and the organisations side by side, counted from the facts the node keeps
+//! (`cache::dashboard`).
+//!
+//! The figures are counts and shares across the partnership: every signed-in person may read
+//! them, as the partnership reports them in the open. Nothing here names a project or a person.
+
+use std::sync::Arc;
+
+use actix_web::{HttpResponse, get, web};
+use chrono::Utc;
+use qi_shared::{
+    dashboard::{
+        self, Comparison, Dashboard, DashboardQuery, Facts, Metric, MetricDefinition, MetricSeries,
+        SeriesQuery,
+    },
+    problem::Problem,
+    uk_time,
+};
+use utoipa_actix_web::service_config::ServiceConfig;
+
+use crate::{
+    auth::AuthUser,
+    db,
+    error::{ApiError, ApiResult, invalid, not_found},
+    extract::Query,
+    state::AppState,
+};
+
+/// This module's routes, registered under `/api/v1` by `crate::routes`.
+pub fn routes(cfg: &mut ServiceConfig) {
+    cfg.service(catalogue)
+        .service(show)
+        .service(organisations)
+        .service(series);
+}
+
+/// The organisation asked for exists (else a 422 naming the field).
+async fn check_organisation(state: &AppState, id: Option<i64>) -> ApiResult<()> {
+    if let Some(id) = id {
+        db::organisations::find(&state.db, id)
+            .await?
+            .ok_or_else(|| invalid("organisation_id", "No such organisation"))?;
+    }
+    Ok(())
+}
+
+/// Counts on a blocking thread: a figure over 100,000 projects takes a few milliseconds of CPU,
+/// which a worker serving requests should not spend.
+async fn count<T: Send + 'static>(
+    facts: Arc<Facts>,
+    work: impl FnOnce(&Facts) -> T + Send + 'static,
+) -> ApiResult<T> {
+    web::block(move || work(&facts))
+        .await
+        .map_err(|e| ApiError::Internal(anyhow::Error::new(e).context("counting the dashboard")))
+}
+
+/// Every metric the dashboard counts: its name, definition, unit, how it is counted and which
+/// way is better.
+#[utoipa::path(
+    tag = "dashboard",
+    operation_id = "metric_catalogue",
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "The catalogue, in the dashboard's order", body = Vec<MetricDefinition>),
+    )
+)]
+#[get("/dashboard/metrics")]
+pub async fn catalogue(_user: AuthUser) -> HttpResponse {
+    HttpResponse::Ok().json(dashboard::catalogue())
+}
+
+/// Every metric for the partnership or one organisation as of a day: the headline figure (a
+/// level on the day; a count over the year to the day), the last 24 months and how they read
+/// (run or XmR chart, variation and assurance icons), and the parts of the self-sustainability
+/// index.
+#[utoipa::path(
+    tag = "dashboard",
+    operation_id = "show_dashboard",
+    security(("bearer" = [])),
+    params(DashboardQuery),
+    responses(
+        (status = 200, description = "The dashboard", body = Dashboard),
+        (status = 400, description = "A query parameter is not valid", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "The day is in the future, or no such organisation", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[get("/dashboard")]
+pub async fn show(
+    state: web::Data<AppState>,
+    _user: AuthUser,
+    Query(query): Query<DashboardQuery>,
+) -> ApiResult<HttpResponse> {
+    let as_of = query.day(uk_time::day_of(Utc::now()))?;
+    check_organisation(&state, query.organisation_id).await?;
+    let facts = state.dashboard.facts(&state.db).await?;
+    let organisation_id = query.organisation_id;
+    let body = count(facts, move |f| {
+        dashboard::dashboard(f, organisation_id, as_of)
+    })
+    .await?;
+    Ok(HttpResponse::Ok().json(body))
+}
+
+/// Every organisation's headline figures beside the partnership's, as of a day.
+#[utoipa::path(
+    tag = "dashboard",
+    operation_id = "compare_organisations",
+    security(("bearer" = [])),
+    params(DashboardQuery),
+    responses(
+        (status = 200, description = "The partnership first, then each organisation by name", body = Comparison),
+        (status = 400, description = "A query parameter is not valid", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "The day is in the future", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[get("/dashboard/organisations")]
+pub async fn organisations(
+    state: web::Data<AppState>,
+    _user: AuthUser,
+    Query(query): Query<DashboardQuery>,
+) -> ApiResult<HttpResponse> {
+    let as_of = query.day(uk_time::day_of(Utc::now()))?;
+    let organisations: Vec<(i64, String)> = db::organisations::names(&state.db)
+        .await?
+        .into_iter()
+        .filter(|(id, _)| query.organisation_id.is_none_or(|o| o == *id))
+        .collect();
+    let facts = state.dashboard.facts(&state.db).await?;
+    let body = count(facts, move |f| {
+        dashboard::comparison(f, &organisations, as_of)
+    })
+    .await?;
+    Ok(HttpResponse::Ok().json(body))
+}
+
+/// One metric month by month (up to 120 months), for the partnership or one organisation, as
+/// of a day, with its headline figure and how the series reads.
+#[utoipa::path(
+    tag = "dashboard",
+    operation_id = "metric_series",
+    security(("bearer" = [])),
+    params(("metric" = Metric, Path, description = "The metric's id"), SeriesQuery),
+    responses(
+        (status = 200, description = "The series", body = MetricSeries),
+        (status = 400, description = "A query parameter is not valid", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such metric", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "The months or the day are not valid, or no such organisation", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[get("/dashboard/metrics/{metric}")]
+pub async fn series(
+    state: web::Data<AppState>,
+    _user: AuthUser,
+    metric: web::Path<String>,
+    Query(query): Query<SeriesQuery>,
+) -> ApiResult<HttpResponse> {
+    let metric = Metric::parse(&metric).ok_or_else(|| not_found("Metric"))?;
+    let query = query.validate(uk_time::day_of(Utc::now()))?;
+    check_organisation(&state, query.organisation_id).await?;
+    let facts = state.dashboard.facts(&state.db).await?;
+    let body = count(facts, move |f| {
+        dashboard::series(
+            f,
+            metric,
+            query.organisation_id,
+            (query.from, query.to),
+            query.as_of,
+            None,
+        )
+    })
+    .await?;
+    Ok(HttpResponse::Ok().json(body))
+}
