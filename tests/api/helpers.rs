@@ -82,6 +82,7 @@ pub fn test_settings(database_url: String) -> Settings {
         max_body_bytes: 64 * 1024,
         db_max_connections: 8,
         list_cache_seconds: 5,
+        dashboard_cache_seconds: 30,
         workers: Some(1),
         demo: false,
         bootstrap: Bootstrap {

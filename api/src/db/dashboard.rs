@@ -42,20 +42,21 @@ pub async fn facts(db: &impl ConnectionTrait) -> Result<Facts, DbErr> {
     ))
 }
 
+type SpanRow = (i64, i64, Tier, DateTime<Utc>, Option<DateTime<Utc>>);
+
 async fn tier_spans(db: &impl ConnectionTrait) -> Result<Vec<TierSpan>, DbErr> {
-    let rows: Vec<(i64, i64, Tier, DateTime<Utc>, Option<DateTime<Utc>>)> =
-        tier_period::Entity::find()
-            .select_only()
-            .columns([
-                tier_period::Column::PersonId,
-                tier_period::Column::OrganisationId,
-                tier_period::Column::Tier,
-                tier_period::Column::ValidFrom,
-                tier_period::Column::ValidTo,
-            ])
-            .into_tuple()
-            .all(db)
-            .await?;
+    let rows: Vec<SpanRow> = tier_period::Entity::find()
+        .select_only()
+        .columns([
+            tier_period::Column::PersonId,
+            tier_period::Column::OrganisationId,
+            tier_period::Column::Tier,
+            tier_period::Column::ValidFrom,
+            tier_period::Column::ValidTo,
+        ])
+        .into_tuple()
+        .all(db)
+        .await?;
     Ok(rows
         .into_iter()
         .map(|(person_id, organisation_id, tier, from, to)| TierSpan {
