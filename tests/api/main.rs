@@ -6,6 +6,7 @@
 mod analysis;
 mod auth;
 mod capability;
+mod dashboard;
 mod errors;
 mod evidence;
 mod health;

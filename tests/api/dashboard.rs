@@ -1,0 +1,287 @@
+//! Integration tests of the dashboard: counts from the real tables as of a day, for the
+//! partnership and one organisation, a metric's series, the comparison table, a change seen at
+//! once, and the answers to bad requests.
+
+use chrono::{Days, Utc};
+use qi_shared::{
+    capability::PersonTier,
+    dashboard::{Comparison, Dashboard, Metric, MetricDefinition, MetricSeries},
+    project::Project,
+};
+use reqwest::Method;
+use sea_orm::ConnectionTrait;
+use serde_json::{Value, json};
+
+use crate::helpers::{TestApp, cast, fields, spawn_app_with_db};
+
+fn figure(dashboard: &Dashboard, metric: Metric) -> Option<f64> {
+    dashboard
+        .metrics
+        .iter()
+        .find(|m| m.metric == metric)
+        .and_then(|m| m.headline)
+}
+
+async fn dashboard(app: &TestApp, token: &str, query: &str) -> Dashboard {
+    app.get(&format!("/api/v1/dashboard{query}"), token)
+        .await
+        .expect(200)
+}
+
+#[tokio::test]
+async fn the_dashboard_counts_what_was_true_on_the_day() {
+    let (app, db) = spawn_app_with_db().await;
+    let c = cast(&app).await;
+    let project = |title: &str, org: i64, lead: i64, status: &str, involvement: bool| {
+        json!({"title": title, "aim": "Reduce falls by 30% by March", "lead_organisation_id": org,
+               "status": status, "visibility": "team",
+               "involvement": {"involved": involvement, "how": if involvement { "Patient panel" } else { "" }},
+               "team": [{"person_id": lead, "role": "lead"}]})
+    };
+    // A completed project of organisation A (active from January, completed in June), and an
+    // active one of organisation B (from March). Team-only: the figures count them all the same.
+    let a: Project = app
+        .post(
+            "/api/v1/projects",
+            &c.member_a.1,
+            project(
+                "Fewer falls",
+                c.org_a.id,
+                c.member_a.0.id,
+                "completed",
+                true,
+            ),
+        )
+        .await
+        .expect(201);
+    let b: Project = app
+        .post(
+            "/api/v1/projects",
+            &c.member_b.1,
+            project(
+                "Timely reviews",
+                c.org_b.id,
+                c.member_b.0.id,
+                "active",
+                false,
+            ),
+        )
+        .await
+        .expect(201);
+    app.post(
+        &format!("/api/v1/projects/{}/scores", a.id),
+        &c.member_a.1,
+        json!({"score": 3.5, "reason": "Falls down a third"}),
+    )
+    .await
+    .expect::<Value>(201);
+    for sql in [
+        format!(
+            "UPDATE projects SET created_at = '2026-01-10T12:00:00Z' WHERE id = {}",
+            a.id
+        ),
+        format!(
+            "UPDATE project_status_changes SET changed_at = '2026-06-15T12:00:00Z' WHERE project_id = {}",
+            a.id
+        ),
+        format!(
+            "INSERT INTO project_status_changes (project_id, status, changed_by, changed_at) \
+             VALUES ({}, 'active', {}, '2026-01-10T12:00:00Z')",
+            a.id, c.member_a.0.id
+        ),
+        format!(
+            "UPDATE project_scores SET changed_at = '2026-06-15T12:00:00Z' WHERE project_id = {}",
+            a.id
+        ),
+        format!(
+            "UPDATE projects SET created_at = '2026-03-01T12:00:00Z' WHERE id = {}",
+            b.id
+        ),
+        format!(
+            "UPDATE project_status_changes SET changed_at = '2026-03-01T12:00:00Z' WHERE project_id = {}",
+            b.id
+        ),
+    ] {
+        db.execute_unprepared(&sql).await.expect(&sql);
+    }
+
+    // Anyone signed in reads the partnership's figures, of another organisation too.
+    let token = &c.member_b.1;
+    let feb = dashboard(&app, token, "?as_of=2026-02-01").await;
+    assert_eq!(figure(&feb, Metric::ProjectsActive), Some(1.0));
+    assert_eq!(figure(&feb, Metric::ProjectsCompletedToDate), Some(0.0));
+    assert_eq!(
+        figure(&feb, Metric::CompletedImproved),
+        None,
+        "no completed project yet"
+    );
+    let may = dashboard(&app, token, "?as_of=2026-05-01").await;
+    assert_eq!(figure(&may, Metric::ProjectsActive), Some(2.0));
+    assert_eq!(figure(&may, Metric::InvolvementShare), Some(50.0));
+    let july = dashboard(&app, token, "?as_of=2026-07-01").await;
+    assert_eq!(figure(&july, Metric::ProjectsActive), Some(1.0));
+    assert_eq!(figure(&july, Metric::ProjectsCompletedToDate), Some(1.0));
+    assert_eq!(figure(&july, Metric::CompletedImproved), Some(100.0));
+    // No measure shows the improvement, so the evidence check does not support it.
+    assert_eq!(figure(&july, Metric::CompletedImprovedSupported), Some(0.0));
+    assert_eq!(
+        figure(&july, Metric::ProjectsCompleted),
+        Some(1.0),
+        "in the year to July"
+    );
+    let only_b = dashboard(
+        &app,
+        token,
+        &format!("?as_of=2026-07-01&organisation_id={}", c.org_b.id),
+    )
+    .await;
+    assert_eq!(only_b.organisation_id, Some(c.org_b.id));
+    assert_eq!(figure(&only_b, Metric::ProjectsActive), Some(1.0));
+    assert_eq!(figure(&only_b, Metric::ProjectsCompletedToDate), Some(0.0));
+    assert_eq!(july.definitions.len(), Metric::ALL.len());
+    assert_eq!(july.self_sustainability_parts.len(), 5);
+
+    // The series: one value a month up to the as-of day.
+    let series: MetricSeries = app
+        .get(
+            "/api/v1/dashboard/metrics/projects_completed?from=2026-01-01&to=2026-12-31&as_of=2026-07-31",
+            token,
+        )
+        .await
+        .expect(200);
+    let values: Vec<Option<f64>> = series.months.iter().map(|m| m.value).collect();
+    assert_eq!(
+        values,
+        vec![
+            Some(0.0),
+            Some(0.0),
+            Some(0.0),
+            Some(0.0),
+            Some(0.0),
+            Some(1.0),
+            Some(0.0)
+        ]
+    );
+    assert_eq!(series.definition.metric, Metric::ProjectsCompleted);
+
+    // The comparison: the partnership, then each organisation by name.
+    let table: Comparison = app
+        .get("/api/v1/dashboard/organisations?as_of=2026-05-01", token)
+        .await
+        .expect(200);
+    let column = table
+        .metrics
+        .iter()
+        .position(|m| *m == Metric::ProjectsActive)
+        .expect("a column of active projects");
+    let row = |name: &str| {
+        table
+            .rows
+            .iter()
+            .find(|r| r.organisation_name == name)
+            .and_then(|r| r.values.get(column).copied().flatten())
+    };
+    assert_eq!(table.rows.first().and_then(|r| r.organisation_id), None);
+    assert_eq!(row("The partnership"), Some(2.0));
+    assert_eq!(row("Northmoor Hospitals NHS Trust"), Some(1.0));
+    assert_eq!(row("Riverside Surgery"), Some(1.0));
+
+    // A change through the API shows at once; the past stays as it was.
+    app.post(
+        &format!("/api/v1/projects/{}/scores", a.id),
+        &c.member_a.1,
+        json!({"score": 2.0, "reason": "The gain did not last"}),
+    )
+    .await
+    .expect::<Value>(201);
+    let today = dashboard(&app, token, "").await;
+    assert_eq!(figure(&today, Metric::CompletedImproved), Some(0.0));
+    let july = dashboard(&app, token, "?as_of=2026-07-01").await;
+    assert_eq!(figure(&july, Metric::CompletedImproved), Some(100.0));
+
+    // A person moves up: the coach is made Lead today.
+    let lead_before = figure(&today, Metric::PeopleLead);
+    app.call(
+        Method::PUT,
+        &format!("/api/v1/capability/people/{}/tier/override", c.coach_a.0.id),
+        Some(&c.admin_a.1),
+        Some(json!({"tier": "lead", "reason": "Trained coach"})),
+    )
+    .await
+    .expect::<PersonTier>(200);
+    let now = dashboard(&app, token, "").await;
+    assert_eq!(
+        figure(&now, Metric::PeopleLead),
+        lead_before.map(|n| n + 1.0)
+    );
+    let yesterday = Utc::now().date_naive() - Days::new(1);
+    let before = dashboard(&app, token, &format!("?as_of={yesterday}")).await;
+    assert_eq!(figure(&before, Metric::PeopleLead), lead_before);
+}
+
+#[tokio::test]
+async fn bad_dashboard_requests_are_answered_with_the_field() {
+    let (app, _db) = spawn_app_with_db().await;
+    let c = cast(&app).await;
+    let token = &c.member_a.1;
+    let catalogue: Vec<MetricDefinition> = app
+        .get("/api/v1/dashboard/metrics", token)
+        .await
+        .expect(200);
+    assert_eq!(catalogue.len(), Metric::ALL.len());
+    assert!(catalogue.iter().all(|m| !m.definition.is_empty()));
+
+    let tomorrow = Utc::now().date_naive() + Days::new(1);
+    for (path, status, field) in [
+        (
+            format!("/api/v1/dashboard?as_of={tomorrow}"),
+            422,
+            Some("as_of"),
+        ),
+        ("/api/v1/dashboard?as_of=yesterday".to_owned(), 400, None),
+        (
+            "/api/v1/dashboard?organisation_id=999999".to_owned(),
+            422,
+            Some("organisation_id"),
+        ),
+        (
+            format!("/api/v1/dashboard/organisations?as_of={tomorrow}"),
+            422,
+            Some("as_of"),
+        ),
+        (
+            "/api/v1/dashboard/metrics/people_lead?from=2026-06-01&to=2026-01-01".to_owned(),
+            422,
+            Some("from"),
+        ),
+        (
+            "/api/v1/dashboard/metrics/people_lead?from=2000-01-01&to=2026-01-01".to_owned(),
+            422,
+            Some("from"),
+        ),
+        (
+            "/api/v1/dashboard/metrics/people_lead?organisation_id=999999".to_owned(),
+            422,
+            Some("organisation_id"),
+        ),
+        (
+            "/api/v1/dashboard/metrics/people_lead?to=June".to_owned(),
+            400,
+            None,
+        ),
+        ("/api/v1/dashboard/metrics/happiness".to_owned(), 404, None),
+    ] {
+        let problem = app.get(&path, token).await.problem(status);
+        if let Some(field) = field {
+            assert_eq!(fields(&problem), vec![field], "{path}");
+        }
+    }
+    for path in [
+        "/api/v1/dashboard",
+        "/api/v1/dashboard/metrics",
+        "/api/v1/dashboard/metrics/people_lead",
+        "/api/v1/dashboard/organisations",
+    ] {
+        app.call(Method::GET, path, None, None).await.problem(401);
+    }
+}
