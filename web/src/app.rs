@@ -87,6 +87,7 @@ fn header() -> Html {
                     <ul class="nav__list">
                         { link(Route::Home, "Home") }
                         { link(Route::Projects, "Projects") }
+                        { link(Route::Dashboard, "Dashboard") }
                         { link(Route::TrainingHome, "Training") }
                         { link(Route::CapabilityHome, "Capability") }
                         { link(Route::Organisations, "Organisations") }

@@ -49,6 +49,13 @@ fn page(route: &Route, session: &crate::session::Session) -> Html {
     let partnership_admin = actor.as_ref().is_some_and(|a| a.is_partnership_admin());
     match route.clone() {
         Route::Home => html! { <pages::home::Home /> },
+        Route::Dashboard => html! { <pages::dashboard::overview::Overview /> },
+        Route::DashboardOrganisations => {
+            html! { <pages::dashboard::comparison::ComparisonPage /> }
+        }
+        Route::DashboardMetric { metric } => {
+            html! { <pages::dashboard::metric::MetricPage metric={metric} /> }
+        }
         Route::SignIn => html! { <pages::sign_in::SignIn /> },
         Route::Setup => html! { <pages::setup::Setup /> },
         Route::Invitation { token } => {

@@ -61,6 +61,12 @@ pub enum Route {
     CapabilityHome,
     #[at("/capability/*")]
     Capability,
+    #[at("/dashboard")]
+    Dashboard,
+    #[at("/dashboard/organisations")]
+    DashboardOrganisations,
+    #[at("/dashboard/metrics/:metric")]
+    DashboardMetric { metric: String },
     #[not_found]
     #[at("/404")]
     NotFound,

@@ -7,6 +7,8 @@
 
 #[cfg(not(feature = "entry"))]
 pub mod capability;
+#[cfg(not(feature = "entry"))]
+pub mod dashboard;
 mod endpoints;
 #[cfg(not(feature = "entry"))]
 pub mod training;

@@ -1,0 +1,35 @@
+//! The dashboard endpoints the app uses: one function per endpoint.
+
+use gloo_net::http::Method;
+use qi_shared::dashboard::{Comparison, Dashboard, DashboardQuery, MetricSeries, SeriesQuery};
+
+use super::{ApiError, call, with_query};
+
+const NO_BODY: Option<&()> = None;
+
+pub async fn dashboard(query: &DashboardQuery) -> Result<Dashboard, ApiError> {
+    call(
+        Method::GET,
+        &with_query("/api/v1/dashboard", query),
+        NO_BODY,
+    )
+    .await
+}
+
+pub async fn comparison(query: &DashboardQuery) -> Result<Comparison, ApiError> {
+    call(
+        Method::GET,
+        &with_query("/api/v1/dashboard/organisations", query),
+        NO_BODY,
+    )
+    .await
+}
+
+pub async fn series(metric: &str, query: &SeriesQuery) -> Result<MetricSeries, ApiError> {
+    call(
+        Method::GET,
+        &with_query(&format!("/api/v1/dashboard/metrics/{metric}"), query),
+        NO_BODY,
+    )
+    .await
+}
