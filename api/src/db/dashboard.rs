@@ -123,6 +123,7 @@ async fn projects(db: &impl ConnectionTrait) -> Result<Vec<ProjectFact>, DbErr> 
                         spread,
                         adopters: Vec::new(),
                         measures: Vec::new(),
+                        evidence: Vec::new(),
                     },
                 )
             },
@@ -414,6 +415,7 @@ async fn training(
                     status,
                     enrolled_on: day_of(created),
                     first_attended: None,
+                    cohort_starts_on: None,
                 },
             )
         })

@@ -11,10 +11,7 @@ use super::{
 };
 use crate::{
     capability::Tier,
-    evidence::{Signal, judge_series},
-    measure::MeasureType,
     project::{ProjectStatus, Spread},
-    spc::SeriesPoint,
     training::EnrolmentStatus,
 };
 
@@ -90,6 +87,28 @@ impl Facts {
         let count = |n: usize| Some(n as f64);
         use Metric::*;
         match metric {
+            ProjectsProposed
+            | ProjectsActive
+            | ProjectsCompletedToDate
+            | ProjectsAbandoned
+            | Co2eSaved
+            | MoneySaved
+            | OutcomeMeasuresImproving
+            | ProjectsWithImprovingOutcome
+            | SpreadUnit
+            | SpreadOrganisation
+            | SpreadPartnership
+            | SpreadBeyond
+            | CompletedImproved
+            | CompletedImprovedSupported
+            | InvolvementShare
+            | SustainabilityShare => {
+                let (num, den) = self
+                    .projects_of(scope)
+                    .map(|p| stock_weight(metric, p, day))
+                    .fold((0.0, 0.0), |(n, d), (wn, wd)| (n + wn, d + wd));
+                project_stock(metric).and_then(|kind| kind.finish(num, den))
+            }
             PeopleLearn => count(self.in_tiers(scope, day, &[Tier::Learn])),
             PeopleLive => count(self.in_tiers(scope, day, &[Tier::Live])),
             PeopleLead => count(self.in_tiers(scope, day, &[Tier::Lead])),
@@ -103,12 +122,6 @@ impl Facts {
                 let taken = self.places(scope, range, day, true) as f64;
                 Some((self.places_offered(scope, range) - taken).max(0.0))
             }
-            ProjectsProposed => count(self.with_status(scope, day, ProjectStatus::Proposed)),
-            ProjectsActive => count(self.with_status(scope, day, ProjectStatus::Active)),
-            ProjectsCompletedToDate => {
-                count(self.with_status(scope, day, ProjectStatus::Completed))
-            }
-            ProjectsAbandoned => count(self.with_status(scope, day, ProjectStatus::Abandoned)),
             ProjectsStarted => count(self.started(scope, range, day).count()),
             ProjectsCompleted => count(
                 self.projects_of(scope)
@@ -127,10 +140,6 @@ impl Facts {
                     })
                     .count(),
             ),
-            CompletedImproved => self.completed_scoring(scope, day, false),
-            CompletedImprovedSupported => self.completed_scoring(scope, day, true),
-            InvolvementShare => self.share_of_current(scope, day, |p| p.involvement),
-            SustainabilityShare => self.share_of_current(scope, day, |p| p.sustainability),
             ProjectsCoached => {
                 let projects: HashSet<i64> = self
                     .coaching_in(scope, range)
@@ -139,22 +148,6 @@ impl Facts {
                 count(projects.len())
             }
             CoachingSessions => count(self.coaching_in(scope, range).count()),
-            Co2eSaved => Some(self.saved(scope, day, |p| p.co2e_kg_per_year)),
-            MoneySaved => Some(self.saved(scope, day, |p| p.money_per_year)),
-            OutcomeMeasuresImproving => count(
-                self.recorded_by(scope, day)
-                    .map(|p| improving_outcomes(p, day))
-                    .sum(),
-            ),
-            ProjectsWithImprovingOutcome => count(
-                self.recorded_by(scope, day)
-                    .filter(|p| improving_outcomes(p, day) > 0)
-                    .count(),
-            ),
-            SpreadUnit => count(self.spread(scope, day, Spread::Unit)),
-            SpreadOrganisation => count(self.spread(scope, day, Spread::Organisation)),
-            SpreadPartnership => count(self.spread(scope, day, Spread::Partnership)),
-            SpreadBeyond => count(self.spread(scope, day, Spread::Beyond)),
             AdoptingOrganisations => {
                 let adopters: HashSet<i64> = self
                     .recorded_by(scope, day)
@@ -248,15 +241,56 @@ impl Facts {
         to: NaiveDate,
         as_of: NaiveDate,
     ) -> Vec<(NaiveDate, Option<f64>)> {
-        months(from, to.min(as_of))
-            .into_iter()
-            .map(|month| {
-                (
-                    month,
-                    self.value(metric, scope, Period::month_of(month), as_of),
-                )
+        let months = months(from, to.min(as_of));
+        // Stocks read on each month's last day (or `as_of`): one sweep over the projects or
+        // the tier periods for all the months, rather than a count a month.
+        let days: Vec<NaiveDate> = months
+            .iter()
+            .map(|m| Period::month_of(*m).to.min(as_of))
+            .collect();
+        let swept = if let Some(kind) = project_stock(metric) {
+            let sums = sweep(
+                &days,
+                self.projects_of(scope).flat_map(|p| {
+                    pieces(p).map(move |(from, to)| (from, to, stock_weight(metric, p, from)))
+                }),
+            );
+            Some(
+                sums.into_iter()
+                    .map(|(n, d)| kind.finish(n, d))
+                    .collect::<Vec<_>>(),
+            )
+        } else {
+            let tier = match metric {
+                Metric::PeopleLearn => Some(Tier::Learn),
+                Metric::PeopleLive => Some(Tier::Live),
+                Metric::PeopleLead => Some(Tier::Lead),
+                _ => None,
+            };
+            tier.map(|tier| {
+                let spans = self
+                    .tier_spans
+                    .iter()
+                    .filter(|s| s.tier == tier && in_scope(scope, s.organisation_id))
+                    .map(|s| (s.from, s.to, (1.0, 0.0)));
+                sweep(&days, spans)
+                    .into_iter()
+                    .map(|(n, _)| Some(n))
+                    .collect()
             })
-            .collect()
+        };
+        match swept {
+            Some(values) => months.into_iter().zip(values).collect(),
+            None => months
+                .into_iter()
+                .map(|month| {
+                    (
+                        month,
+                        self.value(metric, scope, Period::month_of(month), as_of),
+                    )
+                })
+                .collect(),
+        }
     }
 
     /// The headline figure: a stock on `as_of`, a flow over the year to `as_of`.
@@ -377,14 +411,6 @@ impl Facts {
         places as f64
     }
 
-    fn cohort_start(&self, cohort_id: i64) -> Option<NaiveDate> {
-        let i = self
-            .cohorts
-            .binary_search_by_key(&cohort_id, |c| c.id)
-            .ok()?;
-        self.cohorts.get(i).map(|c| c.starts_on)
-    }
-
     /// Places on cohorts starting in the range given to a person by `day` (`taken`: and
     /// attended by then).
     fn places(&self, scope: Scope, range: Period, day: NaiveDate, taken: bool) -> usize {
@@ -400,33 +426,30 @@ impl Facts {
             .filter(|e| e.enrolled_on <= day)
             .filter(|e| !taken || e.first_attended.is_some_and(|d| d <= day))
             .filter(|e| {
-                self.cohort_start(e.cohort_id)
+                e.cohort_starts_on
                     .is_some_and(|s| s >= range.from && s <= range.to)
             })
             .count()
     }
 
+    /// The projects led by the organisation (all, for the partnership): one slice, as they
+    /// are kept in order of lead organisation.
     fn projects_of(&self, scope: Scope) -> impl Iterator<Item = &ProjectFact> {
-        self.projects
-            .iter()
-            .filter(move |p| in_scope(scope, p.lead_organisation_id))
+        let all = self.projects.as_slice();
+        let slice = match scope {
+            None => all,
+            Some(org) => {
+                let start = all.partition_point(|p| p.lead_organisation_id < org);
+                let end = all.partition_point(|p| p.lead_organisation_id <= org);
+                all.get(start..end).unwrap_or_default()
+            }
+        };
+        slice.iter()
     }
 
     fn recorded_by(&self, scope: Scope, day: NaiveDate) -> impl Iterator<Item = &ProjectFact> {
         self.projects_of(scope)
             .filter(move |p| p.recorded_on <= day)
-    }
-
-    /// Recorded by `day` and not abandoned then.
-    fn current(&self, scope: Scope, day: NaiveDate) -> impl Iterator<Item = &ProjectFact> {
-        self.recorded_by(scope, day)
-            .filter(move |p| p.status_on(day) != Some(ProjectStatus::Abandoned))
-    }
-
-    fn with_status(&self, scope: Scope, day: NaiveDate, status: ProjectStatus) -> usize {
-        self.projects_of(scope)
-            .filter(|p| p.status_on(day) == Some(status))
-            .count()
     }
 
     fn started(
@@ -437,57 +460,6 @@ impl Facts {
     ) -> impl Iterator<Item = &ProjectFact> {
         self.recorded_by(scope, day)
             .filter(move |p| p.started_on >= range.from && p.started_on <= range.to)
-    }
-
-    fn completed_scoring(&self, scope: Scope, day: NaiveDate, supported: bool) -> Option<f64> {
-        let mut n = 0;
-        let mut scoring = 0;
-        for p in self
-            .projects_of(scope)
-            .filter(|p| p.status_on(day) == Some(ProjectStatus::Completed))
-        {
-            n += 1;
-            if p.score_on(day).is_some_and(|s| s >= 30) && (!supported || is_supported(p, day)) {
-                scoring += 1;
-            }
-        }
-        share(scoring, n)
-    }
-
-    fn share_of_current(
-        &self,
-        scope: Scope,
-        day: NaiveDate,
-        has: impl Fn(&ProjectFact) -> bool,
-    ) -> Option<f64> {
-        let mut n = 0;
-        let mut with = 0;
-        for p in self.current(scope, day) {
-            n += 1;
-            if has(p) {
-                with += 1;
-            }
-        }
-        share(with, n)
-    }
-
-    fn saved(
-        &self,
-        scope: Scope,
-        day: NaiveDate,
-        figure: impl Fn(&ProjectFact) -> Option<f64>,
-    ) -> f64 {
-        self.current(scope, day)
-            .filter(|p| p.sustainability)
-            .filter_map(figure)
-            // Not `sum`: a sum of no floats is -0.0.
-            .fold(0.0, |total, v| total + v)
-    }
-
-    fn spread(&self, scope: Scope, day: NaiveDate, level: Spread) -> usize {
-        self.recorded_by(scope, day)
-            .filter(|p| p.spread == level)
-            .count()
     }
 
     fn coaching_in(
@@ -520,21 +492,19 @@ impl Facts {
             }
             first_coached.entry(lead).or_insert(c.held_on);
         }
-        let coaching = self.coaching_in(None, all).collect::<Vec<_>>();
         let coach_later = first_coached
             .iter()
             .filter(|(lead, since)| {
-                coaching
-                    .iter()
-                    .any(|c| c.coach_id == **lead && c.held_on > **since)
+                self.coached_on
+                    .get(*lead)
+                    .is_some_and(|days| days.iter().any(|d| d > *since && *d <= day))
             })
             .count();
         share(coach_later, first_coached.len())
     }
 
     fn project(&self, id: i64) -> Option<&ProjectFact> {
-        let i = self.projects.binary_search_by_key(&id, |p| p.id).ok()?;
-        self.projects.get(i)
+        self.projects.get(*self.project_at.get(&id)?)
     }
 }
 
@@ -546,29 +516,139 @@ fn share(part: usize, whole: usize) -> Option<f64> {
     (whole > 0).then(|| part as f64 * 100.0 / whole as f64)
 }
 
-/// The measure's points and phase changes up to `day`, judged as the evidence check does.
-fn signal_on(measure: &super::facts::MeasureFact, day: NaiveDate) -> Option<Signal> {
-    let upto = measure.points.partition_point(|p| p.date <= day);
-    let points: &[SeriesPoint] = measure.points.get(..upto).unwrap_or_default();
-    let changes = measure.phase_changes.partition_point(|d| *d <= day);
-    let changes = measure.phase_changes.get(..changes).unwrap_or_default();
-    judge_series(points, changes, measure.direction).map(|j| j.signal)
+/// How a project stock's figure comes from its weights.
+#[derive(Debug, Clone, Copy)]
+enum StockKind {
+    /// The weights added up: a count, or a sum of money or carbon.
+    Total,
+    /// The first weights as a share of the second.
+    Share,
 }
 
-fn improving_outcomes(project: &ProjectFact, day: NaiveDate) -> usize {
-    project
-        .measures
-        .iter()
-        .filter(|m| m.measure_type == MeasureType::Outcome)
-        .filter(|m| signal_on(m, day) == Some(Signal::Improvement))
-        .count()
+impl StockKind {
+    fn finish(self, num: f64, den: f64) -> Option<f64> {
+        match self {
+            Self::Total => Some(num),
+            Self::Share => (den > 0.0).then(|| num * 100.0 / den),
+        }
+    }
 }
 
-/// An outcome or process measure showed improvement by `day` (the evidence check's rule).
-fn is_supported(project: &ProjectFact, day: NaiveDate) -> bool {
-    project
-        .measures
+/// The metrics counted over projects on a day, each project weighing in by its state then.
+fn project_stock(metric: Metric) -> Option<StockKind> {
+    use Metric::*;
+    match metric {
+        ProjectsProposed
+        | ProjectsActive
+        | ProjectsCompletedToDate
+        | ProjectsAbandoned
+        | Co2eSaved
+        | MoneySaved
+        | OutcomeMeasuresImproving
+        | ProjectsWithImprovingOutcome
+        | SpreadUnit
+        | SpreadOrganisation
+        | SpreadPartnership
+        | SpreadBeyond => Some(StockKind::Total),
+        CompletedImproved | CompletedImprovedSupported | InvolvementShare | SustainabilityShare => {
+            Some(StockKind::Share)
+        }
+        _ => None,
+    }
+}
+
+/// What one project adds to a project stock at the end of `day`: (to the figure, to the
+/// whole a share is of).
+fn stock_weight(metric: Metric, p: &ProjectFact, day: NaiveDate) -> (f64, f64) {
+    use Metric::*;
+    let one = |b: bool| if b { 1.0 } else { 0.0 };
+    let recorded = p.recorded_on <= day;
+    let status = p.status_on(day);
+    // Recorded and not abandoned: the projects a share of "projects" is of.
+    let current = recorded && status != Some(ProjectStatus::Abandoned);
+    let completed = status == Some(ProjectStatus::Completed);
+    let improved = || completed && p.score_on(day).is_some_and(|s| s >= 30);
+    match metric {
+        ProjectsProposed => (one(status == Some(ProjectStatus::Proposed)), 0.0),
+        ProjectsActive => (one(status == Some(ProjectStatus::Active)), 0.0),
+        ProjectsCompletedToDate => (one(completed), 0.0),
+        ProjectsAbandoned => (one(status == Some(ProjectStatus::Abandoned)), 0.0),
+        CompletedImproved => (one(improved()), one(completed)),
+        CompletedImprovedSupported => (
+            one(improved() && p.evidence_on(day).supported),
+            one(completed),
+        ),
+        InvolvementShare => (one(current && p.involvement), one(current)),
+        SustainabilityShare => (one(current && p.sustainability), one(current)),
+        Co2eSaved if current && p.sustainability => (p.co2e_kg_per_year.unwrap_or(0.0), 0.0),
+        MoneySaved if current && p.sustainability => (p.money_per_year.unwrap_or(0.0), 0.0),
+        OutcomeMeasuresImproving if recorded => {
+            (f64::from(p.evidence_on(day).improving_outcomes), 0.0)
+        }
+        ProjectsWithImprovingOutcome => (
+            one(recorded && p.evidence_on(day).improving_outcomes > 0),
+            0.0,
+        ),
+        SpreadUnit => (one(recorded && p.spread == Spread::Unit), 0.0),
+        SpreadOrganisation => (one(recorded && p.spread == Spread::Organisation), 0.0),
+        SpreadPartnership => (one(recorded && p.spread == Spread::Partnership), 0.0),
+        SpreadBeyond => (one(recorded && p.spread == Spread::Beyond), 0.0),
+        _ => (0.0, 0.0),
+    }
+}
+
+/// The stretches of days over which nothing about a project changes: from each day it was
+/// recorded or its status, score or evidence changed, to the next (`None`: still so).
+fn pieces(p: &ProjectFact) -> impl Iterator<Item = (NaiveDate, Option<NaiveDate>)> {
+    let mut days: Vec<NaiveDate> = std::iter::once(p.recorded_on)
+        .chain(p.statuses.iter().map(|(d, _)| *d))
+        .chain(p.scores.iter().map(|(d, _)| *d))
+        .chain(p.evidence.iter().map(|(d, _)| *d))
+        .collect();
+    days.sort_unstable();
+    days.dedup();
+    let ends: Vec<Option<NaiveDate>> = days
         .iter()
-        .filter(|m| matches!(m.measure_type, MeasureType::Outcome | MeasureType::Process))
-        .any(|m| signal_on(m, day) == Some(Signal::Improvement))
+        .skip(1)
+        .copied()
+        .map(Some)
+        .chain([None])
+        .collect();
+    days.into_iter().zip(ends)
+}
+
+/// Adds each stretch's weights to the days it covers (`from` included, `to` not), for `days` in
+/// order: a difference array, so the work is one step a stretch, whatever the number of days.
+fn sweep(
+    days: &[NaiveDate],
+    stretches: impl Iterator<Item = (NaiveDate, Option<NaiveDate>, (f64, f64))>,
+) -> Vec<(f64, f64)> {
+    let mut diff = vec![(0.0, 0.0); days.len() + 1];
+    for (from, to, (n, d)) in stretches {
+        if n == 0.0 && d == 0.0 {
+            continue;
+        }
+        let start = days.partition_point(|day| *day < from);
+        let end = to.map_or(days.len(), |to| days.partition_point(|day| *day < to));
+        if start >= end {
+            continue;
+        }
+        if let Some(slot) = diff.get_mut(start) {
+            slot.0 += n;
+            slot.1 += d;
+        }
+        if let Some(slot) = diff.get_mut(end) {
+            slot.0 -= n;
+            slot.1 -= d;
+        }
+    }
+    let mut running = (0.0, 0.0);
+    days.iter()
+        .zip(diff)
+        .map(|(_, (n, d))| {
+            running.0 += n;
+            running.1 += d;
+            running
+        })
+        .collect()
 }

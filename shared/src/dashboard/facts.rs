@@ -4,6 +4,8 @@
 //!
 //! Days are UK calendar days (`uk_time::day_of`), as the rest of the app shows them.
 
+use std::collections::HashMap;
+
 use chrono::NaiveDate;
 
 use crate::{
@@ -44,6 +46,17 @@ pub struct MeasureFact {
     pub phase_changes: Vec<NaiveDate>,
 }
 
+impl MeasureFact {
+    /// Its points and phase changes up to `day`, judged as the evidence check does.
+    pub fn signal_on(&self, day: NaiveDate) -> Option<crate::evidence::Signal> {
+        let upto = self.points.partition_point(|p| p.date <= day);
+        let points = self.points.get(..upto).unwrap_or_default();
+        let changes = self.phase_changes.partition_point(|d| *d <= day);
+        let changes = self.phase_changes.get(..changes).unwrap_or_default();
+        crate::evidence::judge_series(points, changes, self.direction).map(|j| j.signal)
+    }
+}
+
 /// A project.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ProjectFact {
@@ -66,9 +79,67 @@ pub struct ProjectFact {
     /// Organisations named as adopting it.
     pub adopters: Vec<i64>,
     pub measures: Vec<MeasureFact>,
+    /// What its measures showed from each day they changed: [`Facts::new`] works it out (leave
+    /// it empty).
+    pub evidence: Vec<(NaiveDate, Evidence)>,
+}
+
+/// What a project's measures show on a day.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Evidence {
+    /// Outcome measures showing improvement.
+    pub improving_outcomes: u32,
+    /// An outcome or process measure shows improvement (the evidence check's rule).
+    pub supported: bool,
 }
 
 impl ProjectFact {
+    /// What its measures showed at the end of `day`.
+    pub fn evidence_on(&self, day: NaiveDate) -> Evidence {
+        latest_on(&self.evidence, day).copied().unwrap_or_default()
+    }
+
+    /// Works out [`Self::evidence`]: the measures' data judged, as the evidence check judges
+    /// it, on each day a point was added from the tenth value on (before that there is too
+    /// little to judge, and phase changes only count once points follow them).
+    fn judge_measures(&mut self) {
+        let mut days: Vec<NaiveDate> = self
+            .measures
+            .iter()
+            .flat_map(|m| {
+                let mut values = 0;
+                m.points.iter().filter_map(move |p| {
+                    values += usize::from(p.value.is_some());
+                    (values >= crate::evidence::MIN_VALUES_FOR_RUN_CHART).then_some(p.date)
+                })
+            })
+            .collect();
+        days.sort_unstable();
+        days.dedup();
+        let mut previous = Evidence::default();
+        let mut timeline = Vec::new();
+        for day in days {
+            let mut now = Evidence::default();
+            for m in &self.measures {
+                if m.signal_on(day) == Some(crate::evidence::Signal::Improvement) {
+                    match m.measure_type {
+                        MeasureType::Outcome => {
+                            now.improving_outcomes += 1;
+                            now.supported = true;
+                        }
+                        MeasureType::Process => now.supported = true,
+                        MeasureType::Balancing => {}
+                    }
+                }
+            }
+            if now != previous {
+                timeline.push((day, now));
+                previous = now;
+            }
+        }
+        self.evidence = timeline;
+    }
+
     /// Its status at the end of `day`; `None` before it was recorded.
     pub fn status_on(&self, day: NaiveDate) -> Option<ProjectStatus> {
         latest_on(&self.statuses, day).copied()
@@ -144,6 +215,8 @@ pub struct EnrolmentFact {
     pub enrolled_on: NaiveDate,
     /// The first day they were marked present at a session of the cohort.
     pub first_attended: Option<NaiveDate>,
+    /// The cohort's first day (filled by [`Facts::new`]).
+    pub cohort_starts_on: Option<NaiveDate>,
 }
 
 /// A person marked present at a session.
@@ -165,6 +238,10 @@ pub struct Facts {
     pub(super) cohorts: Vec<CohortFact>,
     pub(super) enrolments: Vec<EnrolmentFact>,
     pub(super) attendance: Vec<AttendanceFact>,
+    /// The days each person coached, in order.
+    pub(super) coached_on: HashMap<i64, Vec<NaiveDate>>,
+    /// Where each project is in `projects`.
+    pub(super) project_at: HashMap<i64, usize>,
 }
 
 impl Facts {
@@ -173,20 +250,39 @@ impl Facts {
         mut projects: Vec<ProjectFact>,
         mut coaching: Vec<CoachingFact>,
         mut cohorts: Vec<CohortFact>,
-        enrolments: Vec<EnrolmentFact>,
+        mut enrolments: Vec<EnrolmentFact>,
         mut attendance: Vec<AttendanceFact>,
     ) -> Self {
         tier_spans.sort_by_key(|s| (s.person_id, s.from));
         for p in &mut projects {
             p.statuses.sort_by_key(|(on, _)| *on);
             p.scores.sort_by_key(|(on, _)| *on);
+            for m in &mut p.measures {
+                m.points.sort_by_key(|p| p.date);
+                m.phase_changes.sort_unstable();
+            }
+            p.judge_measures();
         }
-        projects.sort_by_key(|p| p.id);
+        // By lead organisation, so one organisation's projects are one slice.
+        projects.sort_by_key(|p| (p.lead_organisation_id, p.id));
+        let project_at = projects
+            .iter()
+            .enumerate()
+            .map(|(i, p)| (p.id, i))
+            .collect();
         coaching.sort_by_key(|c| c.held_on);
+        let mut coached_on: HashMap<i64, Vec<NaiveDate>> = HashMap::new();
+        for c in &coaching {
+            coached_on.entry(c.coach_id).or_default().push(c.held_on);
+        }
         for c in &mut cohorts {
             c.sessions.sort();
         }
         cohorts.sort_by_key(|c| c.id);
+        let starts: HashMap<i64, NaiveDate> = cohorts.iter().map(|c| (c.id, c.starts_on)).collect();
+        for e in &mut enrolments {
+            e.cohort_starts_on = starts.get(&e.cohort_id).copied();
+        }
         attendance.sort_by_key(|a| a.on);
         Self {
             tier_spans,
@@ -195,6 +291,8 @@ impl Facts {
             cohorts,
             enrolments,
             attendance,
+            coached_on,
+            project_at,
         }
     }
 

@@ -53,6 +53,7 @@ fn project(id: i64, organisation: i64, lead: i64, recorded: NaiveDate) -> Projec
         spread: Spread::Unit,
         adopters: vec![],
         measures: vec![],
+        evidence: vec![],
     }
 }
 
@@ -151,6 +152,7 @@ fn partnership() -> Facts {
             status: EnrolmentStatus::Completed,
             enrolled_on: d(2024, 4, 1),
             first_attended: Some(d(2024, 5, 1)),
+            cohort_starts_on: None,
         },
         EnrolmentFact {
             cohort_id: 100,
@@ -159,6 +161,7 @@ fn partnership() -> Facts {
             status: EnrolmentStatus::Enrolled,
             enrolled_on: d(2024, 4, 2),
             first_attended: None,
+            cohort_starts_on: None,
         },
         EnrolmentFact {
             cohort_id: 100,
@@ -167,6 +170,7 @@ fn partnership() -> Facts {
             status: EnrolmentStatus::Waitlisted,
             enrolled_on: d(2024, 4, 3),
             first_attended: None,
+            cohort_starts_on: None,
         },
     ];
     let attendance = vec![
@@ -592,4 +596,21 @@ fn every_metric_has_a_definition_and_values_format() {
     assert_eq!(format_value(MetricUnit::Percent, Some(37.54)), "37.5%");
     assert_eq!(format_value(MetricUnit::Pounds, Some(1200.4)), "£1,200");
     assert_eq!(format_value(MetricUnit::Count, None), "–");
+}
+
+#[test]
+fn the_monthly_sweep_counts_what_a_month_at_a_time_would() {
+    let f = partnership();
+    for as_of in [d(2024, 8, 20), d(2025, 2, 10), d(2025, 12, 31)] {
+        for scope in [None, Some(1), Some(2)] {
+            for metric in Metric::ALL {
+                let swept = f.monthly(*metric, scope, d(2024, 1, 1), d(2025, 12, 1), as_of);
+                let one_by_one: Vec<_> = months(d(2024, 1, 1), d(2025, 12, 1).min(as_of))
+                    .into_iter()
+                    .map(|m| (m, f.value(*metric, scope, Period::month_of(m), as_of)))
+                    .collect();
+                assert_eq!(swept, one_by_one, "{metric:?} {scope:?} as of {as_of}");
+            }
+        }
+    }
 }

@@ -1,0 +1,269 @@
+//! Bench data and timings for the dashboard (`scripts/bench-dashboard.sh`); not part of the
+//! server.
+//!
+//!   QI_DATABASE_URL=sqlite://bench.db cargo run --release --example bench_dashboard -- measures 20000
+//!   cargo run --release --example bench_dashboard -- http http://127.0.0.1:18091 200
+//!
+//! `measures N`: gives N of the projects already there (the bench projects) an outcome measure
+//! of 24 monthly values each, about a third of them stepping up after their first year, so the
+//! metrics that judge measures by their SPC rules have work to do. Deterministic.
+//!
+//! `http BASE RUNS`: signs in the demo partnership admin and asks, one after another, the
+//! partnership's dashboard, one organisation's (a different one each time), a metric's 36-month
+//! series (a different metric each time) and the comparison table, each for RUNS distinct
+//! "as of" days (today, then a day earlier each run), so no two requests count the same thing.
+//! Prints p50, p99 and the slowest of each. The first request reads the facts from the
+//! database; it is reported apart (the read), and so is a request after a write through the node
+//! (which reads them again).
+
+use std::time::{Duration, Instant};
+
+use anyhow::{Context, bail};
+use chrono::{Days, Months, Utc};
+use qi_api::db::{
+    self,
+    entity::{measure, measure_point, project},
+};
+use qi_shared::{
+    dashboard::Metric,
+    measure::{Frequency, MeasureType, Unit},
+    spc::ImprovementDirection,
+};
+use rand::{Rng, SeedableRng, rngs::StdRng};
+use sea_orm::{ActiveValue::Set, EntityTrait, QuerySelect, TransactionTrait};
+use serde_json::{Value, json};
+
+#[tokio::main]
+async fn main() -> anyhow::Result<()> {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    match args.first().map(String::as_str) {
+        Some("measures") => {
+            let n: usize = args.get(1).map_or(Ok(20_000), |a| a.parse())?;
+            measures(n).await
+        }
+        Some("http") => {
+            let base = args.get(1).context("the server's address")?;
+            let runs: usize = args.get(2).map_or(Ok(200), |a| a.parse())?;
+            http(base, runs).await
+        }
+        _ => bail!("usage: bench_dashboard measures N | http BASE RUNS"),
+    }
+}
+
+async fn measures(n: usize) -> anyhow::Result<()> {
+    let url = std::env::var("QI_DATABASE_URL").context("set QI_DATABASE_URL")?;
+    let db = db::connect(&url, 2).await?;
+    let projects: Vec<(i64, i64)> = project::Entity::find()
+        .select_only()
+        .columns([project::Column::Id, project::Column::CreatedBy])
+        .into_tuple()
+        .all(&db)
+        .await?;
+    if projects.len() < n {
+        bail!("add the bench projects first ({} projects)", projects.len());
+    }
+    let mut rng = StdRng::seed_from_u64(15);
+    let now = Utc::now();
+    let first = Utc::now().date_naive() - Days::new(3 * 365);
+    let started = Instant::now();
+    let txn = db.begin().await?;
+    let step = projects.len() / n;
+    let mut measures = Vec::new();
+    let mut points = Vec::new();
+    // Ids far above the demo's, so the bench's measures never meet the server's own.
+    let chosen = projects.iter().step_by(step.max(1)).take(n).enumerate();
+    for (id, (i, (project_id, by))) in (1_000_000_001_i64..).zip(chosen) {
+        measures.push(measure::ActiveModel {
+            id: Set(id),
+            project_id: Set(*project_id),
+            name: Set(format!("Bench outcome {i}")),
+            measure_type: Set(MeasureType::Outcome),
+            operational_definition: Set("Falls per 1,000 occupied bed days".to_owned()),
+            unit: Set(Unit::Rate),
+            rate_per: Set(Some(1000)),
+            numerator_definition: Set(String::new()),
+            denominator_definition: Set(String::new()),
+            improvement_direction: Set(ImprovementDirection::Decrease),
+            target: Set(None),
+            frequency: Set(Frequency::Monthly),
+            version: Set(1),
+            created_by: Set(*by),
+            created_at: Set(now),
+            updated_at: Set(now),
+        });
+        let start = first + Days::new(rng.gen_range(0..700));
+        let steps = i % 3 == 0;
+        for m in 0..24u32 {
+            let Some(date) = start.checked_add_months(Months::new(m)) else {
+                continue;
+            };
+            let base = if steps && m >= 12 { 5.0 } else { 8.0 };
+            points.push(measure_point::ActiveModel {
+                measure_id: Set(id),
+                period_date: Set(date),
+                value: Set(Some(base + rng.gen_range(-1.0..1.0))),
+                numerator: Set(None),
+                denominator: Set(None),
+                note: Set(String::new()),
+                ..Default::default()
+            });
+        }
+    }
+    for chunk in measures.chunks(1000) {
+        measure::Entity::insert_many(chunk.to_vec())
+            .exec_without_returning(&txn)
+            .await?;
+    }
+    for chunk in points.chunks(2000) {
+        measure_point::Entity::insert_many(chunk.to_vec())
+            .exec_without_returning(&txn)
+            .await?;
+    }
+    txn.commit().await?;
+    println!(
+        "added {} outcome measures with {} points in {:.1} s",
+        measures.len(),
+        points.len(),
+        started.elapsed().as_secs_f64()
+    );
+    Ok(())
+}
+
+fn percentile(sorted: &[Duration], p: f64) -> f64 {
+    let i = ((sorted.len() as f64 * p).ceil() as usize).clamp(1, sorted.len().max(1)) - 1;
+    sorted.get(i).map_or(0.0, |d| d.as_secs_f64() * 1000.0)
+}
+
+/// The path of the `i`th request of a kind.
+type PathOf = Box<dyn Fn(usize) -> String>;
+
+async fn http(base: &str, runs: usize) -> anyhow::Result<()> {
+    let client = reqwest::Client::new();
+    let login: Value = client
+        .post(format!("{base}/api/v1/auth/login"))
+        .json(&json!({"email": "admin@demo.qicommons.org", "password": "demo-admin-password"}))
+        .send()
+        .await?
+        .json()
+        .await?;
+    let token = login["access_token"]
+        .as_str()
+        .context("signed in")?
+        .to_owned();
+    let get = |path: String| {
+        let (client, token) = (client.clone(), token.clone());
+        async move {
+            let started = Instant::now();
+            let answer = client
+                .get(format!("{base}{path}"))
+                .bearer_auth(token)
+                .send()
+                .await?;
+            let status = answer.status();
+            let body = answer.bytes().await?;
+            if !status.is_success() {
+                bail!("{path}: {status} {}", String::from_utf8_lossy(&body));
+            }
+            anyhow::Ok((started.elapsed(), body.len()))
+        }
+    };
+    let orgs: Value = client
+        .get(format!("{base}/api/v1/organisations?per_page=100"))
+        .bearer_auth(&token)
+        .send()
+        .await?
+        .json()
+        .await?;
+    let org_ids: Vec<i64> = orgs["items"]
+        .as_array()
+        .context("organisations")?
+        .iter()
+        .filter_map(|o| o["id"].as_i64())
+        .collect();
+    let today = Utc::now().date_naive();
+    let day = move |i: usize| today - Days::new(i as u64 + 1);
+
+    let (read, _) = get(format!("/api/v1/dashboard?as_of={today}")).await?;
+    println!(
+        "| first request (reads the facts, counts the partnership) | {:.0} ms |",
+        read.as_secs_f64() * 1000.0
+    );
+    let kinds: [(&str, PathOf); 4] = [
+        (
+            "partnership overview",
+            Box::new(move |i| format!("/api/v1/dashboard?as_of={}", day(i))),
+        ),
+        (
+            "one organisation's overview",
+            Box::new({
+                let org_ids = org_ids.clone();
+                move |i| {
+                    let org = org_ids.get(i % org_ids.len().max(1)).copied().unwrap_or(1);
+                    format!("/api/v1/dashboard?organisation_id={org}&as_of={}", day(i))
+                }
+            }),
+        ),
+        (
+            "a metric's 36-month series",
+            Box::new(move |i| {
+                let metric = Metric::ALL
+                    .get(i % Metric::ALL.len())
+                    .copied()
+                    .unwrap_or(Metric::PeopleLearn);
+                format!(
+                    "/api/v1/dashboard/metrics/{}?as_of={}",
+                    metric.as_str(),
+                    day(i)
+                )
+            }),
+        ),
+        (
+            "organisations compared",
+            Box::new(move |i| format!("/api/v1/dashboard/organisations?as_of={}", day(i))),
+        ),
+    ];
+    println!("| request ({runs} distinct days each) | p50 ms | p99 ms | slowest ms | body KiB |");
+    println!("| --- | --- | --- | --- | --- |");
+    for (label, path) in &kinds {
+        let mut times = Vec::with_capacity(runs);
+        let mut size = 0;
+        for i in 0..runs {
+            let (t, bytes) = get(path(i)).await?;
+            times.push(t);
+            size = bytes;
+        }
+        times.sort();
+        println!(
+            "| {label} | {:.1} | {:.1} | {:.1} | {} |",
+            percentile(&times, 0.5),
+            percentile(&times, 0.99),
+            percentile(&times, 1.0),
+            size / 1024
+        );
+    }
+    // A write through the node: the next request reads the facts again.
+    let me: Value = client
+        .get(format!("{base}/api/v1/me"))
+        .bearer_auth(&token)
+        .send()
+        .await?
+        .json()
+        .await?;
+    let name = me["name"]
+        .as_str()
+        .unwrap_or("Partnership admin")
+        .to_owned();
+    let job = me["job_role"].as_str().unwrap_or("").to_owned();
+    client
+        .patch(format!("{base}/api/v1/me"))
+        .bearer_auth(&token)
+        .json(&json!({"name": name, "job_role": job}))
+        .send()
+        .await?;
+    let (reread, _) = get(format!("/api/v1/dashboard?as_of={}", day(runs + 1))).await?;
+    println!(
+        "| after a write through the node (reads the facts again) | {:.0} ms |",
+        reread.as_secs_f64() * 1000.0
+    );
+    Ok(())
+}
