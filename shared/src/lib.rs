@@ -12,6 +12,7 @@ pub mod auth;
 pub mod capability;
 pub mod chart;
 pub mod evidence;
+pub mod home;
 pub mod improvement;
 pub mod measure;
 pub mod organisation;

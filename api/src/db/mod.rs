@@ -3,6 +3,7 @@
 
 pub mod capability;
 pub mod entity;
+pub mod home;
 pub mod improvement;
 pub mod measures;
 pub mod organisations;

@@ -6,6 +6,7 @@ pub mod auth;
 pub mod capability;
 pub mod evidence;
 pub mod health;
+pub mod home;
 pub mod improvement;
 pub mod invitations;
 pub mod me;
