@@ -22,7 +22,7 @@ pub const MAX_PROJECTS: u64 = 20;
 /// The most measures listed: the most pressing.
 pub const MAX_MEASURES: u64 = 20;
 /// The most coaching sessions listed: the latest.
-pub const MAX_COACHING: u64 = 10;
+pub const MAX_COACHING: u64 = 5;
 /// The most courses listed.
 pub const MAX_COURSES: u64 = 10;
 /// The most training sessions to come listed: the soonest.
@@ -139,7 +139,7 @@ pub struct Home {
     /// How many of them are due or overdue.
     pub measures_due: u64,
     /// Coaching sessions the person gave or their projects' teams received, newest first (at
-    /// most 10). Without notes or actions: those are read on the project's page.
+    /// most 5). Without notes or actions: those are read on the project's page.
     pub coaching: Vec<CoachingSession>,
     /// How many such sessions there are.
     pub coaching_count: u64,
