@@ -153,7 +153,7 @@ fn measures(h: &HomeData) -> Html {
         <section aria-labelledby="my-measures-title" id="my-measures">
             <h2 id="my-measures-title">{ "Measures with data due" }</h2>
             if h.measures.is_empty() {
-                <Empty>{ "Your proposed and active projects have no measures yet." }</Empty>
+                <Empty>{ "No measures on your proposed or active projects." }</Empty>
             } else {
                 <p>{ summary }</p>
                 <table class="table">
