@@ -9,7 +9,7 @@ use utoipa::{
 use utoipa_actix_web::{AppExt, scope, service_config::ServiceConfig};
 
 use crate::handlers::{
-    analysis, auth, capability, dashboard, evidence, health, improvement, invitations, me,
+    analysis, auth, capability, dashboard, evidence, health, home, improvement, invitations, me,
     measures, organisations, partnership, people, projects, setup, team, training,
 };
 
@@ -38,6 +38,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
                     // Every signed-in person.
                     .service(me::show)
                     .service(me::update)
+                    .service(home::show)
                     .service(partnership::show)
                     .service(organisations::list)
                     .service(organisations::show)

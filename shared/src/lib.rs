@@ -13,6 +13,7 @@ pub mod capability;
 pub mod chart;
 pub mod dashboard;
 pub mod evidence;
+pub mod home;
 pub mod improvement;
 pub mod measure;
 pub mod organisation;

@@ -11,6 +11,7 @@ mod errors;
 mod evidence;
 mod health;
 mod helpers;
+mod home;
 mod improvement;
 mod invitations;
 mod list_totals;

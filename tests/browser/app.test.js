@@ -313,6 +313,54 @@ describe('QI Commons in the browser', () => {
     assertNoErrors(robin);
   });
 
+  scenario("a member's home page shows their projects, data due, coaching, courses and tier", async () => {
+    const page = await h.newPage(browser);
+    await h.signIn(page, server.baseUrl, member.email, member.password);
+    await h.expectH1(page, member.name);
+    const headings = [
+      'My projects',
+      'Measures with data due',
+      'Coaching sessions',
+      'My courses',
+      'Next sessions',
+      'My tier',
+      'Go to',
+    ];
+    for (const name of headings) {
+      await h.expectVisible(page, page.getByRole('heading', { name, exact: false }), `a heading '${name}'`);
+    }
+    // One request fills every section: each has a row or an item of the demo member's own.
+    const section = (id) => page.locator(`#${id}`);
+    await h.expectVisible(
+      page,
+      section('my-projects').getByRole('link', { name: 'Reducing falls on ward 7', exact: false }),
+      "the member's falls project, linked",
+    );
+    await h.expectVisible(page, section('my-measures').locator('tbody tr'), 'a measure of their projects');
+    await h.expectVisible(page, section('my-coaching').locator('tbody tr'), 'a coaching session with their team');
+    await h.expectVisible(
+      page,
+      section('my-courses').getByRole('link', { name: 'Improvement Practitioner', exact: false }),
+      'their course, linked to its cohort',
+    );
+    await h.expectVisible(page, section('my-courses').locator('ol li'), 'a training session to come');
+    await h.expectVisible(page, page.locator('#next-tier'), 'what the next tier needs');
+    // Headings go down one level at a time: h1, then h2s, with h3 only under an h2.
+    const levels = await page.locator('main h1, main h2, main h3').evaluateAll((els) => els.map((e) => Number(e.tagName[1])));
+    assert.equal(levels[0], 1, 'the page starts with its h1');
+    for (let i = 1; i < levels.length; i++) {
+      assert.ok(levels[i] <= levels[i - 1] + 1, `heading levels ${levels.join(',')} skip a level`);
+    }
+    await record(page, 'home-member-sections', "a member's home page");
+    assertNoErrors(page);
+
+    const phone = await h.newPage(browser, { phone: true });
+    await h.signIn(phone, server.baseUrl, member.email, member.password);
+    await h.expectVisible(phone, phone.locator('#my-measures tbody tr'), 'a measure, on a phone');
+    await record(phone, 'home-member-sections', "a member's home page");
+    assertNoErrors(phone);
+  });
+
   scenario('a member is refused the admin pages', async () => {
     const page = await h.newPage(browser);
     await h.signIn(page, server.baseUrl, member.email, member.password);

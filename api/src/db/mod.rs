@@ -4,6 +4,7 @@
 pub mod capability;
 pub mod dashboard;
 pub mod entity;
+pub mod home;
 pub mod improvement;
 pub mod measures;
 pub mod organisations;

@@ -7,6 +7,7 @@ pub mod capability;
 pub mod dashboard;
 pub mod evidence;
 pub mod health;
+pub mod home;
 pub mod improvement;
 pub mod invitations;
 pub mod me;

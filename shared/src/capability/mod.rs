@@ -7,6 +7,7 @@
 //!   their projects' status history, coaching sessions given).
 //! - [`assess`]: the tier those facts earn under the rules on a given date, with reasons;
 //!   [`timeline`]: every date the tier changed, for a history built from dated facts.
+//! - [`Assessment::next`]: the tier above and what it needs (a person's home page shows it).
 //! - Wire types of the tier endpoints: [`PersonTier`], [`TierOverride`], [`TierPeriod`],
 //!   [`TierCounts`].
 
@@ -209,6 +210,52 @@ pub struct Assessment {
     pub reasons: Vec<String>,
 }
 
+/// The tier above `tier` (`None`: not yet Learn, so Learn); `None` above Lead.
+pub fn tier_above(tier: Option<Tier>) -> Option<Tier> {
+    match tier {
+        None => Some(Tier::Learn),
+        Some(Tier::Learn) => Some(Tier::Live),
+        Some(Tier::Live) => Some(Tier::Lead),
+        Some(Tier::Lead) => None,
+    }
+}
+
+/// The next tier up and what a person's record still needs for it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct NextTier {
+    pub tier: Tier,
+    /// `needs a completed Learn course`, as the rules say it.
+    pub needs: String,
+}
+
+/// The sentence [`assess`] ends with below Lead: what the next tier needs.
+fn not_yet(tier: Tier, needs: &str) -> String {
+    format!("Not yet {}: {needs}", tier.label())
+}
+
+impl Assessment {
+    /// The tier above the one assessed and what it needs (the last of the reasons); `None` at
+    /// Lead.
+    pub fn next(&self) -> Option<NextTier> {
+        let tier = tier_above(self.tier)?;
+        let prefix = not_yet(tier, "");
+        let needs = self.reasons.last()?.strip_prefix(&prefix)?;
+        Some(NextTier {
+            tier,
+            needs: needs.to_owned(),
+        })
+    }
+
+    /// The reasons for the tiers reached, without what the next one needs.
+    pub fn reached(&self) -> &[String] {
+        match self.next() {
+            Some(_) => self.reasons.split_last().map_or(&[], |(_, rest)| rest),
+            None => &self.reasons,
+        }
+    }
+}
+
 /// `3 May 2026`.
 pub fn long_date(date: NaiveDate) -> String {
     date.format("%-d %B %Y").to_string()
@@ -264,9 +311,12 @@ fn completed(course: &CompletedCourse) -> String {
 pub fn assess(facts: &TierFacts, rules: &TierRules, as_of: NaiveDate) -> Assessment {
     let mut reasons = Vec::new();
     let Some(learn_course) = first_course(facts, &rules.learn_course_tiers, as_of) else {
-        reasons.push(format!(
-            "Not yet Learn: needs a completed {} course",
-            tiers_text(&rules.learn_course_tiers)
+        reasons.push(not_yet(
+            Tier::Learn,
+            &format!(
+                "needs a completed {} course",
+                tiers_text(&rules.learn_course_tiers)
+            ),
         ));
         return Assessment {
             tier: None,
@@ -281,16 +331,19 @@ pub fn assess(facts: &TierFacts, rules: &TierRules, as_of: NaiveDate) -> Assessm
         .filter(|m| m.counts_from(rules).is_some_and(|from| from <= as_of))
         .collect();
     if projects.len() < rules.live_min_projects as usize {
-        reasons.push(format!(
-            "Not yet Live: needs membership of {} that {} been {} (has {})",
-            plural(rules.live_min_projects as usize, "project", "projects"),
-            if rules.live_min_projects == 1 {
-                "has"
-            } else {
-                "have"
-            },
-            statuses_text(&rules.live_project_statuses),
-            projects.len()
+        reasons.push(not_yet(
+            Tier::Live,
+            &format!(
+                "needs membership of {} that {} been {} (has {})",
+                plural(rules.live_min_projects as usize, "project", "projects"),
+                if rules.live_min_projects == 1 {
+                    "has"
+                } else {
+                    "have"
+                },
+                statuses_text(&rules.live_project_statuses),
+                projects.len()
+            ),
         ));
         return Assessment {
             tier: Some(Tier::Learn),
@@ -338,14 +391,17 @@ pub fn assess(facts: &TierFacts, rules: &TierRules, as_of: NaiveDate) -> Assessm
                 tiers_text(&rules.lead_course_tiers)
             )
         };
-        reasons.push(format!(
-            "Not yet Lead: needs {course}{} given (has {})",
-            plural(
-                rules.lead_min_coaching_sessions as usize,
-                "coaching session",
-                "coaching sessions"
+        reasons.push(not_yet(
+            Tier::Lead,
+            &format!(
+                "needs {course}{} given (has {})",
+                plural(
+                    rules.lead_min_coaching_sessions as usize,
+                    "coaching session",
+                    "coaching sessions"
+                ),
+                sessions.len()
             ),
-            sessions.len()
         ));
         return Assessment {
             tier: Some(Tier::Live),

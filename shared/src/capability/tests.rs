@@ -453,3 +453,83 @@ fn tier_counts_are_for_today_or_a_day_gone_never_one_to_come() {
         Some(vec!["as_of".to_owned()])
     );
 }
+
+/// The next tier and what it needs, as a case expects them.
+type Next<'a> = Option<(Tier, &'a str)>;
+
+#[test]
+fn the_next_tier_and_what_it_needs_come_from_the_last_reason() {
+    let rules = TierRules::default();
+    let as_of = day("2026-11-30");
+    // (what the record holds, facts, the next tier and its need, how many reasons are reached)
+    let cases: Vec<(&str, TierFacts, Next, usize)> = vec![
+        (
+            "nothing",
+            TierFacts::default(),
+            Some((Tier::Learn, "needs a completed Learn course")),
+            0,
+        ),
+        (
+            "a Learn course",
+            facts(vec![fundamentals()], vec![], &[]),
+            Some((
+                Tier::Live,
+                "needs membership of 1 project that has been active or completed (has 0)",
+            )),
+            1,
+        ),
+        (
+            "Live with two coaching sessions",
+            facts(
+                vec![fundamentals()],
+                vec![active(1, "2026-04-01")],
+                &["2026-07-01", "2026-08-01"],
+            ),
+            Some((
+                Tier::Lead,
+                "needs a completed Lead course or 3 coaching sessions given (has 2)",
+            )),
+            2,
+        ),
+        (
+            "Lead",
+            facts(
+                vec![fundamentals()],
+                vec![active(1, "2026-04-01")],
+                &["2026-07-01", "2026-08-01", "2026-09-01"],
+            ),
+            None,
+            3,
+        ),
+    ];
+    for (case, facts, expected, reached) in cases {
+        let assessment = assess(&facts, &rules, as_of);
+        let next = assessment.next();
+        assert_eq!(
+            next.as_ref().map(|n| (n.tier, n.needs.as_str())),
+            expected,
+            "{case}"
+        );
+        assert_eq!(
+            assessment.reached().len(),
+            reached,
+            "{case}: reasons reached"
+        );
+        assert!(
+            assessment
+                .reached()
+                .iter()
+                .all(|r| !r.starts_with("Not yet")),
+            "{case}: {:?}",
+            assessment.reached()
+        );
+    }
+}
+
+#[test]
+fn the_tier_above_each() {
+    assert_eq!(tier_above(None), Some(Tier::Learn));
+    assert_eq!(tier_above(Some(Tier::Learn)), Some(Tier::Live));
+    assert_eq!(tier_above(Some(Tier::Live)), Some(Tier::Lead));
+    assert_eq!(tier_above(Some(Tier::Lead)), None);
+}

@@ -55,6 +55,11 @@ pub async fn update_me(change: &PersonUpdate) -> Result<Person, ApiError> {
     call(Method::PATCH, "/api/v1/me", Some(change)).await
 }
 
+/// The signed-in person's home page: their projects, measures due, coaching, courses and tier.
+pub async fn home() -> Result<qi_shared::home::Home, ApiError> {
+    call(Method::GET, "/api/v1/me/home", NO_BODY).await
+}
+
 pub async fn partnership() -> Result<Partnership, ApiError> {
     call(Method::GET, "/api/v1/partnership", NO_BODY).await
 }

@@ -152,6 +152,36 @@ pub async fn received_on(
     dtos(db, rows).await
 }
 
+/// The latest `limit` sessions a person gave or their projects' teams received, on projects
+/// `viewer` may see, newest first; and how many there are.
+pub async fn of_person(
+    db: &impl ConnectionTrait,
+    person_id: i64,
+    viewer: &Actor,
+    limit: u64,
+) -> Result<(Vec<CoachingSession>, u64), DbErr> {
+    let on_team = Query::select()
+        .column("project_id")
+        .from("project_members")
+        .and_where(Expr::col("person_id").eq(person_id))
+        .to_owned();
+    let query = coaching_session::Entity::find()
+        .filter(
+            sea_orm::Condition::any()
+                .add(coaching_session::Column::CoachId.eq(person_id))
+                .add(coaching_session::Column::ProjectId.in_subquery(on_team)),
+        )
+        .filter(coaching_session::Column::ProjectId.in_subquery(visible_ids(viewer)));
+    let total = query.clone().count(db).await?;
+    let rows = query
+        .order_by_desc(coaching_session::Column::HeldOn)
+        .order_by_desc(coaching_session::Column::Id)
+        .limit(limit)
+        .all(db)
+        .await?;
+    Ok((dtos(db, rows).await?, total))
+}
+
 /// Records a session (already checked) and refreshes the coach's tier.
 pub async fn create(
     db: &impl ConnectionTrait,
