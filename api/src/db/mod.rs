@@ -288,7 +288,9 @@ mod migration_tests {
         ];
         migrate(&db).await?;
         for sql in tables {
-            db.execute_unprepared(sql).await.context("the tables made")?;
+            db.execute_unprepared(sql)
+                .await
+                .context("the tables made")?;
         }
         let all = Migrator::migrations();
         let it = all
@@ -301,7 +303,9 @@ mod migration_tests {
         }
         Migrator::up(&db, None).await?;
         for sql in tables {
-            db.execute_unprepared(sql).await.context("the tables back")?;
+            db.execute_unprepared(sql)
+                .await
+                .context("the tables back")?;
         }
         let _ = std::fs::remove_dir_all(dir);
         Ok(())

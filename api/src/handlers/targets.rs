@@ -12,9 +12,7 @@ use chrono::{NaiveDate, Utc};
 use qi_shared::{
     dashboard::{
         DashboardQuery, Facts,
-        target::{
-            AsOfQuery, Target, TargetDetail, TargetInput, TargetList, TargetQuery, progress,
-        },
+        target::{AsOfQuery, Target, TargetDetail, TargetInput, TargetList, TargetQuery, progress},
     },
     problem::Problem,
     uk_time,
@@ -263,8 +261,15 @@ pub async fn update(
     let version = if_match.version(current.version)?;
     let input = check(&state, &body.0).await?;
     let txn = state.begin_write().await?;
-    let Some(model) =
-        db::targets::update(&txn, current.id, version, &input, user.person_id, Utc::now()).await?
+    let Some(model) = db::targets::update(
+        &txn,
+        current.id,
+        version,
+        &input,
+        user.person_id,
+        Utc::now(),
+    )
+    .await?
     else {
         drop(txn);
         return Err(stale(&state, current.id).await);
@@ -309,6 +314,10 @@ pub async fn remove(
         return Err(stale(&state, current.id).await);
     }
     txn.commit().await?;
-    tracing::info!(target_id = current.id, by = user.person_id, "target removed");
+    tracing::info!(
+        target_id = current.id,
+        by = user.person_id,
+        "target removed"
+    );
     Ok(HttpResponse::NoContent().finish())
 }
