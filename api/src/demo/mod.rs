@@ -1,9 +1,8 @@
 //! Demo data: a realistic partnership to explore and to demonstrate, seeded into an empty database
 //! by `qi seed-demo` or `qi serve --demo`. Deterministic, so screenshots and demos repeat.
-//! Later capabilities (training, events...) add their own demo data here (the strategy targets:
-//! `targets`); projects are in
+//! Later capabilities (training, events...) add their own demo data here; projects are in
 //! `projects` (the generator) and `project_texts` (their words), their measures and data in
-//! `measures`.
+//! `measures`, the partnership's strategy targets in `targets`.
 
 mod capability;
 mod measure_texts;
