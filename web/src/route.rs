@@ -61,6 +61,9 @@ pub enum Route {
     CapabilityHome,
     #[at("/capability/*")]
     Capability,
+    /// The partnership's and each organisation's strategy targets and their progress.
+    #[at("/dashboard/targets")]
+    DashboardTargets,
     #[not_found]
     #[at("/404")]
     NotFound,

@@ -9,6 +9,8 @@
 pub mod capability;
 mod endpoints;
 #[cfg(not(feature = "entry"))]
+pub mod targets;
+#[cfg(not(feature = "entry"))]
 pub mod training;
 
 use std::{cell::RefCell, rc::Rc};

@@ -9,6 +9,8 @@
 #[cfg(not(feature = "entry"))]
 pub mod capability;
 #[cfg(not(feature = "entry"))]
+pub mod dashboard;
+#[cfg(not(feature = "entry"))]
 pub mod home;
 #[cfg(not(feature = "entry"))]
 pub mod improvement;

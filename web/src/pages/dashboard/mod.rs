@@ -1,0 +1,3 @@
+//! The partnership's own measures: the dashboard's pages.
+
+pub mod targets;
