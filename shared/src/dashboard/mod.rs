@@ -11,6 +11,7 @@
 pub mod catalogue;
 mod compute;
 pub mod facts;
+pub mod target;
 #[cfg(test)]
 mod tests;
 
@@ -22,6 +23,7 @@ pub use catalogue::{
 };
 pub use compute::{Period, Scope, first_of_month, months};
 pub use facts::Facts;
+pub use target::{Comparator, Target, TargetInput, TargetProgress};
 
 use crate::{
     FieldErrors,

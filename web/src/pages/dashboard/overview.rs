@@ -47,9 +47,10 @@ pub fn overview() -> Html {
                    a run chart until there are 12 months, then an XmR chart with the Making Data \
                    Count icons." }
             </p>
-            <p>
-                <Link<Route> to={Route::DashboardOrganisations}>{ "Compare organisations" }</Link<Route>>
-            </p>
+            <ul class="quick-links__list">
+                <li><Link<Route> to={Route::DashboardTargets}>{ "Strategy targets" }</Link<Route>></li>
+                <li><Link<Route> to={Route::DashboardOrganisations}>{ "Compare organisations" }</Link<Route>></li>
+            </ul>
             <ScopeFilters
                 organisation={query.organisation_id.map(|id| id.to_string()).unwrap_or_default()}
                 as_of={query.as_of.map(|d| d.to_string()).unwrap_or_default()}
