@@ -29,6 +29,7 @@ fn project(id: i64, recorded: NaiveDate, involvement: bool) -> ProjectFact {
         spread: Spread::Unit,
         adopters: vec![],
         measures: vec![],
+        evidence: vec![],
     }
 }
 
