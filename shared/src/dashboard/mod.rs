@@ -150,7 +150,13 @@ pub fn series(
     target: Option<f64>,
 ) -> MetricSeries {
     let months: Vec<MonthValue> = facts
-        .monthly(metric, organisation_id, from, to, as_of)
+        .monthly(
+            metric,
+            organisation_id,
+            from.max(facts.first_month(from)),
+            to,
+            as_of,
+        )
         .into_iter()
         .map(|(month, value)| MonthValue { month, value })
         .collect();
@@ -285,7 +291,13 @@ pub fn dashboard(facts: &Facts, organisation_id: Option<i64>, as_of: NaiveDate) 
         .iter()
         .map(|metric| {
             let months: Vec<MonthValue> = facts
-                .monthly(*metric, organisation_id, from, to, as_of)
+                .monthly(
+                    *metric,
+                    organisation_id,
+                    from.max(facts.first_month(from)),
+                    to,
+                    as_of,
+                )
                 .into_iter()
                 .map(|(month, value)| MonthValue { month, value })
                 .collect();
