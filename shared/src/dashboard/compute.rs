@@ -652,3 +652,123 @@ fn sweep(
         })
         .collect()
 }
+
+/// Who or what a figure counts, for the list behind it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Members {
+    /// The projects counted, by id, in order.
+    Projects(Vec<i64>),
+    /// The people counted, with the organisation each is counted in, by id.
+    People(Vec<(i64, i64)>),
+    /// A figure that is not a count of projects or people (places, sessions, shares of
+    /// sessions, the index): nothing to list.
+    NotListed,
+}
+
+impl Facts {
+    /// What `value` counts for the same arguments: the projects or people behind the figure
+    /// (for a share, those in its top line).
+    pub fn members(
+        &self,
+        metric: Metric,
+        scope: Scope,
+        period: Period,
+        as_of: NaiveDate,
+    ) -> Members {
+        use Metric::*;
+        if period.from > as_of || period.from > period.to {
+            return Members::NotListed;
+        }
+        let day = period.to.min(as_of);
+        let range = Period {
+            from: period.from,
+            to: day,
+        };
+        let projects = |ids: Vec<i64>| {
+            let mut ids = ids;
+            ids.sort_unstable();
+            ids.dedup();
+            Members::Projects(ids)
+        };
+        let people = |mut pairs: Vec<(i64, i64)>| {
+            pairs.sort_unstable();
+            pairs.dedup_by_key(|(person, _)| *person);
+            Members::People(pairs)
+        };
+        if project_stock(metric).is_some() {
+            return projects(
+                self.projects_of(scope)
+                    .filter(|p| stock_weight(metric, p, day).0 != 0.0)
+                    .map(|p| p.id)
+                    .collect(),
+            );
+        }
+        match metric {
+            PeopleLearn | PeopleLive | PeopleLead => {
+                let tier = match metric {
+                    PeopleLearn => Tier::Learn,
+                    PeopleLive => Tier::Live,
+                    _ => Tier::Lead,
+                };
+                people(
+                    self.tier_spans
+                        .iter()
+                        .filter(|s| s.tier == tier && in_scope(scope, s.organisation_id))
+                        .filter(|s| s.held_on(day))
+                        .map(|s| (s.person_id, s.organisation_id))
+                        .collect(),
+                )
+            }
+            PeopleMovedUp => people(
+                self.tier_spans
+                    .windows(2)
+                    .filter_map(|pair| match pair {
+                        [before, after]
+                            if before.person_id == after.person_id
+                                && after.tier > before.tier
+                                && after.from >= range.from
+                                && after.from <= range.to
+                                && in_scope(scope, after.organisation_id) =>
+                        {
+                            Some((after.person_id, after.organisation_id))
+                        }
+                        _ => None,
+                    })
+                    .collect(),
+            ),
+            PeopleTrained => people(
+                self.attendance_in(range)
+                    .iter()
+                    .filter(|a| in_scope(scope, a.organisation_id))
+                    .map(|a| (a.person_id, a.organisation_id))
+                    .collect(),
+            ),
+            ProjectsStarted => projects(self.started(scope, range, day).map(|p| p.id).collect()),
+            ProjectsCompleted => projects(
+                self.projects_of(scope)
+                    .filter(|p| p.completions_in(range.from, range.to) > 0)
+                    .map(|p| p.id)
+                    .collect(),
+            ),
+            ProjectsLedByCommunity => projects(
+                self.started(scope, range, day)
+                    .filter(|p| {
+                        p.lead_person_id.is_some_and(|lead| {
+                            matches!(
+                                self.tier_of(lead, p.started_on),
+                                Some(Tier::Live | Tier::Lead)
+                            )
+                        })
+                    })
+                    .map(|p| p.id)
+                    .collect(),
+            ),
+            ProjectsCoached | CoachingSessions => projects(
+                self.coaching_in(scope, range)
+                    .map(|c| c.project_id)
+                    .collect(),
+            ),
+            _ => Members::NotListed,
+        }
+    }
+}
