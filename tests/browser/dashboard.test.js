@@ -64,6 +64,13 @@ describe('The dashboard in the browser', () => {
       await h.expectVisible(page, page.locator('#behind .member-list a').first(), 'a completed project behind the figure');
       await h.record(page, 'dashboard-metric', 'a metric');
 
+      // The strategy's targets, with their progress; the partnership admin may set one.
+      await page.goto(`${server.baseUrl}/dashboard/targets`);
+      await h.expectH1(page, 'Strategy targets');
+      await h.expectVisible(page, page.locator('.target-list li').first(), 'a target of the demo strategy');
+      await h.expectVisible(page, page.getByRole('button', { name: 'Set a target', exact: true }), 'the button to set one');
+      await h.record(page, 'dashboard-targets', 'the targets');
+
       await page.goto(`${server.baseUrl}/dashboard/organisations`);
       await h.expectH1(page, 'Compare organisations');
       await h.expectVisible(page, page.locator('#comparison .row--total'), "the partnership's row");

@@ -2,9 +2,12 @@
 //! metrics for their organisation and its strategy targets with their progress, linking to
 //! the dashboard for the rest.
 
-use qi_shared::dashboard::{
-    DashboardQuery, Metric, format_value,
-    target::{TargetQuery, TargetStatus},
+use qi_shared::{
+    capability::long_date,
+    dashboard::{
+        DashboardQuery, Metric, format_value,
+        target::{TargetQuery, TargetStatus},
+    },
 };
 use yew::prelude::*;
 use yew_router::prelude::*;
@@ -90,7 +93,10 @@ pub fn organisation_headlines(props: &OrganisationHeadlinesProps) -> Html {
                         <tbody>
                             { for list.items.iter().filter(|t| t.progress.status != TargetStatus::NotStarted).map(|t| html! {
                                 <tr>
-                                    <th scope="row">{ &t.definition.label }</th>
+                                    <th scope="row">
+                                        { &t.definition.label }
+                                        <span class="member-list__org">{ format!(" ({} to {})", long_date(t.definition.period_from), long_date(t.definition.period_to)) }</span>
+                                    </th>
                                     <td data-label="Now">{ format_value(t.definition.metric.unit(), t.progress.current) }</td>
                                     <td data-label="Standing">{ t.progress.status.label() }</td>
                                 </tr>
