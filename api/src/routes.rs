@@ -9,8 +9,8 @@ use utoipa::{
 use utoipa_actix_web::{AppExt, scope, service_config::ServiceConfig};
 
 use crate::handlers::{
-    analysis, auth, capability, dashboard, evidence, health, home, improvement, invitations, me,
-    measures, organisations, partnership, people, projects, setup, team, training,
+    analysis, auth, board_pack, capability, dashboard, evidence, health, home, improvement,
+    invitations, me, measures, organisations, partnership, people, projects, setup, team, training,
 };
 
 pub fn configure(cfg: &mut ServiceConfig) {
@@ -92,6 +92,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
                     .configure(training::routes)
                     .configure(capability::routes)
                     .configure(dashboard::routes)
+                    .configure(board_pack::routes)
                     .default_service(web::to(unknown_route)),
             )
             .default_service(web::to(unknown_route)),

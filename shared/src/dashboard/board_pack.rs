@@ -342,9 +342,8 @@ pub fn build(facts: &Facts, input: PackInput) -> BoardPack {
                 value_text: format_value(metric.unit(), value),
                 value_date: Some(input.month),
                 target,
-                target_text: target.map_or_else(String::new, |t| {
-                    format_value(metric.unit(), Some(t))
-                }),
+                target_text: target
+                    .map_or_else(String::new, |t| format_value(metric.unit(), Some(t))),
                 improvement_direction: metric.improvement_direction(),
                 reading: read_series(&points, metric.improvement_direction(), target),
                 narrative: narrative(&key),
@@ -415,7 +414,10 @@ fn measure_value(value: Option<f64>, unit: &str) -> String {
 
 /// The month asked for as `YYYY-MM`, not in the future; the last complete month when left out.
 /// Gives the month's first day and the pack's as-of day.
-pub fn parse_month(month: Option<&str>, today: NaiveDate) -> Result<(NaiveDate, NaiveDate), String> {
+pub fn parse_month(
+    month: Option<&str>,
+    today: NaiveDate,
+) -> Result<(NaiveDate, NaiveDate), String> {
     let this_month = first_of_month(today);
     let month = match month.map(str::trim).filter(|m| !m.is_empty()) {
         None => this_month

@@ -71,7 +71,10 @@ fn narrative(text: &str) -> Narrative {
         text: text.to_owned(),
         updated_by: 1,
         updated_by_name: "Ada Lead".to_owned(),
-        updated_at: Utc.with_ymd_and_hms(2026, 5, 3, 9, 0, 0).single().unwrap_or_default(),
+        updated_at: Utc
+            .with_ymd_and_hms(2026, 5, 3, 9, 0, 0)
+            .single()
+            .unwrap_or_default(),
     }
 }
 
@@ -100,11 +103,20 @@ fn input(month: NaiveDate, as_of: NaiveDate) -> PackInput {
         partnership_name: "The partnership".to_owned(),
         month,
         as_of,
-        generated_at: Utc.with_ymd_and_hms(2026, 5, 20, 9, 0, 0).single().unwrap_or_default(),
+        generated_at: Utc
+            .with_ymd_and_hms(2026, 5, 20, 9, 0, 0)
+            .single()
+            .unwrap_or_default(),
         measures: vec![measure()],
         narratives: vec![
-            ("metric:people_live".to_owned(), narrative("Two more leads since spring")),
-            ("measure:42".to_owned(), narrative("=HYPERLINK(\"x\") stepped up")),
+            (
+                "metric:people_live".to_owned(),
+                narrative("Two more leads since spring"),
+            ),
+            (
+                "measure:42".to_owned(),
+                narrative("=HYPERLINK(\"x\") stepped up"),
+            ),
         ],
         targets: vec![target(Metric::CoachingSessions, 10.0)],
     }
@@ -124,7 +136,10 @@ fn the_pack_shows_the_headline_metrics_and_those_with_targets_then_the_measures(
     let mut expected: Vec<Metric> = HEADLINE_METRICS.to_vec();
     expected.push(Metric::CoachingSessions);
     expected.sort_by_key(|m| Metric::ALL.iter().position(|a| a == m));
-    assert_eq!(metrics, expected, "catalogue order, the targeted one included");
+    assert_eq!(
+        metrics, expected,
+        "catalogue order, the targeted one included"
+    );
     let last = pack.rows.last().map(|r| r.key.as_str());
     assert_eq!(last, Some("measure:42"), "measures after the metrics");
     assert_eq!(row(&pack, "metric:coaching_sessions").target, Some(10.0));
@@ -135,7 +150,11 @@ fn the_pack_shows_the_headline_metrics_and_those_with_targets_then_the_measures(
 fn a_metric_shows_the_month_s_figure_for_its_scope_and_its_narrative() {
     let pack = build(&facts(), input(d(2026, 4, 1), d(2026, 4, 30)));
     let live = row(&pack, "metric:people_live");
-    assert_eq!(live.value, Some(3.0), "three in organisation 1 by April's end");
+    assert_eq!(
+        live.value,
+        Some(3.0),
+        "three in organisation 1 by April's end"
+    );
     assert_eq!(live.value_text, "3");
     assert_eq!(live.value_date, Some(d(2026, 4, 1)));
     assert_eq!(live.points.len(), 24, "24 months");
@@ -154,7 +173,11 @@ fn the_month_in_progress_counts_to_today() {
     let (month, as_of) = parse_month(Some("2026-04"), d(2026, 4, 15)).unwrap_or_default();
     assert_eq!((month, as_of), (d(2026, 4, 1), d(2026, 4, 15)));
     let pack = build(&facts(), input(month, as_of));
-    assert_eq!(row(&pack, "metric:people_live").value, Some(2.0), "not yet the 20th");
+    assert_eq!(
+        row(&pack, "metric:people_live").value,
+        Some(2.0),
+        "not yet the 20th"
+    );
 }
 
 #[test]
@@ -166,13 +189,23 @@ fn a_measure_shows_its_latest_point_and_reads_its_last_24_months() {
     assert_eq!(m.target_text, "15");
     assert_eq!(m.points.len(), 20, "the 2023 point is left out");
     assert_eq!(m.reading.chart, super::super::SeriesChart::Xmr);
-    assert_eq!(m.reading.variation_icon, Some(VariationIcon::ImprovementHigh));
+    assert_eq!(
+        m.reading.variation_icon,
+        Some(VariationIcon::ImprovementHigh)
+    );
     assert!(m.reading.assurance_icon.is_some());
-    assert!(m.chart_svg(600, 240).is_some_and(|svg| svg.starts_with("<svg")));
+    assert!(
+        m.chart_svg(600, 240)
+            .is_some_and(|svg| svg.starts_with("<svg"))
+    );
     // As of an earlier day, only the points by then count.
     let early = build(&facts(), input(d(2025, 3, 1), d(2025, 3, 31)));
     assert_eq!(row(&early, "measure:42").points.len(), 7);
-    assert_eq!(row(&early, "measure:42").reading.variation_icon, None, "a run chart");
+    assert_eq!(
+        row(&early, "measure:42").reading.variation_icon,
+        None,
+        "a run chart"
+    );
     let _ = AssuranceIcon::Pass;
 }
 
@@ -180,9 +213,14 @@ fn a_measure_shows_its_latest_point_and_reads_its_last_24_months() {
 fn the_csv_has_a_bom_a_header_and_no_formula() {
     let pack = build(&facts(), input(d(2026, 4, 1), d(2026, 4, 30)));
     let text = csv(&pack);
-    assert!(text.starts_with("\u{feff}Kind,Name,Project,Date,Value,Unit,Target,Variation,Assurance,Narrative\n"));
+    assert!(text.starts_with(
+        "\u{feff}Kind,Name,Project,Date,Value,Unit,Target,Variation,Assurance,Narrative\n"
+    ));
     assert!(text.contains("Partnership metric,People in the Live tier,,2026-04-01,3,count,,"));
-    assert!(text.contains("\"'=HYPERLINK(\"\"x\"\") stepped up\""), "{text}");
+    assert!(
+        text.contains("\"'=HYPERLINK(\"\"x\"\") stepped up\""),
+        "{text}"
+    );
     assert_eq!(text.lines().count(), pack.rows.len() + 1);
     for (cell, safe) in [
         ("=1+1", "'=1+1"),
@@ -198,15 +236,26 @@ fn the_csv_has_a_bom_a_header_and_no_formula() {
 #[test]
 fn months_are_checked() {
     let today = d(2026, 5, 20);
-    assert_eq!(parse_month(None, today), Ok((d(2026, 4, 1), d(2026, 4, 30))), "last complete month");
-    assert_eq!(parse_month(Some("2026-05"), today), Ok((d(2026, 5, 1), today)));
+    assert_eq!(
+        parse_month(None, today),
+        Ok((d(2026, 4, 1), d(2026, 4, 30))),
+        "last complete month"
+    );
+    assert_eq!(
+        parse_month(Some("2026-05"), today),
+        Ok((d(2026, 5, 1), today))
+    );
     for bad in ["2026-06", "2026-5", "May 2026", "2026-13", "2026-05-01"] {
         let query = BoardPackQuery {
             organisation_id: None,
             month: Some(bad.to_owned()),
         };
         let errors = query.validate(today).err().unwrap_or_default();
-        assert_eq!(errors.0.first().map(|e| e.field.as_str()), Some("month"), "{bad}");
+        assert_eq!(
+            errors.0.first().map(|e| e.field.as_str()),
+            Some("month"),
+            "{bad}"
+        );
     }
 }
 
@@ -231,7 +280,10 @@ fn narratives_and_measures_are_checked_field_by_field() {
     assert_eq!(
         valid.narratives,
         vec![
-            (RowKey::Metric(Metric::PeopleLive), Some("Better".to_owned())),
+            (
+                RowKey::Metric(Metric::PeopleLive),
+                Some("Better".to_owned())
+            ),
             (RowKey::Measure(9), None),
         ]
     );
@@ -259,7 +311,12 @@ fn narratives_and_measures_are_checked_field_by_field() {
         .collect();
     assert_eq!(
         fields,
-        ["month", "narratives[0].row", "narratives[0].text", "narratives[1].text"]
+        [
+            "month",
+            "narratives[0].row",
+            "narratives[0].text",
+            "narratives[1].text"
+        ]
     );
     let twice = PackMeasuresInput {
         organisation_id: None,
@@ -273,5 +330,8 @@ fn narratives_and_measures_are_checked_field_by_field() {
     assert!(many.validate().is_err());
     assert_eq!(RowKey::parse("measure:0"), None);
     assert_eq!(RowKey::Measure(5).to_string(), "measure:5");
-    assert_eq!(RowKey::parse("metric:people_lead"), Some(RowKey::Metric(Metric::PeopleLead)));
+    assert_eq!(
+        RowKey::parse("metric:people_lead"),
+        Some(RowKey::Metric(Metric::PeopleLead))
+    );
 }
