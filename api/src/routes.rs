@@ -10,7 +10,8 @@ use utoipa_actix_web::{AppExt, scope, service_config::ServiceConfig};
 
 use crate::handlers::{
     analysis, auth, board_pack, capability, dashboard, evidence, health, home, improvement,
-    invitations, me, measures, organisations, partnership, people, projects, setup, team, training,
+    invitations, me, measures, organisations, partnership, people, projects, setup, targets, team,
+    training,
 };
 
 pub fn configure(cfg: &mut ServiceConfig) {
@@ -92,6 +93,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
                     .configure(training::routes)
                     .configure(capability::routes)
                     .configure(dashboard::routes)
+                    .configure(targets::routes)
                     .configure(board_pack::routes)
                     .default_service(web::to(unknown_route)),
             )
@@ -128,7 +130,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
         (name = "analysis", description = "The SPC engine on your own data: XmR charts the Making Data Count way and run charts with the Anhøj rules. Stateless: nothing is stored and no sign-in is needed"),
         (name = "measures", description = "A project's measures: their data (entered point by point, saved as a grid, imported and exported as CSV) and the phase changes and annotations on their charts"),
         (name = "training", description = "Training programmes: courses, cohorts and their sessions, places shared between organisations, enrolment with a waiting list, attendance and completion"),
-        (name = "dashboard", description = "The partnership's own measures: the catalogue of metrics, every metric for the partnership or one organisation as of any day, monthly series read as run or XmR charts, and the organisations side by side"),
+        (name = "dashboard", description = "The partnership's own measures: the catalogue of metrics, every metric for the partnership or one organisation as of any day, monthly series read as run or XmR charts, the organisations side by side, and the strategy targets with their progress and history"),
         (name = "capability", description = "The Learn / Live / Lead tiers (the rules, each person's tier with its reasons and history, overrides, counts as of a date), coaching sessions and caseloads, and each person's own record"),
     )
 )]

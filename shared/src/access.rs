@@ -127,6 +127,13 @@ impl Actor {
             )
     }
 
+    /// Set, change or remove strategy targets for an organisation (`Some`) or the partnership as
+    /// a whole (`None`): partnership admins for any, an organisation's admins for their own only.
+    pub fn can_set_targets_for(&self, organisation_id: Option<i64>) -> bool {
+        self.is_partnership_admin()
+            || (self.has(Role::OrganisationAdmin) && organisation_id == Some(self.organisation_id))
+    }
+
     /// Create a project led by this organisation: its own people, and partnership admins for any.
     pub fn can_create_project_for(&self, organisation_id: i64) -> bool {
         self.is_partnership_admin() || self.organisation_id == organisation_id
@@ -224,6 +231,24 @@ mod tests {
         assert!(colleague.can_create_project_for(10));
         assert!(!colleague.can_create_project_for(20));
         assert!(partnership_admin.can_create_project_for(20));
+    }
+
+    #[test]
+    fn who_sets_strategy_targets() {
+        let partnership_admin = actor(1, 10, &[Role::PartnershipAdmin]);
+        let org_admin = actor(2, 10, &[Role::OrganisationAdmin]);
+        let coach = actor(3, 10, &[Role::Coach]);
+        let member = actor(4, 10, &[]);
+        for (who, partnership, own, other, name) in [
+            (&partnership_admin, true, true, true, "partnership admin"),
+            (&org_admin, false, true, false, "organisation admin"),
+            (&coach, false, false, false, "coach"),
+            (&member, false, false, false, "member"),
+        ] {
+            assert_eq!(who.can_set_targets_for(None), partnership, "{name}");
+            assert_eq!(who.can_set_targets_for(Some(10)), own, "{name}");
+            assert_eq!(who.can_set_targets_for(Some(20)), other, "{name}");
+        }
     }
 
     #[test]

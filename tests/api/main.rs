@@ -23,6 +23,7 @@ mod people;
 mod projects;
 mod setup;
 mod stored_values;
+mod targets;
 mod team;
 mod training;
 mod visibility;

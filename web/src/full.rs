@@ -105,6 +105,7 @@ fn page(route: &Route, session: &crate::session::Session) -> Html {
         }
         Route::TrainingHome | Route::Training => html! { <pages::training::Routes /> },
         Route::CapabilityHome | Route::Capability => html! { <pages::capability::Routes /> },
+        Route::DashboardTargets => html! { <pages::dashboard::targets::TargetsPage /> },
         Route::NotFound => html! { <NotFound /> },
         Route::NewOrganisation
         | Route::EditOrganisation { .. }

@@ -67,6 +67,9 @@ pub enum Route {
     DashboardOrganisations,
     #[at("/dashboard/metrics/:metric")]
     DashboardMetric { metric: String },
+    /// The partnership's and each organisation's strategy targets and their progress.
+    #[at("/dashboard/targets")]
+    DashboardTargets,
     #[not_found]
     #[at("/404")]
     NotFound,

@@ -14,6 +14,7 @@ pub mod people;
 pub mod projects;
 pub mod search;
 pub mod secrets;
+pub mod targets;
 pub mod team;
 pub mod tokens;
 pub mod training;
@@ -273,6 +274,41 @@ mod migration_tests {
             .context("the word table back")?;
         Migrator::up(&db, None).await?;
         assert!(db.execute_unprepared(words).await.is_err());
+        let _ = std::fs::remove_dir_all(dir);
+        Ok(())
+    }
+
+    /// The strategy targets' migration comes undone (both tables gone) and is done again.
+    #[tokio::test]
+    async fn the_strategy_targets_migration_comes_undone_and_again() -> anyhow::Result<()> {
+        let dir = std::env::temp_dir().join(format!("qi-migrate-targets-{}", std::process::id()));
+        let url = format!("sqlite://{}/qi.db?mode=rwc", dir.display());
+        let db = connect(&url, 1).await?;
+        let tables = [
+            "SELECT COUNT(*) FROM strategy_targets",
+            "SELECT COUNT(*) FROM strategy_target_changes",
+        ];
+        migrate(&db).await?;
+        for sql in tables {
+            db.execute_unprepared(sql)
+                .await
+                .context("the tables made")?;
+        }
+        let all = Migrator::migrations();
+        let it = all
+            .iter()
+            .position(|m| m.name() == "m20261205_000014_strategy_targets")
+            .context("the migration")?;
+        Migrator::down(&db, Some(u32::try_from(all.len() - it)?)).await?;
+        for sql in tables {
+            assert!(db.execute_unprepared(sql).await.is_err(), "{sql}: gone");
+        }
+        Migrator::up(&db, None).await?;
+        for sql in tables {
+            db.execute_unprepared(sql)
+                .await
+                .context("the tables back")?;
+        }
         let _ = std::fs::remove_dir_all(dir);
         Ok(())
     }

@@ -2,7 +2,7 @@
 //! by `qi seed-demo` or `qi serve --demo`. Deterministic, so screenshots and demos repeat.
 //! Later capabilities (training, events...) add their own demo data here; projects are in
 //! `projects` (the generator) and `project_texts` (their words), their measures and data in
-//! `measures`.
+//! `measures`, the partnership's strategy targets in `targets`.
 
 mod capability;
 mod measure_texts;
@@ -10,6 +10,7 @@ mod measures;
 mod names;
 mod project_texts;
 mod projects;
+mod targets;
 mod team;
 mod training;
 
@@ -244,6 +245,10 @@ pub async fn seed(db: &DatabaseConnection) -> anyhow::Result<bool> {
     training::seed(&txn).await?;
     // Last: tiers follow from everything seeded before.
     capability::seed(&txn).await?;
+    if let Some((northmoor, _)) = created.first() {
+        let targets = targets::seed(&txn, admin.id, northmoor.id).await?;
+        tracing::debug!(targets, "seeded the demo strategy targets");
+    }
     txn.commit().await?;
     Ok(true)
 }

@@ -355,6 +355,29 @@ fn open_to_all(
     input
 }
 
+/// The places a partnership cohort set aside for each organisation: one more than it used, as
+/// programmes offer each partner a few places and not all are taken (within the capacity).
+fn allocations(input: &CohortInput, run: &Run, people: &[Person]) -> Vec<AllocationInput> {
+    let mut per_org: std::collections::BTreeMap<i64, u32> = Default::default();
+    for (i, _) in &run.attendees {
+        if let Some(p) = people.get(*i) {
+            *per_org.entry(p.organisation_id).or_default() += 1;
+        }
+    }
+    let mut left = input.capacity;
+    per_org
+        .into_iter()
+        .filter_map(|(organisation_id, used)| {
+            let places = (used + 1).min(left);
+            left -= places;
+            (places > 0).then_some(AllocationInput {
+                organisation_id,
+                places,
+            })
+        })
+        .collect()
+}
+
 /// Writes a past cohort: its enrolments, attendance and completions, in bulk.
 async fn write_past(
     db: &impl ConnectionTrait,
@@ -366,12 +389,15 @@ async fn write_past(
     let Some(course_id) = course_id else {
         return Ok(());
     };
-    let input = open_to_all(
+    let mut input = open_to_all(
         run.input.clone(),
         course.provider_organisation_id,
         run.attendees.iter().map(|(i, _)| *i),
         people,
     );
+    if input.partnership_wide && input.allocations.is_empty() {
+        input.allocations = allocations(&input, run, people);
+    }
     let cohort_id = db::training::cohorts::create(db, course_id, &input).await?;
     let sessions = db::training::cohorts::sessions(db, cohort_id).await?;
     let mut enrolments = Vec::new();

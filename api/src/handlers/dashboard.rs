@@ -47,7 +47,7 @@ async fn check_organisation(state: &AppState, id: Option<i64>) -> ApiResult<()> 
 
 /// Counts on a blocking thread: a figure over 100,000 projects takes a few milliseconds of CPU,
 /// which a worker serving requests should not spend.
-async fn count<T: Send + 'static>(
+pub(crate) async fn count<T: Send + 'static>(
     facts: Arc<Facts>,
     work: impl FnOnce(&Facts) -> T + Send + 'static,
 ) -> ApiResult<T> {
@@ -136,7 +136,8 @@ pub async fn organisations(
 }
 
 /// One metric month by month (up to 120 months), for the partnership or one organisation, as
-/// of a day, with its headline figure and how the series reads.
+/// of a day, with its headline figure, how the series reads and the monthly figure of the
+/// scope's strategy target covering the day (a count over a period spread over its months).
 #[utoipa::path(
     tag = "dashboard",
     operation_id = "metric_series",
@@ -159,6 +160,10 @@ pub async fn series(
     let metric = Metric::parse(&metric).ok_or_else(|| not_found("Metric"))?;
     let query = query.validate(uk_time::day_of(Utc::now()))?;
     check_organisation(&state, query.organisation_id).await?;
+    // The line of the scope's own target covering the day, as a monthly figure.
+    let target = db::targets::covering(&state.db, metric, query.organisation_id, query.as_of)
+        .await?
+        .map(|t| db::targets::definition(&t).monthly_value());
     let facts = state.dashboard.facts(&state.db).await?;
     let body = count(facts, move |f| {
         dashboard::series(
@@ -167,7 +172,7 @@ pub async fn series(
             query.organisation_id,
             (query.from, query.to),
             query.as_of,
-            None,
+            target,
         )
     })
     .await?;

@@ -18,5 +18,6 @@ pub mod partnership;
 pub mod people;
 pub mod projects;
 pub mod setup;
+pub mod targets;
 pub mod team;
 pub mod training;

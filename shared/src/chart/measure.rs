@@ -281,3 +281,162 @@ mod tests {
         assert!(stored_xmr(&measure(&[], vec![])).is_none());
     }
 }
+
+/// At one point of a small chart: its position, and the centre line, lower and upper limit there.
+type Lines = (usize, Option<f64>, Option<f64>, Option<f64>);
+
+/// A small chart for a dashboard's card: the line of values, the centre line (mean or median),
+/// the process limits of an XmR chart, and each point coloured as the full chart colours it. No
+/// axes or words: the card says the figure and the full chart is a link away, so the picture
+/// only has to show the shape. `None` when there is no value to draw.
+pub fn small_svg(
+    analysis: &MeasureAnalysis,
+    (width, height): (u32, u32),
+    label: &str,
+) -> Option<String> {
+    use std::fmt::Write;
+
+    // (x position, value, colour) of each point with a value; the centre line and limits per
+    // point (they change where a phase starts).
+    let mut points: Vec<(usize, f64, &str)> = Vec::new();
+    let mut lines: Vec<Lines> = Vec::new();
+    let count = match analysis {
+        MeasureAnalysis::Xmr(xmr) => {
+            for (i, p) in xmr.points.iter().enumerate() {
+                let phase = xmr.phase_of(p);
+                lines.push((
+                    i,
+                    phase.and_then(|ph| ph.mean),
+                    phase.and_then(|ph| ph.lpl),
+                    phase.and_then(|ph| ph.upl),
+                ));
+                if let Some(v) = p.value {
+                    points.push((i, v, super::point_style(p.point_type).0));
+                }
+            }
+            xmr.points.len()
+        }
+        MeasureAnalysis::Run(run) => {
+            for (i, p) in run.points.iter().enumerate() {
+                lines.push((
+                    i,
+                    run.part_of(p).and_then(|part| part.centre_line),
+                    None,
+                    None,
+                ));
+                if let Some(v) = p.value {
+                    points.push((
+                        i,
+                        v,
+                        super::point_style(crate::spc::PointType::CommonCause).0,
+                    ));
+                }
+            }
+            run.points.len()
+        }
+    };
+    if points.is_empty() {
+        return None;
+    }
+    let values = points
+        .iter()
+        .map(|(_, v, _)| *v)
+        .chain(lines.iter().flat_map(|(_, m, l, u)| [*m, *l, *u]).flatten());
+    let (low, high) = values.fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), v| {
+        (lo.min(v), hi.max(v))
+    });
+    let span = if high > low { high - low } else { 1.0 };
+    let (w, h, pad) = (f64::from(width.max(60)), f64::from(height.max(30)), 4.0);
+    let x = |i: usize| pad + (w - 2.0 * pad) * i as f64 / (count.max(2) - 1) as f64;
+    let y = |v: f64| h - pad - (h - 2.0 * pad) * (v - low) / span;
+    let mut svg = String::new();
+    let _ = write!(
+        svg,
+        r#"<svg class="small-chart" xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {w} {h}" width="{w}" height="{h}" role="img" aria-label="{}">"#,
+        super::svg::escape(label)
+    );
+    let mut path = |pick: fn(&Lines) -> Option<f64>, style: &str| {
+        let mut d = String::new();
+        let mut pen_down = false;
+        for line in &lines {
+            match pick(line) {
+                Some(v) => {
+                    let _ = write!(
+                        d,
+                        "{}{:.1},{:.1}",
+                        if pen_down { " L" } else { " M" },
+                        x(line.0),
+                        y(v)
+                    );
+                    pen_down = true;
+                }
+                None => pen_down = false,
+            }
+        }
+        if !d.is_empty() {
+            let _ = write!(svg, r#"<path d="{}" fill="none" {style}/>"#, d.trim());
+        }
+    };
+    path(
+        |l| l.2,
+        r##"stroke="#768692" stroke-width="1" stroke-dasharray="3 2""##,
+    );
+    path(
+        |l| l.3,
+        r##"stroke="#768692" stroke-width="1" stroke-dasharray="3 2""##,
+    );
+    path(|l| l.1, r##"stroke="#425563" stroke-width="1""##);
+    let line: Vec<String> = points
+        .iter()
+        .map(|(i, v, _)| format!("{:.1},{:.1}", x(*i), y(*v)))
+        .collect();
+    let _ = write!(
+        svg,
+        r##"<polyline points="{}" fill="none" stroke="#aeb7bd" stroke-width="1.5"/>"##,
+        line.join(" ")
+    );
+    for (i, v, colour) in &points {
+        let _ = write!(
+            svg,
+            r#"<circle cx="{:.1}" cy="{:.1}" r="2.5" fill="{colour}"/>"#,
+            x(*i),
+            y(*v)
+        );
+    }
+    svg.push_str("</svg>");
+    Some(svg)
+}
+
+#[cfg(test)]
+mod small_tests {
+    use super::*;
+
+    #[test]
+    fn a_small_chart_draws_every_value_and_the_limits_and_nothing_without_values() {
+        let day = |n: u32| NaiveDate::from_ymd_opt(2024, 1, n).unwrap_or_default();
+        let points: Vec<_> = (1..=15).map(|d| (day(d), Some(f64::from(d % 4)))).collect();
+        let data = MeasureData {
+            direction: ImprovementDirection::Increase,
+            target: None,
+            points: &points,
+            annotations: &[],
+        };
+        let Some(series) = data.series() else {
+            panic!("a series");
+        };
+        let svg = small_svg(&data.analyse(&series, None), (300, 80), "A & B").unwrap_or_default();
+        assert_eq!(svg.matches("<circle").count(), 15);
+        // Mean, lower and upper limit.
+        assert_eq!(svg.matches("<path").count(), 3);
+        assert!(svg.contains(r#"aria-label="A &amp; B""#));
+        let empty = [(day(1), None)];
+        let data = MeasureData {
+            points: &empty,
+            ..data
+        };
+        let series = data.series();
+        assert!(
+            series.is_none_or(|s| small_svg(&data.analyse(&s, None), (300, 80), "x").is_none())
+        );
+    }
+}

@@ -308,6 +308,13 @@ impl Facts {
         days.min()
     }
 
+    /// The month of the first fact: a series starts there, since the months before the
+    /// partnership recorded anything are not zeros but nothing (`default` when nothing is).
+    pub fn first_month(&self, default: NaiveDate) -> NaiveDate {
+        self.first_day()
+            .map_or(default, super::compute::first_of_month)
+    }
+
     pub fn project_count(&self) -> usize {
         self.projects.len()
     }

@@ -12,6 +12,7 @@ pub mod board_pack;
 pub mod catalogue;
 mod compute;
 pub mod facts;
+pub mod target;
 #[cfg(test)]
 mod tests;
 
@@ -23,6 +24,7 @@ pub use catalogue::{
 };
 pub use compute::{Period, Scope, first_of_month, months};
 pub use facts::Facts;
+pub use target::{Comparator, Target, TargetInput, TargetProgress};
 
 use crate::{
     FieldErrors,
@@ -149,7 +151,13 @@ pub fn series(
     target: Option<f64>,
 ) -> MetricSeries {
     let months: Vec<MonthValue> = facts
-        .monthly(metric, organisation_id, from, to, as_of)
+        .monthly(
+            metric,
+            organisation_id,
+            from.max(facts.first_month(from)),
+            to,
+            as_of,
+        )
         .into_iter()
         .map(|(month, value)| MonthValue { month, value })
         .collect();
@@ -284,7 +292,13 @@ pub fn dashboard(facts: &Facts, organisation_id: Option<i64>, as_of: NaiveDate) 
         .iter()
         .map(|metric| {
             let months: Vec<MonthValue> = facts
-                .monthly(*metric, organisation_id, from, to, as_of)
+                .monthly(
+                    *metric,
+                    organisation_id,
+                    from.max(facts.first_month(from)),
+                    to,
+                    as_of,
+                )
                 .into_iter()
                 .map(|(month, value)| MonthValue { month, value })
                 .collect();

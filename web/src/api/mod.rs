@@ -11,6 +11,8 @@ pub mod capability;
 pub mod dashboard;
 mod endpoints;
 #[cfg(not(feature = "entry"))]
+pub mod targets;
+#[cfg(not(feature = "entry"))]
 pub mod training;
 
 use std::{cell::RefCell, rc::Rc};

@@ -23,5 +23,7 @@ pub mod project_status_change;
 pub mod project_tag;
 pub mod refresh_token;
 pub mod server_secret;
+pub mod strategy_target;
+pub mod strategy_target_change;
 pub mod team_invitation;
 pub mod training;

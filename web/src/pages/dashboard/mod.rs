@@ -6,6 +6,7 @@
 pub mod comparison;
 pub mod metric;
 pub mod overview;
+pub mod targets;
 
 use chrono::NaiveDate;
 use qi_shared::{

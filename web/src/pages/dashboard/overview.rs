@@ -5,7 +5,7 @@
 use qi_shared::{
     capability::long_date,
     chart::{
-        ChartOptions, assurance_icon_svg, assurance_icon_text, variation_icon_svg,
+        ChartOptions, assurance_icon_svg, assurance_icon_text, small_svg, variation_icon_svg,
         variation_icon_text,
     },
     dashboard::{Dashboard, DashboardQuery, MetricGroup, MetricSummary, format_value},
@@ -47,9 +47,10 @@ pub fn overview() -> Html {
                    a run chart until there are 12 months, then an XmR chart with the Making Data \
                    Count icons." }
             </p>
-            <p>
-                <Link<Route> to={Route::DashboardOrganisations}>{ "Compare organisations" }</Link<Route>>
-            </p>
+            <ul class="quick-links__list">
+                <li><Link<Route> to={Route::DashboardTargets}>{ "Strategy targets" }</Link<Route>></li>
+                <li><Link<Route> to={Route::DashboardOrganisations}>{ "Compare organisations" }</Link<Route>></li>
+            </ul>
             <ScopeFilters
                 organisation={query.organisation_id.map(|id| id.to_string()).unwrap_or_default()}
                 as_of={query.as_of.map(|d| d.to_string()).unwrap_or_default()}
@@ -109,20 +110,15 @@ fn card(m: &MetricSummary, d: &Dashboard, query: &DashboardQuery) -> Html {
         points: &points,
         annotations: &[],
     };
-    let chart = data
-        .series()
-        .filter(|s| s.values().iter().any(Option::is_some))
-        .map(|series| {
-            let analysis = data.analyse(&series, None);
-            let options = ChartOptions {
-                title: String::new(),
-                unit_label: unit_label(metric.unit()).to_owned(),
-                width: 320,
-                height: 160,
-                ..Default::default()
-            };
-            (analysis.svg(&options), analysis.description(&options))
-        });
+    let chart = data.series().and_then(|series| {
+        let analysis = data.analyse(&series, None);
+        let options = ChartOptions {
+            title: metric.label().to_owned(),
+            unit_label: unit_label(metric.unit()).to_owned(),
+            ..Default::default()
+        };
+        small_svg(&analysis, (300, 72), &analysis.description(&options))
+    });
     let series_query = qi_shared::dashboard::SeriesQuery {
         organisation_id: query.organisation_id,
         as_of: query.as_of,
@@ -156,11 +152,10 @@ fn card(m: &MetricSummary, d: &Dashboard, query: &DashboardQuery) -> Html {
                 { icons }
             </p>
             { match chart {
-                Some((svg, description)) => html! {
-                    <figure class="metric-card__chart">
+                Some(svg) => html! {
+                    <div class="metric-card__chart">
                         { Html::from_html_unchecked(AttrValue::from(svg)) }
-                        <figcaption class="visually-hidden">{ description }</figcaption>
-                    </figure>
+                    </div>
                 },
                 None => html! { <p class="empty">{ "Nothing to count yet." }</p> },
             } }
