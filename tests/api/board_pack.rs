@@ -108,6 +108,20 @@ async fn the_pack_shows_the_month_s_metrics_the_chosen_measures_and_their_narrat
     .await
     .expect(200);
     assert_eq!(chosen["measure_ids"], json!([measure.id]));
+    // A partnership target on the Live tier over the month's year, and one of organisation A's
+    // (not the partnership pack's).
+    let year = last_month().year();
+    for organisation_id in [None, Some(c.org_a.id)] {
+        app.post(
+            "/api/v1/dashboard/targets",
+            &app.admin,
+            json!({"organisation_id": organisation_id, "metric": "coaching_sessions", "comparator": "at_least",
+                   "value": 24, "period_from": format!("{year}-01-01"), "period_to": format!("{year}-12-31"),
+                   "label": "Two coaching sessions a month"}),
+        )
+        .await
+        .expect::<Value>(201);
+    }
     let key = format!("measure:{}", measure.id);
     let saved: BoardPack = put(
         &app,
@@ -146,6 +160,20 @@ async fn the_pack_shows_the_month_s_metrics_the_chosen_measures_and_their_narrat
     assert!(!pack.partnership_name.is_empty());
     let metrics: Vec<Metric> = pack.rows.iter().filter_map(|r| r.metric).collect();
     assert!(metrics.starts_with(&[Metric::PeopleLearn, Metric::PeopleLive, Metric::PeopleLead]));
+    assert_eq!(pack.targets.len(), 1, "the partnership's own target");
+    let target = &pack.targets[0];
+    assert_eq!(target.label, "Two coaching sessions a month");
+    assert_eq!(
+        (target.current, target.current_text.as_str()),
+        (Some(0.0), "0")
+    );
+    assert!(!target.status.is_empty());
+    let coaching = pack
+        .rows
+        .iter()
+        .find(|r| r.metric == Some(Metric::CoachingSessions))
+        .expect("a metric with a target is in the pack");
+    assert_eq!(coaching.target, Some(2.0), "24 over 12 months");
     let learn = &pack.rows[0];
     assert_eq!(
         learn.narrative.as_ref().map(|n| n.text.as_str()),
@@ -194,6 +222,10 @@ async fn the_pack_shows_the_month_s_metrics_the_chosen_measures_and_their_narrat
     assert!(html.starts_with("<!DOCTYPE html>"));
     assert!(html.contains("@page { size: A4"), "an A4 print stylesheet");
     assert!(html.contains("Stepped up after the new discharge rota"));
+    assert!(
+        html.contains("Two coaching sessions a month"),
+        "the targets"
+    );
     assert!(html.contains("<svg"), "inline charts");
     for external in ["http://", "https://", "src=", "<link", "@import", "url("] {
         assert!(!html.contains(external), "no external resource: {external}");
@@ -239,6 +271,7 @@ async fn the_pack_shows_the_month_s_metrics_the_chosen_measures_and_their_narrat
         "People in the Learn tier",
         "Days between readmissions",
         "Stepped up after the new discharge rota",
+        "Two coaching sessions a month",
     ] {
         assert!(flat.contains(expected), "the PDF says {expected:?}: {flat}");
     }

@@ -18,6 +18,7 @@ use qi_shared::{
             self, BoardPack, BoardPackQuery, MeasureChoices, NarrativesInput, PackInput,
             PackMeasures, PackMeasuresInput, ScopeQuery, ValidBoardPackQuery,
         },
+        target::TargetDefinition,
     },
     problem::Problem,
     uk_time,
@@ -76,8 +77,31 @@ async fn blocking<T: Send + 'static>(work: impl FnOnce() -> T + Send + 'static) 
         .map_err(|e| ApiError::Internal(anyhow::Error::new(e).context("building the board pack")))
 }
 
-/// Everything a pack is built from, read from the database and the dashboard's facts.
-async fn inputs(state: &AppState, query: BoardPackQuery) -> ApiResult<(Arc<Facts>, PackInput)> {
+/// Everything a pack is built from, read from the database: the facts, what goes with them,
+/// and the scope's targets covering the as-of day (their progress is counted with the rest).
+struct Inputs {
+    facts: Arc<Facts>,
+    input: PackInput,
+    targets: Vec<(i64, TargetDefinition)>,
+}
+
+impl Inputs {
+    /// Counts the targets' progress and builds the pack: CPU work, for a blocking thread.
+    fn build(self) -> BoardPack {
+        let Self {
+            facts,
+            mut input,
+            targets,
+        } = self;
+        input.targets = targets
+            .iter()
+            .map(|(id, t)| board_pack::board_target(&facts, *id, t, input.as_of))
+            .collect();
+        board_pack::build(&facts, input)
+    }
+}
+
+async fn inputs(state: &AppState, query: BoardPackQuery) -> ApiResult<Inputs> {
     let ValidBoardPackQuery {
         organisation_id,
         month,
@@ -90,10 +114,20 @@ async fn inputs(state: &AppState, query: BoardPackQuery) -> ApiResult<(Arc<Facts
         .unwrap_or_default();
     let measures = db::board_pack::chosen_measures(&state.db, organisation_id).await?;
     let narratives = db::board_pack::narratives(&state.db, organisation_id, month).await?;
+    // The scope's own targets covering the day, the latest to start first (the one a metric's
+    // chart draws, as `db::targets::covering` picks it).
+    let mut targets: Vec<_> = db::targets::list(&state.db, organisation_id)
+        .await?
+        .into_iter()
+        .filter(|t| t.organisation_id == organisation_id)
+        .map(|t| (t.id, db::targets::definition(&t)))
+        .filter(|(_, t)| t.covers(as_of))
+        .collect();
+    targets.sort_by(|(a_id, a), (b_id, b)| (b.period_from, a_id).cmp(&(a.period_from, b_id)));
     let facts = state.dashboard.facts(&state.db).await?;
-    Ok((
+    Ok(Inputs {
         facts,
-        PackInput {
+        input: PackInput {
             organisation_id,
             organisation_name,
             partnership_name,
@@ -104,12 +138,13 @@ async fn inputs(state: &AppState, query: BoardPackQuery) -> ApiResult<(Arc<Facts
             narratives,
             targets: Vec::new(),
         },
-    ))
+        targets,
+    })
 }
 
 async fn build(state: &AppState, query: BoardPackQuery) -> ApiResult<BoardPack> {
-    let (facts, input) = inputs(state, query).await?;
-    blocking(move || board_pack::build(&facts, input)).await
+    let inputs = inputs(state, query).await?;
+    blocking(move || inputs.build()).await
 }
 
 /// The board pack for the partnership or one organisation and a month: each headline metric
@@ -155,8 +190,8 @@ pub async fn show_html(
     _user: AuthUser,
     Query(query): Query<BoardPackQuery>,
 ) -> ApiResult<HttpResponse> {
-    let (facts, input) = inputs(&state, query).await?;
-    let page = blocking(move || html::render(&board_pack::build(&facts, input))).await?;
+    let inputs = inputs(&state, query).await?;
+    let page = blocking(move || html::render(&inputs.build())).await?;
     Ok(HttpResponse::Ok()
         .content_type("text/html; charset=utf-8")
         .body(page))
@@ -181,9 +216,9 @@ pub async fn show_pdf(
     _user: AuthUser,
     Query(query): Query<BoardPackQuery>,
 ) -> ApiResult<HttpResponse> {
-    let (facts, input) = inputs(&state, query).await?;
+    let inputs = inputs(&state, query).await?;
     let (stem, bytes) = blocking(move || {
-        let pack = board_pack::build(&facts, input);
+        let pack = inputs.build();
         (pack.file_stem(), pdf::render(&pack))
     })
     .await?;

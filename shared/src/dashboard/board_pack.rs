@@ -28,6 +28,7 @@ use super::{
     compute::{Period, first_of_month},
     facts::Facts,
     read_series,
+    target::{TargetDefinition, progress},
 };
 use crate::{
     FieldErrors,
@@ -193,6 +194,33 @@ pub struct BoardTarget {
     pub explanation: String,
 }
 
+/// A target of the pack's scope and its progress by the end of `as_of`, counted by the
+/// targets' own rules (`target::progress`).
+pub fn board_target(
+    facts: &Facts,
+    target_id: i64,
+    target: &TargetDefinition,
+    as_of: NaiveDate,
+) -> BoardTarget {
+    let progress = progress(facts, target, as_of);
+    let unit = target.metric.unit();
+    BoardTarget {
+        target_id,
+        metric: target.metric,
+        label: target.label.clone(),
+        period_from: target.period_from,
+        period_to: target.period_to,
+        monthly_value: target.monthly_value(),
+        current: progress.current,
+        current_text: format_value(unit, progress.current),
+        expected: progress.expected,
+        expected_text: format_value(unit, progress.expected),
+        on_track: progress.on_track,
+        status: progress.status.label().to_owned(),
+        explanation: progress.explanation,
+    }
+}
+
 /// The board pack for the partnership or one organisation and a month.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
@@ -266,7 +294,8 @@ pub struct PackInput {
     pub measures: Vec<PackMeasure>,
     /// (row key, narrative) for the scope and month.
     pub narratives: Vec<(String, Narrative)>,
-    /// The scope's targets covering the as-of day.
+    /// The scope's targets covering the as-of day ([`board_target`]), the one that starts
+    /// latest first for each metric.
     pub targets: Vec<BoardTarget>,
 }
 

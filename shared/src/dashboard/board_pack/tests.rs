@@ -335,3 +335,29 @@ fn narratives_and_measures_are_checked_field_by_field() {
         Some(RowKey::Metric(Metric::PeopleLead))
     );
 }
+
+#[test]
+fn a_target_s_progress_is_counted_by_the_targets_rules() {
+    use crate::dashboard::target::{Comparator, TargetPer};
+    let definition = TargetDefinition {
+        organisation_id: Some(1),
+        metric: Metric::PeopleLive,
+        comparator: Comparator::AtLeast,
+        value: 3.0,
+        per: TargetPer::Period,
+        period_from: d(2026, 1, 1),
+        period_to: d(2026, 12, 31),
+        label: "Three people in the Live tier".to_owned(),
+    };
+    let met = board_target(&facts(), 5, &definition, d(2026, 4, 30));
+    assert_eq!((met.current, met.current_text.as_str()), (Some(3.0), "3"));
+    assert_eq!(met.on_track, Some(true));
+    assert_eq!(met.monthly_value, 3.0, "a level is drawn as it is");
+    let before = board_target(&facts(), 5, &definition, d(2026, 3, 31));
+    assert_eq!(before.on_track, Some(false), "two by March");
+    assert_eq!(before.status, "Not on track");
+    let mut pack_input = input(d(2026, 4, 1), d(2026, 4, 30));
+    pack_input.targets = vec![met];
+    let pack = build(&facts(), pack_input);
+    assert_eq!(row(&pack, "metric:people_live").target_text, "3");
+}
