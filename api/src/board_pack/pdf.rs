@@ -80,7 +80,7 @@ enum Op {
         y: f32,
         w: f32,
         h: f32,
-        tree: usvg::Tree,
+        tree: Box<usvg::Tree>,
     },
 }
 
@@ -254,20 +254,20 @@ impl Layout<'_> {
 }
 
 const SUMMARY: [(f32, f32, &str); 6] = [
-    (0.0, 150.0, "Measure"),
-    (152.0, 62.0, "Latest"),
-    (216.0, 50.0, "Target"),
-    (268.0, 42.0, "Variation"),
-    (312.0, 42.0, "Assurance"),
+    (0.0, 146.0, "Measure"),
+    (148.0, 58.0, "Latest"),
+    (208.0, 46.0, "Target"),
+    (256.0, 48.0, "Variation"),
+    (306.0, 50.0, "Assurance"),
     (358.0, CONTENT_W - 358.0, "Narrative"),
 ];
 
 const TARGETS: [(f32, f32, &str); 5] = [
-    (0.0, 210.0, "Target"),
-    (212.0, 100.0, "Period"),
-    (314.0, 55.0, "Now"),
-    (371.0, 55.0, "Expected by now"),
-    (428.0, CONTENT_W - 428.0, "Status"),
+    (0.0, 206.0, "Target"),
+    (208.0, 92.0, "Period"),
+    (302.0, 55.0, "Now"),
+    (359.0, 60.0, "Expected by now"),
+    (421.0, CONTENT_W - 421.0, "Status"),
 ];
 
 fn layout(pack: &BoardPack, measure: &Measure) -> Vec<Vec<Op>> {
@@ -387,7 +387,7 @@ fn summary(l: &mut Layout<'_>, pack: &BoardPack) {
                     y: top + 2.0,
                     w: 18.0,
                     h: 18.0,
-                    tree,
+                    tree: Box::new(tree),
                 }),
                 None => l.text(MARGIN + x + 8.0, baseline, size, false, MUTED, "–"),
             }
@@ -441,7 +441,12 @@ fn targets(l: &mut Layout<'_>, pack: &BoardPack) {
             .measure
             .wrap(&t.explanation, 6.5, false, TARGETS[0].1 - 4.0);
         let status = l.measure.wrap(&t.status, size, true, TARGETS[4].1 - 2.0);
-        let lines = (label.len() + explanation.len()).max(status.len());
+        let period = l
+            .measure
+            .wrap(&period_text(t), size, false, TARGETS[1].1 - 4.0);
+        let lines = (label.len() + explanation.len())
+            .max(status.len())
+            .max(period.len());
         let height = lines as f32 * line_h + 6.0;
         if l.room_for(height) {
             l.header(&TARGETS);
@@ -454,14 +459,10 @@ fn targets(l: &mut Layout<'_>, pack: &BoardPack) {
             let y = baseline + (label.len() + i) as f32 * line_h;
             l.text(MARGIN, y, 6.5, false, MUTED, line);
         }
-        l.text(
-            MARGIN + TARGETS[1].0,
-            baseline,
-            size,
-            false,
-            TEXT,
-            &period_text(t),
-        );
+        for (i, line) in period.iter().enumerate() {
+            let y = baseline + i as f32 * line_h;
+            l.text(MARGIN + TARGETS[1].0, y, size, false, TEXT, line);
+        }
         l.text(
             MARGIN + TARGETS[2].0,
             baseline,
@@ -510,7 +511,13 @@ fn charts(l: &mut Layout<'_>, pack: &BoardPack) {
             .as_deref()
             .and_then(svg_tree)
         {
-            Some(tree) => l.ops().push(Op::Svg { x, y, w, h, tree }),
+            Some(tree) => l.ops().push(Op::Svg {
+                x,
+                y,
+                w,
+                h,
+                tree: Box::new(tree),
+            }),
             None => l.text(
                 x,
                 l.y + 14.0,
