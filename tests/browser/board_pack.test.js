@@ -63,7 +63,9 @@ describe('The board pack in the browser', () => {
       // Closed when there are many to choose from: the chosen ones come first once opened.
       await chooser.locator('summary').click();
       assert.ok(await chooser.locator('input[type="checkbox"]').first().isChecked(), 'the chosen first');
-      const unticked = chooser.locator('input[type="checkbox"]:not(:checked)').first();
+      // By its id: a locator of "the first unticked" would move on once it is ticked.
+      const id = await chooser.locator('input[type="checkbox"]:not(:checked)').first().getAttribute('id');
+      const unticked = chooser.locator(`#${id}`);
       await unticked.check();
       await chooser.getByRole('button', { name: 'Save the measures' }).click();
       await h.expectVisible(page, chooser.locator('.saving-state', { hasText: 'Saved' }), 'the measures saved');
@@ -71,6 +73,10 @@ describe('The board pack in the browser', () => {
       await unticked.uncheck();
       await chooser.getByRole('button', { name: 'Save the measures' }).click();
       await h.expectVisible(page, chooser.locator('.saving-state', { hasText: 'Saved' }), 'the measures saved again');
+      await page.waitForFunction(
+        (n) => document.querySelectorAll('#summary tbody tr[id^="row-measure-"]').length === n,
+        measures,
+      );
 
       // The PDF, made by the server.
       const [download] = await Promise.all([
