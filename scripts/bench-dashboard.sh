@@ -8,7 +8,8 @@
 # (which reads the facts from the database) and one after a write (which reads them again) are
 # reported apart.
 #   scripts/bench-dashboard.sh [runs, default 200] [projects, default 100000]
-# BUILD=0 skips the release build; KEEP=1 keeps the databases (SQLite in /tmp/qi-bench-dashboard.db,
+# BUILD=0 skips the release build; STORES=sqlite or STORES=postgresql measures one store only;
+# KEEP=1 keeps the databases (SQLite in /tmp/qi-bench-dashboard.db,
 # PostgreSQL qi_bench_dashboard) and REUSE=1 uses them again instead of loading the data.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -51,8 +52,9 @@ bench() {
   grep -iE 'error|panic' "$work/server.log" | sort | uniq -c | sort -rn | head -5 || true
 }
 
-bench SQLite "sqlite:///tmp/qi-bench-dashboard.db?mode=rwc"
-if pg_isready -q -h 127.0.0.1 -p 5432 2>/dev/null; then
+stores=${STORES:-sqlite postgresql}
+[[ $stores != *sqlite* ]] || bench SQLite "sqlite:///tmp/qi-bench-dashboard.db?mode=rwc"
+if [[ $stores == *postgresql* ]] && pg_isready -q -h 127.0.0.1 -p 5432 2>/dev/null; then
   [ "${REUSE:-0}" = 1 ] || psql "$pg/postgres" -qc "CREATE DATABASE qi_bench_dashboard"
   bench PostgreSQL "$pg/qi_bench_dashboard"
 fi

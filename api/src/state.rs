@@ -26,7 +26,7 @@ pub struct AppState {
     /// while no project changes.
     pub project_lists: ListCache,
     /// The dashboard's facts, while nothing changes (`dashboard_cache_seconds` at most).
-    pub dashboard: FactsCache,
+    pub dashboard: std::sync::Arc<FactsCache>,
     /// The base of links handed out (invitations), without a trailing slash.
     pub public_url: String,
 }

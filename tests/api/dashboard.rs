@@ -5,7 +5,9 @@
 use chrono::{Days, Utc};
 use qi_shared::{
     capability::PersonTier,
-    dashboard::{Comparison, Dashboard, Metric, MetricDefinition, MetricSeries},
+    dashboard::{
+        Comparison, Dashboard, MemberKind, Metric, MetricDefinition, MetricMembers, MetricSeries,
+    },
     project::Project,
 };
 use reqwest::Method;
@@ -186,6 +188,37 @@ async fn the_dashboard_counts_what_was_true_on_the_day() {
     assert_eq!(row("Northmoor Hospitals NHS Trust"), Some(1.0));
     assert_eq!(row("Riverside Surgery"), Some(1.0));
 
+    // Behind the figure: the projects counted, those the reader may see. Both are team-only:
+    // organisation B's member sees their own and is told of the other.
+    let behind: MetricMembers = app
+        .get(
+            "/api/v1/dashboard/metrics/projects_active/members?as_of=2026-05-01",
+            token,
+        )
+        .await
+        .expect(200);
+    assert_eq!(behind.kind, MemberKind::Projects);
+    assert_eq!(
+        behind.items.iter().map(|m| m.id).collect::<Vec<_>>(),
+        vec![b.id]
+    );
+    assert_eq!((behind.page.total, behind.hidden), (1, 1));
+    let june: MetricMembers = app
+        .get(
+            "/api/v1/dashboard/metrics/projects_completed/members?as_of=2026-07-01&month=2026-06-01",
+            &c.member_a.1,
+        )
+        .await
+        .expect(200);
+    assert_eq!(
+        june.items.first().map(|m| m.name.as_str()),
+        Some("Fewer falls")
+    );
+    assert_eq!(
+        (june.from.to_string(), june.to.to_string()),
+        ("2026-06-01".to_owned(), "2026-06-30".to_owned())
+    );
+
     // A change through the API shows at once; the past stays as it was.
     app.post(
         &format!("/api/v1/projects/{}/scores", a.id),
@@ -217,6 +250,32 @@ async fn the_dashboard_counts_what_was_true_on_the_day() {
     let yesterday = Utc::now().date_naive() - Days::new(1);
     let before = dashboard(&app, token, &format!("?as_of={yesterday}")).await;
     assert_eq!(figure(&before, Metric::PeopleLead), lead_before);
+
+    // The people behind it: to their organisation's admin, by name; to others, only a count.
+    let leads = |token: String| {
+        let app = &app;
+        async move {
+            app.get("/api/v1/dashboard/metrics/people_lead/members", &token)
+                .await
+                .expect::<MetricMembers>(200)
+        }
+    };
+    let to_admin = leads(c.admin_a.1.clone()).await;
+    assert_eq!(to_admin.kind, MemberKind::People);
+    assert!(
+        to_admin
+            .items
+            .iter()
+            .any(|m| m.id == c.coach_a.0.id && m.organisation_name == c.org_a.name)
+    );
+    let to_member = leads(c.member_b.1.clone()).await;
+    assert!(to_member.items.iter().all(|m| m.id != c.coach_a.0.id));
+    assert!(to_member.hidden >= 1);
+    let places: MetricMembers = app
+        .get("/api/v1/dashboard/metrics/places_offered/members", token)
+        .await
+        .expect(200);
+    assert_eq!(places.kind, MemberKind::NotListed);
 }
 
 #[tokio::test]
@@ -270,6 +329,29 @@ async fn bad_dashboard_requests_are_answered_with_the_field() {
             None,
         ),
         ("/api/v1/dashboard/metrics/happiness".to_owned(), 404, None),
+        (
+            "/api/v1/dashboard/metrics/happiness/members".to_owned(),
+            404,
+            None,
+        ),
+        (
+            format!(
+                "/api/v1/dashboard/metrics/people_lead/members?month={}",
+                tomorrow + Days::new(40)
+            ),
+            422,
+            Some("month"),
+        ),
+        (
+            "/api/v1/dashboard/metrics/people_lead/members?per_page=0".to_owned(),
+            422,
+            Some("per_page"),
+        ),
+        (
+            "/api/v1/dashboard/metrics/people_lead/members?organisation_id=999999".to_owned(),
+            422,
+            Some("organisation_id"),
+        ),
     ] {
         let problem = app.get(&path, token).await.problem(status);
         if let Some(field) = field {
@@ -281,6 +363,7 @@ async fn bad_dashboard_requests_are_answered_with_the_field() {
         "/api/v1/dashboard/metrics",
         "/api/v1/dashboard/metrics/people_lead",
         "/api/v1/dashboard/organisations",
+        "/api/v1/dashboard/metrics/people_lead/members",
     ] {
         app.call(Method::GET, path, None, None).await.problem(401);
     }

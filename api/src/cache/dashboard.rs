@@ -4,23 +4,25 @@
 //! Any figure for any day, period and organisation is counted from one snapshot in memory, so
 //! a new "as of" day costs counting, not reading. A snapshot is read again after a write went
 //! through this node (`changed`, from `middleware::note_changes`), so a person sees their own
-//! change at once, and at most `max_age` after it was read, for other nodes' writes. One
-//! request reads at a time; the others wait for its snapshot rather than read the same rows.
+//! change at once; and, for other nodes' writes, in the background once it is `max_age` old,
+//! while the old snapshot still answers. One request reads at a time; the others wait for its
+//! snapshot rather than read the same rows.
 
 use std::{
     sync::{
-        Arc,
-        atomic::{AtomicU64, Ordering},
+        Arc, RwLock,
+        atomic::{AtomicBool, AtomicU64, Ordering},
     },
     time::{Duration, Instant},
 };
 
 use qi_shared::dashboard::Facts;
-use sea_orm::{ConnectionTrait, DbErr};
+use sea_orm::{DatabaseConnection, DbErr};
 use tokio::sync::Mutex;
 
 use crate::db;
 
+#[derive(Clone)]
 struct Snapshot {
     facts: Arc<Facts>,
     generation: u64,
@@ -28,18 +30,24 @@ struct Snapshot {
 }
 
 pub struct FactsCache {
-    snapshot: Mutex<Option<Snapshot>>,
+    snapshot: RwLock<Option<Snapshot>>,
+    /// Held while the facts are read, so that one request reads and the others wait for it.
+    reading: Mutex<()>,
+    /// Set while a read in the background is under way.
+    refreshing: AtomicBool,
     generation: AtomicU64,
     max_age: Duration,
 }
 
 impl FactsCache {
-    pub fn new(max_age: Duration) -> Self {
-        Self {
-            snapshot: Mutex::new(None),
+    pub fn new(max_age: Duration) -> Arc<Self> {
+        Arc::new(Self {
+            snapshot: RwLock::new(None),
+            reading: Mutex::new(()),
+            refreshing: AtomicBool::new(false),
             generation: AtomicU64::new(0),
             max_age,
-        }
+        })
     }
 
     /// A write went through this node: the next request reads the facts again.
@@ -47,16 +55,41 @@ impl FactsCache {
         self.generation.fetch_add(1, Ordering::Release);
     }
 
-    /// The facts as of now (within `max_age` for other nodes' writes).
-    pub async fn facts(&self, db: &impl ConnectionTrait) -> Result<Arc<Facts>, DbErr> {
-        let mut snapshot = self.snapshot.lock().await;
+    fn current(&self) -> Option<Snapshot> {
+        self.snapshot.read().ok().and_then(|s| s.clone())
+    }
+
+    /// The facts as of now: after a write through this node, read again before answering; when
+    /// only older than `max_age` (other nodes' writes), the snapshot held answers while a new
+    /// one is read in the background, so no request waits seconds for a read it did not cause.
+    pub async fn facts(self: &Arc<Self>, db: &DatabaseConnection) -> Result<Arc<Facts>, DbErr> {
         let generation = self.generation.load(Ordering::Acquire);
-        if let Some(s) = snapshot.as_ref()
+        if let Some(s) = self.current()
             && s.generation == generation
-            && s.read_at.elapsed() < self.max_age
         {
-            return Ok(s.facts.clone());
+            if s.read_at.elapsed() >= self.max_age && !self.refreshing.swap(true, Ordering::AcqRel)
+            {
+                let (cache, db) = (self.clone(), db.clone());
+                tokio::spawn(async move {
+                    if let Err(error) = cache.read(&db, generation).await {
+                        tracing::warn!(%error, "could not read the dashboard's facts again");
+                    }
+                    cache.refreshing.store(false, Ordering::Release);
+                });
+            }
+            return Ok(s.facts);
         }
+        let _reading = self.reading.lock().await;
+        // Another request may have read them while this one waited.
+        if let Some(s) = self.current()
+            && s.generation == generation
+        {
+            return Ok(s.facts);
+        }
+        self.read(db, generation).await
+    }
+
+    async fn read(&self, db: &DatabaseConnection, generation: u64) -> Result<Arc<Facts>, DbErr> {
         let started = Instant::now();
         let facts = Arc::new(db::dashboard::facts(db).await?);
         tracing::debug!(
@@ -64,11 +97,16 @@ impl FactsCache {
             millis = started.elapsed().as_millis() as u64,
             "read the dashboard's facts"
         );
-        *snapshot = Some(Snapshot {
-            facts: facts.clone(),
-            generation,
-            read_at: started,
-        });
+        if let Ok(mut snapshot) = self.snapshot.write() {
+            // A newer snapshot (read for a later write) is never replaced by an older one.
+            if snapshot.as_ref().is_none_or(|s| s.generation <= generation) {
+                *snapshot = Some(Snapshot {
+                    facts: facts.clone(),
+                    generation,
+                    read_at: started,
+                });
+            }
+        }
         Ok(facts)
     }
 }

@@ -406,6 +406,27 @@ impl RegisterIndex {
     }
 }
 
+impl RegisterIndex {
+    /// Of the projects `ids`, those `actor` may see (by the project page's rule), in order.
+    pub fn visible_among(&self, actor: Option<&Actor>, ids: &[i64]) -> Result<Vec<i64>, DbErr> {
+        let index = self.index.read().map_err(|_| poisoned())?;
+        Ok(ids
+            .iter()
+            .copied()
+            .filter(|id| {
+                index
+                    .slots
+                    .get(id)
+                    .and_then(|slot| index.rows.get(*slot as usize))
+                    .is_some_and(|row| match actor {
+                        None => row.context.visibility == Visibility::Public,
+                        Some(actor) => actor.can_view_project(&row.context),
+                    })
+            })
+            .collect())
+    }
+}
+
 fn poisoned() -> DbErr {
     DbErr::Custom("the register index is poisoned".into())
 }

@@ -23,8 +23,8 @@ use sea_orm::{ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, Que
 
 use super::entity::{
     capability::{coaching_session, tier_period},
-    measure, measure_annotation, measure_point, project, project_member, project_organisation,
-    project_score, project_status_change,
+    measure, measure_annotation, measure_point, person, project, project_member,
+    project_organisation, project_score, project_status_change,
     training::{
         attendance, cohort, cohort_allocation, cohort_facilitator, cohort_session, course,
         enrolment,
@@ -453,4 +453,22 @@ async fn training(
         enrolments.into_values().collect(),
         attended,
     ))
+}
+
+/// The names of the people `ids`.
+pub async fn people_named(
+    db: &impl ConnectionTrait,
+    ids: &[i64],
+) -> Result<HashMap<i64, String>, DbErr> {
+    if ids.is_empty() {
+        return Ok(HashMap::new());
+    }
+    let rows: Vec<(i64, String)> = person::Entity::find()
+        .select_only()
+        .columns([person::Column::Id, person::Column::Name])
+        .filter(person::Column::Id.is_in(ids.iter().copied()))
+        .into_tuple()
+        .all(db)
+        .await?;
+    Ok(rows.into_iter().collect())
 }

@@ -3,7 +3,8 @@
 //! (`cache::dashboard`).
 //!
 //! The figures are counts and shares across the partnership: every signed-in person may read
-//! them, as the partnership reports them in the open. Nothing here names a project or a person.
+//! them, as the partnership reports them in the open. The lists behind them name only the
+//! projects and people the reader may see.
 
 use std::sync::Arc;
 
@@ -11,9 +12,10 @@ use actix_web::{HttpResponse, get, web};
 use chrono::Utc;
 use qi_shared::{
     dashboard::{
-        self, Comparison, Dashboard, DashboardQuery, Facts, Metric, MetricDefinition, MetricSeries,
-        SeriesQuery,
+        self, Comparison, Dashboard, DashboardQuery, Facts, Member, MemberKind, Members,
+        MembersQuery, Metric, MetricDefinition, MetricMembers, MetricSeries, SeriesQuery,
     },
+    page::PageInfo,
     problem::Problem,
     uk_time,
 };
@@ -32,7 +34,8 @@ pub fn routes(cfg: &mut ServiceConfig) {
     cfg.service(catalogue)
         .service(show)
         .service(organisations)
-        .service(series);
+        .service(series)
+        .service(members);
 }
 
 /// The organisation asked for exists (else a 422 naming the field).
@@ -177,4 +180,90 @@ pub async fn series(
     })
     .await?;
     Ok(HttpResponse::Ok().json(body))
+}
+
+/// The projects or people behind a figure (the headline's, or one month's), those the reader
+/// may see: projects by the project page's rule, people only to a partnership admin or to an
+/// organisation admin for their own organisation's. `hidden` says how many more the figure
+/// counts.
+#[utoipa::path(
+    tag = "dashboard",
+    operation_id = "metric_members",
+    security(("bearer" = [])),
+    params(("metric" = Metric, Path, description = "The metric's id"), MembersQuery),
+    responses(
+        (status = 200, description = "A page of the projects or people counted", body = MetricMembers),
+        (status = 400, description = "A query parameter is not valid", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such metric", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "The day, month or page is not valid, or no such organisation", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[get("/dashboard/metrics/{metric}/members")]
+pub async fn members(
+    state: web::Data<AppState>,
+    user: AuthUser,
+    metric: web::Path<String>,
+    Query(query): Query<MembersQuery>,
+) -> ApiResult<HttpResponse> {
+    let metric = Metric::parse(&metric).ok_or_else(|| not_found("Metric"))?;
+    let query = query.validate(metric, uk_time::day_of(Utc::now()))?;
+    check_organisation(&state, query.organisation_id).await?;
+    let facts = state.dashboard.facts(&state.db).await?;
+    let (scope, period, as_of) = (query.organisation_id, query.period, query.as_of);
+    let found = count(facts, move |f| f.members(metric, scope, period, as_of)).await?;
+    let pages = (query.page, query.per_page);
+    let (kind, items, total, hidden) = match found {
+        Members::Projects(ids) => {
+            let (summaries, total, hidden) =
+                db::projects::visible_page(&state.db, &state.project_lists, &user, &ids, pages)
+                    .await?;
+            let items = summaries
+                .into_iter()
+                .map(|p| Member {
+                    id: p.id,
+                    name: p.title,
+                    organisation_name: p.lead_organisation.name,
+                })
+                .collect();
+            (MemberKind::Projects, items, total, hidden)
+        }
+        Members::People(pairs) => {
+            let visible: Vec<(i64, i64)> = pairs
+                .iter()
+                .copied()
+                .filter(|(_, org)| user.can_manage_people_in(*org))
+                .collect();
+            let hidden = (pairs.len() - visible.len()) as u64;
+            let offset = usize::try_from((query.page - 1) * query.per_page).unwrap_or(usize::MAX);
+            let limit = usize::try_from(query.per_page).unwrap_or(usize::MAX);
+            let on_page: Vec<(i64, i64)> =
+                visible.iter().skip(offset).take(limit).copied().collect();
+            let ids: Vec<i64> = on_page.iter().map(|(id, _)| *id).collect();
+            let names = db::dashboard::people_named(&state.db, &ids).await?;
+            let org_names: std::collections::HashMap<i64, String> =
+                db::organisations::names(&state.db)
+                    .await?
+                    .into_iter()
+                    .collect();
+            let items = on_page
+                .into_iter()
+                .map(|(id, org)| Member {
+                    id,
+                    name: names.get(&id).cloned().unwrap_or_default(),
+                    organisation_name: org_names.get(&org).cloned().unwrap_or_default(),
+                })
+                .collect();
+            (MemberKind::People, items, visible.len() as u64, hidden)
+        }
+        Members::NotListed => (MemberKind::NotListed, Vec::new(), 0, 0),
+    };
+    Ok(HttpResponse::Ok().json(MetricMembers {
+        metric,
+        kind,
+        from: period.from,
+        to: period.to.min(as_of),
+        items,
+        page: PageInfo::exact(query.page, query.per_page, total),
+        hidden,
+    }))
 }

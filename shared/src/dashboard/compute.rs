@@ -279,6 +279,7 @@ impl Facts {
                     .collect()
             })
         };
+        let swept = swept.or_else(|| self.monthly_flow(metric, scope, &months, as_of));
         match swept {
             Some(values) => months.into_iter().zip(values).collect(),
             None => months
@@ -303,6 +304,201 @@ impl Facts {
             Counting::Flow => Period::year_to(as_of),
         };
         self.value(metric, scope, period, as_of)
+    }
+
+    /// A flow month by month in one pass over its events, each put in its month's bucket
+    /// (`None`: a metric counted a month at a time). Each event counts only if recorded by the
+    /// end of its month (or `as_of`), as [`Self::value`] counts a month.
+    fn monthly_flow(
+        &self,
+        metric: Metric,
+        scope: Scope,
+        months: &[NaiveDate],
+        as_of: NaiveDate,
+    ) -> Option<Vec<Option<f64>>> {
+        use Metric::*;
+        let first = *months.first()?;
+        let ordinal = |d: NaiveDate| i64::from(d.year()) * 12 + i64::from(d.month0());
+        // The bucket of a day, and the last day a fact of that month may be recorded by.
+        let slot = |d: NaiveDate| -> Option<(usize, NaiveDate)> {
+            if d > as_of || d < first {
+                return None;
+            }
+            let i = usize::try_from(ordinal(d) - ordinal(first)).ok()?;
+            (i < months.len()).then(|| (i, Period::month_of(d).to.min(as_of)))
+        };
+        let mut counts = vec![0.0_f64; months.len()];
+        let mut add = |i: usize, n: f64| {
+            if let Some(c) = counts.get_mut(i) {
+                *c += n;
+            }
+        };
+        let distinct = |pairs: Vec<(usize, i64)>| {
+            let mut pairs = pairs;
+            pairs.sort_unstable();
+            pairs.dedup();
+            let mut counts = vec![0.0_f64; months.len()];
+            for (i, _) in pairs {
+                if let Some(c) = counts.get_mut(i) {
+                    *c += 1.0;
+                }
+            }
+            counts
+        };
+        let counts = match metric {
+            ProjectsStarted | ProjectsLedByCommunity => {
+                for p in self.projects_of(scope) {
+                    let Some((i, by)) = slot(p.started_on) else {
+                        continue;
+                    };
+                    if p.recorded_on > by {
+                        continue;
+                    }
+                    if metric == ProjectsLedByCommunity
+                        && !p.lead_person_id.is_some_and(|lead| {
+                            matches!(
+                                self.tier_of(lead, p.started_on),
+                                Some(Tier::Live | Tier::Lead)
+                            )
+                        })
+                    {
+                        continue;
+                    }
+                    add(i, 1.0);
+                }
+                counts
+            }
+            ProjectsCompleted => {
+                for p in self.projects_of(scope) {
+                    let mut previous = None;
+                    for (on, status) in &p.statuses {
+                        if *status == ProjectStatus::Completed
+                            && previous != Some(ProjectStatus::Completed)
+                            && let Some((i, _)) = slot(*on)
+                        {
+                            add(i, 1.0);
+                        }
+                        previous = Some(*status);
+                    }
+                }
+                counts
+            }
+            CoachingSessions => {
+                for c in self
+                    .coaching
+                    .iter()
+                    .filter(|c| in_scope(scope, c.organisation_id))
+                {
+                    if let Some((i, _)) = slot(c.held_on) {
+                        add(i, 1.0);
+                    }
+                }
+                counts
+            }
+            ProjectsCoached => distinct(
+                self.coaching
+                    .iter()
+                    .filter(|c| in_scope(scope, c.organisation_id))
+                    .filter_map(|c| slot(c.held_on).map(|(i, _)| (i, c.project_id)))
+                    .collect(),
+            ),
+            PeopleTrained => distinct(
+                self.attendance
+                    .iter()
+                    .filter(|a| in_scope(scope, a.organisation_id))
+                    .filter_map(|a| slot(a.on).map(|(i, _)| (i, a.person_id)))
+                    .collect(),
+            ),
+            PeopleMovedUp => distinct(
+                self.tier_spans
+                    .windows(2)
+                    .filter_map(|pair| match pair {
+                        [before, after]
+                            if before.person_id == after.person_id
+                                && after.tier > before.tier
+                                && in_scope(scope, after.organisation_id) =>
+                        {
+                            slot(after.from).map(|(i, _)| (i, after.person_id))
+                        }
+                        _ => None,
+                    })
+                    .collect(),
+            ),
+            TrainingSessions => {
+                for c in self
+                    .cohorts
+                    .iter()
+                    .filter(|c| in_scope(scope, c.provider_organisation_id))
+                {
+                    for d in &c.sessions {
+                        if let Some((i, _)) = slot(*d) {
+                            add(i, 1.0);
+                        }
+                    }
+                }
+                counts
+            }
+            PlacesOffered | PlacesAllocated | PlacesTaken | PlacesUnused => {
+                let mut offered = vec![0.0_f64; months.len()];
+                let mut taken = vec![0.0_f64; months.len()];
+                let mut allocated = vec![0.0_f64; months.len()];
+                for c in &self.cohorts {
+                    let Some((i, _)) = slot(c.starts_on) else {
+                        continue;
+                    };
+                    let places: i64 = match scope {
+                        None => i64::from(c.capacity),
+                        Some(org) => c
+                            .allocations
+                            .iter()
+                            .filter(|(o, _)| *o == org)
+                            .map(|(_, n)| i64::from(*n))
+                            .sum(),
+                    };
+                    if let Some(o) = offered.get_mut(i) {
+                        *o += places as f64;
+                    }
+                }
+                for e in self
+                    .enrolments
+                    .iter()
+                    .filter(|e| in_scope(scope, e.organisation_id))
+                {
+                    if !matches!(
+                        e.status,
+                        EnrolmentStatus::Enrolled | EnrolmentStatus::Completed
+                    ) {
+                        continue;
+                    }
+                    let Some((i, by)) = e.cohort_starts_on.and_then(slot) else {
+                        continue;
+                    };
+                    if e.enrolled_on > by {
+                        continue;
+                    }
+                    if let Some(a) = allocated.get_mut(i) {
+                        *a += 1.0;
+                    }
+                    if e.first_attended.is_some_and(|d| d <= by)
+                        && let Some(t) = taken.get_mut(i)
+                    {
+                        *t += 1.0;
+                    }
+                }
+                match metric {
+                    PlacesOffered => offered,
+                    PlacesAllocated => allocated,
+                    PlacesTaken => taken,
+                    _ => offered
+                        .iter()
+                        .zip(&taken)
+                        .map(|(o, t)| (o - t).max(0.0))
+                        .collect(),
+                }
+            }
+            _ => return None,
+        };
+        Some(counts.into_iter().map(Some).collect())
     }
 
     fn spans_of(&self, person_id: i64) -> &[TierSpan] {
@@ -651,4 +847,124 @@ fn sweep(
             running
         })
         .collect()
+}
+
+/// Who or what a figure counts, for the list behind it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Members {
+    /// The projects counted, by id, in order.
+    Projects(Vec<i64>),
+    /// The people counted, with the organisation each is counted in, by id.
+    People(Vec<(i64, i64)>),
+    /// A figure that is not a count of projects or people (places, sessions, shares of
+    /// sessions, the index): nothing to list.
+    NotListed,
+}
+
+impl Facts {
+    /// What `value` counts for the same arguments: the projects or people behind the figure
+    /// (for a share, those in its top line).
+    pub fn members(
+        &self,
+        metric: Metric,
+        scope: Scope,
+        period: Period,
+        as_of: NaiveDate,
+    ) -> Members {
+        use Metric::*;
+        if period.from > as_of || period.from > period.to {
+            return Members::NotListed;
+        }
+        let day = period.to.min(as_of);
+        let range = Period {
+            from: period.from,
+            to: day,
+        };
+        let projects = |ids: Vec<i64>| {
+            let mut ids = ids;
+            ids.sort_unstable();
+            ids.dedup();
+            Members::Projects(ids)
+        };
+        let people = |mut pairs: Vec<(i64, i64)>| {
+            pairs.sort_unstable();
+            pairs.dedup_by_key(|(person, _)| *person);
+            Members::People(pairs)
+        };
+        if project_stock(metric).is_some() {
+            return projects(
+                self.projects_of(scope)
+                    .filter(|p| stock_weight(metric, p, day).0 != 0.0)
+                    .map(|p| p.id)
+                    .collect(),
+            );
+        }
+        match metric {
+            PeopleLearn | PeopleLive | PeopleLead => {
+                let tier = match metric {
+                    PeopleLearn => Tier::Learn,
+                    PeopleLive => Tier::Live,
+                    _ => Tier::Lead,
+                };
+                people(
+                    self.tier_spans
+                        .iter()
+                        .filter(|s| s.tier == tier && in_scope(scope, s.organisation_id))
+                        .filter(|s| s.held_on(day))
+                        .map(|s| (s.person_id, s.organisation_id))
+                        .collect(),
+                )
+            }
+            PeopleMovedUp => people(
+                self.tier_spans
+                    .windows(2)
+                    .filter_map(|pair| match pair {
+                        [before, after]
+                            if before.person_id == after.person_id
+                                && after.tier > before.tier
+                                && after.from >= range.from
+                                && after.from <= range.to
+                                && in_scope(scope, after.organisation_id) =>
+                        {
+                            Some((after.person_id, after.organisation_id))
+                        }
+                        _ => None,
+                    })
+                    .collect(),
+            ),
+            PeopleTrained => people(
+                self.attendance_in(range)
+                    .iter()
+                    .filter(|a| in_scope(scope, a.organisation_id))
+                    .map(|a| (a.person_id, a.organisation_id))
+                    .collect(),
+            ),
+            ProjectsStarted => projects(self.started(scope, range, day).map(|p| p.id).collect()),
+            ProjectsCompleted => projects(
+                self.projects_of(scope)
+                    .filter(|p| p.completions_in(range.from, range.to) > 0)
+                    .map(|p| p.id)
+                    .collect(),
+            ),
+            ProjectsLedByCommunity => projects(
+                self.started(scope, range, day)
+                    .filter(|p| {
+                        p.lead_person_id.is_some_and(|lead| {
+                            matches!(
+                                self.tier_of(lead, p.started_on),
+                                Some(Tier::Live | Tier::Lead)
+                            )
+                        })
+                    })
+                    .map(|p| p.id)
+                    .collect(),
+            ),
+            ProjectsCoached | CoachingSessions => projects(
+                self.coaching_in(scope, range)
+                    .map(|c| c.project_id)
+                    .collect(),
+            ),
+            _ => Members::NotListed,
+        }
+    }
 }

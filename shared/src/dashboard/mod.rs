@@ -22,7 +22,7 @@ use serde::{Deserialize, Serialize};
 pub use catalogue::{
     Counting, Metric, MetricDefinition, MetricGroup, MetricUnit, catalogue, format_value,
 };
-pub use compute::{Period, Scope, first_of_month, months};
+pub use compute::{Members, Period, Scope, first_of_month, months};
 pub use facts::Facts;
 pub use target::{Comparator, Target, TargetInput, TargetProgress};
 
@@ -369,4 +369,118 @@ pub fn comparison(facts: &Facts, organisations: &[(i64, String)], as_of: NaiveDa
         metrics: Metric::ALL.to_vec(),
         rows,
     }
+}
+
+/// `?organisation_id=7&as_of=2026-06-30&month=2026-05-01&page=2`: the list behind a figure.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::IntoParams))]
+#[cfg_attr(feature = "openapi", into_params(parameter_in = Query))]
+pub struct MembersQuery {
+    /// One organisation's; the partnership's when left out.
+    pub organisation_id: Option<i64>,
+    /// Count only what was recorded by the end of this day; today when left out.
+    pub as_of: Option<NaiveDate>,
+    /// One month's figure (any day in it); the headline figure when left out.
+    pub month: Option<NaiveDate>,
+    /// Page number, from 1.
+    #[cfg_attr(feature = "openapi", param(minimum = 1, maximum = 1000000))]
+    pub page: Option<u64>,
+    /// Items per page, 1 to 100 (default 25).
+    #[cfg_attr(feature = "openapi", param(minimum = 1, maximum = 100))]
+    pub per_page: Option<u64>,
+}
+
+/// A checked [`MembersQuery`]: whose, which days, as of when, which page.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ValidMembersQuery {
+    pub organisation_id: Option<i64>,
+    pub period: Period,
+    pub as_of: NaiveDate,
+    pub page: u64,
+    pub per_page: u64,
+}
+
+impl MembersQuery {
+    /// The period of the figure: the month asked for, or the headline's (a stock on `as_of`, a
+    /// flow over the year to it).
+    pub fn validate(
+        &self,
+        metric: Metric,
+        today: NaiveDate,
+    ) -> Result<ValidMembersQuery, FieldErrors> {
+        let mut errors = FieldErrors::new();
+        let as_of = self.as_of.unwrap_or(today);
+        if as_of > today {
+            errors.push("as_of", "Choose a day that is not in the future");
+        }
+        let period = match self.month {
+            Some(month) if first_of_month(month) > as_of => {
+                errors.push("month", "Choose a month that began by the as-of day");
+                Period::month_of(month)
+            }
+            Some(month) => Period::month_of(month),
+            None => match metric.counting() {
+                Counting::Stock => Period {
+                    from: as_of,
+                    to: as_of,
+                },
+                Counting::Flow => Period::year_to(as_of),
+            },
+        };
+        let page = match crate::page::parse_page(self.page, self.per_page) {
+            Ok(page) => Some(page),
+            Err(e) => {
+                errors.0.extend(e.0);
+                None
+            }
+        };
+        errors.finish(|| {
+            let (page, per_page) = page?;
+            Some(ValidMembersQuery {
+                organisation_id: self.organisation_id,
+                period,
+                as_of,
+                page,
+                per_page,
+            })
+        })
+    }
+}
+
+wire_enum! {
+    /// What the list behind a figure holds.
+    MemberKind {
+        Projects => "projects", "Projects";
+        People => "people", "People";
+        /// The figure counts neither (places, sessions, shares of sessions, the index).
+        NotListed => "not_listed", "Not a list";
+    }
+}
+
+/// One project or person behind a figure.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Member {
+    pub id: i64,
+    /// A project's title or a person's name.
+    pub name: String,
+    /// A project's lead organisation, or the organisation a person is counted in.
+    pub organisation_name: String,
+}
+
+/// A page of the projects or people behind a figure, those the reader may see.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct MetricMembers {
+    pub metric: Metric,
+    pub kind: MemberKind,
+    /// The first and last day of the figure's period.
+    pub from: NaiveDate,
+    pub to: NaiveDate,
+    pub items: Vec<Member>,
+    #[serde(flatten)]
+    pub page: crate::page::PageInfo,
+    /// Counted in the figure but not shown to this reader: projects they may not see, or
+    /// people of organisations whose people they do not manage.
+    pub hidden: u64,
 }

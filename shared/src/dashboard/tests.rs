@@ -614,3 +614,51 @@ fn the_monthly_sweep_counts_what_a_month_at_a_time_would() {
         }
     }
 }
+
+#[test]
+fn the_list_behind_a_count_holds_what_it_counts() {
+    let f = partnership();
+    let year = Period {
+        from: d(2024, 1, 1),
+        to: d(2025, 12, 31),
+    };
+    for as_of in [d(2024, 8, 20), d(2025, 2, 10), d(2025, 12, 31)] {
+        for scope in [None, Some(1), Some(2)] {
+            for metric in [
+                Metric::PeopleLearn,
+                Metric::PeopleLive,
+                Metric::PeopleMovedUp,
+                Metric::PeopleTrained,
+                Metric::ProjectsActive,
+                Metric::ProjectsCompletedToDate,
+                Metric::ProjectsStarted,
+                Metric::ProjectsLedByCommunity,
+                Metric::ProjectsCoached,
+                Metric::SpreadUnit,
+                Metric::ProjectsWithImprovingOutcome,
+            ] {
+                let period = match metric.counting() {
+                    Counting::Stock => Period {
+                        from: as_of,
+                        to: as_of,
+                    },
+                    Counting::Flow => year,
+                };
+                let n = match f.members(metric, scope, period, as_of) {
+                    Members::Projects(ids) => ids.len(),
+                    Members::People(people) => people.len(),
+                    Members::NotListed => usize::MAX,
+                };
+                assert_eq!(
+                    Some(n as f64),
+                    f.value(metric, scope, period, as_of),
+                    "{metric:?} {scope:?} {as_of}"
+                );
+            }
+        }
+    }
+    assert_eq!(
+        f.members(Metric::PlacesOffered, None, year, d(2025, 12, 31)),
+        Members::NotListed
+    );
+}

@@ -1,7 +1,9 @@
 //! The dashboard endpoints the app uses: one function per endpoint.
 
 use gloo_net::http::Method;
-use qi_shared::dashboard::{Comparison, Dashboard, DashboardQuery, MetricSeries, SeriesQuery};
+use qi_shared::dashboard::{
+    Comparison, Dashboard, DashboardQuery, MembersQuery, MetricMembers, MetricSeries, SeriesQuery,
+};
 
 use super::{ApiError, call, with_query};
 
@@ -29,6 +31,18 @@ pub async fn series(metric: &str, query: &SeriesQuery) -> Result<MetricSeries, A
     call(
         Method::GET,
         &with_query(&format!("/api/v1/dashboard/metrics/{metric}"), query),
+        NO_BODY,
+    )
+    .await
+}
+
+pub async fn members(metric: &str, query: &MembersQuery) -> Result<MetricMembers, ApiError> {
+    call(
+        Method::GET,
+        &with_query(
+            &format!("/api/v1/dashboard/metrics/{metric}/members"),
+            query,
+        ),
         NO_BODY,
     )
     .await

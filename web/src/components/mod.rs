@@ -8,6 +8,8 @@ pub mod driver_diagram;
 pub mod form;
 pub mod options;
 #[cfg(not(feature = "entry"))]
+pub mod organisation_headlines;
+#[cfg(not(feature = "entry"))]
 pub mod pagination;
 #[cfg(not(feature = "entry"))]
 pub mod project_sections;

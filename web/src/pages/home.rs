@@ -16,6 +16,7 @@ use yew_router::prelude::*;
 use crate::{
     api,
     components::{
+        organisation_headlines::OrganisationHeadlines,
         project_status::{score_text, status_tag},
         states::{Empty, ErrorPanel, Loading},
         team_invitations::TeamInvitations,
@@ -48,8 +49,12 @@ pub fn home() -> Html {
                 if !partnership_name.is_empty() { { format!(", part of {partnership_name}.") } }
             </p>
             <TeamInvitations />
-            // Sections for particular roles (an organisation admin's headline figures) go
-            // here, each a <section> with its own <h2>, before the person's own work.
+            // Sections for particular roles go here, each a <section> with its own <h2>,
+            // before the person's own work.
+            if admin {
+                <OrganisationHeadlines organisation_id={person.organisation_id}
+                    organisation_name={person.organisation_name.clone()} />
+            }
             <MyWork />
             <QuickLinks {admin} />
         </>

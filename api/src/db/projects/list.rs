@@ -95,6 +95,26 @@ pub async fn list(
     Ok((items, total))
 }
 
+/// Of the projects `ids` (a figure's), a page of those `actor` may see, with how many they may
+/// see and how many they may not.
+pub async fn visible_page(
+    db: &DatabaseConnection,
+    cache: &ListCache,
+    actor: &Actor,
+    ids: &[i64],
+    (page, per_page): (u64, u64),
+) -> Result<(Vec<ProjectSummary>, u64, u64), DbErr> {
+    let stamp = cache.stamp(db).await?;
+    cache.register.catch_up(db, stamp).await?;
+    let visible = cache.register.visible_among(Some(actor), ids)?;
+    let hidden = (ids.len() - visible.len()) as u64;
+    let offset = usize::try_from((page - 1).saturating_mul(per_page)).unwrap_or(usize::MAX);
+    let limit = usize::try_from(per_page).unwrap_or(usize::MAX);
+    let on_page: Vec<i64> = visible.iter().skip(offset).take(limit).copied().collect();
+    let items = summaries_of(db, &on_page).await?;
+    Ok((items, visible.len() as u64, hidden))
+}
+
 /// What the list shows of the projects `ids`, in that order.
 async fn summaries_of(
     db: &impl ConnectionTrait,

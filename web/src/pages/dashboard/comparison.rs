@@ -84,7 +84,7 @@ fn render(table: &Comparison, group: MetricGroup) -> Html {
     html! {
         <div class="table-scroll" tabindex="0" role="region" aria-labelledby="comparison-caption">
             <table class="table" id="comparison">
-                <caption id="comparison-caption">{ format!("{}, as of the end of {}", group.label(), long_date(table.as_of)) }</caption>
+                <caption class="table__caption" id="comparison-caption">{ format!("{}, as of the end of {}", group.label(), long_date(table.as_of)) }</caption>
                 <thead>
                     <tr>
                         <th scope="col">{ "Organisation" }</th>

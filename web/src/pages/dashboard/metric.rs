@@ -4,7 +4,9 @@
 
 use qi_shared::{
     capability::long_date,
-    dashboard::{Counting, Metric, MetricSeries, SeriesQuery, format_value},
+    dashboard::{
+        Counting, MemberKind, MembersQuery, Metric, MetricSeries, SeriesQuery, format_value,
+    },
 };
 use yew::prelude::*;
 use yew_router::prelude::*;
@@ -13,6 +15,7 @@ use super::{ScopeFilters, period_text, unit_label};
 use crate::{
     api::dashboard as api,
     components::{
+        pagination::Pagination,
         spc_chart::SpcChart,
         states::{ErrorPanel, Loading, NotFound},
     },
@@ -85,7 +88,79 @@ pub fn metric_page(props: &MetricPageProps) -> Html {
                 Load::Failed(error) => html! { <ErrorPanel error={error.clone()} /> },
                 Load::Loaded(series) => body(series),
             } }
+            <Behind metric={metric} organisation_id={query.organisation_id} as_of={query.as_of} />
         </>
+    }
+}
+
+#[derive(Properties, PartialEq)]
+struct BehindProps {
+    metric: Metric,
+    organisation_id: Option<i64>,
+    as_of: Option<chrono::NaiveDate>,
+}
+
+/// The projects or people behind the headline figure, those the reader may see.
+#[function_component(Behind)]
+fn behind(props: &BehindProps) -> Html {
+    let page = use_state(|| 1_u64);
+    let query = MembersQuery {
+        organisation_id: props.organisation_id,
+        as_of: props.as_of,
+        page: Some(*page),
+        ..Default::default()
+    };
+    let metric = props.metric;
+    let members = use_load(query, move |q| async move {
+        api::members(metric.as_str(), &q).await
+    });
+    let onchange = {
+        let page = page.clone();
+        Callback::from(move |p: u64| page.set(p))
+    };
+    let list = match &*members {
+        Load::Loading => html! { <Loading /> },
+        Load::Failed(error) => html! { <ErrorPanel error={error.clone()} /> },
+        Load::Loaded(m) if m.kind == MemberKind::NotListed => html! {
+            <p>{ "This figure counts places, sessions or shares of them, not projects or people, so there is no list behind it." }</p>
+        },
+        Load::Loaded(m) => html! {
+            <>
+                <p>{ format!("Counted from {} to {}.", long_date(m.from), long_date(m.to)) }</p>
+                if m.items.is_empty() {
+                    <p class="empty">{ "Nothing here that you may see." }</p>
+                } else {
+                    <ul class="member-list">
+                        { for m.items.iter().map(|item| html! {
+                            <li>
+                                { match m.kind {
+                                    MemberKind::Projects => html! {
+                                        <Link<Route> to={Route::Project { id: item.id }}>{ &item.name }</Link<Route>>
+                                    },
+                                    _ => html! {
+                                        <Link<Route> to={Route::Person { id: item.id }}>{ &item.name }</Link<Route>>
+                                    },
+                                } }
+                                <span class="member-list__org">{ format!(" ({})", item.organisation_name) }</span>
+                            </li>
+                        }) }
+                    </ul>
+                }
+                if m.hidden > 0 {
+                    <p id="hidden-members">{ match m.kind {
+                        MemberKind::Projects => format!("{} more counted that you may not see (their teams keep them private).", m.hidden),
+                        _ => format!("{} more counted in organisations whose people you do not manage.", m.hidden),
+                    } }</p>
+                }
+                <Pagination info={m.page} {onchange} />
+            </>
+        },
+    };
+    html! {
+        <section aria-labelledby="behind-title" id="behind">
+            <h2 id="behind-title">{ "Behind the figure" }</h2>
+            { list }
+        </section>
     }
 }
 

@@ -133,7 +133,7 @@ pub fn targets_page() -> Html {
                 Load::Loaded(list) => html! {
                     <>
                         <p>{ format!("Progress at the end of {}.", qi_shared::capability::long_date(list.as_of)) }</p>
-                        <ul class="target-list" style="list-style: none; padding: 0;">
+                        <ul class="target-list">
                             { for list.items.iter().map(|t| html! {
                                 <TargetItem key={t.id} target={t.clone()} actor={actor.clone()}
                                     as_of={*as_of} on_change={on_change.clone()} done={done.clone()} />
@@ -241,7 +241,7 @@ fn target_item(props: &TargetItemProps) -> Html {
     };
     let heading_id = format!("target-{}", target.id);
     html! {
-        <li class="summary-list" aria-labelledby={heading_id.clone()} style="padding: 16px 24px;">
+        <li class="summary-list target-item" aria-labelledby={heading_id.clone()}>
             <h2 id={heading_id}>{ &d.label }</h2>
             <p>
                 { status_tag(p.status) }
