@@ -9,10 +9,12 @@
 //! - `access`: the guards that decide, once per request, who may see or change a project.
 //! - `error`, `extract`: the problem-document policy, and request extractors.
 //! - `state`, `cache`, `middleware`: what handlers share, per-node caches and their invalidation.
+//! - `board_pack`: the board pack drawn as a printable HTML page and as a PDF.
 //! - `demo` (feature `demo`, on by default): the demo partnership.
 
 pub mod access;
 pub mod auth;
+pub mod board_pack;
 pub mod bootstrap;
 pub mod cache;
 pub mod db;

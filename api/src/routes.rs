@@ -9,8 +9,9 @@ use utoipa::{
 use utoipa_actix_web::{AppExt, scope, service_config::ServiceConfig};
 
 use crate::handlers::{
-    analysis, auth, capability, dashboard, evidence, health, home, improvement, invitations, me,
-    measures, organisations, partnership, people, projects, setup, targets, team, training,
+    analysis, auth, board_pack, capability, dashboard, evidence, health, home, improvement,
+    invitations, me, measures, organisations, partnership, people, projects, setup, targets, team,
+    training,
 };
 
 pub fn configure(cfg: &mut ServiceConfig) {
@@ -93,6 +94,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
                     .configure(capability::routes)
                     .configure(dashboard::routes)
                     .configure(targets::routes)
+                    .configure(board_pack::routes)
                     .default_service(web::to(unknown_route)),
             )
             .default_service(web::to(unknown_route)),

@@ -19,6 +19,7 @@ mod m20261205_000011_list_indexes;
 mod m20261205_000012_projects_upkeep;
 mod m20261205_000013_register_in_memory;
 mod m20261205_000014_strategy_targets;
+mod m20261205_000015_board_pack;
 
 pub struct Migrator;
 
@@ -40,6 +41,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261205_000012_projects_upkeep::Migration),
             Box::new(m20261205_000013_register_in_memory::Migration),
             Box::new(m20261205_000014_strategy_targets::Migration),
+            Box::new(m20261205_000015_board_pack::Migration),
         ]
     }
 }

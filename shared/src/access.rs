@@ -81,6 +81,15 @@ impl Actor {
     pub fn can_view_person(&self, person_id: i64, organisation_id: i64) -> bool {
         person_id == self.person_id || self.can_manage_people_in(organisation_id)
     }
+
+    /// Write the board pack's narratives and choose its measures, for an organisation (`Some`)
+    /// or the partnership (`None`): partnership admins for the partnership's pack (and any
+    /// organisation's), an organisation's admins (its QI lead) for their own organisation's.
+    /// Everyone signed in reads every pack.
+    pub fn can_edit_board_pack_for(&self, organisation_id: Option<i64>) -> bool {
+        self.is_partnership_admin()
+            || (self.has(Role::OrganisationAdmin) && organisation_id == Some(self.organisation_id))
+    }
 }
 
 impl Actor {
@@ -239,6 +248,24 @@ mod tests {
             assert_eq!(who.can_set_targets_for(None), partnership, "{name}");
             assert_eq!(who.can_set_targets_for(Some(10)), own, "{name}");
             assert_eq!(who.can_set_targets_for(Some(20)), other, "{name}");
+        }
+    }
+
+    #[test]
+    fn who_edits_a_board_pack() {
+        let partnership_admin = actor(1, 10, &[Role::PartnershipAdmin]);
+        let org_admin = actor(2, 10, &[Role::OrganisationAdmin]);
+        let coach = actor(3, 10, &[Role::Coach]);
+        let member = actor(4, 10, &[]);
+        for (who, partnership, own, other, name) in [
+            (&partnership_admin, true, true, true, "partnership admin"),
+            (&org_admin, false, true, false, "organisation admin"),
+            (&coach, false, false, false, "coach"),
+            (&member, false, false, false, "member"),
+        ] {
+            assert_eq!(who.can_edit_board_pack_for(None), partnership, "{name}");
+            assert_eq!(who.can_edit_board_pack_for(Some(10)), own, "{name}");
+            assert_eq!(who.can_edit_board_pack_for(Some(20)), other, "{name}");
         }
     }
 

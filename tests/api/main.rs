@@ -5,6 +5,7 @@
 
 mod analysis;
 mod auth;
+mod board_pack;
 mod capability;
 mod dashboard;
 mod errors;

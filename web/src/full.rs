@@ -106,6 +106,7 @@ fn page(route: &Route, session: &crate::session::Session) -> Html {
         Route::TrainingHome | Route::Training => html! { <pages::training::Routes /> },
         Route::CapabilityHome | Route::Capability => html! { <pages::capability::Routes /> },
         Route::DashboardTargets => html! { <pages::dashboard::targets::TargetsPage /> },
+        Route::DashboardBoardPack => html! { <pages::dashboard::board_pack::BoardPackPage /> },
         Route::NotFound => html! { <NotFound /> },
         Route::NewOrganisation
         | Route::EditOrganisation { .. }

@@ -70,6 +70,9 @@ pub enum Route {
     /// The partnership's and each organisation's strategy targets and their progress.
     #[at("/dashboard/targets")]
     DashboardTargets,
+    /// The board pack for the partnership or one organisation and a month.
+    #[at("/dashboard/board-pack")]
+    DashboardBoardPack,
     #[not_found]
     #[at("/404")]
     NotFound,

@@ -1,6 +1,7 @@
 //! Persistence: plain async functions over a connection (`&impl ConnectionTrait`), so callers can
 //! run them inside a transaction. The database URL alone picks SQLite or PostgreSQL.
 
+pub mod board_pack;
 pub mod capability;
 pub mod dashboard;
 pub mod entity;
@@ -297,6 +298,41 @@ mod migration_tests {
         let it = all
             .iter()
             .position(|m| m.name() == "m20261205_000014_strategy_targets")
+            .context("the migration")?;
+        Migrator::down(&db, Some(u32::try_from(all.len() - it)?)).await?;
+        for sql in tables {
+            assert!(db.execute_unprepared(sql).await.is_err(), "{sql}: gone");
+        }
+        Migrator::up(&db, None).await?;
+        for sql in tables {
+            db.execute_unprepared(sql)
+                .await
+                .context("the tables back")?;
+        }
+        let _ = std::fs::remove_dir_all(dir);
+        Ok(())
+    }
+
+    /// The board pack's migration comes undone (both tables gone) and is done again.
+    #[tokio::test]
+    async fn the_board_pack_migration_comes_undone_and_again() -> anyhow::Result<()> {
+        let dir = std::env::temp_dir().join(format!("qi-migrate-board-{}", std::process::id()));
+        let url = format!("sqlite://{}/qi.db?mode=rwc", dir.display());
+        let db = connect(&url, 1).await?;
+        let tables = [
+            "SELECT COUNT(*) FROM board_pack_narratives",
+            "SELECT COUNT(*) FROM board_pack_measures",
+        ];
+        migrate(&db).await?;
+        for sql in tables {
+            db.execute_unprepared(sql)
+                .await
+                .context("the tables made")?;
+        }
+        let all = Migrator::migrations();
+        let it = all
+            .iter()
+            .position(|m| m.name() == "m20261205_000015_board_pack")
             .context("the migration")?;
         Migrator::down(&db, Some(u32::try_from(all.len() - it)?)).await?;
         for sql in tables {

@@ -2,8 +2,10 @@
 //! by `qi seed-demo` or `qi serve --demo`. Deterministic, so screenshots and demos repeat.
 //! Later capabilities (training, events...) add their own demo data here; projects are in
 //! `projects` (the generator) and `project_texts` (their words), their measures and data in
-//! `measures`, the partnership's strategy targets in `targets`.
+//! `measures`, the partnership's strategy targets in `targets`, and its board pack's measures and
+//! narratives in `board_pack`.
 
+mod board_pack;
 mod capability;
 mod measure_texts;
 mod measures;
@@ -248,6 +250,8 @@ pub async fn seed(db: &DatabaseConnection) -> anyhow::Result<bool> {
     if let Some((northmoor, _)) = created.first() {
         let targets = targets::seed(&txn, admin.id, northmoor.id).await?;
         tracing::debug!(targets, "seeded the demo strategy targets");
+        let chosen = board_pack::seed(&txn, admin.id, northmoor.id).await?;
+        tracing::debug!(chosen, "seeded the demo board pack");
     }
     txn.commit().await?;
     Ok(true)

@@ -3,6 +3,7 @@
 
 pub mod analysis;
 pub mod auth;
+pub mod board_pack;
 pub mod capability;
 pub mod dashboard;
 pub mod evidence;

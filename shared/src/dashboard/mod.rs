@@ -8,6 +8,7 @@
 //! - [`MetricSeries::analyse`]: a metric's monthly series read the way the partnership teaches
 //!   its staff to read data: a run chart under 12 months, an XmR chart from then on.
 
+pub mod board_pack;
 pub mod catalogue;
 mod compute;
 pub mod facts;

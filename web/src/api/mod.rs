@@ -6,8 +6,9 @@
 //! `localStorage` so a session survives a reload. Who is signed in lives in `crate::session`.
 
 #[cfg(not(feature = "entry"))]
-pub mod capability;
+pub mod board_pack;
 #[cfg(not(feature = "entry"))]
+pub mod capability;
 pub mod dashboard;
 mod endpoints;
 #[cfg(not(feature = "entry"))]
@@ -381,6 +382,41 @@ async fn call_text(
         if response.ok() {
             return response
                 .text()
+                .await
+                .map_err(|e| ApiError::Unexpected(e.to_string()));
+        }
+        return Err(problem(response).await);
+    }
+    Err(expired())
+}
+
+/// A file's bytes (a PDF), fetched as the signed-in person.
+async fn call_bytes(path: &str) -> Result<Vec<u8>, ApiError> {
+    for attempt in 0..2 {
+        let token = match current_access(true) {
+            Some(token) => token,
+            None => {
+                if !renew().await? {
+                    return Err(expired());
+                }
+                current_access(false).ok_or_else(expired)?
+            }
+        };
+        let response = RequestBuilder::new(path)
+            .method(Method::GET)
+            .header("Authorization", &format!("Bearer {token}"))
+            .build()
+            .map_err(|e| ApiError::Unexpected(e.to_string()))?
+            .send()
+            .await
+            .map_err(|_| ApiError::Network)?;
+        if response.status() == 401 && attempt == 0 {
+            ACCESS.with(|a| *a.borrow_mut() = None);
+            continue;
+        }
+        if response.ok() {
+            return response
+                .binary()
                 .await
                 .map_err(|e| ApiError::Unexpected(e.to_string()));
         }

@@ -1,6 +1,8 @@
 //! sea-orm entities: the tables as the server sees them. They never go on the wire; the
 //! persistence functions turn them into `qi_shared` types.
 
+pub mod board_pack_measure;
+pub mod board_pack_narrative;
 pub mod capability;
 pub mod driver_node;
 pub mod invitation;

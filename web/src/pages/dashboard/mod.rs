@@ -3,6 +3,7 @@
 //! series and their reading come from `qi_shared::dashboard`, the same code the server counts
 //! and the board pack prints with.
 
+pub mod board_pack;
 pub mod comparison;
 pub mod metric;
 pub mod overview;

@@ -49,6 +49,7 @@ pub fn overview() -> Html {
             </p>
             <ul class="quick-links__list">
                 <li><Link<Route> to={Route::DashboardTargets}>{ "Strategy targets" }</Link<Route>></li>
+                <li><Link<Route> to={Route::DashboardBoardPack}>{ "Board pack" }</Link<Route>></li>
                 <li><Link<Route> to={Route::DashboardOrganisations}>{ "Compare organisations" }</Link<Route>></li>
             </ul>
             <ScopeFilters
