@@ -1,13 +1,12 @@
 //! Counting the metrics from the facts: pure, for the partnership or one organisation, over any
 //! period, as of any day. See [`super::Metric::definition`] for what each one counts.
 
-use std::collections::HashSet;
-
 use chrono::{Datelike, Months, NaiveDate};
 
 use super::{
-    catalogue::{Counting, Metric},
-    facts::{Facts, ProjectFact, TierSpan},
+    catalogue::{Counting, Metric, MetricUnit},
+    facts::{AttendanceFact, CoachingFact, Facts, ProjectFact, TierSpan},
+    prepared::{PROJECT_STOCKS, Previous, Rise},
 };
 use crate::{
     capability::Tier,
@@ -103,11 +102,8 @@ impl Facts {
             | CompletedImprovedSupported
             | InvolvementShare
             | SustainabilityShare => {
-                let (num, den) = self
-                    .projects_of(scope)
-                    .map(|p| stock_weight(metric, p, day))
-                    .fold((0.0, 0.0), |(n, d), (wn, wd)| (n + wn, d + wd));
-                project_stock(metric).and_then(|kind| kind.finish(num, den))
+                let (num, den) = self.prepared.project_stock(metric, scope, day)?;
+                project_stock(metric)?.finish(num, den)
             }
             PeopleLearn => count(self.in_tiers(scope, day, &[Tier::Learn])),
             PeopleLive => count(self.in_tiers(scope, day, &[Tier::Live])),
@@ -130,36 +126,16 @@ impl Facts {
             ),
             ProjectsLedByCommunity => count(
                 self.started(scope, range, day)
-                    .filter(|p| {
-                        p.lead_person_id.is_some_and(|lead| {
-                            matches!(
-                                self.tier_of(lead, p.started_on),
-                                Some(Tier::Live | Tier::Lead)
-                            )
-                        })
-                    })
+                    .filter(|p| self.led_by_community(p))
                     .count(),
             ),
-            ProjectsCoached => {
-                let projects: HashSet<i64> = self
-                    .coaching_in(scope, range)
-                    .map(|c| c.project_id)
-                    .collect();
-                count(projects.len())
-            }
+            ProjectsCoached => count(
+                self.coaching_with_previous(scope, range)
+                    .filter(|(_, previous)| previous.first_since(scope, range.from))
+                    .count(),
+            ),
             CoachingSessions => count(self.coaching_in(scope, range).count()),
-            AdoptingOrganisations => {
-                let adopters: HashSet<i64> = self
-                    .recorded_by(scope, day)
-                    .flat_map(|p| {
-                        p.adopters
-                            .iter()
-                            .copied()
-                            .filter(move |a| *a != p.lead_organisation_id)
-                    })
-                    .collect();
-                count(adopters.len())
-            }
+            AdoptingOrganisations => count(self.prepared.adopters(scope, day)),
             TrainingByLeadTier => self.training_by_lead_tier(scope, range),
             CoachingByLeadTier => {
                 let mut n = 0;
@@ -186,7 +162,10 @@ impl Facts {
                 let holding = self.in_tiers(scope, before, &[Tier::Learn, Tier::Live, Tier::Lead]);
                 share(self.moved_up(scope, range), holding)
             }
-            CoachedLeadsWhoCoach => self.coached_leads_who_coach(scope, day),
+            CoachedLeadsWhoCoach => {
+                let (coached, coaching_since) = self.prepared.coached_leads(scope, day);
+                share(coaching_since, coached)
+            }
             SelfSustainability => self.self_sustainability(scope, range).1,
         }
     }
@@ -242,45 +221,9 @@ impl Facts {
         as_of: NaiveDate,
     ) -> Vec<(NaiveDate, Option<f64>)> {
         let months = months(from, to.min(as_of));
-        // Stocks read on each month's last day (or `as_of`): one sweep over the projects or
-        // the tier periods for all the months, rather than a count a month.
-        let days: Vec<NaiveDate> = months
-            .iter()
-            .map(|m| Period::month_of(*m).to.min(as_of))
-            .collect();
-        let swept = if let Some(kind) = project_stock(metric) {
-            let sums = sweep(
-                &days,
-                self.projects_of(scope).flat_map(|p| {
-                    pieces(p).map(move |(from, to)| (from, to, stock_weight(metric, p, from)))
-                }),
-            );
-            Some(
-                sums.into_iter()
-                    .map(|(n, d)| kind.finish(n, d))
-                    .collect::<Vec<_>>(),
-            )
-        } else {
-            let tier = match metric {
-                Metric::PeopleLearn => Some(Tier::Learn),
-                Metric::PeopleLive => Some(Tier::Live),
-                Metric::PeopleLead => Some(Tier::Lead),
-                _ => None,
-            };
-            tier.map(|tier| {
-                let spans = self
-                    .tier_spans
-                    .iter()
-                    .filter(|s| s.tier == tier && in_scope(scope, s.organisation_id))
-                    .map(|s| (s.from, s.to, (1.0, 0.0)));
-                sweep(&days, spans)
-                    .into_iter()
-                    .map(|(n, _)| Some(n))
-                    .collect()
-            })
-        };
-        let swept = swept.or_else(|| self.monthly_flow(metric, scope, &months, as_of));
-        match swept {
+        // A stock on a day is a lookup in the prepared rows; a flow puts each event in its
+        // month's bucket in one pass; the rest are counted a month at a time.
+        match self.monthly_flow(metric, scope, &months, as_of) {
             Some(values) => months.into_iter().zip(values).collect(),
             None => months
                 .into_iter()
@@ -333,18 +276,6 @@ impl Facts {
                 *c += n;
             }
         };
-        let distinct = |pairs: Vec<(usize, i64)>| {
-            let mut pairs = pairs;
-            pairs.sort_unstable();
-            pairs.dedup();
-            let mut counts = vec![0.0_f64; months.len()];
-            for (i, _) in pairs {
-                if let Some(c) = counts.get_mut(i) {
-                    *c += 1.0;
-                }
-            }
-            counts
-        };
         let counts = match metric {
             ProjectsStarted | ProjectsLedByCommunity => {
                 for p in self.projects_of(scope) {
@@ -354,14 +285,7 @@ impl Facts {
                     if p.recorded_on > by {
                         continue;
                     }
-                    if metric == ProjectsLedByCommunity
-                        && !p.lead_person_id.is_some_and(|lead| {
-                            matches!(
-                                self.tier_of(lead, p.started_on),
-                                Some(Tier::Live | Tier::Lead)
-                            )
-                        })
-                    {
+                    if metric == ProjectsLedByCommunity && !self.led_by_community(p) {
                         continue;
                     }
                     add(i, 1.0);
@@ -395,35 +319,54 @@ impl Facts {
                 }
                 counts
             }
-            ProjectsCoached => distinct(
-                self.coaching
-                    .iter()
-                    .filter(|c| in_scope(scope, c.organisation_id))
-                    .filter_map(|c| slot(c.held_on).map(|(i, _)| (i, c.project_id)))
-                    .collect(),
-            ),
-            PeopleTrained => distinct(
-                self.attendance
-                    .iter()
-                    .filter(|a| in_scope(scope, a.organisation_id))
-                    .filter_map(|a| slot(a.on).map(|(i, _)| (i, a.person_id)))
-                    .collect(),
-            ),
-            PeopleMovedUp => distinct(
-                self.tier_spans
-                    .windows(2)
-                    .filter_map(|pair| match pair {
-                        [before, after]
-                            if before.person_id == after.person_id
-                                && after.tier > before.tier
-                                && in_scope(scope, after.organisation_id) =>
-                        {
-                            slot(after.from).map(|(i, _)| (i, after.person_id))
-                        }
-                        _ => None,
-                    })
-                    .collect(),
-            ),
+            ProjectsCoached => {
+                for (c, previous) in self.coaching_with_previous(
+                    scope,
+                    Period {
+                        from: first,
+                        to: as_of,
+                    },
+                ) {
+                    if let Some((i, _)) = slot(c.held_on)
+                        && previous.first_since(scope, first_of_month(c.held_on))
+                    {
+                        add(i, 1.0);
+                    }
+                }
+                counts
+            }
+            PeopleTrained => {
+                for (a, previous) in self.attendance_with_previous(
+                    scope,
+                    Period {
+                        from: first,
+                        to: as_of,
+                    },
+                ) {
+                    if let Some((i, _)) = slot(a.on)
+                        && previous.first_since(scope, first_of_month(a.on))
+                    {
+                        add(i, 1.0);
+                    }
+                }
+                counts
+            }
+            PeopleMovedUp => {
+                for rise in self.rises(
+                    scope,
+                    Period {
+                        from: first,
+                        to: as_of,
+                    },
+                ) {
+                    if let Some((i, _)) = slot(rise.on)
+                        && rise.previous.first_since(scope, first_of_month(rise.on))
+                    {
+                        add(i, 1.0);
+                    }
+                }
+                counts
+            }
             TrainingSessions => {
                 for c in self
                     .cohorts
@@ -509,6 +452,16 @@ impl Facts {
         self.tier_spans.get(start..end).unwrap_or_default()
     }
 
+    /// Led by the community of practice: its lead held the Live or Lead tier when it started.
+    fn led_by_community(&self, p: &ProjectFact) -> bool {
+        p.lead_person_id.is_some_and(|lead| {
+            matches!(
+                self.tier_of(lead, p.started_on),
+                Some(Tier::Live | Tier::Lead)
+            )
+        })
+    }
+
     /// The tier a person held at the end of `day`.
     pub fn tier_of(&self, person_id: i64, day: NaiveDate) -> Option<Tier> {
         self.spans_of(person_id)
@@ -519,43 +472,55 @@ impl Facts {
     }
 
     fn in_tiers(&self, scope: Scope, day: NaiveDate, tiers: &[Tier]) -> usize {
-        self.tier_spans
+        self.prepared.in_tiers(scope, day, tiers)
+    }
+
+    /// The rises in the scope over the range, in day order.
+    pub(super) fn rises(&self, scope: Scope, range: Period) -> impl Iterator<Item = &Rise> {
+        self.prepared
+            .rises_in(range.from, range.to)
             .iter()
-            .filter(|s| in_scope(scope, s.organisation_id) && tiers.contains(&s.tier))
-            .filter(|s| s.held_on(day))
+            .filter(move |r| in_scope(scope, r.organisation_id))
+    }
+
+    /// People moving up a tier in the range, each counted once.
+    fn moved_up(&self, scope: Scope, range: Period) -> usize {
+        self.rises(scope, range)
+            .filter(|r| r.previous.first_since(scope, range.from))
             .count()
     }
 
-    fn moved_up(&self, scope: Scope, range: Period) -> usize {
-        let mut people = HashSet::new();
-        for pair in self.tier_spans.windows(2) {
-            let [before, after] = pair else { continue };
-            if before.person_id == after.person_id
-                && after.tier > before.tier
-                && after.from >= range.from
-                && after.from <= range.to
-                && in_scope(scope, after.organisation_id)
-            {
-                people.insert(after.person_id);
-            }
-        }
-        people.len()
-    }
-
-    fn attendance_in(&self, range: Period) -> &[super::facts::AttendanceFact] {
+    fn attendance_in(&self, range: Period) -> std::ops::Range<usize> {
         let start = self.attendance.partition_point(|a| a.on < range.from);
         let end = self.attendance.partition_point(|a| a.on <= range.to);
-        self.attendance.get(start..end).unwrap_or_default()
+        start..end.max(start)
     }
 
-    fn people_trained(&self, scope: Scope, range: Period) -> usize {
-        let people: HashSet<i64> = self
-            .attendance_in(range)
+    /// The attendance records in the scope over the range, each with the day of the person's
+    /// previous one.
+    pub(super) fn attendance_with_previous(
+        &self,
+        scope: Scope,
+        range: Period,
+    ) -> impl Iterator<Item = (&AttendanceFact, Previous)> {
+        let slice = self.attendance_in(range);
+        let records = self.attendance.get(slice.clone()).unwrap_or_default();
+        let previous = self
+            .prepared
+            .attendance_previous
+            .get(slice)
+            .unwrap_or_default();
+        records
             .iter()
-            .filter(|a| in_scope(scope, a.organisation_id))
-            .map(|a| a.person_id)
-            .collect();
-        people.len()
+            .zip(previous.iter().copied())
+            .filter(move |(a, _)| in_scope(scope, a.organisation_id))
+    }
+
+    /// People who attended training in the range, each counted once.
+    fn people_trained(&self, scope: Scope, range: Period) -> usize {
+        self.attendance_with_previous(scope, range)
+            .filter(|(_, previous)| previous.first_since(scope, range.from))
+            .count()
     }
 
     /// Each session held in the range, with its cohort.
@@ -610,7 +575,17 @@ impl Facts {
     /// Places on cohorts starting in the range given to a person by `day` (`taken`: and
     /// attended by then).
     fn places(&self, scope: Scope, range: Period, day: NaiveDate, taken: bool) -> usize {
+        // Kept in order of cohort start (no start, `None`, first).
+        let start = self
+            .enrolments
+            .partition_point(|e| e.cohort_starts_on < Some(range.from));
+        let end = self
+            .enrolments
+            .partition_point(|e| e.cohort_starts_on <= Some(range.to))
+            .max(start);
         self.enrolments
+            .get(start..end)
+            .unwrap_or_default()
             .iter()
             .filter(|e| in_scope(scope, e.organisation_id))
             .filter(|e| {
@@ -621,10 +596,6 @@ impl Facts {
             })
             .filter(|e| e.enrolled_on <= day)
             .filter(|e| !taken || e.first_attended.is_some_and(|d| d <= day))
-            .filter(|e| {
-                e.cohort_starts_on
-                    .is_some_and(|s| s >= range.from && s <= range.to)
-            })
             .count()
     }
 
@@ -658,49 +629,32 @@ impl Facts {
             .filter(move |p| p.started_on >= range.from && p.started_on <= range.to)
     }
 
-    fn coaching_in(
+    fn coaching_in(&self, scope: Scope, range: Period) -> impl Iterator<Item = &CoachingFact> {
+        self.coaching_with_previous(scope, range).map(|(c, _)| c)
+    }
+
+    /// The coaching sessions in the scope over the range, each with the day of its project's
+    /// previous session.
+    fn coaching_with_previous(
         &self,
         scope: Scope,
         range: Period,
-    ) -> impl Iterator<Item = &super::facts::CoachingFact> {
+    ) -> impl Iterator<Item = (&CoachingFact, Previous)> {
         let start = self.coaching.partition_point(|c| c.held_on < range.from);
-        let end = self.coaching.partition_point(|c| c.held_on <= range.to);
-        self.coaching
+        let end = self
+            .coaching
+            .partition_point(|c| c.held_on <= range.to)
+            .max(start);
+        let sessions = self.coaching.get(start..end).unwrap_or_default();
+        let previous = self
+            .prepared
+            .coaching_previous
             .get(start..end)
-            .unwrap_or_default()
+            .unwrap_or_default();
+        sessions
             .iter()
-            .filter(move |c| in_scope(scope, c.organisation_id))
-    }
-
-    fn coached_leads_who_coach(&self, scope: Scope, day: NaiveDate) -> Option<f64> {
-        let all = Period {
-            from: NaiveDate::MIN,
-            to: day,
-        };
-        // Each lead of a coached project, with the day their project was first coached.
-        let mut first_coached: std::collections::HashMap<i64, NaiveDate> = Default::default();
-        for c in self.coaching_in(scope, all) {
-            let Some(lead) = self.project(c.project_id).and_then(|p| p.lead_person_id) else {
-                continue;
-            };
-            if lead == c.coach_id {
-                continue;
-            }
-            first_coached.entry(lead).or_insert(c.held_on);
-        }
-        let coach_later = first_coached
-            .iter()
-            .filter(|(lead, since)| {
-                self.coached_on
-                    .get(*lead)
-                    .is_some_and(|days| days.iter().any(|d| d > *since && *d <= day))
-            })
-            .count();
-        share(coach_later, first_coached.len())
-    }
-
-    fn project(&self, id: i64) -> Option<&ProjectFact> {
-        self.projects.get(*self.project_at.get(&id)?)
+            .zip(previous.iter().copied())
+            .filter(move |(c, _)| in_scope(scope, c.organisation_id))
     }
 }
 
@@ -730,32 +684,20 @@ impl StockKind {
     }
 }
 
-/// The metrics counted over projects on a day, each project weighing in by its state then.
+/// The metrics counted over projects on a day, each project weighing in by its state then
+/// ([`PROJECT_STOCKS`]), and how each figure comes from the weights.
 fn project_stock(metric: Metric) -> Option<StockKind> {
-    use Metric::*;
-    match metric {
-        ProjectsProposed
-        | ProjectsActive
-        | ProjectsCompletedToDate
-        | ProjectsAbandoned
-        | Co2eSaved
-        | MoneySaved
-        | OutcomeMeasuresImproving
-        | ProjectsWithImprovingOutcome
-        | SpreadUnit
-        | SpreadOrganisation
-        | SpreadPartnership
-        | SpreadBeyond => Some(StockKind::Total),
-        CompletedImproved | CompletedImprovedSupported | InvolvementShare | SustainabilityShare => {
-            Some(StockKind::Share)
-        }
-        _ => None,
-    }
+    PROJECT_STOCKS
+        .contains(&metric)
+        .then(|| match metric.unit() {
+            MetricUnit::Percent => StockKind::Share,
+            MetricUnit::Count | MetricUnit::KgCo2e | MetricUnit::Pounds => StockKind::Total,
+        })
 }
 
 /// What one project adds to a project stock at the end of `day`: (to the figure, to the
 /// whole a share is of).
-fn stock_weight(metric: Metric, p: &ProjectFact, day: NaiveDate) -> (f64, f64) {
+pub(super) fn project_stock_weight(metric: Metric, p: &ProjectFact, day: NaiveDate) -> (f64, f64) {
     use Metric::*;
     let one = |b: bool| if b { 1.0 } else { 0.0 };
     let recorded = p.recorded_on <= day;
@@ -791,62 +733,6 @@ fn stock_weight(metric: Metric, p: &ProjectFact, day: NaiveDate) -> (f64, f64) {
         SpreadBeyond => (one(recorded && p.spread == Spread::Beyond), 0.0),
         _ => (0.0, 0.0),
     }
-}
-
-/// The stretches of days over which nothing about a project changes: from each day it was
-/// recorded or its status, score or evidence changed, to the next (`None`: still so).
-fn pieces(p: &ProjectFact) -> impl Iterator<Item = (NaiveDate, Option<NaiveDate>)> {
-    let mut days: Vec<NaiveDate> = std::iter::once(p.recorded_on)
-        .chain(p.statuses.iter().map(|(d, _)| *d))
-        .chain(p.scores.iter().map(|(d, _)| *d))
-        .chain(p.evidence.iter().map(|(d, _)| *d))
-        .collect();
-    days.sort_unstable();
-    days.dedup();
-    let ends: Vec<Option<NaiveDate>> = days
-        .iter()
-        .skip(1)
-        .copied()
-        .map(Some)
-        .chain([None])
-        .collect();
-    days.into_iter().zip(ends)
-}
-
-/// Adds each stretch's weights to the days it covers (`from` included, `to` not), for `days` in
-/// order: a difference array, so the work is one step a stretch, whatever the number of days.
-fn sweep(
-    days: &[NaiveDate],
-    stretches: impl Iterator<Item = (NaiveDate, Option<NaiveDate>, (f64, f64))>,
-) -> Vec<(f64, f64)> {
-    let mut diff = vec![(0.0, 0.0); days.len() + 1];
-    for (from, to, (n, d)) in stretches {
-        if n == 0.0 && d == 0.0 {
-            continue;
-        }
-        let start = days.partition_point(|day| *day < from);
-        let end = to.map_or(days.len(), |to| days.partition_point(|day| *day < to));
-        if start >= end {
-            continue;
-        }
-        if let Some(slot) = diff.get_mut(start) {
-            slot.0 += n;
-            slot.1 += d;
-        }
-        if let Some(slot) = diff.get_mut(end) {
-            slot.0 -= n;
-            slot.1 -= d;
-        }
-    }
-    let mut running = (0.0, 0.0);
-    days.iter()
-        .zip(diff)
-        .map(|(_, (n, d))| {
-            running.0 += n;
-            running.1 += d;
-            running
-        })
-        .collect()
 }
 
 /// Who or what a figure counts, for the list behind it.
@@ -894,7 +780,7 @@ impl Facts {
         if project_stock(metric).is_some() {
             return projects(
                 self.projects_of(scope)
-                    .filter(|p| stock_weight(metric, p, day).0 != 0.0)
+                    .filter(|p| project_stock_weight(metric, p, day).0 != 0.0)
                     .map(|p| p.id)
                     .collect(),
             );
@@ -916,27 +802,13 @@ impl Facts {
                 )
             }
             PeopleMovedUp => people(
-                self.tier_spans
-                    .windows(2)
-                    .filter_map(|pair| match pair {
-                        [before, after]
-                            if before.person_id == after.person_id
-                                && after.tier > before.tier
-                                && after.from >= range.from
-                                && after.from <= range.to
-                                && in_scope(scope, after.organisation_id) =>
-                        {
-                            Some((after.person_id, after.organisation_id))
-                        }
-                        _ => None,
-                    })
+                self.rises(scope, range)
+                    .map(|r| (r.person_id, r.organisation_id))
                     .collect(),
             ),
             PeopleTrained => people(
-                self.attendance_in(range)
-                    .iter()
-                    .filter(|a| in_scope(scope, a.organisation_id))
-                    .map(|a| (a.person_id, a.organisation_id))
+                self.attendance_with_previous(scope, range)
+                    .map(|(a, _)| (a.person_id, a.organisation_id))
                     .collect(),
             ),
             ProjectsStarted => projects(self.started(scope, range, day).map(|p| p.id).collect()),
@@ -948,14 +820,7 @@ impl Facts {
             ),
             ProjectsLedByCommunity => projects(
                 self.started(scope, range, day)
-                    .filter(|p| {
-                        p.lead_person_id.is_some_and(|lead| {
-                            matches!(
-                                self.tier_of(lead, p.started_on),
-                                Some(Tier::Live | Tier::Lead)
-                            )
-                        })
-                    })
+                    .filter(|p| self.led_by_community(p))
                     .map(|p| p.id)
                     .collect(),
             ),

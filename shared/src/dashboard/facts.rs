@@ -8,6 +8,8 @@ use std::collections::HashMap;
 
 use chrono::NaiveDate;
 
+use super::prepared::Prepared;
+
 use crate::{
     capability::Tier,
     measure::MeasureType,
@@ -238,10 +240,7 @@ pub struct Facts {
     pub(super) cohorts: Vec<CohortFact>,
     pub(super) enrolments: Vec<EnrolmentFact>,
     pub(super) attendance: Vec<AttendanceFact>,
-    /// The days each person coached, in order.
-    pub(super) coached_on: HashMap<i64, Vec<NaiveDate>>,
-    /// Where each project is in `projects`.
-    pub(super) project_at: HashMap<i64, usize>,
+    pub(super) prepared: Prepared,
 }
 
 impl Facts {
@@ -265,16 +264,7 @@ impl Facts {
         }
         // By lead organisation, so one organisation's projects are one slice.
         projects.sort_by_key(|p| (p.lead_organisation_id, p.id));
-        let project_at = projects
-            .iter()
-            .enumerate()
-            .map(|(i, p)| (p.id, i))
-            .collect();
         coaching.sort_by_key(|c| c.held_on);
-        let mut coached_on: HashMap<i64, Vec<NaiveDate>> = HashMap::new();
-        for c in &coaching {
-            coached_on.entry(c.coach_id).or_default().push(c.held_on);
-        }
         for c in &mut cohorts {
             c.sessions.sort();
         }
@@ -283,7 +273,10 @@ impl Facts {
         for e in &mut enrolments {
             e.cohort_starts_on = starts.get(&e.cohort_id).copied();
         }
-        attendance.sort_by_key(|a| a.on);
+        // By cohort start, so the places of cohorts starting in a period are one slice.
+        enrolments.sort_by_key(|e| (e.cohort_starts_on, e.cohort_id, e.person_id));
+        attendance.sort_by_key(|a| (a.on, a.person_id));
+        let prepared = Prepared::new(&tier_spans, &projects, &coaching, &attendance);
         Self {
             tier_spans,
             projects,
@@ -291,8 +284,7 @@ impl Facts {
             cohorts,
             enrolments,
             attendance,
-            coached_on,
-            project_at,
+            prepared,
         }
     }
 

@@ -12,6 +12,7 @@ pub mod board_pack;
 pub mod catalogue;
 mod compute;
 pub mod facts;
+mod prepared;
 pub mod target;
 #[cfg(test)]
 mod tests;

@@ -617,48 +617,211 @@ fn the_monthly_sweep_counts_what_a_month_at_a_time_would() {
 
 #[test]
 fn the_list_behind_a_count_holds_what_it_counts() {
-    let f = partnership();
     let year = Period {
         from: d(2024, 1, 1),
         to: d(2025, 12, 31),
     };
-    for as_of in [d(2024, 8, 20), d(2025, 2, 10), d(2025, 12, 31)] {
-        for scope in [None, Some(1), Some(2)] {
-            for metric in [
-                Metric::PeopleLearn,
-                Metric::PeopleLive,
-                Metric::PeopleMovedUp,
-                Metric::PeopleTrained,
-                Metric::ProjectsActive,
-                Metric::ProjectsCompletedToDate,
-                Metric::ProjectsStarted,
-                Metric::ProjectsLedByCommunity,
-                Metric::ProjectsCoached,
-                Metric::SpreadUnit,
-                Metric::ProjectsWithImprovingOutcome,
-            ] {
-                let period = match metric.counting() {
-                    Counting::Stock => Period {
-                        from: as_of,
-                        to: as_of,
-                    },
-                    Counting::Flow => year,
-                };
-                let n = match f.members(metric, scope, period, as_of) {
-                    Members::Projects(ids) => ids.len(),
-                    Members::People(people) => people.len(),
-                    Members::NotListed => usize::MAX,
-                };
+    let known = [d(2024, 8, 20), d(2025, 2, 10), d(2025, 12, 31)];
+    // The prepared lookups and distinct counts against the plain counting the lists use, for
+    // the hand-built partnership and a made-up one with many more facts.
+    let generated = generated_partnership();
+    let many: Vec<NaiveDate> = (0..40)
+        .map(|i| d(2023, 1, 1) + chrono::Days::new(i * 23))
+        .collect();
+    for (f, days) in [(partnership(), &known[..]), (generated, &many[..])] {
+        for as_of in days.iter().copied() {
+            for scope in [None, Some(1), Some(2), Some(3)] {
+                for metric in [
+                    Metric::PeopleLearn,
+                    Metric::PeopleLive,
+                    Metric::PeopleLead,
+                    Metric::PeopleMovedUp,
+                    Metric::PeopleTrained,
+                    Metric::ProjectsProposed,
+                    Metric::ProjectsActive,
+                    Metric::ProjectsCompletedToDate,
+                    Metric::ProjectsAbandoned,
+                    Metric::ProjectsStarted,
+                    Metric::ProjectsLedByCommunity,
+                    Metric::ProjectsCoached,
+                    Metric::SpreadUnit,
+                    Metric::SpreadOrganisation,
+                    Metric::SpreadPartnership,
+                    Metric::SpreadBeyond,
+                    Metric::ProjectsWithImprovingOutcome,
+                ] {
+                    let period = match metric.counting() {
+                        Counting::Stock => Period {
+                            from: as_of,
+                            to: as_of,
+                        },
+                        Counting::Flow => Period::year_to(as_of),
+                    };
+                    let n = match f.members(metric, scope, period, as_of) {
+                        Members::Projects(ids) => ids.len(),
+                        Members::People(people) => people.len(),
+                        Members::NotListed => usize::MAX,
+                    };
+                    assert_eq!(
+                        Some(n as f64),
+                        f.value(metric, scope, period, as_of),
+                        "{metric:?} {scope:?} {as_of}"
+                    );
+                }
                 assert_eq!(
-                    Some(n as f64),
-                    f.value(metric, scope, period, as_of),
-                    "{metric:?} {scope:?} {as_of}"
+                    f.value(
+                        Metric::AdoptingOrganisations,
+                        scope,
+                        Period::year_to(as_of),
+                        as_of
+                    ),
+                    Some(adopters(&f, scope, as_of) as f64),
+                    "adopters {scope:?} {as_of}"
+                );
+                assert_eq!(
+                    f.value(
+                        Metric::CoachedLeadsWhoCoach,
+                        scope,
+                        Period::year_to(as_of),
+                        as_of
+                    ),
+                    coached_leads_who_coach(&f, scope, as_of),
+                    "coached leads {scope:?} {as_of}"
                 );
             }
         }
     }
+    let f = partnership();
     assert_eq!(
         f.members(Metric::PlacesOffered, None, year, d(2025, 12, 31)),
         Members::NotListed
     );
+}
+
+/// Organisations named by `day` as adopting a project the scope leads, counted plainly.
+fn adopters(f: &Facts, scope: Scope, day: NaiveDate) -> usize {
+    let mut adopters: Vec<i64> = f
+        .projects
+        .iter()
+        .filter(|p| scope.is_none_or(|o| o == p.lead_organisation_id) && p.recorded_on <= day)
+        .flat_map(|p| {
+            p.adopters
+                .iter()
+                .copied()
+                .filter(move |a| *a != p.lead_organisation_id)
+        })
+        .collect();
+    adopters.sort_unstable();
+    adopters.dedup();
+    adopters.len()
+}
+
+/// The share of leads coached by `day` who coached after, counted plainly.
+fn coached_leads_who_coach(f: &Facts, scope: Scope, day: NaiveDate) -> Option<f64> {
+    let mut first: std::collections::HashMap<i64, NaiveDate> = Default::default();
+    for c in f
+        .coaching
+        .iter()
+        .filter(|c| c.held_on <= day && scope.is_none_or(|o| o == c.organisation_id))
+    {
+        let lead = f
+            .projects
+            .iter()
+            .find(|p| p.id == c.project_id)
+            .and_then(|p| p.lead_person_id);
+        if let Some(lead) = lead.filter(|l| *l != c.coach_id) {
+            first.entry(lead).or_insert(c.held_on);
+        }
+    }
+    let later = first
+        .iter()
+        .filter(|(lead, since)| {
+            f.coaching
+                .iter()
+                .any(|c| c.coach_id == **lead && c.held_on > **since && c.held_on <= day)
+        })
+        .count();
+    (!first.is_empty()).then(|| later as f64 * 100.0 / first.len() as f64)
+}
+
+/// A made-up partnership of three organisations with many facts, the same every run: people
+/// moving up and between organisations, projects changing status and score, coaching of
+/// projects by their own leads and others, cohorts and attendance.
+fn generated_partnership() -> Facts {
+    let mut state: u64 = 0x9e37_79b9_7f4a_7c15;
+    let start = d(2022, 6, 1);
+    let mut spans = Vec::new();
+    let mut projects = Vec::new();
+    let mut coaching = Vec::new();
+    let mut attendance = Vec::new();
+    let mut r = |n: u64| {
+        state = state
+            .wrapping_mul(6_364_136_223_846_793_005)
+            .wrapping_add(1_442_695_040_888_963_407);
+        (state >> 33) % n.max(1)
+    };
+    for person in 1..=60_i64 {
+        let mut from = start + chrono::Days::new(r(700));
+        for tier in [Tier::Learn, Tier::Live, Tier::Lead] {
+            let organisation = 1 + r(3) as i64;
+            let to = (r(2) == 0).then(|| from + chrono::Days::new(1 + r(300)));
+            spans.push(span(person, organisation, tier, from, to));
+            match to {
+                Some(next) => from = next,
+                None => break,
+            }
+        }
+    }
+    for id in 1..=120_i64 {
+        let organisation = 1 + r(3) as i64;
+        let recorded = start + chrono::Days::new(r(900));
+        let mut p = project(id, organisation, 1 + r(60) as i64, recorded);
+        p.statuses = vec![(recorded, ProjectStatus::Proposed)];
+        p.scores = vec![(recorded, 10)];
+        let mut on = recorded;
+        for (status, score) in [
+            (ProjectStatus::Active, 20),
+            (ProjectStatus::Completed, 25 + r(15) as i32),
+            (ProjectStatus::Active, 30),
+            (ProjectStatus::Completed, 35),
+        ] {
+            if r(3) == 0 {
+                break;
+            }
+            on = on + chrono::Days::new(1 + r(200));
+            p.statuses.push((on, status));
+            p.scores.push((on, score));
+        }
+        p.involvement = r(3) == 0;
+        p.sustainability = r(2) == 0;
+        p.co2e_kg_per_year = Some(r(1000) as f64);
+        p.money_per_year = Some(r(5000) as f64);
+        p.spread = [
+            Spread::Unit,
+            Spread::Organisation,
+            Spread::Partnership,
+            Spread::Beyond,
+        ][r(4) as usize];
+        p.adopters = (0..r(3)).map(|_| 1 + r(5) as i64).collect();
+        if r(4) == 0 {
+            p.measures = vec![improving_outcome()];
+        }
+        for _ in 0..r(4) {
+            coaching.push(CoachingFact {
+                held_on: recorded + chrono::Days::new(r(500)),
+                project_id: id,
+                organisation_id: organisation,
+                coach_id: 1 + r(60) as i64,
+            });
+        }
+        projects.push(p);
+    }
+    for _ in 0..600 {
+        attendance.push(AttendanceFact {
+            on: start + chrono::Days::new(r(1000)),
+            person_id: 1 + r(60) as i64,
+            organisation_id: 1 + r(3) as i64,
+        });
+    }
+    Facts::new(spans, projects, coaching, vec![], vec![], attendance)
 }
