@@ -29,7 +29,13 @@ pub async fn note_changes(
     let response = next.call(req).await;
     if changes && let Some(state) = state {
         state.project_lists.changed();
-        state.dashboard.changed();
+        let writer = response.as_ref().ok().and_then(|r| {
+            r.request()
+                .extensions()
+                .get::<crate::auth::SignedIn>()
+                .map(|s| s.0)
+        });
+        state.dashboard.changed(writer);
     }
     response
 }

@@ -15,7 +15,7 @@ pub mod throttle;
 
 use std::{future::Future, pin::Pin};
 
-use actix_web::{FromRequest, HttpRequest, dev::Payload, http::header, web};
+use actix_web::{FromRequest, HttpMessage, HttpRequest, dev::Payload, http::header, web};
 use qi_shared::access::Actor;
 
 use crate::{error::ApiError, state::AppState};
@@ -90,5 +90,12 @@ fn verify_bearer(req: &HttpRequest) -> Result<(web::Data<AppState>, jwt::Verifie
         .keys
         .verify(token)
         .map_err(|_| ApiError::Unauthorized("The access token is invalid or has expired"))?;
+    req.extensions_mut()
+        .insert(SignedIn(verified.actor.person_id));
     Ok((state, verified))
 }
+
+/// Who made a request, once their token checked out: `middleware::note_changes` tells the
+/// caches whose write it was, so that person (and only they) waits to see it.
+#[derive(Debug, Clone, Copy)]
+pub struct SignedIn(pub i64);

@@ -101,7 +101,7 @@ impl Inputs {
     }
 }
 
-async fn inputs(state: &AppState, query: BoardPackQuery) -> ApiResult<Inputs> {
+async fn inputs(state: &AppState, query: BoardPackQuery, reader: i64) -> ApiResult<Inputs> {
     let ValidBoardPackQuery {
         organisation_id,
         month,
@@ -124,7 +124,7 @@ async fn inputs(state: &AppState, query: BoardPackQuery) -> ApiResult<Inputs> {
         .filter(|(_, t)| t.covers(as_of))
         .collect();
     targets.sort_by(|(a_id, a), (b_id, b)| (b.period_from, a_id).cmp(&(a.period_from, b_id)));
-    let facts = state.dashboard.facts(&state.db).await?;
+    let facts = state.dashboard.facts(&state.db, Some(reader)).await?;
     Ok(Inputs {
         facts,
         input: PackInput {
@@ -142,8 +142,8 @@ async fn inputs(state: &AppState, query: BoardPackQuery) -> ApiResult<Inputs> {
     })
 }
 
-async fn build(state: &AppState, query: BoardPackQuery) -> ApiResult<BoardPack> {
-    let inputs = inputs(state, query).await?;
+async fn build(state: &AppState, query: BoardPackQuery, reader: i64) -> ApiResult<BoardPack> {
+    let inputs = inputs(state, query, reader).await?;
     blocking(move || inputs.build()).await
 }
 
@@ -165,10 +165,10 @@ async fn build(state: &AppState, query: BoardPackQuery) -> ApiResult<BoardPack> 
 #[get("/dashboard/board-pack")]
 pub async fn show(
     state: web::Data<AppState>,
-    _user: AuthUser,
+    user: AuthUser,
     Query(query): Query<BoardPackQuery>,
 ) -> ApiResult<HttpResponse> {
-    Ok(HttpResponse::Ok().json(build(&state, query).await?))
+    Ok(HttpResponse::Ok().json(build(&state, query, user.0.person_id).await?))
 }
 
 /// The board pack as one printable HTML page: inline CSS (an A4 print stylesheet) and inline
@@ -187,10 +187,10 @@ pub async fn show(
 #[get("/dashboard/board-pack/html")]
 pub async fn show_html(
     state: web::Data<AppState>,
-    _user: AuthUser,
+    user: AuthUser,
     Query(query): Query<BoardPackQuery>,
 ) -> ApiResult<HttpResponse> {
-    let inputs = inputs(&state, query).await?;
+    let inputs = inputs(&state, query, user.0.person_id).await?;
     let page = blocking(move || html::render(&inputs.build())).await?;
     Ok(HttpResponse::Ok()
         .content_type("text/html; charset=utf-8")
@@ -213,10 +213,10 @@ pub async fn show_html(
 #[get("/dashboard/board-pack/pdf")]
 pub async fn show_pdf(
     state: web::Data<AppState>,
-    _user: AuthUser,
+    user: AuthUser,
     Query(query): Query<BoardPackQuery>,
 ) -> ApiResult<HttpResponse> {
-    let inputs = inputs(&state, query).await?;
+    let inputs = inputs(&state, query, user.0.person_id).await?;
     let (stem, bytes) = blocking(move || {
         let pack = inputs.build();
         (pack.file_stem(), pdf::render(&pack))
@@ -249,10 +249,10 @@ pub async fn show_pdf(
 #[get("/dashboard/board-pack/csv")]
 pub async fn show_csv(
     state: web::Data<AppState>,
-    _user: AuthUser,
+    user: AuthUser,
     Query(query): Query<BoardPackQuery>,
 ) -> ApiResult<HttpResponse> {
-    let pack = build(&state, query).await?;
+    let pack = build(&state, query, user.0.person_id).await?;
     Ok(HttpResponse::Ok()
         .content_type("text/csv; charset=utf-8")
         .insert_header((
@@ -302,6 +302,7 @@ pub async fn save_narratives(
             organisation_id: valid.organisation_id,
             month: Some(valid.month.format("%Y-%m").to_string()),
         },
+        user.person_id,
     )
     .await?;
     Ok(HttpResponse::Ok().json(pack))

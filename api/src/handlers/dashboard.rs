@@ -92,12 +92,15 @@ pub async fn catalogue(_user: AuthUser) -> HttpResponse {
 #[get("/dashboard")]
 pub async fn show(
     state: web::Data<AppState>,
-    _user: AuthUser,
+    user: AuthUser,
     Query(query): Query<DashboardQuery>,
 ) -> ApiResult<HttpResponse> {
     let as_of = query.day(uk_time::day_of(Utc::now()))?;
     check_organisation(&state, query.organisation_id).await?;
-    let facts = state.dashboard.facts(&state.db).await?;
+    let facts = state
+        .dashboard
+        .facts(&state.db, Some(user.0.person_id))
+        .await?;
     let organisation_id = query.organisation_id;
     let body = count(facts, move |f| {
         dashboard::dashboard(f, organisation_id, as_of)
@@ -121,7 +124,7 @@ pub async fn show(
 #[get("/dashboard/organisations")]
 pub async fn organisations(
     state: web::Data<AppState>,
-    _user: AuthUser,
+    user: AuthUser,
     Query(query): Query<DashboardQuery>,
 ) -> ApiResult<HttpResponse> {
     let as_of = query.day(uk_time::day_of(Utc::now()))?;
@@ -130,7 +133,10 @@ pub async fn organisations(
         .into_iter()
         .filter(|(id, _)| query.organisation_id.is_none_or(|o| o == *id))
         .collect();
-    let facts = state.dashboard.facts(&state.db).await?;
+    let facts = state
+        .dashboard
+        .facts(&state.db, Some(user.0.person_id))
+        .await?;
     let body = count(facts, move |f| {
         dashboard::comparison(f, &organisations, as_of)
     })
@@ -156,7 +162,7 @@ pub async fn organisations(
 #[get("/dashboard/metrics/{metric}")]
 pub async fn series(
     state: web::Data<AppState>,
-    _user: AuthUser,
+    user: AuthUser,
     metric: web::Path<String>,
     Query(query): Query<SeriesQuery>,
 ) -> ApiResult<HttpResponse> {
@@ -167,7 +173,10 @@ pub async fn series(
     let target = db::targets::covering(&state.db, metric, query.organisation_id, query.as_of)
         .await?
         .map(|t| db::targets::definition(&t).monthly_value());
-    let facts = state.dashboard.facts(&state.db).await?;
+    let facts = state
+        .dashboard
+        .facts(&state.db, Some(user.0.person_id))
+        .await?;
     let body = count(facts, move |f| {
         dashboard::series(
             f,
@@ -208,7 +217,10 @@ pub async fn members(
     let metric = Metric::parse(&metric).ok_or_else(|| not_found("Metric"))?;
     let query = query.validate(metric, uk_time::day_of(Utc::now()))?;
     check_organisation(&state, query.organisation_id).await?;
-    let facts = state.dashboard.facts(&state.db).await?;
+    let facts = state
+        .dashboard
+        .facts(&state.db, Some(user.0.person_id))
+        .await?;
     let (scope, period, as_of) = (query.organisation_id, query.period, query.as_of);
     let found = count(facts, move |f| f.members(metric, scope, period, as_of)).await?;
     let pages = (query.page, query.per_page);

@@ -78,12 +78,13 @@ async fn with_progress(
     state: &AppState,
     models: Vec<strategy_target::Model>,
     as_of: NaiveDate,
+    reader: i64,
 ) -> ApiResult<Vec<Target>> {
     let names: HashMap<i64, String> = db::organisations::names(&state.db)
         .await?
         .into_iter()
         .collect();
-    let facts: Arc<Facts> = state.dashboard.facts(&state.db).await?;
+    let facts: Arc<Facts> = state.dashboard.facts(&state.db, Some(reader)).await?;
     count(facts, move |facts| {
         models
             .into_iter()
@@ -110,9 +111,10 @@ async fn detail(
     state: &AppState,
     model: strategy_target::Model,
     as_of: NaiveDate,
+    reader: i64,
 ) -> ApiResult<TargetDetail> {
     let history = db::targets::history(&state.db, model.id).await?;
-    let target = with_progress(state, vec![model], as_of)
+    let target = with_progress(state, vec![model], as_of, reader)
         .await?
         .pop()
         .ok_or_else(|| not_found("Target"))?;
@@ -143,13 +145,13 @@ async fn check(state: &AppState, input: &TargetInput) -> ApiResult<TargetInput> 
 #[get("/dashboard/targets")]
 pub async fn list(
     state: web::Data<AppState>,
-    _user: AuthUser,
+    user: AuthUser,
     Query(query): Query<TargetQuery>,
 ) -> ApiResult<HttpResponse> {
     let as_of = day(query.as_of)?;
     check_organisation(&state, query.organisation_id).await?;
     let models = db::targets::list(&state.db, query.organisation_id).await?;
-    let items = with_progress(&state, models, as_of).await?;
+    let items = with_progress(&state, models, as_of, user.0.person_id).await?;
     Ok(HttpResponse::Ok().json(TargetList { as_of, items }))
 }
 
@@ -179,7 +181,7 @@ pub async fn create(
     txn.commit().await?;
     tracing::info!(target_id = model.id, by = user.person_id, "target set");
     let id = model.id;
-    let body = detail(&state, model, day(None)?).await?;
+    let body = detail(&state, model, day(None)?, user.0.person_id).await?;
     Ok(HttpResponse::Created()
         .insert_header((header::LOCATION, format!("/api/v1/dashboard/targets/{id}")))
         .insert_header(etag(body.target.version))
@@ -203,13 +205,13 @@ pub async fn create(
 #[get("/dashboard/targets/{id}")]
 pub async fn show(
     state: web::Data<AppState>,
-    _user: AuthUser,
+    user: AuthUser,
     id: web::Path<i64>,
     Query(query): Query<AsOfQuery>,
 ) -> ApiResult<HttpResponse> {
     let as_of = day(query.as_of)?;
     let model = find(&state, *id).await?;
-    let body = detail(&state, model, as_of).await?;
+    let body = detail(&state, model, as_of, user.0.person_id).await?;
     Ok(HttpResponse::Ok()
         .insert_header(etag(body.target.version))
         .json(body))
@@ -275,7 +277,7 @@ pub async fn update(
         return Err(stale(&state, current.id).await);
     };
     txn.commit().await?;
-    let body = detail(&state, model, day(None)?).await?;
+    let body = detail(&state, model, day(None)?, user.0.person_id).await?;
     Ok(HttpResponse::Ok()
         .insert_header(etag(body.target.version))
         .json(body))
