@@ -61,7 +61,10 @@ status=0
 echo "fuzz: took $(( $(date +%s) - start )) s"
 
 if [[ $status -ne 0 ]]; then
-  echo "fuzz: the server's log:" >&2
+  # A 500's cause is an ERROR line that may be far from the log's end: show those first.
+  echo "fuzz: the server's errors:" >&2
+  grep -a 'ERROR' "$work/server.log" | tail -n 40 >&2 || true
+  echo "fuzz: the end of the server's log:" >&2
   tail -n 50 "$work/server.log" >&2
 fi
 # One line in the form the test script adds up: operations that passed and failed.
