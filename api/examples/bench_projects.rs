@@ -319,6 +319,7 @@ async fn main() -> anyhow::Result<()> {
                 project_id: Set(id),
                 organisation_id: Set(organisation_id),
                 kind: Set(kind),
+                named_at: Set(None),
             });
         }
         let colleagues = &staff[&lead_org];

@@ -19,8 +19,8 @@ use qi_shared::{
     dashboard::{
         self, Facts, Metric,
         facts::{
-            AttendanceFact, CoachingFact, CohortFact, EnrolmentFact, MeasureFact, ProjectFact,
-            TierSpan,
+            AttendanceFact, CoachingFact, CohortFact, EnrolmentFact, MeasureFact,
+            ProjectAttributes, ProjectFact, TierSpan,
         },
     },
     measure::MeasureType,
@@ -170,18 +170,23 @@ fn projects(rng: &mut Rng, people_org: &[i64]) -> Vec<ProjectFact> {
                 started_on: recorded,
                 statuses,
                 scores,
-                involvement: rng.chance(20),
-                sustainability: rng.chance(25),
-                co2e_kg_per_year: rng.chance(10).then(|| rng.below(5_000) as f64),
-                money_per_year: rng.chance(15).then(|| rng.below(50_000) as f64),
-                spread: match rng.below(10) {
-                    0..=5 => Spread::Unit,
-                    6..=7 => Spread::Organisation,
-                    8 => Spread::Partnership,
-                    _ => Spread::Beyond,
-                },
+                attributes: vec![(
+                    recorded,
+                    ProjectAttributes {
+                        involvement: rng.chance(20),
+                        sustainability: rng.chance(25),
+                        co2e_kg_per_year: rng.chance(10).then(|| rng.below(5_000) as f64),
+                        money_per_year: rng.chance(15).then(|| rng.below(50_000) as f64),
+                        spread: match rng.below(10) {
+                            0..=5 => Spread::Unit,
+                            6..=7 => Spread::Organisation,
+                            8 => Spread::Partnership,
+                            _ => Spread::Beyond,
+                        },
+                    },
+                )],
                 adopters: if rng.chance(5) {
-                    vec![1 + rng.below(ORGANISATIONS as u64) as i64]
+                    vec![(1 + rng.below(ORGANISATIONS as u64) as i64, recorded)]
                 } else {
                     vec![]
                 },

@@ -103,6 +103,14 @@ async fn the_dashboard_counts_what_was_true_on_the_day() {
             "UPDATE project_status_changes SET changed_at = '2026-03-01T12:00:00Z' WHERE project_id = {}",
             b.id
         ),
+        format!(
+            "UPDATE project_attribute_changes SET changed_at = '2026-01-10T12:00:00Z' WHERE project_id = {}",
+            a.id
+        ),
+        format!(
+            "UPDATE project_attribute_changes SET changed_at = '2026-03-01T12:00:00Z' WHERE project_id = {}",
+            b.id
+        ),
     ] {
         db.execute_unprepared(&sql).await.expect(&sql);
     }
@@ -244,6 +252,32 @@ async fn the_dashboard_counts_what_was_true_on_the_day() {
     assert_eq!(figure(&today, Metric::CompletedImproved), Some(0.0));
     let july = dashboard(&app, &c.member_a.1, "?as_of=2026-07-01").await;
     assert_eq!(figure(&july, Metric::CompletedImproved), Some(100.0));
+
+    // Patient involvement and an adopting organisation added today: counted from today, and
+    // not as of yesterday (their days are kept, as statuses' are).
+    let mut change = project(
+        "Timely reviews",
+        c.org_b.id,
+        c.member_b.0.id,
+        "active",
+        true,
+    );
+    change["adopting_organisation_ids"] = json!([c.org_a.id]);
+    app.put_if_match(
+        &format!("/api/v1/projects/{}", b.id),
+        &c.member_b.1,
+        b.version,
+        change,
+    )
+    .await
+    .expect::<Project>(200);
+    let after = dashboard(&app, &c.member_b.1, "").await;
+    assert_eq!(figure(&after, Metric::InvolvementShare), Some(100.0));
+    assert_eq!(figure(&after, Metric::AdoptingOrganisations), Some(1.0));
+    let day_before = Utc::now().date_naive() - Days::new(1);
+    let before = dashboard(&app, &c.member_b.1, &format!("?as_of={day_before}")).await;
+    assert_eq!(figure(&before, Metric::InvolvementShare), Some(50.0));
+    assert_eq!(figure(&before, Metric::AdoptingOrganisations), Some(0.0));
 
     // A person moves up: the coach is made Lead today. The admin who did it sees it at once
     // (their request waits for the facts to be read again).

@@ -9,8 +9,8 @@ use qi_shared::{
     dashboard::{
         Facts,
         facts::{
-            AttendanceFact, CoachingFact, CohortFact, EnrolmentFact, MeasureFact, ProjectFact,
-            TierSpan,
+            AttendanceFact, CoachingFact, CohortFact, EnrolmentFact, MeasureFact,
+            ProjectAttributes, ProjectFact, TierSpan,
         },
     },
     measure::{AnnotationKind, MeasureType},
@@ -23,8 +23,8 @@ use sea_orm::{ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, Que
 
 use super::entity::{
     capability::{coaching_session, tier_period},
-    measure, measure_annotation, measure_point, person, project, project_member,
-    project_organisation, project_score, project_status_change,
+    measure, measure_annotation, measure_point, person, project, project_attribute_change,
+    project_member, project_organisation, project_score, project_status_change,
     training::{
         attendance, cohort, cohort_allocation, cohort_facilitator, cohort_session, course,
         enrolment,
@@ -116,11 +116,18 @@ async fn projects(db: &impl ConnectionTrait) -> Result<Vec<ProjectFact>, DbErr> 
                         started_on: start.unwrap_or(recorded_on),
                         statuses: Vec::new(),
                         scores: Vec::new(),
-                        involvement,
-                        sustainability,
-                        co2e_kg_per_year: co2e,
-                        money_per_year: money,
-                        spread,
+                        // As now from the day it was recorded, unless its history says
+                        // otherwise (projects written straight to the database have none).
+                        attributes: vec![(
+                            recorded_on,
+                            ProjectAttributes {
+                                involvement,
+                                sustainability,
+                                co2e_kg_per_year: co2e,
+                                money_per_year: money,
+                                spread,
+                            },
+                        )],
                         adopters: Vec::new(),
                         measures: Vec::new(),
                         evidence: Vec::new(),
@@ -178,19 +185,64 @@ async fn projects(db: &impl ConnectionTrait) -> Result<Vec<ProjectFact>, DbErr> 
         }
     }
 
-    let adopters: Vec<(i64, i64)> = project_organisation::Entity::find()
+    type AttributeRow = (
+        i64,
+        bool,
+        bool,
+        Option<f64>,
+        Option<f64>,
+        Spread,
+        DateTime<Utc>,
+    );
+    let attributes: Vec<AttributeRow> = project_attribute_change::Entity::find()
+        .select_only()
+        .columns([
+            project_attribute_change::Column::ProjectId,
+            project_attribute_change::Column::Involvement,
+            project_attribute_change::Column::Sustainability,
+            project_attribute_change::Column::Co2eKgPerYear,
+            project_attribute_change::Column::MoneyPerYear,
+            project_attribute_change::Column::Spread,
+            project_attribute_change::Column::ChangedAt,
+        ])
+        .into_tuple()
+        .all(db)
+        .await?;
+    let mut histories: HashMap<i64, Vec<(NaiveDate, ProjectAttributes)>> = HashMap::new();
+    for (project_id, involvement, sustainability, co2e, money, spread, at) in attributes {
+        histories.entry(project_id).or_default().push((
+            day_of(at),
+            ProjectAttributes {
+                involvement,
+                sustainability,
+                co2e_kg_per_year: co2e,
+                money_per_year: money,
+                spread,
+            },
+        ));
+    }
+    for (project_id, history) in histories {
+        if let Some(p) = by_id.get_mut(&project_id) {
+            p.attributes = history;
+        }
+    }
+
+    let adopters: Vec<(i64, i64, Option<DateTime<Utc>>)> = project_organisation::Entity::find()
         .select_only()
         .columns([
             project_organisation::Column::ProjectId,
             project_organisation::Column::OrganisationId,
+            project_organisation::Column::NamedAt,
         ])
         .filter(project_organisation::Column::Kind.eq(OrganisationPart::Adopter))
         .into_tuple()
         .all(db)
         .await?;
-    for (project_id, organisation_id) in adopters {
+    for (project_id, organisation_id, named_at) in adopters {
         if let Some(p) = by_id.get_mut(&project_id) {
-            p.adopters.push(organisation_id);
+            // Named before the day was kept: from the day the project was recorded.
+            let named_on = named_at.map_or(p.recorded_on, day_of);
+            p.adopters.push((organisation_id, named_on));
         }
     }
 

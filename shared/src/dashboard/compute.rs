@@ -706,6 +706,7 @@ pub(super) fn project_stock_weight(metric: Metric, p: &ProjectFact, day: NaiveDa
     let current = recorded && status != Some(ProjectStatus::Abandoned);
     let completed = status == Some(ProjectStatus::Completed);
     let improved = || completed && p.score_on(day).is_some_and(|s| s >= 30);
+    let a = p.attributes_on(day);
     match metric {
         ProjectsProposed => (one(status == Some(ProjectStatus::Proposed)), 0.0),
         ProjectsActive => (one(status == Some(ProjectStatus::Active)), 0.0),
@@ -716,10 +717,10 @@ pub(super) fn project_stock_weight(metric: Metric, p: &ProjectFact, day: NaiveDa
             one(improved() && p.evidence_on(day).supported),
             one(completed),
         ),
-        InvolvementShare => (one(current && p.involvement), one(current)),
-        SustainabilityShare => (one(current && p.sustainability), one(current)),
-        Co2eSaved if current && p.sustainability => (p.co2e_kg_per_year.unwrap_or(0.0), 0.0),
-        MoneySaved if current && p.sustainability => (p.money_per_year.unwrap_or(0.0), 0.0),
+        InvolvementShare => (one(current && a.involvement), one(current)),
+        SustainabilityShare => (one(current && a.sustainability), one(current)),
+        Co2eSaved if current && a.sustainability => (a.co2e_kg_per_year.unwrap_or(0.0), 0.0),
+        MoneySaved if current && a.sustainability => (a.money_per_year.unwrap_or(0.0), 0.0),
         OutcomeMeasuresImproving if recorded => {
             (f64::from(p.evidence_on(day).improving_outcomes), 0.0)
         }
@@ -727,10 +728,10 @@ pub(super) fn project_stock_weight(metric: Metric, p: &ProjectFact, day: NaiveDa
             one(recorded && p.evidence_on(day).improving_outcomes > 0),
             0.0,
         ),
-        SpreadUnit => (one(recorded && p.spread == Spread::Unit), 0.0),
-        SpreadOrganisation => (one(recorded && p.spread == Spread::Organisation), 0.0),
-        SpreadPartnership => (one(recorded && p.spread == Spread::Partnership), 0.0),
-        SpreadBeyond => (one(recorded && p.spread == Spread::Beyond), 0.0),
+        SpreadUnit => (one(recorded && a.spread == Spread::Unit), 0.0),
+        SpreadOrganisation => (one(recorded && a.spread == Spread::Organisation), 0.0),
+        SpreadPartnership => (one(recorded && a.spread == Spread::Partnership), 0.0),
+        SpreadBeyond => (one(recorded && a.spread == Spread::Beyond), 0.0),
         _ => (0.0, 0.0),
     }
 }

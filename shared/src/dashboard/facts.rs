@@ -73,17 +73,38 @@ pub struct ProjectFact {
     pub statuses: Vec<(NaiveDate, ProjectStatus)>,
     /// Every progress score (tenths), from the day it was given, in date order.
     pub scores: Vec<(NaiveDate, i32)>,
+    /// Its involvement, sustainability, savings and spread from each day they were set, in
+    /// date order.
+    pub attributes: Vec<(NaiveDate, ProjectAttributes)>,
+    /// Organisations named as adopting it, each with the day it was named.
+    pub adopters: Vec<(i64, NaiveDate)>,
+    pub measures: Vec<MeasureFact>,
+    /// What its measures showed from each day they changed: [`Facts::new`] works it out (leave
+    /// it empty).
+    pub evidence: Vec<(NaiveDate, Evidence)>,
+}
+
+/// What a project records of patient involvement, sustainability and spread.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct ProjectAttributes {
     pub involvement: bool,
     pub sustainability: bool,
     pub co2e_kg_per_year: Option<f64>,
     pub money_per_year: Option<f64>,
     pub spread: Spread,
-    /// Organisations named as adopting it.
-    pub adopters: Vec<i64>,
-    pub measures: Vec<MeasureFact>,
-    /// What its measures showed from each day they changed: [`Facts::new`] works it out (leave
-    /// it empty).
-    pub evidence: Vec<(NaiveDate, Evidence)>,
+}
+
+impl Default for ProjectAttributes {
+    /// What a new project form starts with: none of them, its unit only.
+    fn default() -> Self {
+        Self {
+            involvement: false,
+            sustainability: false,
+            co2e_kg_per_year: None,
+            money_per_year: None,
+            spread: Spread::Unit,
+        }
+    }
 }
 
 /// What a project's measures show on a day.
@@ -145,6 +166,15 @@ impl ProjectFact {
     /// Its status at the end of `day`; `None` before it was recorded.
     pub fn status_on(&self, day: NaiveDate) -> Option<ProjectStatus> {
         latest_on(&self.statuses, day).copied()
+    }
+
+    /// Its involvement, sustainability, savings and spread at the end of `day` (as first
+    /// recorded, before then).
+    pub fn attributes_on(&self, day: NaiveDate) -> ProjectAttributes {
+        latest_on(&self.attributes, day)
+            .or_else(|| self.attributes.first().map(|(_, a)| a))
+            .copied()
+            .unwrap_or_default()
     }
 
     /// Its latest score (tenths) at the end of `day`.
@@ -256,6 +286,7 @@ impl Facts {
         for p in &mut projects {
             p.statuses.sort_by_key(|(on, _)| *on);
             p.scores.sort_by_key(|(on, _)| *on);
+            p.attributes.sort_by_key(|(on, _)| *on);
             for m in &mut p.measures {
                 m.points.sort_by_key(|p| p.date);
                 m.phase_changes.sort_unstable();

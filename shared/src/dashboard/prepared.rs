@@ -267,12 +267,16 @@ impl Prepared {
         // Each organisation named as adopting a project it does not lead, when first named.
         let mut first_adopted: HashMap<(Scope, i64), NaiveDate> = HashMap::new();
         for p in projects {
-            for adopter in p.adopters.iter().filter(|a| **a != p.lead_organisation_id) {
+            for (adopter, named_on) in p
+                .adopters
+                .iter()
+                .filter(|(a, _)| *a != p.lead_organisation_id)
+            {
+                // Counted once both the project and its adopter are on record.
+                let since = (*named_on).max(p.recorded_on);
                 for scope in [None, Some(p.lead_organisation_id)] {
-                    let day = first_adopted
-                        .entry((scope, *adopter))
-                        .or_insert(p.recorded_on);
-                    *day = (*day).min(p.recorded_on);
+                    let day = first_adopted.entry((scope, *adopter)).or_insert(since);
+                    *day = (*day).min(since);
                 }
             }
         }
@@ -379,11 +383,13 @@ impl Prepared {
 }
 
 /// The stretches of days over which nothing about a project changes: from each day it was
-/// recorded or its status, score or evidence changed, to the next (`None`: still so).
+/// recorded or its status, score, attributes or evidence changed, to the next (`None`: still
+/// so).
 fn pieces(p: &ProjectFact) -> impl Iterator<Item = (NaiveDate, Option<NaiveDate>)> {
     let mut days: Vec<NaiveDate> = std::iter::once(p.recorded_on)
         .chain(p.statuses.iter().map(|(d, _)| *d))
         .chain(p.scores.iter().map(|(d, _)| *d))
+        .chain(p.attributes.iter().map(|(d, _)| *d))
         .chain(p.evidence.iter().map(|(d, _)| *d))
         .collect();
     days.sort_unstable();

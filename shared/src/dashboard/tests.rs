@@ -5,7 +5,8 @@ use chrono::NaiveDate;
 
 use super::{
     facts::{
-        AttendanceFact, CoachingFact, CohortFact, EnrolmentFact, MeasureFact, ProjectFact, TierSpan,
+        AttendanceFact, CoachingFact, CohortFact, EnrolmentFact, MeasureFact, ProjectAttributes,
+        ProjectFact, TierSpan,
     },
     *,
 };
@@ -46,11 +47,7 @@ fn project(id: i64, organisation: i64, lead: i64, recorded: NaiveDate) -> Projec
         started_on: recorded,
         statuses: vec![(recorded, ProjectStatus::Active)],
         scores: vec![],
-        involvement: false,
-        sustainability: false,
-        co2e_kg_per_year: None,
-        money_per_year: None,
-        spread: Spread::Unit,
+        attributes: vec![(recorded, ProjectAttributes::default())],
         adopters: vec![],
         measures: vec![],
         evidence: vec![],
@@ -100,12 +97,19 @@ fn partnership() -> Facts {
     let mut a = project(10, 1, 1, d(2024, 7, 1));
     a.statuses.push((d(2025, 2, 10), ProjectStatus::Completed));
     a.scores = vec![(d(2024, 9, 1), 20), (d(2025, 2, 10), 35)];
-    a.involvement = true;
-    a.sustainability = true;
-    a.co2e_kg_per_year = Some(1200.0);
-    a.money_per_year = Some(5000.0);
-    a.spread = Spread::Partnership;
-    a.adopters = vec![2];
+    // Patient involvement, a sustainability aspect and spread recorded three months in;
+    // organisation 2 named as adopting it in January.
+    a.attributes.push((
+        d(2024, 10, 1),
+        ProjectAttributes {
+            involvement: true,
+            sustainability: true,
+            co2e_kg_per_year: Some(1200.0),
+            money_per_year: Some(5000.0),
+            spread: Spread::Partnership,
+        },
+    ));
+    a.adopters = vec![(2, d(2025, 1, 10))];
     a.measures = vec![improving_outcome()];
     let mut b = project(11, 2, 3, d(2024, 4, 1));
     b.statuses.push((d(2024, 12, 1), ProjectStatus::Completed));
@@ -456,6 +460,26 @@ fn involvement_sustainability_impact_and_spread() {
         at(&f, Metric::AdoptingOrganisations, Some(2), day),
         Some(0.0)
     );
+    // As of the days before each was recorded.
+    let september = d(2024, 9, 1);
+    assert_eq!(at(&f, Metric::InvolvementShare, None, september), Some(0.0));
+    assert_eq!(at(&f, Metric::Co2eSaved, None, september), Some(0.0));
+    assert_eq!(
+        at(&f, Metric::SpreadPartnership, None, september),
+        Some(0.0)
+    );
+    assert_eq!(at(&f, Metric::SpreadUnit, None, september), Some(2.0));
+    let november = d(2024, 11, 1);
+    assert_eq!(at(&f, Metric::InvolvementShare, None, november), Some(50.0));
+    assert_eq!(at(&f, Metric::SpreadPartnership, None, november), Some(1.0));
+    assert_eq!(
+        at(&f, Metric::AdoptingOrganisations, None, d(2025, 1, 9)),
+        Some(0.0)
+    );
+    assert_eq!(
+        at(&f, Metric::AdoptingOrganisations, None, d(2025, 1, 10)),
+        Some(1.0)
+    );
 }
 
 #[test]
@@ -707,8 +731,8 @@ fn adopters(f: &Facts, scope: Scope, day: NaiveDate) -> usize {
         .flat_map(|p| {
             p.adopters
                 .iter()
-                .copied()
-                .filter(move |a| *a != p.lead_organisation_id)
+                .filter(move |(a, on)| *a != p.lead_organisation_id && *on <= day)
+                .map(|(a, _)| *a)
         })
         .collect();
     adopters.sort_unstable();
@@ -792,17 +816,23 @@ fn generated_partnership() -> Facts {
             p.statuses.push((on, status));
             p.scores.push((on, score));
         }
-        p.involvement = r(3) == 0;
-        p.sustainability = r(2) == 0;
-        p.co2e_kg_per_year = Some(r(1000) as f64);
-        p.money_per_year = Some(r(5000) as f64);
-        p.spread = [
-            Spread::Unit,
-            Spread::Organisation,
-            Spread::Partnership,
-            Spread::Beyond,
-        ][r(4) as usize];
-        p.adopters = (0..r(3)).map(|_| 1 + r(5) as i64).collect();
+        let changed = recorded + chrono::Days::new(r(400));
+        let attributes = ProjectAttributes {
+            involvement: r(3) == 0,
+            sustainability: r(2) == 0,
+            co2e_kg_per_year: Some(r(1000) as f64),
+            money_per_year: Some(r(5000) as f64),
+            spread: [
+                Spread::Unit,
+                Spread::Organisation,
+                Spread::Partnership,
+                Spread::Beyond,
+            ][r(4) as usize],
+        };
+        p.attributes.push((changed, attributes));
+        p.adopters = (0..r(3))
+            .map(|_| (1 + r(5) as i64, recorded + chrono::Days::new(r(300))))
+            .collect();
         if r(4) == 0 {
             p.measures = vec![improving_outcome()];
         }

@@ -16,6 +16,7 @@ pub mod pdsa_cycle;
 pub mod person;
 pub mod person_role;
 pub mod project;
+pub mod project_attribute_change;
 pub mod project_member;
 pub mod project_organisation;
 pub mod project_score;

@@ -10,6 +10,9 @@ pub struct Model {
     pub organisation_id: i64,
     #[sea_orm(primary_key, auto_increment = false)]
     pub kind: OrganisationPart,
+    /// When it was named on the project; `None`: on the day the project was recorded (named
+    /// before the day was kept).
+    pub named_at: Option<DateTimeUtc>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -7,7 +7,7 @@ use chrono::Utc;
 use qi_shared::{
     person::{PersonStatus, Role},
     project::OrganisationPart,
-    project::{ProjectInput, ProjectStatus, TeamRole},
+    project::{ProjectInput, ProjectStatus, Spread, TeamRole},
     score::ProgressScore,
     team::Candidate,
 };
@@ -19,8 +19,8 @@ use sea_orm::{
 };
 
 use crate::db::entity::{
-    organisation, person, person_role, project, project_member, project_organisation,
-    project_score, project_status_change, project_tag,
+    organisation, person, person_role, project, project_attribute_change, project_member,
+    project_organisation, project_score, project_status_change, project_tag,
 };
 
 /// What search looks in: title, aim and tags, lower-cased. Its words (`search::words`) are
@@ -120,17 +120,30 @@ async fn write_relations(
 ) -> Result<(), DbErr> {
     let now = Relations::of(input);
     if before.map(|b| &b.organisations) != Some(&now.organisations) {
+        // An organisation still named keeps the day it was first named (the dashboard counts
+        // adopters as of any day).
+        let mut named: Vec<project_organisation::Model> = Vec::new();
         if before.is_some() {
+            named = project_organisation::Entity::find()
+                .filter(project_organisation::Column::ProjectId.eq(id))
+                .all(db)
+                .await?;
             project_organisation::Entity::delete_many()
                 .filter(project_organisation::Column::ProjectId.eq(id))
                 .exec(db)
                 .await?;
         }
+        let today = Utc::now();
         let orgs = now.organisations.iter().map(|&(organisation_id, kind)| {
+            let named_at = named
+                .iter()
+                .find(|o| o.organisation_id == organisation_id && o.kind == kind)
+                .map_or(Some(today), |o| o.named_at);
             project_organisation::ActiveModel {
                 project_id: Set(id),
                 organisation_id: Set(organisation_id),
                 kind: Set(kind),
+                named_at: Set(named_at),
             }
         });
         project_organisation::Entity::insert_many(orgs)
@@ -213,6 +226,41 @@ async fn record_status(
     Ok(())
 }
 
+/// The attributes the dashboard counts as of any day, as `input` sets them.
+fn attributes(input: &ProjectInput) -> (bool, bool, Option<f64>, Option<f64>, Spread) {
+    (
+        input.involvement.involved,
+        input.sustainability.has_aspect,
+        input.sustainability.co2e_kg_per_year,
+        input.sustainability.money_per_year,
+        input.spread,
+    )
+}
+
+/// Records the attributes `input` sets, from now on.
+async fn record_attributes(
+    db: &impl ConnectionTrait,
+    id: i64,
+    input: &ProjectInput,
+    by: i64,
+) -> Result<(), DbErr> {
+    let (involvement, sustainability, co2e, money, spread) = attributes(input);
+    project_attribute_change::ActiveModel {
+        project_id: Set(id),
+        involvement: Set(involvement),
+        sustainability: Set(sustainability),
+        co2e_kg_per_year: Set(co2e),
+        money_per_year: Set(money),
+        spread: Set(spread),
+        changed_by: Set(by),
+        changed_at: Set(Utc::now()),
+        ..Default::default()
+    }
+    .insert(db)
+    .await?;
+    Ok(())
+}
+
 /// Creates a project (call inside a transaction). Returns its id.
 pub async fn create(
     db: &impl ConnectionTrait,
@@ -232,6 +280,7 @@ pub async fn create(
     let model = active.insert(db).await?;
     write_relations(db, model.id, input, None).await?;
     record_status(db, model.id, input.status, created_by).await?;
+    record_attributes(db, model.id, input, created_by).await?;
     // Being on a project's team can move a person up the capability tiers.
     crate::db::capability::facts_changed(db, input.team.iter().map(|m| m.person_id), now).await?;
     Ok(model.id)
@@ -305,6 +354,14 @@ pub async fn update(
 ) -> Result<bool, DbErr> {
     let id = current.id;
     let status_changed = current.status != input.status;
+    let attributes_changed = attributes(input)
+        != (
+            current.involvement,
+            current.sustainability,
+            current.co2e_kg_per_year,
+            current.money_per_year,
+            current.spread,
+        );
     let mut active = <project::ActiveModel as Default>::default();
     apply(&mut active, input);
     active.version = Set(version + 1);
@@ -323,6 +380,9 @@ pub async fn update(
     write_relations(db, id, input, Some(&before)).await?;
     if status_changed {
         record_status(db, id, input.status, by).await?;
+    }
+    if attributes_changed {
+        record_attributes(db, id, input, by).await?;
     }
     // A tier is derived from the person's part in each project and the project's statuses
     // and start (`capability::Membership`): re-derive the tiers this save can move, and leave

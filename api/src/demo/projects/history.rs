@@ -4,13 +4,19 @@
 
 use anyhow::anyhow;
 use chrono::NaiveDate;
-use qi_shared::{project::ProjectStatus, uk_time};
+use qi_shared::{
+    project::{OrganisationPart, ProjectStatus, Spread},
+    uk_time,
+};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set,
+    sea_query::Expr,
 };
 
 use super::{AS_OF, after};
-use crate::db::entity::{project, project_score, project_status_change};
+use crate::db::entity::{
+    project, project_attribute_change, project_organisation, project_score, project_status_change,
+};
 
 /// When a project with these dates was recorded, took each status and was given each score.
 pub(super) struct Timeline {
@@ -19,6 +25,9 @@ pub(super) struct Timeline {
     pub statuses: Vec<NaiveDate>,
     /// One day per score, in order.
     pub scores: Vec<NaiveDate>,
+    /// When its involvement, sustainability and spread were recorded, and its partner and
+    /// adopting organisations named: some weeks into the work, as teams add them once it runs.
+    pub attributes: NaiveDate,
 }
 
 /// The days of a project's history: recorded a month before it starts (a proposal without
@@ -66,6 +75,7 @@ pub(super) fn timeline(
         recorded,
         statuses: days,
         scores: score_days,
+        attributes: after(began, (k * 17 % 90) + 14).min(now).max(recorded),
     }
 }
 
@@ -104,5 +114,55 @@ pub(super) async fn write(
         score.changed_at = Set(at(*day));
         score.update(db).await?;
     }
+    // Recorded plain, then the involvement, sustainability and spread it has now.
+    let attributes = project_attribute_change::Entity::find()
+        .filter(project_attribute_change::Column::ProjectId.eq(id))
+        .order_by_asc(project_attribute_change::Column::Id)
+        .all(db)
+        .await?;
+    if let Some(first) = attributes.into_iter().next() {
+        let plain = !first.involvement && !first.sustainability && first.spread == Spread::Unit;
+        if !plain && timeline.attributes > timeline.recorded {
+            project_attribute_change::ActiveModel {
+                project_id: Set(id),
+                involvement: Set(false),
+                sustainability: Set(false),
+                co2e_kg_per_year: Set(None),
+                money_per_year: Set(None),
+                spread: Set(Spread::Unit),
+                changed_by: Set(first.changed_by),
+                changed_at: Set(at(timeline.recorded)),
+                ..Default::default()
+            }
+            .insert(db)
+            .await?;
+        }
+        let day = if plain {
+            timeline.recorded
+        } else {
+            timeline.attributes
+        };
+        let mut first: project_attribute_change::ActiveModel = first.into();
+        first.changed_at = Set(at(day));
+        first.update(db).await?;
+    }
+    project_organisation::Entity::update_many()
+        .col_expr(
+            project_organisation::Column::NamedAt,
+            Expr::value(at(timeline.recorded)),
+        )
+        .filter(project_organisation::Column::ProjectId.eq(id))
+        .filter(project_organisation::Column::Kind.eq(OrganisationPart::Lead))
+        .exec(db)
+        .await?;
+    project_organisation::Entity::update_many()
+        .col_expr(
+            project_organisation::Column::NamedAt,
+            Expr::value(at(timeline.attributes)),
+        )
+        .filter(project_organisation::Column::ProjectId.eq(id))
+        .filter(project_organisation::Column::Kind.ne(OrganisationPart::Lead))
+        .exec(db)
+        .await?;
     Ok(())
 }

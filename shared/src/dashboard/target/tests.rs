@@ -5,8 +5,8 @@ use chrono::NaiveDate;
 
 use super::*;
 use crate::{
-    dashboard::facts::{CoachingFact, CohortFact, ProjectFact},
-    project::{ProjectStatus, Spread},
+    dashboard::facts::{CoachingFact, CohortFact, ProjectAttributes, ProjectFact},
+    project::ProjectStatus,
 };
 
 fn d(y: i32, m: u32, day: u32) -> NaiveDate {
@@ -22,11 +22,13 @@ fn project(id: i64, recorded: NaiveDate, involvement: bool) -> ProjectFact {
         started_on: recorded,
         statuses: vec![(recorded, ProjectStatus::Active)],
         scores: vec![],
-        involvement,
-        sustainability: false,
-        co2e_kg_per_year: None,
-        money_per_year: None,
-        spread: Spread::Unit,
+        attributes: vec![(
+            recorded,
+            ProjectAttributes {
+                involvement,
+                ..ProjectAttributes::default()
+            },
+        )],
         adopters: vec![],
         measures: vec![],
         evidence: vec![],
