@@ -46,6 +46,14 @@ describe('The board pack in the browser', () => {
       assert.ok(measures >= 2, `the demo pack shows chosen measures, not ${measures}`);
       assert.ok((await page.locator('#summary .icon svg').count()) > 0, 'Making Data Count icons');
       await h.expectVisible(page, page.locator('#targets'), 'the targets and their progress');
+      // A chart for every row, as the PDF draws them, each with its own title.
+      const rows = await page.locator('#summary tbody tr[id^="row-"]').count();
+      assert.equal(await page.locator('#charts figure').count(), rows, 'a figure a row');
+      const charts = await page.locator('#charts figure svg').count();
+      assert.ok(charts >= rows - 2, `charts drawn: ${charts} of ${rows}`);
+      const titles = await page.locator('#charts svg [id^="chart-title"]').evaluateAll((ts) => ts.map((t) => t.id));
+      assert.ok(titles.length >= charts, 'each chart has a title');
+      assert.equal(new Set(titles).size, titles.length, 'each chart title has its own id');
       await h.record(page, 'board-pack', 'the board pack');
 
       // A narrative written inline: saving, saved, and still there after a reload.
@@ -63,6 +71,20 @@ describe('The board pack in the browser', () => {
       // Closed when there are many to choose from: the chosen ones come first once opened.
       await chooser.locator('summary').click();
       assert.ok(await chooser.locator('input[type="checkbox"]').first().isChecked(), 'the chosen first');
+      // Words narrow the list; the ticked stay in sight.
+      const all = await chooser.locator('input[type="checkbox"]').count();
+      const ticked = await chooser.locator('input[type="checkbox"]:checked').count();
+      await chooser.getByLabel('Find a measure', { exact: true }).fill('zzz-no-such-measure');
+      await page.waitForFunction(
+        (n) => document.querySelectorAll('#measure-choices input[type="checkbox"]').length === n,
+        ticked,
+      );
+      await h.expectVisible(page, chooser.locator('#measure-count', { hasText: `Showing ${ticked} of ${all} measures` }), 'the count shown');
+      await chooser.getByLabel('Find a measure', { exact: true }).fill('');
+      await page.waitForFunction(
+        (n) => document.querySelectorAll('#measure-choices input[type="checkbox"]').length === n,
+        all,
+      );
       // By its id: a locator of "the first unticked" would move on once it is ticked.
       const id = await chooser.locator('input[type="checkbox"]:not(:checked)').first().getAttribute('id');
       const unticked = chooser.locator(`#${id}`);

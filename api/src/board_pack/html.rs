@@ -179,9 +179,6 @@ fn charts(out: &mut String, pack: &BoardPack) {
 
 /// A row's chart for the page: its ids made unique (the page holds many charts).
 fn chart(row: &BoardRow, index: usize) -> Option<String> {
-    row.chart_svg(640, 300).map(|svg| {
-        svg.replace(SVG_NAMESPACE, "")
-            .replace("chart-title", &format!("chart-title-{index}"))
-            .replace("chart-desc", &format!("chart-desc-{index}"))
-    })
+    row.chart_svg_on_page(640, 300, index)
+        .map(|svg| svg.replace(SVG_NAMESPACE, ""))
 }

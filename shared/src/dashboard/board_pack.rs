@@ -157,6 +157,15 @@ impl BoardRow {
         })
     }
 
+    /// The chart as SVG for a page that shows many (`index`: this chart's place on it), its
+    /// element ids made unique so each chart keeps its own title and description.
+    pub fn chart_svg_on_page(&self, width: u32, height: u32, index: usize) -> Option<String> {
+        self.chart_svg(width, height).map(|svg| {
+            svg.replace("chart-title", &format!("chart-title-{index}"))
+                .replace("chart-desc", &format!("chart-desc-{index}"))
+        })
+    }
+
     /// The variation icon in words ("–" when there is none yet: fewer than 12 points).
     pub fn variation_text(&self) -> &'static str {
         self.reading.variation_icon.map_or("–", variation_icon_text)

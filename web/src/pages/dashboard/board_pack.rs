@@ -7,8 +7,8 @@ use qi_shared::{
     capability::long_date,
     chart::{assurance_icon_svg, variation_icon_svg},
     dashboard::board_pack::{
-        BoardPack, BoardPackQuery, BoardRow, MAX_MEASURES, MAX_NARRATIVE, NarrativeInput,
-        NarrativesInput, PackMeasuresInput, ScopeQuery,
+        BoardPack, BoardPackQuery, BoardRow, MAX_MEASURES, MAX_NARRATIVE, MeasureChoice,
+        NarrativeInput, NarrativesInput, PackMeasuresInput, ScopeQuery,
     },
 };
 use yew::prelude::*;
@@ -143,10 +143,39 @@ fn pack_view(props: &PackProps) -> Html {
                 </table>
             </section>
             { targets(p) }
+            { charts(p) }
             if props.may_edit {
                 <MeasureChooser query={query.clone()} saved={props.saved.clone()} />
             }
         </>
+    }
+}
+
+/// Each row's chart, as the PDF and the printable page draw it.
+fn charts(p: &BoardPack) -> Html {
+    html! {
+        <section aria-labelledby="charts-heading">
+            <h2 id="charts-heading">{ "Charts" }</h2>
+            <div class="board-pack-charts" id="charts">
+                { for p.rows.iter().enumerate().map(|(i, row)| html! {
+                    <figure class="board-pack-chart" key={row.key.clone()}>
+                        { match row.chart_svg_on_page(640, 300, i) {
+                            // Focusable, as on a narrow screen it scrolls sideways.
+                            Some(svg) => html! {
+                                <div class="chart" tabindex="0" role="group"
+                                    aria-label={format!("{} (scroll sideways on a small screen)", row.name)}>
+                                    { Html::from_html_unchecked(AttrValue::from(svg)) }
+                                </div>
+                            },
+                            None => html! { <p class="empty">{ format!("{}: no data yet.", row.name) }</p> },
+                        } }
+                        if let Some(project) = &row.project_title {
+                            <figcaption>{ format!("Project: {project}") }</figcaption>
+                        }
+                    </figure>
+                }) }
+            </div>
+        </section>
     }
 }
 
@@ -414,6 +443,11 @@ fn measure_chooser(props: &ChooserProps) -> Html {
     let choices = use_load(scope, |q| async move { api::measure_choices(&q).await });
     let chosen = use_state(|| None::<Vec<i64>>);
     let saving = use_state(|| Progress::Idle);
+    let words = use_state(String::new);
+    let on_words = {
+        let words = words.clone();
+        Callback::from(move |value: String| words.set(value))
+    };
     let body = match &*choices {
         Load::Loading => html! { <Loading /> },
         Load::Failed(error) => html! { <ErrorPanel error={error.clone()} /> },
@@ -457,12 +491,23 @@ fn measure_chooser(props: &ChooserProps) -> Html {
                 <form id="measure-chooser" {onsubmit}>
                     <details open={!c.chosen.is_empty() && c.candidates.len() <= 12}>
                     <summary>{ format!("Choose from {} measures ({} chosen)", c.candidates.len(), ticked.len()) }</summary>
+                    <TextField name="measure-words" label="Find a measure" input_type="search"
+                        hint="Words in the measure's or its project's name; ticked measures stay listed"
+                        value={(*words).clone()} oninput={on_words.clone()} width="20" />
+                    <p class="hint" id="measure-count" role="status">{ {
+                        let shown = c.candidates.iter()
+                            .filter(|m| ticked.contains(&m.measure_id) || matches_words(m, &words))
+                            .count();
+                        format!("Showing {shown} of {} measures", c.candidates.len())
+                    } }</p>
                     <fieldset>
                         <legend>{ format!("Tick up to {MAX_MEASURES}, in the order they are to appear") }</legend>
-                        <ul class="checkboxes">
+                        <ul class="checkboxes" id="measure-choices">
                             { for c.candidates.iter()
                                 .filter(|m| c.chosen.contains(&m.measure_id))
                                 .chain(c.candidates.iter().filter(|m| !c.chosen.contains(&m.measure_id)))
+                                // Ticked ones stay in sight whatever the words.
+                                .filter(|m| ticked.contains(&m.measure_id) || matches_words(m, &words))
                                 .map(|m| {
                                 let id = m.measure_id;
                                 let checked = ticked.contains(&id);
@@ -513,4 +558,12 @@ fn measure_chooser(props: &ChooserProps) -> Html {
             { body }
         </section>
     }
+}
+
+/// Whether every word typed is in the measure's or its project's name (any case).
+fn matches_words(m: &MeasureChoice, words: &str) -> bool {
+    let haystack = format!("{} {}", m.name, m.project_title).to_lowercase();
+    words
+        .split_whitespace()
+        .all(|w| haystack.contains(&w.to_lowercase()))
 }
