@@ -21,6 +21,7 @@ mod m20261205_000013_register_in_memory;
 mod m20261205_000014_strategy_targets;
 mod m20261205_000015_board_pack;
 mod m20261206_000016_project_attribute_changes;
+mod m20261206_000017_enrolment_dates;
 
 pub struct Migrator;
 
@@ -44,6 +45,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261205_000014_strategy_targets::Migration),
             Box::new(m20261205_000015_board_pack::Migration),
             Box::new(m20261206_000016_project_attribute_changes::Migration),
+            Box::new(m20261206_000017_enrolment_dates::Migration),
         ]
     }
 }

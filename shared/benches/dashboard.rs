@@ -26,7 +26,6 @@ use qi_shared::{
     measure::MeasureType,
     project::{ProjectStatus, Spread},
     spc::{ImprovementDirection, SeriesPoint},
-    training::EnrolmentStatus,
 };
 
 const ORGANISATIONS: i64 = 40;
@@ -246,12 +245,9 @@ fn facts() -> Facts {
             cohort_id: cohort.id,
             person_id: person as i64 + 1,
             organisation_id,
-            status: if rng.chance(90) {
-                EnrolmentStatus::Completed
-            } else {
-                EnrolmentStatus::Withdrawn
-            },
-            enrolled_on: cohort.starts_on - Days::new(14),
+            placed_on: Some(cohort.starts_on - Days::new(14)),
+            // One in ten gives the place up in the course's second week.
+            withdrawn_on: rng.chance(10).then(|| cohort.starts_on + Days::new(10)),
             first_attended: attended.first().copied(),
             cohort_starts_on: None,
         });

@@ -13,7 +13,7 @@ use qi_shared::{
 use reqwest::Method;
 use serde_json::{Value, json};
 
-use crate::helpers::{Answer, Cast, TestApp, cast, fields, spawn_app};
+use crate::helpers::{Answer, Cast, TestApp, cast, fields, spawn_app, spawn_app_with_db};
 
 fn day(offset: i64) -> NaiveDate {
     let today = Utc::now().date_naive();
@@ -912,4 +912,56 @@ async fn cohorts_list_upcoming_and_past() {
         None,
     )
     .await;
+}
+
+/// Whether enrolment `id` has the day it was given a place, and the day it was given up.
+async fn place_days(db: &sea_orm::DatabaseConnection, id: i64) -> (bool, bool) {
+    use sea_orm::ConnectionTrait;
+    let row = db
+        .query_one_raw(sea_orm::Statement::from_string(
+            db.get_database_backend(),
+            format!(
+                "SELECT CASE WHEN placed_at IS NULL THEN 0 ELSE 1 END AS placed, \
+                 CASE WHEN withdrawn_at IS NULL THEN 0 ELSE 1 END AS withdrawn \
+                 FROM enrolments WHERE id = {id}"
+            ),
+        ))
+        .await
+        .expect("the enrolment")
+        .expect("a row");
+    let flag = |column: &str| row.try_get::<i32>("", column).expect(column) == 1;
+    (flag("placed"), flag("withdrawn"))
+}
+
+#[tokio::test]
+async fn a_place_keeps_the_days_it_was_given_and_given_up() {
+    // The dashboard counts places allocated and taken as of any day from these.
+    let (app, db) = spawn_app_with_db().await;
+    let c = cast(&app).await;
+    let course = app.course(&c.admin_a.1, c.org_a.id).await;
+    let cohort = app.cohort(&c.admin_a.1, course.id, cohort_body(1)).await;
+    let id = cohort.summary.id;
+    let first: Enrolment = app.enrol(&c.member_a.1, id, None).await.expect(201);
+    let second: Enrolment = app.enrol(&c.member_b.1, id, None).await.expect(201);
+    assert_eq!(
+        (first.status, second.status),
+        (EnrolmentStatus::Enrolled, EnrolmentStatus::Waitlisted)
+    );
+    assert_eq!(place_days(&db, first.id).await, (true, false));
+    assert_eq!(place_days(&db, second.id).await, (false, false));
+    app.call(
+        Method::POST,
+        &format!("/api/v1/enrolments/{}/withdraw", first.id),
+        Some(&c.admin_a.1),
+        None,
+    )
+    .await
+    .expect::<Enrolment>(200);
+    // The place given up keeps the day it was given; the next in line is placed now.
+    assert_eq!(place_days(&db, first.id).await, (true, true));
+    assert_eq!(place_days(&db, second.id).await, (true, false));
+    // Enrolling again starts afresh.
+    let again: Enrolment = app.enrol(&c.member_a.1, id, None).await.expect(201);
+    assert_eq!(again.status, EnrolmentStatus::Waitlisted);
+    assert_eq!(place_days(&db, again.id).await, (false, false));
 }

@@ -443,7 +443,16 @@ async fn training(
         }
     }
 
-    let rows: Vec<(i64, i64, i64, EnrolmentStatus, DateTime<Utc>)> = enrolment::Entity::find()
+    type EnrolmentRow = (
+        i64,
+        i64,
+        i64,
+        EnrolmentStatus,
+        DateTime<Utc>,
+        Option<DateTime<Utc>>,
+        Option<DateTime<Utc>>,
+    );
+    let rows: Vec<EnrolmentRow> = enrolment::Entity::find()
         .select_only()
         .columns([
             enrolment::Column::CohortId,
@@ -451,26 +460,36 @@ async fn training(
             enrolment::Column::OrganisationId,
             enrolment::Column::Status,
             enrolment::Column::CreatedAt,
+            enrolment::Column::PlacedAt,
+            enrolment::Column::WithdrawnAt,
         ])
         .into_tuple()
         .all(db)
         .await?;
     let mut enrolments: HashMap<(i64, i64), EnrolmentFact> = rows
         .into_iter()
-        .map(|(cohort_id, person_id, organisation_id, status, created)| {
-            (
-                (cohort_id, person_id),
-                EnrolmentFact {
-                    cohort_id,
-                    person_id,
-                    organisation_id,
+        .map(
+            |(cohort_id, person_id, organisation_id, status, created, placed, withdrawn)| {
+                // Rows from before the days were kept: a place held now was held from creation.
+                let holds = matches!(
                     status,
-                    enrolled_on: day_of(created),
-                    first_attended: None,
-                    cohort_starts_on: None,
-                },
-            )
-        })
+                    EnrolmentStatus::Enrolled | EnrolmentStatus::Completed
+                );
+                let placed = placed.or_else(|| holds.then_some(created));
+                (
+                    (cohort_id, person_id),
+                    EnrolmentFact {
+                        cohort_id,
+                        person_id,
+                        organisation_id,
+                        placed_on: placed.map(day_of),
+                        withdrawn_on: withdrawn.map(day_of),
+                        first_attended: None,
+                        cohort_starts_on: None,
+                    },
+                )
+            },
+        )
         .collect();
 
     let present: Vec<(i64, i64)> = attendance::Entity::find()

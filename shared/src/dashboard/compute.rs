@@ -11,7 +11,6 @@ use super::{
 use crate::{
     capability::Tier,
     project::{ProjectStatus, Spread},
-    training::EnrolmentStatus,
 };
 
 /// Whose figures: the partnership's (`None`) or one organisation's.
@@ -407,16 +406,10 @@ impl Facts {
                     .iter()
                     .filter(|e| in_scope(scope, e.organisation_id))
                 {
-                    if !matches!(
-                        e.status,
-                        EnrolmentStatus::Enrolled | EnrolmentStatus::Completed
-                    ) {
-                        continue;
-                    }
                     let Some((i, by)) = e.cohort_starts_on.and_then(slot) else {
                         continue;
                     };
-                    if e.enrolled_on > by {
+                    if !e.held_on(by) {
                         continue;
                     }
                     if let Some(a) = allocated.get_mut(i) {
@@ -587,14 +580,7 @@ impl Facts {
             .get(start..end)
             .unwrap_or_default()
             .iter()
-            .filter(|e| in_scope(scope, e.organisation_id))
-            .filter(|e| {
-                matches!(
-                    e.status,
-                    EnrolmentStatus::Enrolled | EnrolmentStatus::Completed
-                )
-            })
-            .filter(|e| e.enrolled_on <= day)
+            .filter(|e| in_scope(scope, e.organisation_id) && e.held_on(day))
             .filter(|e| !taken || e.first_attended.is_some_and(|d| d <= day))
             .count()
     }

@@ -15,7 +15,6 @@ use crate::{
     measure::MeasureType,
     project::{ProjectStatus, Spread},
     spc::{ImprovementDirection, SeriesPoint},
-    training::EnrolmentStatus,
 };
 
 /// A stretch of days a person held a tier, in one organisation.
@@ -243,12 +242,22 @@ pub struct EnrolmentFact {
     pub person_id: i64,
     /// The organisation the place belongs to.
     pub organisation_id: i64,
-    pub status: EnrolmentStatus,
-    pub enrolled_on: NaiveDate,
+    /// The day they were given a place (`None`: never; still, or only ever, on the waiting
+    /// list).
+    pub placed_on: Option<NaiveDate>,
+    /// The day they gave it up, if they did.
+    pub withdrawn_on: Option<NaiveDate>,
     /// The first day they were marked present at a session of the cohort.
     pub first_attended: Option<NaiveDate>,
     /// The cohort's first day (filled by [`Facts::new`]).
     pub cohort_starts_on: Option<NaiveDate>,
+}
+
+impl EnrolmentFact {
+    /// Held a place at the end of `day`: given it by then and not given up by then.
+    pub fn held_on(&self, day: NaiveDate) -> bool {
+        self.placed_on.is_some_and(|p| p <= day) && self.withdrawn_on.is_none_or(|w| w > day)
+    }
 }
 
 /// A person marked present at a session.

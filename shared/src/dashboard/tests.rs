@@ -15,7 +15,6 @@ use crate::{
     measure::MeasureType,
     project::{ProjectStatus, Spread},
     spc::{ImprovementDirection, SeriesPoint},
-    training::EnrolmentStatus,
 };
 
 fn d(y: i32, m: u32, day: u32) -> NaiveDate {
@@ -153,8 +152,8 @@ fn partnership() -> Facts {
             cohort_id: 100,
             person_id: 2,
             organisation_id: 1,
-            status: EnrolmentStatus::Completed,
-            enrolled_on: d(2024, 4, 1),
+            placed_on: Some(d(2024, 4, 1)),
+            withdrawn_on: None,
             first_attended: Some(d(2024, 5, 1)),
             cohort_starts_on: None,
         },
@@ -162,8 +161,8 @@ fn partnership() -> Facts {
             cohort_id: 100,
             person_id: 3,
             organisation_id: 2,
-            status: EnrolmentStatus::Enrolled,
-            enrolled_on: d(2024, 4, 2),
+            placed_on: Some(d(2024, 4, 2)),
+            withdrawn_on: None,
             first_attended: None,
             cohort_starts_on: None,
         },
@@ -171,8 +170,18 @@ fn partnership() -> Facts {
             cohort_id: 100,
             person_id: 4,
             organisation_id: 2,
-            status: EnrolmentStatus::Waitlisted,
-            enrolled_on: d(2024, 4, 3),
+            placed_on: None,
+            withdrawn_on: None,
+            first_attended: None,
+            cohort_starts_on: None,
+        },
+        // Given a place, then gave it up a month after the start without attending.
+        EnrolmentFact {
+            cohort_id: 100,
+            person_id: 1,
+            organisation_id: 1,
+            placed_on: Some(d(2024, 4, 5)),
+            withdrawn_on: Some(d(2024, 6, 1)),
             first_attended: None,
             cohort_starts_on: None,
         },
@@ -315,6 +324,29 @@ fn training_places_and_attendance() {
             d(2024, 1, 1),
             today,
             today
+        ),
+        Some(2.0)
+    );
+    // The place given up counts while it was held.
+    assert_eq!(
+        over(
+            &f,
+            Metric::PlacesAllocated,
+            None,
+            y24.0,
+            y24.1,
+            d(2024, 5, 31)
+        ),
+        Some(3.0)
+    );
+    assert_eq!(
+        over(
+            &f,
+            Metric::PlacesAllocated,
+            None,
+            y24.0,
+            y24.1,
+            d(2024, 6, 1)
         ),
         Some(2.0)
     );

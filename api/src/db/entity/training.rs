@@ -130,6 +130,11 @@ pub mod enrolment {
         pub enrolled_by: i64,
         pub created_at: DateTimeUtc,
         pub updated_at: DateTimeUtc,
+        /// When it was given a place; `None`: on the waiting list, or placed before the day
+        /// was kept (then `created_at`, if it holds a place).
+        pub placed_at: Option<DateTimeUtc>,
+        /// When the place was given up.
+        pub withdrawn_at: Option<DateTimeUtc>,
     }
 
     #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

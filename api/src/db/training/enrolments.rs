@@ -141,6 +141,8 @@ pub async fn enrol(
     };
     model.organisation_id = Set(organisation_id);
     model.status = Set(status);
+    model.placed_at = Set((status == EnrolmentStatus::Enrolled).then_some(now));
+    model.withdrawn_at = Set(None);
     model.seq = Set(cohort.enrol_seq);
     model.completed_on = Set(None);
     model.enrolled_by = Set(by);
@@ -160,6 +162,7 @@ pub async fn withdraw(
     model.status = Set(EnrolmentStatus::Withdrawn);
     model.completed_on = Set(None);
     model.updated_at = Set(now);
+    model.withdrawn_at = Set(Some(now));
     model.update(txn).await?;
     promote(txn, cohort, now).await
 }
@@ -186,6 +189,7 @@ pub async fn promote(
                 Expr::value(EnrolmentStatus::Enrolled),
             )
             .col_expr(enrolment::Column::UpdatedAt, Expr::value(now))
+            .col_expr(enrolment::Column::PlacedAt, Expr::value(now))
             .filter(enrolment::Column::Id.is_in(promoted.clone()))
             .exec(txn)
             .await?;
