@@ -13,8 +13,9 @@
 //! series (a different metric each time) and the comparison table, each for RUNS distinct
 //! "as of" days (today, then a day earlier each run), so no two requests count the same thing.
 //! Prints p50, p99 and the slowest of each. Then the partnership's and one organisation's again
-//! for RUNS days not asked before, while another person (the demo member) writes twice a second
-//! (each write makes the node read the facts again in the background, on the same cores). The
+//! for RUNS days not asked before, while another person (the demo QI lead) sets and removes a
+//! tier override twice a second (each write changes the facts, so the node reads them again in
+//! the background, on the same cores). The
 //! first request reads the facts from the database; it is reported apart (the read), and so is
 //! the admin's request after a write of their own (which waits for the facts to be read again).
 
@@ -303,41 +304,66 @@ async fn http(base: &str, runs: usize) -> anyhow::Result<()> {
         size / 1024
     );
 
-    // With writes going on: another person (the demo member) changes their profile twice a
-    // second while the same kinds are asked again for days not asked before. Each write makes
-    // the node read the facts again in the background (at most every 5 s), on the same cores.
+    // With writes going on: another person (the QI lead of Northmoor, an organisation admin)
+    // moves the demo member up to Live and back twice a second (a tier override, set and
+    // removed), while the same kinds are asked again for days not asked before. Each write
+    // changes the facts, so the node reads them again in the background (at most every 5 s),
+    // on the same cores.
+    let sign_in = |email: &'static str| {
+        let client = client.clone();
+        async move {
+            let answer: Value = client
+                .post(format!("{base}/api/v1/auth/login"))
+                .json(&json!({"email": email, "password": "demo-password"}))
+                .send()
+                .await?
+                .json()
+                .await?;
+            anyhow::Ok(
+                answer["access_token"]
+                    .as_str()
+                    .context("signed in")?
+                    .to_owned(),
+            )
+        }
+    };
+    let member_token = sign_in("member@demo.qicommons.org").await?;
+    let writer_token = sign_in("qi.lead@demo.qicommons.org").await?;
     let member: Value = client
-        .post(format!("{base}/api/v1/auth/login"))
-        .json(&json!({"email": "member@demo.qicommons.org", "password": "demo-password"}))
+        .get(format!("{base}/api/v1/me"))
+        .bearer_auth(&member_token)
         .send()
         .await?
         .json()
         .await?;
-    let member_token = member["access_token"]
-        .as_str()
-        .context("the member signed in")?
-        .to_owned();
+    let override_path = format!(
+        "{base}/api/v1/capability/people/{}/tier/override",
+        member["id"].as_i64().context("the member's id")?
+    );
     let writing = Arc::new(AtomicBool::new(true));
     let writes = Arc::new(AtomicUsize::new(0));
     let writer = tokio::spawn({
-        let (client, base, writing, writes) = (
-            client.clone(),
-            base.to_owned(),
-            writing.clone(),
-            writes.clone(),
-        );
+        let (client, writing, writes) = (client.clone(), writing.clone(), writes.clone());
         async move {
             let mut tick = tokio::time::interval(Duration::from_millis(500));
             let mut n = 0;
             while writing.load(Ordering::Relaxed) {
                 tick.tick().await;
                 n += 1;
-                let sent = client
-                    .patch(format!("{base}/api/v1/me"))
-                    .bearer_auth(&member_token)
-                    .json(&json!({"job_role": format!("Staff nurse ({n})")}))
-                    .send()
-                    .await;
+                let sent = if n % 2 == 1 {
+                    client
+                        .put(&override_path)
+                        .bearer_auth(&writer_token)
+                        .json(&json!({"tier": "live", "reason": "Bench: leads a project"}))
+                        .send()
+                        .await
+                } else {
+                    client
+                        .delete(&override_path)
+                        .bearer_auth(&writer_token)
+                        .send()
+                        .await
+                };
                 if sent.is_ok_and(|r| r.status().is_success()) {
                     writes.fetch_add(1, Ordering::Relaxed);
                 }
@@ -345,7 +371,7 @@ async fn http(base: &str, runs: usize) -> anyhow::Result<()> {
         }
     });
     println!();
-    println!("With a write every 0.5 s by another person:");
+    println!("With a write every 0.5 s by another person (a tier override set, then removed):");
     println!();
     println!("| request ({runs} distinct days each) | p50 ms | p99 ms | slowest ms | body KiB |");
     println!("| --- | --- | --- | --- | --- |");

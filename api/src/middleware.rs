@@ -24,20 +24,52 @@ pub async fn note_changes(
     req: ServiceRequest,
     next: Next<impl MessageBody>,
 ) -> Result<ServiceResponse<impl MessageBody>, actix_web::Error> {
-    let changes = !req.method().is_safe();
+    let touches = if req.method().is_safe() {
+        Touches::default()
+    } else {
+        touches(req.path())
+    };
     let state = req.app_data::<web::Data<AppState>>().cloned();
     let response = next.call(req).await;
-    if changes && let Some(state) = state {
-        state.project_lists.changed();
-        let writer = response.as_ref().ok().and_then(|r| {
-            r.request()
-                .extensions()
-                .get::<crate::auth::SignedIn>()
-                .map(|s| s.0)
-        });
-        state.dashboard.changed(writer);
+    if let Some(state) = state {
+        if touches.project_lists {
+            state.project_lists.changed();
+        }
+        if touches.dashboard_facts {
+            let writer = response.as_ref().ok().and_then(|r| {
+                r.request()
+                    .extensions()
+                    .get::<crate::auth::SignedIn>()
+                    .map(|s| s.0)
+            });
+            state.dashboard.changed(writer);
+        }
     }
     response
+}
+
+/// Which caches a write to `path` may make stale.
+#[derive(Debug, Default, PartialEq, Eq)]
+struct Touches {
+    project_lists: bool,
+    dashboard_facts: bool,
+}
+
+/// A write may change what the caches hold unless it is one of the few known not to: the
+/// stateless analyses, signing in and out, and the dashboard's own targets, narratives and
+/// chosen measures (kept in tables the caches never read). Reading the dashboard's facts again
+/// takes seconds at scale, and its writer waits for it, so those writes must not cause it; a
+/// profile change may rename a project's lead in a list, but names are not among the facts.
+/// Anything not listed counts as a change: a new kind of write is safe by default.
+fn touches(path: &str) -> Touches {
+    let under = |prefix: &str| path.starts_with(prefix);
+    if under("/api/v1/analysis/") || under("/api/v1/auth/") || under("/api/v1/dashboard/") {
+        return Touches::default();
+    }
+    Touches {
+        project_lists: true,
+        dashboard_facts: path != "/api/v1/me",
+    }
 }
 
 /// Adds the request's id (also in every log line of the request) to the response, so a person
@@ -124,10 +156,46 @@ pub async fn page_policy(
 
 #[cfg(test)]
 mod tests {
+    use super::{Touches, touches};
+
     #[test]
     fn hashed_assets_are_recognised() {
         assert!(super::is_hashed_asset("/qi-web-3c1b2a9f0d4e5f67_bg.wasm"));
         assert!(super::is_hashed_asset("/qi-web-3c1b2a9f0d4e5f67.js"));
         assert!(!super::is_hashed_asset("/index.html"));
+    }
+
+    #[test]
+    fn only_writes_known_to_change_nothing_cached_spare_the_caches() {
+        let both = Touches {
+            project_lists: true,
+            dashboard_facts: true,
+        };
+        for path in [
+            "/api/v1/projects/7",
+            "/api/v1/measures/3/points",
+            "/api/v1/enrolments/2/withdraw",
+            "/api/v1/capability/people/4/tier/override",
+            "/api/v1/organisations",
+            "/api/v1/setup",
+            "/api/v1/something-new",
+        ] {
+            assert_eq!(touches(path), both, "{path}");
+        }
+        for path in [
+            "/api/v1/analysis/spc",
+            "/api/v1/auth/login",
+            "/api/v1/dashboard/targets/3",
+            "/api/v1/dashboard/board-pack/narratives",
+        ] {
+            assert_eq!(touches(path), Touches::default(), "{path}");
+        }
+        assert_eq!(
+            touches("/api/v1/me"),
+            Touches {
+                project_lists: true,
+                dashboard_facts: false,
+            }
+        );
     }
 }
