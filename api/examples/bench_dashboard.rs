@@ -344,6 +344,7 @@ async fn http(base: &str, runs: usize) -> anyhow::Result<()> {
     let writes = Arc::new(AtomicUsize::new(0));
     let writer = tokio::spawn({
         let (client, writing, writes) = (client.clone(), writing.clone(), writes.clone());
+        let override_path = override_path.clone();
         async move {
             let mut tick = tokio::time::interval(Duration::from_millis(500));
             let mut n = 0;
@@ -402,25 +403,21 @@ async fn http(base: &str, runs: usize) -> anyhow::Result<()> {
     );
     println!();
 
-    // A write through the node by the reader: their next request reads the facts again.
-    let me: Value = client
-        .get(format!("{base}/api/v1/me"))
-        .bearer_auth(&token)
-        .send()
-        .await?
-        .json()
-        .await?;
-    let name = me["name"]
-        .as_str()
-        .unwrap_or("Partnership admin")
-        .to_owned();
-    let job = me["job_role"].as_str().unwrap_or("").to_owned();
-    client
-        .patch(format!("{base}/api/v1/me"))
-        .bearer_auth(&token)
-        .json(&json!({"name": name, "job_role": job}))
-        .send()
-        .await?;
+    // A write that changes the facts, by the reader (the admin moves the member up, then back):
+    // their next request waits for the facts to be read again.
+    for put in [true, false] {
+        let request = if put {
+            client
+                .put(&override_path)
+                .json(&json!({"tier": "live", "reason": "Bench: leads a project"}))
+        } else {
+            client.delete(&override_path)
+        };
+        let answer = request.bearer_auth(&token).send().await?;
+        if !answer.status().is_success() {
+            bail!("the admin's tier override: {}", answer.status());
+        }
+    }
     let (reread, _) = get(format!("/api/v1/dashboard?as_of={}", day(runs + 1))).await?;
     println!(
         "| the writer's next request, after their write (waits for the facts to be read again) | {:.0} ms |",
