@@ -12,7 +12,10 @@ const { chromium } = require('playwright-core');
 
 const REPO = path.resolve(__dirname, '..', '..');
 const SCREENSHOT_DIR = path.join(REPO, 'tests', 'screenshots');
-const QI_BIN = process.env.QI_BIN || path.join(REPO, 'target', 'debug', 'qi');
+// Where cargo put it: CARGO_TARGET_DIR when set (relative to the repository, as the test
+// script runs cargo there), else the repository's target folder.
+const TARGET_DIR = path.resolve(REPO, process.env.CARGO_TARGET_DIR || 'target');
+const QI_BIN = process.env.QI_BIN || path.join(TARGET_DIR, 'debug', 'qi');
 const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
 const WEB_DIR = path.join(REPO, 'web', 'dist');
 
