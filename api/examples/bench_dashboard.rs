@@ -143,6 +143,18 @@ fn percentile(sorted: &[Duration], p: f64) -> f64 {
     sorted.get(i).map_or(0.0, |d| d.as_secs_f64() * 1000.0)
 }
 
+/// One row of a table of timings: p50, p99 and the slowest, in milliseconds, and the body's size.
+fn print_row(label: &str, mut times: Vec<Duration>, size: usize) {
+    times.sort();
+    println!(
+        "| {label} | {:.1} | {:.1} | {:.1} | {} |",
+        percentile(&times, 0.5),
+        percentile(&times, 0.99),
+        percentile(&times, 1.0),
+        size / 1024
+    );
+}
+
 /// The path of the `i`th request of a kind.
 type PathOf = Box<dyn Fn(usize) -> String>;
 
@@ -241,14 +253,7 @@ async fn http(base: &str, runs: usize) -> anyhow::Result<()> {
             times.push(t);
             size = bytes;
         }
-        times.sort();
-        println!(
-            "| {label} | {:.1} | {:.1} | {:.1} | {} |",
-            percentile(&times, 0.5),
-            percentile(&times, 0.99),
-            percentile(&times, 1.0),
-            size / 1024
-        );
+        print_row(label, times, size);
     }
     // The board pack as a PDF with 20 chosen project measures, for distinct months.
     let choices: Value = client
@@ -294,15 +299,11 @@ async fn http(base: &str, runs: usize) -> anyhow::Result<()> {
         times.push(t);
         size = bytes;
     }
-    times.sort();
-    println!(
-        "| the board pack as a PDF, {} project measures ({months} distinct months) | {:.1} | {:.1} | {:.1} | {} |",
-        measure_ids.len(),
-        percentile(&times, 0.5),
-        percentile(&times, 0.99),
-        percentile(&times, 1.0),
-        size / 1024
+    let label = format!(
+        "the board pack as a PDF, {} project measures ({months} distinct months)",
+        measure_ids.len()
     );
+    print_row(&label, times, size);
 
     // With writes going on: another person (the QI lead of Northmoor, an organisation admin)
     // moves the demo member up to Live and back twice a second (a tier override, set and
@@ -385,14 +386,7 @@ async fn http(base: &str, runs: usize) -> anyhow::Result<()> {
             times.push(t);
             size = bytes;
         }
-        times.sort();
-        println!(
-            "| {label} | {:.1} | {:.1} | {:.1} | {} |",
-            percentile(&times, 0.5),
-            percentile(&times, 0.99),
-            percentile(&times, 1.0),
-            size / 1024
-        );
+        print_row(label, times, size);
     }
     writing.store(false, Ordering::Relaxed);
     writer.await?;
