@@ -23,6 +23,7 @@ pub mod demo;
 pub mod error;
 pub mod extract;
 pub mod handlers;
+pub mod mail;
 pub mod middleware;
 pub mod routes;
 pub mod settings;

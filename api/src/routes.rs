@@ -9,9 +9,9 @@ use utoipa::{
 use utoipa_actix_web::{AppExt, scope, service_config::ServiceConfig};
 
 use crate::handlers::{
-    analysis, auth, board_pack, capability, dashboard, evidence, health, home, improvement,
-    invitations, me, measures, organisations, partnership, people, projects, setup, targets, team,
-    training,
+    account, analysis, auth, board_pack, capability, dashboard, evidence, health, home,
+    improvement, invitations, me, measures, notifications, organisations, outbox, partnership,
+    people, projects, setup, targets, team, training,
 };
 
 pub fn configure(cfg: &mut ServiceConfig) {
@@ -28,6 +28,9 @@ pub fn configure(cfg: &mut ServiceConfig) {
                     .service(auth::logout)
                     .service(invitations::show)
                     .service(invitations::accept)
+                    .service(account::forgot)
+                    .service(account::reset)
+                    .service(account::confirm_email)
                     .service(setup::status)
                     .service(setup::run)
                     .service(projects::library)
@@ -39,6 +42,17 @@ pub fn configure(cfg: &mut ServiceConfig) {
                     // Every signed-in person.
                     .service(me::show)
                     .service(me::update)
+                    .service(account::change_password)
+                    .service(account::change_email)
+                    .service(notifications::list)
+                    .service(notifications::unread)
+                    .service(notifications::mark_read)
+                    .service(notifications::mark_all_read)
+                    .service(notifications::settings)
+                    .service(notifications::choose)
+                    .service(outbox::list)
+                    .service(outbox::summary)
+                    .service(outbox::retry)
                     .service(home::show)
                     .service(partnership::show)
                     .service(organisations::list)
@@ -131,6 +145,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
         (name = "measures", description = "A project's measures: their data (entered point by point, saved as a grid, imported and exported as CSV) and the phase changes and annotations on their charts"),
         (name = "training", description = "Training programmes: courses, cohorts and their sessions, places shared between organisations, enrolment with a waiting list, attendance and completion"),
         (name = "dashboard", description = "The partnership's own measures: the catalogue of metrics, every metric for the partnership or one organisation as of any day, monthly series read as run or XmR charts, the organisations side by side, and the strategy targets with their progress and history"),
+        (name = "notifications", description = "What the platform tells each person, in the app and by email, as they choose per kind; and the mail outbox (partnership admins), delivered through SMTP with retries"),
         (name = "capability", description = "The Learn / Live / Lead tiers (the rules, each person's tier with its reasons and history, overrides, counts as of a date), coaching sessions and caseloads, and each person's own record"),
     )
 )]

@@ -52,6 +52,53 @@ pub struct Settings {
     /// Sign-in throttling, the signing key's file, session lifetimes (`QI_AUTH__*`).
     #[serde(default)]
     pub auth: AuthSettings,
+    /// The SMTP server mail is sent through (`QI_SMTP_URL`): `smtp://user:pass@host:587` sends
+    /// with STARTTLS when `?tls=required` is added, `smtps://host:465` over TLS, `smtp://host:25`
+    /// in the clear (a relay on the same network). None: mail waits in the outbox, where admins
+    /// read it in the app.
+    pub smtp_url: Option<SecretString>,
+    /// Who mail comes from (`QI_MAIL_FROM`), such as `QI Commons <qi@partnership.nhs.uk>`.
+    pub mail_from: String,
+    /// How the outbox is delivered (`QI_MAIL__*`).
+    #[serde(default)]
+    pub mail: MailSettings,
+}
+
+/// How the mail outbox is delivered (`QI_MAIL__POLL_MILLIS`, ...).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(default)]
+pub struct MailSettings {
+    /// How often a node looks for mail to send when nothing woke it, in milliseconds.
+    pub poll_millis: u64,
+    /// Messages a node takes to send at once.
+    pub batch: u64,
+    /// How long a node holds a message it is sending, in seconds: if it dies, another node (or
+    /// the same one restarted) sends it after this.
+    pub lease_seconds: u64,
+    /// The wait after a message's first temporary refusal (4xx), in seconds; doubled after
+    /// each further one, up to `retry_max_seconds`.
+    pub retry_base_seconds: u64,
+    pub retry_max_seconds: u64,
+    /// Temporary refusals of one message before it is marked failed.
+    pub max_attempts: i32,
+    /// The longest wait between tries to reach an SMTP server that cannot be reached, in
+    /// seconds (the wait starts at one second and doubles). Messages are not marked failed
+    /// for an outage: they wait for the server.
+    pub outage_max_seconds: u64,
+}
+
+impl Default for MailSettings {
+    fn default() -> Self {
+        Self {
+            poll_millis: 1000,
+            batch: 20,
+            lease_seconds: 60,
+            retry_base_seconds: 30,
+            retry_max_seconds: 3600,
+            max_attempts: 8,
+            outage_max_seconds: 60,
+        }
+    }
 }
 
 /// How sign-in defends itself (`QI_AUTH__FAILURES_PER_ACCOUNT`, ...). See docs/security.md.
@@ -84,6 +131,10 @@ pub struct AuthSettings {
     /// in seconds (0: read it on every request). A deactivation or change of roles through
     /// another node takes effect here within this bound; through this node, at once.
     pub stamp_cache_seconds: u64,
+    /// Password-reset links asked for one address in an hour; more are refused (429).
+    pub resets_per_account: u32,
+    /// Password-reset links asked for from one client address in an hour.
+    pub resets_per_address: u32,
 }
 
 impl Default for AuthSettings {
@@ -98,6 +149,8 @@ impl Default for AuthSettings {
             hashing_concurrency: None,
             session_days: 30,
             stamp_cache_seconds: 2,
+            resets_per_account: 5,
+            resets_per_address: 30,
         }
     }
 }
@@ -134,6 +187,7 @@ impl Settings {
             .set_default("list_cache_seconds", 5)?
             .set_default("dashboard_cache_seconds", 30)?
             .set_default("demo", false)?
+            .set_default("mail_from", "QI Commons <qi-commons@localhost>")?
             .set_default("bootstrap.admin_name", "Partnership admin")?
             .set_default("bootstrap.partnership_name", "Our partnership")?
             .set_default("bootstrap.organisation_name", "Partnership QI team")?

@@ -53,6 +53,7 @@ impl Application {
                 .unwrap_or_else(|| std::thread::available_parallelism().map_or(2, Into::into)),
         );
         bootstrap::first_run(&db, &settings.bootstrap, &public_url).await?;
+        let mail = crate::mail::Mail::new(&settings, &public_url)?;
 
         let state = web::Data::new(AppState {
             writes: db::WriteTurns::open(&settings.database_url(), &db).await?,
@@ -77,7 +78,10 @@ impl Application {
             dashboard: crate::cache::FactsCache::new(std::time::Duration::from_secs(
                 settings.dashboard_cache_seconds,
             )),
+            mail,
+            resets: crate::auth::throttle::ResetLimits::new(&settings.auth),
         });
+        crate::mail::worker::start(state.clone());
         // The register's index is read before the first list asks for it (a few seconds for
         // 100,000 projects), while the server already answers.
         state.project_lists.warm(&db);

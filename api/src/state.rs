@@ -29,6 +29,10 @@ pub struct AppState {
     pub dashboard: std::sync::Arc<FactsCache>,
     /// The base of links handed out (invitations), without a trailing slash.
     pub public_url: String,
+    /// Mail templates, the SMTP transport and how the outbox is delivered.
+    pub mail: crate::mail::Mail,
+    /// Password-reset requests, per address asked for and per client address.
+    pub resets: crate::auth::throttle::ResetLimits,
 }
 
 impl AppState {

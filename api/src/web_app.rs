@@ -72,14 +72,18 @@ impl Pages {
 }
 
 /// The addresses the entry build answers, exactly as its routes match them (`web/src/route.rs`:
-/// `/sign-in`, `/setup`, `/invitations/:token`). It must be exact: the entry app sends any other
+/// `/sign-in`, `/setup`, `/forgot-password`, `/invitations/:token`, `/reset-password/:token`,
+/// `/confirm-email/:token`). It must be exact: the entry app sends any other
 /// address it is asked for to the full app with a page load, which would come back here.
 pub fn is_entry_path(path: &str) -> bool {
     match path {
-        "/sign-in" | "/setup" => true,
-        _ => path
-            .strip_prefix("/invitations/")
-            .is_some_and(|token| !token.is_empty() && !token.contains('/')),
+        "/sign-in" | "/setup" | "/forgot-password" => true,
+        _ => ["/invitations/", "/reset-password/", "/confirm-email/"]
+            .iter()
+            .any(|prefix| {
+                path.strip_prefix(prefix)
+                    .is_some_and(|token| !token.is_empty() && !token.contains('/'))
+            }),
     }
 }
 
@@ -207,6 +211,11 @@ mod tests {
             ("/sign-in", true),
             ("/setup", true),
             ("/invitations/abc123", true),
+            ("/forgot-password", true),
+            ("/reset-password/abc123", true),
+            ("/reset-password/", false),
+            ("/confirm-email/abc123", true),
+            ("/confirm-email/abc/more", false),
             ("/invitations/", false),
             ("/invitations/abc/more", false),
             ("/sign-in/", false),

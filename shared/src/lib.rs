@@ -16,6 +16,7 @@ pub mod evidence;
 pub mod home;
 pub mod improvement;
 pub mod measure;
+pub mod notification;
 pub mod organisation;
 pub mod page;
 pub mod partnership;

@@ -278,7 +278,8 @@ impl NewInvitation {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct InvitationSent {
     pub person: Person,
-    /// The link to send to the person (there is no mail server yet; it is also in the server log).
+    /// The link the person uses to set a password: sent to them by email, and given here for
+    /// an admin to pass on by hand (when no mail server is configured, for example).
     pub invitation_link: String,
     pub expires_at: DateTime<Utc>,
 }

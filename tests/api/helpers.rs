@@ -7,7 +7,7 @@
 use std::path::PathBuf;
 
 use qi_api::{
-    settings::{AuthSettings, Bootstrap, Settings},
+    settings::{AuthSettings, Bootstrap, MailSettings, Settings},
     startup::Application,
 };
 use qi_shared::{
@@ -94,6 +94,12 @@ pub fn test_settings(database_url: String) -> Settings {
             organisation_ods_code: "QQI".to_owned(),
         },
         auth: AuthSettings::default(),
+        smtp_url: None,
+        mail_from: "QI Commons <qi@partnership.example.org>".to_owned(),
+        mail: MailSettings {
+            poll_millis: 100,
+            ..MailSettings::default()
+        },
     }
 }
 
@@ -124,6 +130,21 @@ pub async fn spawn_app() -> TestApp {
     app.admin = app.login_ok(ADMIN_EMAIL, ADMIN_PASSWORD).await.access_token;
     app.admin_org = app.me(&app.admin).await.organisation_id;
     app
+}
+
+impl TestApp {
+    /// A client of a server already started at `address`, signed in as its partnership admin.
+    pub async fn signed_in(address: String) -> Self {
+        let mut app = TestApp {
+            address,
+            client: reqwest::Client::new(),
+            admin: String::new(),
+            admin_org: 0,
+        };
+        app.admin = app.login_ok(ADMIN_EMAIL, ADMIN_PASSWORD).await.access_token;
+        app.admin_org = app.me(&app.admin).await.organisation_id;
+        app
+    }
 }
 
 /// [`spawn_app`] with settings changed by `change` (shorter windows, smaller limits).
@@ -449,4 +470,150 @@ impl TestApp {
         )
         .await
     }
+}
+
+/// The tests' real SMTP server (`tests/mail/smtpd.sh`, aiosmtpd) on a free loopback port; what
+/// it accepts is read back with [`SmtpServer::received`]. Stopped when dropped.
+pub struct SmtpServer {
+    pub port: u16,
+    dir: PathBuf,
+    child: Option<std::process::Child>,
+}
+
+/// A message as the SMTP server received it.
+#[derive(Debug, Clone, serde::Deserialize)]
+pub struct Received {
+    pub to: Vec<String>,
+    pub subject: String,
+    pub message_id: String,
+    pub text: String,
+    pub html: String,
+}
+
+impl Received {
+    /// The token at the end of the first link to `path` (`/reset-password/`) in the text.
+    pub fn token_after(&self, path: &str) -> String {
+        let start = self
+            .text
+            .find(path)
+            .unwrap_or_else(|| panic!("no {path} link in {:?}", self.text))
+            + path.len();
+        self.text[start..]
+            .chars()
+            .take_while(char::is_ascii_hexdigit)
+            .collect()
+    }
+}
+
+impl SmtpServer {
+    pub async fn start() -> Self {
+        let port = std::net::TcpListener::bind("127.0.0.1:0")
+            .and_then(|l| l.local_addr())
+            .expect("a free port")
+            .port();
+        let dir = std::env::temp_dir().join(format!("qi-smtp-{}", random_suffix()));
+        std::fs::create_dir_all(&dir).expect("a folder for received mail");
+        let mut server = Self {
+            port,
+            dir,
+            child: None,
+        };
+        server.run().await;
+        server
+    }
+
+    async fn run(&mut self) {
+        use std::io::BufRead;
+        let script = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("mail/smtpd.sh");
+        let mut child = std::process::Command::new("bash")
+            .arg(script)
+            .arg(self.port.to_string())
+            .arg(&self.dir)
+            .stdout(std::process::Stdio::piped())
+            .spawn()
+            .expect("start the SMTP server (tests/mail/smtpd.sh)");
+        let stdout = child.stdout.take().expect("its output");
+        // The first start installs aiosmtpd: give it time.
+        let ready = tokio::task::spawn_blocking(move || {
+            std::io::BufReader::new(stdout)
+                .lines()
+                .any(|l| l.is_ok_and(|l| l == "ready"))
+        });
+        let ready = tokio::time::timeout(std::time::Duration::from_secs(300), ready)
+            .await
+            .expect("the SMTP server starts within 5 minutes")
+            .expect("its output is read");
+        assert!(ready, "the SMTP server did not start");
+        self.child = Some(child);
+    }
+
+    pub fn url(&self) -> String {
+        format!("smtp://127.0.0.1:{}", self.port)
+    }
+
+    /// Stops it (an outage): connections are refused until [`Self::restart`].
+    pub fn stop(&mut self) {
+        if let Some(mut child) = self.child.take() {
+            child.kill().ok();
+            child.wait().ok();
+        }
+    }
+
+    pub async fn restart(&mut self) {
+        self.stop();
+        self.run().await;
+    }
+
+    /// Everything received so far, in order.
+    pub fn received(&self) -> Vec<Received> {
+        std::fs::read_to_string(self.dir.join("messages.jsonl"))
+            .unwrap_or_default()
+            .lines()
+            .map(|l| serde_json::from_str(l).expect("a received message"))
+            .collect()
+    }
+
+    /// Waits (up to `seconds`) until `done` holds of what was received.
+    pub async fn wait_until(
+        &self,
+        seconds: u64,
+        done: impl Fn(&[Received]) -> bool,
+    ) -> Vec<Received> {
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(seconds);
+        loop {
+            let received = self.received();
+            if done(&received) || std::time::Instant::now() > deadline {
+                return received;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+        }
+    }
+
+    /// The latest message to `address` whose subject contains `about`, waiting up to 20 s.
+    pub async fn to(&self, address: &str, about: &str) -> Received {
+        let fits = |m: &Received| m.to.iter().any(|t| t == address) && m.subject.contains(about);
+        self.wait_until(20, |r| r.iter().any(fits))
+            .await
+            .into_iter()
+            .rev()
+            .find(fits)
+            .unwrap_or_else(|| panic!("no mail to {address} about {about:?} within 20 s"))
+    }
+}
+
+impl Drop for SmtpServer {
+    fn drop(&mut self) {
+        self.stop();
+        std::fs::remove_dir_all(&self.dir).ok();
+    }
+}
+
+/// A server delivering its mail to `smtp`, with `change` made to its settings too.
+pub async fn spawn_app_mailing(smtp: &SmtpServer, change: impl FnOnce(&mut Settings)) -> TestApp {
+    let url = smtp.url();
+    spawn_app_with(move |s| {
+        s.smtp_url = Some(SecretString::from(url));
+        change(s);
+    })
+    .await
 }

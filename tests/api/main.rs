@@ -17,6 +17,7 @@ mod improvement;
 mod invitations;
 mod list_totals;
 mod measures;
+mod notifications;
 mod openapi;
 mod organisations;
 mod people;

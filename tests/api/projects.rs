@@ -7,7 +7,7 @@ use serde_json::{Value, json};
 
 use crate::helpers::{Answer, TestApp, cast, fields, spawn_app};
 
-fn body(lead_org: i64) -> Value {
+pub fn body(lead_org: i64) -> Value {
     json!({
         "title": "Fewer falls on ward 7",
         "problem": "Falls rose by a third last winter.",

@@ -19,10 +19,19 @@ pub fn app() -> Html {
     html! {
         <BrowserRouter>
             <SessionProvider>
-                <Shell />
+                <Counted />
             </SessionProvider>
         </BrowserRouter>
     }
+}
+
+/// The shell, with the unread notifications counted in the full app.
+#[function_component(Counted)]
+fn counted() -> Html {
+    #[cfg(not(feature = "entry"))]
+    return html! { <crate::unread::UnreadProvider><Shell /></crate::unread::UnreadProvider> };
+    #[cfg(feature = "entry")]
+    html! { <Shell /> }
 }
 
 #[function_component(Shell)]
@@ -69,9 +78,14 @@ fn header() -> Html {
             </li>
         }
     };
+    #[cfg(not(feature = "entry"))]
+    let unread = use_context::<crate::unread::Unread>().and_then(|u| u.count);
+    #[cfg(feature = "entry")]
+    let unread = None;
     let signed_in = session.person().map(|person| {
         let actor = session.actor();
         let is_admin = actor.as_ref().is_some_and(|a| a.can_manage_people_in(a.organisation_id));
+        let partnership_admin = actor.as_ref().is_some_and(|a| a.is_partnership_admin());
         let sign_out = {
             let session = session.clone();
             Callback::from(move |_: MouseEvent| session.sign_out())
@@ -81,6 +95,7 @@ fn header() -> Html {
                 <div class="header__account">
                     <span class="header__person">{ &person.name }</span>
                     <span class="header__org">{ &person.organisation_name }</span>
+                    { notifications_link(unread) }
                     <button type="button" class="header__signout" onclick={sign_out}>{ "Sign out" }</button>
                 </div>
                 <nav class="nav" aria-label="Main">
@@ -93,6 +108,7 @@ fn header() -> Html {
                         { link(Route::Organisations, "Organisations") }
                         if is_admin { { link(Route::People, "People") } }
                         { link(Route::Profile, "My profile") }
+                        if partnership_admin { { link(Route::Outbox, "Mail outbox") } }
                         { link(Route::Library, "Learning library") }
                     </ul>
                 </nav>
@@ -106,5 +122,24 @@ fn header() -> Html {
                 { signed_in.unwrap_or_default() }
             </div>
         </header>
+    }
+}
+
+/// The header's link to the notifications, with the unread count for screen readers too.
+fn notifications_link(unread: Option<u64>) -> Html {
+    let label = match unread {
+        Some(0) | None => "Notifications".to_owned(),
+        Some(1) => "Notifications, 1 unread".to_owned(),
+        Some(n) => format!("Notifications, {n} unread"),
+    };
+    html! {
+        <Link<Route> to={Route::Notifications} classes="header__notifications">
+            <span class="visually-hidden">{ label }</span>
+            <span aria-hidden="true">{ "Notifications" }
+                if let Some(n) = unread.filter(|n| *n > 0) {
+                    <span class="header__badge">{ if n > 99 { "99+".to_owned() } else { n.to_string() } }</span>
+                }
+            </span>
+        </Link<Route>>
     }
 }

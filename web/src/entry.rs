@@ -21,6 +21,13 @@ pub fn switch(route: Route) -> Html {
         Route::Invitation { token } => {
             html! { <pages::people::invitation::AcceptInvitation token={token} /> }
         }
+        Route::ForgotPassword => html! { <pages::account::forgot_password::ForgotPasswordPage /> },
+        Route::ResetPassword { token } => {
+            html! { <pages::account::reset_password::ResetPasswordPage token={token} /> }
+        }
+        Route::ConfirmEmail { token } => {
+            html! { <pages::account::confirm_email::ConfirmEmailPage token={token} /> }
+        }
         // Never reloaded: the server sent this build for an address it does not have, and would
         // send it again.
         Route::NotFound => html! { <NotFound /> },

@@ -61,6 +61,15 @@ fn page(route: &Route, session: &crate::session::Session) -> Html {
         Route::Invitation { token } => {
             html! { <pages::people::invitation::AcceptInvitation token={token} /> }
         }
+        Route::ForgotPassword => html! { <pages::account::forgot_password::ForgotPasswordPage /> },
+        Route::ResetPassword { token } => {
+            html! { <pages::account::reset_password::ResetPasswordPage token={token} /> }
+        }
+        Route::ConfirmEmail { token } => {
+            html! { <pages::account::confirm_email::ConfirmEmailPage token={token} /> }
+        }
+        Route::Notifications => html! { <pages::notifications::list::NotificationList /> },
+        Route::Outbox if partnership_admin => html! { <pages::notifications::outbox::Outbox /> },
         Route::Organisations => html! { <pages::organisations::list::OrganisationList /> },
         Route::NewOrganisation if partnership_admin => {
             html! { <pages::organisations::form::OrganisationForm id={None::<i64>} /> }
@@ -111,7 +120,8 @@ fn page(route: &Route, session: &crate::session::Session) -> Html {
         Route::NewOrganisation
         | Route::EditOrganisation { .. }
         | Route::People
-        | Route::InvitePerson => html! { <Forbidden /> },
+        | Route::InvitePerson
+        | Route::Outbox => html! { <Forbidden /> },
     }
 }
 

@@ -24,6 +24,8 @@ mod hooks;
 mod pages;
 mod route;
 mod session;
+#[cfg(not(feature = "entry"))]
+mod unread;
 
 fn main() {
     yew::Renderer::<app::App>::new().render();

@@ -13,6 +13,16 @@ pub enum Route {
     Setup,
     #[at("/invitations/:token")]
     Invitation { token: String },
+    #[at("/forgot-password")]
+    ForgotPassword,
+    #[at("/reset-password/:token")]
+    ResetPassword { token: String },
+    #[at("/confirm-email/:token")]
+    ConfirmEmail { token: String },
+    #[at("/notifications")]
+    Notifications,
+    #[at("/admin/outbox")]
+    Outbox,
     #[at("/organisations")]
     Organisations,
     #[at("/organisations/new")]
@@ -86,6 +96,9 @@ impl Route {
             Self::SignIn
                 | Self::Setup
                 | Self::Invitation { .. }
+                | Self::ForgotPassword
+                | Self::ResetPassword { .. }
+                | Self::ConfirmEmail { .. }
                 | Self::NotFound
                 | Self::Library
                 | Self::LibraryProject { .. }

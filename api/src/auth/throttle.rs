@@ -11,7 +11,13 @@ use std::{
     time::{Duration, Instant},
 };
 
+use std::num::NonZeroU32;
+
 use actix_web::HttpRequest;
+use governor::{
+    DefaultKeyedRateLimiter, Quota, RateLimiter,
+    clock::{Clock, DefaultClock},
+};
 use moka::{ops::compute::Op, sync::Cache};
 
 use crate::settings::AuthSettings;
@@ -158,6 +164,42 @@ impl SignInThrottle {
 
 fn keys(account: &str, address: Option<IpAddr>) -> impl Iterator<Item = Key> {
     std::iter::once(Key::Account(account.to_owned())).chain(address.map(Key::Address))
+}
+
+/// Password-reset requests: at most `resets_per_account` an hour for one address asked for
+/// (whether or not it has an account, so the limit reveals nothing), and `resets_per_address`
+/// from one client address. Per node, like sign-in throttling.
+pub struct ResetLimits {
+    accounts: DefaultKeyedRateLimiter<String>,
+    addresses: DefaultKeyedRateLimiter<IpAddr>,
+}
+
+impl ResetLimits {
+    pub fn new(settings: &AuthSettings) -> Self {
+        let hourly = |n: u32| Quota::per_hour(NonZeroU32::new(n.max(1)).unwrap_or(NonZeroU32::MIN));
+        Self {
+            accounts: RateLimiter::keyed(hourly(settings.resets_per_account)),
+            addresses: RateLimiter::keyed(hourly(settings.resets_per_address)),
+        }
+    }
+
+    /// Counts a request; how long to wait if it is one too many.
+    pub fn check(&self, account: &str, address: Option<IpAddr>) -> Option<Duration> {
+        // Forget keys whose limits have filled up again, so made-up addresses cannot grow the
+        // maps without bound.
+        if self.accounts.len() > CAPACITY as usize / 10 {
+            self.accounts.retain_recent();
+            self.addresses.retain_recent();
+        }
+        let clock = DefaultClock::default();
+        let wait = |e: governor::NotUntil<_>| e.wait_time_from(clock.now());
+        if let Some(address) = address
+            && let Err(e) = self.addresses.check_key(&address)
+        {
+            return Some(wait(e));
+        }
+        self.accounts.check_key(&account.to_owned()).err().map(wait)
+    }
 }
 
 #[cfg(test)]

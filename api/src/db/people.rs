@@ -289,3 +289,31 @@ pub async fn set_password(
 pub async fn count(db: &impl ConnectionTrait) -> Result<u64, DbErr> {
     person::Entity::find().count(db).await
 }
+
+/// A confirmed new email address. The caller checks nobody else has it.
+pub async fn set_email(
+    db: &impl ConnectionTrait,
+    person_id: i64,
+    email: &str,
+) -> Result<(), DbErr> {
+    person::Entity::update_many()
+        .col_expr(person::Column::Email, Expr::value(email))
+        .col_expr(
+            person::Column::EmailNormalised,
+            Expr::value(email.to_lowercase()),
+        )
+        .col_expr(person::Column::UpdatedAt, Expr::value(Utc::now()))
+        .filter(person::Column::Id.eq(person_id))
+        .exec(db)
+        .await?;
+    Ok(())
+}
+
+/// Makes every access token of a person stop working (their refresh tokens are revoked apart).
+pub async fn sign_out_everywhere(db: &impl ConnectionTrait, person_id: i64) -> Result<(), DbErr> {
+    super::tokens::stamp_moves_on(person::Entity::update_many())
+        .filter(person::Column::Id.eq(person_id))
+        .exec(db)
+        .await?;
+    Ok(())
+}

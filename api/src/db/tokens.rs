@@ -13,7 +13,7 @@ use sha2::{Digest, Sha256};
 
 use qi_shared::person::PersonStatus;
 
-use super::entity::{invitation, person, refresh_token};
+use super::entity::{email_change, invitation, password_reset, person, refresh_token};
 
 /// A new random token: 256 bits, hex-encoded.
 pub fn generate() -> String {
@@ -229,4 +229,105 @@ pub async fn accept_invitation(db: &impl ConnectionTrait, id: i64) -> Result<boo
         .exec(db)
         .await?;
     Ok(result.rows_affected == 1)
+}
+
+/// A password-reset token for a person, replacing any earlier unused one (only the newest
+/// link works).
+pub async fn create_password_reset(
+    db: &impl ConnectionTrait,
+    person_id: i64,
+    lifetime: Duration,
+) -> Result<String, DbErr> {
+    password_reset::Entity::delete_many()
+        .filter(password_reset::Column::PersonId.eq(person_id))
+        .filter(password_reset::Column::UsedAt.is_null())
+        .exec(db)
+        .await?;
+    let token = generate();
+    let now = Utc::now();
+    password_reset::ActiveModel {
+        person_id: Set(person_id),
+        token_hash: Set(hash(&token)),
+        expires_at: Set(now + lifetime),
+        used_at: Set(None),
+        created_at: Set(now),
+        ..Default::default()
+    }
+    .insert(db)
+    .await?;
+    Ok(token)
+}
+
+/// Spends a password-reset token, once even when two requests race with it: whose it was.
+pub async fn spend_password_reset(
+    db: &impl ConnectionTrait,
+    token: &str,
+) -> Result<Option<i64>, DbErr> {
+    let now = Utc::now();
+    let Some(row) = password_reset::Entity::find()
+        .filter(password_reset::Column::TokenHash.eq(hash(token)))
+        .one(db)
+        .await?
+        .filter(|r| r.used_at.is_none() && r.expires_at > now)
+    else {
+        return Ok(None);
+    };
+    let spent = password_reset::Entity::update_many()
+        .col_expr(password_reset::Column::UsedAt, Expr::value(now))
+        .filter(password_reset::Column::Id.eq(row.id))
+        .filter(password_reset::Column::UsedAt.is_null())
+        .exec(db)
+        .await?;
+    Ok((spent.rows_affected == 1).then_some(row.person_id))
+}
+
+/// A token confirming a new email address, replacing any earlier unconfirmed one.
+pub async fn create_email_change(
+    db: &impl ConnectionTrait,
+    person_id: i64,
+    new_email: &str,
+    lifetime: Duration,
+) -> Result<String, DbErr> {
+    email_change::Entity::delete_many()
+        .filter(email_change::Column::PersonId.eq(person_id))
+        .filter(email_change::Column::UsedAt.is_null())
+        .exec(db)
+        .await?;
+    let token = generate();
+    let now = Utc::now();
+    email_change::ActiveModel {
+        person_id: Set(person_id),
+        token_hash: Set(hash(&token)),
+        new_email: Set(new_email.to_owned()),
+        expires_at: Set(now + lifetime),
+        used_at: Set(None),
+        created_at: Set(now),
+        ..Default::default()
+    }
+    .insert(db)
+    .await?;
+    Ok(token)
+}
+
+/// Spends an email-change token: whose it was and the address it confirms.
+pub async fn spend_email_change(
+    db: &impl ConnectionTrait,
+    token: &str,
+) -> Result<Option<(i64, String)>, DbErr> {
+    let now = Utc::now();
+    let Some(row) = email_change::Entity::find()
+        .filter(email_change::Column::TokenHash.eq(hash(token)))
+        .one(db)
+        .await?
+        .filter(|r| r.used_at.is_none() && r.expires_at > now)
+    else {
+        return Ok(None);
+    };
+    let spent = email_change::Entity::update_many()
+        .col_expr(email_change::Column::UsedAt, Expr::value(now))
+        .filter(email_change::Column::Id.eq(row.id))
+        .filter(email_change::Column::UsedAt.is_null())
+        .exec(db)
+        .await?;
+    Ok((spent.rows_affected == 1).then_some((row.person_id, row.new_email)))
 }

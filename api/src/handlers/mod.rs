@@ -1,6 +1,7 @@
 //! HTTP handlers: extract, parse into domain types, call persistence, return a DTO.
 //! Authorisation rules live in `qi_shared::access`; handlers only ask them.
 
+pub mod account;
 pub mod analysis;
 pub mod auth;
 pub mod board_pack;
@@ -13,7 +14,9 @@ pub mod improvement;
 pub mod invitations;
 pub mod me;
 pub mod measures;
+pub mod notifications;
 pub mod organisations;
+pub mod outbox;
 pub mod partnership;
 pub mod people;
 pub mod projects;

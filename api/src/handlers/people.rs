@@ -19,6 +19,7 @@ use crate::{
     db::{self, people::PersonFilter, tokens},
     error::{ApiError, ApiResult, conflict, invalid, not_found},
     extract::{Json, Query},
+    mail::notices,
     state::AppState,
 };
 
@@ -75,16 +76,27 @@ async fn send_invitation(
     user: &AuthUser,
     person_id: i64,
 ) -> ApiResult<InvitationSent> {
-    let (token, expires_at) = tokens::create_invitation(
-        &state.db,
-        person_id,
+    let txn = state.begin_write().await?;
+    let invitee = db::people::find(&txn, person_id)
+        .await?
+        .ok_or_else(|| not_found("Person"))?;
+    let (token, expires_at) =
+        tokens::create_invitation(&txn, person_id, user.person_id, state.invitation_lifetime)
+            .await?;
+    notices::invitation(
+        &state.mail,
+        &txn,
+        &invitee,
         user.person_id,
-        state.invitation_lifetime,
+        &token,
+        expires_at,
     )
     .await?;
+    txn.commit().await?;
     let invitation_link = format!("{}/invitations/{token}", state.public_url);
-    // The link goes to the admin in the answer, never to the log: until it is used, it is as
-    // good as the person's password, and logs are kept longer and read more widely.
+    // The link goes by email and to the admin in the answer, never to the log: until it is
+    // used, it is as good as the person's password, and logs are kept longer and read more
+    // widely.
     tracing::info!(person_id, invited_by = user.person_id, "invitation created");
     let person = db::people::get(&state.db, person_id)
         .await?

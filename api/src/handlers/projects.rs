@@ -22,6 +22,7 @@ use crate::{
     db,
     error::{ApiError, ApiResult, not_found},
     extract::{IfMatch, Json, Query, etag},
+    mail::notices,
     state::AppState,
 };
 
@@ -328,6 +329,19 @@ pub async fn score(
     let (score, reason) = body.0.validate()?;
     let txn = state.begin_write().await?;
     db::projects::set_score(&txn, id, score, &reason, user.person_id).await?;
+    notices::score_changed(
+        &state.mail,
+        &txn,
+        &notices::ProjectTeam {
+            id,
+            title: &project.title,
+            team: &context.team,
+        },
+        user.person_id,
+        score,
+        &reason,
+    )
+    .await?;
     txn.commit().await?;
     let latest = db::projects::scores(&state.db, id)
         .await?

@@ -11,6 +11,7 @@ pub mod board_pack;
 pub mod capability;
 pub mod dashboard;
 mod endpoints;
+pub mod notifications;
 #[cfg(not(feature = "entry"))]
 pub mod targets;
 #[cfg(not(feature = "entry"))]

@@ -2,6 +2,8 @@
 //! show the same way.
 
 #[cfg(not(feature = "entry"))]
+pub mod account;
+#[cfg(not(feature = "entry"))]
 pub mod csv_upload;
 #[cfg(not(feature = "entry"))]
 pub mod driver_diagram;

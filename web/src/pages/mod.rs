@@ -6,6 +6,7 @@
 //! (`crate::components`, including the sections of the project page that other capabilities own,
 //! `components::project_sections`) or pure logic (`qi_shared`).
 
+pub mod account;
 #[cfg(not(feature = "entry"))]
 pub mod capability;
 #[cfg(not(feature = "entry"))]
@@ -16,6 +17,8 @@ pub mod home;
 pub mod improvement;
 #[cfg(not(feature = "entry"))]
 pub mod measures;
+#[cfg(not(feature = "entry"))]
+pub mod notifications;
 #[cfg(not(feature = "entry"))]
 pub mod organisations;
 pub mod people;

@@ -9,6 +9,7 @@ use crate::{
     api,
     browser::load_page,
     components::form::{ErrorSummary, Submit, TextField, error_for},
+    route::Route,
     session::{SessionState, use_session},
 };
 
@@ -115,6 +116,7 @@ pub fn sign_in() -> Html {
                     value={(*password).clone()} oninput={set(&password)} error={error_for(&errors, "password")} />
                 <Submit label="Sign in" busy={*busy} />
             </form>
+            <p><Link<Route> to={Route::ForgotPassword}>{ "Forgotten your password?" }</Link<Route>></p>
             <p class="hint">{ "New to QI Commons? Ask your organisation's QI lead for an invitation." }</p>
         </div>
     }

@@ -20,6 +20,7 @@ use crate::{
     db::{self, capability::coaching, entity::capability::coaching_session},
     error::{ApiError, ApiResult, not_found},
     extract::{Json, Query},
+    mail::notices,
     state::AppState,
 };
 
@@ -146,6 +147,18 @@ pub async fn create(
     let input = body.0.validate(uk_time::day_of(now))?;
     let txn = state.begin_write().await?;
     let session_id = coaching::create(&txn, project.id, user.person_id, &input, now).await?;
+    notices::coaching_recorded(
+        &state.mail,
+        &txn,
+        &notices::ProjectTeam {
+            id: project.id,
+            title: &project.title,
+            team: &context.team,
+        },
+        user.person_id,
+        input.held_on,
+    )
+    .await?;
     txn.commit().await?;
     let session = fetch(&state, session_id).await?;
     Ok(HttpResponse::Created()

@@ -4,6 +4,7 @@ use actix_web::{HttpResponse, delete, get, http::header, post, put, web};
 use chrono::Utc;
 use qi_shared::{
     FieldErrors,
+    notification::NotificationKind,
     page::parse_page,
     problem::Problem,
     training::{Cohort, CohortInput, CohortPage, CohortQuery},
@@ -15,6 +16,7 @@ use crate::{
     db::{self, entity::training::cohort},
     error::{ApiError, ApiResult, conflict, not_found},
     extract::{IfMatch, Json, Query, etag},
+    mail::notices,
     state::AppState,
 };
 
@@ -218,7 +220,16 @@ pub async fn update(
     }
     db::training::cohorts::update(&txn, current, &input).await?;
     let cohort = locked(&txn, *id).await?;
-    db::training::enrolments::promote(&txn, &cohort, now).await?;
+    let promoted = db::training::enrolments::promote(&txn, &cohort, now).await?;
+    notices::places(
+        &state.mail,
+        &txn,
+        NotificationKind::PlaceOffered,
+        &promoted,
+        &cohort,
+        &course,
+    )
+    .await?;
     // Removed sessions may change who has completed.
     db::training::attendance::refresh_completions(
         &txn,
@@ -303,7 +314,16 @@ pub async fn release(
     let current = locked(&txn, *id).await?;
     db::training::cohorts::release_places(&txn, current).await?;
     let cohort = locked(&txn, *id).await?;
-    db::training::enrolments::promote(&txn, &cohort, Utc::now()).await?;
+    let promoted = db::training::enrolments::promote(&txn, &cohort, Utc::now()).await?;
+    notices::places(
+        &state.mail,
+        &txn,
+        NotificationKind::PlaceOffered,
+        &promoted,
+        &cohort,
+        &course,
+    )
+    .await?;
     txn.commit().await?;
     Ok(HttpResponse::Ok().json(fetch(&state, &user, *id).await?))
 }

@@ -8,6 +8,7 @@
 use actix_web::{HttpResponse, get, post, web};
 use chrono::Utc;
 use qi_shared::{
+    notification::NotificationKind,
     person::{PersonStatus, Role},
     problem::Problem,
     training::{EnrolInput, Enrolment, EnrolmentStatus, rules},
@@ -19,6 +20,7 @@ use crate::{
     db::{self, training::enrolments::Refused},
     error::{ApiError, ApiResult, conflict, invalid, not_found},
     extract::Json,
+    mail::notices,
     state::AppState,
 };
 
@@ -134,6 +136,20 @@ pub async fn enrol(
         }
         Err(Refused::Db(err)) => return Err(err.into()),
     };
+    if db::training::enrolments::find(&txn, enrolment_id)
+        .await?
+        .is_some_and(|e| e.status == EnrolmentStatus::Enrolled)
+    {
+        notices::places(
+            &state.mail,
+            &txn,
+            NotificationKind::PlaceConfirmed,
+            &[person.id],
+            &locked,
+            &course,
+        )
+        .await?;
+    }
     txn.commit().await?;
     let enrolment = db::training::enrolments::list(&state.db, cohort.id)
         .await?
@@ -209,7 +225,16 @@ pub async fn withdraw(
         }
         _ => {}
     }
-    db::training::enrolments::withdraw(&txn, &locked, current, now).await?;
+    let promoted = db::training::enrolments::withdraw(&txn, &locked, current, now).await?;
+    notices::places(
+        &state.mail,
+        &txn,
+        NotificationKind::PlaceOffered,
+        &promoted,
+        &locked,
+        &course,
+    )
+    .await?;
     txn.commit().await?;
     let enrolment = db::training::enrolments::list(&state.db, cohort.id)
         .await?

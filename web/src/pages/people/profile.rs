@@ -5,7 +5,10 @@ use yew::prelude::*;
 
 use crate::{
     api,
-    components::form::{ErrorSummary, Submit, TextField, error_for},
+    components::{
+        account::{ChangeEmailForm, ChangePasswordForm, NotificationSettings},
+        form::{ErrorSummary, Submit, TextField, error_for},
+    },
     session::use_session,
 };
 
@@ -104,7 +107,10 @@ pub fn profile() -> Html {
                     oninput={set(&job_role)} error={error_for(&errors, "job_role")} />
                 <Submit label="Save changes" busy={*busy} />
             </form>
-            <p class="hint">{ "Your email address and organisation are changed by your organisation's QI lead." }</p>
+            <p class="hint">{ "Your organisation is changed by your organisation's QI lead." }</p>
+            <ChangePasswordForm />
+            <ChangeEmailForm />
+            <NotificationSettings />
         </>
     }
 }

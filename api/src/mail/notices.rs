@@ -1,0 +1,185 @@
+//! What each cause tells whom: the wording of every notice but the account-security ones (in
+//! `handlers::account`), so the handlers that cause them stay one call long.
+
+use chrono::{DateTime, NaiveDate, Utc};
+use qi_shared::{
+    notification::NotificationKind, person::PersonStatus, project::TeamRole, score::ProgressScore,
+};
+use sea_orm::{ConnectionTrait, DbErr};
+use serde_json::json;
+
+use super::{Mail, Notice, Recipient};
+use crate::db::{self, entity::person, entity::training};
+
+/// 2 February 2027.
+pub fn day(date: NaiveDate) -> String {
+    date.format("%-d %B %Y").to_string()
+}
+
+async fn active(db: &impl ConnectionTrait, id: i64) -> Result<Option<person::Model>, DbErr> {
+    Ok(db::people::find(db, id)
+        .await?
+        .filter(|p| p.status == PersonStatus::Active))
+}
+
+async fn name_of(db: &impl ConnectionTrait, id: i64) -> Result<String, DbErr> {
+    Ok(db::people::find(db, id)
+        .await?
+        .map_or_else(|| "A colleague".to_owned(), |p| p.name))
+}
+
+/// An invitation to set a password and join.
+pub async fn invitation(
+    mail: &Mail,
+    db: &impl ConnectionTrait,
+    person: &person::Model,
+    invited_by: i64,
+    token: &str,
+    expires_at: DateTime<Utc>,
+) -> Result<(), DbErr> {
+    let invited_by = name_of(db, invited_by).await?;
+    let link = format!("/invitations/{token}");
+    mail.notify(
+        db,
+        &Recipient::from(person),
+        Notice {
+            kind: NotificationKind::Invitation,
+            subject: "You are invited to QI Commons",
+            summary: "You are invited to join QI Commons.",
+            link: &link,
+            link_text: "Set your password",
+            details: json!({
+                "invited_by": invited_by,
+                "expires": day(uk_day(expires_at)),
+            }),
+        },
+    )
+    .await
+}
+
+/// The UK day of an instant.
+pub fn uk_day(at: DateTime<Utc>) -> NaiveDate {
+    qi_shared::uk_time::day_of(at)
+}
+
+/// Places in a cohort: taken on enrolling (`PlaceConfirmed`), or given from the waiting list
+/// (`PlaceOffered`).
+pub async fn places(
+    mail: &Mail,
+    db: &impl ConnectionTrait,
+    kind: NotificationKind,
+    people: &[i64],
+    cohort: &training::cohort::Model,
+    course: &training::course::Model,
+) -> Result<(), DbErr> {
+    let summary = format!("You have a place on {}, {}.", course.title, cohort.name);
+    let subject = match kind {
+        NotificationKind::PlaceOffered => format!("A place on {} is yours", course.title),
+        _ => format!("Your place on {} is confirmed", course.title),
+    };
+    let link = format!("/training/cohorts/{}", cohort.id);
+    for &id in people {
+        let Some(person) = active(db, id).await? else {
+            continue;
+        };
+        mail.notify(
+            db,
+            &Recipient::from(&person),
+            Notice {
+                kind,
+                subject: &subject,
+                summary: &summary,
+                link: &link,
+                link_text: "See the cohort",
+                details: json!({ "cohort": cohort.name, "starts": day(cohort.start_date) }),
+            },
+        )
+        .await?;
+    }
+    Ok(())
+}
+
+/// A project and the team its notices go to.
+pub struct ProjectTeam<'a> {
+    pub id: i64,
+    pub title: &'a str,
+    pub team: &'a [(i64, TeamRole)],
+}
+
+/// A coaching session recorded: to the project's team but the coach (its notes stay in the app).
+pub async fn coaching_recorded(
+    mail: &Mail,
+    db: &impl ConnectionTrait,
+    project: &ProjectTeam<'_>,
+    coach: i64,
+    held_on: NaiveDate,
+) -> Result<(), DbErr> {
+    let coach_name = name_of(db, coach).await?;
+    let summary = format!(
+        "{coach_name} recorded a coaching session on {} held on {}.",
+        project.title,
+        day(held_on)
+    );
+    let subject = format!("Coaching session recorded: {}", project.title);
+    let link = format!("/projects/{}", project.id);
+    for &(id, _) in project.team.iter().filter(|(id, _)| *id != coach) {
+        let Some(person) = active(db, id).await? else {
+            continue;
+        };
+        mail.notify(
+            db,
+            &Recipient::from(&person),
+            Notice {
+                kind: NotificationKind::CoachingRecorded,
+                subject: &subject,
+                summary: &summary,
+                link: &link,
+                link_text: "Open the project",
+                details: (),
+            },
+        )
+        .await?;
+    }
+    Ok(())
+}
+
+/// A project's score changed: to its leads but whoever changed it.
+pub async fn score_changed(
+    mail: &Mail,
+    db: &impl ConnectionTrait,
+    project: &ProjectTeam<'_>,
+    by: i64,
+    score: ProgressScore,
+    reason: &str,
+) -> Result<(), DbErr> {
+    let by_name = name_of(db, by).await?;
+    let summary = format!(
+        "{by_name} scored {} at {score}: \u{201c}{reason}\u{201d}",
+        project.title
+    );
+    let subject = format!("New score for {}: {score}", project.title);
+    let link = format!("/projects/{}", project.id);
+    let leads = project
+        .team
+        .iter()
+        .filter(|(id, role)| *role == TeamRole::Lead && *id != by);
+    for &(id, _) in leads {
+        let Some(person) = active(db, id).await? else {
+            continue;
+        };
+        mail.notify(
+            db,
+            &Recipient::from(&person),
+            Notice {
+                kind: NotificationKind::ScoreChanged,
+                subject: &subject,
+                summary: &summary,
+                link: &link,
+                link_text: "Open the project",
+                details: (),
+            },
+        )
+        .await?;
+    }
+    Ok(())
+}
