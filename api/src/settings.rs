@@ -85,6 +85,12 @@ pub struct MailSettings {
     /// seconds (the wait starts at one second and doubles). Messages are not marked failed
     /// for an outage: they wait for the server.
     pub outage_max_seconds: u64,
+    /// The UK hour from which the day's data-due reminders are written.
+    pub reminder_hour: u32,
+    /// The day the weekly digest is written (0 Monday to 6 Sunday).
+    pub digest_weekday: u32,
+    /// How often a node checks whether a reminder or digest is due, in seconds.
+    pub schedule_check_seconds: u64,
 }
 
 impl Default for MailSettings {
@@ -97,6 +103,9 @@ impl Default for MailSettings {
             retry_max_seconds: 3600,
             max_attempts: 8,
             outage_max_seconds: 60,
+            reminder_hour: 7,
+            digest_weekday: 0,
+            schedule_check_seconds: 60,
         }
     }
 }

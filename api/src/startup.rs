@@ -82,6 +82,7 @@ impl Application {
             resets: crate::auth::throttle::ResetLimits::new(&settings.auth),
         });
         crate::mail::worker::start(state.clone());
+        crate::mail::schedule::start(state.clone());
         // The register's index is read before the first list asks for it (a few seconds for
         // 100,000 projects), while the server already answers.
         state.project_lists.warm(&db);

@@ -99,7 +99,7 @@ impl MigrationTrait for Migration {
                     .name("notifications_by_person")
                     .table("notifications")
                     .col("person_id")
-                    .col("id")
+                    .col("created_at")
                     .to_owned(),
             )
             .await?;

@@ -98,6 +98,8 @@ pub fn test_settings(database_url: String) -> Settings {
         mail_from: "QI Commons <qi@partnership.example.org>".to_owned(),
         mail: MailSettings {
             poll_millis: 100,
+            // Reminders and digests only where a test asks for them (never before hour 24).
+            reminder_hour: 24,
             ..MailSettings::default()
         },
     }

@@ -127,7 +127,7 @@ fn rate_measure(ideas: &[i64]) -> Value {
     })
 }
 
-fn count_measure() -> Value {
+pub fn count_measure() -> Value {
     json!({
         "name": "Risk assessments done within 24 hours",
         "type": "process",

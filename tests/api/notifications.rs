@@ -663,3 +663,92 @@ async fn two_nodes_send_each_message_once() {
         "each sent exactly once"
     );
 }
+
+/// The morning's data-due reminder and the weekly digest: written once by the first node to
+/// claim them, to the right people, through the real SMTP server.
+#[tokio::test]
+async fn data_due_reminders_and_the_weekly_digest_go_once_to_the_right_people() {
+    use chrono::{Datelike, Utc};
+    let smtp = SmtpServer::start().await;
+    let database = crate::helpers::fresh_database().await;
+    let mut settings = crate::helpers::test_settings(database);
+    settings.smtp_url = Some(secrecy::SecretString::from(smtp.url()));
+    let app = TestApp::signed_in(crate::helpers::start(settings.clone()).await).await;
+    let c = cast(&app).await;
+    let mut request = crate::projects::body(c.org_a.id);
+    request["team"] = json!([{"person_id": c.coach_a.0.id, "role": "coach"}]);
+    let project: Project = app
+        .post("/api/v1/projects", &c.member_a.1, request)
+        .await
+        .expect(201);
+    // A new measure wants its baseline at once: due today.
+    app.post(
+        &format!("/api/v1/projects/{}/measures", project.id),
+        &c.member_a.1,
+        crate::measures::count_measure(),
+    )
+    .await
+    .expect::<serde_json::Value>(201);
+    app.post(
+        &format!("/api/v1/projects/{}/scores", project.id),
+        &c.coach_a.1,
+        json!({"score": 2.0, "reason": "Baseline data collected"}),
+    )
+    .await
+    .expect::<serde_json::Value>(201);
+    app.call(
+        Method::PUT,
+        "/api/v1/me/notification-settings",
+        Some(&c.member_a.1),
+        Some(json!({"settings": [{"kind": "weekly_digest", "channel": "email"}]})),
+    )
+    .await
+    .expect::<serde_json::Value>(200);
+
+    // Two more nodes whose morning has come and whose digest day is today.
+    settings.mail.reminder_hour = 0;
+    settings.mail.digest_weekday = qi_shared::uk_time::local(Utc::now())
+        .weekday()
+        .num_days_from_monday();
+    settings.mail.schedule_check_seconds = 1;
+    crate::helpers::start(settings.clone()).await;
+    crate::helpers::start(settings).await;
+
+    let due = smtp.to(&c.member_a.0.email, "Data due").await;
+    assert!(
+        due.text.contains("Risk assessments done within 24 hours"),
+        "{}",
+        due.text
+    );
+    assert!(due.text.contains("Fewer falls on ward 7"), "{}", due.text);
+    let coach_due = smtp.to(&c.coach_a.0.email, "Data due").await;
+    assert!(coach_due.text.contains("Risk assessments"));
+    let digest = smtp.to(&c.member_a.0.email, "Your week").await;
+    assert!(
+        digest.text.contains("New score for Fewer falls on ward 7"),
+        "{}",
+        digest.text
+    );
+
+    // Once, however many nodes: wait out a few more checks.
+    tokio::time::sleep(std::time::Duration::from_secs(3)).await;
+    let received = smtp.received();
+    let count = |to: &str, about: &str| {
+        received
+            .iter()
+            .filter(|m| m.to.iter().any(|t| t == to) && m.subject.contains(about))
+            .count()
+    };
+    assert_eq!(count(&c.member_a.0.email, "Data due"), 1);
+    assert_eq!(count(&c.member_a.0.email, "Your week"), 1);
+    assert_eq!(
+        count(&c.coach_a.0.email, "Your week"),
+        0,
+        "the digest is asked for"
+    );
+    assert_eq!(
+        count(&c.member_b.0.email, "Data due"),
+        0,
+        "no measures, no reminder"
+    );
+}

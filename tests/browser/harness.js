@@ -55,7 +55,7 @@ const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
  * Starts `qi serve --demo` on a free port with a database of its own, and resolves once
  * GET /api/ready answers 200. Resolves to {baseUrl, stop(), output()}.
  */
-async function startServer() {
+async function startServer({ env: extraEnv = {} } = {}) {
   for (const [what, file] of [['the qi binary', QI_BIN], ['the built web app', path.join(WEB_DIR, 'index.html')]]) {
     if (!fs.existsSync(file)) {
       throw new Error(`${what} is missing at ${file}: build it first (cargo build --bin qi; trunk build)`);
@@ -77,7 +77,7 @@ async function startServer() {
     NO_COLOR: '1', // plain log lines when they are printed after a failure
     // Invitation links must point at this server, whatever the caller's environment says.
     QI_PUBLIC_URL: baseUrl,
-  });
+  }, extraEnv);
 
   // cwd is the temp dir so that neither a ./qi.toml nor a ./data folder of the repo is used.
   const child = spawn(QI_BIN, ['serve', '--demo'], { cwd: tmp, env, stdio: ['ignore', 'pipe', 'pipe'] });
@@ -146,6 +146,59 @@ async function startServer() {
   await stop();
   process.stderr.write(`--- qi server output ---\n${log}\n--- end of qi server output ---\n`);
   throw new Error(`the qi server at ${baseUrl} did not start: ${lastProblem}`);
+}
+
+// ---------------------------------------------------------------------------------------------
+// A real SMTP server (tests/mail/smtpd.sh: aiosmtpd, installed from PyPI the first time)
+
+/**
+ * Starts the tests' SMTP server on a free loopback port. Resolves to {url, received(), stop()}:
+ * `received()` is every message it accepted so far ({to, subject, message_id, text, html}).
+ */
+async function startSmtp() {
+  const port = await freePort();
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'qi-smtp-'));
+  const child = spawn('bash', [path.join(REPO, 'tests/mail/smtpd.sh'), String(port), dir], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  const killOnExit = () => child.kill('SIGKILL');
+  process.on('exit', killOnExit);
+  await new Promise((resolve, reject) => {
+    let out = '';
+    const timer = setTimeout(() => reject(new Error('the SMTP server did not start within 5 minutes')), 300_000);
+    child.stdout.on('data', (chunk) => {
+      out += chunk.toString();
+      if (out.split('\n').includes('ready')) {
+        clearTimeout(timer);
+        resolve();
+      }
+    });
+    child.on('exit', (code) => reject(new Error(`the SMTP server exited (${code})`)));
+  });
+  const received = () => {
+    const file = path.join(dir, 'messages.jsonl');
+    if (!fs.existsSync(file)) return [];
+    return fs.readFileSync(file, 'utf8').split('\n').filter(Boolean).map((line) => JSON.parse(line));
+  };
+  return {
+    url: `smtp://127.0.0.1:${port}`,
+    received,
+    /** The newest message to `address` whose subject contains `about`, waiting up to 20 s. */
+    async to(address, about) {
+      const deadline = Date.now() + 20_000;
+      for (;;) {
+        const found = received().filter((m) => m.to.includes(address) && m.subject.includes(about)).pop();
+        if (found) return found;
+        if (Date.now() > deadline) throw new Error(`no mail to ${address} about "${about}" within 20 s`);
+        await sleep(100);
+      }
+    },
+    stop() {
+      process.removeListener('exit', killOnExit);
+      child.kill('SIGTERM');
+      fs.rmSync(dir, { recursive: true, force: true });
+    },
+  };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -336,6 +389,7 @@ module.exports = {
   DEMO,
   TIMEOUT_MS,
   startServer,
+  startSmtp,
   launchBrowser,
   newPage,
   checkA11y,

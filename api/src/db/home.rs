@@ -286,3 +286,37 @@ pub async fn get(
         tier: HomeTier::of(&tier),
     }))
 }
+
+/// The measures of a person's proposed and active projects whose data is due or overdue, the
+/// most pressing first (for the data-due reminder).
+pub async fn measures_due(
+    db: &impl ConnectionTrait,
+    person_id: i64,
+    today: NaiveDate,
+) -> Result<Vec<HomeMeasure>, DbErr> {
+    let (measures, _, _) = measures(db, person_id, today).await?;
+    Ok(measures
+        .into_iter()
+        .filter(|m| m.due != DataDue::NotYet)
+        .collect())
+}
+
+/// The people on the team of a proposed or active project that has measures: those who may
+/// have data due.
+pub async fn people_with_measures(db: &impl ConnectionTrait) -> Result<Vec<i64>, DbErr> {
+    project_member::Entity::find()
+        .select_only()
+        .column(project_member::Column::PersonId)
+        .distinct()
+        .filter(
+            project_member::Column::ProjectId.in_subquery(
+                Query::select()
+                    .column(measure::Column::ProjectId)
+                    .from(measure::Entity)
+                    .to_owned(),
+            ),
+        )
+        .into_tuple::<i64>()
+        .all(db)
+        .await
+}

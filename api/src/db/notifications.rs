@@ -128,6 +128,7 @@ pub async fn list(
     }
     let total = query.clone().count(db).await?;
     let items = query
+        .order_by_desc(notification::Column::CreatedAt)
         .order_by_desc(notification::Column::Id)
         .offset((page - 1) * per_page)
         .limit(per_page)
@@ -170,17 +171,58 @@ pub async fn mark_read(
     Ok(true)
 }
 
-/// When a notification of `kind` was last given to `person_id`, to send reminders once.
-pub async fn last_given(
+/// Claims a scheduled job's run for a period (`data_due` on a day, `weekly_digest` in a week):
+/// true for the one node that claims it first.
+pub async fn claim_run(
+    db: &impl ConnectionTrait,
+    job: &str,
+    period: chrono::NaiveDate,
+) -> Result<bool, DbErr> {
+    use sea_orm::{DbBackend, Statement};
+    let backend = db.get_database_backend();
+    let sql = match backend {
+        DbBackend::Postgres => {
+            "INSERT INTO notification_runs (job, period, ran_at) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING"
+        }
+        _ => "INSERT OR IGNORE INTO notification_runs (job, period, ran_at) VALUES (?, ?, ?)",
+    };
+    let done = db
+        .execute_raw(Statement::from_sql_and_values(
+            backend,
+            sql,
+            [job.into(), period.into(), Utc::now().into()],
+        ))
+        .await?;
+    Ok(done.rows_affected() == 1)
+}
+
+/// The subjects of a person's notifications since `since`, newest first (for the digest).
+pub async fn subjects_since(
     db: &impl ConnectionTrait,
     person_id: i64,
-    kind: NotificationKind,
-) -> Result<Option<DateTime<Utc>>, DbErr> {
+    since: DateTime<Utc>,
+) -> Result<Vec<String>, DbErr> {
     Ok(notification::Entity::find()
         .filter(notification::Column::PersonId.eq(person_id))
-        .filter(notification::Column::Kind.eq(kind))
+        .filter(notification::Column::CreatedAt.gte(since))
+        .filter(notification::Column::Kind.ne(NotificationKind::WeeklyDigest))
         .order_by_desc(notification::Column::Id)
-        .one(db)
+        .limit(20)
+        .all(db)
         .await?
-        .map(|n| n.created_at))
+        .into_iter()
+        .map(|n| n.subject)
+        .collect())
+}
+
+/// Those who asked for the digest (by email or in the app).
+pub async fn digest_readers(db: &impl ConnectionTrait) -> Result<Vec<i64>, DbErr> {
+    notification_setting::Entity::find()
+        .filter(notification_setting::Column::Kind.eq(NotificationKind::WeeklyDigest))
+        .filter(notification_setting::Column::Channel.ne(Channel::None))
+        .select_only()
+        .column(notification_setting::Column::PersonId)
+        .into_tuple::<i64>()
+        .all(db)
+        .await
 }

@@ -10,6 +10,7 @@ mod capability;
 mod measure_texts;
 mod measures;
 mod names;
+mod notifications;
 mod project_texts;
 mod projects;
 mod targets;
@@ -253,6 +254,7 @@ pub async fn seed(db: &DatabaseConnection) -> anyhow::Result<bool> {
         let chosen = board_pack::seed(&txn, admin.id, northmoor.id).await?;
         tracing::debug!(chosen, "seeded the demo board pack");
     }
+    notifications::seed(&txn).await?;
     txn.commit().await?;
     Ok(true)
 }

@@ -7,6 +7,7 @@
 //! With no SMTP server configured, messages wait in the outbox, where admins read them.
 
 pub mod notices;
+pub mod schedule;
 pub mod templates;
 pub mod worker;
 

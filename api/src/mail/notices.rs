@@ -183,3 +183,64 @@ pub async fn score_changed(
     }
     Ok(())
 }
+
+/// A measure whose data is due, as the reminder lists it.
+#[derive(serde::Serialize)]
+pub struct DueMeasure {
+    pub name: String,
+    pub project: String,
+    pub due: String,
+}
+
+/// Data due on a person's measures.
+pub async fn data_due(
+    mail: &Mail,
+    db: &impl ConnectionTrait,
+    person: &person::Model,
+    measures: Vec<DueMeasure>,
+) -> Result<(), DbErr> {
+    let summary = match measures.len() {
+        1 => "Data is due on one of your measures.".to_owned(),
+        n => format!("Data is due on {n} of your measures."),
+    };
+    mail.notify(
+        db,
+        &Recipient::from(person),
+        Notice {
+            kind: NotificationKind::DataDue,
+            subject: "Data due on your QI measures",
+            summary: &summary,
+            link: "/",
+            link_text: "Add your data",
+            details: json!({ "measures": measures }),
+        },
+    )
+    .await
+}
+
+/// The weekly digest: what a person was told this week.
+pub async fn weekly_digest(
+    mail: &Mail,
+    db: &impl ConnectionTrait,
+    person: &person::Model,
+    lines: Vec<String>,
+) -> Result<(), DbErr> {
+    let summary = format!(
+        "{} thing{} happened on QI Commons this week that concern you.",
+        lines.len(),
+        if lines.len() == 1 { "" } else { "s" }
+    );
+    mail.notify(
+        db,
+        &Recipient::from(person),
+        Notice {
+            kind: NotificationKind::WeeklyDigest,
+            subject: "Your week on QI Commons",
+            summary: &summary,
+            link: "/notifications",
+            link_text: "See your notifications",
+            details: json!({ "lines": lines }),
+        },
+    )
+    .await
+}

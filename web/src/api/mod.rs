@@ -262,10 +262,11 @@ async fn send_json(
         return Ok(None);
     }
     if response.ok() {
+        // An answer with no body (202 Accepted) reads as no answer, like a 204.
         return response
             .text()
             .await
-            .map(Some)
+            .map(|text| Some(text).filter(|t| !t.is_empty()))
             .map_err(|e| ApiError::Unexpected(e.to_string()));
     }
     Err(problem(response).await)

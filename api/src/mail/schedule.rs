@@ -1,0 +1,109 @@
+//! Notices nobody's request causes: the data-due reminder, each morning, and the weekly digest.
+//! Every node checks every minute; the first to claim a run (`notification_runs`, one row a job
+//! and period) does it, so each goes once however many nodes there are.
+//!
+//! The reminder goes to a person the day a measure of theirs falls due, and on the digest's day
+//! while any is overdue: a nudge, not a daily nag. The digest goes to those who asked for it,
+//! listing what they were told that week, if anything.
+
+use std::time::Duration;
+
+use actix_web::web;
+use chrono::{Datelike, Timelike, Utc};
+use qi_shared::{period::DataDue, person::PersonStatus, uk_time};
+use sea_orm::DbErr;
+
+use super::notices::{self, DueMeasure};
+use crate::{db, state::AppState};
+
+pub fn start(state: web::Data<AppState>) {
+    tokio::spawn(async move {
+        let every = Duration::from_secs(state.mail.settings.schedule_check_seconds.max(1));
+        loop {
+            if let Err(error) = run_due(&state).await {
+                tracing::warn!(%error, "scheduled notices could not run");
+            }
+            tokio::time::sleep(every).await;
+        }
+    });
+}
+
+async fn run_due(state: &AppState) -> Result<(), DbErr> {
+    let settings = &state.mail.settings;
+    let now = uk_time::local(Utc::now());
+    if now.hour() < settings.reminder_hour {
+        return Ok(());
+    }
+    let today = now.date();
+    let digest_day = now.weekday().num_days_from_monday() == settings.digest_weekday;
+    if claim(state, "data_due", today).await? {
+        let sent = data_due(state, today, digest_day).await?;
+        tracing::info!(sent, "data-due reminders written");
+    }
+    if digest_day && claim(state, "weekly_digest", today).await? {
+        let sent = digest(state).await?;
+        tracing::info!(sent, "weekly digests written");
+    }
+    Ok(())
+}
+
+async fn claim(state: &AppState, job: &str, day: chrono::NaiveDate) -> Result<bool, DbErr> {
+    let txn = state.begin_write().await?;
+    let claimed = db::notifications::claim_run(&txn, job, day).await?;
+    txn.commit().await?;
+    Ok(claimed)
+}
+
+/// One transaction a person, so SQLite's other writers wait for one person's reminder at most.
+async fn data_due(state: &AppState, today: chrono::NaiveDate, nudge: bool) -> Result<usize, DbErr> {
+    let mut sent = 0;
+    for person_id in db::home::people_with_measures(&state.db).await? {
+        let Some(person) = db::people::find(&state.db, person_id)
+            .await?
+            .filter(|p| p.status == PersonStatus::Active)
+        else {
+            continue;
+        };
+        let due = db::home::measures_due(&state.db, person_id, today).await?;
+        let fresh = due.iter().any(|m| m.next_due == today);
+        let overdue = due.iter().any(|m| m.due == DataDue::Overdue);
+        if !(fresh || nudge && overdue) {
+            continue;
+        }
+        let measures = due
+            .into_iter()
+            .map(|m| DueMeasure {
+                name: m.name,
+                project: m.project_title,
+                due: notices::day(m.next_due),
+            })
+            .collect();
+        let txn = state.begin_write().await?;
+        notices::data_due(&state.mail, &txn, &person, measures).await?;
+        txn.commit().await?;
+        sent += 1;
+    }
+    Ok(sent)
+}
+
+async fn digest(state: &AppState) -> Result<usize, DbErr> {
+    let since = Utc::now() - chrono::Duration::days(7);
+    let mut sent = 0;
+    for person_id in db::notifications::digest_readers(&state.db).await? {
+        let Some(person) = db::people::find(&state.db, person_id)
+            .await?
+            .filter(|p| p.status == PersonStatus::Active)
+        else {
+            continue;
+        };
+        let lines = db::notifications::subjects_since(&state.db, person_id, since).await?;
+        if lines.is_empty() {
+            continue;
+        }
+        let txn = state.begin_write().await?;
+        notices::weekly_digest(&state.mail, &txn, &person, lines).await?;
+        txn.commit().await?;
+        sent += 1;
+    }
+    Ok(sent)
+}
