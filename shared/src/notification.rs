@@ -208,7 +208,7 @@ pub struct OutboxSummary {
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ForgotPassword {
-    #[cfg_attr(feature = "openapi", schema(max_length = 320))]
+    #[cfg_attr(feature = "openapi", schema(max_length = 254))]
     pub email: String,
 }
 
@@ -275,7 +275,7 @@ impl ChangePassword {
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ChangeEmail {
-    #[cfg_attr(feature = "openapi", schema(max_length = 320))]
+    #[cfg_attr(feature = "openapi", schema(max_length = 254))]
     pub new_email: String,
     pub current_password: String,
 }

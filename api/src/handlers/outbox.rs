@@ -15,7 +15,7 @@ use utoipa::IntoParams;
 use crate::{
     auth::AuthUser,
     db,
-    error::{ApiError, ApiResult, conflict, not_found},
+    error::{ApiError, ApiResult, conflict, invalid, not_found},
     extract::Query,
     state::AppState,
 };
@@ -68,6 +68,12 @@ pub async fn list(
     admin(&user)?;
     let (page, per_page) = parse_page(query.page, query.per_page)?;
     let to = query.to.as_deref().map(str::trim).filter(|t| !t.is_empty());
+    if to.is_some_and(|t| t.chars().count() > 320) {
+        return Err(invalid(
+            "to",
+            "Search for at most 320 characters of an address",
+        ));
+    }
     let (items, total) = db::outbox::list(&state.db, query.status, to, page, per_page).await?;
     Ok(HttpResponse::Ok().json(OutboxPage::new(items, page, per_page, total)))
 }
