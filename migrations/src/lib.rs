@@ -23,6 +23,7 @@ mod m20261205_000015_board_pack;
 mod m20261206_000016_project_attribute_changes;
 mod m20261206_000017_enrolment_dates;
 mod m20261206_000018_mail_and_notifications;
+mod m20261206_000019_mail_calendar;
 
 pub struct Migrator;
 
@@ -48,6 +49,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261206_000016_project_attribute_changes::Migration),
             Box::new(m20261206_000017_enrolment_dates::Migration),
             Box::new(m20261206_000018_mail_and_notifications::Migration),
+            Box::new(m20261206_000019_mail_calendar::Migration),
         ]
     }
 }

@@ -490,6 +490,16 @@ pub struct Received {
     pub message_id: String,
     pub text: String,
     pub html: String,
+    /// Files sent with it: (file name, content type, content).
+    #[serde(default)]
+    pub attachments: Vec<Attachment>,
+}
+
+#[derive(Debug, Clone, serde::Deserialize)]
+pub struct Attachment {
+    pub filename: String,
+    pub content_type: String,
+    pub content: String,
 }
 
 impl Received {

@@ -752,3 +752,86 @@ async fn data_due_reminders_and_the_weekly_digest_go_once_to_the_right_people() 
         "no measures, no reminder"
     );
 }
+
+/// A place confirmed, and a place given from the waiting list, come with the cohort's sessions
+/// as a calendar to add.
+#[tokio::test]
+async fn training_places_come_with_the_sessions_calendar() {
+    let smtp = SmtpServer::start().await;
+    let app = spawn_app_mailing(&smtp, |_| {}).await;
+    let c = cast(&app).await;
+    let course: serde_json::Value = app
+        .post(
+            "/api/v1/courses",
+            &app.admin,
+            crate::training::course_body(app.admin_org),
+        )
+        .await
+        .expect(201);
+    let cohort: serde_json::Value = app
+        .post(
+            &format!("/api/v1/courses/{}/cohorts", course["id"]),
+            &app.admin,
+            crate::training::cohort_body(1),
+        )
+        .await
+        .expect(201);
+    let cohort_id = cohort["id"].as_i64().unwrap();
+    let path = format!("/api/v1/cohorts/{cohort_id}/enrolments");
+    let first: serde_json::Value = app.post(&path, &c.member_a.1, json!({})).await.expect(201);
+    app.post(&path, &c.member_b.1, json!({}))
+        .await
+        .expect::<serde_json::Value>(201);
+
+    let confirmed = smtp.to(&c.member_a.0.email, "is confirmed").await;
+    let ics = confirmed
+        .attachments
+        .iter()
+        .find(|a| a.filename == "sessions.ics")
+        .expect("a calendar");
+    assert!(
+        ics.content_type.starts_with("text/calendar"),
+        "{}",
+        ics.content_type
+    );
+    assert_eq!(
+        ics.content.matches("BEGIN:VEVENT").count(),
+        2,
+        "{}",
+        ics.content
+    );
+    assert!(
+        ics.content.contains("SUMMARY:QI Fundamentals: Day 1"),
+        "{}",
+        ics.content
+    );
+    assert!(ics.content.contains("Education centre"), "{}", ics.content);
+    app.outbox_settled(20).await;
+    let received = smtp.received();
+    assert!(
+        !received
+            .iter()
+            .any(|m| m.to.contains(&c.member_b.0.email) && m.subject.contains("QI Fundamentals")),
+        "a place on the waiting list is not a place"
+    );
+
+    app.post(
+        &format!("/api/v1/enrolments/{}/withdraw", first["id"]),
+        &c.member_a.1,
+        json!(null),
+    )
+    .await
+    .expect::<serde_json::Value>(200);
+    let given = smtp.to(&c.member_b.0.email, "is yours").await;
+    assert!(
+        given.text.contains("a place has come free"),
+        "{}",
+        given.text
+    );
+    assert!(
+        given
+            .attachments
+            .iter()
+            .any(|a| a.filename == "sessions.ics")
+    );
+}

@@ -24,7 +24,7 @@ fn day(offset: i64) -> NaiveDate {
     }
 }
 
-fn course_body(provider: i64) -> Value {
+pub fn course_body(provider: i64) -> Value {
     json!({
         "title": "QI Fundamentals",
         "tier": "learn",
@@ -38,7 +38,7 @@ fn course_body(provider: i64) -> Value {
 
 /// A cohort starting in 10 days with two sessions, on days 10 and 11.
 /// A partnership-wide cohort with no allocations: first come, first served, for anyone.
-fn cohort_body(capacity: u32) -> Value {
+pub fn cohort_body(capacity: u32) -> Value {
     json!({
         "name": "Wave 1",
         "partnership_wide": true,

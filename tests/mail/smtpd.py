@@ -32,9 +32,15 @@ class Keep:
     async def handle_DATA(self, server, session, envelope):
         message = email.message_from_bytes(envelope.content, policy=email.policy.default)
         parts = {"text/plain": "", "text/html": ""}
+        attachments = []
         for part in message.walk():
             kind = part.get_content_type()
-            if kind in parts and not part.is_multipart():
+            if part.is_multipart():
+                continue
+            if part.get_filename():
+                attachments.append({"filename": part.get_filename(), "content_type": kind,
+                                    "content": part.get_content()})
+            elif kind in parts:
                 parts[kind] = part.get_content()
         record = {
             "to": envelope.rcpt_tos,
@@ -43,6 +49,7 @@ class Keep:
             "message_id": str(message.get("Message-ID", "")),
             "text": parts["text/plain"],
             "html": parts["text/html"],
+            "attachments": attachments,
         }
         with open(self.path, "a", encoding="utf-8") as out:
             out.write(json.dumps(record) + "\n")

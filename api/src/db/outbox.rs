@@ -29,6 +29,8 @@ pub struct NewMessage<'a> {
     pub html_body: &'a str,
     /// `<random@host>`: the same on every attempt.
     pub message_id: String,
+    /// iCalendar text to attach.
+    pub calendar: Option<String>,
 }
 
 pub async fn enqueue(db: &impl ConnectionTrait, new: NewMessage<'_>) -> Result<i64, DbErr> {
@@ -48,6 +50,7 @@ pub async fn enqueue(db: &impl ConnectionTrait, new: NewMessage<'_>) -> Result<i
         last_error: Set(None),
         created_at: Set(now),
         sent_at: Set(None),
+        calendar: Set(new.calendar),
         ..Default::default()
     }
     .insert(db)

@@ -86,6 +86,17 @@ impl Mail {
         to: &Recipient<'_>,
         notice: Notice<'_, D>,
     ) -> Result<(), DbErr> {
+        self.notify_with(db, to, notice, None).await
+    }
+
+    /// [`Self::notify`], with a calendar (iCalendar text) attached to the email.
+    pub async fn notify_with<D: Serialize>(
+        &self,
+        db: &impl ConnectionTrait,
+        to: &Recipient<'_>,
+        notice: Notice<'_, D>,
+        calendar: Option<String>,
+    ) -> Result<(), DbErr> {
         let channel = match to.person_id {
             Some(id) => db::notifications::channel(db, id, notice.kind).await?,
             None => qi_shared::notification::Channel::Email,
@@ -139,6 +150,7 @@ impl Mail {
                 text_body: &letter.text,
                 html_body: &letter.html,
                 message_id: self.message_id(),
+                calendar,
             },
         )
         .await?;
@@ -147,14 +159,17 @@ impl Mail {
 
     /// `<random@host>`, the host of the public address.
     fn message_id(&self) -> String {
-        let host = self
-            .public_url
+        format!("<{}@{}>", db::tokens::generate(), self.host())
+    }
+
+    /// The host of the public address, naming the platform in message and calendar ids.
+    pub fn host(&self) -> &str {
+        self.public_url
             .split("://")
             .nth(1)
             .and_then(|rest| rest.split(['/', ':']).next())
             .filter(|h| !h.is_empty())
-            .unwrap_or("qi-commons.invalid");
-        format!("<{}@{host}>", db::tokens::generate())
+            .unwrap_or("qi-commons.invalid")
     }
 }
 

@@ -78,11 +78,12 @@ pub async fn places(
         _ => format!("Your place on {} is confirmed", course.title),
     };
     let link = format!("/training/cohorts/{}", cohort.id);
+    let calendar = sessions_calendar(mail, db, cohort, course).await?;
     for &id in people {
         let Some(person) = active(db, id).await? else {
             continue;
         };
-        mail.notify(
+        mail.notify_with(
             db,
             &Recipient::from(&person),
             Notice {
@@ -93,10 +94,52 @@ pub async fn places(
                 link_text: "See the cohort",
                 details: json!({ "cohort": cohort.name, "starts": day(cohort.start_date) }),
             },
+            calendar.clone(),
         )
         .await?;
     }
     Ok(())
+}
+
+/// The cohort's sessions as an iCalendar, for a place's email; None if it has none.
+async fn sessions_calendar(
+    mail: &Mail,
+    db: &impl ConnectionTrait,
+    cohort: &training::cohort::Model,
+    course: &training::course::Model,
+) -> Result<Option<String>, DbErr> {
+    use icalendar::{Calendar, Component, Event, EventLike};
+    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
+    let sessions = training::cohort_session::Entity::find()
+        .filter(training::cohort_session::Column::CohortId.eq(cohort.id))
+        .order_by_asc(training::cohort_session::Column::StartsAt)
+        .all(db)
+        .await?;
+    if sessions.is_empty() {
+        return Ok(None);
+    }
+    let place = if cohort.venue.trim().is_empty() {
+        cohort.online_link.as_str()
+    } else {
+        cohort.venue.as_str()
+    };
+    let mut calendar = Calendar::new();
+    calendar.name(&format!("{}, {}", course.title, cohort.name));
+    for s in sessions {
+        calendar.push(
+            Event::new()
+                // Stable, so a calendar sent again (a place given up and taken) updates the same
+                // events rather than adding copies.
+                .uid(&format!("cohort-session-{}@{}", s.id, mail.host()))
+                .summary(&format!("{}: {}", course.title, s.title))
+                .starts(s.starts_at)
+                .ends(s.starts_at + chrono::Duration::minutes(s.length_minutes.into()))
+                .location(place)
+                .description(&mail.url(&format!("/training/cohorts/{}", cohort.id)))
+                .done(),
+        );
+    }
+    Ok(Some(calendar.done().to_string()))
 }
 
 /// A project and the team its notices go to.

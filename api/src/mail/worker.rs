@@ -17,7 +17,7 @@ use actix_web::web;
 use chrono::Utc;
 use lettre::{
     AsyncTransport, Message,
-    message::{Mailbox, MultiPart},
+    message::{Attachment, Mailbox, MultiPart, header::ContentType},
 };
 use sea_orm::DbErr;
 
@@ -161,9 +161,23 @@ fn build(from: &Mailbox, message: &mail_outbox::Model) -> Result<Message, String
         .to(to)
         .subject(message.subject.clone())
         .message_id(Some(message.message_id.clone()))
-        .multipart(MultiPart::alternative_plain_html(
-            message.text_body.clone(),
-            message.html_body.clone(),
+        .multipart(with_calendar(
+            MultiPart::alternative_plain_html(message.text_body.clone(), message.html_body.clone()),
+            message.calendar.as_deref(),
         ))
         .map_err(|e| format!("the message could not be built: {e}"))
+}
+
+/// The message's bodies, and its calendar as `sessions.ics` if it has one.
+fn with_calendar(bodies: MultiPart, calendar: Option<&str>) -> MultiPart {
+    match calendar {
+        None => bodies,
+        Some(calendar) => MultiPart::mixed().multipart(bodies).singlepart(
+            Attachment::new("sessions.ics".to_owned()).body(
+                calendar.to_owned(),
+                ContentType::parse("text/calendar; charset=utf-8; method=PUBLISH")
+                    .unwrap_or(ContentType::TEXT_PLAIN),
+            ),
+        ),
+    }
 }
