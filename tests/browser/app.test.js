@@ -29,10 +29,12 @@ const SIGN_IN_BUDGET_BYTES = 400_000;
 /**
  * What the first load may not grow past: the 155,691 bytes measured on 5 December 2026 once the
  * sign-in page became a small build of its own (web/dist/entry; it was 488,201 as the full app),
- * and 1 % for the build's own variation. Well under the budget, and kept there: growing past it
- * most likely means the entry build pulled in the full app's pages.
+ * grown to 162,591 on 6 December when the pages a mailed link opens (a forgotten password, its
+ * reset, an email confirmation) joined the entry build, and 1 % for the build's own variation.
+ * Well under the budget, and kept there: growing past it most likely means the entry build
+ * pulled in the full app's pages.
  */
-const SIGN_IN_CEILING_BYTES = 157_300;
+const SIGN_IN_CEILING_BYTES = 164_200;
 
 /**
  * On failure: a photo of every open page, and what the server logged since `logMark` (a length
