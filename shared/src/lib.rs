@@ -12,6 +12,7 @@ pub mod auth;
 pub mod capability;
 pub mod chart;
 pub mod dashboard;
+pub mod event;
 pub mod evidence;
 pub mod home;
 pub mod improvement;
