@@ -11,6 +11,8 @@ pub mod board_pack;
 pub mod capability;
 pub mod dashboard;
 mod endpoints;
+#[cfg(not(feature = "entry"))]
+pub mod events;
 pub mod notifications;
 #[cfg(not(feature = "entry"))]
 pub mod targets;
@@ -355,6 +357,16 @@ async fn call_text(
     path: &str,
     body: Option<(&str, &str)>,
 ) -> Result<String, ApiError> {
+    call_text_accepting(method, path, body, "text/csv").await
+}
+
+/// [`call_text`], fetching a file of another media type (`text/calendar`).
+async fn call_text_accepting(
+    method: Method,
+    path: &str,
+    body: Option<(&str, &str)>,
+    accept: &str,
+) -> Result<String, ApiError> {
     for attempt in 0..2 {
         let token = match current_access(true) {
             Some(token) => token,
@@ -373,7 +385,7 @@ async fn call_text(
                 .header("Content-Type", content_type)
                 .header("Accept", "application/json")
                 .body(text.to_owned()),
-            None => request.header("Accept", "text/csv").build(),
+            None => request.header("Accept", accept).build(),
         }
         .map_err(|e| ApiError::Unexpected(e.to_string()))?;
         let response = request.send().await.map_err(|_| ApiError::Network)?;
@@ -390,6 +402,25 @@ async fn call_text(
         return Err(problem(response).await);
     }
     Err(expired())
+}
+
+/// A file's text (a calendar) that needs no session.
+async fn public_text(path: &str, accept: &str) -> Result<String, ApiError> {
+    let response = RequestBuilder::new(path)
+        .method(Method::GET)
+        .header("Accept", accept)
+        .build()
+        .map_err(|e| ApiError::Unexpected(e.to_string()))?
+        .send()
+        .await
+        .map_err(|_| ApiError::Network)?;
+    if response.ok() {
+        return response
+            .text()
+            .await
+            .map_err(|e| ApiError::Unexpected(e.to_string()));
+    }
+    Err(problem(response).await)
 }
 
 /// A file's bytes (a PDF), fetched as the signed-in person.
