@@ -67,7 +67,18 @@ fn header() -> Html {
         // A section's sub-pages mark its link as current too.
         let current = match (route.as_ref(), &to) {
             (Some(Route::Training), Route::TrainingHome)
-            | (Some(Route::Capability), Route::CapabilityHome) => true,
+            | (Some(Route::Capability), Route::CapabilityHome)
+            | (
+                Some(
+                    Route::NewEvent
+                    | Route::MyBookings
+                    | Route::EventSeries { .. }
+                    | Route::Event { .. }
+                    | Route::EditEvent { .. }
+                    | Route::EventAttendance { .. },
+                ),
+                Route::Events,
+            ) => true,
             (current, to) => current == Some(to),
         };
         html! {
@@ -104,6 +115,7 @@ fn header() -> Html {
                         { link(Route::Projects, "Projects") }
                         { link(Route::Dashboard, "Dashboard") }
                         { link(Route::TrainingHome, "Training") }
+                        { link(Route::Events, "Events") }
                         { link(Route::CapabilityHome, "Capability") }
                         { link(Route::Organisations, "Organisations") }
                         if is_admin { { link(Route::People, "People") } }

@@ -1,7 +1,7 @@
-//! What only the browser can tell or do for a page: name the document, say what day it is, and
-//! load another page in full.
+//! What only the browser can tell or do for a page: name the document, say what day and time it
+//! is, and load another page in full.
 
-use chrono::DateTime;
+use chrono::{DateTime, Utc};
 use qi_shared::uk_time;
 
 /// Sets the document title, so each page is announced and named in the browser history.
@@ -15,9 +15,12 @@ pub fn set_title(title: &str) {
 /// the browser's clock (`chrono` has none in wasm), read as UTC and turned into the UK date, so it
 /// does not depend on the time zone the browser is set to.
 pub fn today() -> chrono::NaiveDate {
-    DateTime::from_timestamp_millis(js_sys::Date::now() as i64)
-        .map(uk_time::day_of)
-        .unwrap_or_default()
+    uk_time::day_of(now())
+}
+
+/// Now, from the browser's clock, for telling events to come from those that have ended.
+pub fn now() -> DateTime<Utc> {
+    DateTime::from_timestamp_millis(js_sys::Date::now() as i64).unwrap_or_default()
 }
 
 /// Loads `path` (a local path, with its query) as a new page in place of this one. Signing in and

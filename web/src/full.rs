@@ -47,6 +47,9 @@ fn page(route: &Route, session: &crate::session::Session) -> Html {
         .as_ref()
         .is_some_and(|a| a.can_manage_people_in(a.organisation_id));
     let partnership_admin = actor.as_ref().is_some_and(|a| a.is_partnership_admin());
+    let manages_own_events = actor
+        .as_ref()
+        .is_some_and(|a| qi_shared::event::rules::can_manage(a, a.organisation_id));
     match route.clone() {
         Route::Home => html! { <pages::home::Home /> },
         Route::Dashboard => html! { <pages::dashboard::overview::Overview /> },
@@ -113,6 +116,18 @@ fn page(route: &Route, session: &crate::session::Session) -> Html {
             html! { <pages::projects::project::LibraryProject id={id} /> }
         }
         Route::TrainingHome | Route::Training => html! { <pages::training::Routes /> },
+        Route::Events => html! { <pages::events::list::EventList /> },
+        Route::NewEvent if manages_own_events => {
+            html! { <pages::events::form::EventForm id={None::<i64>} /> }
+        }
+        Route::Event { id } => html! { <pages::events::event::EventPage id={id} /> },
+        Route::EditEvent { id } => html! { <pages::events::form::EventForm id={Some(id)} /> },
+        Route::EventAttendance { id } => {
+            html! { <pages::events::attendance::AttendancePage id={id} /> }
+        }
+        Route::MyBookings => html! { <pages::events::mine::MyBookings /> },
+        Route::EventSeries { id } => html! { <pages::events::series::SeriesPage id={id} /> },
+        Route::GuestCancel => html! { <pages::events::guest_cancel::GuestCancelPage /> },
         Route::CapabilityHome | Route::Capability => html! { <pages::capability::Routes /> },
         Route::DashboardTargets => html! { <pages::dashboard::targets::TargetsPage /> },
         Route::DashboardBoardPack => html! { <pages::dashboard::board_pack::BoardPackPage /> },
@@ -121,6 +136,7 @@ fn page(route: &Route, session: &crate::session::Session) -> Html {
         | Route::EditOrganisation { .. }
         | Route::People
         | Route::InvitePerson
+        | Route::NewEvent
         | Route::Outbox => html! { <Forbidden /> },
     }
 }

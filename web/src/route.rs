@@ -1,5 +1,6 @@
-//! Every address the app answers: the top-level routes, and the routes of the training and
-//! capability sections, which have their own switches.
+//! Every address the app answers: the top-level routes (the events pages among them, since one
+//! of them is public), and the routes of the training and capability sections, which have their
+//! own switches.
 
 use yew_router::prelude::*;
 
@@ -67,6 +68,26 @@ pub enum Route {
     TrainingHome,
     #[at("/training/*")]
     Training,
+    /// Events: the list and the month's calendar.
+    #[at("/events")]
+    Events,
+    #[at("/events/new")]
+    NewEvent,
+    /// The signed-in person's bookings.
+    #[at("/events/mine")]
+    MyBookings,
+    /// A guest cancels a booking with the link emailed to them (`?token=`).
+    #[at("/events/guest-cancel")]
+    GuestCancel,
+    #[at("/events/series/:id")]
+    EventSeries { id: i64 },
+    /// An event; public for an open event, so that guests can book it.
+    #[at("/events/:id")]
+    Event { id: i64 },
+    #[at("/events/:id/edit")]
+    EditEvent { id: i64 },
+    #[at("/events/:id/attendance")]
+    EventAttendance { id: i64 },
     #[at("/capability")]
     CapabilityHome,
     #[at("/capability/*")]
@@ -103,6 +124,8 @@ impl Route {
                 | Self::Library
                 | Self::LibraryProject { .. }
                 | Self::LibraryMeasure { .. }
+                | Self::Event { .. }
+                | Self::GuestCancel
         )
     }
 }

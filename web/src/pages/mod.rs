@@ -1,6 +1,6 @@
 //! One page per file, grouped in folders named as the server's capabilities (projects,
-//! improvement, measures, training, capability, people, organisations); the few pages that belong
-//! to none sit here.
+//! improvement, measures, training, events, capability, people, organisations); the few pages
+//! that belong to none sit here.
 //!
 //! A page imports no other page: what two pages share is a hook (`crate::hooks`), a component
 //! (`crate::components`, including the sections of the project page that other capabilities own,
@@ -11,6 +11,8 @@ pub mod account;
 pub mod capability;
 #[cfg(not(feature = "entry"))]
 pub mod dashboard;
+#[cfg(not(feature = "entry"))]
+pub mod events;
 #[cfg(not(feature = "entry"))]
 pub mod home;
 #[cfg(not(feature = "entry"))]
