@@ -9,7 +9,7 @@ use utoipa::{
 use utoipa_actix_web::{AppExt, scope, service_config::ServiceConfig};
 
 use crate::handlers::{
-    account, analysis, auth, board_pack, capability, dashboard, evidence, health, home,
+    account, analysis, auth, board_pack, capability, dashboard, events, evidence, health, home,
     improvement, invitations, me, measures, notifications, organisations, outbox, partnership,
     people, projects, setup, targets, team, training,
 };
@@ -109,6 +109,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
                     .configure(dashboard::routes)
                     .configure(targets::routes)
                     .configure(board_pack::routes)
+                    .configure(events::routes)
                     .default_service(web::to(unknown_route)),
             )
             .default_service(web::to(unknown_route)),
@@ -132,6 +133,8 @@ pub fn configure(cfg: &mut ServiceConfig) {
         qi_shared::problem::Problem,
         qi_shared::project::ProjectSort,
         qi_shared::training::When,
+        qi_shared::event::EventKind,
+        qi_shared::event::EventWhen,
         crate::handlers::measures::ChartParam,
         crate::handlers::organisations::StatusParam,
     )),
@@ -144,6 +147,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
         (name = "analysis", description = "The SPC engine on your own data: XmR charts the Making Data Count way and run charts with the Anhøj rules. Stateless: nothing is stored and no sign-in is needed"),
         (name = "measures", description = "A project's measures: their data (entered point by point, saved as a grid, imported and exported as CSV) and the phase changes and annotations on their charts"),
         (name = "training", description = "Training programmes: courses, cohorts and their sessions, places shared between organisations, enrolment with a waiting list, attendance and completion"),
+        (name = "events", description = "Events: QI cafés, webinars, masterclasses, roadshows, workshop series and the celebration event; booking with a waiting list, guests from outside the partnership (open events), attendance by hand or CSV, and calendars (.ics)"),
         (name = "dashboard", description = "The partnership's own measures: the catalogue of metrics, every metric for the partnership or one organisation as of any day, monthly series read as run or XmR charts, the organisations side by side, and the strategy targets with their progress and history"),
         (name = "notifications", description = "What the platform tells each person, in the app and by email, as they choose per kind; and the mail outbox (partnership admins), delivered through SMTP with retries"),
         (name = "capability", description = "The Learn / Live / Lead tiers (the rules, each person's tier with its reasons and history, overrides, counts as of a date), coaching sessions and caseloads, and each person's own record"),

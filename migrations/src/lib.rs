@@ -24,6 +24,7 @@ mod m20261206_000016_project_attribute_changes;
 mod m20261206_000017_enrolment_dates;
 mod m20261206_000018_mail_and_notifications;
 mod m20261206_000019_mail_calendar;
+mod m20261207_000020_events;
 
 pub struct Migrator;
 
@@ -50,6 +51,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261206_000017_enrolment_dates::Migration),
             Box::new(m20261206_000018_mail_and_notifications::Migration),
             Box::new(m20261206_000019_mail_calendar::Migration),
+            Box::new(m20261207_000020_events::Migration),
         ]
     }
 }

@@ -18,8 +18,9 @@ wire_enum!(
         PasswordReset => "password_reset", "Password reset";
         EmailConfirmation => "email_confirmation", "Confirming a new email address";
         AccountChanged => "account_changed", "Your password or email address changed";
-        PlaceConfirmed => "place_confirmed", "A training place confirmed";
+        PlaceConfirmed => "place_confirmed", "A place confirmed on a course or an event";
         PlaceOffered => "place_offered", "A place given to you from the waiting list";
+        Waitlisted => "waitlisted", "You joined a waiting list";
         CoachingRecorded => "coaching_recorded", "A coaching session recorded for your project";
         ScoreChanged => "score_changed", "A score change on a project you lead";
         DataDue => "data_due", "Data due on your measures";

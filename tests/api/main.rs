@@ -9,6 +9,7 @@ mod board_pack;
 mod capability;
 mod dashboard;
 mod errors;
+mod events;
 mod evidence;
 mod health;
 mod helpers;

@@ -787,7 +787,7 @@ async fn training_places_come_with_the_sessions_calendar() {
     let ics = confirmed
         .attachments
         .iter()
-        .find(|a| a.filename == "sessions.ics")
+        .find(|a| a.filename == "calendar.ics")
         .expect("a calendar");
     assert!(
         ics.content_type.starts_with("text/calendar"),
@@ -832,6 +832,6 @@ async fn training_places_come_with_the_sessions_calendar() {
         given
             .attachments
             .iter()
-            .any(|a| a.filename == "sessions.ics")
+            .any(|a| a.filename == "calendar.ics")
     );
 }

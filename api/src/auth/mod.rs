@@ -40,6 +40,25 @@ impl FromRequest for AuthUser {
     }
 }
 
+/// The signed-in person if the request carries an access token, else nobody: for the few pages
+/// anyone with the link may read (an open event). A token that is sent must be good (401).
+#[derive(Debug, Clone)]
+pub struct MaybeUser(pub Option<AuthUser>);
+
+impl FromRequest for MaybeUser {
+    type Error = ApiError;
+    type Future = Pin<Box<dyn Future<Output = Result<Self, ApiError>>>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        if req.headers().contains_key(header::AUTHORIZATION) {
+            let signed_in = authenticate(req);
+            Box::pin(async move { Ok(MaybeUser(Some(signed_in.await?))) })
+        } else {
+            Box::pin(async { Ok(MaybeUser(None)) })
+        }
+    }
+}
+
 /// Signs the person in from the request's bearer token. What needs only the request (the
 /// header, the signature, the expiry) is checked at once; the access stamp when awaited.
 pub(crate) fn authenticate(

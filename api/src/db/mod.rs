@@ -5,6 +5,7 @@ pub mod board_pack;
 pub mod capability;
 pub mod dashboard;
 pub mod entity;
+pub mod events;
 pub mod home;
 pub mod improvement;
 pub mod measures;

@@ -7,6 +7,7 @@ pub mod auth;
 pub mod board_pack;
 pub mod capability;
 pub mod dashboard;
+pub mod events;
 pub mod evidence;
 pub mod health;
 pub mod home;

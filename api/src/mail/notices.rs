@@ -9,7 +9,7 @@ use sea_orm::{ConnectionTrait, DbErr};
 use serde_json::json;
 
 use super::{Mail, Notice, Recipient};
-use crate::db::{self, entity::person, entity::training};
+use crate::db::{self, entity::events, entity::person, entity::training};
 
 /// 2 February 2027.
 pub fn day(date: NaiveDate) -> String {
@@ -92,7 +92,7 @@ pub async fn places(
                 summary: &summary,
                 link: &link,
                 link_text: "See the cohort",
-                details: json!({ "cohort": cohort.name, "starts": day(cohort.start_date) }),
+                details: json!({ "what": cohort.name, "starts": day(cohort.start_date) }),
             },
             calendar.clone(),
         )
@@ -284,6 +284,114 @@ pub async fn weekly_digest(
             link_text: "See your notifications",
             details: json!({ "lines": lines }),
         },
+    )
+    .await
+}
+
+/// "Thursday 14 January 2027, 12:30" on a UK clock.
+pub fn moment(at: DateTime<Utc>) -> String {
+    qi_shared::uk_time::local(at)
+        .format("%A %-d %B %Y, %H:%M")
+        .to_string()
+}
+
+/// Events as an iCalendar file. Event ids are stable, so a calendar downloaded or sent again
+/// updates the same entries rather than adding copies.
+pub fn events_calendar(mail: &Mail, name: &str, events: &[events::event::Model]) -> String {
+    use icalendar::{Calendar, Component, Event, EventLike};
+    let mut calendar = Calendar::new();
+    calendar.name(name);
+    for e in events {
+        let place = if e.venue.trim().is_empty() {
+            e.online_link.as_str()
+        } else {
+            e.venue.as_str()
+        };
+        let page = mail.url(&format!("/events/{}", e.id));
+        let description = if e.online_link.is_empty() {
+            page
+        } else {
+            format!("{page}\nJoin online: {}", e.online_link)
+        };
+        calendar.push(
+            Event::new()
+                .uid(&format!("event-{}@{}", e.id, mail.host()))
+                .summary(&e.title)
+                .starts(e.starts_at)
+                .ends(e.ends_at)
+                .location(place)
+                .description(&description)
+                .done(),
+        );
+    }
+    calendar.done().to_string()
+}
+
+/// A booking of an event: a place (`PlaceConfirmed`), the waiting list (`Waitlisted`), or a
+/// place given from it (`PlaceOffered`), to the person or the guest who booked, with the event
+/// as .ics. A guest's email carries the link to cancel (`cancel_token`, when just issued).
+pub async fn event_booking(
+    mail: &Mail,
+    db: &impl ConnectionTrait,
+    kind: NotificationKind,
+    booking: &events::booking::Model,
+    event: &events::event::Model,
+    cancel_token: Option<&str>,
+) -> Result<(), DbErr> {
+    let person = match booking.person_id {
+        Some(id) => match active(db, id).await? {
+            Some(p) => Some(p),
+            None => return Ok(()),
+        },
+        None => None,
+    };
+    let to = match &person {
+        Some(p) => Recipient::from(p),
+        None => Recipient {
+            person_id: None,
+            name: booking.guest_name.as_deref().unwrap_or("there"),
+            email: booking.guest_email.as_deref().unwrap_or_default(),
+        },
+    };
+    if to.email.is_empty() {
+        return Ok(());
+    }
+    let (subject, summary) = match kind {
+        NotificationKind::PlaceOffered => (
+            format!("A place at {} is yours", event.title),
+            format!("You have a place at {}.", event.title),
+        ),
+        NotificationKind::Waitlisted => (
+            format!("You are on the waiting list for {}", event.title),
+            format!("{} is full, so you are on its waiting list.", event.title),
+        ),
+        _ => (
+            format!("Your place at {} is confirmed", event.title),
+            format!("You have a place at {}.", event.title),
+        ),
+    };
+    let position = db::events::bookings::position(db, booking).await?;
+    let link = format!("/events/{}", event.id);
+    let cancel = cancel_token.map(|t| mail.url(&format!("/events/guest-cancel?token={t}")));
+    let calendar = (kind != NotificationKind::Waitlisted)
+        .then(|| events_calendar(mail, &event.title, std::slice::from_ref(event)));
+    mail.notify_with(
+        db,
+        &to,
+        Notice {
+            kind,
+            subject: &subject,
+            summary: &summary,
+            link: &link,
+            link_text: "See the event",
+            details: json!({
+                "what": event.title,
+                "starts": moment(event.starts_at),
+                "position": position,
+                "cancel": cancel,
+            }),
+        },
+        calendar,
     )
     .await
 }

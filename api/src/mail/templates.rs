@@ -23,6 +23,7 @@ const TEMPLATES: &[(&str, &str)] = templates!(
     "account_changed",
     "place_confirmed",
     "place_offered",
+    "waitlisted",
     "coaching_recorded",
     "score_changed",
     "data_due",

@@ -168,12 +168,12 @@ fn build(from: &Mailbox, message: &mail_outbox::Model) -> Result<Message, String
         .map_err(|e| format!("the message could not be built: {e}"))
 }
 
-/// The message's bodies, and its calendar as `sessions.ics` if it has one.
+/// The message's bodies, and its calendar as `calendar.ics` if it has one.
 fn with_calendar(bodies: MultiPart, calendar: Option<&str>) -> MultiPart {
     match calendar {
         None => bodies,
         Some(calendar) => MultiPart::mixed().multipart(bodies).singlepart(
-            Attachment::new("sessions.ics".to_owned()).body(
+            Attachment::new("calendar.ics".to_owned()).body(
                 calendar.to_owned(),
                 ContentType::parse("text/calendar; charset=utf-8; method=PUBLISH")
                     .unwrap_or(ContentType::TEXT_PLAIN),

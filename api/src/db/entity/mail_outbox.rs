@@ -19,7 +19,7 @@ pub struct Model {
     pub last_error: Option<String>,
     pub created_at: DateTimeUtc,
     pub sent_at: Option<DateTimeUtc>,
-    /// iCalendar text sent with it as `sessions.ics`.
+    /// iCalendar text sent with it as `calendar.ics`.
     pub calendar: Option<String>,
 }
 

@@ -6,6 +6,7 @@ pub mod board_pack_narrative;
 pub mod capability;
 pub mod driver_node;
 pub mod email_change;
+pub mod events;
 pub mod invitation;
 pub mod mail_outbox;
 pub mod measure;
