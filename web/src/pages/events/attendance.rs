@@ -228,7 +228,7 @@ fn register(props: &RegisterProps) -> Html {
                     if b.status == BookingStatus::Booked {
                         <div class="checkbox">
                             <input class="checkbox__input" type="checkbox" id={checkbox_id.clone()} checked={attended.contains(&b.id)} {onchange} />
-                            <label class="checkbox__label" for={checkbox_id}><span class="visually-hidden">{ format!("{} attended", b.name) }</span><span aria-hidden="true">{ "Attended" }</span></label>
+                            <label class="visually-hidden" for={checkbox_id}>{ format!("{} attended", b.name) }</label>
                         </div>
                     } else {
                         <span class="secondary">{ "No place" }</span>
@@ -254,8 +254,9 @@ fn register(props: &RegisterProps) -> Html {
     };
     html! {
         <form {onsubmit} aria-label="Attendance">
+            <p>{ "Places first, then the waiting list in order, then cancelled bookings. Tick who attended and save." }</p>
             <table class="table" id="bookings">
-                <caption class="table__caption">{ "Bookings: places first, then the waiting list in order, then cancelled" }</caption>
+                <caption class="table__caption">{ "Bookings" }</caption>
                 <thead><tr>
                     <th scope="col">{ "Name" }</th>
                     <th scope="col">{ "Organisation" }</th>

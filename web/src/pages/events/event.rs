@@ -10,7 +10,7 @@ use qi_shared::{
 use yew::prelude::*;
 use yew_router::prelude::*;
 
-use super::{kind_tag, paragraphs, status_text, when_text};
+use super::{kind_tag, paragraphs, when_text};
 use crate::{
     api,
     components::{
@@ -250,8 +250,8 @@ fn booked_text(status: BookingStatus, position: Option<u32>) -> String {
     match status {
         BookingStatus::Booked => "You're booked: you have a place.".to_owned(),
         BookingStatus::Waitlisted => format!(
-            "The event is full, so you're on the waiting list: {}.",
-            status_text(status, position).to_lowercase()
+            "The event is full, so you're on the waiting list: number {}.",
+            position.unwrap_or_default()
         ),
         BookingStatus::Cancelled => status.label().to_owned(),
     }

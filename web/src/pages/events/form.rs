@@ -108,9 +108,28 @@ pub fn event_form(props: &Props) -> Html {
     }
 }
 
-/// Themes' errors (`tags[2]`) are shown on the one themes field.
+/// The form's fields in the order they are shown, for listing their errors in that order.
+const FIELDS: [&str; 14] = [
+    "title",
+    "kind",
+    "description",
+    "organiser_organisation_id",
+    "starts_at",
+    "start_time",
+    "end_date",
+    "ends_at",
+    "venue",
+    "online_link",
+    "capacity",
+    "audience",
+    "tags",
+    "series_id",
+];
+
+/// Errors as the form shows them: themes' errors (`tags[2]`) on the one themes field, and in
+/// the order of the fields.
 fn on_fields(errors: Vec<FieldError>) -> Vec<FieldError> {
-    errors
+    let mut errors: Vec<FieldError> = errors
         .into_iter()
         .map(|e| {
             if e.field.starts_with("tags[") {
@@ -119,7 +138,9 @@ fn on_fields(errors: Vec<FieldError>) -> Vec<FieldError> {
                 e
             }
         })
-        .collect()
+        .collect();
+    errors.sort_by_key(|e| FIELDS.iter().position(|f| *f == e.field));
+    errors
 }
 
 /// Reads the draft into an input, with the errors of what does not parse.
@@ -163,7 +184,12 @@ fn parse(d: &Draft) -> (EventInput, Vec<FieldError>) {
     let input = EventInput {
         title: d.title.clone(),
         kind: d.kind,
-        description: d.description.clone(),
+        // The description is one paragraph (the rules refuse control characters).
+        description: d
+            .description
+            .split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" "),
         organiser_organisation_id: d.organiser,
         starts_at,
         ends_at,
@@ -396,7 +422,7 @@ fn form(props: &FormProps) -> Html {
                 <TextField name="title" label="Title" value={d.title.clone()} oninput={update(|d, v| d.title = v)} error={error_for(&errors, "title")} />
                 <SelectField name="kind" label="Kind" options={kinds} value={d.kind.as_str()}
                     onchange={update(|d, v| d.kind = EventKind::parse(&v).unwrap_or(d.kind))} error={error_for(&errors, "kind")} />
-                <TextArea name="description" label="Description" hint="Leave a blank line between paragraphs" value={d.description.clone()}
+                <TextArea name="description" label="Description" hint="What it is about and who it is for; line breaks become spaces" value={d.description.clone()}
                     oninput={update(|d, v| d.description = v)} error={error_for(&errors, "description")} rows={6} />
                 <SelectField name="organiser_organisation_id" label="Organiser" hint="The organisation that runs it; its admins manage the event"
                     options={organisations} value={d.organiser.to_string()}

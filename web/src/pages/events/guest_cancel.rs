@@ -33,7 +33,7 @@ pub fn guest_cancel_page() -> Html {
             <>
                 <h1>{ "Your booking is cancelled" }</h1>
                 <div class="notice notice--success" role="status" id="cancelled">
-                    <p>{ "We've let the organiser know. If someone was waiting, your place has gone to them." }</p>
+                    <p>{ "If someone was waiting, your place has gone to them." }</p>
                 </div>
             </>
         };

@@ -60,6 +60,11 @@ pub fn series_page(props: &Props) -> Html {
     };
     let now = crate::browser::now();
     let to_come = s.events.iter().filter(|e| e.ends_at > now).count();
+    let to_book = s
+        .events
+        .iter()
+        .filter(|e| e.ends_at > now && e.my_booking.is_none())
+        .count();
     let title_of = |event_id: i64| {
         s.events
             .iter()
@@ -93,9 +98,13 @@ pub fn series_page(props: &Props) -> Html {
             <p>{ format!("Run by {}", s.organiser_name) }</p>
             { paragraphs(&s.description) }
             { outcome }
-            if to_come > 0 {
+            if to_book > 0 {
                 <p><button type="button" class="button" onclick={book_all} disabled={*busy}>{ "Book the whole series" }</button></p>
                 <p class="hint">{ "A place at every session to come; where a session is full, its waiting list." }</p>
+            } else if to_come > 0 {
+                <p id="series-booked">{ "You have a place, or are waiting for one, at every session to come." }</p>
+            } else {
+                <p>{ "Every session has ended." }</p>
             }
             <h2>{ "Sessions" }</h2>
             if s.events.is_empty() {
