@@ -10,10 +10,13 @@
 use std::{collections::HashMap, time::Instant};
 
 use qi_api::db::entity::{
-    driver_node, measure, measure_annotation, measure_point, pdsa_cycle, person, project,
-    project_member, project_organisation, project_score,
+    driver_node,
+    events::{booking, event},
+    measure, measure_annotation, measure_point, pdsa_cycle, person, project, project_member,
+    project_organisation, project_score,
 };
 use qi_shared::{
+    event::{BookingStatus, EventKind},
     evidence::{self, EvidenceChart, Signal},
     score::ProgressScore,
 };
@@ -271,6 +274,34 @@ async fn the_demo_partnership_has_a_portfolio_of_improvement_projects() {
     let tom = person_id(&db, "coach@demo.qicommons.org").await;
     assert!(projects_in_role(&db, grace, "lead").await >= 2);
     assert!(projects_in_role(&db, tom, "coach").await >= 3);
+
+    // A year of events: monthly cafés held with attendance, and more to come.
+    let events = event::Entity::find().all(&db).await.unwrap();
+    let now = chrono::Utc::now();
+    let cafes = |past: bool| {
+        events
+            .iter()
+            .filter(|e| e.kind == EventKind::QiCafe && (e.ends_at < now) == past)
+            .count()
+    };
+    assert!(cafes(true) >= 12, "{} cafés held", cafes(true));
+    assert!(cafes(false) >= 3, "{} cafés to come", cafes(false));
+    assert!(
+        events
+            .iter()
+            .any(|e| e.kind == EventKind::Celebration && e.ends_at < now)
+    );
+    assert!(events.iter().filter(|e| e.series_id.is_some()).count() >= 3);
+    let bookings = booking::Entity::find().all(&db).await.unwrap();
+    let attended = bookings.iter().filter(|b| b.attended).count();
+    assert!(attended >= 300, "{attended} attended");
+    assert!(bookings.iter().any(|b| b.person_id.is_none()), "guests");
+    assert!(
+        bookings
+            .iter()
+            .any(|b| b.person_id == Some(grace) && b.status == BookingStatus::Waitlisted),
+        "Grace waits for a masterclass place"
+    );
 
     // Seeding again changes nothing.
     assert!(!qi_api::demo::seed(&db).await.unwrap());

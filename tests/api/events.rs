@@ -866,3 +866,84 @@ async fn a_series_is_booked_whole() {
         .expect(200);
     assert_eq!(listed.len(), 1);
 }
+
+/// Attendance at an event marked as training counts among the people who attended training;
+/// guests and events not marked as training do not.
+#[tokio::test]
+async fn training_events_count_towards_people_trained() {
+    let app = spawn_app().await;
+    let c = cast(&app).await;
+    let (_, admin_a) = &c.admin_a;
+    let mut body = event_body(c.org_a.id, 10, "open");
+    body["kind"] = json!("masterclass");
+    body["counts_as_training"] = json!(true);
+    let masterclass = app.event(admin_a, body.clone()).await;
+    let cafe = app.event(admin_a, event_body(c.org_a.id, 10, "open")).await;
+    let mut marks = Vec::new();
+    for (event, token) in [(&masterclass, &c.member_b.1), (&cafe, &c.member_a.1)] {
+        let b: MyBooking = app.book(token, event.id).await.expect(201);
+        marks.push((event.id, b.id));
+    }
+    app.call(
+        Method::POST,
+        &format!("/api/v1/events/{}/guest-bookings", masterclass.id),
+        None,
+        Some(json!({"name": "Sam Visitor", "email": "sam@charity.example.org"})),
+    )
+    .await
+    .expect::<GuestBooking>(201);
+    // Held yesterday (moved after booking), everyone there.
+    for event in [&masterclass, &cafe] {
+        let mut moved = if event.id == masterclass.id {
+            body.clone()
+        } else {
+            event_body(c.org_a.id, 10, "open")
+        };
+        moved["starts_at"] = json!(at(-1, 10));
+        moved["ends_at"] = json!(at(-1, 12));
+        app.put_if_match(
+            &format!("/api/v1/events/{}", event.id),
+            admin_a,
+            event.version,
+            moved,
+        )
+        .await
+        .expect::<Event>(200);
+        let all: Vec<i64> = app
+            .bookings(admin_a, event.id)
+            .await
+            .iter()
+            .map(|b| b.id)
+            .collect();
+        let marks: Vec<Value> = all
+            .iter()
+            .map(|id| json!({"booking_id": id, "attended": true}))
+            .collect();
+        app.call(
+            Method::PUT,
+            &format!("/api/v1/events/{}/attendance", event.id),
+            Some(admin_a),
+            Some(json!({"marks": marks})),
+        )
+        .await
+        .expect::<Vec<Booking>>(200);
+    }
+    let yesterday = at(-1, 10).date_naive();
+    let month = yesterday.format("%Y-%m-01");
+    let members: Value = app
+        .get(
+            &format!(
+                "/api/v1/dashboard/metrics/people_trained/members?as_of={yesterday}&month={month}"
+            ),
+            &app.admin,
+        )
+        .await
+        .expect(200);
+    let ids: Vec<i64> = members["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|m| m["id"].as_i64())
+        .collect();
+    assert_eq!(ids, vec![c.member_b.0.id], "{members}");
+}

@@ -23,6 +23,7 @@ use sea_orm::{ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, Que
 
 use super::entity::{
     capability::{coaching_session, tier_period},
+    events::{booking, event},
     measure, measure_annotation, measure_point, person, project, project_attribute_change,
     project_member, project_organisation, project_score, project_status_change,
     training::{
@@ -36,7 +37,8 @@ pub async fn facts(db: &impl ConnectionTrait) -> Result<Facts, DbErr> {
     let spans = tier_spans(db).await?;
     let projects = projects(db).await?;
     let coaching = coaching(db, &projects).await?;
-    let (cohorts, enrolments, attendance) = training(db).await?;
+    let (cohorts, enrolments, mut attendance) = training(db).await?;
+    attendance.extend(training_events(db).await?);
     Ok(Facts::new(
         spans, projects, coaching, cohorts, enrolments, attendance,
     ))
@@ -524,6 +526,46 @@ async fn training(
         enrolments.into_values().collect(),
         attended,
     ))
+}
+
+/// Attendance at events marked as training, by people of the partnership (guests are not
+/// counted), in the organisation they booked from, on the event's day.
+async fn training_events(db: &impl ConnectionTrait) -> Result<Vec<AttendanceFact>, DbErr> {
+    let days: HashMap<i64, NaiveDate> = event::Entity::find()
+        .select_only()
+        .columns([event::Column::Id, event::Column::StartsAt])
+        .filter(event::Column::CountsAsTraining.eq(true))
+        .into_tuple::<(i64, DateTime<Utc>)>()
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|(id, at)| (id, day_of(at)))
+        .collect();
+    if days.is_empty() {
+        return Ok(Vec::new());
+    }
+    let rows: Vec<(i64, Option<i64>, Option<i64>)> = booking::Entity::find()
+        .select_only()
+        .columns([
+            booking::Column::EventId,
+            booking::Column::PersonId,
+            booking::Column::OrganisationId,
+        ])
+        .filter(booking::Column::Attended.eq(true))
+        .filter(booking::Column::EventId.is_in(days.keys().copied().collect::<Vec<_>>()))
+        .into_tuple()
+        .all(db)
+        .await?;
+    Ok(rows
+        .into_iter()
+        .filter_map(|(event_id, person_id, organisation_id)| {
+            Some(AttendanceFact {
+                on: *days.get(&event_id)?,
+                person_id: person_id?,
+                organisation_id: organisation_id.unwrap_or(0),
+            })
+        })
+        .collect())
 }
 
 /// The names of the people `ids`.

@@ -7,6 +7,7 @@
 
 mod board_pack;
 mod capability;
+mod events;
 mod measure_texts;
 mod measures;
 mod names;
@@ -246,6 +247,8 @@ pub async fn seed(db: &DatabaseConnection) -> anyhow::Result<bool> {
         "seeded the demo measures"
     );
     training::seed(&txn).await?;
+    let events = events::seed(&txn).await?;
+    tracing::debug!(events, "seeded the demo events");
     // Last: tiers follow from everything seeded before.
     capability::seed(&txn).await?;
     if let Some((northmoor, _)) = created.first() {

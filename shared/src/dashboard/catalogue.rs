@@ -199,7 +199,7 @@ impl Metric {
                 "People whose tier rose in the period (Learn to Live, Live to Lead, or Learn to Lead). Gaining a first tier is joining, not moving up."
             }
             PeopleTrained => {
-                "Different people marked present at one or more sessions of a partnership course in the period, counted in the organisation their place belonged to."
+                "Different people marked present at one or more sessions of a partnership course, or at an event marked as training (a masterclass, a webinar), in the period, counted in the organisation their place belonged to."
             }
             TrainingSessions => {
                 "Sessions of partnership courses held in the period, counted for the organisation that provides the course."
