@@ -11,7 +11,7 @@ use std::{collections::HashMap, time::Instant};
 
 use qi_api::db::entity::{
     driver_node,
-    events::{booking, event},
+    events::{booking, event, feedback_answer},
     measure, measure_annotation, measure_point, pdsa_cycle, person, project, project_member,
     project_organisation, project_score,
 };
@@ -302,6 +302,8 @@ async fn the_demo_partnership_has_a_portfolio_of_improvement_projects() {
             .any(|b| b.person_id == Some(grace) && b.status == BookingStatus::Waitlisted),
         "Grace waits for a masterclass place"
     );
+    let answers = feedback_answer::Entity::find().count(&db).await.unwrap();
+    assert!(answers >= 150, "{answers} feedback answers");
 
     // Seeding again changes nothing.
     assert!(!qi_api::demo::seed(&db).await.unwrap());

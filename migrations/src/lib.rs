@@ -25,6 +25,7 @@ mod m20261206_000017_enrolment_dates;
 mod m20261206_000018_mail_and_notifications;
 mod m20261206_000019_mail_calendar;
 mod m20261207_000020_events;
+mod m20261207_000021_event_feedback;
 
 pub struct Migrator;
 
@@ -52,6 +53,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261206_000018_mail_and_notifications::Migration),
             Box::new(m20261206_000019_mail_calendar::Migration),
             Box::new(m20261207_000020_events::Migration),
+            Box::new(m20261207_000021_event_feedback::Migration),
         ]
     }
 }

@@ -947,3 +947,221 @@ async fn training_events_count_towards_people_trained() {
         .collect();
     assert_eq!(ids, vec![c.member_b.0.id], "{members}");
 }
+
+/// An event held yesterday with member A (attended) and member B (booked, not there).
+async fn held_event(app: &TestApp, c: &Cast) -> Event {
+    let (_, admin_a) = &c.admin_a;
+    let event = app
+        .event(admin_a, event_body(c.org_a.id, 10, "partnership"))
+        .await;
+    let a: MyBooking = app.book(&c.member_a.1, event.id).await.expect(201);
+    app.book(&c.member_b.1, event.id)
+        .await
+        .expect::<MyBooking>(201);
+    let mut moved = event_body(c.org_a.id, 10, "partnership");
+    moved["starts_at"] = json!(at(-1, 12));
+    moved["ends_at"] = json!(at(-1, 13));
+    let event: Event = app
+        .put_if_match(
+            &format!("/api/v1/events/{}", event.id),
+            admin_a,
+            event.version,
+            moved,
+        )
+        .await
+        .expect(200);
+    app.call(
+        Method::PUT,
+        &format!("/api/v1/events/{}/attendance", event.id),
+        Some(admin_a),
+        Some(json!({"marks": [{"booking_id": a.id, "attended": true}]})),
+    )
+    .await
+    .expect::<Vec<Booking>>(200);
+    event
+}
+
+#[tokio::test]
+async fn attendees_give_feedback_once_and_the_organiser_reads_it() {
+    use qi_shared::event::feedback::{FeedbackForm, FeedbackSummary};
+    let app = spawn_app().await;
+    let c = cast(&app).await;
+    let (_, admin_a) = &c.admin_a;
+    let event = held_event(&app, &c).await;
+    let form_path = format!("/api/v1/events/{}/feedback-form", event.id);
+    let answer_path = format!("/api/v1/events/{}/feedback", event.id);
+    assert_eq!(
+        app.get(&form_path, &c.member_a.1).await.status.as_u16(),
+        404,
+        "no form yet"
+    );
+    let refused = app
+        .call(
+            Method::PUT,
+            &form_path,
+            Some(&c.member_a.1),
+            Some(json!({"questions": []})),
+        )
+        .await;
+    assert_eq!(refused.status.as_u16(), 403);
+    let refused = app
+        .call(
+            Method::PUT,
+            &form_path,
+            Some(&c.admin_b.1),
+            Some(json!({"questions": []})),
+        )
+        .await;
+    assert_eq!(refused.status.as_u16(), 403);
+    let bad = app
+        .call(
+            Method::PUT,
+            &form_path,
+            Some(admin_a),
+            Some(json!({"questions": ["Most useful?", ""]})),
+        )
+        .await
+        .problem(422);
+    assert_eq!(fields(&bad), vec!["questions[1]"]);
+    let form: FeedbackForm = app
+        .call(
+            Method::PUT,
+            &form_path,
+            Some(admin_a),
+            Some(json!({"anonymous": true, "questions": ["What was most useful?"]})),
+        )
+        .await
+        .expect(200);
+    assert!(form.anonymous && !form.can_answer);
+
+    let mine: FeedbackForm = app.get(&form_path, &c.member_a.1).await.expect(200);
+    assert!(mine.can_answer && !mine.answered);
+    let theirs: FeedbackForm = app.get(&form_path, &c.member_b.1).await.expect(200);
+    assert!(!theirs.can_answer, "booked but not there");
+    let bad = app
+        .post(
+            &answer_path,
+            &c.member_a.1,
+            json!({"rating": 7, "answers": ["a", "b"]}),
+        )
+        .await
+        .problem(422);
+    let mut named = fields(&bad);
+    named.sort_unstable();
+    assert_eq!(named, vec!["answers", "rating"]);
+    let not_there = app
+        .post(&answer_path, &c.member_b.1, json!({"rating": 2}))
+        .await;
+    assert_eq!(not_there.status.as_u16(), 403);
+    let answered: FeedbackForm = app
+        .post(
+            &answer_path,
+            &c.member_a.1,
+            json!({"rating": 4, "different": "Plot our falls data weekly", "answers": ["The worked example"]}),
+        )
+        .await
+        .expect(201);
+    assert!(answered.answered && !answered.can_answer);
+    let twice = app
+        .post(&answer_path, &c.member_a.1, json!({"rating": 5}))
+        .await
+        .problem(409);
+    assert_eq!(twice.code, "already_answered");
+    let locked = app
+        .call(
+            Method::PUT,
+            &form_path,
+            Some(admin_a),
+            Some(json!({"questions": []})),
+        )
+        .await
+        .problem(409);
+    assert_eq!(locked.code, "feedback_given");
+
+    let summary_path = format!("/api/v1/events/{}/feedback", event.id);
+    assert_eq!(
+        app.get(&summary_path, &c.member_a.1).await.status.as_u16(),
+        403
+    );
+    let summary: FeedbackSummary = app.get(&summary_path, admin_a).await.expect(200);
+    assert_eq!((summary.attendees, summary.responses), (1, 1));
+    assert_eq!(summary.distribution, vec![0, 0, 0, 1, 0]);
+    assert_eq!(summary.mean, Some(4.0));
+    assert_eq!(summary.items[0].name, None, "anonymous");
+    assert_eq!(summary.items[0].answers, vec!["The worked example"]);
+    let csv = app
+        .get(
+            &format!("/api/v1/events/{}/feedback.csv", event.id),
+            admin_a,
+        )
+        .await;
+    assert!(csv.content_type.starts_with("text/csv"));
+    let text = csv.body.as_str().unwrap_or_default().to_owned();
+    assert!(text.contains("What was most useful?"), "{text}");
+    assert!(
+        text.contains(",4,Plot our falls data weekly,The worked example"),
+        "{text}"
+    );
+}
+
+#[tokio::test]
+async fn feedback_opens_when_the_event_ends_and_names_people_unless_anonymous() {
+    use qi_shared::event::feedback::FeedbackSummary;
+    let app = spawn_app().await;
+    let c = cast(&app).await;
+    let (_, admin_a) = &c.admin_a;
+    let upcoming = app
+        .event(admin_a, event_body(c.org_a.id, 10, "partnership"))
+        .await;
+    let b: MyBooking = app.book(&c.member_a.1, upcoming.id).await.expect(201);
+    app.call(
+        Method::PUT,
+        &format!("/api/v1/events/{}/attendance", upcoming.id),
+        Some(admin_a),
+        Some(json!({"marks": [{"booking_id": b.id, "attended": true}]})),
+    )
+    .await
+    .expect::<Vec<Booking>>(200);
+    app.call(
+        Method::PUT,
+        &format!("/api/v1/events/{}/feedback-form", upcoming.id),
+        Some(admin_a),
+        Some(json!({"anonymous": false})),
+    )
+    .await
+    .expect::<Value>(200);
+    let early = app
+        .post(
+            &format!("/api/v1/events/{}/feedback", upcoming.id),
+            &c.member_a.1,
+            json!({"rating": 5}),
+        )
+        .await
+        .problem(409);
+    assert_eq!(early.code, "event_not_ended");
+
+    let held = held_event(&app, &c).await;
+    app.call(
+        Method::PUT,
+        &format!("/api/v1/events/{}/feedback-form", held.id),
+        Some(admin_a),
+        Some(json!({"anonymous": false})),
+    )
+    .await
+    .expect::<Value>(200);
+    app.post(
+        &format!("/api/v1/events/{}/feedback", held.id),
+        &c.member_a.1,
+        json!({"rating": 3}),
+    )
+    .await
+    .expect::<Value>(201);
+    let summary: FeedbackSummary = app
+        .get(&format!("/api/v1/events/{}/feedback", held.id), admin_a)
+        .await
+        .expect(200);
+    assert_eq!(
+        summary.items[0].name.as_deref(),
+        Some(c.member_a.0.name.as_str())
+    );
+}

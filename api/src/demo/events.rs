@@ -6,7 +6,10 @@
 
 use chrono::{DateTime, Datelike, Days, Months, NaiveDate, Utc, Weekday};
 use qi_shared::{
-    event::{Audience, EventInput, EventKind, SeriesInput},
+    event::{
+        Audience, EventInput, EventKind, SeriesInput,
+        feedback::{FeedbackFormInput, FeedbackInput},
+    },
     uk_time,
 };
 use sea_orm::{ConnectionTrait, EntityTrait, QueryOrder};
@@ -178,6 +181,7 @@ pub async fn seed(db: &impl ConnectionTrait) -> anyhow::Result<usize> {
         book_guests(db, id, guests, m as usize).await?;
         if past {
             attend(db, id, m as usize).await?;
+            feedback(db, id, m as usize, &people).await?;
         }
         made += 1;
     }
@@ -234,6 +238,7 @@ pub async fn seed(db: &impl ConnectionTrait) -> anyhow::Result<usize> {
         }
         if offset < 0 {
             attend(db, id, i).await?;
+            feedback(db, id, i, &people).await?;
         }
         made += 1;
     }
@@ -339,6 +344,7 @@ pub async fn seed(db: &impl ConnectionTrait) -> anyhow::Result<usize> {
         }
         if past {
             attend(db, id, i).await?;
+            feedback(db, id, i, &people).await?;
         }
         made += 1;
     }
@@ -443,5 +449,64 @@ async fn attend(db: &impl ConnectionTrait, event_id: i64, salt: usize) -> anyhow
         .map(|(k, b)| (b.id, (k + salt) % 5 != 3))
         .collect();
     db::events::bookings::mark(db, event_id, &marks, Utc::now()).await?;
+    Ok(())
+}
+
+const DIFFERENTLY: &[&str] = &[
+    "Plot our weekly falls data as a run chart before the next huddle.",
+    "Start with one PDSA cycle on one ward instead of planning the whole rollout.",
+    "Ask our patient panel to help write the aim.",
+    "Stop using RAG ratings in our monthly report and show the chart instead.",
+    "Book a session with a QI coach for our stuck project.",
+    "Add a balancing measure for staff time.",
+    "Share our project in the library so the other practices can see it.",
+    "",
+];
+const USEFUL: &[&str] = &[
+    "The worked example with real ward data.",
+    "Hearing from a team that had tried and failed first.",
+    "The small-group discussion.",
+    "Seeing the chart rules applied live.",
+    "",
+];
+
+/// A feedback form (anonymous on cafés, named on the rest) answered by about two in three of
+/// those who came.
+async fn feedback(
+    db: &impl ConnectionTrait,
+    event_id: i64,
+    salt: usize,
+    people: &[person::Model],
+) -> anyhow::Result<()> {
+    let anonymous = salt.is_multiple_of(2);
+    let form = FeedbackFormInput {
+        anonymous,
+        questions: vec!["What was most useful?".to_owned()],
+    };
+    db::events::feedback::set_form(db, event_id, &form, Utc::now()).await?;
+    let came = db::events::bookings::list(db, event_id)
+        .await?
+        .into_iter()
+        .filter(|b| b.attended && !b.guest);
+    for (k, b) in came.enumerate() {
+        if (k + salt) % 3 == 2 {
+            continue;
+        }
+        let rating = [5u8, 4, 5, 4, 3, 5, 4, 2][(k + salt) % 8];
+        let answer = FeedbackInput {
+            rating,
+            different: DIFFERENTLY[(k * 3 + salt) % DIFFERENTLY.len()].to_owned(),
+            answers: vec![USEFUL[(k + salt * 2) % USEFUL.len()].to_owned()],
+        };
+        let name = if anonymous {
+            None
+        } else {
+            people
+                .iter()
+                .find(|p| Some(p.id) == b.person_id)
+                .map(|p| p.name.clone())
+        };
+        db::events::feedback::answer(db, event_id, b.id, name, &answer).await?;
+    }
     Ok(())
 }

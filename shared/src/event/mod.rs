@@ -4,6 +4,7 @@
 //! - [`EventInput`] and [`SeriesInput`]: what is sent to create or change them, with their rules.
 //! - [`rules`]: who may see, manage and book an event, and who is promoted from the waiting list.
 
+pub mod feedback;
 pub mod rules;
 
 use chrono::{DateTime, NaiveDate, Utc};

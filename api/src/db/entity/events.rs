@@ -104,3 +104,66 @@ pub mod booking {
 
     impl ActiveModelBehavior for ActiveModel {}
 }
+
+/// An event's feedback form.
+pub mod feedback_form {
+    use sea_orm::entity::prelude::*;
+
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "event_feedback_forms")]
+    pub struct Model {
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub event_id: i64,
+        pub anonymous: bool,
+        /// A JSON array of strings.
+        pub questions: String,
+        pub updated_at: DateTimeUtc,
+    }
+
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+
+    impl ActiveModelBehavior for ActiveModel {}
+}
+
+/// That a booking's holder has answered (kept apart from the answer).
+pub mod feedback_given {
+    use sea_orm::entity::prelude::*;
+
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "event_feedback_given")]
+    pub struct Model {
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub booking_id: i64,
+        pub event_id: i64,
+    }
+
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+
+    impl ActiveModelBehavior for ActiveModel {}
+}
+
+/// An answer to an event's feedback form.
+pub mod feedback_answer {
+    use sea_orm::entity::prelude::*;
+
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "event_feedback_answers")]
+    pub struct Model {
+        #[sea_orm(primary_key)]
+        pub id: i64,
+        pub event_id: i64,
+        /// None on an anonymous form.
+        pub respondent_name: Option<String>,
+        pub rating: i32,
+        pub different: String,
+        /// A JSON array of strings.
+        pub answers: String,
+    }
+
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+
+    impl ActiveModelBehavior for ActiveModel {}
+}

@@ -2,6 +2,7 @@
 //! the waiting list and attendance ([`bookings`]).
 
 pub mod bookings;
+pub mod feedback;
 
 use std::collections::HashMap;
 

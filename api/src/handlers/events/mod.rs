@@ -10,6 +10,7 @@ mod attendance;
 mod bookings;
 mod calendar;
 mod crud;
+mod feedback;
 mod series;
 
 use qi_shared::{event::rules, notification::NotificationKind};
@@ -43,6 +44,11 @@ pub fn routes(cfg: &mut ServiceConfig) {
         .service(bookings::mine)
         .service(attendance::record)
         .service(attendance::import_csv)
+        .service(feedback::show_form)
+        .service(feedback::set_form)
+        .service(feedback::give)
+        .service(feedback::show_summary)
+        .service(feedback::export_csv)
         .service(series::list)
         .service(series::create)
         .service(series::show)

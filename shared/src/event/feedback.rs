@@ -1,0 +1,310 @@
+//! Feedback after an event: a rating from 1 to 5, "what will you do differently", and up to five
+//! questions of the organiser's; one answer per attendee, anonymous to the organiser if the form
+//! says so.
+
+use serde::{Deserialize, Serialize};
+
+use crate::{FieldErrors, validation::text};
+
+pub const MAX_QUESTIONS: usize = 5;
+pub const MAX_QUESTION: usize = 300;
+pub const MAX_ANSWER: usize = 2000;
+
+/// The form an organiser sets: whether answers are anonymous, and their own questions.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct FeedbackFormInput {
+    /// The organiser sees no names beside the answers.
+    #[serde(default)]
+    pub anonymous: bool,
+    /// Up to five free-text questions besides the rating and "what will you do differently",
+    /// each 1 to 300 characters.
+    #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(max_items = 5))]
+    pub questions: Vec<String>,
+}
+
+impl FeedbackFormInput {
+    pub fn validate(&self) -> Result<FeedbackFormInput, FieldErrors> {
+        let mut errors = FieldErrors::new();
+        if self.questions.len() > MAX_QUESTIONS {
+            errors.push(
+                "questions",
+                format!("A form has at most {MAX_QUESTIONS} questions of your own"),
+            );
+        }
+        let questions: Vec<Option<String>> = self
+            .questions
+            .iter()
+            .enumerate()
+            .map(|(i, q)| {
+                errors.check(
+                    &format!("questions[{i}]"),
+                    text(q, "the question", 1, MAX_QUESTION),
+                )
+            })
+            .collect();
+        errors.finish(|| {
+            Some(FeedbackFormInput {
+                anonymous: self.anonymous,
+                questions: questions.into_iter().collect::<Option<_>>()?,
+            })
+        })
+    }
+}
+
+/// An event's feedback form, as the signed-in person sees it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct FeedbackForm {
+    pub event_id: i64,
+    pub anonymous: bool,
+    pub questions: Vec<String>,
+    /// Answers given so far.
+    pub responses: u32,
+    /// The signed-in person attended, the event has ended, and they have not answered yet.
+    pub can_answer: bool,
+    /// The signed-in person has answered.
+    pub answered: bool,
+}
+
+/// One attendee's answer.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct FeedbackInput {
+    /// 1 (poor) to 5 (excellent).
+    #[cfg_attr(feature = "openapi", schema(minimum = 1, maximum = 5))]
+    pub rating: u8,
+    /// What will you do differently? (at most 2000 characters)
+    #[serde(default)]
+    #[cfg_attr(
+        feature = "openapi",
+        schema(
+            max_length = 2000,
+            pattern = r"^[^\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f]*$"
+        )
+    )]
+    pub different: String,
+    /// An answer to each of the form's questions, in order (each at most 2000 characters; may
+    /// be empty).
+    #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(max_items = 5))]
+    pub answers: Vec<String>,
+}
+
+/// Free text that may run over several lines: control characters other than line breaks and
+/// tabs are refused.
+fn paragraph(raw: &str, what: &str) -> Result<String, String> {
+    let trimmed = raw.trim();
+    if raw.chars().count() > MAX_ANSWER {
+        return Err(format!("Keep {what} to {MAX_ANSWER} characters"));
+    }
+    if trimmed
+        .chars()
+        .any(|c| c.is_control() && !matches!(c, '\n' | '\r' | '\t'))
+    {
+        return Err(format!("Remove the control characters from {what}"));
+    }
+    Ok(trimmed.to_owned())
+}
+
+impl FeedbackInput {
+    /// Checks the answer against the form's `questions`.
+    pub fn validate(&self, questions: usize) -> Result<FeedbackInput, FieldErrors> {
+        let mut errors = FieldErrors::new();
+        if !(1..=5).contains(&self.rating) {
+            errors.push("rating", "Choose a rating from 1 to 5");
+        }
+        let different = errors.check("different", paragraph(&self.different, "your answer"));
+        if self.answers.len() > questions {
+            errors.push(
+                "answers",
+                format!("The form has {questions} questions: answer each at most once"),
+            );
+        }
+        let answers: Vec<Option<String>> = (0..questions)
+            .map(|i| {
+                let raw = self.answers.get(i).map(String::as_str).unwrap_or_default();
+                errors.check(&format!("answers[{i}]"), paragraph(raw, "your answer"))
+            })
+            .collect();
+        errors.finish(|| {
+            Some(FeedbackInput {
+                rating: self.rating,
+                different: different?,
+                answers: answers.into_iter().collect::<Option<_>>()?,
+            })
+        })
+    }
+}
+
+/// One answer, as the organiser reads it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct FeedbackResponse {
+    /// Who answered; none on an anonymous form.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    pub rating: u8,
+    pub different: String,
+    pub answers: Vec<String>,
+}
+
+/// What the attendees said, for the organiser.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct FeedbackSummary {
+    pub event_id: i64,
+    pub anonymous: bool,
+    pub questions: Vec<String>,
+    /// People marked as attended (who may answer).
+    pub attendees: u32,
+    pub responses: u32,
+    /// How many gave each rating, from 1 to 5.
+    pub distribution: Vec<u32>,
+    /// The mean rating, if anyone answered.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub mean: Option<f64>,
+    /// Every answer, latest first.
+    pub items: Vec<FeedbackResponse>,
+}
+
+impl FeedbackSummary {
+    /// Summarises the answers.
+    pub fn of(
+        event_id: i64,
+        anonymous: bool,
+        questions: Vec<String>,
+        attendees: u32,
+        items: Vec<FeedbackResponse>,
+    ) -> Self {
+        let mut distribution = vec![0u32; 5];
+        for r in &items {
+            if let Some(n) = distribution.get_mut(usize::from(r.rating).wrapping_sub(1)) {
+                *n += 1;
+            }
+        }
+        let responses = u32::try_from(items.len()).unwrap_or(u32::MAX);
+        let mean = (responses > 0)
+            .then(|| items.iter().map(|r| f64::from(r.rating)).sum::<f64>() / f64::from(responses));
+        Self {
+            event_id,
+            anonymous,
+            questions,
+            attendees,
+            responses,
+            distribution,
+            mean,
+            items,
+        }
+    }
+}
+
+impl FeedbackSummary {
+    /// Every answer as a CSV file for a spreadsheet (UTF-8 with a byte order mark; cells a
+    /// spreadsheet would run as formulas neutralised): respondent (blank on an anonymous form),
+    /// rating, what they will do differently, then a column per question.
+    pub fn to_csv(&self) -> String {
+        use crate::dashboard::board_pack::neutralise;
+        let mut writer = csv::Writer::from_writer(Vec::new());
+        let mut header = vec![
+            "respondent".to_owned(),
+            "rating".to_owned(),
+            "what will you do differently".to_owned(),
+        ];
+        header.extend(self.questions.iter().cloned());
+        // Writing to a Vec cannot fail.
+        let _ = writer.write_record(header.iter().map(|c| neutralise(c)));
+        for r in &self.items {
+            let mut row = vec![
+                r.name.clone().unwrap_or_default(),
+                r.rating.to_string(),
+                r.different.clone(),
+            ];
+            row.extend(r.answers.iter().cloned());
+            let _ = writer.write_record(row.iter().map(|c| neutralise(c)));
+        }
+        let bytes = writer.into_inner().unwrap_or_default();
+        format!("\u{feff}{}", String::from_utf8_lossy(&bytes))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_form_has_at_most_five_questions_each_worded() {
+        let form = FeedbackFormInput {
+            anonymous: true,
+            questions: vec![" What was most useful? ".into(), String::new()],
+        };
+        let fields: Vec<String> = form
+            .validate()
+            .err()
+            .map(|e| e.0.into_iter().map(|f| f.field).collect())
+            .unwrap_or_default();
+        assert_eq!(fields, vec!["questions[1]"]);
+        let six = FeedbackFormInput {
+            anonymous: false,
+            questions: vec!["Q".into(); 6],
+        };
+        assert!(six.validate().is_err());
+    }
+
+    #[test]
+    fn an_answer_rates_1_to_5_and_answers_each_question_once() {
+        let answer = |rating, answers: Vec<&str>| FeedbackInput {
+            rating,
+            different: " Use run charts at huddles.\nAsk patients. ".into(),
+            answers: answers.into_iter().map(str::to_owned).collect(),
+        };
+        let ok = answer(4, vec!["The examples"]).validate(2);
+        assert_eq!(
+            ok.map(|a| (a.different, a.answers)),
+            Ok((
+                "Use run charts at huddles.\nAsk patients.".to_owned(),
+                vec!["The examples".to_owned(), String::new()]
+            ))
+        );
+        assert!(answer(0, vec![]).validate(0).is_err());
+        assert!(answer(6, vec![]).validate(0).is_err());
+        assert!(answer(3, vec!["a", "b"]).validate(1).is_err());
+    }
+
+    #[test]
+    fn the_summary_counts_each_rating_and_the_mean() {
+        let r = |rating| FeedbackResponse {
+            name: None,
+            rating,
+            different: String::new(),
+            answers: vec![],
+        };
+        let s = FeedbackSummary::of(1, true, vec![], 10, vec![r(5), r(4), r(4), r(1)]);
+        assert_eq!(s.distribution, vec![1, 0, 0, 2, 1]);
+        assert_eq!(s.mean, Some(3.5));
+        assert_eq!(s.responses, 4);
+        assert_eq!(FeedbackSummary::of(1, true, vec![], 0, vec![]).mean, None);
+    }
+
+    #[test]
+    fn the_csv_names_nobody_on_an_anonymous_form_and_runs_no_formula() {
+        let s = FeedbackSummary::of(
+            1,
+            true,
+            vec!["Most useful?".into()],
+            3,
+            vec![FeedbackResponse {
+                name: None,
+                rating: 5,
+                different: "=HYPERLINK(\"x\")".into(),
+                answers: vec!["The café, \"really\"".into()],
+            }],
+        );
+        assert_eq!(
+            s.to_csv(),
+            "\u{feff}respondent,rating,what will you do differently,Most useful?\n\
+             ,5,\"'=HYPERLINK(\"\"x\"\")\",\"The café, \"\"really\"\"\"\n"
+        );
+    }
+}
