@@ -101,6 +101,26 @@ pub fn text(raw: &str, what: &str, min: usize, max: usize) -> Result<String, Str
     Ok(trimmed.to_owned())
 }
 
+/// The API document's `pattern` for free text of several lines: no control characters but
+/// tabs and line breaks.
+pub const PARAGRAPHS_PATTERN: &str = r"^[^\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f]*$";
+
+/// Free text of several lines: at most `max` characters and no control characters but line
+/// breaks and tabs, as sent (as `validation::text` says why), then trimmed.
+pub fn paragraphs(raw: &str, what: &str, max: usize) -> Result<String, String> {
+    if raw.chars().count() > max {
+        return Err(format!("{what} must be {max} characters or fewer"));
+    }
+    let trimmed = raw.trim();
+    if raw
+        .chars()
+        .any(|c| c.is_control() && !matches!(c, '\n' | '\r' | '\t'))
+    {
+        return Err(format!("{what} must not contain control characters"));
+    }
+    Ok(trimmed.to_owned())
+}
+
 /// An optional field after checking: absent stays `Some(None)`, parsed becomes `Some(Some(v))`,
 /// and a failed parse becomes `None`, which makes the whole `finish` closure give up.
 pub fn present<T>(field: Option<Option<T>>) -> Option<Option<T>> {

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Runs the browser tests: installs the locked npm packages when they are missing or older than
-# package-lock.json, then runs app.test.js with node's test runner, one file at a time.
+# package-lock.json, then runs every *.test.js with node's test runner, one file at a time.
 # Needs target/debug/qi (cargo build --bin qi) and web/dist (trunk build) built beforehand;
 # QI_BIN and CHROMIUM_PATH name another server binary or browser.
 # Extra arguments go to node, before the file: ./run.sh --test-name-pattern='wrong password'
@@ -26,4 +26,4 @@ if [[ ! -f node_modules/.package-lock.json || package-lock.json -nt node_modules
   npm ci --no-audit --no-fund
 fi
 
-exec node --test --test-concurrency=1 "$@" app.test.js projects.test.js measures.test.js training.test.js capability.test.js dashboard.test.js board_pack.test.js mail.test.js
+exec node --test --test-concurrency=1 "$@" app.test.js projects.test.js measures.test.js training.test.js capability.test.js dashboard.test.js board_pack.test.js mail.test.js events.test.js

@@ -7,7 +7,7 @@
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 
-use crate::{FieldErrors, access::ProjectContext};
+use crate::{FieldErrors, access::ProjectContext, validation::paragraphs};
 
 wire_enum! {
     /// The coaching model a session followed.
@@ -99,25 +99,7 @@ impl CoachingSessionInput {
     }
 }
 
-/// The API document's `pattern` for free text of several lines: no control characters but
-/// tabs and line breaks.
-pub const PARAGRAPHS_PATTERN: &str = r"^[^\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f]*$";
-
-/// Free text of several lines: at most `max` characters and no control characters but line
-/// breaks and tabs, as sent (as `validation::text` says why), then trimmed.
-fn paragraphs(raw: &str, what: &str, max: usize) -> Result<String, String> {
-    if raw.chars().count() > max {
-        return Err(format!("{what} must be {max} characters or fewer"));
-    }
-    let trimmed = raw.trim();
-    if raw
-        .chars()
-        .any(|c| c.is_control() && !matches!(c, '\n' | '\r' | '\t'))
-    {
-        return Err(format!("{what} must not contain control characters"));
-    }
-    Ok(trimmed.to_owned())
-}
+pub use crate::validation::PARAGRAPHS_PATTERN;
 
 /// A coaching session. `notes` and `actions` are `None` for whoever may not read them.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -4,7 +4,10 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::{FieldErrors, validation::text};
+use crate::{
+    FieldErrors,
+    validation::{paragraphs, text},
+};
 
 pub const MAX_QUESTIONS: usize = 5;
 pub const MAX_QUESTION: usize = 300;
@@ -92,22 +95,6 @@ pub struct FeedbackInput {
     pub answers: Vec<String>,
 }
 
-/// Free text that may run over several lines: control characters other than line breaks and
-/// tabs are refused.
-fn paragraph(raw: &str, what: &str) -> Result<String, String> {
-    let trimmed = raw.trim();
-    if raw.chars().count() > MAX_ANSWER {
-        return Err(format!("Keep {what} to {MAX_ANSWER} characters"));
-    }
-    if trimmed
-        .chars()
-        .any(|c| c.is_control() && !matches!(c, '\n' | '\r' | '\t'))
-    {
-        return Err(format!("Remove the control characters from {what}"));
-    }
-    Ok(trimmed.to_owned())
-}
-
 impl FeedbackInput {
     /// Checks the answer against the form's `questions`.
     pub fn validate(&self, questions: usize) -> Result<FeedbackInput, FieldErrors> {
@@ -115,7 +102,10 @@ impl FeedbackInput {
         if !(1..=5).contains(&self.rating) {
             errors.push("rating", "Choose a rating from 1 to 5");
         }
-        let different = errors.check("different", paragraph(&self.different, "your answer"));
+        let different = errors.check(
+            "different",
+            paragraphs(&self.different, "Your answer", MAX_ANSWER),
+        );
         if self.answers.len() > questions {
             errors.push(
                 "answers",
@@ -125,7 +115,10 @@ impl FeedbackInput {
         let answers: Vec<Option<String>> = (0..questions)
             .map(|i| {
                 let raw = self.answers.get(i).map(String::as_str).unwrap_or_default();
-                errors.check(&format!("answers[{i}]"), paragraph(raw, "your answer"))
+                errors.check(
+                    &format!("answers[{i}]"),
+                    paragraphs(raw, "Your answer", MAX_ANSWER),
+                )
             })
             .collect();
         errors.finish(|| {
