@@ -9,10 +9,11 @@ use qi_shared::{
     dashboard::{
         Facts,
         facts::{
-            AttendanceFact, CoachingFact, CohortFact, EnrolmentFact, MeasureFact,
+            AttendanceFact, CoachingFact, CohortFact, EnrolmentFact, EventFact, MeasureFact,
             ProjectAttributes, ProjectFact, TierSpan,
         },
     },
+    event::EventKind,
     measure::{AnnotationKind, MeasureType},
     project::{OrganisationPart, ProjectStatus, Spread, TeamRole},
     spc::{ImprovementDirection, SeriesPoint},
@@ -39,9 +40,10 @@ pub async fn facts(db: &impl ConnectionTrait) -> Result<Facts, DbErr> {
     let coaching = coaching(db, &projects).await?;
     let (cohorts, enrolments, mut attendance) = training(db).await?;
     attendance.extend(training_events(db).await?);
-    Ok(Facts::new(
-        spans, projects, coaching, cohorts, enrolments, attendance,
-    ))
+    Ok(
+        Facts::new(spans, projects, coaching, cohorts, enrolments, attendance)
+            .with_events(events_held(db).await?),
+    )
 }
 
 type SpanRow = (i64, i64, Tier, DateTime<Utc>, Option<DateTime<Utc>>);
@@ -526,6 +528,28 @@ async fn training(
         enrolments.into_values().collect(),
         attended,
     ))
+}
+
+/// Every event, on its day (an event is deleted, not kept, when it is called off).
+async fn events_held(db: &impl ConnectionTrait) -> Result<Vec<EventFact>, DbErr> {
+    let rows: Vec<(DateTime<Utc>, i64, EventKind)> = event::Entity::find()
+        .select_only()
+        .columns([
+            event::Column::StartsAt,
+            event::Column::OrganiserOrganisationId,
+            event::Column::Kind,
+        ])
+        .into_tuple()
+        .all(db)
+        .await?;
+    Ok(rows
+        .into_iter()
+        .map(|(at, organisation_id, kind)| EventFact {
+            on: day_of(at),
+            organisation_id,
+            kind,
+        })
+        .collect())
 }
 
 /// Attendance at events marked as training, by people of the partnership (guests are not

@@ -60,7 +60,8 @@ const STRATEGY: &[(Metric, f64, TargetPer, &str)] = &[
 ];
 
 /// Seeds the strategy for 2025 and 2026: the partnership's targets set by `admin_id`, and ten
-/// places a month for `organisation_id` set by its QI lead. Returns how many targets.
+/// places a month for `organisation_id` set by its QI lead, and (from 2026) a QI café every
+/// month. Returns how many targets.
 pub async fn seed(
     db: &impl ConnectionTrait,
     admin_id: i64,
@@ -120,5 +121,20 @@ pub async fn seed(
         db::targets::create(db, &places, lead, at(year, 1, 13)?).await?;
         n += 1;
     }
+    // The 2026 strategy added the community's own learning: a QI café every month.
+    let cafes = TargetInput {
+        organisation_id: None,
+        metric: Metric::QiCafes,
+        comparator: Comparator::AtLeast,
+        value: 1.0,
+        per: TargetPer::Month,
+        period_from: day(2026, 1, 1)?,
+        period_to: day(2026, 12, 31)?,
+        label: "A QI café every month".to_owned(),
+    }
+    .validate()
+    .map_err(|e| anyhow::anyhow!("{e:?}"))?;
+    db::targets::create(db, &cafes, admin_id, at(2026, 1, 6)?).await?;
+    n += 1;
     Ok(n)
 }

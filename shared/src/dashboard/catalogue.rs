@@ -18,6 +18,7 @@ wire_enum! {
         PlacesAllocated => "places_allocated", "Training places allocated";
         PlacesTaken => "places_taken", "Training places taken";
         PlacesUnused => "places_unused", "Training places left unused";
+        QiCafes => "qi_cafes", "QI cafés held";
         ProjectsProposed => "projects_proposed", "Projects proposed";
         ProjectsActive => "projects_active", "Projects active";
         ProjectsCompletedToDate => "projects_completed_to_date", "Projects completed to date";
@@ -125,6 +126,7 @@ impl Metric {
             | PlacesAllocated
             | PlacesTaken
             | PlacesUnused
+            | QiCafes
             | ProjectsStarted
             | ProjectsCompleted
             | ProjectsLedByCommunity
@@ -143,7 +145,7 @@ impl Metric {
         match self {
             PeopleLearn | PeopleLive | PeopleLead | PeopleMovedUp => MetricGroup::Capability,
             PeopleTrained | TrainingSessions | PlacesOffered | PlacesAllocated | PlacesTaken
-            | PlacesUnused => MetricGroup::Training,
+            | PlacesUnused | QiCafes => MetricGroup::Training,
             ProjectsProposed
             | ProjectsActive
             | ProjectsCompletedToDate
@@ -200,6 +202,9 @@ impl Metric {
             }
             PeopleTrained => {
                 "Different people marked present at one or more sessions of a partnership course, or at an event marked as training (a masterclass, a webinar), in the period, counted in the organisation their place belonged to."
+            }
+            QiCafes => {
+                "QI cafés (events of that kind) that took place in the period, by their day, counted for the organisation that ran them."
             }
             TrainingSessions => {
                 "Sessions of partnership courses held in the period, counted for the organisation that provides the course."

@@ -110,6 +110,7 @@ impl Facts {
             PeopleMovedUp => count(self.moved_up(scope, range)),
             PeopleTrained => count(self.people_trained(scope, range)),
             TrainingSessions => count(self.sessions(scope, range).count()),
+            QiCafes => count(self.cafes(scope, range).count()),
             PlacesOffered => Some(self.places_offered(scope, range)),
             PlacesAllocated => count(self.places(scope, range, day, false)),
             PlacesTaken => count(self.places(scope, range, day, true)),
@@ -366,6 +367,20 @@ impl Facts {
                 }
                 counts
             }
+            QiCafes => {
+                for e in self.cafes(
+                    scope,
+                    Period {
+                        from: first,
+                        to: as_of,
+                    },
+                ) {
+                    if let Some((i, _)) = slot(e.on) {
+                        add(i, 1.0);
+                    }
+                }
+                counts
+            }
             TrainingSessions => {
                 for c in self
                     .cohorts
@@ -517,6 +532,19 @@ impl Facts {
     }
 
     /// Each session held in the range, with its cohort.
+    /// QI cafés held in the range, by the organisations in scope.
+    fn cafes(&self, scope: Scope, range: Period) -> impl Iterator<Item = &super::facts::EventFact> {
+        let start = self.events.partition_point(|e| e.on < range.from);
+        let end = self.events.partition_point(|e| e.on <= range.to);
+        self.events
+            .get(start..end.max(start))
+            .unwrap_or_default()
+            .iter()
+            .filter(move |e| {
+                e.kind == crate::event::EventKind::QiCafe && in_scope(scope, e.organisation_id)
+            })
+    }
+
     fn sessions(
         &self,
         scope: Scope,

@@ -269,6 +269,15 @@ pub struct AttendanceFact {
     pub organisation_id: i64,
 }
 
+/// An event that took place (cancelled events are deleted, so every event held counts).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct EventFact {
+    pub on: NaiveDate,
+    /// The organisation that ran it.
+    pub organisation_id: i64,
+    pub kind: crate::event::EventKind,
+}
+
 /// Everything the metrics count. Build it with [`Facts::new`], which puts each list in the order
 /// the counting relies on.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -279,6 +288,7 @@ pub struct Facts {
     pub(super) cohorts: Vec<CohortFact>,
     pub(super) enrolments: Vec<EnrolmentFact>,
     pub(super) attendance: Vec<AttendanceFact>,
+    pub(super) events: Vec<EventFact>,
     pub(super) prepared: Prepared,
 }
 
@@ -324,8 +334,16 @@ impl Facts {
             cohorts,
             enrolments,
             attendance,
+            events: Vec::new(),
             prepared,
         }
+    }
+
+    /// The events that took place, in day order.
+    pub fn with_events(mut self, mut events: Vec<EventFact>) -> Self {
+        events.sort_by_key(|e| (e.on, e.organisation_id));
+        self.events = events;
+        self
     }
 
     /// The first day any fact is dated: where a series can usefully start.
@@ -336,7 +354,8 @@ impl Facts {
             .map(|p| p.recorded_on)
             .chain(self.tier_spans.iter().map(|s| s.from))
             .chain(self.coaching.first().map(|c| c.held_on))
-            .chain(self.attendance.first().map(|a| a.on));
+            .chain(self.attendance.first().map(|a| a.on))
+            .chain(self.events.first().map(|e| e.on));
         days.min()
     }
 

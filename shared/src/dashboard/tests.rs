@@ -5,13 +5,14 @@ use chrono::NaiveDate;
 
 use super::{
     facts::{
-        AttendanceFact, CoachingFact, CohortFact, EnrolmentFact, MeasureFact, ProjectAttributes,
-        ProjectFact, TierSpan,
+        AttendanceFact, CoachingFact, CohortFact, EnrolmentFact, EventFact, MeasureFact,
+        ProjectAttributes, ProjectFact, TierSpan,
     },
     *,
 };
 use crate::{
     capability::Tier,
+    event::EventKind,
     measure::MeasureType,
     project::{ProjectStatus, Spread},
     spc::{ImprovementDirection, SeriesPoint},
@@ -206,6 +207,74 @@ fn partnership() -> Facts {
         enrolments,
         attendance,
     )
+    .with_events(vec![
+        cafe(d(2024, 2, 8), 1),
+        cafe(d(2024, 3, 14), 1),
+        cafe(d(2024, 3, 21), 2),
+        EventFact {
+            on: d(2024, 3, 20),
+            organisation_id: 1,
+            kind: EventKind::Webinar,
+        },
+        cafe(d(2025, 1, 9), 2),
+    ])
+}
+
+fn cafe(on: NaiveDate, organisation_id: i64) -> EventFact {
+    EventFact {
+        on,
+        organisation_id,
+        kind: EventKind::QiCafe,
+    }
+}
+
+#[test]
+fn qi_cafes_are_counted_by_their_day_and_organiser() {
+    let f = partnership();
+    assert_eq!(
+        over(
+            &f,
+            Metric::QiCafes,
+            None,
+            d(2024, 3, 1),
+            d(2024, 3, 31),
+            d(2024, 12, 31)
+        ),
+        Some(2.0),
+        "the webinar is not a café"
+    );
+    assert_eq!(
+        over(
+            &f,
+            Metric::QiCafes,
+            Some(1),
+            d(2024, 1, 1),
+            d(2024, 12, 31),
+            d(2024, 12, 31)
+        ),
+        Some(2.0)
+    );
+    assert_eq!(
+        over(
+            &f,
+            Metric::QiCafes,
+            None,
+            d(2024, 1, 1),
+            d(2025, 12, 31),
+            d(2024, 12, 31)
+        ),
+        Some(3.0),
+        "none after the day asked about"
+    );
+    let months = f.monthly(
+        Metric::QiCafes,
+        None,
+        d(2024, 1, 1),
+        d(2024, 4, 1),
+        d(2024, 4, 30),
+    );
+    let counts: Vec<Option<f64>> = months.into_iter().map(|(_, v)| v).collect();
+    assert_eq!(counts, vec![Some(0.0), Some(1.0), Some(2.0), Some(0.0)]);
 }
 
 fn at(facts: &Facts, metric: Metric, scope: Scope, day: NaiveDate) -> Option<f64> {
