@@ -75,7 +75,9 @@ fn header() -> Html {
                     | Route::EventSeries { .. }
                     | Route::Event { .. }
                     | Route::EditEvent { .. }
-                    | Route::EventAttendance { .. },
+                    | Route::EventAttendance { .. }
+                    | Route::EventFeedback { .. }
+                    | Route::EventFeedbackSummary { .. },
                 ),
                 Route::Events,
             ) => true,

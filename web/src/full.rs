@@ -125,6 +125,12 @@ fn page(route: &Route, session: &crate::session::Session) -> Html {
         Route::EventAttendance { id } => {
             html! { <pages::events::attendance::AttendancePage id={id} /> }
         }
+        Route::EventFeedback { id } => {
+            html! { <pages::events::feedback::FeedbackPage id={id} /> }
+        }
+        Route::EventFeedbackSummary { id } => {
+            html! { <pages::events::feedback_summary::FeedbackSummaryPage id={id} /> }
+        }
         Route::MyBookings => html! { <pages::events::mine::MyBookings /> },
         Route::EventSeries { id } => html! { <pages::events::series::SeriesPage id={id} /> },
         Route::GuestCancel => html! { <pages::events::guest_cancel::GuestCancelPage /> },

@@ -88,6 +88,12 @@ pub enum Route {
     EditEvent { id: i64 },
     #[at("/events/:id/attendance")]
     EventAttendance { id: i64 },
+    /// An attendee's feedback on an event.
+    #[at("/events/:id/feedback")]
+    EventFeedback { id: i64 },
+    /// The event's feedback form and what attendees said, for its managers.
+    #[at("/events/:id/feedback/summary")]
+    EventFeedbackSummary { id: i64 },
     #[at("/capability")]
     CapabilityHome,
     #[at("/capability/*")]

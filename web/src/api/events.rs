@@ -6,6 +6,7 @@ use qi_shared::event::{
     AttendanceImport, AttendanceInput, BookedEvent, Booking, Event, EventInput, EventPage,
     EventQuery, GuestBooking, GuestBookingInput, GuestCancel, MyBooking, Series, SeriesBooking,
     SeriesInput,
+    feedback::{FeedbackForm, FeedbackFormInput, FeedbackInput, FeedbackSummary},
 };
 
 use super::{
@@ -172,6 +173,62 @@ pub async fn book_series(id: i64) -> Result<Vec<SeriesBooking>, ApiError> {
         Method::POST,
         &format!("/api/v1/event-series/{id}/bookings"),
         NO_BODY,
+    )
+    .await
+}
+
+/// An event's feedback form, with whether the signed-in person may answer it (a 404 problem if
+/// the organiser has not set one up).
+pub async fn feedback_form(id: i64) -> Result<FeedbackForm, ApiError> {
+    call(
+        Method::GET,
+        &format!("/api/v1/events/{id}/feedback-form"),
+        NO_BODY,
+    )
+    .await
+}
+
+/// Sets up or changes the feedback form, for the event's managers (a 409 problem once anyone
+/// has answered it).
+pub async fn set_feedback_form(
+    id: i64,
+    input: &FeedbackFormInput,
+) -> Result<FeedbackForm, ApiError> {
+    call(
+        Method::PUT,
+        &format!("/api/v1/events/{id}/feedback-form"),
+        Some(input),
+    )
+    .await
+}
+
+/// Answers the feedback form, once, as an attendee after the event; gives back the form, now
+/// answered.
+pub async fn give_feedback(id: i64, input: &FeedbackInput) -> Result<FeedbackForm, ApiError> {
+    call(
+        Method::POST,
+        &format!("/api/v1/events/{id}/feedback"),
+        Some(input),
+    )
+    .await
+}
+
+/// What the attendees said, for the event's managers.
+pub async fn feedback_summary(id: i64) -> Result<FeedbackSummary, ApiError> {
+    call(
+        Method::GET,
+        &format!("/api/v1/events/{id}/feedback"),
+        NO_BODY,
+    )
+    .await
+}
+
+/// Every answer as a CSV file's text, for the event's managers.
+pub async fn feedback_csv(id: i64) -> Result<String, ApiError> {
+    call_text(
+        Method::GET,
+        &format!("/api/v1/events/{id}/feedback.csv"),
+        None,
     )
     .await
 }

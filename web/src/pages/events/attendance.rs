@@ -83,6 +83,7 @@ pub fn attendance_page(props: &Props) -> Html {
             <span class="caption">{ &e.title }</span>
             <h1>{ "Bookings and attendance" }</h1>
             <p>{ when_text(e.starts_at, e.ends_at) }</p>
+            <p><Link<Route> to={Route::EventFeedbackSummary { id: e.id }}>{ "Feedback" }</Link<Route>></p>
             <ul class="headline-figures" id="counts">
                 <li class="headline-figure"><span class="metric-card__value">{ booked }</span>{ format!("booked of {} places", e.capacity) }</li>
                 <li class="headline-figure"><span class="metric-card__value">{ waiting }</span>{ "on the waiting list" }</li>

@@ -1,7 +1,7 @@
 //! An event: what, when and where, places left, and booking: a place, the waiting list, or
 //! cancelling. Public for an open event: anyone with the link sees it and books as a guest; a
-//! signed-in person sees their own booking, and the event's managers their links to change it
-//! and record attendance.
+//! signed-in person sees their own booking (and, once it has ended, the call to give feedback),
+//! and the event's managers their links to change it, record attendance and read the feedback.
 
 use qi_shared::{
     FieldError,
@@ -18,7 +18,7 @@ use crate::{
         save_file::{Fetch, SaveFile},
         states::{ErrorPanel, Loading},
     },
-    hooks::Load,
+    hooks::{Load, use_load},
     route::Route,
     session::{SessionState, use_session},
 };
@@ -211,11 +211,15 @@ pub fn event_page(props: &Props) -> Html {
                 <p class="actions">
                     <Link<Route> to={Route::EditEvent { id: e.id }} classes="button button--secondary">{ "Change the event" }</Link<Route>>
                     <Link<Route> to={Route::EventAttendance { id: e.id }} classes="button button--secondary">{ "Bookings and attendance" }</Link<Route>>
+                    <Link<Route> to={Route::EventFeedbackSummary { id: e.id }} classes="button button--secondary">{ "Feedback" }</Link<Route>>
                 </p>
             }
             if signed_in {
                 <h2>{ "Your place" }</h2>
                 { my_place }
+                if ended && e.my_booking.as_ref().is_some_and(|b| b.attended) {
+                    <FeedbackCall event_id={e.id} />
+                }
             } else if rules::guest_may_see(e.audience) && !ended {
                 <GuestBookingForm event_id={e.id} full={e.places_left() == 0} onbooked={refresh.clone()} />
             }
@@ -267,6 +271,32 @@ fn sign_in_to_see(id: i64) -> Html {
             <p>{ "This event is for people of the partnership. Sign in to see it and book a place." }</p>
             <p><a href={format!("/sign-in?{next}")} class="button">{ "Sign in" }</a></p>
         </>
+    }
+}
+
+#[derive(Properties, PartialEq)]
+struct FeedbackCallProps {
+    event_id: i64,
+}
+
+/// For someone who attended an event that has ended: a call to give feedback, or thanks once
+/// they have; nothing when the organiser has set up no form.
+#[function_component(FeedbackCall)]
+fn feedback_call(props: &FeedbackCallProps) -> Html {
+    let form = use_load(props.event_id, api::events::feedback_form);
+    match &*form {
+        Load::Loaded(form) if form.can_answer => html! {
+            <div class="panel" id="feedback-call">
+                <h2 class="panel__title">{ "How was it?" }</h2>
+                <p>{ "Tell the organiser what you thought and what you will do differently." }
+                    if form.anonymous { { " It's anonymous: the organiser won't see your name." } }</p>
+                <Link<Route> to={Route::EventFeedback { id: props.event_id }} classes="button">{ "Give feedback" }</Link<Route>>
+            </div>
+        },
+        Load::Loaded(form) if form.answered => html! {
+            <p id="feedback-given">{ "Thank you for your feedback." }</p>
+        },
+        _ => html! {},
     }
 }
 

@@ -1,10 +1,12 @@
 //! Events pages: the list and the month's calendar, an event (public when open, with guest
-//! booking), the event form, attendance, the person's bookings, a workshop series and a guest's
-//! cancel link. What several of them show the same way (times, places, where a booking stands)
-//! is here.
+//! booking), the event form, attendance, feedback (an attendee's answers; the organiser's form
+//! and summary), the person's bookings, a workshop series and a guest's cancel link. What several
+//! of them show the same way (times, places, where a booking stands) is here.
 
 pub mod attendance;
 pub mod event;
+pub mod feedback;
+pub mod feedback_summary;
 pub mod form;
 pub mod guest_cancel;
 pub mod list;
@@ -94,4 +96,15 @@ fn paragraphs(text: &str) -> Html {
             html! { <p>{ first }{ for lines.map(|l| html! { <><br />{ l.to_owned() }</> }) }</p> }
         }) }
     }
+}
+
+/// The ratings of the feedback form, from 1 to 5, in words: "4 (very good)".
+const RATINGS: [&str; 5] = ["poor", "fair", "good", "very good", "excellent"];
+
+fn rating_text(rating: u8) -> String {
+    let words = RATINGS
+        .get(usize::from(rating).wrapping_sub(1))
+        .copied()
+        .unwrap_or_default();
+    format!("{rating} ({words})")
 }
