@@ -22,6 +22,26 @@ let browser;
 /** The full event's address, once the first test has added it. */
 let eventUrl;
 
+/** Signs `who` in through the API; resolves to a function calling the API as them. */
+async function apiAs(who) {
+  const login = await fetch(`${server.baseUrl}/api/v1/auth/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ email: who.email, password: who.password }),
+  });
+  assert.equal(login.status, 200, `${who.email} signs in`);
+  const { access_token: token } = await login.json();
+  return async (method, path, body, headers = {}) => {
+    const answer = await fetch(`${server.baseUrl}${path}`, {
+      method,
+      headers: { authorization: `Bearer ${token}`, ...(body ? { 'content-type': 'application/json' } : {}), ...headers },
+      body: body ? JSON.stringify(body) : undefined,
+    });
+    assert.ok(answer.ok, `${method} ${path} answered ${answer.status}: ${await answer.clone().text()}`);
+    return { json: await answer.json(), etag: answer.headers.get('etag') };
+  };
+}
+
 /** The date `days` from today, as yyyy-mm-dd. */
 function inDays(days) {
   const d = new Date(Date.now() + days * 86_400_000);
@@ -300,5 +320,152 @@ describe('Events in the browser', () => {
     await h.expectVisible(nurse, nurse.locator('#bookings-upcoming tr', { hasText: EVENT }), 'her booking');
     await h.record(nurse, 'events-mine', 'my bookings');
     for (const page of [phone, nurse]) h.assertNoErrors(page);
+  });
+
+  it('feedback after an event: the organiser sets up the form, the attendee answers, the organiser reads the summary', { timeout: 240_000 }, async () => {
+    const TITLE = 'Measurement for improvement: the basics';
+    const QUESTION = 'What was most useful?';
+    const DIFFERENT = 'Plot our falls data weekly on a run chart at the safety huddle.';
+    const USEFUL = 'The worked examples from ward 7.';
+
+    // The organiser adds the event and the nurse books it while it is still to come.
+    const organiser = await h.newPage(browser);
+    await h.signIn(organiser, server.baseUrl, admin.email, admin.password);
+    await organiser.goto(`${server.baseUrl}/events/new`);
+    await h.expectH1(organiser, 'New event');
+    await addEvent(organiser, { title: TITLE, kind: 'masterclass', audience: 'partnership', places: 10, day: inDays(3), venue: 'Education centre, room 2' });
+    await organiser.getByRole('button', { name: 'Add the event', exact: true }).click();
+    await h.expectH1(organiser, TITLE);
+    const url = organiser.url();
+    const id = Number(url.split('/').pop());
+
+    const nurse = await h.newPage(browser);
+    await h.signIn(nurse, server.baseUrl, member.email, member.password);
+    await nurse.goto(url);
+    await nurse.getByRole('button', { name: 'Book a place', exact: true }).click();
+    await h.expectVisible(nurse, nurse.locator('#my-booking', { hasText: "You're booked" }), 'the nurse booked');
+
+    // Before the event, she cannot answer yet.
+    await nurse.goto(`${url}/feedback`);
+    await h.expectH1(nurse, 'Your feedback');
+    await h.expectVisible(nurse, nurse.locator('#feedback-closed', { hasText: 'has not set up feedback' }), 'no form yet');
+
+    // Through the API: the event moved into the past (three days ago), and she attended.
+    const call = await apiAs(admin);
+    const { json: event, etag } = await call('GET', `/api/v1/events/${id}`);
+    const startsAt = new Date(Date.now() - 3 * 86_400_000);
+    const endsAt = new Date(startsAt.getTime() + 2 * 3_600_000);
+    await call('PUT', `/api/v1/events/${id}`, {
+      title: event.title,
+      kind: event.kind,
+      description: event.description,
+      organiser_organisation_id: event.organiser_organisation_id,
+      starts_at: startsAt.toISOString(),
+      ends_at: endsAt.toISOString(),
+      venue: event.venue,
+      online_link: event.online_link,
+      capacity: event.capacity,
+      audience: event.audience,
+      tags: event.tags,
+      counts_as_training: event.counts_as_training,
+    }, { 'if-match': etag });
+    const { json: bookings } = await call('GET', `/api/v1/events/${id}/bookings`);
+    const booking = bookings.find((b) => b.email === member.email);
+    assert.ok(booking, "the nurse's booking listed");
+    await call('PUT', `/api/v1/events/${id}/attendance`, { marks: [{ booking_id: booking.id, attended: true }] });
+
+    // The form being set up, at phone width.
+    const phone = await h.newPage(browser, { phone: true });
+    await h.signIn(phone, server.baseUrl, admin.email, admin.password);
+    await phone.goto(`${url}/feedback/summary`);
+    await h.expectVisible(phone, phone.getByRole('heading', { name: 'Set up feedback', exact: true }), 'no form yet, on a phone');
+    await phone.getByRole('button', { name: 'Add a question', exact: true }).click();
+    await phone.getByLabel('Question 1', { exact: true }).fill(QUESTION);
+    await h.record(phone, 'events-feedback-setup', 'setting up feedback');
+
+    // The organiser sets up the form with one question of their own (an empty one is refused).
+    await organiser.goto(url);
+    await h.expectH1(organiser, TITLE);
+    await organiser.getByRole('link', { name: 'Feedback', exact: true }).click();
+    await h.expectH1(organiser, 'Feedback');
+    await h.expectVisible(organiser, organiser.getByRole('heading', { name: 'Set up feedback', exact: true }), 'no form yet: set it up');
+    await organiser.getByRole('button', { name: 'Add a question', exact: true }).click();
+    await organiser.getByRole('button', { name: 'Add a question', exact: true }).click();
+    await organiser.getByRole('button', { name: 'Remove question 2', exact: true }).click();
+    assert.equal(await organiser.getByLabel('Question 2', { exact: true }).count(), 0, 'the second question removed');
+    await organiser.getByRole('button', { name: 'Set up feedback', exact: true }).click();
+    await h.expectVisible(organiser, organiser.locator('.error-summary a', { hasText: 'Enter the question' }), 'an empty question refused');
+    await organiser.getByLabel('Question 1', { exact: true }).fill(QUESTION);
+    await h.record(organiser, 'events-feedback-setup', 'setting up feedback');
+    await organiser.getByRole('button', { name: 'Set up feedback', exact: true }).click();
+    await h.expectVisible(organiser, organiser.getByText('Feedback is set up.'), 'the form saved');
+    await h.expectVisible(organiser, organiser.locator('#feedback-counts', { hasText: 'of 1 attendee answered' }), 'nobody has answered yet');
+    await h.expectVisible(organiser, organiser.getByRole('button', { name: 'Save the form', exact: true }), 'the form can still change');
+
+    // The organiser did not attend, so cannot answer.
+    await organiser.goto(`${url}/feedback`);
+    await h.expectVisible(organiser, organiser.locator('#feedback-closed', { hasText: 'Only people marked as attending' }), 'the organiser told why not');
+
+    // The form to answer, at phone width.
+    const nursePhone = await h.newPage(browser, { phone: true });
+    await h.signIn(nursePhone, server.baseUrl, member.email, member.password);
+    await nursePhone.goto(`${url}/feedback`);
+    await h.expectVisible(nursePhone, nursePhone.getByRole('button', { name: 'Send feedback', exact: true }), 'the form, on a phone');
+    await nursePhone.getByRole('radio', { name: '5 (excellent)', exact: true }).check();
+    await h.record(nursePhone, 'events-feedback-answer', 'giving feedback');
+
+    // The nurse is asked for feedback on the event's page, and answers (a rating is needed).
+    await nurse.goto(url);
+    await h.expectH1(nurse, TITLE);
+    await h.expectVisible(nurse, nurse.locator('#feedback-call'), 'the call to give feedback');
+    await h.record(nurse, 'events-feedback-event', 'an event to give feedback on');
+    await nurse.getByRole('link', { name: 'Give feedback', exact: true }).click();
+    await h.expectH1(nurse, 'Your feedback');
+    await h.expectVisible(nurse, nurse.locator('#feedback-privacy', { hasText: 'The organiser will see your name' }), 'told her name is shown');
+    await nurse.getByRole('button', { name: 'Send feedback', exact: true }).click();
+    await h.expectVisible(nurse, nurse.locator('.error-summary a', { hasText: 'Choose a rating from 1 to 5' }), 'no rating refused');
+    await h.expectVisible(nurse, nurse.locator('#rating-error'), 'the error beside the ratings');
+    await nurse.getByRole('group', { name: 'How would you rate the event?' }).getByRole('radio', { name: '4 (very good)', exact: true }).check();
+    await nurse.getByLabel('What will you do differently?', { exact: true }).fill(DIFFERENT);
+    await nurse.getByLabel(QUESTION, { exact: true }).fill(USEFUL);
+    await h.record(nurse, 'events-feedback-answer', 'giving feedback');
+    await nurse.getByRole('button', { name: 'Send feedback', exact: true }).click();
+    await h.expectVisible(nurse, nurse.locator('#feedback-thanks', { hasText: 'Thank you for your feedback' }), 'thanked');
+    await h.record(nurse, 'events-feedback-thanks', 'feedback sent');
+    await nurse.goto(url);
+    await h.expectVisible(nurse, nurse.locator('#feedback-given', { hasText: 'Thank you for your feedback.' }), 'the event page thanks her');
+    assert.equal(await nurse.getByRole('link', { name: 'Give feedback', exact: true }).count(), 0, 'no second answer offered');
+
+    // The organiser's summary: one answer of one attendee, its rating, what she said; the form fixed.
+    await organiser.goto(`${url}/feedback/summary`);
+    await h.expectH1(organiser, 'Feedback');
+    await h.expectVisible(organiser, organiser.locator('#feedback-counts li', { hasText: 'of 1 attendee answered' }).getByText('1', { exact: true }), 'one answer');
+    await h.expectVisible(organiser, organiser.locator('#feedback-counts li', { hasText: 'mean rating' }).getByText('4.0', { exact: true }), 'the mean');
+    const four = organiser.locator('#ratings tbody tr', { hasText: '4 (very good)' });
+    await h.expectVisible(organiser, four.getByText('100%'), 'the ratings chart with its numbers');
+    assert.equal(await four.locator('td').nth(1).innerText(), '1', 'one rating of 4');
+    const answer = organiser.locator('#feedback-answers li', { hasText: member.name });
+    await h.expectVisible(organiser, answer.getByText(DIFFERENT), 'what she will do differently');
+    await h.expectVisible(organiser, answer.getByText(USEFUL), 'her answer to the question');
+    await h.expectVisible(organiser, organiser.locator('#form-fixed', { hasText: '1 person has answered' }), 'the form fixed, and why');
+    assert.equal(await organiser.getByRole('button', { name: 'Save the form', exact: true }).count(), 0, 'no saving the form');
+    const [download] = await Promise.all([
+      organiser.waitForEvent('download'),
+      organiser.getByRole('button', { name: 'Download CSV', exact: true }).click(),
+    ]);
+    assert.equal(download.suggestedFilename(), `event-${id}-feedback.csv`);
+    const csv = fs.readFileSync(await download.path(), 'utf8');
+    assert.match(csv, new RegExp(`${member.name},4,${DIFFERENT}`), `her answer in the CSV:\n${csv}`);
+    await h.record(organiser, 'events-feedback-summary', 'the feedback summary');
+
+    // The summary, and the answered form, at phone width.
+    await phone.reload();
+    await h.expectVisible(phone, phone.locator('#feedback-answers li', { hasText: member.name }), 'the summary, on a phone');
+    await h.record(phone, 'events-feedback-summary', 'the feedback summary');
+    await nursePhone.reload();
+    await h.expectVisible(nursePhone, nursePhone.locator('#feedback-given'), 'her feedback given, on a phone');
+    await h.record(nursePhone, 'events-feedback-given', 'feedback given already');
+
+    for (const page of [organiser, nurse, phone, nursePhone]) h.assertNoErrors(page);
   });
 });
