@@ -13,6 +13,33 @@ pub const MAX_QUESTIONS: usize = 5;
 pub const MAX_QUESTION: usize = 300;
 pub const MAX_ANSWER: usize = 2000;
 
+/// The API document's schema of a list of at most five texts, each as `pattern` and `min` to
+/// `max` characters.
+#[cfg(feature = "openapi")]
+fn texts_schema(min: usize, max: usize, pattern: &str) -> utoipa::openapi::schema::Array {
+    use utoipa::openapi::schema::{ArrayBuilder, ObjectBuilder, Type};
+    ArrayBuilder::new()
+        .items(
+            ObjectBuilder::new()
+                .schema_type(Type::String)
+                .min_length((min > 0).then_some(min))
+                .max_length(Some(max))
+                .pattern(Some(pattern)),
+        )
+        .max_items(Some(MAX_QUESTIONS))
+        .build()
+}
+
+#[cfg(feature = "openapi")]
+fn questions_schema() -> utoipa::openapi::schema::Array {
+    texts_schema(1, MAX_QUESTION, crate::validation::REQUIRED_TEXT_PATTERN)
+}
+
+#[cfg(feature = "openapi")]
+fn answers_schema() -> utoipa::openapi::schema::Array {
+    texts_schema(0, MAX_ANSWER, crate::validation::PARAGRAPHS_PATTERN)
+}
+
 /// The form an organiser sets: whether answers are anonymous, and their own questions.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
@@ -23,7 +50,7 @@ pub struct FeedbackFormInput {
     /// Up to five free-text questions besides the rating and "what will you do differently",
     /// each 1 to 300 characters.
     #[serde(default)]
-    #[cfg_attr(feature = "openapi", schema(max_items = 5))]
+    #[cfg_attr(feature = "openapi", schema(schema_with = questions_schema))]
     pub questions: Vec<String>,
 }
 
@@ -91,7 +118,7 @@ pub struct FeedbackInput {
     /// An answer to each of the form's questions, in order (each at most 2000 characters; may
     /// be empty).
     #[serde(default)]
-    #[cfg_attr(feature = "openapi", schema(max_items = 5))]
+    #[cfg_attr(feature = "openapi", schema(schema_with = answers_schema))]
     pub answers: Vec<String>,
 }
 

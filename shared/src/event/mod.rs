@@ -136,6 +136,7 @@ pub struct EventInput {
     )]
     pub online_link: String,
     /// Places, 1 to 5000.
+    #[cfg_attr(feature = "openapi", schema(minimum = 1, maximum = 5000))]
     pub capacity: u32,
     pub audience: Audience,
     /// Themes, compared without case (at most 20).
