@@ -21,6 +21,7 @@ wire_enum!(
         PlaceConfirmed => "place_confirmed", "A place confirmed on a course or an event";
         PlaceOffered => "place_offered", "A place given to you from the waiting list";
         Waitlisted => "waitlisted", "You joined a waiting list";
+        EventCancelled => "event_cancelled", "An event you booked was called off";
         CoachingRecorded => "coaching_recorded", "A coaching session recorded for your project";
         ScoreChanged => "score_changed", "A score change on a project you lead";
         DataDue => "data_due", "Data due on your measures";

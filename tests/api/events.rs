@@ -640,6 +640,34 @@ async fn booking_tells_the_person_with_the_event_as_ics() {
             .iter()
             .any(|a| a.content.contains("BEGIN:VEVENT"))
     );
+
+    // Called off: everyone who held a place or waited is told.
+    let mut other = event_body(c.org_a.id, 1, "open");
+    other["title"] = json!("Roadshow: Riverside");
+    let other = app.event(admin_a, other).await;
+    app.book(&c.member_a.1, other.id)
+        .await
+        .expect::<MyBooking>(201);
+    app.book(&c.member_b.1, other.id)
+        .await
+        .expect::<MyBooking>(201);
+    let removed = app
+        .call(
+            Method::DELETE,
+            &format!("/api/v1/events/{}", other.id),
+            Some(admin_a),
+            None,
+        )
+        .await;
+    assert_eq!(removed.status.as_u16(), 204);
+    for who in ["member.a@example.org", "member.b@example.org"] {
+        let told = smtp.to(who, "Roadshow: Riverside is called off").await;
+        assert!(
+            told.text.contains("your booking is cancelled"),
+            "{}",
+            told.text
+        );
+    }
 }
 
 #[tokio::test]

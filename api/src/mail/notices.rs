@@ -395,3 +395,52 @@ pub async fn event_booking(
     )
     .await
 }
+
+/// An event called off: to everyone who held a place or waited for one.
+pub async fn event_cancelled(
+    mail: &Mail,
+    db: &impl ConnectionTrait,
+    bookings: &[events::booking::Model],
+    event: &events::event::Model,
+) -> Result<(), DbErr> {
+    let subject = format!("{} is called off", event.title);
+    let summary = format!(
+        "{}, on {}, is called off: your booking is cancelled.",
+        event.title,
+        moment(event.starts_at)
+    );
+    for booking in bookings {
+        let person = match booking.person_id {
+            Some(id) => match active(db, id).await? {
+                Some(p) => Some(p),
+                None => continue,
+            },
+            None => None,
+        };
+        let to = match &person {
+            Some(p) => Recipient::from(p),
+            None => Recipient {
+                person_id: None,
+                name: booking.guest_name.as_deref().unwrap_or("there"),
+                email: booking.guest_email.as_deref().unwrap_or_default(),
+            },
+        };
+        if to.email.is_empty() {
+            continue;
+        }
+        mail.notify(
+            db,
+            &to,
+            Notice {
+                kind: NotificationKind::EventCancelled,
+                subject: &subject,
+                summary: &summary,
+                link: "/events",
+                link_text: "See the events to come",
+                details: json!({ "what": event.title, "starts": moment(event.starts_at) }),
+            },
+        )
+        .await?;
+    }
+    Ok(())
+}

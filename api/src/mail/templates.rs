@@ -24,6 +24,7 @@ const TEMPLATES: &[(&str, &str)] = templates!(
     "place_confirmed",
     "place_offered",
     "waitlisted",
+    "event_cancelled",
     "coaching_recorded",
     "score_changed",
     "data_due",

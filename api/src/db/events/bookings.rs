@@ -356,6 +356,18 @@ pub async fn mark(
     Ok(None)
 }
 
+/// An event's bookings that stand: places and the waiting list.
+pub async fn standing(
+    db: &impl ConnectionTrait,
+    event_id: i64,
+) -> Result<Vec<booking::Model>, DbErr> {
+    Ok(rows(db, event_id)
+        .await?
+        .into_iter()
+        .filter(|b| b.status != BookingStatus::Cancelled)
+        .collect())
+}
+
 /// The booking a guest's cancel link names, if it still stands.
 pub async fn by_cancel_token(
     db: &impl ConnectionTrait,

@@ -14,6 +14,7 @@ use crate::{
     db,
     error::{ApiError, ApiResult, invalid, not_found},
     extract::{IfMatch, Json, Query, etag},
+    mail::notices,
     state::AppState,
 };
 
@@ -198,7 +199,8 @@ pub async fn update(
         .json(event))
 }
 
-/// Remove an event with its bookings.
+/// Remove an event with its bookings. If it has not ended, everyone who held a place or waited
+/// for one is told it is called off.
 #[utoipa::path(
     tag = "events",
     operation_id = "delete_event",
@@ -218,6 +220,10 @@ pub async fn remove(
 ) -> ApiResult<HttpResponse> {
     let current = managed(&state, &user, *id).await?;
     let txn = state.begin_write().await?;
+    if current.ends_at > Utc::now() {
+        let standing = db::events::bookings::standing(&txn, current.id).await?;
+        notices::event_cancelled(&state.mail, &txn, &standing, &current).await?;
+    }
     db::events::delete(&txn, current.id).await?;
     txn.commit().await?;
     Ok(HttpResponse::NoContent().finish())
