@@ -301,7 +301,7 @@ pub const MAX_ORGANISATIONS: usize = 50;
 /// The API document's schema of a project's tags: [`MAX_TAGS`] of them, each checked as
 /// [`normalise_tag`] checks it.
 #[cfg(feature = "openapi")]
-fn tags_schema() -> utoipa::openapi::schema::Array {
+pub(crate) fn tags_schema() -> utoipa::openapi::schema::Array {
     use utoipa::openapi::schema::{ArrayBuilder, ObjectBuilder, Type};
     ArrayBuilder::new()
         .items(

@@ -143,6 +143,31 @@ fn capitalise(s: &str) -> String {
     }
 }
 
+/// The most characters of a venue, and of an online link.
+pub const MAX_VENUE: usize = 300;
+pub const MAX_LINK: usize = 500;
+
+/// Where something meets: a venue, an `https://` (or `http://`) link, or both, but not neither.
+/// Gives back both, trimmed, if they are good (errors on `venue` and `online_link`).
+pub fn venue_or_link(
+    errors: &mut FieldErrors,
+    venue: &str,
+    link: &str,
+) -> (Option<String>, Option<String>) {
+    let venue = errors.check("venue", text(venue, "the venue", 0, MAX_VENUE));
+    let link = errors.check("online_link", text(link, "the online link", 0, MAX_LINK));
+    if let Some(link) = &link
+        && !link.is_empty()
+        && !(link.starts_with("https://") || link.starts_with("http://"))
+    {
+        errors.push("online_link", "The online link must start with https://");
+    }
+    if venue.as_deref() == Some("") && link.as_deref() == Some("") {
+        errors.push("venue", "Give a venue or an online link");
+    }
+    (venue, link)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

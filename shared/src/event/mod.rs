@@ -14,7 +14,7 @@ use crate::{
     FieldErrors,
     person::WorkEmail,
     project::{MAX_TAGS, normalise_tag},
-    validation::text,
+    validation::{text, venue_or_link},
 };
 
 wire_enum! {
@@ -72,28 +72,11 @@ wire_enum! {
 
 pub const MAX_TITLE: usize = 200;
 pub const MAX_DESCRIPTION: usize = 4000;
-pub const MAX_VENUE: usize = 300;
-pub const MAX_LINK: usize = 500;
+pub use crate::validation::{MAX_LINK, MAX_VENUE};
 pub const MAX_CAPACITY: u32 = 5000;
 pub const MAX_NAME: usize = 200;
 /// An event lasts at most this many hours (a roadshow may run over two days).
 pub const MAX_HOURS: i64 = 72;
-
-/// The API document's schema of an event's tags, checked as a project's are.
-#[cfg(feature = "openapi")]
-fn tags_schema() -> utoipa::openapi::schema::Array {
-    use utoipa::openapi::schema::{ArrayBuilder, ObjectBuilder, Type};
-    ArrayBuilder::new()
-        .items(
-            ObjectBuilder::new()
-                .schema_type(Type::String)
-                .min_length(Some(1))
-                .max_length(Some(crate::project::MAX_TAG))
-                .pattern(Some(crate::validation::REQUIRED_TEXT_PATTERN)),
-        )
-        .max_items(Some(MAX_TAGS))
-        .build()
-}
 
 /// An event as sent to create or change one.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -141,7 +124,7 @@ pub struct EventInput {
     pub audience: Audience,
     /// Themes, compared without case (at most 20).
     #[serde(default)]
-    #[cfg_attr(feature = "openapi", schema(schema_with = tags_schema))]
+    #[cfg_attr(feature = "openapi", schema(schema_with = crate::project::tags_schema))]
     pub tags: Vec<String>,
     /// Attendance counts towards the partnership's "people who attended training".
     #[serde(default)]
@@ -149,22 +132,6 @@ pub struct EventInput {
     /// The workshop series it belongs to (organised by the same organisation).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub series_id: Option<i64>,
-}
-
-/// Checks an optional venue and online link together: one of them is needed.
-fn place(errors: &mut FieldErrors, venue: &str, link: &str) -> (Option<String>, Option<String>) {
-    let venue = errors.check("venue", text(venue, "the venue", 0, MAX_VENUE));
-    let link = errors.check("online_link", text(link, "the online link", 0, MAX_LINK));
-    if let Some(link) = &link
-        && !link.is_empty()
-        && !(link.starts_with("https://") || link.starts_with("http://"))
-    {
-        errors.push("online_link", "The online link must start with https://");
-    }
-    if venue.as_deref() == Some("") && link.as_deref() == Some("") {
-        errors.push("venue", "Give a venue or an online link");
-    }
-    (venue, link)
 }
 
 impl EventInput {
@@ -185,7 +152,7 @@ impl EventInput {
                 format!("An event lasts at most {MAX_HOURS} hours: make a series of sessions"),
             );
         }
-        let (venue, link) = place(&mut errors, &self.venue, &self.online_link);
+        let (venue, link) = venue_or_link(&mut errors, &self.venue, &self.online_link);
         if !(1..=MAX_CAPACITY).contains(&self.capacity) {
             errors.push(
                 "capacity",

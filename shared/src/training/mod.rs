@@ -52,8 +52,7 @@ pub const MAX_CAPACITY: u32 = 1000;
 pub const MAX_SESSIONS: usize = 100;
 pub const MAX_FACILITATORS: usize = 20;
 pub const MAX_SESSION_MINUTES: u32 = 24 * 60;
-pub const MAX_VENUE: usize = 300;
-pub const MAX_LINK: usize = 500;
+pub use crate::validation::{MAX_LINK, MAX_VENUE};
 
 fn default_attendance() -> u8 {
     DEFAULT_ATTENDANCE_PERCENT
@@ -292,20 +291,8 @@ impl CohortInput {
                 "The end date must be on or after the start date",
             );
         }
-        let venue = errors.check("venue", text(&self.venue, "the venue", 0, MAX_VENUE));
-        let link = errors.check(
-            "online_link",
-            text(&self.online_link, "the online link", 0, MAX_LINK),
-        );
-        if let Some(link) = &link
-            && !link.is_empty()
-            && !(link.starts_with("https://") || link.starts_with("http://"))
-        {
-            errors.push("online_link", "The online link must start with https://");
-        }
-        if venue.as_deref() == Some("") && link.as_deref() == Some("") {
-            errors.push("venue", "Give a venue or an online link");
-        }
+        let (venue, link) =
+            crate::validation::venue_or_link(&mut errors, &self.venue, &self.online_link);
         if !(1..=MAX_CAPACITY).contains(&self.capacity) {
             errors.push(
                 "capacity",
