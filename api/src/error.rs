@@ -42,6 +42,10 @@ pub enum ApiError {
     TooManyRequests { retry_after: u64 },
     #[error("service unavailable: {0}")]
     Unavailable(&'static str),
+    /// An upload refused before anything is stored: 413 too large, 415 not a type taken, 422
+    /// empty or not what it says it is.
+    #[error("file refused: {0:?}")]
+    FileRefused(qi_shared::event::submission::FileProblem),
     #[error(transparent)]
     Internal(#[from] anyhow::Error),
 }
@@ -105,6 +109,7 @@ impl ApiError {
             Self::UnsupportedMediaType => "unsupported_media_type",
             Self::TooManyRequests { .. } => "too_many_requests",
             Self::Unavailable(_) => "unavailable",
+            Self::FileRefused(_) => "file_refused",
             Self::Internal(_) => "internal_error",
         }
     }
@@ -137,6 +142,7 @@ impl ApiError {
             Self::TooManyRequests { retry_after } => Some(format!(
                 "Too many failed sign-ins: try again in {retry_after} seconds"
             )),
+            Self::FileRefused(problem) => Some(problem.message()),
             Self::Internal(_) => None,
         }
     }
@@ -151,6 +157,7 @@ impl ApiError {
             code: self.code().to_owned(),
             errors: match self {
                 Self::Validation(errors) | Self::Conflict { errors, .. } => errors.clone(),
+                Self::FileRefused(problem) => vec![FieldError::new("file", problem.message())],
                 _ => Vec::new(),
             },
         }
@@ -173,6 +180,16 @@ impl ResponseError for ApiError {
             Self::UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             Self::TooManyRequests { .. } => StatusCode::TOO_MANY_REQUESTS,
             Self::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
+            Self::FileRefused(problem) => {
+                use qi_shared::event::submission::FileProblem;
+                match problem {
+                    FileProblem::TooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
+                    FileProblem::NotAccepted => StatusCode::UNSUPPORTED_MEDIA_TYPE,
+                    FileProblem::Empty | FileProblem::NotWhatItSays { .. } => {
+                        StatusCode::UNPROCESSABLE_ENTITY
+                    }
+                }
+            }
             Self::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }

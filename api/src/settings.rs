@@ -62,6 +62,32 @@ pub struct Settings {
     /// How the outbox is delivered (`QI_MAIL__*`).
     #[serde(default)]
     pub mail: MailSettings,
+    /// Where submissions' files are kept, and how large they may be (`QI_UPLOADS__*`).
+    #[serde(default)]
+    pub uploads: UploadSettings,
+}
+
+/// Where uploaded files are kept (`QI_UPLOADS__URL`, `QI_UPLOADS__MAX_BYTES`).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(default)]
+pub struct UploadSettings {
+    /// An S3-compatible bucket, `s3://bucket/optional/prefix`, with its endpoint, region and
+    /// keys from the usual `AWS_*` variables (`AWS_ENDPOINT`, `AWS_REGION`,
+    /// `AWS_ACCESS_KEY_ID`, `AWS_SECRET_ACCESS_KEY`, `AWS_ALLOW_HTTP`). None: the folder
+    /// `uploads` in `data_dir`, which suits one node; several nodes need a bucket (or that
+    /// folder on storage they share).
+    pub url: Option<String>,
+    /// The largest file a submission takes, in bytes.
+    pub max_bytes: u64,
+}
+
+impl Default for UploadSettings {
+    fn default() -> Self {
+        Self {
+            url: None,
+            max_bytes: qi_shared::event::submission::DEFAULT_MAX_FILE_BYTES,
+        }
+    }
 }
 
 /// How the mail outbox is delivered (`QI_MAIL__POLL_MILLIS`, ...).

@@ -80,6 +80,7 @@ impl Application {
             )),
             mail,
             resets: crate::auth::throttle::ResetLimits::new(&settings.auth),
+            storage: crate::storage::Storage::open(&settings)?,
         });
         crate::mail::worker::start(state.clone());
         crate::mail::schedule::start(state.clone());

@@ -26,6 +26,7 @@ mod m20261206_000018_mail_and_notifications;
 mod m20261206_000019_mail_calendar;
 mod m20261207_000020_events;
 mod m20261207_000021_event_feedback;
+mod m20261208_000022_submissions;
 
 pub struct Migrator;
 
@@ -54,6 +55,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261206_000019_mail_calendar::Migration),
             Box::new(m20261207_000020_events::Migration),
             Box::new(m20261207_000021_event_feedback::Migration),
+            Box::new(m20261208_000022_submissions::Migration),
         ]
     }
 }

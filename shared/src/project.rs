@@ -168,6 +168,9 @@ pub struct Project {
     pub visibility: Visibility,
     /// The latest progress score, if any.
     pub score: Option<ProgressScore>,
+    /// Awards its submissions to calls have won, latest first.
+    #[serde(default)]
+    pub awards: Vec<crate::event::submission::Award>,
     /// Increases with every change; send it back as `If-Match` to change the project.
     pub version: i64,
     pub created_at: DateTime<Utc>,
@@ -190,6 +193,9 @@ pub struct ProjectSummary {
     pub score: Option<ProgressScore>,
     pub involvement: bool,
     pub sustainability: bool,
+    /// Awards its submissions to calls have won, latest first.
+    #[serde(default)]
+    pub awards: Vec<crate::event::submission::Award>,
     pub updated_at: DateTime<Utc>,
 }
 
@@ -948,6 +954,7 @@ mod tests {
         };
         let at = DateTime::<Utc>::default();
         let project = Project {
+            awards: Vec::new(),
             id: 7,
             title: "Fewer falls".into(),
             problem: String::new(),

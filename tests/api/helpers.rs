@@ -7,7 +7,7 @@
 use std::path::PathBuf;
 
 use qi_api::{
-    settings::{AuthSettings, Bootstrap, MailSettings, Settings},
+    settings::{AuthSettings, Bootstrap, MailSettings, Settings, UploadSettings},
     startup::Application,
 };
 use qi_shared::{
@@ -102,6 +102,7 @@ pub fn test_settings(database_url: String) -> Settings {
             reminder_hour: 24,
             ..MailSettings::default()
         },
+        uploads: UploadSettings::default(),
     }
 }
 

@@ -6,6 +6,7 @@
 
 pub mod feedback;
 pub mod rules;
+pub mod submission;
 
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};

@@ -32,5 +32,6 @@ pub mod refresh_token;
 pub mod server_secret;
 pub mod strategy_target;
 pub mod strategy_target_change;
+pub mod submissions;
 pub mod team_invitation;
 pub mod training;

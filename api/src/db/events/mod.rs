@@ -3,6 +3,7 @@
 
 pub mod bookings;
 pub mod feedback;
+pub mod submissions;
 
 use std::collections::HashMap;
 

@@ -17,7 +17,10 @@ use sea_orm::{
     sea_query::{Expr, ExprTrait, Query},
 };
 
-use crate::db::entity::{organisation, project};
+use crate::db::{
+    entity::{organisation, project},
+    events::submissions::AwardsOf,
+};
 
 use super::read::{context, get};
 use super::{ORGANISATIONS, TAGS, joined, lines};
@@ -129,7 +132,16 @@ async fn summaries_of(
         .all(db)
         .await?;
     rows.sort_by_key(|row| ids.iter().position(|id| *id == row.id));
-    Ok(summaries(rows))
+    let mut items = summaries(rows);
+    let awards = crate::db::events::submissions::awards(db, AwardsOf::Projects(ids)).await?;
+    for item in &mut items {
+        item.awards = awards
+            .iter()
+            .filter(|a| a.project.id == item.id)
+            .cloned()
+            .collect();
+    }
+    Ok(items)
 }
 
 /// What the list shows of a project: its row, the name of its lead organisation, how many
@@ -219,6 +231,8 @@ fn summaries(rows: Vec<SummaryRow>) -> Vec<ProjectSummary> {
             score: m.score_tenths.and_then(ProgressScore::from_tenths),
             involvement: m.involvement,
             sustainability: m.sustainability,
+            // Filled by `summaries_of`, in one query for the page.
+            awards: Vec::new(),
             updated_at: m.updated_at,
         })
         .collect()

@@ -279,7 +279,13 @@ pub async fn get(db: &impl ConnectionTrait, id: i64) -> Result<Option<Project>, 
         })
         .collect::<Result<_, DbErr>>()?;
 
+    let awards = crate::db::events::submissions::awards(
+        db,
+        crate::db::events::submissions::AwardsOf::Projects(&[model.id]),
+    )
+    .await?;
     Ok(Some(Project {
+        awards,
         id: model.id,
         title: model.title,
         problem: model.problem,

@@ -7,11 +7,14 @@
 //! event: change it, see its bookings, record attendance.
 
 mod attendance;
+mod awards;
 mod bookings;
 mod calendar;
 mod crud;
 mod feedback;
+mod reviews;
 mod series;
+mod submissions;
 
 use qi_shared::{event::rules, notification::NotificationKind};
 use utoipa_actix_web::service_config::ServiceConfig;
@@ -52,7 +55,24 @@ pub fn routes(cfg: &mut ServiceConfig) {
         .service(series::list)
         .service(series::create)
         .service(series::show)
-        .service(series::book);
+        .service(series::book)
+        .service(submissions::show_call)
+        .service(submissions::set_call)
+        .service(submissions::close_review)
+        .service(submissions::list)
+        .service(submissions::create)
+        .service(submissions::show)
+        .service(submissions::update)
+        .service(submissions::remove)
+        .service(submissions::upload)
+        .service(submissions::download)
+        .service(reviews::set_reviewers)
+        .service(reviews::review)
+        .service(reviews::reviews)
+        .service(reviews::shortlist)
+        .service(awards::list)
+        .service(awards::give)
+        .service(awards::remove);
 }
 
 /// The event, if the signed-in person may see it; 404 if not (or if there is none).

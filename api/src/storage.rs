@@ -1,0 +1,58 @@
+//! Where uploaded files are kept: a folder on this machine by default, an S3-compatible bucket
+//! when `uploads.url` names one. Both through `object_store`, so the handlers never know which.
+//!
+//! A file is written under a key no one can guess before its row names it, and removed after
+//! the row stops naming it: a crash in between leaves an unnamed file behind, never a row that
+//! names a missing one.
+
+use std::sync::Arc;
+
+use object_store::{
+    ObjectStore, ObjectStoreExt, PutPayload, aws::AmazonS3Builder, local::LocalFileSystem,
+    path::Path,
+};
+
+use crate::settings::Settings;
+
+#[derive(Clone)]
+pub struct Storage {
+    store: Arc<dyn ObjectStore>,
+    /// The largest file taken, in bytes.
+    pub max_bytes: u64,
+}
+
+impl Storage {
+    pub fn open(settings: &Settings) -> anyhow::Result<Self> {
+        let store: Arc<dyn ObjectStore> = match &settings.uploads.url {
+            Some(url) => Arc::new(AmazonS3Builder::from_env().with_url(url).build()?),
+            None => {
+                let folder = settings.data_dir.join("uploads");
+                std::fs::create_dir_all(&folder)?;
+                Arc::new(LocalFileSystem::new_with_prefix(folder)?)
+            }
+        };
+        Ok(Self {
+            store,
+            max_bytes: settings.uploads.max_bytes,
+        })
+    }
+
+    pub async fn put(&self, key: &str, bytes: Vec<u8>) -> object_store::Result<()> {
+        self.store
+            .put(&Path::from(key), PutPayload::from(bytes))
+            .await
+            .map(|_| ())
+    }
+
+    pub async fn get(&self, key: &str) -> object_store::Result<bytes::Bytes> {
+        self.store.get(&Path::from(key)).await?.bytes().await
+    }
+
+    /// Removes a file no row names any more; one already gone is no error.
+    pub async fn delete(&self, key: &str) {
+        match self.store.delete(&Path::from(key)).await {
+            Ok(()) | Err(object_store::Error::NotFound { .. }) => {}
+            Err(e) => tracing::warn!(error = %e, key, "an unneeded upload was not removed"),
+        }
+    }
+}
