@@ -77,7 +77,10 @@ fn header() -> Html {
                     | Route::EditEvent { .. }
                     | Route::EventAttendance { .. }
                     | Route::EventFeedback { .. }
-                    | Route::EventFeedbackSummary { .. },
+                    | Route::EventFeedbackSummary { .. }
+                    | Route::EventCall { .. }
+                    | Route::EditEventCall { .. }
+                    | Route::Submission { .. },
                 ),
                 Route::Events,
             ) => true,

@@ -131,6 +131,13 @@ fn page(route: &Route, session: &crate::session::Session) -> Html {
         Route::EventFeedbackSummary { id } => {
             html! { <pages::events::feedback_summary::FeedbackSummaryPage id={id} /> }
         }
+        Route::EventCall { id } => html! { <pages::events::submissions::call::CallPage id={id} /> },
+        Route::EditEventCall { id } => {
+            html! { <pages::events::submissions::call_form::CallForm id={id} /> }
+        }
+        Route::Submission { id } => {
+            html! { <pages::events::submissions::submission::SubmissionPage id={id} /> }
+        }
         Route::MyBookings => html! { <pages::events::mine::MyBookings /> },
         Route::EventSeries { id } => html! { <pages::events::series::SeriesPage id={id} /> },
         Route::GuestCancel => html! { <pages::events::guest_cancel::GuestCancelPage /> },

@@ -1,5 +1,5 @@
 //! Every address the app answers: the top-level routes (the events pages among them, since one
-//! of them is public), and the routes of the training and capability sections, which have their
+//! of them is public, with their calls for submissions), and the routes of the training and capability sections, which have their
 //! own switches.
 
 use yew_router::prelude::*;
@@ -94,6 +94,16 @@ pub enum Route {
     /// The event's feedback form and what attendees said, for its managers.
     #[at("/events/:id/feedback/summary")]
     EventFeedbackSummary { id: i64 },
+    /// An event's call for submissions: what it asks for and how entries are scored, submitting
+    /// a project, the reviewer's list, and for its managers every submission and the awards.
+    #[at("/events/:id/call")]
+    EventCall { id: i64 },
+    /// Opening or changing the call, for the event's managers.
+    #[at("/events/:id/call/edit")]
+    EditEventCall { id: i64 },
+    /// A submission to a call, for its team, its reviewers and the event's managers.
+    #[at("/submissions/:id")]
+    Submission { id: i64 },
     #[at("/capability")]
     CapabilityHome,
     #[at("/capability/*")]

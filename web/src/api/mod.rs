@@ -15,6 +15,8 @@ mod endpoints;
 pub mod events;
 pub mod notifications;
 #[cfg(not(feature = "entry"))]
+pub mod submissions;
+#[cfg(not(feature = "entry"))]
 pub mod targets;
 #[cfg(not(feature = "entry"))]
 pub mod training;
@@ -451,6 +453,46 @@ async fn call_bytes(path: &str) -> Result<Vec<u8>, ApiError> {
             return response
                 .binary()
                 .await
+                .map_err(|e| ApiError::Unexpected(e.to_string()));
+        }
+        return Err(problem(response).await);
+    }
+    Err(expired())
+}
+
+/// Sends a file's bytes as the body (an upload), as the signed-in person; answers the JSON text
+/// of what the server made of it. The body is the browser's own value (a `File` or its bytes), so
+/// the file is not copied through the app on its way out.
+async fn call_upload(path: &str, content_type: &str, body: &JsValue) -> Answer {
+    for attempt in 0..2 {
+        let token = match current_access(true) {
+            Some(token) => token,
+            None => {
+                if !renew().await? {
+                    return Err(expired());
+                }
+                current_access(false).ok_or_else(expired)?
+            }
+        };
+        let response = RequestBuilder::new(path)
+            .method(Method::PUT)
+            .header("Authorization", &format!("Bearer {token}"))
+            .header("Accept", "application/json")
+            .header("Content-Type", content_type)
+            .body(body.clone())
+            .map_err(|e| ApiError::Unexpected(e.to_string()))?
+            .send()
+            .await
+            .map_err(|_| ApiError::Network)?;
+        if response.status() == 401 && attempt == 0 {
+            ACCESS.with(|a| *a.borrow_mut() = None);
+            continue;
+        }
+        if response.ok() {
+            return response
+                .text()
+                .await
+                .map(|text| Some(text).filter(|t| !t.is_empty()))
                 .map_err(|e| ApiError::Unexpected(e.to_string()));
         }
         return Err(problem(response).await);

@@ -4,6 +4,8 @@
 #[cfg(not(feature = "entry"))]
 pub mod account;
 #[cfg(not(feature = "entry"))]
+pub mod awards;
+#[cfg(not(feature = "entry"))]
 pub mod csv_upload;
 #[cfg(not(feature = "entry"))]
 pub mod driver_diagram;

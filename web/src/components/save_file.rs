@@ -71,3 +71,38 @@ fn save(file_name: &str, mime: &str, text: &str) {
         }
     }
 }
+
+/// Offers `bytes` (a submission's PDF or image) to the browser as a download named `file_name`,
+/// through an object URL: a file of megabytes would make a data URL of megabytes more.
+pub fn save_bytes(file_name: &str, mime: &str, bytes: &[u8]) {
+    let parts = js_sys::Array::of1(&js_sys::Uint8Array::from(bytes));
+    let options = web_sys::BlobPropertyBag::new();
+    options.set_type(mime);
+    let Ok(blob) = web_sys::Blob::new_with_u8_array_sequence_and_options(&parts, &options) else {
+        return;
+    };
+    let Ok(url) = web_sys::Url::create_object_url_with_blob(&blob) else {
+        return;
+    };
+    let Some(window) = web_sys::window() else {
+        return;
+    };
+    if let Some(document) = window.document()
+        && let Ok(link) = document.create_element("a")
+    {
+        let _ = link.set_attribute("href", &url);
+        let _ = link.set_attribute("download", file_name);
+        if let Ok(link) = wasm_bindgen::JsCast::dyn_into::<web_sys::HtmlElement>(link) {
+            link.click();
+        }
+    }
+    // Freed a minute later rather than at once: some browsers read the URL after the click
+    // returns, and a revoked one would fail the download.
+    let revoke = wasm_bindgen::closure::Closure::once_into_js(move || {
+        let _ = web_sys::Url::revoke_object_url(&url);
+    });
+    let _ = window.set_timeout_with_callback_and_timeout_and_arguments_0(
+        wasm_bindgen::JsCast::unchecked_ref(&revoke),
+        60_000,
+    );
+}

@@ -2,10 +2,15 @@
 //! cancelling. Public for an open event: anyone with the link sees it and books as a guest; a
 //! signed-in person sees their own booking (and, once it has ended, the call to give feedback),
 //! and the event's managers their links to change it, record attendance and read the feedback.
+//! When the event has a call for submissions, its deadline, kinds and awards link to it.
 
 use qi_shared::{
     FieldError,
-    event::{BookingStatus, Event, GuestBooking, GuestBookingInput, MyBooking, rules},
+    event::{
+        BookingStatus, Event, GuestBooking, GuestBookingInput, MyBooking, rules,
+        submission::{Award, Call},
+    },
+    uk_time,
 };
 use yew::prelude::*;
 use yew_router::prelude::*;
@@ -14,6 +19,7 @@ use super::{kind_tag, paragraphs, when_text};
 use crate::{
     api,
     components::{
+        awards::award_list,
         form::{ErrorSummary, Submit, TextField, error_for},
         save_file::{Fetch, SaveFile},
         states::{ErrorPanel, Loading},
@@ -223,6 +229,9 @@ pub fn event_page(props: &Props) -> Html {
             } else if rules::guest_may_see(e.audience) && !ended {
                 <GuestBookingForm event_id={e.id} full={e.places_left() == 0} onbooked={refresh.clone()} />
             }
+            if signed_in {
+                <CallSection event_id={e.id} manages={e.can_manage} />
+            }
             <p class="actions">
                 <SaveFile label="Add to calendar (.ics)" file_name={format!("event-{}.ics", e.id)} mime="text/calendar" fetch={calendar} />
             </p>
@@ -394,5 +403,70 @@ fn guest_booking_form(props: &GuestProps) -> Html {
                 <Submit label={if props.full { "Join the waiting list" } else { "Book as a guest" }} busy={*busy} />
             </form>
         </section>
+    }
+}
+
+#[derive(Properties, PartialEq)]
+struct CallSectionProps {
+    event_id: i64,
+    /// The signed-in person manages the event, and so may open a call.
+    manages: bool,
+}
+
+/// The event's call for submissions: its deadline and kinds, a link to it, and the awards once
+/// given; a link to open one for the event's managers; nothing for anyone else when it has none.
+#[function_component(CallSection)]
+fn call_section(props: &CallSectionProps) -> Html {
+    let loaded = use_load(props.event_id, |id| async move {
+        let call = match api::submissions::call_for(id).await {
+            Ok(call) => call,
+            Err(error) if error.is_not_found() => return Ok(None),
+            Err(error) => return Err(error),
+        };
+        let awards = if call.review_closed_at.is_some() {
+            api::submissions::awards(id).await?
+        } else {
+            Vec::new()
+        };
+        Ok::<Option<(Call, Vec<Award>)>, crate::api::ApiError>(Some((call, awards)))
+    });
+    let to_call = Route::EventCall { id: props.event_id };
+    match &*loaded {
+        Load::Loading => html! {},
+        Load::Failed(error) => {
+            html! { <p class="error-message" role="alert">{ error.message() }</p> }
+        }
+        Load::Loaded(None) if props.manages => html! {
+            <p><Link<Route> to={Route::EditEventCall { id: props.event_id }} classes="button button--secondary">{ "Open a call for submissions" }</Link<Route>></p>
+        },
+        Load::Loaded(None) => html! {},
+        Load::Loaded(Some((call, awards))) => {
+            let kinds = call
+                .kinds
+                .iter()
+                .map(|k| k.label())
+                .collect::<Vec<_>>()
+                .join(", ");
+            let deadline = format!(
+                "{} {}",
+                uk_time::local(call.deadline).format("%a %-d %b %Y, %H:%M"),
+                uk_time::zone_name(call.deadline)
+            );
+            html! {
+                <section class="panel" id="call" aria-labelledby="call-title">
+                    <h2 class="panel__title" id="call-title">{ "Call for submissions" }</h2>
+                    <p>{ if call.open {
+                        format!("Taking {} until {deadline}.", kinds.to_lowercase())
+                    } else {
+                        format!("Took {} until {deadline}.", kinds.to_lowercase())
+                    } }</p>
+                    if !awards.is_empty() {
+                        <h3>{ "Awards" }</h3>
+                        { award_list(awards) }
+                    }
+                    <p><Link<Route> to={to_call}>{ if call.open { "See the call and submit a project" } else { "See the call" } }</Link<Route>></p>
+                </section>
+            }
+        }
     }
 }

@@ -1,6 +1,7 @@
 //! Events pages: the list and the month's calendar, an event (public when open, with guest
 //! booking), the event form, attendance, feedback (an attendee's answers; the organiser's form
-//! and summary), the person's bookings, a workshop series and a guest's cancel link. What several
+//! and summary), the person's bookings, a workshop series, a guest's cancel link, and an event's
+//! call for submissions with its reviews and awards (`submissions`). What several
 //! of them show the same way (times, places, where a booking stands) is here.
 
 pub mod attendance;
@@ -12,6 +13,7 @@ pub mod guest_cancel;
 pub mod list;
 pub mod mine;
 pub mod series;
+pub mod submissions;
 
 use chrono::{DateTime, Utc};
 use qi_shared::{
