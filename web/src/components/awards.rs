@@ -1,4 +1,6 @@
-//! Awards as the event's pages show them: "Winner, Best poster — Celebration event 2025".
+//! Awards as the project page, the project lists and the event's pages show them: "Winner,
+//! Best poster — Celebration event 2025". Shared here because the projects pages and the events
+//! pages both show them and a page imports no other page.
 
 use qi_shared::event::submission::{Award, AwardLevel};
 use yew::prelude::*;
@@ -13,6 +15,20 @@ fn tag_class(level: AwardLevel) -> &'static str {
     match level {
         AwardLevel::Winner => "tag tag--green",
         AwardLevel::HighlyCommended => "tag tag--blue",
+    }
+}
+
+/// The awards as tags, for a project's card in a list; nothing when it has none.
+pub fn award_badges(awards: &[Award]) -> Html {
+    if awards.is_empty() {
+        return html! {};
+    }
+    html! {
+        <ul class="tag-list" aria-label="Awards">
+            { for awards.iter().map(|a| html! {
+                <li class={tag_class(a.level)}>{ award_text(a) }</li>
+            }) }
+        </ul>
     }
 }
 

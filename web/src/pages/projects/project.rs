@@ -1,5 +1,6 @@
 //! A project's page: overview, driver diagram, change ideas and PDSA ramps, team and progress
-//! score. The same overview, read-only, is the learning library's page of a public project.
+//! score, and the awards it has won. The same overview, read-only, is the learning library's page
+//! of a public project.
 
 use qi_shared::uk_time;
 use qi_shared::{
@@ -13,6 +14,7 @@ use yew_router::prelude::*;
 use crate::{
     api,
     components::{
+        awards::award_list,
         form::{ErrorSummary, SelectField, TextArea, error_for},
         project_sections::{DiagramSection, MeasureList, ProjectCoaching, Ramps},
         project_status::{score_text, status_tag},
@@ -88,6 +90,20 @@ fn team(p: &Project) -> Html {
     }
 }
 
+/// The awards its submissions to calls have won; nothing when it has none, since most projects
+/// never enter one.
+fn awards(p: &Project) -> Html {
+    if p.awards.is_empty() {
+        return html! {};
+    }
+    html! {
+        <>
+            <h2 id="awards">{ "Awards" }</h2>
+            { award_list(&p.awards) }
+        </>
+    }
+}
+
 #[derive(Properties, PartialEq)]
 pub struct Props {
     pub id: i64,
@@ -143,6 +159,7 @@ pub fn project_page(props: &Props) -> Html {
                     <li><a href="#pdsa">{ "Change ideas and PDSA cycles" }</a></li>
                     <li><a href="#team">{ "Team" }</a></li>
                     <li><a href="#progress-score">{ "Progress score" }</a></li>
+                    if !p.awards.is_empty() { <li><a href="#awards">{ "Awards" }</a></li> }
                 </ul>
             </nav>
             <h2 id="overview">{ "Overview" }</h2>
@@ -168,6 +185,7 @@ pub fn project_page(props: &Props) -> Html {
                 Load::Loaded(list) if list.is_empty() => html! { <p class="empty">{ "Not scored yet." }</p> },
                 Load::Loaded(list) => score_history(list),
             } }
+            { awards(&p) }
         </>
     }
 }
@@ -353,6 +371,7 @@ pub fn library_project(props: &LibraryProps) -> Html {
                     <MeasureList project_id={p.id} can_edit=false library=true />
                     <h2>{ "Team" }</h2>
                     { team(p) }
+                    { awards(p) }
                 </>
             }
         }

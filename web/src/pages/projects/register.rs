@@ -11,6 +11,7 @@ use yew_router::prelude::*;
 use crate::{
     api,
     components::{
+        awards::award_badges,
         form::{SelectField, TextField, options},
         pagination::Pagination,
         project_status::{score_text, status_tag},
@@ -97,6 +98,7 @@ fn card(p: &ProjectSummary, library: bool) -> Html {
                 if p.involvement { <span class="tag tag--white">{ "Patient involvement" }</span> }
                 if p.sustainability { <span class="tag tag--white">{ "Sustainability" }</span> }
             </p>
+            { award_badges(&p.awards) }
             if !p.tags.is_empty() {
                 <ul class="tag-list" aria-label="Themes">
                     { for p.tags.iter().map(|t| html! { <li class="tag tag--white">{ t }</li> }) }
