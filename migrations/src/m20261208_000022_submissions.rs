@@ -23,6 +23,15 @@ fn cascade(
         .to_owned()
 }
 
+/// A column naming an event's call (whose key is the event's).
+fn of_call(table: &'static str) -> ForeignKeyCreateStatement {
+    ForeignKey::create()
+        .from(table, "event_id")
+        .to("event_calls", "event_id")
+        .on_delete(ForeignKeyAction::Cascade)
+        .to_owned()
+}
+
 #[async_trait::async_trait]
 impl MigrationTrait for Migration {
     async fn up(&self, manager: &SchemaManager) -> Result<(), DbErr> {
@@ -51,7 +60,7 @@ impl MigrationTrait for Migration {
                     .col(string_len("name", 100))
                     .col(string_len("description", 500))
                     .col(integer("weight"))
-                    .foreign_key(&mut cascade("call_criteria", "event_id", "event_calls"))
+                    .foreign_key(&mut of_call("call_criteria"))
                     .to_owned(),
             )
             .await?;
@@ -74,7 +83,7 @@ impl MigrationTrait for Migration {
                     .col(big_integer_null("file_bytes"))
                     .col(timestamp_with_time_zone_null("file_uploaded_at"))
                     .col(boolean("shortlisted"))
-                    .foreign_key(&mut cascade("submissions", "event_id", "event_calls"))
+                    .foreign_key(&mut of_call("submissions"))
                     .foreign_key(&mut cascade("submissions", "project_id", "projects"))
                     .foreign_key(&mut cascade("submissions", "submitted_by", "people"))
                     .to_owned(),
@@ -158,7 +167,7 @@ impl MigrationTrait for Migration {
                     .col(string_len("category", 100))
                     .col(string_len("level", 20))
                     .col(timestamp_with_time_zone("awarded_at"))
-                    .foreign_key(&mut cascade("awards", "event_id", "event_calls"))
+                    .foreign_key(&mut of_call("awards"))
                     .foreign_key(&mut cascade("awards", "submission_id", "submissions"))
                     .to_owned(),
             )

@@ -25,6 +25,7 @@ mod people;
 mod projects;
 mod setup;
 mod stored_values;
+mod submissions;
 mod targets;
 mod team;
 mod training;

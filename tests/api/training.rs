@@ -54,10 +54,6 @@ pub fn cohort_body(capacity: u32) -> Value {
 }
 
 impl TestApp {
-    async fn put(&self, path: &str, token: &str, body: Value) -> Answer {
-        self.call(Method::PUT, path, Some(token), Some(body)).await
-    }
-
     async fn course(&self, token: &str, provider: i64) -> Course {
         self.post("/api/v1/courses", token, course_body(provider))
             .await

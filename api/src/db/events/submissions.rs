@@ -74,8 +74,8 @@ pub fn same_rubric(kept: &[criterion::Model], sent: &CallInput) -> bool {
             .all(|(k, s)| k.name == s.name && k.weight == i32::from(s.weight))
 }
 
-/// Opens or changes an event's call. The rubric is written again unless `keep_rubric` (when
-/// reviews have scored it), in which case only the descriptions change.
+/// Opens or changes an event's call. The rubric is written again unless `keep_rubric` (its
+/// criteria and weights are as they were), in which case only the descriptions change.
 pub async fn set_call(
     db: &impl ConnectionTrait,
     event_id: i64,
@@ -89,20 +89,28 @@ pub async fn set_call(
         .map(|k| k.as_str())
         .collect::<Vec<_>>()
         .join(",");
-    let existing = call::Entity::find_by_id(event_id).one(db).await?;
-    let mut model = match existing {
-        Some(m) => m.into(),
-        None => call::ActiveModel {
-            event_id: Set(event_id),
-            review_closed_at: Set(None),
-            ..Default::default()
-        },
-    };
-    model.intro = Set(input.intro.clone());
-    model.kinds = Set(kinds);
-    model.deadline = Set(input.deadline);
-    model.updated_at = Set(now);
-    model.save(db).await?;
+    match call::Entity::find_by_id(event_id).one(db).await? {
+        Some(kept) => {
+            let mut model: call::ActiveModel = kept.into();
+            model.intro = Set(input.intro.clone());
+            model.kinds = Set(kinds);
+            model.deadline = Set(input.deadline);
+            model.updated_at = Set(now);
+            model.update(db).await?;
+        }
+        None => {
+            call::ActiveModel {
+                event_id: Set(event_id),
+                intro: Set(input.intro.clone()),
+                kinds: Set(kinds),
+                deadline: Set(input.deadline),
+                review_closed_at: Set(None),
+                updated_at: Set(now),
+            }
+            .insert(db)
+            .await?;
+        }
+    }
     if keep_rubric {
         let kept = criterion::Entity::find()
             .filter(criterion::Column::EventId.eq(event_id))

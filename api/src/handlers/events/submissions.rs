@@ -184,15 +184,14 @@ pub async fn set_call(
                 "The review is closed, so the call stays as it was",
             ));
         }
-        if db::events::submissions::reviews_scored(&txn, event.id).await? > 0 {
-            if !db::events::submissions::same_rubric(criteria, &input) {
-                return Err(conflict(
-                    "reviews_scored",
-                    "criteria",
-                    "Reviewers have scored against this rubric, so its criteria and weights stay as they are",
-                ));
-            }
-            keep_rubric = true;
+        // The same criteria keep their rows (and so the scores given against them).
+        keep_rubric = db::events::submissions::same_rubric(criteria, &input);
+        if !keep_rubric && db::events::submissions::reviews_scored(&txn, event.id).await? > 0 {
+            return Err(conflict(
+                "reviews_scored",
+                "criteria",
+                "Reviewers have scored against this rubric, so its criteria and weights stay as they are",
+            ));
         }
         let submitted = db::events::submissions::kinds_submitted(&txn, event.id).await?;
         if let Some(kind) = submitted.iter().find(|k| !input.kinds.contains(k)) {
@@ -506,6 +505,7 @@ pub struct FileQuery {
     ),
     responses(
         (status = 200, description = "Stored; the submission names it", body = Submission),
+        (status = 400, description = "The query is not valid, or the body could not be read in full", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Not on the project's team", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such submission, or not one you may see", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "The deadline has passed", body = Problem, content_type = "application/problem+json"),
