@@ -415,8 +415,16 @@ fn submit_project(props: &CallProps) -> Html {
     }
 }
 
-/// Submissions a table shows, one row each, with the columns the person may see.
-fn submission_table(id: &str, caption: &str, list: &[Submission], manager: bool) -> Html {
+/// Submissions a table shows, one row each, with the columns the person may see: scores only
+/// where the server shows them (to managers, and to reviewers once the review is closed), so
+/// that a hidden score never reads as "Not scored yet".
+fn submission_table(
+    id: &str,
+    caption: &str,
+    list: &[Submission],
+    manager: bool,
+    scores: bool,
+) -> Html {
     html! {
         <table class="table" id={id.to_owned()}>
             <caption class="visually-hidden">{ caption.to_owned() }</caption>
@@ -428,7 +436,7 @@ fn submission_table(id: &str, caption: &str, list: &[Submission], manager: bool)
                     <th scope="col">{ "Reviewers" }</th>
                     <th scope="col">{ "Reviews" }</th>
                 }
-                <th scope="col">{ "Score" }</th>
+                if scores { <th scope="col">{ "Score" }</th> }
                 if manager { <th scope="col">{ "Shortlisted" }</th> }
             </tr></thead>
             <tbody>
@@ -441,7 +449,7 @@ fn submission_table(id: &str, caption: &str, list: &[Submission], manager: bool)
                             <td data-label="Reviewers">{ reviewers_text(s) }</td>
                             <td data-label="Reviews">{ s.reviews }</td>
                         }
-                        <td data-label="Score">{ score_text(s.score) }</td>
+                        if scores { <td data-label="Score">{ score_text(s.score) }</td> }
                         if manager {
                             <td data-label="Shortlisted">{ if s.shortlisted { html! { <span class="tag tag--green">{ "Shortlisted" }</span> } } else { html! { "No" } } }</td>
                         }
@@ -499,6 +507,7 @@ fn my_submissions(props: &CallProps) -> Html {
         }
         Load::Loaded(lists) => lists,
     };
+    let closed = c.review_closed_at.is_some();
     html! {
         <>
             if reviewer {
@@ -508,17 +517,20 @@ fn my_submissions(props: &CallProps) -> Html {
                     if c.open {
                         <p class="hint">{ format!("Reviews open at the deadline, {}.", deadline_text(c.deadline)) }</p>
                     }
-                    { submission_table("to-review", "Submissions you are asked to review", assigned, false) }
+                    { submission_table("to-review", "Submissions you are asked to review", assigned, false, closed) }
                 </section>
             }
-            <section aria-labelledby="yours-title">
-                <h2 id="yours-title">{ "Your team's submissions" }</h2>
-                if teams.is_empty() {
-                    <Empty>{ "Your teams have not submitted anything to this call." }</Empty>
-                } else {
-                    { submission_table("your-submissions", "Your team's submissions", teams, false) }
-                }
-            </section>
+            // Once the call has closed, an empty list of a reviewer's own teams tells them nothing.
+            if c.open || !teams.is_empty() {
+                <section aria-labelledby="yours-title">
+                    <h2 id="yours-title">{ "Your team's submissions" }</h2>
+                    if teams.is_empty() {
+                        <Empty>{ "Your teams have not submitted anything to this call." }</Empty>
+                    } else {
+                        { submission_table("your-submissions", "Your team's submissions", teams, false, closed) }
+                    }
+                </section>
+            }
         </>
     }
 }
@@ -596,7 +608,7 @@ fn all_submissions(props: &CallProps) -> Html {
                         1 => "1 submission".to_owned(),
                         n => format!("{n} submissions"),
                     } }</p>
-                    { submission_table("submissions", "Submissions", &page.items, true) }
+                    { submission_table("submissions", "Submissions", &page.items, true, true) }
                     <Pagination info={page.page} {onchange} />
                 </>
             }
