@@ -76,5 +76,5 @@ async fn main() -> anyhow::Result<()> {
 async fn seed_demo(settings: &Settings) -> anyhow::Result<()> {
     let db = db::connect(&settings.database_url(), 4).await?;
     db::migrate(&db).await?;
-    startup::seed_demo(&db).await
+    startup::seed_demo(&db, &qi_api::storage::Storage::open(settings)?).await
 }

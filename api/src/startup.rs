@@ -40,8 +40,9 @@ impl Application {
         let port = listener.local_addr()?.port();
         let db = db::connect(&settings.database_url(), settings.db_max_connections).await?;
         db::migrate(&db).await?;
+        let storage = crate::storage::Storage::open(&settings)?;
         if settings.demo {
-            seed_demo(&db).await?;
+            seed_demo(&db, &storage).await?;
         }
 
         let public_url = settings.public_url(port);
@@ -80,7 +81,7 @@ impl Application {
             )),
             mail,
             resets: crate::auth::throttle::ResetLimits::new(&settings.auth),
-            storage: crate::storage::Storage::open(&settings)?,
+            storage,
         });
         crate::mail::worker::start(state.clone());
         crate::mail::schedule::start(state.clone());
@@ -141,8 +142,11 @@ impl Application {
 
 /// Seeds the demo partnership into an empty database (and says how to sign in).
 #[cfg(feature = "demo")]
-pub async fn seed_demo(db: &DatabaseConnection) -> anyhow::Result<()> {
-    if crate::demo::seed(db).await? {
+pub async fn seed_demo(
+    db: &DatabaseConnection,
+    storage: &crate::storage::Storage,
+) -> anyhow::Result<()> {
+    if crate::demo::seed(db, storage).await? {
         tracing::info!(
             "seeded the demo partnership; sign in as {} / {}",
             crate::demo::ADMIN_EMAIL,
@@ -155,6 +159,6 @@ pub async fn seed_demo(db: &DatabaseConnection) -> anyhow::Result<()> {
 }
 
 #[cfg(not(feature = "demo"))]
-pub async fn seed_demo(_: &DatabaseConnection) -> anyhow::Result<()> {
+pub async fn seed_demo(_: &DatabaseConnection, _: &crate::storage::Storage) -> anyhow::Result<()> {
     anyhow::bail!("this build of qi has no demo data (it was built without the `demo` feature)")
 }

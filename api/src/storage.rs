@@ -26,14 +26,24 @@ impl Storage {
         let store: Arc<dyn ObjectStore> = match &settings.uploads.url {
             Some(url) => Arc::new(AmazonS3Builder::from_env().with_url(url).build()?),
             None => {
-                let folder = settings.data_dir.join("uploads");
-                std::fs::create_dir_all(&folder)?;
-                Arc::new(LocalFileSystem::new_with_prefix(folder)?)
+                return Self::folder(
+                    &settings.data_dir.join("uploads"),
+                    settings.uploads.max_bytes,
+                );
             }
         };
         Ok(Self {
             store,
             max_bytes: settings.uploads.max_bytes,
+        })
+    }
+
+    /// Files in a folder of this machine (made if need be).
+    pub fn folder(folder: &std::path::Path, max_bytes: u64) -> anyhow::Result<Self> {
+        std::fs::create_dir_all(folder)?;
+        Ok(Self {
+            store: Arc::new(LocalFileSystem::new_with_prefix(folder)?),
+            max_bytes,
         })
     }
 

@@ -14,6 +14,7 @@ use qi_api::db::entity::{
     events::{booking, event, feedback_answer},
     measure, measure_annotation, measure_point, pdsa_cycle, person, project, project_member,
     project_organisation, project_score,
+    submissions::{award, call, reviewer, submission},
 };
 use qi_shared::{
     event::{BookingStatus, EventKind},
@@ -83,8 +84,15 @@ async fn the_demo_partnership_has_a_portfolio_of_improvement_projects() {
     let (url, dir) = fresh_database().await;
     let db = qi_api::db::connect(&url, 4).await.unwrap();
     qi_api::db::migrate(&db).await.unwrap();
+    let uploads = dir
+        .clone()
+        .unwrap_or_else(|| {
+            std::env::temp_dir().join(format!("qi-demo-uploads-{}", std::process::id()))
+        })
+        .join("uploads");
+    let storage = qi_api::storage::Storage::folder(&uploads, 10 * 1024 * 1024).unwrap();
     let started = Instant::now();
-    assert!(qi_api::demo::seed(&db).await.unwrap());
+    assert!(qi_api::demo::seed(&db, &storage).await.unwrap());
     let took = started.elapsed();
     // A debug build on a slow machine; release is several times faster.
     assert!(took.as_secs() < 60, "seeding took {took:?}");
@@ -305,8 +313,38 @@ async fn the_demo_partnership_has_a_portfolio_of_improvement_projects() {
     let answers = feedback_answer::Entity::find().count(&db).await.unwrap();
     assert!(answers >= 150, "{answers} feedback answers");
 
+    // Last year's celebration: a closed call, a dozen submissions with their files, each
+    // scored by three reviewers, and awards; this year's call open with its first submissions.
+    let calls = call::Entity::find().all(&db).await.unwrap();
+    assert_eq!(calls.len(), 2);
+    assert_eq!(
+        calls
+            .iter()
+            .filter(|c| c.review_closed_at.is_some())
+            .count(),
+        1
+    );
+    let entries = submission::Entity::find().all(&db).await.unwrap();
+    assert_eq!(entries.len(), 15, "{} submissions", entries.len());
+    for entry in &entries {
+        let key = entry
+            .file_key
+            .as_deref()
+            .expect("every demo submission has a file");
+        let file = storage.get(key).await.unwrap();
+        assert!(file.starts_with(b"%PDF-"));
+    }
+    let scored = reviewer::Entity::find()
+        .filter(reviewer::Column::ReviewedAt.is_not_null())
+        .count(&db)
+        .await
+        .unwrap();
+    assert_eq!(scored, 36, "three reviews of each of last year's twelve");
+    assert_eq!(award::Entity::find().count(&db).await.unwrap(), 4);
+    assert_eq!(entries.iter().filter(|s| s.shortlisted).count(), 5);
+
     // Seeding again changes nothing.
-    assert!(!qi_api::demo::seed(&db).await.unwrap());
+    assert!(!qi_api::demo::seed(&db, &storage).await.unwrap());
     assert_eq!(
         project::Entity::find().count(&db).await.unwrap(),
         projects.len() as u64

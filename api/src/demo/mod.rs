@@ -14,6 +14,7 @@ mod names;
 mod notifications;
 mod project_texts;
 mod projects;
+mod submissions;
 mod targets;
 mod team;
 mod training;
@@ -126,7 +127,10 @@ fn valid_org(o: &DemoOrg) -> anyhow::Result<ValidOrganisation> {
 }
 
 /// Seeds the demo partnership. Returns `false` (and changes nothing) if the database has been set up.
-pub async fn seed(db: &DatabaseConnection) -> anyhow::Result<bool> {
+pub async fn seed(
+    db: &DatabaseConnection,
+    storage: &crate::storage::Storage,
+) -> anyhow::Result<bool> {
     if bootstrap::is_set_up(db).await? {
         return Ok(false);
     }
@@ -249,6 +253,8 @@ pub async fn seed(db: &DatabaseConnection) -> anyhow::Result<bool> {
     training::seed(&txn).await?;
     let events = events::seed(&txn).await?;
     tracing::debug!(events, "seeded the demo events");
+    let submissions = submissions::seed(&txn, storage).await?;
+    tracing::debug!(submissions, "seeded the demo calls for submissions");
     // Last: tiers follow from everything seeded before.
     capability::seed(&txn).await?;
     if let Some((northmoor, _)) = created.first() {
