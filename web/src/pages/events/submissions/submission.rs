@@ -687,7 +687,7 @@ fn reviewers(props: &ReviewersProps) -> Html {
                 </ul>
             }
             if !props.closed {
-                <form class="filters" role="search" aria-label="Find a reviewer" onsubmit={find}>
+                <form class="filters" role="search" aria-label="Search the directory for reviewers" onsubmit={find}>
                     <TextField name="reviewer_search" label="Find a reviewer" hint="At least 2 letters of their name or job role; not someone on the project's team"
                         value={(*search).clone()} oninput={{ let s = search.clone(); Callback::from(move |v| s.set(v)) }}
                         error={error_for(&errors, "reviewer_search")} />
@@ -1101,7 +1101,7 @@ fn review_form(props: &ReviewProps) -> Html {
                     if let Some(error) = &error {
                         <p class="error-message" id={format!("{field}-error")}><span class="visually-hidden">{ "Error: " }</span>{ error }</p>
                     }
-                    <div class="radios radios--inline">{ for (1..=5).map(radio) }</div>
+                    <div class="radios">{ for (1..=5).map(radio) }</div>
                 </fieldset>
             </div>
         }
