@@ -24,6 +24,8 @@ wire_enum!(
         EventCancelled => "event_cancelled", "An event you booked was called off";
         CoachingRecorded => "coaching_recorded", "A coaching session recorded for your project";
         ScoreChanged => "score_changed", "A score change on a project you lead";
+        ReviewRequested => "review_requested", "A submission to a call for you to review";
+        AwardGiven => "award_given", "An award for a project of yours";
         DataDue => "data_due", "Data due on your measures";
         WeeklyDigest => "weekly_digest", "A weekly digest of what changed";
     }

@@ -8,6 +8,7 @@ use qi_shared::{
         Event,
         submission::{Award, Call, Review, Submission, SubmissionPage},
     },
+    notification::{NotificationKind, NotificationPage},
     project::{Project, ProjectPage},
 };
 use reqwest::Method;
@@ -248,6 +249,14 @@ async fn a_poster_is_submitted_reviewed_blind_shortlisted_and_awarded() {
         .await
         .expect(200);
     assert_eq!(named.reviewers.len(), 2);
+    // Each reviewer is told, in the app (and by email).
+    let told: NotificationPage = app.get("/api/v1/me/notifications", coach_a).await.expect(200);
+    let asked = told
+        .items
+        .iter()
+        .find(|n| n.kind == NotificationKind::ReviewRequested)
+        .expect("the reviewer is told");
+    assert_eq!(asked.link, format!("/submissions/{}", poster.id));
     // A reviewer now sees it, without the other reviewers or any score.
     let as_reviewer: Submission = app.get(&one, coach_a).await.expect(200);
     assert!(as_reviewer.reviewers.is_empty());
@@ -378,6 +387,13 @@ async fn a_poster_is_submitted_reviewed_blind_shortlisted_and_awarded() {
     let given: Award = app.post(&awards, admin_a, award.clone()).await.expect(201);
     assert_eq!(given.project.id, project.id);
     app.post(&awards, admin_a, award).await.problem(409);
+    let told: NotificationPage = app.get("/api/v1/me/notifications", member_b).await.expect(200);
+    assert!(
+        told.items
+            .iter()
+            .any(|n| n.kind == NotificationKind::AwardGiven && n.summary.contains("Best poster")),
+        "the team is told of the award"
+    );
     let page: Project = app
         .get(&format!("/api/v1/projects/{}", project.id), member_b)
         .await

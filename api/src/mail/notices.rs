@@ -444,3 +444,91 @@ pub async fn event_cancelled(
     }
     Ok(())
 }
+
+/// People asked to review a submission: what it is, and when reviews open.
+pub async fn review_requested(
+    mail: &Mail,
+    db: &impl ConnectionTrait,
+    reviewers: &[i64],
+    submission: &crate::db::entity::submissions::submission::Model,
+    event_title: &str,
+    deadline: DateTime<Utc>,
+) -> Result<(), DbErr> {
+    let summary = format!(
+        "You are asked to review \u{201c}{}\u{201d}, a {} submitted to the call of {event_title}. \
+         Reviews open when the call closes on {}; your scores stay hidden from the other reviewers \
+         until the organiser closes the review.",
+        submission.title,
+        submission.kind.label().to_lowercase(),
+        moment(deadline)
+    );
+    let subject = format!("A submission to review: {}", submission.title);
+    let link = format!("/submissions/{}", submission.id);
+    for &id in reviewers {
+        let Some(person) = active(db, id).await? else {
+            continue;
+        };
+        mail.notify(
+            db,
+            &Recipient::from(&person),
+            Notice {
+                kind: NotificationKind::ReviewRequested,
+                subject: &subject,
+                summary: &summary,
+                link: &link,
+                link_text: "Open the submission",
+                details: (),
+            },
+        )
+        .await?;
+    }
+    Ok(())
+}
+
+/// An award given: to whoever submitted and the project's team.
+pub async fn award_given(
+    mail: &Mail,
+    db: &impl ConnectionTrait,
+    award: &qi_shared::event::submission::Award,
+    submitted_by: i64,
+    team: &[i64],
+) -> Result<(), DbErr> {
+    let summary = format!(
+        "\u{201c}{}\u{201d} ({}) is {} in {} at {}. The award now shows on the project's page \
+         and in the library.",
+        award.submission_title,
+        award.project.title,
+        match award.level {
+            qi_shared::event::submission::AwardLevel::Winner => "the winner",
+            qi_shared::event::submission::AwardLevel::HighlyCommended => "highly commended",
+        },
+        award.category,
+        award.event_title
+    );
+    let subject = format!("{}: {}", award.category, award.level.label());
+    let link = format!("/projects/{}", award.project.id);
+    let mut told = Vec::new();
+    for &id in std::iter::once(&submitted_by).chain(team) {
+        if told.contains(&id) {
+            continue;
+        }
+        told.push(id);
+        let Some(person) = active(db, id).await? else {
+            continue;
+        };
+        mail.notify(
+            db,
+            &Recipient::from(&person),
+            Notice {
+                kind: NotificationKind::AwardGiven,
+                subject: &subject,
+                summary: &summary,
+                link: &link,
+                link_text: "Open the project",
+                details: (),
+            },
+        )
+        .await?;
+    }
+    Ok(())
+}

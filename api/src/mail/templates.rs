@@ -27,6 +27,8 @@ const TEMPLATES: &[(&str, &str)] = templates!(
     "event_cancelled",
     "coaching_recorded",
     "score_changed",
+    "review_requested",
+    "award_given",
     "data_due",
     "weekly_digest",
 );

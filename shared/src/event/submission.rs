@@ -463,6 +463,9 @@ pub struct Submission {
     pub can_edit: bool,
     /// The signed-in person is assigned to review it and the review is open.
     pub can_review: bool,
+    /// The signed-in person is assigned to review it and has scored it.
+    #[serde(default)]
+    pub reviewed_by_me: bool,
     /// The signed-in person manages the event.
     pub can_manage: bool,
 }

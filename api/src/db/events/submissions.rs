@@ -247,6 +247,17 @@ pub async fn on_team(
         .is_some())
 }
 
+/// The people on a project's team.
+pub async fn team_of(db: &impl ConnectionTrait, project_id: i64) -> Result<Vec<i64>, DbErr> {
+    Ok(project_member::Entity::find()
+        .filter(project_member::Column::ProjectId.eq(project_id))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|m| m.person_id)
+        .collect())
+}
+
 /// A submission of the project for the event's call, of this kind, if there is one.
 pub async fn existing(
     db: &impl ConnectionTrait,
@@ -846,6 +857,9 @@ pub async fn dtos(
                     .collect(),
                 can_edit: on_team && viewer.call_open,
                 can_review: reviewing && !viewer.call_open && !viewer.review_closed,
+                reviewed_by_me: mine
+                    .iter()
+                    .any(|r| r.person_id == viewer.person_id && r.reviewed_at.is_some()),
                 can_manage: viewer.manages,
             })
         })

@@ -14,6 +14,7 @@ use crate::{
     db::{self, events::submissions::AwardsOf},
     error::{ApiResult, conflict, invalid, not_found},
     extract::Json,
+    mail::notices,
     state::AppState,
 };
 
@@ -40,7 +41,8 @@ pub async fn list(
 }
 
 /// Give a submission to the event's call an award in a category (winner or highly commended),
-/// once the review is closed. It then shows on the project's page and in the library.
+/// once the review is closed. It then shows on the project's page and in the library, and the
+/// team is told.
 #[utoipa::path(
     tag = "submissions",
     operation_id = "give_award",
@@ -87,13 +89,15 @@ pub async fn give(
     let txn = state.begin_write().await?;
     let award = db::events::submissions::give_award(&txn, context.event.id, &input, now).await?;
     db::events::submissions::touch_project(&txn, submission.project_id, now).await?;
-    txn.commit().await?;
-    state.project_lists.changed();
-    let shown = db::events::submissions::awards(&state.db, AwardsOf::Event(context.event.id))
+    let shown = db::events::submissions::awards(&txn, AwardsOf::Event(context.event.id))
         .await?
         .into_iter()
         .find(|a| a.id == award)
         .ok_or_else(|| not_found("Award"))?;
+    let team = db::events::submissions::team_of(&txn, submission.project_id).await?;
+    notices::award_given(&state.mail, &txn, &shown, submission.submitted_by, &team).await?;
+    txn.commit().await?;
+    state.project_lists.changed();
     Ok(HttpResponse::Created()
         .insert_header((
             header::LOCATION,

@@ -20,12 +20,13 @@ use crate::{
     db::{self, events::submissions::criteria_dto},
     error::{ApiError, ApiResult, conflict, invalid, not_found},
     extract::Json,
+    mail::notices,
     state::AppState,
 };
 
 /// Name a submission's reviewers (the event's managers only, until the review is closed):
 /// people of the partnership who may see the event and are not on the project's team. Those
-/// kept keep their scores; those left out lose theirs.
+/// kept keep their scores; those left out lose theirs; those new are told.
 #[utoipa::path(
     tag = "submissions",
     operation_id = "set_reviewers",
@@ -89,7 +90,27 @@ pub async fn set_reviewers(
         }
     }
     let txn = state.begin_write().await?;
+    let before: Vec<i64> = db::events::submissions::reviewers(&txn, &[model.id])
+        .await?
+        .into_iter()
+        .map(|r| r.person_id)
+        .collect();
     db::events::submissions::set_reviewers(&txn, model.id, &input.person_ids, Utc::now()).await?;
+    let asked: Vec<i64> = input
+        .person_ids
+        .iter()
+        .copied()
+        .filter(|p| !before.contains(p))
+        .collect();
+    notices::review_requested(
+        &state.mail,
+        &txn,
+        &asked,
+        &model,
+        &context.event.title,
+        context.call.deadline,
+    )
+    .await?;
     txn.commit().await?;
     Ok(HttpResponse::Ok().json(shown(&state, &context, &user, model.id).await?))
 }

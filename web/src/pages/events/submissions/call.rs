@@ -424,6 +424,7 @@ fn submission_table(
     list: &[Submission],
     manager: bool,
     scores: bool,
+    reviewing: bool,
 ) -> Html {
     html! {
         <table class="table" id={id.to_owned()}>
@@ -436,6 +437,7 @@ fn submission_table(
                     <th scope="col">{ "Reviewers" }</th>
                     <th scope="col">{ "Reviews" }</th>
                 }
+                if reviewing { <th scope="col">{ "Your review" }</th> }
                 if scores { <th scope="col">{ "Score" }</th> }
                 if manager { <th scope="col">{ "Shortlisted" }</th> }
             </tr></thead>
@@ -448,6 +450,9 @@ fn submission_table(
                         if manager {
                             <td data-label="Reviewers">{ reviewers_text(s) }</td>
                             <td data-label="Reviews">{ s.reviews }</td>
+                        }
+                        if reviewing {
+                            <td data-label="Your review">{ if s.reviewed_by_me { html! { <span class="tag tag--green">{ "Scored" }</span> } } else { html! { "Not scored yet" } } }</td>
                         }
                         if scores { <td data-label="Score">{ score_text(s.score) }</td> }
                         if manager {
@@ -517,7 +522,7 @@ fn my_submissions(props: &CallProps) -> Html {
                     if c.open {
                         <p class="hint">{ format!("Reviews open at the deadline, {}.", deadline_text(c.deadline)) }</p>
                     }
-                    { submission_table("to-review", "Submissions you are asked to review", assigned, false, closed) }
+                    { submission_table("to-review", "Submissions you are asked to review", assigned, false, closed, true) }
                 </section>
             }
             // Once the call has closed, an empty list of a reviewer's own teams tells them nothing.
@@ -527,7 +532,7 @@ fn my_submissions(props: &CallProps) -> Html {
                     if teams.is_empty() {
                         <Empty>{ "Your teams have not submitted anything to this call." }</Empty>
                     } else {
-                        { submission_table("your-submissions", "Your team's submissions", teams, false, closed) }
+                        { submission_table("your-submissions", "Your team's submissions", teams, false, closed, false) }
                     }
                 </section>
             }
@@ -608,7 +613,7 @@ fn all_submissions(props: &CallProps) -> Html {
                         1 => "1 submission".to_owned(),
                         n => format!("{n} submissions"),
                     } }</p>
-                    { submission_table("submissions", "Submissions", &page.items, true, true) }
+                    { submission_table("submissions", "Submissions", &page.items, true, true, false) }
                     <Pagination info={page.page} {onchange} />
                 </>
             }
