@@ -50,3 +50,34 @@ where
     }
     state
 }
+
+/// As [`use_load`], with a callback that loads again without going back to `Loading`, so a page
+/// refreshed after a change it made keeps itself, and the message it shows, on screen.
+#[hook]
+pub fn use_reload<T, D, F, Fut>(deps: D, fetch: F) -> (UseStateHandle<Load<T>>, Callback<()>)
+where
+    T: 'static,
+    D: PartialEq + Clone + 'static,
+    F: Fn(D) -> Fut + 'static,
+    Fut: Future<Output = Result<T, ApiError>> + 'static,
+{
+    let state = use_state(|| Load::Loading);
+    let reload = {
+        let (state, deps) = (state.clone(), deps.clone());
+        Callback::from(move |()| {
+            let state = state.clone();
+            let future = fetch(deps.clone());
+            wasm_bindgen_futures::spawn_local(async move {
+                state.set(match future.await {
+                    Ok(value) => Load::Loaded(value),
+                    Err(error) => Load::Failed(error),
+                });
+            });
+        })
+    };
+    {
+        let reload = reload.clone();
+        use_effect_with(deps, move |_| reload.emit(()));
+    }
+    (state, reload)
+}

@@ -18,7 +18,7 @@ use sea_orm::{
     ActiveValue::Set,
     ColumnTrait, Condition, ConnectionTrait, DbErr, EntityTrait, PaginatorTrait, QueryFilter,
     QueryOrder, QuerySelect,
-    sea_query::{Expr, ExprTrait, Func, Query},
+    sea_query::{Expr, ExprTrait, Func, Query, SelectStatement},
 };
 
 use crate::db::{
@@ -156,19 +156,29 @@ pub async fn close_review(
     Ok(())
 }
 
+/// The ids of an event's submissions.
+fn of_event(event_id: i64) -> SelectStatement {
+    Query::select()
+        .column(submission::Column::Id)
+        .from(submission::Entity)
+        .and_where(submission::Column::EventId.eq(event_id))
+        .to_owned()
+}
+
+/// The ids of the submissions `person_id` is asked to review.
+fn reviewing(person_id: i64) -> SelectStatement {
+    Query::select()
+        .column(reviewer::Column::SubmissionId)
+        .from(reviewer::Entity)
+        .and_where(reviewer::Column::PersonId.eq(person_id))
+        .to_owned()
+}
+
 /// Reviews scored in an event's call.
 pub async fn reviews_scored(db: &impl ConnectionTrait, event_id: i64) -> Result<u64, DbErr> {
     reviewer::Entity::find()
         .filter(reviewer::Column::ReviewedAt.is_not_null())
-        .filter(
-            reviewer::Column::SubmissionId.in_subquery(
-                Query::select()
-                    .column(submission::Column::Id)
-                    .from(submission::Entity)
-                    .and_where(submission::Column::EventId.eq(event_id))
-                    .to_owned(),
-            ),
-        )
+        .filter(reviewer::Column::SubmissionId.in_subquery(of_event(event_id)))
         .count(db)
         .await
 }
@@ -203,15 +213,7 @@ pub async fn call_dto(
         .await?;
     let mine = reviewer::Entity::find()
         .filter(reviewer::Column::PersonId.eq(person_id))
-        .filter(
-            reviewer::Column::SubmissionId.in_subquery(
-                Query::select()
-                    .column(submission::Column::Id)
-                    .from(submission::Entity)
-                    .and_where(submission::Column::EventId.eq(event.id))
-                    .to_owned(),
-            ),
-        )
+        .filter(reviewer::Column::SubmissionId.in_subquery(of_event(event.id)))
         .all(db)
         .await?;
     Ok(Call {
@@ -514,15 +516,7 @@ fn seen_by(person_id: i64) -> Condition {
                     .to_owned(),
             ),
         )
-        .add(
-            submission::Column::Id.in_subquery(
-                Query::select()
-                    .column(reviewer::Column::SubmissionId)
-                    .from(reviewer::Entity)
-                    .and_where(reviewer::Column::PersonId.eq(person_id))
-                    .to_owned(),
-            ),
-        )
+        .add(submission::Column::Id.in_subquery(reviewing(person_id)))
         .add(
             submission::Column::Id.in_subquery(
                 Query::select()
@@ -556,15 +550,7 @@ pub async fn list(
         select = select.filter(submission::Column::Shortlisted.eq(shortlisted));
     }
     if query.assigned_to_me == Some(true) {
-        select = select.filter(
-            submission::Column::Id.in_subquery(
-                Query::select()
-                    .column(reviewer::Column::SubmissionId)
-                    .from(reviewer::Entity)
-                    .and_where(reviewer::Column::PersonId.eq(person_id))
-                    .to_owned(),
-            ),
-        );
+        select = select.filter(submission::Column::Id.in_subquery(reviewing(person_id)));
     }
     let total = select.clone().count(db).await?;
     if viewer.manages && viewer.review_closed {

@@ -19,7 +19,7 @@ use crate::{
         form::{ErrorSummary, TextArea, error_for},
         states::{Empty, ErrorPanel, Forbidden, Loading},
     },
-    hooks::Load,
+    hooks::{Load, use_reload},
     route::Route,
 };
 
@@ -47,23 +47,7 @@ async fn load(id: i64) -> Result<Loaded, ApiError> {
 #[function_component(AttendancePage)]
 pub fn attendance_page(props: &Props) -> Html {
     // Loaded by hand, so a refresh after a change keeps the page and its messages on screen.
-    let loaded = use_state(|| Load::<Loaded>::Loading);
-    let refresh = {
-        let (loaded, id) = (loaded.clone(), props.id);
-        Callback::from(move |()| {
-            let loaded = loaded.clone();
-            wasm_bindgen_futures::spawn_local(async move {
-                loaded.set(match load(id).await {
-                    Ok(data) => Load::Loaded(data),
-                    Err(error) => Load::Failed(error),
-                });
-            });
-        })
-    };
-    {
-        let refresh = refresh.clone();
-        use_effect_with(props.id, move |_| refresh.emit(()));
-    }
+    let (loaded, refresh) = use_reload(props.id, load);
     let data = match &*loaded {
         Load::Loading => return html! { <Loading /> },
         Load::Failed(error) => return html! { <ErrorPanel error={error.clone()} /> },

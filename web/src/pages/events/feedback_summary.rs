@@ -23,7 +23,7 @@ use crate::{
         save_file::{Fetch, SaveFile},
         states::{Empty, ErrorPanel, Forbidden, Loading},
     },
-    hooks::Load,
+    hooks::{Load, use_reload},
     route::Route,
 };
 
@@ -58,23 +58,7 @@ async fn load(id: i64) -> Result<Loaded, ApiError> {
 #[function_component(FeedbackSummaryPage)]
 pub fn feedback_summary_page(props: &Props) -> Html {
     // Loaded by hand, so a refresh after saving the form keeps the page and its notice on screen.
-    let loaded = use_state(|| Load::<Loaded>::Loading);
-    let refresh = {
-        let (loaded, id) = (loaded.clone(), props.id);
-        Callback::from(move |()| {
-            let loaded = loaded.clone();
-            wasm_bindgen_futures::spawn_local(async move {
-                loaded.set(match load(id).await {
-                    Ok(data) => Load::Loaded(data),
-                    Err(error) => Load::Failed(error),
-                });
-            });
-        })
-    };
-    {
-        let refresh = refresh.clone();
-        use_effect_with(props.id, move |_| refresh.emit(()));
-    }
+    let (loaded, refresh) = use_reload(props.id, load);
     let notice = use_state(|| None::<String>);
     let data = match &*loaded {
         Load::Loading => return html! { <Loading /> },

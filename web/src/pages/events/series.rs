@@ -1,7 +1,7 @@
 //! A workshop series: its sessions and their places, and booking every session to come at once
 //! (a place at each, or the waiting list where one is full).
 
-use qi_shared::event::{Series, SeriesBooking};
+use qi_shared::event::SeriesBooking;
 use yew::prelude::*;
 use yew_router::prelude::*;
 
@@ -9,7 +9,7 @@ use super::{my_booking_tag, paragraphs, places_text, status_text, when_text};
 use crate::{
     api::{self, ApiError},
     components::states::{Empty, ErrorPanel, Loading},
-    hooks::Load,
+    hooks::{Load, use_reload},
     route::Route,
 };
 
@@ -21,23 +21,7 @@ pub struct Props {
 #[function_component(SeriesPage)]
 pub fn series_page(props: &Props) -> Html {
     // Loaded by hand, so a refresh after booking keeps the page and its message on screen.
-    let loaded = use_state(|| Load::<Series>::Loading);
-    let refresh = {
-        let (loaded, id) = (loaded.clone(), props.id);
-        Callback::from(move |()| {
-            let loaded = loaded.clone();
-            wasm_bindgen_futures::spawn_local(async move {
-                loaded.set(match api::events::series(id).await {
-                    Ok(series) => Load::Loaded(series),
-                    Err(error) => Load::Failed(error),
-                });
-            });
-        })
-    };
-    {
-        let refresh = refresh.clone();
-        use_effect_with(props.id, move |_| refresh.emit(()));
-    }
+    let (loaded, refresh) = use_reload(props.id, api::events::series);
     let result = use_state(|| None::<Result<Vec<SeriesBooking>, ApiError>>);
     let busy = use_state(|| false);
     let s = match &*loaded {

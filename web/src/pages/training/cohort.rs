@@ -24,7 +24,7 @@ use crate::{
         form::{ErrorSummary, TextArea, TextField, error_for},
         states::{Empty, ErrorPanel, Loading},
     },
-    hooks::Load,
+    hooks::{Load, use_reload},
     route::TrainingRoute,
     session::use_session,
 };
@@ -69,23 +69,7 @@ pub fn cohort_page(props: &Props) -> Html {
     let session = use_session();
     // Loaded by hand rather than with `use_load`, so a refresh after a change keeps the page (and
     // the messages in it) on screen instead of going back to "Loading".
-    let loaded = use_state(|| Load::<Loaded>::Loading);
-    let refresh = {
-        let (loaded, id) = (loaded.clone(), props.id);
-        Callback::from(move |()| {
-            let loaded = loaded.clone();
-            wasm_bindgen_futures::spawn_local(async move {
-                loaded.set(match load(id).await {
-                    Ok(data) => Load::Loaded(data),
-                    Err(error) => Load::Failed(error),
-                });
-            });
-        })
-    };
-    {
-        let refresh = refresh.clone();
-        use_effect_with(props.id, move |_| refresh.emit(()));
-    }
+    let (loaded, refresh) = use_reload(props.id, load);
     let notice = use_state(|| None::<String>);
     let confirming = use_state(|| None::<i64>);
     let releasing = use_state(|| false);

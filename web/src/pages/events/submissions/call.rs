@@ -22,7 +22,7 @@ use crate::{
         pagination::Pagination,
         states::{Empty, ErrorPanel, Loading},
     },
-    hooks::{Load, use_load, use_query},
+    hooks::{Load, use_load, use_query, use_reload},
     pages::events::paragraphs,
     route::Route,
 };
@@ -62,23 +62,7 @@ async fn load(id: i64) -> Result<Loaded, ApiError> {
 #[function_component(CallPage)]
 pub fn call_page(props: &Props) -> Html {
     // Loaded by hand, so a refresh after closing the review keeps the page and its notice.
-    let loaded = use_state(|| Load::<Loaded>::Loading);
-    let refresh = {
-        let (loaded, id) = (loaded.clone(), props.id);
-        Callback::from(move |()| {
-            let loaded = loaded.clone();
-            wasm_bindgen_futures::spawn_local(async move {
-                loaded.set(match load(id).await {
-                    Ok(data) => Load::Loaded(data),
-                    Err(error) => Load::Failed(error),
-                });
-            });
-        })
-    };
-    {
-        let refresh = refresh.clone();
-        use_effect_with(props.id, move |_| refresh.emit(()));
-    }
+    let (loaded, refresh) = use_reload(props.id, load);
     let notice = use_state(|| None::<String>);
     let data = match &*loaded {
         Load::Loading => return html! { <Loading /> },

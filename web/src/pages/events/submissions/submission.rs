@@ -28,7 +28,7 @@ use crate::{
         save_file::save_bytes,
         states::{Empty, ErrorPanel, Loading},
     },
-    hooks::Load,
+    hooks::{Load, use_reload},
     pages::events::paragraphs,
     route::Route,
     session::use_session,
@@ -67,23 +67,7 @@ async fn load(id: i64) -> Result<Loaded, ApiError> {
 pub fn submission_page(props: &Props) -> Html {
     let session = use_session();
     // Loaded by hand, so a refresh after a change keeps the page and its notice on screen.
-    let loaded = use_state(|| Load::<Loaded>::Loading);
-    let refresh = {
-        let (loaded, id) = (loaded.clone(), props.id);
-        Callback::from(move |()| {
-            let loaded = loaded.clone();
-            wasm_bindgen_futures::spawn_local(async move {
-                loaded.set(match load(id).await {
-                    Ok(data) => Load::Loaded(data),
-                    Err(error) => Load::Failed(error),
-                });
-            });
-        })
-    };
-    {
-        let refresh = refresh.clone();
-        use_effect_with(props.id, move |_| refresh.emit(()));
-    }
+    let (loaded, refresh) = use_reload(props.id, load);
     let notice = use_state(|| None::<String>);
     let data = match &*loaded {
         Load::Loading => return html! { <Loading /> },
