@@ -63,10 +63,14 @@ async fn an_event_is_made_listed_filtered_changed_and_removed() {
     let app = spawn_app().await;
     let c: Cast = cast(&app).await;
     let (_, admin_a) = &c.admin_a;
-    let cafe = app
-        .event(admin_a, event_body(c.org_a.id, 20, "partnership"))
-        .await;
+    let mut body = event_body(c.org_a.id, 20, "partnership");
+    body["description"] = json!("An hour on run charts.\n\nBring a measure you collect. ");
+    let cafe = app.event(admin_a, body).await;
     assert_eq!(cafe.tags, vec!["measurement", "run charts"]);
+    assert_eq!(
+        cafe.description, "An hour on run charts.\n\nBring a measure you collect.",
+        "paragraphs kept, trimmed"
+    );
     assert!(cafe.can_manage);
     let mut webinar = event_body(c.org_a.id, 100, "partnership");
     webinar["title"] = json!("Webinar: the Model for Improvement");

@@ -15,7 +15,7 @@ use crate::{
     FieldErrors,
     person::WorkEmail,
     project::{MAX_TAGS, normalise_tag},
-    validation::{text, venue_or_link},
+    validation::{paragraphs, text, venue_or_link},
 };
 
 wire_enum! {
@@ -94,10 +94,14 @@ pub struct EventInput {
     )]
     pub title: String,
     pub kind: EventKind,
+    /// Paragraphs, at most 4000 characters.
     #[serde(default)]
     #[cfg_attr(
         feature = "openapi",
-        schema(max_length = 4000, pattern = r"^[^\u0000-\u001f\u007f-\u009f]*$")
+        schema(
+            max_length = 4000,
+            pattern = r"^[^\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f]*$"
+        )
     )]
     pub description: String,
     /// The organisation that runs it; its admins manage the event.
@@ -143,7 +147,7 @@ impl EventInput {
         let title = errors.check("title", text(&self.title, "a title", 1, MAX_TITLE));
         let description = errors.check(
             "description",
-            text(&self.description, "the description", 0, MAX_DESCRIPTION),
+            paragraphs(&self.description, "The description", MAX_DESCRIPTION),
         );
         if self.ends_at <= self.starts_at {
             errors.push("ends_at", "The event must end after it starts");
@@ -422,7 +426,7 @@ impl SeriesInput {
         let title = errors.check("title", text(&self.title, "a title", 1, MAX_TITLE));
         let description = errors.check(
             "description",
-            text(&self.description, "the description", 0, MAX_DESCRIPTION),
+            paragraphs(&self.description, "The description", MAX_DESCRIPTION),
         );
         errors.finish(|| {
             Some(SeriesInput {

@@ -184,12 +184,7 @@ fn parse(d: &Draft) -> (EventInput, Vec<FieldError>) {
     let input = EventInput {
         title: d.title.clone(),
         kind: d.kind,
-        // The description is one paragraph (the rules refuse control characters).
-        description: d
-            .description
-            .split_whitespace()
-            .collect::<Vec<_>>()
-            .join(" "),
+        description: d.description.clone(),
         organiser_organisation_id: d.organiser,
         starts_at,
         ends_at,
@@ -422,7 +417,7 @@ fn form(props: &FormProps) -> Html {
                 <TextField name="title" label="Title" value={d.title.clone()} oninput={update(|d, v| d.title = v)} error={error_for(&errors, "title")} />
                 <SelectField name="kind" label="Kind" options={kinds} value={d.kind.as_str()}
                     onchange={update(|d, v| d.kind = EventKind::parse(&v).unwrap_or(d.kind))} error={error_for(&errors, "kind")} />
-                <TextArea name="description" label="Description" hint="What it is about and who it is for; line breaks become spaces" value={d.description.clone()}
+                <TextArea name="description" label="Description" hint="What it is about and who it is for; a blank line starts a new paragraph" value={d.description.clone()}
                     oninput={update(|d, v| d.description = v)} error={error_for(&errors, "description")} rows={6} />
                 <SelectField name="organiser_organisation_id" label="Organiser" hint="The organisation that runs it; its admins manage the event"
                     options={organisations} value={d.organiser.to_string()}
