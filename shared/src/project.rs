@@ -606,6 +606,9 @@ pub struct ProjectQuery {
     /// Projects this person coaches.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub coach_id: Option<i64>,
+    /// Projects this person is on the team of (in any role).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub member_id: Option<i64>,
     /// `updated` (newest first, the default), `title` or `score` (highest first).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sort: Option<ProjectSort>,

@@ -250,7 +250,10 @@ async fn a_poster_is_submitted_reviewed_blind_shortlisted_and_awarded() {
         .expect(200);
     assert_eq!(named.reviewers.len(), 2);
     // Each reviewer is told, in the app (and by email).
-    let told: NotificationPage = app.get("/api/v1/me/notifications", coach_a).await.expect(200);
+    let told: NotificationPage = app
+        .get("/api/v1/me/notifications", coach_a)
+        .await
+        .expect(200);
     let asked = told
         .items
         .iter()
@@ -387,7 +390,10 @@ async fn a_poster_is_submitted_reviewed_blind_shortlisted_and_awarded() {
     let given: Award = app.post(&awards, admin_a, award.clone()).await.expect(201);
     assert_eq!(given.project.id, project.id);
     app.post(&awards, admin_a, award).await.problem(409);
-    let told: NotificationPage = app.get("/api/v1/me/notifications", member_b).await.expect(200);
+    let told: NotificationPage = app
+        .get("/api/v1/me/notifications", member_b)
+        .await
+        .expect(200);
     assert!(
         told.items
             .iter()
@@ -436,6 +442,27 @@ async fn a_submission_is_changed_or_withdrawn_while_the_call_is_open() {
     let (event, project) = setting(&app, &c).await;
     let (_, member_b) = &c.member_b;
     let (_, admin_a) = &c.admin_a;
+    // The projects to choose from: those the person is on the team of (and may see).
+    let (member, _) = &c.member_b;
+    let mine: ProjectPage = app
+        .get(
+            &format!("/api/v1/projects?member_id={}", member.id),
+            member_b,
+        )
+        .await
+        .expect(200);
+    assert_eq!(
+        mine.items.iter().map(|p| p.id).collect::<Vec<_>>(),
+        [project.id]
+    );
+    let theirs: ProjectPage = app
+        .get(
+            &format!("/api/v1/projects?member_id={}", member.id),
+            admin_a,
+        )
+        .await
+        .expect(200);
+    assert!(theirs.items.is_empty(), "a team-only project stays unseen");
     let submissions = format!("/api/v1/events/{}/submissions", event.id);
     let story: Submission = app
         .post(&submissions, member_b, submission_body(project.id, "story"))

@@ -261,6 +261,9 @@ impl Index {
                 && query.sustainability.is_none_or(|s| row.sustainability == s)
                 && query.spread.is_none_or(|s| row.spread == Some(s))
                 && query.coach_id.is_none_or(|c| row.coaches.contains(&c))
+                && query
+                    .member_id
+                    .is_none_or(|m| row.context.team.iter().any(|(p, _)| *p == m))
                 && match actor {
                     None => row.context.visibility == Visibility::Public,
                     Some(actor) => actor.can_view_project(&row.context),

@@ -9,7 +9,7 @@ use qi_shared::{
         Event,
         submission::{Award, Call, Submission, SubmissionInput, SubmissionKind, SubmissionQuery},
     },
-    home::HomeProject,
+    project::{ProjectQuery, ProjectSort, ProjectSummary},
 };
 use yew::prelude::*;
 use yew_router::prelude::*;
@@ -25,6 +25,7 @@ use crate::{
     hooks::{Load, use_load, use_query, use_reload},
     pages::events::paragraphs,
     route::Route,
+    session::use_session,
 };
 
 #[derive(Properties, PartialEq)]
@@ -275,7 +276,21 @@ fn in_order(mut errors: Vec<FieldError>) -> Vec<FieldError> {
 #[function_component(SubmitProject)]
 fn submit_project(props: &CallProps) -> Html {
     let navigator = use_navigator();
-    let home = use_load((), |_| api::home());
+    // Every project the person is on the team of, by title: one page of a hundred, more than
+    // anyone is on.
+    let me = use_session().person().map(|p| p.id);
+    let home = use_load(me, |me| async move {
+        let query = ProjectQuery {
+            member_id: me,
+            sort: Some(ProjectSort::Title),
+            per_page: Some(qi_shared::page::MAX_PER_PAGE),
+            ..ProjectQuery::default()
+        };
+        Ok::<_, ApiError>(match me {
+            Some(_) => api::projects(&query).await?.items,
+            None => Vec::new(),
+        })
+    });
     let project = use_state(String::new);
     let kind = use_state(|| props.call.kinds.first().copied());
     let title = use_state(String::new);
@@ -283,8 +298,8 @@ fn submit_project(props: &CallProps) -> Html {
     let errors = use_state(Vec::<FieldError>::new);
     let message = use_state(|| None::<String>);
     let busy = use_state(|| false);
-    let projects: Vec<HomeProject> = match &*home {
-        Load::Loaded(h) => h.projects.clone(),
+    let projects: Vec<ProjectSummary> = match &*home {
+        Load::Loaded(projects) => projects.clone(),
         _ => Vec::new(),
     };
     let onsubmit = {
