@@ -327,6 +327,33 @@ pub fn events_calendar(mail: &Mail, name: &str, events: &[events::event::Model])
     calendar.done().to_string()
 }
 
+/// Who a booking's notices are written to: the person who made it (`Some(Some(person))`, while
+/// active), its guest (`Some(None)`), or no one (`None`: the person is no longer active).
+async fn booker(
+    db: &impl ConnectionTrait,
+    booking: &events::booking::Model,
+) -> Result<Option<Option<person::Model>>, DbErr> {
+    match booking.person_id {
+        Some(id) => Ok(active(db, id).await?.map(Some)),
+        None => Ok(Some(None)),
+    }
+}
+
+/// The recipient of a booking's notice: the person [`booker`] found, else the guest.
+fn recipient<'a>(
+    person: &'a Option<person::Model>,
+    booking: &'a events::booking::Model,
+) -> Recipient<'a> {
+    match person {
+        Some(p) => Recipient::from(p),
+        None => Recipient {
+            person_id: None,
+            name: booking.guest_name.as_deref().unwrap_or("there"),
+            email: booking.guest_email.as_deref().unwrap_or_default(),
+        },
+    }
+}
+
 /// A booking of an event: a place (`PlaceConfirmed`), the waiting list (`Waitlisted`), or a
 /// place given from it (`PlaceOffered`), to the person or the guest who booked, with the event
 /// as .ics. A guest's email carries the link to cancel (`cancel_token`, when just issued).
@@ -338,21 +365,10 @@ pub async fn event_booking(
     event: &events::event::Model,
     cancel_token: Option<&str>,
 ) -> Result<(), DbErr> {
-    let person = match booking.person_id {
-        Some(id) => match active(db, id).await? {
-            Some(p) => Some(p),
-            None => return Ok(()),
-        },
-        None => None,
+    let Some(person) = booker(db, booking).await? else {
+        return Ok(());
     };
-    let to = match &person {
-        Some(p) => Recipient::from(p),
-        None => Recipient {
-            person_id: None,
-            name: booking.guest_name.as_deref().unwrap_or("there"),
-            email: booking.guest_email.as_deref().unwrap_or_default(),
-        },
-    };
+    let to = recipient(&person, booking);
     if to.email.is_empty() {
         return Ok(());
     }
@@ -410,21 +426,10 @@ pub async fn event_cancelled(
         moment(event.starts_at)
     );
     for booking in bookings {
-        let person = match booking.person_id {
-            Some(id) => match active(db, id).await? {
-                Some(p) => Some(p),
-                None => continue,
-            },
-            None => None,
+        let Some(person) = booker(db, booking).await? else {
+            continue;
         };
-        let to = match &person {
-            Some(p) => Recipient::from(p),
-            None => Recipient {
-                person_id: None,
-                name: booking.guest_name.as_deref().unwrap_or("there"),
-                email: booking.guest_email.as_deref().unwrap_or_default(),
-            },
-        };
+        let to = recipient(&person, booking);
         if to.email.is_empty() {
             continue;
         }

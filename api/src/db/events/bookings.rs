@@ -368,6 +368,21 @@ pub async fn standing(
         .collect())
 }
 
+/// A person's standing booking of an event, if they were marked as attending it.
+pub async fn attended_by(
+    db: &impl ConnectionTrait,
+    event_id: i64,
+    person_id: i64,
+) -> Result<Option<booking::Model>, DbErr> {
+    booking::Entity::find()
+        .filter(booking::Column::EventId.eq(event_id))
+        .filter(booking::Column::PersonId.eq(person_id))
+        .filter(booking::Column::Status.ne(BookingStatus::Cancelled))
+        .filter(booking::Column::Attended.eq(true))
+        .one(db)
+        .await
+}
+
 /// The booking a guest's cancel link names, if it still stands.
 pub async fn by_cancel_token(
     db: &impl ConnectionTrait,

@@ -4,10 +4,7 @@
 use actix_web::{HttpResponse, get, http::header, post, put, web};
 use chrono::Utc;
 use qi_shared::{
-    event::{
-        BookingStatus,
-        feedback::{FeedbackForm, FeedbackFormInput, FeedbackInput, FeedbackSummary},
-    },
+    event::feedback::{FeedbackForm, FeedbackFormInput, FeedbackInput, FeedbackSummary},
     problem::Problem,
 };
 
@@ -26,11 +23,7 @@ async fn attended(
     user: &AuthUser,
     event_id: i64,
 ) -> ApiResult<Option<booking::Model>> {
-    Ok(db::events::bookings::of_person(&state.db, user.person_id)
-        .await?
-        .into_iter()
-        .map(|(b, _)| b)
-        .find(|b| b.event_id == event_id && b.attended && b.status != BookingStatus::Cancelled))
+    Ok(db::events::bookings::attended_by(&state.db, event_id, user.person_id).await?)
 }
 
 async fn form_for(state: &AppState, user: &AuthUser, event_id: i64) -> ApiResult<FeedbackForm> {
