@@ -83,6 +83,8 @@ describe('Mail and notifications in the browser', () => {
     await bell.click();
     await h.expectH1(page, 'Notifications');
     const items = page.locator('.notification');
+    // The heading shows before the list has loaded: wait for the list, then count it.
+    await h.expectVisible(page, items.first(), 'the demo\'s notifications listed');
     assert.ok((await items.count()) >= 2, 'the demo has notifications');
     await h.record(page, 'notifications', 'the notifications list');
     await page.getByRole('button', { name: 'Mark all as read' }).click();
