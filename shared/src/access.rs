@@ -127,6 +127,24 @@ impl Actor {
             )
     }
 
+    /// Hide a comment on a project, or show it again: its organisations' admins and its lead.
+    pub fn can_moderate_comments(&self, project: &ProjectContext) -> bool {
+        self.administers(project) || project.role_of(self.person_id) == Some(TeamRole::Lead)
+    }
+
+    /// Publish a comment of a public project to the library, and answer offers of help: its team
+    /// (and its organisations' admins, who may change it).
+    pub fn can_answer_comments(&self, project: &ProjectContext) -> bool {
+        self.can_edit_project(project)
+    }
+
+    /// Compose and publish a bulletin for an organisation (`Some`) or the partnership (`None`):
+    /// the board pack's editors (partnership admins for any, an organisation's admins for their
+    /// own organisation's).
+    pub fn can_edit_bulletin_for(&self, organisation_id: Option<i64>) -> bool {
+        self.can_edit_board_pack_for(organisation_id)
+    }
+
     /// Set, change or remove strategy targets for an organisation (`Some`) or the partnership as
     /// a whole (`None`): partnership admins for any, an organisation's admins for their own only.
     pub fn can_set_targets_for(&self, organisation_id: Option<i64>) -> bool {

@@ -9,8 +9,10 @@ mod macros;
 
 pub mod access;
 pub mod auth;
+pub mod bulletin;
 pub mod capability;
 pub mod chart;
+pub mod comment;
 pub mod dashboard;
 pub mod event;
 pub mod evidence;

@@ -26,6 +26,9 @@ wire_enum!(
         ScoreChanged => "score_changed", "A score change on a project you lead";
         ReviewRequested => "review_requested", "A submission to a call for you to review";
         AwardGiven => "award_given", "An award for a project of yours";
+        Mentioned => "mentioned", "You were mentioned in a comment";
+        HelpOffered => "help_offered", "An offer of help on a project of yours";
+        OfferAccepted => "offer_accepted", "Your offer of help was accepted";
         DataDue => "data_due", "Data due on your measures";
         WeeklyDigest => "weekly_digest", "A weekly digest of what changed";
     }
