@@ -8,7 +8,11 @@
 #[cfg(not(feature = "entry"))]
 pub mod board_pack;
 #[cfg(not(feature = "entry"))]
+pub mod bulletins;
+#[cfg(not(feature = "entry"))]
 pub mod capability;
+#[cfg(not(feature = "entry"))]
+pub mod comments;
 pub mod dashboard;
 mod endpoints;
 #[cfg(not(feature = "entry"))]
