@@ -6,6 +6,8 @@ pub mod account;
 #[cfg(not(feature = "entry"))]
 pub mod awards;
 #[cfg(not(feature = "entry"))]
+pub mod comments;
+#[cfg(not(feature = "entry"))]
 pub mod csv_upload;
 #[cfg(not(feature = "entry"))]
 pub mod driver_diagram;

@@ -6,7 +6,7 @@ use yew_router::prelude::*;
 
 use crate::{
     api,
-    components::states::Loading,
+    components::{comments::Comments, states::Loading},
     hooks::{Load, use_load},
     route::Route,
 };
@@ -72,6 +72,7 @@ pub fn ramps(props: &RampsProps) -> Html {
                                         if props.can_edit {
                                             <Link<Route> to={Route::EditCycle { id, cycle_id: c.id }}>{ format!("Edit cycle {}", c.sequence) }</Link<Route>>
                                         }
+                                        <CycleComments project_id={id} cycle_id={c.id} sequence={c.sequence} />
                                     </details>
                                 </li>
                             }) }
@@ -89,5 +90,33 @@ pub fn ramps(props: &RampsProps) -> Html {
                 <p><Link<Route> to={Route::NewCycle { id }} classes="button button--secondary">{ "Record a PDSA cycle" }</Link<Route>></p>
             }
         </>
+    }
+}
+
+#[derive(Properties, PartialEq)]
+struct CycleCommentsProps {
+    project_id: i64,
+    cycle_id: i64,
+    sequence: i32,
+}
+
+/// A cycle's comments, read when asked for: a project has many cycles, and most are read
+/// without their comments.
+#[function_component(CycleComments)]
+fn cycle_comments(props: &CycleCommentsProps) -> Html {
+    let open = use_state(|| false);
+    let toggle = {
+        let open = open.clone();
+        Callback::from(move |_: MouseEvent| open.set(!*open))
+    };
+    html! {
+        <div class="cycle-comments">
+            <button type="button" class="link-button" aria-expanded={open.to_string()} onclick={toggle}>
+                { if *open { format!("Hide the comments on cycle {}", props.sequence) } else { format!("Comments on cycle {}", props.sequence) } }
+            </button>
+            if *open {
+                <Comments project_id={props.project_id} cycle_id={props.cycle_id} />
+            }
+        </div>
     }
 }

@@ -1,6 +1,6 @@
 //! A project's page: overview, driver diagram, change ideas and PDSA ramps, team and progress
-//! score, and the awards it has won. The same overview, read-only, is the learning library's page
-//! of a public project.
+//! score, the awards it has won, and comments and offers of help. The same overview, read-only,
+//! is the learning library's page of a public project, with the comments its team published.
 
 use qi_shared::uk_time;
 use qi_shared::{
@@ -15,6 +15,7 @@ use crate::{
     api,
     components::{
         awards::award_list,
+        comments::Comments,
         form::{ErrorSummary, SelectField, TextArea, error_for},
         project_sections::{DiagramSection, MeasureList, ProjectCoaching, Ramps},
         project_status::{score_text, status_tag},
@@ -160,6 +161,7 @@ pub fn project_page(props: &Props) -> Html {
                     <li><a href="#team">{ "Team" }</a></li>
                     <li><a href="#progress-score">{ "Progress score" }</a></li>
                     if !p.awards.is_empty() { <li><a href="#awards">{ "Awards" }</a></li> }
+                    <li><a href="#comments">{ "Comments and offers of help" }</a></li>
                 </ul>
             </nav>
             <h2 id="overview">{ "Overview" }</h2>
@@ -186,6 +188,7 @@ pub fn project_page(props: &Props) -> Html {
                 Load::Loaded(list) => score_history(list),
             } }
             { awards(&p) }
+            <Comments project_id={p.id} />
         </>
     }
 }
@@ -372,6 +375,7 @@ pub fn library_project(props: &LibraryProps) -> Html {
                     <h2>{ "Team" }</h2>
                     { team(p) }
                     { awards(p) }
+                    <Comments project_id={p.id} library=true />
                 </>
             }
         }

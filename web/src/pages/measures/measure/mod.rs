@@ -23,6 +23,7 @@ use super::capitalised;
 use crate::{
     api::{self, ApiError},
     components::{
+        comments::Comments,
         spc_chart::SpcChart,
         states::{ErrorPanel, Loading},
     },
@@ -101,6 +102,7 @@ pub fn measure_page(props: &Props) -> Html {
                 <FollowedIdeas project_id={project.id} ids={measure.change_idea_ids.clone()} />
             }
             <Workspace measure={measure.clone()} {can_edit} {onchanged} />
+            <Comments project_id={project.id} measure_id={measure.id} {library} />
         </>
     }
 }
