@@ -51,6 +51,7 @@ fn shell() -> Html {
                     <p>{ "Do not enter patient-identifiable data: measures are aggregate counts and rates." }</p>
                     <p>
                         <Link<Route> to={Route::Library}>{ "Learning library" }</Link<Route>>{ " · " }
+                        <Link<Route> to={Route::BulletinsHome}>{ "Sharing the Learning bulletin" }</Link<Route>>{ " · " }
                         <a href="/api/docs/">{ "API documentation" }</a>
                     </p>
                 </div>
@@ -68,6 +69,7 @@ fn header() -> Html {
         let current = match (route.as_ref(), &to) {
             (Some(Route::Training), Route::TrainingHome)
             | (Some(Route::Capability), Route::CapabilityHome)
+            | (Some(Route::Bulletins), Route::BulletinsHome)
             | (
                 Some(
                     Route::NewEvent
@@ -127,6 +129,7 @@ fn header() -> Html {
                         { link(Route::Profile, "My profile") }
                         if partnership_admin { { link(Route::Outbox, "Mail outbox") } }
                         { link(Route::Library, "Learning library") }
+                        { link(Route::BulletinsHome, "Bulletin") }
                     </ul>
                 </nav>
             </>

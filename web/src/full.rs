@@ -8,7 +8,7 @@ use crate::{
     browser::load_page,
     components::states::{Forbidden, Loading, NotFound},
     pages,
-    route::Route,
+    route::{BulletinRoute, Route},
     session::{SessionState, keep_notice, use_session},
 };
 
@@ -26,7 +26,14 @@ struct GuardProps {
 fn guard(props: &GuardProps) -> Html {
     let session = use_session();
     let location = use_location();
-    if props.route.is_public() {
+    // A section with a switch of its own says which of its pages are public.
+    let public = props.route.is_public()
+        || (props.route == Route::Bulletins
+            && location
+                .as_ref()
+                .and_then(|l| BulletinRoute::recognize(l.path()))
+                .is_some_and(|r| r.is_public()));
+    if public {
         return page(&props.route, &session);
     }
     match &session.state {
@@ -142,6 +149,7 @@ fn page(route: &Route, session: &crate::session::Session) -> Html {
         Route::EventSeries { id } => html! { <pages::events::series::SeriesPage id={id} /> },
         Route::GuestCancel => html! { <pages::events::guest_cancel::GuestCancelPage /> },
         Route::CapabilityHome | Route::Capability => html! { <pages::capability::Routes /> },
+        Route::BulletinsHome | Route::Bulletins => html! { <pages::bulletins::Routes /> },
         Route::DashboardTargets => html! { <pages::dashboard::targets::TargetsPage /> },
         Route::DashboardBoardPack => html! { <pages::dashboard::board_pack::BoardPackPage /> },
         Route::NotFound => html! { <NotFound /> },

@@ -1,6 +1,6 @@
 //! Every address the app answers: the top-level routes (the events pages among them, since one
-//! of them is public, with their calls for submissions), and the routes of the training and capability sections, which have their
-//! own switches.
+//! of them is public, with their calls for submissions), and the routes of the training,
+//! capability and bulletin sections, which have their own switches.
 
 use yew_router::prelude::*;
 
@@ -104,6 +104,12 @@ pub enum Route {
     /// A submission to a call, for its team, its reviewers and the event's managers.
     #[at("/submissions/:id")]
     Submission { id: i64 },
+    /// The "Sharing the Learning" bulletin's issues, for anyone.
+    #[at("/bulletins")]
+    BulletinsHome,
+    /// An issue (public once published), and composing one: `BulletinRoute`.
+    #[at("/bulletins/*")]
+    Bulletins,
     #[at("/capability")]
     CapabilityHome,
     #[at("/capability/*")]
@@ -142,6 +148,7 @@ impl Route {
                 | Self::LibraryMeasure { .. }
                 | Self::Event { .. }
                 | Self::GuestCancel
+                | Self::BulletinsHome
         )
     }
 }
@@ -192,4 +199,30 @@ pub enum CapabilityRoute {
     #[not_found]
     #[at("/capability/404")]
     NotFound,
+}
+
+/// The pages under `/bulletins`.
+#[derive(Clone, Routable, PartialEq, Debug)]
+pub enum BulletinRoute {
+    /// Published issues, latest first, with the feed; an editor's drafts too.
+    #[at("/bulletins")]
+    List,
+    #[at("/bulletins/new")]
+    New,
+    /// An issue: public once published; a draft for its editors only.
+    #[at("/bulletins/:id")]
+    Bulletin { id: i64 },
+    /// Changing a draft.
+    #[at("/bulletins/:id/edit")]
+    Edit { id: i64 },
+    #[not_found]
+    #[at("/bulletins/404")]
+    NotFound,
+}
+
+impl BulletinRoute {
+    /// Pages anyone may see without signing in (a draft is then not found).
+    pub fn is_public(&self) -> bool {
+        matches!(self, Self::List | Self::Bulletin { .. } | Self::NotFound)
+    }
 }

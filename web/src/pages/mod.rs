@@ -8,6 +8,8 @@
 
 pub mod account;
 #[cfg(not(feature = "entry"))]
+pub mod bulletins;
+#[cfg(not(feature = "entry"))]
 pub mod capability;
 #[cfg(not(feature = "entry"))]
 pub mod dashboard;
