@@ -10,6 +10,7 @@
 //! - `error`, `extract`: the problem-document policy, and request extractors.
 //! - `state`, `cache`, `middleware`: what handlers share, per-node caches and their invalidation.
 //! - `board_pack`: the board pack drawn as a printable HTML page and as a PDF.
+//! - `markdown`: comments' and bulletins' Markdown to safe HTML.
 //! - `demo` (feature `demo`, on by default): the demo partnership.
 
 pub mod access;
@@ -24,6 +25,7 @@ pub mod error;
 pub mod extract;
 pub mod handlers;
 pub mod mail;
+pub mod markdown;
 pub mod middleware;
 pub mod routes;
 pub mod settings;

@@ -63,7 +63,10 @@ struct Touches {
 /// Anything not listed counts as a change: a new kind of write is safe by default.
 fn touches(path: &str) -> Touches {
     let under = |prefix: &str| path.starts_with(prefix);
-    if under("/api/v1/analysis/") || under("/api/v1/auth/") || under("/api/v1/dashboard/") {
+    // Comments and bulletins change no project and no fact the dashboard counts.
+    let talk =
+        under("/api/v1/comments/") || under("/api/v1/bulletins") || path.ends_with("/comments");
+    if talk || under("/api/v1/analysis/") || under("/api/v1/auth/") || under("/api/v1/dashboard/") {
         return Touches::default();
     }
     Touches {

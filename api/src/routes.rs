@@ -9,9 +9,9 @@ use utoipa::{
 use utoipa_actix_web::{AppExt, scope, service_config::ServiceConfig};
 
 use crate::handlers::{
-    account, analysis, auth, board_pack, capability, dashboard, events, evidence, health, home,
-    improvement, invitations, me, measures, notifications, organisations, outbox, partnership,
-    people, projects, setup, targets, team, training,
+    account, analysis, auth, board_pack, bulletins, capability, comments, dashboard, events,
+    evidence, health, home, improvement, invitations, me, measures, notifications, organisations,
+    outbox, partnership, people, projects, setup, targets, team, training,
 };
 
 pub fn configure(cfg: &mut ServiceConfig) {
@@ -89,6 +89,23 @@ pub fn configure(cfg: &mut ServiceConfig) {
                     .service(measures::add_annotation)
                     .service(measures::update_annotation)
                     .service(measures::delete_annotation)
+                    .service(comments::list)
+                    .service(comments::create)
+                    .service(comments::mentionable)
+                    .service(comments::update)
+                    .service(comments::remove)
+                    .service(comments::hide)
+                    .service(comments::unhide)
+                    .service(comments::publish)
+                    .service(comments::answer_offer)
+                    .service(bulletins::list)
+                    .service(bulletins::feed)
+                    .service(bulletins::preview)
+                    .service(bulletins::create)
+                    .service(bulletins::show)
+                    .service(bulletins::replace)
+                    .service(bulletins::remove)
+                    .service(bulletins::publish)
                     // Admins (each handler checks the rules in `qi_shared::access`).
                     .service(partnership::update)
                     .service(organisations::create)
@@ -149,6 +166,8 @@ pub fn configure(cfg: &mut ServiceConfig) {
         (name = "training", description = "Training programmes: courses, cohorts and their sessions, places shared between organisations, enrolment with a waiting list, attendance and completion"),
         (name = "events", description = "Events: QI cafés, webinars, masterclasses, roadshows, workshop series and the celebration event; booking with a waiting list, guests from outside the partnership (open events), attendance by hand or CSV, and calendars (.ics)"),
         (name = "submissions", description = "Calls for submissions and awards: an event's call with its rubric and deadline, the teams' submissions with their files (PDF, PNG or JPEG), reviewers scoring blind until the organiser closes the review, the shortlist, and awards that show on the project and in the library"),
+        (name = "comments", description = "Comments and peer support on a project, its PDSA cycles and measures: threads of replies, edits shown as such, @-mentions that tell the person, offers of help the team accepts or declines, comments hidden with a reason by an admin of the project's organisations or its lead, and a public project's comments published to the library by its team. The body is Markdown, answered also as sanitised HTML"),
+        (name = "bulletins", description = "The \"Sharing the Learning\" bulletin: issues composed of sections (free text in Markdown, highlighted projects with their charts, events, award winners) by the partnership's or an organisation's editors; drafts, a preview and publishing; published issues for anyone, each at its own address, and an Atom feed"),
         (name = "dashboard", description = "The partnership's own measures: the catalogue of metrics, every metric for the partnership or one organisation as of any day, monthly series read as run or XmR charts, the organisations side by side, and the strategy targets with their progress and history"),
         (name = "notifications", description = "What the platform tells each person, in the app and by email, as they choose per kind; and the mail outbox (partnership admins), delivered through SMTP with retries"),
         (name = "capability", description = "The Learn / Live / Lead tiers (the rules, each person's tier with its reasons and history, overrides, counts as of a date), coaching sessions and caseloads, and each person's own record"),

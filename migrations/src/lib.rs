@@ -27,6 +27,8 @@ mod m20261206_000019_mail_calendar;
 mod m20261207_000020_events;
 mod m20261207_000021_event_feedback;
 mod m20261208_000022_submissions;
+mod m20261209_000023_comments;
+mod m20261209_000024_bulletins;
 
 pub struct Migrator;
 
@@ -56,6 +58,8 @@ impl MigratorTrait for Migrator {
             Box::new(m20261207_000020_events::Migration),
             Box::new(m20261207_000021_event_feedback::Migration),
             Box::new(m20261208_000022_submissions::Migration),
+            Box::new(m20261209_000023_comments::Migration),
+            Box::new(m20261209_000024_bulletins::Migration),
         ]
     }
 }

@@ -285,7 +285,8 @@ pub struct BulletinSummary {
     pub can_edit: bool,
 }
 
-/// One page of bulletins: published ones latest first, then (for editors) drafts.
+/// One page of bulletins: (for editors) the drafts they may edit first, then published ones,
+/// latest first.
 pub type BulletinPage = crate::page::Page<BulletinSummary>;
 
 impl crate::page::Listed for BulletinSummary {
@@ -313,6 +314,7 @@ pub struct BulletinQuery {
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used)] // A test that cannot build its fixtures should stop.
 mod tests {
     use super::*;
 

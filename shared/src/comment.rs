@@ -74,7 +74,10 @@ impl CommentInput {
         let mut errors = FieldErrors::new();
         let body = errors.check("body", body(&self.body));
         if self.cycle_id.is_some() && self.measure_id.is_some() {
-            errors.push("measure_id", "A comment is about a cycle or a measure, not both");
+            errors.push(
+                "measure_id",
+                "A comment is about a cycle or a measure, not both",
+            );
         }
         if self.parent_id.is_some() {
             if self.offer {
@@ -267,6 +270,7 @@ pub struct Comment {
     pub can_answer: bool,
     /// Replies, oldest first (a thread's head only).
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(no_recursion))]
     pub replies: Vec<Comment>,
 }
 
@@ -309,6 +313,7 @@ pub struct MentionQuery {
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used)] // A test that cannot build its fixtures should stop.
 mod tests {
     use super::*;
 

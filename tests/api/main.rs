@@ -6,7 +6,9 @@
 mod analysis;
 mod auth;
 mod board_pack;
+mod bulletins;
 mod capability;
+mod comments;
 mod dashboard;
 mod errors;
 mod events;

@@ -2,7 +2,9 @@
 //! run them inside a transaction. The database URL alone picks SQLite or PostgreSQL.
 
 pub mod board_pack;
+pub mod bulletins;
 pub mod capability;
+pub mod comments;
 pub mod dashboard;
 pub mod entity;
 pub mod events;

@@ -55,7 +55,7 @@ fn to_dto(m: person::Model, organisation_name: String, roles: Vec<Role>) -> Pers
     }
 }
 
-async fn roles_by_person(
+pub(crate) async fn roles_by_person(
     db: &impl ConnectionTrait,
     ids: &[i64],
 ) -> Result<HashMap<i64, Vec<Role>>, DbErr> {

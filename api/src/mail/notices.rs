@@ -28,6 +28,48 @@ async fn name_of(db: &impl ConnectionTrait, id: i64) -> Result<String, DbErr> {
         .map_or_else(|| "A colleague".to_owned(), |p| p.name))
 }
 
+/// What a plain notice (one with no details for its template) says to each of several people.
+struct Plain<'a> {
+    kind: NotificationKind,
+    subject: &'a str,
+    summary: &'a str,
+    link: &'a str,
+    link_text: &'a str,
+}
+
+/// Tells each of these people once (in the order given), skipping those no longer active.
+async fn notify_each(
+    mail: &Mail,
+    db: &impl ConnectionTrait,
+    people: impl IntoIterator<Item = i64>,
+    notice: Plain<'_>,
+) -> Result<(), DbErr> {
+    let mut told = Vec::new();
+    for id in people {
+        if told.contains(&id) {
+            continue;
+        }
+        told.push(id);
+        let Some(person) = active(db, id).await? else {
+            continue;
+        };
+        mail.notify(
+            db,
+            &Recipient::from(&person),
+            Notice {
+                kind: notice.kind,
+                subject: notice.subject,
+                summary: notice.summary,
+                link: notice.link,
+                link_text: notice.link_text,
+                details: (),
+            },
+        )
+        .await?;
+    }
+    Ok(())
+}
+
 /// An invitation to set a password and join.
 pub async fn invitation(
     mail: &Mail,
@@ -165,25 +207,23 @@ pub async fn coaching_recorded(
     );
     let subject = format!("Coaching session recorded: {}", project.title);
     let link = format!("/projects/{}", project.id);
-    for &(id, _) in project.team.iter().filter(|(id, _)| *id != coach) {
-        let Some(person) = active(db, id).await? else {
-            continue;
-        };
-        mail.notify(
-            db,
-            &Recipient::from(&person),
-            Notice {
-                kind: NotificationKind::CoachingRecorded,
-                subject: &subject,
-                summary: &summary,
-                link: &link,
-                link_text: "Open the project",
-                details: (),
-            },
-        )
-        .await?;
-    }
-    Ok(())
+    notify_each(
+        mail,
+        db,
+        project
+            .team
+            .iter()
+            .filter(|(id, _)| *id != coach)
+            .map(|&(id, _)| id),
+        Plain {
+            kind: NotificationKind::CoachingRecorded,
+            subject: &subject,
+            summary: &summary,
+            link: &link,
+            link_text: "Open the project",
+        },
+    )
+    .await
 }
 
 /// A project's score changed: to its leads but whoever changed it.
@@ -206,25 +246,19 @@ pub async fn score_changed(
         .team
         .iter()
         .filter(|(id, role)| *role == TeamRole::Lead && *id != by);
-    for &(id, _) in leads {
-        let Some(person) = active(db, id).await? else {
-            continue;
-        };
-        mail.notify(
-            db,
-            &Recipient::from(&person),
-            Notice {
-                kind: NotificationKind::ScoreChanged,
-                subject: &subject,
-                summary: &summary,
-                link: &link,
-                link_text: "Open the project",
-                details: (),
-            },
-        )
-        .await?;
-    }
-    Ok(())
+    notify_each(
+        mail,
+        db,
+        leads.map(|&(id, _)| id),
+        Plain {
+            kind: NotificationKind::ScoreChanged,
+            subject: &subject,
+            summary: &summary,
+            link: &link,
+            link_text: "Open the project",
+        },
+    )
+    .await
 }
 
 /// A measure whose data is due, as the reminder lists it.
@@ -469,25 +503,19 @@ pub async fn review_requested(
     );
     let subject = format!("A submission to review: {}", submission.title);
     let link = format!("/submissions/{}", submission.id);
-    for &id in reviewers {
-        let Some(person) = active(db, id).await? else {
-            continue;
-        };
-        mail.notify(
-            db,
-            &Recipient::from(&person),
-            Notice {
-                kind: NotificationKind::ReviewRequested,
-                subject: &subject,
-                summary: &summary,
-                link: &link,
-                link_text: "Open the submission",
-                details: (),
-            },
-        )
-        .await?;
-    }
-    Ok(())
+    notify_each(
+        mail,
+        db,
+        reviewers.iter().copied(),
+        Plain {
+            kind: NotificationKind::ReviewRequested,
+            subject: &subject,
+            summary: &summary,
+            link: &link,
+            link_text: "Open the submission",
+        },
+    )
+    .await
 }
 
 /// An award given: to whoever submitted and the project's team.
@@ -512,28 +540,122 @@ pub async fn award_given(
     );
     let subject = format!("{}: {}", award.category, award.level.label());
     let link = format!("/projects/{}", award.project.id);
-    let mut told = Vec::new();
-    for &id in std::iter::once(&submitted_by).chain(team) {
-        if told.contains(&id) {
-            continue;
-        }
-        told.push(id);
-        let Some(person) = active(db, id).await? else {
-            continue;
-        };
-        mail.notify(
-            db,
-            &Recipient::from(&person),
-            Notice {
-                kind: NotificationKind::AwardGiven,
-                subject: &subject,
-                summary: &summary,
-                link: &link,
-                link_text: "Open the project",
-                details: (),
-            },
-        )
-        .await?;
+    notify_each(
+        mail,
+        db,
+        std::iter::once(&submitted_by).chain(team).copied(),
+        Plain {
+            kind: NotificationKind::AwardGiven,
+            subject: &subject,
+            summary: &summary,
+            link: &link,
+            link_text: "Open the project",
+        },
+    )
+    .await
+}
+
+/// A comment, as its notices name it.
+pub struct CommentNotice<'a> {
+    pub id: i64,
+    pub project_id: i64,
+    pub project_title: &'a str,
+    pub author: i64,
+    /// The first words of its text.
+    pub excerpt: String,
+}
+
+impl CommentNotice<'_> {
+    fn link(&self) -> String {
+        format!("/projects/{}#comment-{}", self.project_id, self.id)
     }
-    Ok(())
+}
+
+/// People mentioned in a comment (not its author).
+pub async fn mentioned(
+    mail: &Mail,
+    db: &impl ConnectionTrait,
+    comment: &CommentNotice<'_>,
+    people: &[i64],
+) -> Result<(), DbErr> {
+    let author = name_of(db, comment.author).await?;
+    let summary = format!(
+        "{author} mentioned you in a comment on {}: \u{201c}{}\u{201d}",
+        comment.project_title, comment.excerpt
+    );
+    let subject = format!("{author} mentioned you on {}", comment.project_title);
+    notify_each(
+        mail,
+        db,
+        people.iter().copied().filter(|&id| id != comment.author),
+        Plain {
+            kind: NotificationKind::Mentioned,
+            subject: &subject,
+            summary: &summary,
+            link: &comment.link(),
+            link_text: "Open the comment",
+        },
+    )
+    .await
+}
+
+/// An offer of help: to the project's leads.
+pub async fn help_offered(
+    mail: &Mail,
+    db: &impl ConnectionTrait,
+    comment: &CommentNotice<'_>,
+    team: &[(i64, TeamRole)],
+) -> Result<(), DbErr> {
+    let author = name_of(db, comment.author).await?;
+    let summary = format!(
+        "{author} offered to help with {}: \u{201c}{}\u{201d}",
+        comment.project_title, comment.excerpt
+    );
+    let subject = format!("An offer of help with {}", comment.project_title);
+    notify_each(
+        mail,
+        db,
+        team.iter()
+            .filter(|&&(id, role)| role == TeamRole::Lead && id != comment.author)
+            .map(|&(id, _)| id),
+        Plain {
+            kind: NotificationKind::HelpOffered,
+            subject: &subject,
+            summary: &summary,
+            link: &comment.link(),
+            link_text: "Answer the offer",
+        },
+    )
+    .await
+}
+
+/// An offer of help accepted: to whoever offered.
+pub async fn offer_accepted(
+    mail: &Mail,
+    db: &impl ConnectionTrait,
+    comment: &CommentNotice<'_>,
+    by: i64,
+) -> Result<(), DbErr> {
+    let by_name = name_of(db, by).await?;
+    let summary = format!(
+        "{by_name} accepted your offer to help with {}.",
+        comment.project_title
+    );
+    let subject = format!(
+        "Your offer of help with {} was accepted",
+        comment.project_title
+    );
+    notify_each(
+        mail,
+        db,
+        [comment.author],
+        Plain {
+            kind: NotificationKind::OfferAccepted,
+            subject: &subject,
+            summary: &summary,
+            link: &comment.link(),
+            link_text: "Open the project",
+        },
+    )
+    .await
 }

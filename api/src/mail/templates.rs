@@ -29,6 +29,9 @@ const TEMPLATES: &[(&str, &str)] = templates!(
     "score_changed",
     "review_requested",
     "award_given",
+    "mentioned",
+    "help_offered",
+    "offer_accepted",
     "data_due",
     "weekly_digest",
 );

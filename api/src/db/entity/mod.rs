@@ -3,7 +3,9 @@
 
 pub mod board_pack_measure;
 pub mod board_pack_narrative;
+pub mod bulletins;
 pub mod capability;
+pub mod comments;
 pub mod driver_node;
 pub mod email_change;
 pub mod events;
