@@ -123,7 +123,7 @@ describe('The bulletin in the browser', () => {
     await editor.getByLabel('Section 3: kind', { exact: true }).selectOption('events');
     await editor.getByLabel('Section 3: heading', { exact: true }).fill('Coming up');
     await editor.getByLabel('Section 3: find an upcoming event', { exact: true }).fill('Run charts');
-    await editor.getByRole('button', { name: 'Find', exact: true }).click();
+    await editor.getByRole('button', { name: 'Find for section 3', exact: true }).click();
     await editor.getByRole('button', { name: `Add ${EVENT}`, exact: true }).click();
     await editor.getByRole('button', { name: 'Move section 3 up', exact: true }).click();
     assert.equal(await editor.getByLabel('Section 2: heading', { exact: true }).inputValue(), 'Coming up', 'the events moved up');
@@ -196,7 +196,7 @@ describe('The bulletin in the browser', () => {
     await h.expectH1(phone, 'Compose a bulletin');
     await phone.getByLabel('Section 1: kind', { exact: true }).selectOption('projects');
     await phone.getByLabel('Section 1: find a project', { exact: true }).fill('discharge');
-    await phone.getByRole('button', { name: 'Find', exact: true }).click();
+    await phone.getByRole('button', { name: 'Find for section 1', exact: true }).click();
     await h.expectVisible(phone, phone.getByRole('button', { name: new RegExp(`^Add ${PROJECT}`) }), 'found, on a phone');
     await h.record(phone, 'bulletins-editor', 'the bulletin editor');
     const phoneVisitor = await h.newPage(browser, { phone: true });

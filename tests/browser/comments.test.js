@@ -44,6 +44,11 @@ function comment(page, text) {
   return page.locator('li.comment', { has: page.locator(':scope > .comment__text', { hasText: text }) });
 }
 
+/** What can be done to a comment itself (not to its replies). */
+function own(li) {
+  return li.locator(':scope > .comment__actions');
+}
+
 describe('Comments and peer support in the browser', () => {
   before(
     async () => {
@@ -70,7 +75,7 @@ describe('Comments and peer support in the browser', () => {
     });
     const measure = await asNurse('POST', `/api/v1/projects/${project.id}/measures`, {
       name: 'Falls per week',
-      measure_type: 'outcome',
+      type: 'outcome',
       operational_definition: 'Inpatient falls on the stroke unit, counted each week from the incident system.',
       unit: 'count',
       improvement_direction: 'decrease',
@@ -93,10 +98,11 @@ describe('Comments and peer support in the browser', () => {
     await box.fill('Great to see this. ');
     await box.press('End');
     await box.pressSequentially('@Tom Ok');
+    await h.expectVisible(lead, lead.getByRole('button', { name: `Mention ${COACH}`, exact: true }), 'the coach suggested');
+    await h.record(lead, 'comments-project-mention', 'a comment with the people to mention');
     await lead.getByRole('button', { name: `Mention ${COACH}`, exact: true }).click();
     assert.equal(await box.inputValue(), `Great to see this. @${COACH} `, 'the name written in');
     await box.pressSequentially('could you help the team with their run chart?');
-    await h.record(lead, 'comments-project-mention', 'a comment with a mention');
     await lead.getByRole('button', { name: 'Post comment', exact: true }).click();
     await h.expectVisible(lead, lead.getByText(`Your comment is posted, and ${COACH} has been told.`), 'posted, and the coach told');
     const first = comment(lead, 'could you help the team');
@@ -120,7 +126,7 @@ describe('Comments and peer support in the browser', () => {
     await h.expectVisible(coachPage, seen, 'the comment the notification leads to');
 
     // He replies, and offers help.
-    await seen.getByRole('button', { name: 'Reply', exact: true }).click();
+    await own(seen).getByRole('button', { name: 'Reply', exact: true }).click();
     await seen.getByLabel('Your reply', { exact: true }).fill('Happy to: I will bring a run chart template to your huddle.');
     await seen.getByRole('button', { name: 'Post reply', exact: true }).click();
     await h.expectVisible(coachPage, coachPage.getByText('Your reply is posted.'), 'the reply posted');
@@ -135,7 +141,7 @@ describe('Comments and peer support in the browser', () => {
     // The QI lead edits her comment: it shows as edited.
     await lead.reload();
     await h.expectH1(lead, PROJECT);
-    await first.getByRole('button', { name: 'Edit', exact: true }).first().click();
+    await own(first).getByRole('button', { name: 'Edit', exact: true }).first().click();
     await first.getByLabel('Your comment', { exact: true }).fill(`Great to see this. @${COACH} could you help the team with their run chart and the SPC rules?`);
     await first.getByRole('button', { name: 'Save changes', exact: true }).click();
     await h.expectVisible(lead, lead.getByText('Your comment is changed.'), 'the edit saved');
@@ -152,18 +158,18 @@ describe('Comments and peer support in the browser', () => {
     await nurse.goto(projectUrl);
     await h.expectH1(nurse, PROJECT);
     const offered = comment(nurse, 'one-hour session on SPC');
-    await offered.getByRole('button', { name: 'Accept the offer', exact: true }).click();
+    await own(offered).getByRole('button', { name: 'Accept the offer', exact: true }).click();
     await h.expectVisible(nurse, nurse.getByText('You accepted the offer'), 'the offer accepted');
     await h.expectVisible(nurse, offered.locator('.tag', { hasText: 'Accepted' }), 'marked accepted');
     const offTopic = comment(nurse, 'parking permit');
-    await offTopic.getByRole('button', { name: 'Hide', exact: true }).click();
+    await own(offTopic).getByRole('button', { name: 'Hide', exact: true }).click();
     await offTopic.getByRole('button', { name: 'Hide comment', exact: true }).click();
     await h.expectVisible(nurse, offTopic.getByText('Enter a reason'), 'no reason refused');
     await offTopic.getByLabel('Why hide it', { exact: true }).fill('Not about this project');
     await offTopic.getByRole('button', { name: 'Hide comment', exact: true }).click();
     await h.expectVisible(nurse, nurse.locator('.comment__gone', { hasText: `Hidden by ${member.name}: Not about this project` }), 'hidden, with the reason');
     const toPublish = comment(nurse, 'and the SPC rules');
-    await toPublish.getByRole('button', { name: 'Publish in the library', exact: true }).click();
+    await own(toPublish).getByRole('button', { name: 'Publish in the library', exact: true }).click();
     await h.expectVisible(nurse, nurse.getByText('The comment is published in the learning library.'), 'published');
     await h.expectVisible(nurse, toPublish.getByText('In the learning library'), 'marked as in the library');
     await h.record(nurse, 'comments-project', "the project's comments, for its lead");
@@ -173,7 +179,7 @@ describe('Comments and peer support in the browser', () => {
     await lead.getByRole('button', { name: 'Post comment', exact: true }).click();
     await h.expectVisible(lead, lead.getByText('Your comment is posted.'), 'a comment to delete');
     const mistake = comment(lead, 'wrong project');
-    await mistake.getByRole('button', { name: 'Delete', exact: true }).click();
+    await own(mistake).getByRole('button', { name: 'Delete', exact: true }).click();
     await h.expectVisible(lead, mistake.getByText('Delete your comment? This cannot be undone.'), 'asked to confirm');
     await h.record(lead, 'comments-project-delete', 'deleting a comment, confirmed');
     await mistake.getByRole('button', { name: 'Yes, delete it', exact: true }).click();
@@ -206,7 +212,7 @@ describe('Comments and peer support in the browser', () => {
     await phone.goto(projectUrl);
     await h.expectVisible(phone, comment(phone, 'and the SPC rules'), 'the comments, on a phone');
     await h.record(phone, 'comments-project', "the project's comments, for its lead");
-    await comment(phone, 'one-hour session on SPC').getByRole('button', { name: 'Reply', exact: true }).click();
+    await own(comment(phone, 'one-hour session on SPC')).getByRole('button', { name: 'Reply', exact: true }).click();
     await h.record(phone, 'comments-project-reply', 'replying, on a phone');
     await phone.goto(`${projectUrl}/measures/${measure.id}`);
     await h.expectVisible(phone, comment(phone, 'bed alarms'), "the measure's comments, on a phone");

@@ -50,6 +50,23 @@ pub struct CommentsProps {
     pub library: bool,
 }
 
+/// Scrolls to the element the address's fragment names, if it is a comment on this page.
+fn scroll_to_target() {
+    let Some(window) = web_sys::window() else {
+        return;
+    };
+    let hash = window.location().hash().unwrap_or_default();
+    let Some(id) = hash
+        .strip_prefix('#')
+        .filter(|id| id.starts_with("comment-"))
+    else {
+        return;
+    };
+    if let Some(element) = window.document().and_then(|d| d.get_element_by_id(id)) {
+        element.scroll_into_view();
+    }
+}
+
 /// What the comments are about, for element ids: several lists may share a page.
 fn scope(props: &CommentsProps) -> String {
     match (props.cycle_id, props.measure_id) {
@@ -89,6 +106,16 @@ pub fn comments(props: &CommentsProps) -> Html {
         *page,
     );
     let (loaded, reload) = use_reload(key, load);
+    {
+        // Opened at a comment (`#comment-12`, as a notification links to it): once the list is
+        // there, bring that comment into view.
+        let shown = matches!(&*loaded, Load::Loaded(_));
+        use_effect_with(shown, |shown| {
+            if *shown {
+                scroll_to_target();
+            }
+        });
+    }
     let notice = use_state(|| None::<String>);
     let scope = scope(props);
     let filtered = props.cycle_id.is_some() || props.measure_id.is_some();

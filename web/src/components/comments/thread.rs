@@ -153,7 +153,7 @@ pub fn comment_view(props: &CommentProps) -> Html {
     } else {
         c.html.as_deref().map(rendered).unwrap_or_default()
     };
-    let can_reply = !props.reply && !props.library && !c.deleted;
+    let can_reply = !props.reply && !props.library && !c.deleted && c.hidden.is_none();
     let offer_open = c.kind == CommentKind::Offer && c.offer_status == Some(OfferStatus::Open);
     let actions = if props.library || c.deleted || *mode != Mode::Reading {
         html! {}
@@ -195,16 +195,24 @@ pub fn comment_view(props: &CommentProps) -> Html {
         }
     };
     let cancel = set_mode(Mode::Reading);
+    // A form that has done its work closes as the list is read again.
+    let done = {
+        let (mode, onchanged) = (mode.clone(), props.onchanged.clone());
+        Callback::from(move |text: String| {
+            mode.set(Mode::Reading);
+            onchanged.emit(text);
+        })
+    };
     let form = match *mode {
         Mode::Reading => html! {},
         Mode::Replying => html! {
-            <ReplyForm project_id={props.project_id} parent_id={id} onchanged={props.onchanged.clone()} oncancel={cancel} />
+            <ReplyForm project_id={props.project_id} parent_id={id} onchanged={done.clone()} oncancel={cancel} />
         },
         Mode::Editing => html! {
-            <EditForm comment={c.clone()} project_id={props.project_id} onchanged={props.onchanged.clone()} oncancel={cancel} />
+            <EditForm comment={c.clone()} project_id={props.project_id} onchanged={done.clone()} oncancel={cancel} />
         },
         Mode::Hiding => html! {
-            <HideForm {id} onchanged={props.onchanged.clone()} oncancel={cancel} />
+            <HideForm {id} onchanged={done.clone()} oncancel={cancel} />
         },
         Mode::Deleting => html! {
             <div class="warning-callout" role="alert">

@@ -455,7 +455,7 @@ pub fn bulletin_editor(props: &Props) -> Html {
                     <p class="hint">{ "As it will read once published; nothing is saved until you save the draft." }</p>
                     <p class="bulletin-preview__title">{ &b.title }</p>
                     if !b.summary.is_empty() { <p class="lead">{ &b.summary }</p> }
-                    { sections(b, 3) }
+                    { sections(b, 3, true) }
                 </section>
             }
         </>
@@ -694,7 +694,7 @@ fn picker(props: &PickerProps) -> Html {
                         html! {
                             <li>{ &p.title }{ " " }
                                 <button type="button" class="link-button" onclick={Callback::from(move |_: MouseEvent| onremove.emit(id))}>
-                                    { format!("Remove {}", p.title) }
+                                    { "Remove" }<span class="visually-hidden">{ format!(" {}", p.title) }</span>
                                 </button>
                             </li>
                         }
@@ -710,7 +710,9 @@ fn picker(props: &PickerProps) -> Html {
                 <input class={classes!("input", props.error.is_some().then_some("input--error"))} id={id.clone()} type="search"
                     value={(*query).clone()} aria-describedby={described} aria-invalid={props.error.is_some().then_some("true")}
                     {oninput} {onkeydown} />
-                <button type="button" class="button button--secondary button--small" onclick={onfind}>{ "Find" }</button>
+                <button type="button" class="button button--secondary button--small" onclick={onfind}>
+                    { "Find" }<span class="visually-hidden">{ format!(" for section {n}") }</span>
+                </button>
             </div>
             { match &*results {
                 None => html! {},

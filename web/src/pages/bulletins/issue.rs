@@ -87,7 +87,7 @@ pub fn issue_page(props: &Props) -> Html {
                 if let Some(at) = b.published_at { { format!(" · Published {}", day_text(at)) } }
             </p>
             if !b.summary.is_empty() { <p class="lead">{ &b.summary }</p> }
-            { sections(b, 2) }
+            { sections(b, 2, signed_in) }
             if !draft {
                 <p class="bulletin-feed"><a href={FEED} type="application/atom+xml">{ "Follow the bulletin with its Atom feed" }</a></p>
             }

@@ -90,8 +90,8 @@ fn issues(props: &IssuesProps) -> Html {
         Load::Loaded(found) => list(found, page.clone()),
     };
     html! {
-        <section aria-labelledby={id}>
-            <h2 {id}>{ title }</h2>
+        <section {id} aria-labelledby={format!("{id}-title")}>
+            <h2 id={format!("{id}-title")}>{ title }</h2>
             { body }
         </section>
     }

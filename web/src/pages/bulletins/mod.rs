@@ -43,10 +43,24 @@ fn day_text(at: DateTime<Utc>) -> String {
 
 /// The sections of an issue as readers see them. `level` is their headings' level: 2 on the
 /// issue's page, 3 in the editor's preview (under its own heading).
-fn sections(b: &Bulletin, level: u8) -> Html {
+fn sections(b: &Bulletin, level: u8, signed_in: bool) -> Html {
     html! {
-        { for b.sections.iter().enumerate().map(|(i, s)| section(s, i, level)) }
+        { for b.sections.iter().enumerate().map(|(i, s)| section(s, i, level, signed_in)) }
     }
+}
+
+/// In place of a section's projects or events when the reader may see none of them
+/// (the server leaves out what the reader may not see: a project or event of the partnership's
+/// own, for someone not signed in).
+fn withheld(what: &str, signed_in: bool) -> Html {
+    let text = if signed_in {
+        format!("The {what} of this section are not open to you.")
+    } else {
+        format!(
+            "The {what} of this section are shared within the partnership: sign in to see them."
+        )
+    };
+    html! { <p class="inset-text">{ text }</p> }
 }
 
 fn heading(level: u8, id: String, text: &str) -> Html {
@@ -57,7 +71,7 @@ fn heading(level: u8, id: String, text: &str) -> Html {
     }
 }
 
-fn section(s: &Section, i: usize, level: u8) -> Html {
+fn section(s: &Section, i: usize, level: u8, signed_in: bool) -> Html {
     let id = format!("section-{}", i + 1);
     // The server renders the section's Markdown and sanitises it (no scripts, event handlers,
     // styles or `javascript:` links: qi_shared::bulletin::Section::html), so it is safe to put in
@@ -70,15 +84,18 @@ fn section(s: &Section, i: usize, level: u8) -> Html {
     });
     let items = match s.kind {
         SectionKind::Text => html! {},
-        SectionKind::Projects if s.projects.is_empty() => html! {},
+        SectionKind::Projects if s.projects.is_empty() => withheld("projects", signed_in),
         SectionKind::Projects => html! {
             <ul class="bulletin-projects">{ for s.projects.iter().map(|p| project(p, level)) }</ul>
         },
-        SectionKind::Events if s.events.is_empty() => html! {},
+        SectionKind::Events if s.events.is_empty() => withheld("events", signed_in),
         SectionKind::Events => html! {
             <ul class="event-list">{ for s.events.iter().map(|e| event(e, level)) }</ul>
         },
-        SectionKind::Awards if s.awards.is_empty() => html! {},
+        // No awards may simply mean none were given at the events picked.
+        SectionKind::Awards if s.awards.is_empty() => {
+            html! { <p class="inset-text">{ "No awards to show here yet." }</p> }
+        }
         SectionKind::Awards => html! {
             <ul class="list award-list">
                 { for s.awards.iter().map(|a| html! {

@@ -61,8 +61,19 @@ pub fn notification_list() -> Html {
                 if unread && api::notifications::mark_read(id).await.is_ok() {
                     refresh.emit(());
                 }
-                match (Route::recognize(&link), navigator) {
-                    (Some(route), Some(navigator)) => navigator.push(&route),
+                // A link may end in a fragment (a comment: `/projects/7#comment-12`), which
+                // is no part of the route: the page is opened, then the fragment set, for the
+                // page to bring that part into view once it has loaded.
+                let (path, fragment) = link.split_once('#').unwrap_or((&link, ""));
+                match (Route::recognize(path), navigator) {
+                    (Some(route), Some(navigator)) if route != Route::NotFound => {
+                        navigator.push(&route);
+                        if !fragment.is_empty()
+                            && let Some(window) = web_sys::window()
+                        {
+                            let _ = window.location().set_hash(fragment);
+                        }
+                    }
                     _ => crate::browser::load_page(&link),
                 }
             });
