@@ -3,10 +3,10 @@
 // header's link to the bulletin, composes an issue (an incomplete one refused first) from a
 // text section, a section of highlighted projects found in the register and one of upcoming
 // events found in the calendar (sections added, moved and removed), previews it, saves the
-// draft, and publishes it after confirming; the issue is then in the Atom feed, and a visitor
-// who is not signed in reads it in the list and at its own address. Every new page is
-// photographed (tests/screenshots/bulletins-*.png) and checked with axe-core at desktop and
-// phone widths.
+// draft, changes it again, and publishes it after confirming; the issue is then in the Atom
+// feed, and a visitor who is not signed in reads it in the list and at its own address. Every
+// new page is photographed (tests/screenshots/bulletins-*.png) and checked with axe-core at
+// desktop and phone widths.
 
 const { describe, it, before, after } = require('node:test');
 const assert = require('node:assert/strict');
@@ -147,6 +147,16 @@ describe('The bulletin in the browser', () => {
     const issuePath = new URL(editor.url()).pathname;
     assert.match(issuePath, /^\/bulletins\/\d+$/, 'the issue has its own address');
     await h.record(editor, 'bulletins-draft', 'a draft issue');
+    // The draft is changed again, its sections as saved.
+    await editor.getByRole('link', { name: 'Edit the draft', exact: true }).click();
+    await h.expectH1(editor, 'Edit the draft');
+    assert.equal(await editor.getByLabel('Section 3: heading', { exact: true }).inputValue(), 'Projects to learn from', 'the sections as saved');
+    await h.expectVisible(editor, editor.getByRole('button', { name: new RegExp(`^Remove ${PROJECT}`) }), 'the project as picked');
+    await editor.getByLabel('Summary (optional)', { exact: true }).fill('Discharge letters, run charts and what is coming up this winter.');
+    await h.record(editor, 'bulletins-edit', 'changing a draft');
+    await editor.getByRole('button', { name: 'Save draft', exact: true }).click();
+    await h.expectH1(editor, TITLE);
+    await h.expectVisible(editor, editor.getByText('what is coming up this winter'), 'the change saved');
     const visitor = await h.newPage(browser);
     const draftAnswer = await fetch(`${server.baseUrl}/api/v1${issuePath}`);
     assert.equal(draftAnswer.status, 404, 'a draft is not public');
