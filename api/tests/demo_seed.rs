@@ -10,15 +10,20 @@
 use std::{collections::HashMap, time::Instant};
 
 use qi_api::db::entity::{
+    bulletins::{bulletin, section},
+    comments::comment,
     driver_node,
     events::{booking, event, feedback_answer},
-    measure, measure_annotation, measure_point, pdsa_cycle, person, project, project_member,
-    project_organisation, project_score,
+    measure, measure_annotation, measure_point, notification, pdsa_cycle, person, project,
+    project_member, project_organisation, project_score,
     submissions::{award, call, reviewer, submission},
 };
 use qi_shared::{
+    bulletin::{BulletinStatus, SectionKind},
+    comment::{CommentKind, OfferStatus},
     event::{BookingStatus, EventKind},
     evidence::{self, EvidenceChart, Signal},
+    notification::NotificationKind,
     score::ProgressScore,
 };
 use sea_orm::{
@@ -342,6 +347,57 @@ async fn the_demo_partnership_has_a_portfolio_of_improvement_projects() {
     assert_eq!(scored, 36, "three reviews of each of last year's twelve");
     assert_eq!(award::Entity::find().count(&db).await.unwrap(), 4);
     assert_eq!(entries.iter().filter(|s| s.shortlisted).count(), 5);
+
+    // Comments: threads with replies on a dozen projects, remarks on measures and cycles,
+    // offers of help (some accepted), one hidden, some published; Grace is mentioned once.
+    let comments = comment::Entity::find().all(&db).await.unwrap();
+    assert!(comments.len() >= 30, "{} comments", comments.len());
+    assert!(comments.iter().filter(|c| c.parent_id.is_some()).count() >= 10);
+    assert!(comments.iter().any(|c| c.measure_id.is_some()));
+    assert!(comments.iter().any(|c| c.cycle_id.is_some()));
+    assert!(
+        comments
+            .iter()
+            .any(|c| c.kind == CommentKind::Offer && c.offer_status == Some(OfferStatus::Accepted))
+    );
+    assert_eq!(comments.iter().filter(|c| c.hidden_at.is_some()).count(), 1);
+    assert!(comments.iter().any(|c| c.published));
+    let mentioned = notification::Entity::find()
+        .filter(notification::Column::PersonId.eq(grace))
+        .filter(notification::Column::Kind.eq(NotificationKind::Mentioned))
+        .count(&db)
+        .await
+        .unwrap();
+    assert_eq!(mentioned, 1);
+
+    // Three published bulletins with projects, events and awards, and a draft.
+    let issues = bulletin::Entity::find().all(&db).await.unwrap();
+    assert_eq!(
+        issues
+            .iter()
+            .filter(|b| b.status == BulletinStatus::Published)
+            .count(),
+        3
+    );
+    assert_eq!(
+        issues
+            .iter()
+            .filter(|b| b.status == BulletinStatus::Draft)
+            .count(),
+        1
+    );
+    let sections = section::Entity::find().all(&db).await.unwrap();
+    for kind in [
+        SectionKind::Text,
+        SectionKind::Projects,
+        SectionKind::Events,
+        SectionKind::Awards,
+    ] {
+        assert!(
+            sections.iter().any(|s| s.kind == kind),
+            "a {kind:?} section"
+        );
+    }
 
     // Seeding again changes nothing.
     assert!(!qi_api::demo::seed(&db, &storage).await.unwrap());

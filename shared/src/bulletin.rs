@@ -239,7 +239,7 @@ pub struct Section {
     pub body: String,
     /// The body rendered to safe HTML.
     pub html: String,
-    /// As picked, for the editor (including projects this reader may not see).
+    /// As picked: all of them for its editors, those shown for anyone else.
     pub project_ids: Vec<i64>,
     pub event_ids: Vec<i64>,
     /// The picked projects this reader may see, in the order picked.

@@ -210,6 +210,9 @@ async fn a_draft_is_previewed_published_and_read_by_anyone_in_the_feed() {
         [open.id]
     );
     assert!(!read.can_edit);
+    // What was picked but not shown is not named either.
+    assert_eq!(read.sections[1].project_ids, [public.id]);
+    assert_eq!(read.sections[2].event_ids, [open.id]);
     let read: Bulletin = app.get(&one, admin_b).await.expect(200);
     assert_eq!(read.sections[1].projects.len(), 2);
     assert_eq!(

@@ -103,7 +103,10 @@ async fn a_thread_with_a_mention_edits_and_deletes_as_its_authors_may() {
         .expect(200);
     let ids: Vec<i64> = people.iter().map(|p| p.id).collect();
     assert!(ids.contains(&lead.id) && ids.contains(&coach.id), "{ids:?}");
-    assert!(!ids.contains(&member_b.id) && !ids.contains(&c.admin_b.0.id), "{ids:?}");
+    assert!(
+        !ids.contains(&member_b.id) && !ids.contains(&c.admin_b.0.id),
+        "{ids:?}"
+    );
     app.get(
         &format!("/api/v1/projects/{}/mentionable?q=", p.id),
         coach_t,

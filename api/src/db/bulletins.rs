@@ -246,6 +246,7 @@ pub async fn render(
     sections: &[section::Model],
     reader: Option<&Actor>,
 ) -> Result<Bulletin, DbErr> {
+    let editor = reader.is_some_and(|a| a.can_edit_bulletin_for(model.organisation_id));
     let mut rendered = Vec::with_capacity(sections.len());
     for s in sections {
         let ids = items(s);
@@ -283,6 +284,18 @@ pub async fn render(
                 section.event_ids = ids;
             }
         }
+        if !editor {
+            // What was picked but is not shown stays the editors' business.
+            section.project_ids = section.projects.iter().map(|p| p.id).collect();
+            section.event_ids = match s.kind {
+                SectionKind::Awards => {
+                    let mut ids: Vec<i64> = section.awards.iter().map(|a| a.event_id).collect();
+                    ids.dedup();
+                    ids
+                }
+                _ => section.events.iter().map(|e| e.id).collect(),
+            };
+        }
         rendered.push(section);
     }
     let organisation = match model.organisation_id {
@@ -315,7 +328,7 @@ pub async fn render(
         created_at: model.created_at,
         updated_at: model.updated_at,
         sections: rendered,
-        can_edit: reader.is_some_and(|a| a.can_edit_bulletin_for(model.organisation_id)),
+        can_edit: editor,
     })
 }
 

@@ -6,7 +6,9 @@
 //! narratives in `board_pack`.
 
 mod board_pack;
+mod bulletins;
 mod capability;
+mod comments;
 mod events;
 mod measure_texts;
 mod measures;
@@ -255,6 +257,10 @@ pub async fn seed(
     tracing::debug!(events, "seeded the demo events");
     let submissions = submissions::seed(&txn, storage).await?;
     tracing::debug!(submissions, "seeded the demo calls for submissions");
+    let comments = comments::seed(&txn).await?;
+    tracing::debug!(comments, "seeded the demo comments");
+    let bulletins = bulletins::seed(&txn, admin.id).await?;
+    tracing::debug!(bulletins, "seeded the demo bulletins");
     // Last: tiers follow from everything seeded before.
     capability::seed(&txn).await?;
     if let Some((northmoor, _)) = created.first() {
