@@ -170,8 +170,17 @@ pub fn parse_query<T: DeserializeOwned>(query: &str) -> Result<T, ApiError> {
     })
 }
 
-/// `web::PathConfig` error handler: `/organisations/abc` names no organisation, so 404.
-pub fn path_error(_err: PathError, _req: &HttpRequest) -> actix_web::Error {
+/// `web::PathConfig` error handler: `/organisations/abc` names no organisation, so 404. But
+/// `PUT /bulletins/feed.atom` is the feed's path, which has no PUT: 405, as for any other
+/// method an endpoint does not have.
+pub fn path_error(_err: PathError, req: &HttpRequest) -> actix_web::Error {
+    let allowed = crate::routes::methods_of_literal(req.path());
+    if !allowed.is_empty() && !allowed.contains(&req.method().as_str()) {
+        return ApiError::MethodNotAllowed {
+            allow: allowed.join(", "),
+        }
+        .into();
+    }
     invalid_id().into()
 }
 

@@ -287,12 +287,22 @@ pub async fn unknown_route(req: actix_web::HttpRequest) -> actix_web::HttpRespon
     actix_web::ResponseError::error_response(&error)
 }
 
-/// The methods the API document gives a concrete path (`/api/v1/projects/7` matches
-/// `/api/v1/projects/{id}`), from the document every route is registered in.
-fn methods_of(path: &str) -> Vec<&'static str> {
+/// The methods of an endpoint whose path is exactly this one, with no id in it
+/// (`/api/v1/bulletins/feed.atom`): a path the router read as another endpoint's with an id
+/// that is not a number. Empty if there is none.
+pub fn methods_of_literal(path: &str) -> Vec<&'static str> {
+    templates()
+        .iter()
+        .find(|(template, _)| template.join("/") == path)
+        .map(|(_, methods)| methods.clone())
+        .unwrap_or_default()
+}
+
+/// Each path template of the API document, split at its slashes, with its methods.
+fn templates() -> &'static [(Vec<String>, Vec<&'static str>)] {
     static TEMPLATES: std::sync::OnceLock<Vec<(Vec<String>, Vec<&'static str>)>> =
         std::sync::OnceLock::new();
-    let templates = TEMPLATES.get_or_init(|| {
+    TEMPLATES.get_or_init(|| {
         openapi()
             .paths
             .paths
@@ -311,9 +321,14 @@ fn methods_of(path: &str) -> Vec<&'static str> {
                 (template.split('/').map(str::to_owned).collect(), methods)
             })
             .collect()
-    });
+    })
+}
+
+/// The methods the API document gives a concrete path (`/api/v1/projects/7` matches
+/// `/api/v1/projects/{id}`), from the document every route is registered in.
+fn methods_of(path: &str) -> Vec<&'static str> {
     let segments: Vec<&str> = path.split('/').collect();
-    templates
+    templates()
         .iter()
         .find(|(template, _)| {
             template.len() == segments.len()

@@ -260,6 +260,13 @@ async fn a_draft_is_previewed_published_and_read_by_anyone_in_the_feed() {
     );
     assert!(!xml.contains("javascript:"), "{xml}");
 
+    // The feed's own path answers only GET, though it looks like an issue's.
+    let p405 = app
+        .put("/api/v1/bulletins/feed.atom", admin_a, json!({}))
+        .await
+        .problem(405);
+    assert_eq!(p405.code, "method_not_allowed");
+
     // A draft can be deleted.
     let other: Bulletin = app
         .post(

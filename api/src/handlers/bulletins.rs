@@ -32,6 +32,7 @@ const FEED_ISSUES: u64 = 20;
     params(BulletinQuery),
     responses(
         (status = 200, description = "One page of issues", body = BulletinPage),
+        (status = 400, description = "A query parameter is not valid (not a number, an unknown value, or missing)", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "A filter is not valid", body = Problem, content_type = "application/problem+json"),
     )
 )]

@@ -43,6 +43,7 @@ const EXCERPT: usize = 160;
     params(("id" = i64, Path, description = "Project id"), CommentQuery),
     responses(
         (status = 200, description = "One page of threads", body = CommentPage),
+        (status = 400, description = "A query parameter is not valid (not a number, an unknown value, or missing)", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such project, or not one you may see", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "A filter is not valid", body = Problem, content_type = "application/problem+json"),
     )
@@ -146,6 +147,7 @@ pub async fn create(
     params(("id" = i64, Path, description = "Project id"), MentionQuery),
     responses(
         (status = 200, description = "People to mention, by name", body = Vec<PersonRef>),
+        (status = 400, description = "A query parameter is not valid (not a number, an unknown value, or missing)", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such project, or not one you may see", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "No words to look for", body = Problem, content_type = "application/problem+json"),
     )
