@@ -208,11 +208,19 @@ pub struct BulletinProject {
     /// In the public learning library (`/library/{id}`); otherwise its address is the
     /// register's, for readers in the partnership.
     pub public: bool,
-    /// The measure whose chart shows (`/api/v1/measures/{id}/chart.svg`), and its name.
+    /// The first of its measures with data, whose chart shows, and its name.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub measure_id: Option<i64>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub measure_name: Option<String>,
+    /// That measure's chart, drawn by the server as the app draws it (`qi_shared::chart`): SVG
+    /// with no scripts or links, to put in the page as it is (an image address would need a
+    /// sign-in that an `<img>` cannot send, and the public may read the bulletin).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub chart_svg: Option<String>,
+    /// What the chart shows, in words.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub chart_description: Option<String>,
 }
 
 /// An event in a bulletin.

@@ -59,6 +59,24 @@ async fn a_draft_is_previewed_published_and_read_by_anyone_in_the_feed() {
     let (_, member_a) = &c.member_a;
     let (_, admin_b) = &c.admin_b;
     let public = project(&app, member_a, c.org_a.id, "Safer discharge", "public").await;
+    // The public project's measure has data: its chart shows in the issue.
+    let measure: Value = app
+        .post(
+            &format!("/api/v1/projects/{}/measures", public.id),
+            member_a,
+            crate::measures::count_measure(),
+        )
+        .await
+        .expect(201);
+    for (i, value) in [12, 15, 11, 18, 20].into_iter().enumerate() {
+        app.post(
+            &format!("/api/v1/measures/{}/points", measure["id"]),
+            member_a,
+            json!({"date": format!("2026-0{}-01", i + 1), "value": value}),
+        )
+        .await
+        .expect::<Value>(201);
+    }
     let inside = project(&app, member_a, c.org_a.id, "Ward rounds", "partnership").await;
     let secret = project(&app, &c.member_b.1, c.org_b.id, "Riverside only", "team").await;
     let open: Event = app
@@ -146,6 +164,12 @@ async fn a_draft_is_previewed_published_and_read_by_anyone_in_the_feed() {
         "{html}"
     );
     assert_eq!(draft.sections[1].projects.len(), 2);
+    let shown = &draft.sections[1].projects[0];
+    assert_eq!(shown.measure_id, measure["id"].as_i64());
+    let svg = shown.chart_svg.as_deref().expect("a chart");
+    assert!(svg.starts_with("<svg") && !svg.contains("<script"), "{svg}");
+    assert!(shown.chart_description.is_some());
+    assert_eq!(draft.sections[1].projects[1].chart_svg, None, "no data, no chart");
     let one = format!("/api/v1/bulletins/{}", draft.id);
 
     // A draft is its editors' alone.

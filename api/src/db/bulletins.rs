@@ -8,6 +8,7 @@ use qi_shared::{
         Bulletin, BulletinEvent, BulletinInput, BulletinProject, BulletinQuery, BulletinStatus,
         BulletinSummary, Section, SectionKind,
     },
+    chart::measure_chart,
     event::rules,
     person::Role,
     project::{OrganisationRef, Visibility},
@@ -371,11 +372,7 @@ async fn projects(
         if !sees(&context, reader) {
             continue;
         }
-        let measure = measure::Entity::find()
-            .filter(measure::Column::ProjectId.eq(id))
-            .order_by_asc(measure::Column::Id)
-            .one(db)
-            .await?;
+        let chart = charted_measure(db, id).await?;
         let lead = organisation_names(db, [context.lead_organisation_id])
             .await?
             .remove(&context.lead_organisation_id)
@@ -390,11 +387,36 @@ async fn projects(
                 name: lead,
             },
             public: context.visibility == Visibility::Public,
-            measure_id: measure.as_ref().map(|m| m.id),
-            measure_name: measure.map(|m| m.name),
+            measure_id: chart.as_ref().map(|c| c.0),
+            measure_name: chart.as_ref().map(|c| c.1.clone()),
+            chart_svg: chart.as_ref().map(|c| c.2.clone()),
+            chart_description: chart.map(|c| c.3),
         });
     }
     Ok(found)
+}
+
+/// The first of a project's measures (of its first three) that has data: (id, name, its chart
+/// as SVG, what the chart shows).
+async fn charted_measure(
+    db: &impl ConnectionTrait,
+    project_id: i64,
+) -> Result<Option<(i64, String, String, String)>, DbErr> {
+    let ids = measure::Entity::find()
+        .filter(measure::Column::ProjectId.eq(project_id))
+        .order_by_asc(measure::Column::Id)
+        .limit(3)
+        .all(db)
+        .await?;
+    for m in ids {
+        let Some(measure) = db::measures::get(db, m.id).await? else {
+            continue;
+        };
+        if let Some((svg, description)) = measure_chart(&measure, None, (640, 300)) {
+            return Ok(Some((measure.id, measure.name, svg, description)));
+        }
+    }
+    Ok(None)
 }
 
 async fn events(

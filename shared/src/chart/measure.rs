@@ -146,6 +146,32 @@ impl MeasureData<'_> {
     }
 }
 
+/// A stored measure's chart as SVG, `kind` or as suits its values, at `size` (0: the default),
+/// with the words that say what it shows; `None` while it has no data. What the chart API
+/// serves and the bulletin shows inline.
+pub fn measure_chart(
+    measure: &Measure,
+    kind: Option<ChartKind>,
+    size: (u32, u32),
+) -> Option<(String, String)> {
+    let points: Vec<(NaiveDate, Option<f64>)> =
+        measure.points.iter().map(|p| (p.date, p.value)).collect();
+    let data = MeasureData {
+        direction: measure.improvement_direction,
+        target: measure.target,
+        points: &points,
+        annotations: &measure.annotations,
+    };
+    let series = data.series()?;
+    let options = data.options(
+        &measure.name,
+        &unit_label(measure.unit, measure.rate_per),
+        size,
+    );
+    let analysis = data.analyse(&series, kind);
+    Some((analysis.svg(&options), analysis.description(&options)))
+}
+
 /// The unit as a chart's value axis names it.
 pub fn unit_label(unit: Unit, rate_per: Option<u32>) -> String {
     match unit {

@@ -16,7 +16,9 @@ mod tests;
 use chrono::NaiveDate;
 
 use crate::spc::{AssuranceIcon, PointType, RunChartResponse, SpcResponse, VariationIcon};
-pub use measure::{ChartKind, MeasureAnalysis, MeasureData, small_svg, stored_xmr, unit_label};
+pub use measure::{
+    ChartKind, MeasureAnalysis, MeasureData, measure_chart, small_svg, stored_xmr, unit_label,
+};
 use scale::Frame;
 pub use scale::{fmt_num, format_date};
 use svg::Svg;

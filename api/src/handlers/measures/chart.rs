@@ -3,7 +3,7 @@
 
 use actix_web::{HttpResponse, get, http::header, web};
 use qi_shared::{
-    chart::{ChartKind, MeasureData, unit_label},
+    chart::{ChartKind, measure_chart},
     problem::Problem,
 };
 use serde::Deserialize;
@@ -62,14 +62,6 @@ pub async fn chart_svg(
     Query(query): Query<ChartQuery>,
 ) -> ApiResult<HttpResponse> {
     let measure = fetch(&state, current.id).await?;
-    let points: Vec<_> = measure.points.iter().map(|p| (p.date, p.value)).collect();
-    let data = MeasureData {
-        direction: measure.improvement_direction,
-        target: measure.target,
-        points: &points,
-        annotations: &measure.annotations,
-    };
-    let series = data.series().ok_or_else(|| not_found("Chart data"))?;
     let kind = query.chart.map(|chart| match chart {
         ChartParam::Xmr => ChartKind::Xmr,
         ChartParam::Run => ChartKind::Run,
@@ -78,12 +70,8 @@ pub async fn chart_svg(
         query.width.unwrap_or(0).min(4000),
         query.height.unwrap_or(0).min(4000),
     );
-    let options = data.options(
-        &measure.name,
-        &unit_label(measure.unit, measure.rate_per),
-        size,
-    );
+    let (svg, _) = measure_chart(&measure, kind, size).ok_or_else(|| not_found("Chart data"))?;
     Ok(HttpResponse::Ok()
         .insert_header((header::CONTENT_TYPE, "image/svg+xml; charset=utf-8"))
-        .body(data.analyse(&series, kind).svg(&options)))
+        .body(svg))
 }
