@@ -19,6 +19,8 @@ const EVENT = 'Run charts for beginners';
 
 let server;
 let browser;
+/** The issue the first test published, for the next. */
+let issue = null;
 
 /** Signs `who` in through the API; resolves to a function calling the API as them. */
 async function apiAs(who) {
@@ -65,12 +67,27 @@ describe('The bulletin in the browser', () => {
     const asAdmin = await apiAs(admin);
     const nurseMe = await asNurse('GET', '/api/v1/me');
     const adminMe = await asAdmin('GET', '/api/v1/me');
-    await asNurse('POST', '/api/v1/projects', {
+    const project = await asNurse('POST', '/api/v1/projects', {
       title: PROJECT,
       aim: 'Send 90% of discharge letters to GPs within 24 hours by May.',
       lead_organisation_id: nurseMe.organisation_id,
       visibility: 'public',
     });
+    // Its measure, with a dozen weeks of data, is the chart the bulletin shows.
+    const measure = await asNurse('POST', `/api/v1/projects/${project.id}/measures`, {
+      name: 'Letters sent within 24 hours',
+      type: 'outcome',
+      operational_definition: 'Discharge letters sent to the GP within 24 hours of discharge, counted each week.',
+      unit: 'count',
+      improvement_direction: 'increase',
+      frequency: 'weekly',
+    });
+    for (let week = 0; week < 12; week += 1) {
+      await asNurse('POST', `/api/v1/measures/${measure.id}/points`, {
+        date: new Date(Date.UTC(2026, 8, 7 + 7 * week)).toISOString().slice(0, 10),
+        value: [41, 44, 39, 46, 43, 52, 57, 55, 61, 60, 64, 66][week],
+      });
+    }
     const starts = new Date(`${inDays(20)}T13:00:00Z`);
     await asAdmin('POST', '/api/v1/events', {
       title: EVENT,
@@ -184,6 +201,8 @@ describe('The bulletin in the browser', () => {
     await h.expectPath(visitor, issuePath);
     await h.expectVisible(visitor, visitor.getByRole('heading', { name: 'Coming up' }), 'the events section');
     await h.expectVisible(visitor, visitor.getByRole('link', { name: PROJECT }), 'the public project');
+    // The chart (its caption), or, should the image not come, where it is.
+    await h.expectVisible(visitor, visitor.locator('.project-card', { hasText: 'Letters sent within 24 hours' }), "the project's chart, or where it is");
     await h.record(visitor, 'bulletins-issue', 'a published issue, for anyone');
     await visitor.goto(`${server.baseUrl}/bulletins`);
     await h.expectVisible(visitor, visitor.locator('#issues').getByRole('link', { name: TITLE }), 'listed for anyone');
@@ -215,5 +234,21 @@ describe('The bulletin in the browser', () => {
     await h.record(phoneVisitor, 'bulletins-issue', 'a published issue, for anyone');
 
     for (const page of [editor, visitor, nurse, phone, phoneVisitor]) h.assertNoErrors(page);
+    issue = { path: issuePath, measureId: measure.id };
+  });
+
+  it("a highlighted public project's chart shows to anyone", { timeout: 60_000 }, async () => {
+    assert.ok(issue, 'the issue of the test before');
+    // The contract: GET /api/v1/measures/{id}/chart.svg answers a public project's chart without
+    // a session, so the page's <img> (which sends none) shows it.
+    const answer = await fetch(`${server.baseUrl}/api/v1/measures/${issue.measureId}/chart.svg`);
+    assert.equal(answer.status, 200, `the chart without signing in: ${answer.status} ${await answer.clone().text()}`);
+    const visitor = await h.newPage(browser);
+    await visitor.goto(`${server.baseUrl}${issue.path}`);
+    const chart = visitor.locator('.bulletin-chart img');
+    await h.expectVisible(visitor, chart, "the project's chart");
+    await visitor.waitForFunction((img) => img.complete, await chart.elementHandle());
+    assert.ok(await chart.evaluate((img) => img.naturalWidth > 0), 'the chart loads');
+    h.assertNoErrors(visitor);
   });
 });

@@ -4,7 +4,8 @@
 // the notifications page and follows it to the comment; he replies, she edits hers (shown as
 // edited), he offers help and the project's lead accepts; the lead hides a comment with a
 // reason, publishes one to the learning library, where a visitor reads it (and not the rest);
-// a comment is deleted after a confirmation; a measure's page has its own comments. Every new
+// a comment is deleted after a confirmation; a measure's page and a PDSA cycle have their own
+// comments. Every new
 // page is photographed (tests/screenshots/comments-*.png) and checked with axe-core at desktop
 // and phone widths.
 
@@ -39,9 +40,10 @@ async function apiAs(who) {
   };
 }
 
-/** The comment (a `li.comment`) whose own text contains `text`. */
-function comment(page, text) {
-  return page.locator('li.comment', { has: page.locator(':scope > .comment__text', { hasText: text }) });
+/** The comment (a `li.comment`) within `scope` (a page or a part of one) whose own text contains `text`. */
+function comment(scope, text) {
+  const page = typeof scope.page === 'function' ? scope.page() : scope;
+  return scope.locator('li.comment', { has: page.locator(':scope > .comment__text', { hasText: text }) });
 }
 
 /** What can be done to a comment itself (not to its replies). */
@@ -161,6 +163,10 @@ describe('Comments and peer support in the browser', () => {
     await own(offered).getByRole('button', { name: 'Accept the offer', exact: true }).click();
     await h.expectVisible(nurse, nurse.getByText('You accepted the offer'), 'the offer accepted');
     await h.expectVisible(nurse, offered.locator('.tag', { hasText: 'Accepted' }), 'marked accepted');
+    await nurse.getByRole('button', { name: 'Offers of help', exact: true }).click();
+    await h.expectVisible(nurse, comment(nurse, 'parking permit'), 'only offers shown', { state: 'detached' });
+    await h.expectVisible(nurse, offered, 'the offer among them');
+    await nurse.getByRole('button', { name: 'All comments', exact: true }).click();
     const offTopic = comment(nurse, 'parking permit');
     await own(offTopic).getByRole('button', { name: 'Hide', exact: true }).click();
     await offTopic.getByRole('button', { name: 'Hide comment', exact: true }).click();
@@ -205,6 +211,29 @@ describe('Comments and peer support in the browser', () => {
     await h.record(lead, 'comments-measure', "a measure's comments");
     await lead.goto(projectUrl);
     await h.expectVisible(lead, comment(lead, 'bed alarms').getByText('About the measure'), 'named as about the measure in the project list');
+
+    // A PDSA cycle's comments, read when asked for: on a demo project of hers with cycles.
+    const mine = await asNurse('GET', `/api/v1/projects?member_id=${nurseMe.id}&per_page=100`);
+    let ramp = null;
+    for (const p of mine.items) {
+      const cycles = await asNurse('GET', `/api/v1/projects/${p.id}/cycles`);
+      if (cycles.length > 0) {
+        ramp = { project: p, cycle: cycles[0] };
+        break;
+      }
+    }
+    assert.ok(ramp, 'the nurse is on a demo project with PDSA cycles');
+    await nurse.goto(`${server.baseUrl}/projects/${ramp.project.id}`);
+    await h.expectH1(nurse, ramp.project.title);
+    const cycle = nurse.locator('.ramp__cycle', { hasText: `Cycle ${ramp.cycle.sequence}: ${ramp.cycle.objective}` }).first();
+    await cycle.locator('summary').click();
+    await cycle.getByRole('button', { name: `Comments on cycle ${ramp.cycle.sequence}`, exact: true }).click();
+    await cycle.getByLabel('Your comment', { exact: true }).fill('The prediction held: say what you will test next.');
+    await cycle.getByRole('button', { name: 'Post comment', exact: true }).click();
+    await h.expectVisible(nurse, comment(cycle, 'The prediction held'), "the comment in the cycle's own list");
+    await h.record(nurse, 'comments-cycle', "a PDSA cycle's comments");
+    await nurse.reload();
+    await h.expectVisible(nurse, nurse.locator('#comments').locator('..').getByText(`About PDSA cycle ${ramp.cycle.sequence}`, { exact: true }), "named as about the cycle in the project's list");
 
     // The comments at phone width.
     const phone = await h.newPage(browser, { phone: true });

@@ -76,14 +76,16 @@ fn scope(props: &CommentsProps) -> String {
     }
 }
 
-type Key = (i64, Option<i64>, Option<i64>, bool, u64);
+/// The project, cycle and measure, whether read as the library, only offers, and the page.
+type Key = (i64, Option<i64>, Option<i64>, bool, bool, u64);
 
 async fn load(
-    (project_id, cycle_id, measure_id, library, page): Key,
+    (project_id, cycle_id, measure_id, library, offers, page): Key,
 ) -> Result<CommentPage, ApiError> {
     let query = CommentQuery {
         cycle_id,
         measure_id,
+        offers: offers.then_some(true),
         page: Some(page),
         ..CommentQuery::default()
     };
@@ -98,11 +100,13 @@ async fn load(
 #[function_component(Comments)]
 pub fn comments(props: &CommentsProps) -> Html {
     let page = use_state(|| 1u64);
+    let offers = use_state(|| false);
     let key: Key = (
         props.project_id,
         props.cycle_id,
         props.measure_id,
         props.library,
+        *offers,
         *page,
     );
     let (loaded, reload) = use_reload(key, load);
@@ -144,6 +148,9 @@ pub fn comments(props: &CommentsProps) -> Html {
             html! { <p class="error-message" role="alert">{ error.message() }</p> }
         }
         Load::Loaded(found) if found.items.is_empty() && props.library => html! {},
+        Load::Loaded(found) if found.items.is_empty() && *offers => html! {
+            <Empty>{ "No offers of help yet." }</Empty>
+        },
         Load::Loaded(found) if found.items.is_empty() => html! {
             <Empty>{ if filtered {
                 "No comments about this yet."
@@ -195,6 +202,19 @@ pub fn comments(props: &CommentsProps) -> Html {
             if let Some(text) = &*notice { <div class="notice notice--success" role="status"><p>{ text }</p></div> }
             <NewComment project_id={props.project_id} cycle_id={props.cycle_id} measure_id={props.measure_id}
                 prefix={format!("{scope}comment-")} {onposted} />
+            if !filtered {
+                <div class="view-switch" role="group" aria-label="Show">
+                    { for [(false, "All comments"), (true, "Offers of help")].into_iter().map(|(only, label)| {
+                        let (offers, page) = (offers.clone(), page.clone());
+                        let current = *offers == only;
+                        html! {
+                            <button type="button" class={classes!("view-switch__option", current.then_some("view-switch__option--current"))}
+                                aria-pressed={current.to_string()}
+                                onclick={Callback::from(move |_: MouseEvent| { offers.set(only); page.set(1); })}>{ label }</button>
+                        }
+                    }) }
+                </div>
+            }
             { list }
         </section>
     }

@@ -124,7 +124,7 @@ pub fn comment_view(props: &CommentProps) -> Html {
     };
     let subject = match (props.subject, &c.cycle_title, c.measure_id, &c.measure_name) {
         (true, Some(cycle), _, _) => {
-            html! { <p class="comment__subject">{ format!("About the PDSA cycle “{cycle}”") }</p> }
+            html! { <p class="comment__subject">{ format!("About {cycle}") }</p> }
         }
         (true, None, Some(measure_id), Some(name)) if !props.library => html! {
             <p class="comment__subject">{ "About the measure " }

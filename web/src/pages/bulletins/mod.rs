@@ -132,15 +132,9 @@ fn project(p: &BulletinProject, level: u8) -> Html {
     };
     let chart = match (p.public, p.measure_id, &p.measure_name) {
         (true, Some(measure_id), Some(name)) => html! {
-            <figure class="bulletin-chart">
-                <img src={format!("/api/v1/measures/{measure_id}/chart.svg")}
-                    alt={format!("Chart of {name}, a measure of {}", p.title)} loading="lazy" />
-                <figcaption>{ name }</figcaption>
-            </figure>
+            <Chart {measure_id} name={name.clone()} project={p.title.clone()} />
         },
-        (false, Some(_), Some(name)) => html! {
-            <p class="secondary">{ format!("Its chart of {name} is on the project's page.") }</p>
-        },
+        (false, Some(_), Some(name)) => elsewhere(name),
         _ => html! {},
     };
     html! {
@@ -153,6 +147,39 @@ fn project(p: &BulletinProject, level: u8) -> Html {
             <p class="project-card__aim">{ &p.aim }</p>
             { chart }
         </li>
+    }
+}
+
+/// Where a project's chart is when the bulletin cannot show it.
+fn elsewhere(name: &str) -> Html {
+    html! { <p class="secondary">{ format!("Its chart of {name} is on the project's page.") }</p> }
+}
+
+#[derive(Properties, PartialEq)]
+struct ChartProps {
+    measure_id: i64,
+    name: AttrValue,
+    project: AttrValue,
+}
+
+/// A public project's chart, drawn by the server. Should the image not come (the server refuses
+/// it), the reader is told where the chart is instead of shown a broken image.
+#[function_component(Chart)]
+fn chart(props: &ChartProps) -> Html {
+    let failed = use_state(|| false);
+    if *failed {
+        return elsewhere(&props.name);
+    }
+    let onerror = {
+        let failed = failed.clone();
+        Callback::from(move |_: Event| failed.set(true))
+    };
+    html! {
+        <figure class="bulletin-chart">
+            <img src={format!("/api/v1/measures/{}/chart.svg", props.measure_id)}
+                alt={format!("Chart of {}, a measure of {}", props.name, props.project)} loading="lazy" {onerror} />
+            <figcaption>{ &props.name }</figcaption>
+        </figure>
     }
 }
 
