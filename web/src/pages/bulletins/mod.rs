@@ -86,7 +86,7 @@ fn section(s: &Section, i: usize, level: u8, signed_in: bool) -> Html {
         SectionKind::Text => html! {},
         SectionKind::Projects if s.projects.is_empty() => withheld("projects", signed_in),
         SectionKind::Projects => html! {
-            <ul class="bulletin-projects">{ for s.projects.iter().map(|p| project(p, level)) }</ul>
+            <ul class="bulletin-projects">{ for s.projects.iter().map(|p| project(p, level, i)) }</ul>
         },
         SectionKind::Events if s.events.is_empty() => withheld("events", signed_in),
         SectionKind::Events => html! {
@@ -116,10 +116,8 @@ fn section(s: &Section, i: usize, level: u8, signed_in: bool) -> Html {
     }
 }
 
-/// A highlighted project: where it is, its aim, and the chart of its first measure. The chart is
-/// an image the browser fetches without the session, which the server answers for public
-/// projects; a project inside the partnership links to its page instead.
-fn project(p: &BulletinProject, level: u8) -> Html {
+/// A highlighted project: where it is, its aim, and the chart of its first measure with data.
+fn project(p: &BulletinProject, level: u8, section: usize) -> Html {
     let link = if p.public {
         html! { <Link<Route> to={Route::LibraryProject { id: p.id }}>{ &p.title }</Link<Route>> }
     } else {
@@ -130,11 +128,16 @@ fn project(p: &BulletinProject, level: u8) -> Html {
     } else {
         html! { <h4 class="project-card__title">{ link }</h4> }
     };
-    let chart = match (p.public, p.measure_id, &p.measure_name) {
-        (true, Some(measure_id), Some(name)) => html! {
-            <Chart {measure_id} name={name.clone()} project={p.title.clone()} />
+    let chart = match (&p.chart_svg, &p.measure_name) {
+        (Some(svg), Some(name)) => html! {
+            <figure class="bulletin-chart">
+                <div class="bulletin-chart__svg">{ chart_svg(svg, &format!("s{section}-p{}", p.id)) }</div>
+                <figcaption>
+                    <strong>{ name }</strong>
+                    if let Some(text) = &p.chart_description { { format!(": {text}") } }
+                </figcaption>
+            </figure>
         },
-        (false, Some(_), Some(name)) => elsewhere(name),
         _ => html! {},
     };
     html! {
@@ -150,37 +153,15 @@ fn project(p: &BulletinProject, level: u8) -> Html {
     }
 }
 
-/// Where a project's chart is when the bulletin cannot show it.
-fn elsewhere(name: &str) -> Html {
-    html! { <p class="secondary">{ format!("Its chart of {name} is on the project's page.") }</p> }
-}
-
-#[derive(Properties, PartialEq)]
-struct ChartProps {
-    measure_id: i64,
-    name: AttrValue,
-    project: AttrValue,
-}
-
-/// A public project's chart, drawn by the server. Should the image not come (the server refuses
-/// it), the reader is told where the chart is instead of shown a broken image.
-#[function_component(Chart)]
-fn chart(props: &ChartProps) -> Html {
-    let failed = use_state(|| false);
-    if *failed {
-        return elsewhere(&props.name);
-    }
-    let onerror = {
-        let failed = failed.clone();
-        Callback::from(move |_: Event| failed.set(true))
-    };
-    html! {
-        <figure class="bulletin-chart">
-            <img src={format!("/api/v1/measures/{}/chart.svg", props.measure_id)}
-                alt={format!("Chart of {}, a measure of {}", props.name, props.project)} loading="lazy" {onerror} />
-            <figcaption>{ &props.name }</figcaption>
-        </figure>
-    }
+/// A chart the server drew, as it drew it. Its title and description carry fixed ids, made
+/// unique here, as an issue shows several charts.
+fn chart_svg(svg: &str, key: &str) -> Html {
+    let svg = svg
+        .replace("\"chart-title\"", &format!("\"chart-title-{key}\""))
+        .replace("\"chart-desc\"", &format!("\"chart-desc-{key}\""));
+    // Drawn by the server from the measure's numbers (qi_shared::chart, as the app draws its
+    // own charts): every text in it escaped, no scripts or links, so it is safe as markup.
+    Html::from_html_unchecked(AttrValue::from(svg))
 }
 
 /// When an event runs, in UK time: "Tue 8 Dec 2026, 10:00 GMT".
