@@ -620,8 +620,10 @@ impl SmtpServer {
 
     /// Everything received so far, in order.
     pub fn received(&self) -> Vec<Received> {
-        std::fs::read_to_string(self.dir.join("messages.jsonl"))
-            .unwrap_or_default()
+        let text = std::fs::read_to_string(self.dir.join("messages.jsonl")).unwrap_or_default();
+        // The server may be writing the last line as it is read: a line counts once it ends.
+        let complete = text.rfind('\n').map_or("", |end| &text[..end]);
+        complete
             .lines()
             .map(|l| serde_json::from_str(l).expect("a received message"))
             .collect()

@@ -231,6 +231,76 @@ pub async fn accept_invitation(db: &impl ConnectionTrait, id: i64) -> Result<boo
     Ok(result.rows_affected == 1)
 }
 
+/// A table of one-time tokens (password resets, email changes): the columns spending one
+/// needs, and whether a row can still be spent.
+trait OneTime: EntityTrait {
+    const ID: Self::Column;
+    const PERSON: Self::Column;
+    const HASH: Self::Column;
+    const USED: Self::Column;
+    fn id(row: &Self::Model) -> i64;
+    fn open(row: &Self::Model, now: DateTime<Utc>) -> bool;
+}
+
+impl OneTime for password_reset::Entity {
+    const ID: password_reset::Column = password_reset::Column::Id;
+    const PERSON: password_reset::Column = password_reset::Column::PersonId;
+    const HASH: password_reset::Column = password_reset::Column::TokenHash;
+    const USED: password_reset::Column = password_reset::Column::UsedAt;
+    fn id(row: &password_reset::Model) -> i64 {
+        row.id
+    }
+    fn open(row: &password_reset::Model, now: DateTime<Utc>) -> bool {
+        row.used_at.is_none() && row.expires_at > now
+    }
+}
+
+impl OneTime for email_change::Entity {
+    const ID: email_change::Column = email_change::Column::Id;
+    const PERSON: email_change::Column = email_change::Column::PersonId;
+    const HASH: email_change::Column = email_change::Column::TokenHash;
+    const USED: email_change::Column = email_change::Column::UsedAt;
+    fn id(row: &email_change::Model) -> i64 {
+        row.id
+    }
+    fn open(row: &email_change::Model, now: DateTime<Utc>) -> bool {
+        row.used_at.is_none() && row.expires_at > now
+    }
+}
+
+/// Forgets a person's unused tokens of this kind: only the newest link works.
+async fn forget_unused<E: OneTime>(db: &impl ConnectionTrait, person_id: i64) -> Result<(), DbErr> {
+    E::delete_many()
+        .filter(E::PERSON.eq(person_id))
+        .filter(E::USED.is_null())
+        .exec(db)
+        .await?;
+    Ok(())
+}
+
+/// Spends a token, once even when two requests race with it: its row, if it was spendable.
+async fn spend<E: OneTime>(
+    db: &impl ConnectionTrait,
+    token: &str,
+) -> Result<Option<E::Model>, DbErr> {
+    let now = Utc::now();
+    let Some(row) = E::find()
+        .filter(E::HASH.eq(hash(token)))
+        .one(db)
+        .await?
+        .filter(|r| E::open(r, now))
+    else {
+        return Ok(None);
+    };
+    let spent = E::update_many()
+        .col_expr(E::USED, Expr::value(now))
+        .filter(E::ID.eq(E::id(&row)))
+        .filter(E::USED.is_null())
+        .exec(db)
+        .await?;
+    Ok((spent.rows_affected == 1).then_some(row))
+}
+
 /// A password-reset token for a person, replacing any earlier unused one (only the newest
 /// link works).
 pub async fn create_password_reset(
@@ -238,11 +308,7 @@ pub async fn create_password_reset(
     person_id: i64,
     lifetime: Duration,
 ) -> Result<String, DbErr> {
-    password_reset::Entity::delete_many()
-        .filter(password_reset::Column::PersonId.eq(person_id))
-        .filter(password_reset::Column::UsedAt.is_null())
-        .exec(db)
-        .await?;
+    forget_unused::<password_reset::Entity>(db, person_id).await?;
     let token = generate();
     let now = Utc::now();
     password_reset::ActiveModel {
@@ -263,22 +329,9 @@ pub async fn spend_password_reset(
     db: &impl ConnectionTrait,
     token: &str,
 ) -> Result<Option<i64>, DbErr> {
-    let now = Utc::now();
-    let Some(row) = password_reset::Entity::find()
-        .filter(password_reset::Column::TokenHash.eq(hash(token)))
-        .one(db)
+    Ok(spend::<password_reset::Entity>(db, token)
         .await?
-        .filter(|r| r.used_at.is_none() && r.expires_at > now)
-    else {
-        return Ok(None);
-    };
-    let spent = password_reset::Entity::update_many()
-        .col_expr(password_reset::Column::UsedAt, Expr::value(now))
-        .filter(password_reset::Column::Id.eq(row.id))
-        .filter(password_reset::Column::UsedAt.is_null())
-        .exec(db)
-        .await?;
-    Ok((spent.rows_affected == 1).then_some(row.person_id))
+        .map(|row| row.person_id))
 }
 
 /// A token confirming a new email address, replacing any earlier unconfirmed one.
@@ -288,11 +341,7 @@ pub async fn create_email_change(
     new_email: &str,
     lifetime: Duration,
 ) -> Result<String, DbErr> {
-    email_change::Entity::delete_many()
-        .filter(email_change::Column::PersonId.eq(person_id))
-        .filter(email_change::Column::UsedAt.is_null())
-        .exec(db)
-        .await?;
+    forget_unused::<email_change::Entity>(db, person_id).await?;
     let token = generate();
     let now = Utc::now();
     email_change::ActiveModel {
@@ -314,20 +363,7 @@ pub async fn spend_email_change(
     db: &impl ConnectionTrait,
     token: &str,
 ) -> Result<Option<(i64, String)>, DbErr> {
-    let now = Utc::now();
-    let Some(row) = email_change::Entity::find()
-        .filter(email_change::Column::TokenHash.eq(hash(token)))
-        .one(db)
+    Ok(spend::<email_change::Entity>(db, token)
         .await?
-        .filter(|r| r.used_at.is_none() && r.expires_at > now)
-    else {
-        return Ok(None);
-    };
-    let spent = email_change::Entity::update_many()
-        .col_expr(email_change::Column::UsedAt, Expr::value(now))
-        .filter(email_change::Column::Id.eq(row.id))
-        .filter(email_change::Column::UsedAt.is_null())
-        .exec(db)
-        .await?;
-    Ok((spent.rows_affected == 1).then_some((row.person_id, row.new_email)))
+        .map(|row| (row.person_id, row.new_email)))
 }
