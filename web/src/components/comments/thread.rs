@@ -28,6 +28,15 @@ fn when(at: DateTime<Utc>) -> String {
     uk_time::local(at).format("%-d %b %Y at %H:%M").to_string()
 }
 
+/// Whether the page's address names this comment (`#comment-12`, as a notification links to
+/// it). Read here rather than with CSS's `:target`, which the browser settles when the address
+/// changes, before the comments have loaded.
+fn linked_to(id: i64) -> bool {
+    web_sys::window()
+        .and_then(|w| w.location().hash().ok())
+        .is_some_and(|hash| hash == format!("#comment-{id}"))
+}
+
 /// Server-rendered HTML of a comment's Markdown.
 fn rendered(html: &str) -> Html {
     // The server renders the Markdown and sanitises the result (no scripts, event handlers,
@@ -229,7 +238,7 @@ pub fn comment_view(props: &CommentProps) -> Html {
         },
     };
     html! {
-        <li class={classes!("comment", (c.kind == CommentKind::Offer).then_some("comment--offer"))} id={format!("comment-{id}")}>
+        <li class={classes!("comment", (c.kind == CommentKind::Offer).then_some("comment--offer"), linked_to(id).then_some("comment--target"))} id={format!("comment-{id}")}>
             <p class="comment__meta">
                 <strong class="comment__author">{ &c.author.name }</strong>
                 { format!(", {} · ", c.author_organisation) }
