@@ -225,7 +225,7 @@ pub struct Comment {
     pub project_id: i64,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub parent_id: Option<i64>,
-    /// The PDSA cycle it is about, with its title.
+    /// The PDSA cycle it is about, with its name ("PDSA cycle 3").
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cycle_id: Option<i64>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
