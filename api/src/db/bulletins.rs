@@ -240,12 +240,22 @@ pub fn items(section: &section::Model) -> Vec<i64> {
         .collect()
 }
 
+/// Whether an issue's projects come with their charts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Charts {
+    Drawn,
+    /// The feed: readers take no inline SVG, and drawing every issue's charts on each request
+    /// was most of the feed's time.
+    Left,
+}
+
 /// An issue as this reader sees it (`None`: the public). Picks they may not see are left out.
 pub async fn render(
     db: &impl ConnectionTrait,
     model: &bulletin::Model,
     sections: &[section::Model],
     reader: Option<&Actor>,
+    charts: Charts,
 ) -> Result<Bulletin, DbErr> {
     let editor = reader.is_some_and(|a| a.can_edit_bulletin_for(model.organisation_id));
     let mut rendered = Vec::with_capacity(sections.len());
@@ -265,7 +275,7 @@ pub async fn render(
         match s.kind {
             SectionKind::Text => {}
             SectionKind::Projects => {
-                section.projects = projects(db, &ids, reader).await?;
+                section.projects = projects(db, &ids, reader, charts).await?;
                 section.project_ids = ids;
             }
             SectionKind::Events => {
@@ -363,6 +373,7 @@ async fn projects(
     db: &impl ConnectionTrait,
     ids: &[i64],
     reader: Option<&Actor>,
+    charts: Charts,
 ) -> Result<Vec<BulletinProject>, DbErr> {
     let mut found = Vec::new();
     for &id in ids {
@@ -372,7 +383,10 @@ async fn projects(
         if !sees(&context, reader) {
             continue;
         }
-        let chart = charted_measure(db, id).await?;
+        let chart = match charts {
+            Charts::Drawn => charted_measure(db, id).await?,
+            Charts::Left => None,
+        };
         let lead = organisation_names(db, [context.lead_organisation_id])
             .await?
             .remove(&context.lead_organisation_id)

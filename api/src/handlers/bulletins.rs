@@ -15,7 +15,7 @@ use qi_shared::{
 
 use crate::{
     auth::{AuthUser, MaybeUser},
-    db::{self, entity::bulletins::bulletin},
+    db::{self, bulletins::Charts, entity::bulletins::bulletin},
     error::{ApiError, ApiResult, conflict, invalid, not_found},
     extract::{Json, Query},
     state::AppState,
@@ -61,7 +61,7 @@ pub async fn feed(state: web::Data<AppState>) -> ApiResult<HttpResponse> {
     let issues = db::bulletins::latest_published(&state.db, FEED_ISSUES).await?;
     let mut entries = Vec::with_capacity(issues.len());
     for (model, sections) in &issues {
-        let issue = db::bulletins::render(&state.db, model, sections, None).await?;
+        let issue = db::bulletins::render(&state.db, model, sections, None, Charts::Left).await?;
         entries.push(entry(&issue, base));
     }
     let updated = entries
@@ -224,7 +224,8 @@ pub async fn preview(
                 .join(","),
         })
         .collect::<Vec<_>>();
-    let issue = db::bulletins::render(&state.db, &model, &sections, Some(&user.0)).await?;
+    let issue =
+        db::bulletins::render(&state.db, &model, &sections, Some(&user.0), Charts::Drawn).await?;
     Ok(HttpResponse::Ok().json(issue))
 }
 
@@ -251,7 +252,8 @@ pub async fn create(
     let txn = state.begin_write().await?;
     let model = db::bulletins::create(&txn, &input, user.person_id, Utc::now()).await?;
     let sections = db::bulletins::sections(&txn, model.id).await?;
-    let issue = db::bulletins::render(&txn, &model, &sections, Some(&user.0)).await?;
+    let issue =
+        db::bulletins::render(&txn, &model, &sections, Some(&user.0), Charts::Drawn).await?;
     txn.commit().await?;
     Ok(HttpResponse::Created().json(issue))
 }
@@ -278,7 +280,7 @@ pub async fn show(
         .filter(|b| db::bulletins::may_see(b, reader))
         .ok_or_else(|| not_found("Bulletin"))?;
     let sections = db::bulletins::sections(&state.db, model.id).await?;
-    let issue = db::bulletins::render(&state.db, &model, &sections, reader).await?;
+    let issue = db::bulletins::render(&state.db, &model, &sections, reader, Charts::Drawn).await?;
     Ok(HttpResponse::Ok().json(issue))
 }
 
@@ -309,7 +311,8 @@ pub async fn replace(
     let txn = state.begin_write().await?;
     let model = db::bulletins::replace(&txn, model, &input, Utc::now()).await?;
     let sections = db::bulletins::sections(&txn, model.id).await?;
-    let issue = db::bulletins::render(&txn, &model, &sections, Some(&user.0)).await?;
+    let issue =
+        db::bulletins::render(&txn, &model, &sections, Some(&user.0), Charts::Drawn).await?;
     txn.commit().await?;
     Ok(HttpResponse::Ok().json(issue))
 }
@@ -361,7 +364,8 @@ pub async fn publish(
     let txn = state.begin_write().await?;
     let model = db::bulletins::publish(&txn, model, Utc::now()).await?;
     let sections = db::bulletins::sections(&txn, model.id).await?;
-    let issue = db::bulletins::render(&txn, &model, &sections, Some(&user.0)).await?;
+    let issue =
+        db::bulletins::render(&txn, &model, &sections, Some(&user.0), Charts::Drawn).await?;
     txn.commit().await?;
     Ok(HttpResponse::Ok().json(issue))
 }
