@@ -169,7 +169,10 @@ async fn a_draft_is_previewed_published_and_read_by_anyone_in_the_feed() {
     let svg = shown.chart_svg.as_deref().expect("a chart");
     assert!(svg.starts_with("<svg") && !svg.contains("<script"), "{svg}");
     assert!(shown.chart_description.is_some());
-    assert_eq!(draft.sections[1].projects[1].chart_svg, None, "no data, no chart");
+    assert_eq!(
+        draft.sections[1].projects[1].chart_svg, None,
+        "no data, no chart"
+    );
     let one = format!("/api/v1/bulletins/{}", draft.id);
 
     // A draft is its editors' alone.
