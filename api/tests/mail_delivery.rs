@@ -53,8 +53,10 @@ impl Smtp {
 
     /// The Message-ID of everything received, in order.
     fn received(&self) -> Vec<String> {
-        std::fs::read_to_string(self.dir.join("messages.jsonl"))
-            .unwrap_or_default()
+        let text = std::fs::read_to_string(self.dir.join("messages.jsonl")).unwrap_or_default();
+        // The server may be writing the last line as it is read: a line counts once it ends.
+        let complete = text.rfind('\n').map_or("", |end| &text[..end]);
+        complete
             .lines()
             .map(|l| {
                 let v: Value = serde_json::from_str(l).unwrap();
