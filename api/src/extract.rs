@@ -11,7 +11,7 @@ use std::{
 
 use actix_web::{
     FromRequest, HttpRequest, HttpResponse,
-    dev::Payload,
+    dev::{Decompress, Payload},
     error::{PathError, PayloadError},
     http::header,
     web::{self, Bytes},
@@ -20,10 +20,12 @@ use serde::de::DeserializeOwned;
 
 use crate::error::{ApiError, ApiResult, invalid};
 
-/// A JSON request body, parsed with field-level errors.
-pub struct Json<T>(pub T);
+/// A JSON request body, parsed with field-level errors, of at most the server's body limit
+/// (`max_body_bytes`) or, where `MAX` is given, of at most `MAX` bytes: a body type whose fields
+/// allow more than the general limit names its own, so that every body its schema allows fits.
+pub struct Json<T, const MAX: usize = 0>(pub T);
 
-impl<T: DeserializeOwned + 'static> FromRequest for Json<T> {
+impl<T: DeserializeOwned + 'static, const MAX: usize> FromRequest for Json<T, MAX> {
     type Error = ApiError;
     type Future = Pin<Box<dyn Future<Output = Result<Self, ApiError>>>>;
 
@@ -38,23 +40,63 @@ impl<T: DeserializeOwned + 'static> FromRequest for Json<T> {
                 mime == "application/json" || mime.ends_with("+json")
             })
             .unwrap_or(false);
-        let body = Bytes::from_request(req, payload);
+        let body: Pin<Box<dyn Future<Output = Result<Bytes, ApiError>>>> = if MAX == 0 {
+            let bytes = Bytes::from_request(req, payload);
+            Box::pin(async move {
+                bytes
+                    .await
+                    .map_err(|err| match err.as_error::<PayloadError>() {
+                        Some(PayloadError::Overflow) => ApiError::PayloadTooLarge,
+                        _ => unreadable(),
+                    })
+            })
+        } else {
+            // As `Bytes` reads a body (decoding a compressed one), with this type's limit in
+            // place of the server's.
+            let declared = req
+                .headers()
+                .get(header::CONTENT_LENGTH)
+                .and_then(|v| v.to_str().ok())
+                .and_then(|v| v.parse::<usize>().ok());
+            let stream = Decompress::from_headers(payload.take(), req.headers());
+            Box::pin(async move {
+                if declared.is_some_and(|length| length > MAX) {
+                    return Err(ApiError::PayloadTooLarge);
+                }
+                read_up_to(stream, MAX).await
+            })
+        };
         Box::pin(async move {
             if !is_json {
                 return Err(ApiError::UnsupportedMediaType);
             }
-            let bytes = body
-                .await
-                .map_err(|err| match err.as_error::<PayloadError>() {
-                    Some(PayloadError::Overflow) => ApiError::PayloadTooLarge,
-                    _ => ApiError::BadRequest {
-                        code: "unreadable_body",
-                        detail: "The request body could not be read".to_owned(),
-                    },
-                })?;
-            parse_json(&bytes).map(Json)
+            parse_json(&body.await?).map(Json)
         })
     }
+}
+
+fn unreadable() -> ApiError {
+    ApiError::BadRequest {
+        code: "unreadable_body",
+        detail: "The request body could not be read".to_owned(),
+    }
+}
+
+/// Reads a body stream of at most `max` bytes.
+async fn read_up_to<S>(mut stream: S, max: usize) -> Result<Bytes, ApiError>
+where
+    S: futures_util::Stream<Item = Result<Bytes, PayloadError>> + Unpin,
+{
+    use futures_util::StreamExt;
+    let mut bytes = web::BytesMut::new();
+    while let Some(chunk) = stream.next().await {
+        let chunk = chunk.map_err(|_| unreadable())?;
+        if bytes.len() + chunk.len() > max {
+            return Err(ApiError::PayloadTooLarge);
+        }
+        bytes.extend_from_slice(&chunk);
+    }
+    Ok(bytes.freeze())
 }
 
 /// Parses a JSON body: broken JSON is a 400, JSON of the wrong shape a 422 naming the field.
@@ -227,20 +269,9 @@ pub fn not_csv() -> HttpResponse {
 }
 
 /// Reads a body (a CSV file) of at most `max` bytes as UTF-8 text.
-pub async fn csv_text(mut payload: web::Payload, max: usize) -> Result<String, ApiError> {
-    use futures_util::StreamExt;
-    let mut bytes = Vec::new();
-    while let Some(chunk) = payload.next().await {
-        let chunk = chunk.map_err(|_| ApiError::BadRequest {
-            code: "unreadable_body",
-            detail: "The request body could not be read".to_owned(),
-        })?;
-        if bytes.len() + chunk.len() > max {
-            return Err(ApiError::PayloadTooLarge);
-        }
-        bytes.extend_from_slice(&chunk);
-    }
-    String::from_utf8(bytes).map_err(|_| {
+pub async fn csv_text(payload: web::Payload, max: usize) -> Result<String, ApiError> {
+    let bytes = read_up_to(payload, max).await?;
+    String::from_utf8(bytes.into()).map_err(|_| {
         invalid(
             "body",
             "The file is not UTF-8 text: in a spreadsheet, save it as \"CSV UTF-8\"",

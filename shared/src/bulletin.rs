@@ -41,10 +41,22 @@ wire_enum! {
 
 pub const MAX_TITLE: usize = 200;
 pub const MAX_SUMMARY: usize = 500;
-pub const MAX_SECTIONS: usize = 20;
+pub const MAX_SECTIONS: usize = 12;
 pub const MAX_HEADING: usize = 200;
-pub const MAX_TEXT: usize = 20_000;
+pub const MAX_TEXT: usize = 10_000;
 pub const MAX_ITEMS: usize = 12;
+
+/// The body limit for a bulletin's JSON (`BulletinInput`), above the server's general one: the
+/// largest issue the fields' own limits allow must fit, however it is encoded. A character can
+/// take 12 bytes of JSON (a surrogate pair of `\u` escapes, as Python's `json.dumps` writes it),
+/// and each id up to 21 (digits, sign and comma); 16 KiB is room for the keys and punctuation.
+pub const MAX_BODY_BYTES: usize = 2 * 1024 * 1024;
+const _: () = assert!(
+    12 * (MAX_TITLE + MAX_SUMMARY + MAX_SECTIONS * (MAX_HEADING + MAX_TEXT))
+        + MAX_SECTIONS * 2 * MAX_ITEMS * 21
+        + 16 * 1024
+        <= MAX_BODY_BYTES
+);
 
 /// A section as the editor sends it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -66,7 +78,7 @@ pub struct SectionInput {
     #[cfg_attr(
         feature = "openapi",
         schema(
-            max_length = 20000,
+            max_length = 10000,
             pattern = r"^[^\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f]*$"
         )
     )]
@@ -105,8 +117,8 @@ pub struct BulletinInput {
     /// The organisation whose bulletin it is; none for the partnership's.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub organisation_id: Option<i64>,
-    /// 1 to 20 sections, in order.
-    #[cfg_attr(feature = "openapi", schema(min_items = 1, max_items = 20))]
+    /// 1 to 12 sections, in order.
+    #[cfg_attr(feature = "openapi", schema(min_items = 1, max_items = 12))]
     pub sections: Vec<SectionInput>,
 }
 

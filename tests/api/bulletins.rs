@@ -323,3 +323,67 @@ async fn a_draft_is_previewed_published_and_read_by_anyone_in_the_feed() {
         .await
         .problem(404);
 }
+
+/// The largest issue every field's own limit allows, written as the most bytes JSON can take for
+/// it (each character a surrogate pair of `\u` escapes, as Python's `json.dumps` writes it), is
+/// within the bulletin's body limit; one section more is refused for the section count, not the
+/// body's size, and a body past the bulletin's limit is refused for its size.
+#[tokio::test]
+async fn the_largest_valid_issue_fits_the_body_limit() {
+    use qi_shared::bulletin::{MAX_HEADING, MAX_SECTIONS, MAX_SUMMARY, MAX_TEXT, MAX_TITLE};
+    let app = spawn_app().await;
+    let wide = |n: usize| r"\ud83d\ude00".repeat(n);
+    let body = |sections: usize| {
+        let section = format!(
+            r#"{{"kind":"text","heading":"{}","body":"{}","project_ids":[],"event_ids":[]}}"#,
+            wide(MAX_HEADING),
+            wide(MAX_TEXT)
+        );
+        format!(
+            r#"{{"title":"{}","summary":"{}","sections":[{}]}}"#,
+            wide(MAX_TITLE),
+            wide(MAX_SUMMARY),
+            vec![section; sections].join(",")
+        )
+    };
+    let largest = body(MAX_SECTIONS);
+    assert!(largest.len() > 256 * 1024, "larger than the general limit");
+    let created: Bulletin = app
+        .post_raw(
+            "/api/v1/bulletins",
+            Some(&app.admin),
+            "application/json",
+            largest.clone(),
+        )
+        .await
+        .expect(201);
+    assert_eq!(created.sections.len(), MAX_SECTIONS);
+    assert_eq!(created.title.chars().count(), MAX_TITLE);
+    app.post_raw(
+        "/api/v1/bulletins/preview",
+        Some(&app.admin),
+        "application/json",
+        largest,
+    )
+    .await
+    .expect::<Bulletin>(200);
+    let problem = app
+        .post_raw(
+            "/api/v1/bulletins",
+            Some(&app.admin),
+            "application/json",
+            body(MAX_SECTIONS + 1),
+        )
+        .await
+        .problem(422);
+    assert_eq!(fields(&problem), ["sections"]);
+    let too_large = " ".repeat(qi_shared::bulletin::MAX_BODY_BYTES + 1);
+    app.post_raw(
+        "/api/v1/bulletins",
+        Some(&app.admin),
+        "application/json",
+        too_large,
+    )
+    .await
+    .problem(413);
+}

@@ -189,7 +189,7 @@ fn entry(issue: &Bulletin, base: &str) -> Entry {
 pub async fn preview(
     state: web::Data<AppState>,
     user: AuthUser,
-    body: Json<BulletinInput>,
+    body: Json<BulletinInput, { qi_shared::bulletin::MAX_BODY_BYTES }>,
 ) -> ApiResult<HttpResponse> {
     let input = checked(&state, &user, &body.0).await?;
     let now = Utc::now();
@@ -246,7 +246,7 @@ pub async fn preview(
 pub async fn create(
     state: web::Data<AppState>,
     user: AuthUser,
-    body: Json<BulletinInput>,
+    body: Json<BulletinInput, { qi_shared::bulletin::MAX_BODY_BYTES }>,
 ) -> ApiResult<HttpResponse> {
     let input = checked(&state, &user, &body.0).await?;
     let txn = state.begin_write().await?;
@@ -304,7 +304,7 @@ pub async fn replace(
     state: web::Data<AppState>,
     user: AuthUser,
     id: web::Path<i64>,
-    body: Json<BulletinInput>,
+    body: Json<BulletinInput, { qi_shared::bulletin::MAX_BODY_BYTES }>,
 ) -> ApiResult<HttpResponse> {
     let model = draft(&state, &user, *id).await?;
     let input = checked(&state, &user, &body.0).await?;
