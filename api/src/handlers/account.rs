@@ -56,8 +56,21 @@ pub async fn forgot(
             retry_after: wait.as_secs().max(1),
         });
     }
+    // The answer goes before the account is looked up: were the link made and the mail queued
+    // first, an address with an account would be answered measurably later than one without.
+    actix_web::rt::spawn(async move {
+        if let Err(err) = send_reset_link(&state, &email.normalised()).await {
+            tracing::error!(error = %err, "password reset link not sent");
+        }
+    });
+    Ok(HttpResponse::Accepted().finish())
+}
+
+/// Makes a reset link for the active account with this address, if there is one, and queues
+/// the mail with it (in one transaction).
+async fn send_reset_link(state: &AppState, email: &str) -> ApiResult<()> {
     let txn = state.begin_write().await?;
-    let person = db::people::find_by_email(&txn, &email.normalised())
+    let person = db::people::find_by_email(&txn, email)
         .await?
         .filter(|p| p.status == PersonStatus::Active);
     if let Some(person) = person {
@@ -81,7 +94,7 @@ pub async fn forgot(
         tracing::info!(person_id = person.id, "password reset link sent");
     }
     txn.commit().await?;
-    Ok(HttpResponse::Accepted().finish())
+    Ok(())
 }
 
 /// Set a new password with the token from a reset link. Every session of the account is signed
