@@ -77,6 +77,9 @@ pub struct UploadSettings {
     /// `uploads` in `data_dir`, which suits one node; several nodes need a bucket (or that
     /// folder on storage they share).
     pub url: Option<String>,
+    /// More settings of the bucket, by `object_store`'s names, over the `AWS_*` variables:
+    /// `QI_UPLOADS__OPTIONS__AWS_ENDPOINT=https://s3.example.nhs.uk`, for example.
+    pub options: std::collections::BTreeMap<String, String>,
     /// The largest file a submission takes, in bytes.
     pub max_bytes: u64,
 }
@@ -85,6 +88,7 @@ impl Default for UploadSettings {
     fn default() -> Self {
         Self {
             url: None,
+            options: Default::default(),
             max_bytes: qi_shared::event::submission::DEFAULT_MAX_FILE_BYTES,
         }
     }

@@ -7,9 +7,13 @@
 
 use std::sync::Arc;
 
+use anyhow::Context;
 use object_store::{
-    ObjectStore, ObjectStoreExt, PutPayload, aws::AmazonS3Builder, local::LocalFileSystem,
+    ObjectStore, ObjectStoreExt, PutPayload,
+    aws::{AmazonS3Builder, AmazonS3ConfigKey},
+    local::LocalFileSystem,
     path::Path,
+    prefix::PrefixStore,
 };
 
 use crate::settings::Settings;
@@ -24,7 +28,7 @@ pub struct Storage {
 impl Storage {
     pub fn open(settings: &Settings) -> anyhow::Result<Self> {
         let store: Arc<dyn ObjectStore> = match &settings.uploads.url {
-            Some(url) => Arc::new(AmazonS3Builder::from_env().with_url(url).build()?),
+            Some(url) => bucket(url, &settings.uploads.options)?,
             None => {
                 return Self::folder(
                     &settings.data_dir.join("uploads"),
@@ -65,4 +69,28 @@ impl Storage {
             Err(e) => tracing::warn!(error = %e, key, "an unneeded upload was not removed"),
         }
     }
+}
+
+/// The bucket `s3://bucket/prefix` names, set up from the `AWS_*` variables and then `options`;
+/// the files go under the prefix, if there is one (`object_store` reads only the bucket from
+/// the address).
+fn bucket(
+    url: &str,
+    options: &std::collections::BTreeMap<String, String>,
+) -> anyhow::Result<Arc<dyn ObjectStore>> {
+    let mut builder = AmazonS3Builder::from_env().with_url(url);
+    for (key, value) in options {
+        let key: AmazonS3ConfigKey = key
+            .parse()
+            .with_context(|| format!("uploads.options: {key} is not a setting of an S3 store"))?;
+        builder = builder.with_config(key, value);
+    }
+    let store = builder.build()?;
+    let parsed = url::Url::parse(url).with_context(|| format!("uploads.url: {url}"))?;
+    let prefix = parsed.path().trim_matches('/');
+    Ok(if prefix.is_empty() {
+        Arc::new(store)
+    } else {
+        Arc::new(PrefixStore::new(store, prefix))
+    })
 }

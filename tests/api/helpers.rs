@@ -673,3 +673,91 @@ pub async fn spawn_app_mailing(smtp: &SmtpServer, change: impl FnOnce(&mut Setti
     })
     .await
 }
+
+/// The tests' S3-compatible server (`tests/s3/s3.sh`, moto's server) on a free loopback port,
+/// with one bucket. Stopped when dropped.
+pub struct S3Server {
+    pub port: u16,
+    pub bucket: String,
+    child: std::process::Child,
+}
+
+impl S3Server {
+    pub async fn start() -> Self {
+        let port = std::net::TcpListener::bind("127.0.0.1:0")
+            .and_then(|l| l.local_addr())
+            .expect("a free port")
+            .port();
+        let script = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("s3/s3.sh");
+        let child = std::process::Command::new("bash")
+            .arg(script)
+            .arg(port.to_string())
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .expect("start the S3 server (tests/s3/s3.sh)");
+        let server = Self {
+            port,
+            bucket: format!("qi-{}", random_suffix().to_lowercase()),
+            child,
+        };
+        // The first start installs moto: give it time. A bucket is made with an unsigned PUT,
+        // which moto takes (as a real store would take a signed one).
+        let client = reqwest::Client::new();
+        let bucket = format!("{}/{}", server.endpoint(), server.bucket);
+        for _ in 0..1500 {
+            if let Ok(made) = client.put(&bucket).send().await {
+                assert!(made.status().is_success(), "the bucket is made: {made:?}");
+                return server;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+        }
+        panic!("the S3 server did not start within 5 minutes");
+    }
+
+    pub fn endpoint(&self) -> String {
+        format!("http://127.0.0.1:{}", self.port)
+    }
+
+    /// The keys in the bucket.
+    pub async fn keys(&self) -> Vec<String> {
+        let listing = reqwest::get(format!("{}/{}?list-type=2", self.endpoint(), self.bucket))
+            .await
+            .expect("the S3 server answers")
+            .text()
+            .await
+            .expect("a listing");
+        listing
+            .split("<Key>")
+            .skip(1)
+            .filter_map(|rest| rest.split("</Key>").next())
+            .map(str::to_owned)
+            .collect()
+    }
+
+    /// Settings that keep uploads in this server's bucket, under `prefix`.
+    pub fn uploads(&self, prefix: &str) -> UploadSettings {
+        let options = [
+            ("aws_endpoint", self.endpoint()),
+            ("aws_allow_http", "true".to_owned()),
+            ("aws_region", "eu-west-2".to_owned()),
+            ("aws_access_key_id", "test".to_owned()),
+            ("aws_secret_access_key", "test".to_owned()),
+        ];
+        UploadSettings {
+            url: Some(format!("s3://{}/{prefix}", self.bucket)),
+            options: options
+                .into_iter()
+                .map(|(k, v)| (k.to_owned(), v))
+                .collect(),
+            ..Default::default()
+        }
+    }
+}
+
+impl Drop for S3Server {
+    fn drop(&mut self) {
+        self.child.kill().ok();
+        self.child.wait().ok();
+    }
+}

@@ -16,7 +16,7 @@ use serde_json::{Value, json};
 
 use crate::{
     events::event_body,
-    helpers::{Answer, Cast, TestApp, cast, fields, spawn_app},
+    helpers::{Answer, Cast, S3Server, TestApp, cast, fields, spawn_app, spawn_app_with},
 };
 
 const PDF: &[u8] =
@@ -562,4 +562,60 @@ async fn a_call_is_for_those_who_may_see_its_event_and_set_by_its_managers() {
         .await
         .problem(422);
     assert_eq!(fields(&p), ["per_page"]);
+}
+
+/// With `uploads.url` naming a bucket, a file is kept there, under the prefix the address names,
+/// served back as it was sent, and removed from the bucket when replaced or withdrawn.
+#[tokio::test]
+async fn files_are_kept_in_an_s3_bucket_when_one_is_named() {
+    let s3 = S3Server::start().await;
+    let app = spawn_app_with(|s| s.uploads = s3.uploads("uploads/qi")).await;
+    let c = cast(&app).await;
+    let (event, project) = setting(&app, &c).await;
+    let (_, member_b) = &c.member_b;
+    let (_, member_a) = &c.member_a;
+    let story: Submission = app
+        .post(
+            &format!("/api/v1/events/{}/submissions", event.id),
+            member_b,
+            submission_body(project.id, "story"),
+        )
+        .await
+        .expect(201);
+    let one = format!("/api/v1/submissions/{}", story.id);
+    assert!(s3.keys().await.is_empty());
+    app.upload(member_b, story.id, "application/pdf", PDF.to_vec())
+        .await
+        .expect::<Submission>(200);
+    let first = s3.keys().await;
+    assert_eq!(first.len(), 1, "{first:?}");
+    assert!(first[0].starts_with("uploads/qi/"), "{first:?}");
+    let read = |token: &str| {
+        app.client
+            .get(app.url(&format!("{one}/file")))
+            .bearer_auth(token.to_owned())
+            .send()
+    };
+    let response = read(member_b).await.expect("the server answers");
+    assert_eq!(response.status(), 200);
+    assert_eq!(response.headers()["content-type"], "application/pdf");
+    assert_eq!(response.bytes().await.expect("the file").as_ref(), PDF);
+    assert_eq!(read(member_a).await.expect("an answer").status(), 404);
+
+    // A new file takes the old one's place in the bucket.
+    app.upload(member_b, story.id, "image/png", PNG.to_vec())
+        .await
+        .expect::<Submission>(200);
+    let second = s3.keys().await;
+    assert_eq!(second.len(), 1, "{second:?}");
+    assert_ne!(second, first);
+    let response = read(member_b).await.expect("the server answers");
+    assert_eq!(response.headers()["content-type"], "image/png");
+    assert_eq!(response.bytes().await.expect("the file").as_ref(), PNG);
+
+    // Withdrawn: the file goes with it.
+    app.call(Method::DELETE, &one, Some(member_b), None)
+        .await
+        .expect::<Value>(204);
+    assert!(s3.keys().await.is_empty());
 }
