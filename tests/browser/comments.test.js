@@ -5,7 +5,8 @@
 // edited), he offers help and the project's lead accepts; the lead hides a comment with a
 // reason, publishes one to the learning library, where a visitor reads it (and not the rest);
 // a comment is deleted after a confirmation; a measure's page and a PDSA cycle have their own
-// comments. Every new
+// comments, and a cycle's comment shows in the project's list on the same page at once (a reply
+// there in the cycle's thread). Every new
 // page is photographed (tests/screenshots/comments-*.png) and checked with axe-core at desktop
 // and phone widths.
 
@@ -232,8 +233,15 @@ describe('Comments and peer support in the browser', () => {
     await cycle.getByRole('button', { name: 'Post comment', exact: true }).click();
     await h.expectVisible(nurse, comment(cycle, 'The prediction held'), "the comment in the cycle's own list");
     await h.record(nurse, 'comments-cycle', "a PDSA cycle's comments");
-    await nurse.reload();
-    await h.expectVisible(nurse, nurse.locator('#comments').locator('..').getByText(`About PDSA cycle ${ramp.cycle.sequence}`, { exact: true }), "named as about the cycle in the project's list");
+    // The project's list, further down the same page, has it at once (no reload), named as
+    // about the cycle; and a reply there is in the cycle's thread at once.
+    const projectList = nurse.locator('section[aria-labelledby="comments"]');
+    const inProjectList = comment(projectList, 'The prediction held');
+    await h.expectVisible(nurse, inProjectList.getByText(`About PDSA cycle ${ramp.cycle.sequence}`, { exact: true }), "in the project's list at once, named as about the cycle");
+    await own(inProjectList).getByRole('button', { name: 'Reply', exact: true }).click();
+    await inProjectList.getByLabel('Your reply', { exact: true }).fill('Next we test it on the night shift.');
+    await inProjectList.getByRole('button', { name: 'Post reply', exact: true }).click();
+    await h.expectVisible(nurse, comment(cycle, 'The prediction held').locator('.comments--replies').getByText('on the night shift'), "the reply in the cycle's thread at once");
 
     // The comments at phone width.
     const phone = await h.newPage(browser, { phone: true });

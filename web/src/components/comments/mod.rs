@@ -3,7 +3,8 @@
 //! with @-mentions, replying, editing and deleting one's own, hiding one with a reason (the
 //! project's organisations' admins and its lead), publishing one to the learning library (the
 //! team of a public project) and answering an offer. The learning library's pages show the
-//! published ones, read-only. What each reader may do comes with each comment (`can_*`).
+//! published ones, read-only. What each reader may do comes with each comment (`can_*`). The lists
+//! of one page (a project's and its cycles') are kept in step by `CommentLists`.
 
 mod compose;
 mod thread;
@@ -76,11 +77,45 @@ fn scope(props: &CommentsProps) -> String {
     }
 }
 
-/// The project, cycle and measure, whether read as the library, only offers, and the page.
-type Key = (i64, Option<i64>, Option<i64>, bool, bool, u64);
+/// How the comment lists of one page keep in step: the project's list shows its cycles' and
+/// measures' comments too, so a comment posted, replied to, edited, deleted or hidden in one list
+/// is news to the others.
+#[derive(Clone, PartialEq)]
+struct InStep {
+    /// How many changes the lists have made; each list's key includes it.
+    generation: u64,
+    /// Called by a list after it changes something.
+    changed: Callback<()>,
+}
+
+#[derive(Properties, PartialEq)]
+pub struct CommentListsProps {
+    pub children: Html,
+}
+
+/// Keeps the comment lists within it in step: after a change in any of them, every one reads its
+/// page again. A list outside it reads only itself again.
+#[function_component(CommentLists)]
+pub fn comment_lists(props: &CommentListsProps) -> Html {
+    let generation = use_state(|| 0u64);
+    let context = InStep {
+        generation: *generation,
+        changed: {
+            let generation = generation.clone();
+            Callback::from(move |()| generation.set(*generation + 1))
+        },
+    };
+    html! {
+        <ContextProvider<InStep> {context}>{ props.children.clone() }</ContextProvider<InStep>>
+    }
+}
+
+/// The project, cycle and measure, whether read as the library, only offers, the page, and the
+/// generation of the lists kept in step with this one.
+type Key = (i64, Option<i64>, Option<i64>, bool, bool, u64, u64);
 
 async fn load(
-    (project_id, cycle_id, measure_id, library, offers, page): Key,
+    (project_id, cycle_id, measure_id, library, offers, page, _generation): Key,
 ) -> Result<CommentPage, ApiError> {
     let query = CommentQuery {
         cycle_id,
@@ -101,6 +136,7 @@ async fn load(
 pub fn comments(props: &CommentsProps) -> Html {
     let page = use_state(|| 1u64);
     let offers = use_state(|| false);
+    let in_step = use_context::<InStep>();
     let key: Key = (
         props.project_id,
         props.cycle_id,
@@ -108,8 +144,15 @@ pub fn comments(props: &CommentsProps) -> Html {
         props.library,
         *offers,
         *page,
+        in_step.as_ref().map_or(0, |s| s.generation),
     );
     let (loaded, reload) = use_reload(key, load);
+    // After a change made here: every list kept in step reads again (this one too, its key
+    // having changed), or, alone, this one.
+    let changed = match &in_step {
+        Some(s) => s.changed.clone(),
+        None => reload.clone(),
+    };
     {
         // Opened at a comment (`#comment-12`, as a notification links to it): once the list is
         // there, bring that comment into view.
@@ -124,21 +167,23 @@ pub fn comments(props: &CommentsProps) -> Html {
     let scope = scope(props);
     let filtered = props.cycle_id.is_some() || props.measure_id.is_some();
     let onchanged = {
-        let (notice, reload) = (notice.clone(), reload.clone());
+        let (notice, changed) = (notice.clone(), changed.clone());
         Callback::from(move |text: String| {
             notice.set(Some(text));
-            reload.emit(());
+            changed.emit(());
         })
     };
     let onposted = {
-        let (notice, reload, page) = (notice.clone(), reload.clone(), page.clone());
+        let (notice, changed, page, in_step) = (notice.clone(), changed, page.clone(), in_step);
         Callback::from(move |text: String| {
             notice.set(Some(text));
-            // The new thread is the newest: on the first page.
-            if *page == 1 {
-                reload.emit(());
-            } else {
+            // The new thread is the newest: on the first page. Going there reads this list
+            // again, so alone it needs no more (reading the old page too could answer last).
+            if *page != 1 {
                 page.set(1);
+            }
+            if *page == 1 || in_step.is_some() {
+                changed.emit(());
             }
         })
     };

@@ -15,7 +15,7 @@ use crate::{
     api,
     components::{
         awards::award_list,
-        comments::Comments,
+        comments::{CommentLists, Comments},
         form::{ErrorSummary, SelectField, TextArea, error_for},
         project_sections::{DiagramSection, MeasureList, ProjectCoaching, Ramps},
         project_status::{score_text, status_tag},
@@ -144,8 +144,10 @@ pub fn project_page(props: &Props) -> Html {
         })
     };
 
+    // The project's comments and each cycle's (in the ramps) are kept in step: a comment on a
+    // cycle is in the project's list too.
     html! {
-        <>
+        <CommentLists>
             <p><Link<Route> to={Route::Projects} classes="back-link">{ "Back to projects" }</Link<Route>></p>
             <span class="caption">{ "Improvement project" }</span>
             <h1>{ &p.title }</h1>
@@ -189,7 +191,7 @@ pub fn project_page(props: &Props) -> Html {
             } }
             { awards(&p) }
             <Comments project_id={p.id} />
-        </>
+        </CommentLists>
     }
 }
 
