@@ -1,11 +1,12 @@
 'use strict';
 // The "Sharing the Learning" bulletin in a real browser: the partnership admin follows the
 // header's link to the bulletin, composes an issue (an incomplete one refused first) from a
-// text section, a section of highlighted projects found in the register and one of upcoming
-// events found in the calendar (sections added, moved and removed), previews it, saves the
-// draft, changes it again, and publishes it after confirming; the issue is then in the Atom
-// feed, and a visitor who is not signed in reads it in the list and at its own address. Every
-// new page is photographed (tests/screenshots/bulletins-*.png) and checked with axe-core at
+// text section, a section of highlighted projects found in the register, one of upcoming
+// events found in the calendar and one of the award winners of a past event (sections added,
+// moved and removed), previews it, saves the draft, changes it again, and publishes it after
+// confirming; the issue is then in the Atom feed, and a visitor who is not signed in reads it
+// in the list and at its own address (with the awards of public projects only). Every new
+// page is photographed (tests/screenshots/bulletins-*.png) and checked with axe-core at
 // desktop and phone widths.
 
 const { describe, it, before, after } = require('node:test');
@@ -40,6 +41,12 @@ async function apiAs(who) {
     assert.ok(answer.ok, `${method} ${path} answered ${answer.status}: ${await answer.clone().text()}`);
     return answer.status === 204 ? null : answer.json();
   };
+}
+
+/** An award as the bulletin words it (`award_text` in web/src/components/awards.rs). */
+function awardText(a) {
+  const level = { winner: 'Winner', highly_commended: 'Highly commended' }[a.level];
+  return `${level}, ${a.category} — ${a.event_title}`;
 }
 
 /** The date `days` from today, as yyyy-mm-dd. */
@@ -103,6 +110,17 @@ describe('The bulletin in the browser', () => {
       tags: [],
       counts_as_training: false,
     });
+    // The demo's last celebration gave awards: to public projects and to ones only the
+    // partnership may see.
+    const past = await asAdmin('GET', `/api/v1/events?when=past&q=${encodeURIComponent('QI Celebration')}`);
+    assert.equal(past.items.length, 1, `one past celebration: ${past.items.map((e) => e.title)}`);
+    const celebration = past.items[0];
+    const awards = await asAdmin('GET', `/api/v1/events/${celebration.id}/awards`);
+    const visibility = new Map();
+    for (const a of awards) visibility.set(a.project.id, (await asAdmin('GET', `/api/v1/projects/${a.project.id}`)).visibility);
+    const publicAwards = awards.filter((a) => visibility.get(a.project.id) === 'public');
+    const hiddenAwards = awards.filter((a) => visibility.get(a.project.id) !== 'public');
+    assert.ok(publicAwards.length > 0 && hiddenAwards.length > 0, `awards to public and other projects: ${JSON.stringify([...visibility])}`);
 
     // The admin follows the header's link to the bulletin and starts an issue.
     const editor = await h.newPage(browser);
@@ -148,6 +166,14 @@ describe('The bulletin in the browser', () => {
     await editor.getByRole('button', { name: 'Add a section', exact: true }).click();
     await editor.getByRole('button', { name: 'Remove section 4', exact: true }).click();
     assert.equal(await editor.getByLabel('Section 4: heading', { exact: true }).count(), 0, 'the fourth section removed');
+    // A section of award winners, from a past event found in the calendar.
+    await editor.getByRole('button', { name: 'Add a section', exact: true }).click();
+    await editor.getByLabel('Section 4: kind', { exact: true }).selectOption('awards');
+    await editor.getByLabel('Section 4: heading', { exact: true }).fill('Award winners');
+    await editor.getByLabel('Section 4: find an event whose awards to show', { exact: true }).fill('QI Celebration');
+    await editor.getByRole('button', { name: 'Find for section 4', exact: true }).click();
+    await editor.getByRole('button', { name: `Add ${celebration.title}`, exact: true }).click();
+    await h.expectVisible(editor, editor.getByRole('button', { name: `Remove ${celebration.title}`, exact: true }), 'the event picked');
 
     // The preview, as the server renders it.
     await editor.getByRole('button', { name: 'Preview', exact: true }).click();
@@ -155,6 +181,11 @@ describe('The bulletin in the browser', () => {
     await h.expectVisible(editor, preview.locator('strong', { hasText: 'all about' }), 'the Markdown rendered in the preview');
     await h.expectVisible(editor, preview.getByRole('link', { name: PROJECT }), 'the project in the preview');
     await h.expectVisible(editor, preview.getByRole('link', { name: EVENT }), 'the event in the preview');
+    // Every award of the event, for an editor, who may see every project.
+    for (const a of awards) {
+      const li = preview.locator('.award-list li', { hasText: a.project.title }).filter({ hasText: awardText(a) });
+      await h.expectVisible(editor, li, `"${awardText(a)}" to ${a.project.title} in the preview`);
+    }
     await h.record(editor, 'bulletins-editor', 'the bulletin editor, with a preview');
 
     // Saved as a draft, then published after confirming.
@@ -202,6 +233,14 @@ describe('The bulletin in the browser', () => {
     await h.expectVisible(visitor, visitor.getByRole('heading', { name: 'Coming up' }), 'the events section');
     await h.expectVisible(visitor, visitor.getByRole('link', { name: PROJECT }), 'the public project');
     await h.expectVisible(visitor, visitor.locator('.bulletin-chart'), "the project's chart");
+    await h.expectVisible(visitor, visitor.getByRole('heading', { name: 'Award winners' }), 'the awards section');
+    for (const a of publicAwards) {
+      const li = visitor.locator('.award-list li', { hasText: a.project.title }).filter({ hasText: awardText(a) });
+      await h.expectVisible(visitor, li, `"${awardText(a)}" to the public ${a.project.title}`);
+    }
+    for (const a of hiddenAwards) {
+      assert.equal(await visitor.getByText(a.project.title).count(), 0, `${a.project.title}, not public, is not named to a visitor`);
+    }
     await h.record(visitor, 'bulletins-issue', 'a published issue, for anyone');
     await visitor.goto(`${server.baseUrl}/bulletins`);
     await h.expectVisible(visitor, visitor.locator('#issues').getByRole('link', { name: TITLE }), 'listed for anyone');
