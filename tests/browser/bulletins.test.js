@@ -5,9 +5,10 @@
 // events found in the calendar and one of the award winners of a past event (sections added,
 // moved and removed), previews it, saves the draft, changes it again, and publishes it after
 // confirming; the issue is then in the Atom feed, and a visitor who is not signed in reads it
-// in the list and at its own address (with the awards of public projects only). Every new
-// page is photographed (tests/screenshots/bulletins-*.png) and checked with axe-core at
-// desktop and phone widths.
+// in the list and at its own address (with the awards of public projects only). "Whose
+// bulletin" offers every organisation, past the API's first page of 100. Every new page is
+// photographed (tests/screenshots/bulletins-*.png) and checked with axe-core at desktop and
+// phone widths.
 
 const { describe, it, before, after } = require('node:test');
 const assert = require('node:assert/strict');
@@ -286,5 +287,33 @@ describe('The bulletin in the browser', () => {
     assert.match(await chart.getAttribute('aria-labelledby'), /^chart-title-s\d+-p\d+$/, 'its title named apart from any other chart');
     await h.expectVisible(visitor, visitor.locator('.bulletin-chart figcaption', { hasText: 'Letters sent within 24 hours' }), 'named, with what it shows');
     h.assertNoErrors(visitor);
+  });
+
+  it('"Whose bulletin" offers every organisation, past the first page of 100', { timeout: 120_000 }, async () => {
+    // Arrange: more organisations than one page of the API holds (GP practices, mostly).
+    const asAdmin = await apiAs(admin);
+    const before = await asAdmin('GET', '/api/v1/organisations?per_page=1');
+    const added = Math.max(101 - before.total, 0) + 10;
+    const names = [];
+    for (let i = 1; i <= added; i += 1) {
+      const name = `Test Surgery ${String(i).padStart(3, '0')}`;
+      await asAdmin('POST', '/api/v1/organisations', { name, ods_code: `BT${String(i).padStart(4, '0')}`, org_type: 'gp_practice' });
+      names.push(name);
+    }
+    const total = before.total + added;
+    assert.ok(total > 100, `${total} organisations`);
+
+    const editor = await h.newPage(browser);
+    await h.signIn(editor, server.baseUrl, admin.email, admin.password);
+    await editor.goto(`${server.baseUrl}/bulletins/new`);
+    await h.expectH1(editor, 'Compose a bulletin');
+    const select = editor.getByLabel('Whose bulletin', { exact: true });
+    // Options are not shown until the list opens: they need only be there.
+    await h.expectVisible(editor, select.locator('option', { hasText: names.at(-1) }), 'the last organisation added', { state: 'attached' });
+    const options = await select.locator('option').allTextContents();
+    assert.equal(options.length, total + 1, `the partnership and each of the ${total} organisations`);
+    for (const name of names) assert.ok(options.includes(name), `${name} offered`);
+    await select.selectOption({ label: names.at(-1) });
+    h.assertNoErrors(editor);
   });
 });
