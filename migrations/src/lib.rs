@@ -29,6 +29,7 @@ mod m20261207_000021_event_feedback;
 mod m20261208_000022_submissions;
 mod m20261209_000023_comments;
 mod m20261209_000024_bulletins;
+mod m20261210_000025_feedback_requests;
 
 pub struct Migrator;
 
@@ -60,6 +61,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261208_000022_submissions::Migration),
             Box::new(m20261209_000023_comments::Migration),
             Box::new(m20261209_000024_bulletins::Migration),
+            Box::new(m20261210_000025_feedback_requests::Migration),
         ]
     }
 }

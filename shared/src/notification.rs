@@ -22,6 +22,7 @@ wire_enum!(
         PlaceOffered => "place_offered", "A place given to you from the waiting list";
         Waitlisted => "waitlisted", "You joined a waiting list";
         EventCancelled => "event_cancelled", "An event you booked was called off";
+        FeedbackRequested => "feedback_requested", "Feedback asked for after an event you attended";
         CoachingRecorded => "coaching_recorded", "A coaching session recorded for your project";
         ScoreChanged => "score_changed", "A score change on a project you lead";
         ReviewRequested => "review_requested", "A submission to a call for you to review";

@@ -49,6 +49,17 @@ impl FieldErrors {
         self.0.is_empty()
     }
 
+    /// The same errors, of an input sent as the field `parent` of a larger one
+    /// (`rating` becomes `feedback.rating`).
+    pub fn within(self, parent: &str) -> Self {
+        Self(
+            self.0
+                .into_iter()
+                .map(|e| FieldError::new(format!("{parent}.{}", e.field), e.message))
+                .collect(),
+        )
+    }
+
     /// Ends a validation: `Ok(value)` when no field failed.
     pub fn finish<T>(self, value: impl FnOnce() -> Option<T>) -> Result<T, FieldErrors> {
         if self.0.is_empty() {
@@ -171,6 +182,20 @@ pub fn venue_or_link(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn errors_within_a_larger_input_name_the_whole_path() {
+        let mut errors = FieldErrors::new();
+        errors.push("rating", "Choose a rating from 1 to 5");
+        errors.push("answers[0]", "Too long");
+        let fields: Vec<String> = errors
+            .within("feedback")
+            .0
+            .into_iter()
+            .map(|e| e.field)
+            .collect();
+        assert_eq!(fields, ["feedback.rating", "feedback.answers[0]"]);
+    }
 
     #[test]
     fn text_trims_and_enforces_length() {

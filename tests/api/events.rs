@@ -1197,3 +1197,145 @@ async fn feedback_opens_when_the_event_ends_and_names_people_unless_anonymous() 
         Some(c.member_a.0.name.as_str())
     );
 }
+
+#[tokio::test]
+async fn attendees_and_guests_are_asked_for_feedback_once_and_guests_answer_by_the_link() {
+    use qi_shared::event::feedback::{FeedbackForm, FeedbackSummary};
+    let smtp = SmtpServer::start().await;
+    let app = spawn_app_mailing(&smtp, |s| s.mail.schedule_check_seconds = 1).await;
+    let c = cast(&app).await;
+    let (_, admin_a) = &c.admin_a;
+    let (member, member_a) = &c.member_a;
+    let event = app.event(admin_a, event_body(c.org_a.id, 10, "open")).await;
+    let placed: GuestBooking = app
+        .call(
+            Method::POST,
+            &format!("/api/v1/events/{}/guest-bookings", event.id),
+            None,
+            Some(json!({"name": "Sam Visitor", "email": "sam@charity.example.org"})),
+        )
+        .await
+        .expect(201);
+    assert_eq!(placed.status, BookingStatus::Booked);
+    let cancel_token = smtp
+        .to("sam@charity.example.org", "Your place at")
+        .await
+        .token_after("/events/guest-cancel?token=");
+    let mine: MyBooking = app.book(member_a, event.id).await.expect(201);
+    let mut moved = event_body(c.org_a.id, 10, "open");
+    moved["starts_at"] = json!(at(-1, 12));
+    moved["ends_at"] = json!(at(-1, 13));
+    let event: Event = app
+        .put_if_match(
+            &format!("/api/v1/events/{}", event.id),
+            admin_a,
+            event.version,
+            moved,
+        )
+        .await
+        .expect(200);
+    app.call(
+        Method::PUT,
+        &format!("/api/v1/events/{}/feedback-form", event.id),
+        Some(admin_a),
+        Some(json!({"anonymous": false, "questions": ["What was most useful?"]})),
+    )
+    .await
+    .expect::<FeedbackForm>(200);
+    let guest_booking = app
+        .bookings(admin_a, event.id)
+        .await
+        .into_iter()
+        .find(|b| b.guest)
+        .expect("the guest's booking");
+    app.call(
+        Method::PUT,
+        &format!("/api/v1/events/{}/attendance", event.id),
+        Some(admin_a),
+        Some(json!({"marks": [
+            {"booking_id": mine.id, "attended": true},
+            {"booking_id": guest_booking.id, "attended": true},
+        ]})),
+    )
+    .await
+    .expect::<Vec<Booking>>(200);
+
+    // Each is asked once, the person to the event's page, the guest by a link of their own.
+    let asked = smtp.to(&member.email, "How was").await;
+    assert!(
+        asked
+            .text
+            .contains(&format!("/events/{}#feedback", event.id)),
+        "{}",
+        asked.text
+    );
+    let asked = smtp.to("sam@charity.example.org", "How was").await;
+    assert!(
+        asked.text.contains("1 question from the organiser"),
+        "{}",
+        asked.text
+    );
+    let token = asked.token_after("/events/guest-feedback?token=");
+    assert_eq!(token.len(), 64);
+    assert_ne!(token, cancel_token, "the link is new");
+
+    let form_of = |token: &str| {
+        app.call(
+            Method::POST,
+            "/api/v1/guest-bookings/feedback-form",
+            None,
+            Some(json!({ "token": token })),
+        )
+    };
+    assert_eq!(
+        form_of(&cancel_token).await.status.as_u16(),
+        404,
+        "the old link is spent"
+    );
+    assert_eq!(form_of("").await.problem(422).code, "validation_failed");
+    let form: FeedbackForm = form_of(&token).await.expect(200);
+    assert!(form.can_answer && !form.answered && !form.anonymous);
+    assert_eq!(form.questions, ["What was most useful?"]);
+    let give = |body: Value| {
+        app.call(
+            Method::POST,
+            "/api/v1/guest-bookings/feedback",
+            None,
+            Some(body),
+        )
+    };
+    let bad = give(json!({"token": token, "feedback": {"rating": 9, "answers": ["a", "b"]}}))
+        .await
+        .problem(422);
+    let mut named = fields(&bad);
+    named.sort_unstable();
+    assert_eq!(named, ["feedback.answers", "feedback.rating"]);
+    let answered: FeedbackForm = give(json!({"token": token, "feedback": {
+        "rating": 5, "different": "Start a run chart on our ward", "answers": ["The café format"]}}))
+    .await
+    .expect(201);
+    assert!(answered.answered && !answered.can_answer);
+    let twice = give(json!({"token": token, "feedback": {"rating": 1}}))
+        .await
+        .problem(409);
+    assert_eq!(twice.code, "already_answered");
+
+    let summary: FeedbackSummary = app
+        .get(&format!("/api/v1/events/{}/feedback", event.id), admin_a)
+        .await
+        .expect(200);
+    assert_eq!((summary.attendees, summary.responses), (2, 1));
+    assert_eq!(
+        summary.items[0].name.as_deref(),
+        Some("Sam Visitor (guest)")
+    );
+
+    // Nobody is asked twice, however often the schedule looks.
+    tokio::time::sleep(std::time::Duration::from_secs(3)).await;
+    let asks = smtp
+        .received()
+        .iter()
+        .filter(|m| m.subject.starts_with("How was"))
+        .count();
+    assert_eq!(asks, 2);
+}

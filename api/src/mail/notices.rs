@@ -484,6 +484,52 @@ pub async fn event_cancelled(
     Ok(())
 }
 
+/// An attendee asked for feedback on an event that has ended: a person to the event's page, a
+/// guest (who has no account) to the guest feedback page, by the link with `guest_token`.
+pub async fn feedback_requested(
+    mail: &Mail,
+    db: &impl ConnectionTrait,
+    booking: &events::booking::Model,
+    event: &events::event::Model,
+    form: &crate::db::events::feedback::Form,
+    guest_token: Option<&str>,
+) -> Result<(), DbErr> {
+    let Some(person) = booker(db, booking).await? else {
+        return Ok(());
+    };
+    let to = recipient(&person, booking);
+    if to.email.is_empty() {
+        return Ok(());
+    }
+    let subject = format!("How was {}?", event.title);
+    let summary = format!(
+        "Thank you for coming to {} on {}. The organiser asks what you thought of it.",
+        event.title,
+        moment(event.starts_at)
+    );
+    let link = match guest_token {
+        Some(token) if person.is_none() => format!("/events/guest-feedback?token={token}"),
+        _ => format!("/events/{}#feedback", event.id),
+    };
+    mail.notify(
+        db,
+        &to,
+        Notice {
+            kind: NotificationKind::FeedbackRequested,
+            subject: &subject,
+            summary: &summary,
+            link: &link,
+            link_text: "Give your feedback",
+            details: json!({
+                "what": event.title,
+                "questions": form.questions.len(),
+                "anonymous": form.anonymous,
+            }),
+        },
+    )
+    .await
+}
+
 /// People asked to review a submission: what it is, and when reviews open.
 pub async fn review_requested(
     mail: &Mail,

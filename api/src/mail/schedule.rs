@@ -1,4 +1,5 @@
-//! Notices nobody's request causes: the data-due reminder, each morning, and the weekly digest.
+//! Notices nobody's request causes: the data-due reminder, each morning, the weekly digest, and
+//! asking attendees for feedback once an event has ended.
 //! Every node checks every minute; the first to claim a run (`notification_runs`, one row a job
 //! and period) does it, so each goes once however many nodes there are.
 //!
@@ -29,6 +30,10 @@ pub fn start(state: web::Data<AppState>) {
 }
 
 async fn run_due(state: &AppState) -> Result<(), DbErr> {
+    let asked = feedback_requests(state).await?;
+    if asked > 0 {
+        tracing::info!(asked, "attendees asked for feedback");
+    }
     let settings = &state.mail.settings;
     let now = uk_time::local(Utc::now());
     if now.hour() < settings.reminder_hour {
@@ -45,6 +50,38 @@ async fn run_due(state: &AppState) -> Result<(), DbErr> {
         tracing::info!(sent, "weekly digests written");
     }
     Ok(())
+}
+
+/// Asks the attendees of events that have ended for their feedback, at any hour (it is about an
+/// event just past). One transaction an attendee; one another node has asked is passed over. A
+/// guest's email carries a new link to their booking (only its hash is kept).
+async fn feedback_requests(state: &AppState) -> Result<usize, DbErr> {
+    let now = Utc::now();
+    let mut asked = 0;
+    for (booking, event, form) in db::events::feedback::to_ask(&state.db, now).await? {
+        let txn = state.begin_write().await?;
+        if !db::events::feedback::claim_ask(&txn, booking.id, now).await? {
+            continue;
+        }
+        let token = match booking.person_id {
+            Some(_) => None,
+            None => {
+                let token = db::tokens::generate();
+                db::events::bookings::renew_cancel_token(
+                    &txn,
+                    booking.id,
+                    &db::tokens::hash(&token),
+                )
+                .await?;
+                Some(token)
+            }
+        };
+        notices::feedback_requested(&state.mail, &txn, &booking, &event, &form, token.as_deref())
+            .await?;
+        txn.commit().await?;
+        asked += 1;
+    }
+    Ok(asked)
 }
 
 async fn claim(state: &AppState, job: &str, day: chrono::NaiveDate) -> Result<bool, DbErr> {

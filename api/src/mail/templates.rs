@@ -25,6 +25,7 @@ const TEMPLATES: &[(&str, &str)] = templates!(
     "place_offered",
     "waitlisted",
     "event_cancelled",
+    "feedback_requested",
     "coaching_recorded",
     "score_changed",
     "review_requested",

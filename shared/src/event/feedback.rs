@@ -92,10 +92,31 @@ pub struct FeedbackForm {
     pub questions: Vec<String>,
     /// Answers given so far.
     pub responses: u32,
-    /// The signed-in person attended, the event has ended, and they have not answered yet.
+    /// The signed-in person (or the guest whose link it is) attended, the event has ended, and
+    /// they have not answered yet.
     pub can_answer: bool,
-    /// The signed-in person has answered.
+    /// The signed-in person (or the guest) has answered.
     pub answered: bool,
+}
+
+/// A guest's request for the feedback form, with the token from the link in the email that
+/// asked for their feedback.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct GuestFeedbackFormQuery {
+    /// 1 to 200 characters.
+    #[cfg_attr(feature = "openapi", schema(min_length = 1, max_length = 200))]
+    pub token: String,
+}
+
+/// A guest's answer, with the token from the link in their email.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct GuestFeedbackInput {
+    /// 1 to 200 characters.
+    #[cfg_attr(feature = "openapi", schema(min_length = 1, max_length = 200))]
+    pub token: String,
+    pub feedback: FeedbackInput,
 }
 
 /// One attendee's answer.
@@ -177,7 +198,7 @@ pub struct FeedbackSummary {
     pub event_id: i64,
     pub anonymous: bool,
     pub questions: Vec<String>,
-    /// People marked as attended (who may answer).
+    /// People marked as attended (who may answer), guests among them.
     pub attendees: u32,
     pub responses: u32,
     /// How many gave each rating, from 1 to 5.

@@ -97,6 +97,8 @@ pub mod booking {
         pub updated_at: DateTimeUtc,
         pub placed_at: Option<DateTimeUtc>,
         pub cancelled_at: Option<DateTimeUtc>,
+        /// When the attendee was asked for feedback (migration 25).
+        pub feedback_asked_at: Option<DateTimeUtc>,
     }
 
     #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

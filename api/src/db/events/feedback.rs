@@ -2,13 +2,16 @@
 //! migration 21), so an anonymous answer names nobody.
 
 use chrono::{DateTime, Utc};
-use qi_shared::event::feedback::{FeedbackFormInput, FeedbackInput, FeedbackResponse};
+use qi_shared::event::{
+    BookingStatus,
+    feedback::{FeedbackFormInput, FeedbackInput, FeedbackResponse},
+};
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DbErr, EntityTrait,
-    PaginatorTrait, QueryFilter, QueryOrder,
+    PaginatorTrait, QueryFilter, QueryOrder, sea_query::Expr,
 };
 
-use crate::db::entity::events::{feedback_answer, feedback_form, feedback_given};
+use crate::db::entity::events::{booking, event, feedback_answer, feedback_form, feedback_given};
 
 /// An event's form: whether it is anonymous, and its questions.
 pub struct Form {
@@ -121,4 +124,60 @@ pub async fn answers(
             answers: serde_json::from_str(&a.answers).unwrap_or_default(),
         })
         .collect())
+}
+
+/// How long after an event ends its attendees are still asked for feedback: attendance marked
+/// later than this asks nobody (a reminder of an event long past is noise).
+pub const ASK_WITHIN_DAYS: i64 = 14;
+
+/// The attendees to ask for feedback now: marked as attending an event with a form that ended
+/// within [`ASK_WITHIN_DAYS`], not asked yet, and not answered yet; with their events and forms.
+pub async fn to_ask(
+    db: &impl ConnectionTrait,
+    now: DateTime<Utc>,
+) -> Result<Vec<(booking::Model, event::Model, Form)>, DbErr> {
+    let ended: Vec<event::Model> = event::Entity::find()
+        .filter(event::Column::EndsAt.lte(now))
+        .filter(event::Column::EndsAt.gte(now - chrono::Duration::days(ASK_WITHIN_DAYS)))
+        .all(db)
+        .await?;
+    let mut asked = Vec::new();
+    for event in ended {
+        let Some(form) = form(db, event.id).await? else {
+            continue;
+        };
+        let bookings = booking::Entity::find()
+            .filter(booking::Column::EventId.eq(event.id))
+            .filter(booking::Column::Attended.eq(true))
+            .filter(booking::Column::Status.ne(BookingStatus::Cancelled))
+            .filter(booking::Column::FeedbackAskedAt.is_null())
+            .order_by_asc(booking::Column::Id)
+            .all(db)
+            .await?;
+        for b in bookings {
+            if !given(db, b.id).await? {
+                let form = Form {
+                    anonymous: form.anonymous,
+                    questions: form.questions.clone(),
+                };
+                asked.push((b, event.clone(), form));
+            }
+        }
+    }
+    Ok(asked)
+}
+
+/// Marks a booking's holder as asked. `Ok(false)`: they were asked already (by another node).
+pub async fn claim_ask(
+    txn: &impl ConnectionTrait,
+    booking_id: i64,
+    now: DateTime<Utc>,
+) -> Result<bool, DbErr> {
+    let done = booking::Entity::update_many()
+        .col_expr(booking::Column::FeedbackAskedAt, Expr::value(now))
+        .filter(booking::Column::Id.eq(booking_id))
+        .filter(booking::Column::FeedbackAskedAt.is_null())
+        .exec(txn)
+        .await?;
+    Ok(done.rows_affected == 1)
 }

@@ -4,7 +4,10 @@
 use actix_web::{HttpResponse, get, http::header, post, put, web};
 use chrono::Utc;
 use qi_shared::{
-    event::feedback::{FeedbackForm, FeedbackFormInput, FeedbackInput, FeedbackSummary},
+    event::feedback::{
+        FeedbackForm, FeedbackFormInput, FeedbackInput, FeedbackSummary, GuestFeedbackFormQuery,
+        GuestFeedbackInput,
+    },
     problem::Problem,
 };
 
@@ -12,7 +15,7 @@ use super::{managed, visible};
 use crate::{
     auth::AuthUser,
     db::{self, entity::events::booking},
-    error::{ApiError, ApiResult, conflict, not_found},
+    error::{ApiError, ApiResult, conflict, invalid, not_found},
     extract::Json,
     state::AppState,
 };
@@ -165,6 +168,125 @@ pub async fn give(
     Ok(HttpResponse::Created().json(form_for(&state, &user, event.id).await?))
 }
 
+/// The guest booking a feedback link names, if its guest was marked as attending.
+async fn guest_attended(state: &AppState, token: &str) -> ApiResult<booking::Model> {
+    let token = token.trim();
+    if token.is_empty() || token.len() > 200 {
+        return Err(invalid(
+            "token",
+            "The feedback link is incomplete: open the link from the email again",
+        ));
+    }
+    db::events::bookings::by_cancel_token(&state.db, &db::tokens::hash(token))
+        .await?
+        .filter(|b| b.attended && b.person_id.is_none())
+        .ok_or_else(|| {
+            ApiError::NotFound(
+                "This feedback link is not valid: use the link in the latest email about the event"
+                    .to_owned(),
+            )
+        })
+}
+
+async fn guest_form_for(state: &AppState, booking: &booking::Model) -> ApiResult<FeedbackForm> {
+    let event = db::events::find(&state.db, booking.event_id)
+        .await?
+        .ok_or_else(|| not_found("Event"))?;
+    let form = db::events::feedback::form(&state.db, event.id)
+        .await?
+        .ok_or_else(|| not_found("Feedback form"))?;
+    let answered = db::events::feedback::given(&state.db, booking.id).await?;
+    Ok(FeedbackForm {
+        event_id: event.id,
+        anonymous: form.anonymous,
+        questions: form.questions,
+        responses: u32::try_from(db::events::feedback::responses(&state.db, event.id).await?)
+            .unwrap_or(u32::MAX),
+        can_answer: !answered && event.ends_at <= Utc::now(),
+        answered,
+    })
+}
+
+/// The feedback form of the event a guest attended, by the token from the link in the email
+/// that asked for their feedback (guests have no account).
+#[utoipa::path(
+    tag = "events",
+    operation_id = "show_guest_feedback_form",
+    security(()),
+    request_body = GuestFeedbackFormQuery,
+    responses(
+        (status = 200, description = "The form, and whether the guest may answer it", body = FeedbackForm),
+        (status = 404, description = "The link is not valid, or the event has no feedback form", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "The token is missing", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[post("/guest-bookings/feedback-form")]
+pub async fn show_guest_form(
+    state: web::Data<AppState>,
+    body: Json<GuestFeedbackFormQuery>,
+) -> ApiResult<HttpResponse> {
+    let booking = guest_attended(&state, &body.0.token).await?;
+    Ok(HttpResponse::Ok().json(guest_form_for(&state, &booking).await?))
+}
+
+/// A guest's answer to the feedback form of an event they attended: once, after the event, by
+/// the token from their email. On a form that is not anonymous, the guest is named as a guest.
+#[utoipa::path(
+    tag = "events",
+    operation_id = "give_guest_feedback",
+    security(()),
+    request_body = GuestFeedbackInput,
+    responses(
+        (status = 201, description = "Thank you: the form, now answered", body = FeedbackForm),
+        (status = 404, description = "The link is not valid, or the event has no feedback form", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "The guest has answered already, or the event has not ended", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "A field is not valid", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[post("/guest-bookings/feedback")]
+pub async fn give_guest(
+    state: web::Data<AppState>,
+    body: Json<GuestFeedbackInput>,
+) -> ApiResult<HttpResponse> {
+    let booking = guest_attended(&state, &body.0.token).await?;
+    let form = guest_form_for(&state, &booking).await?;
+    let input = body
+        .0
+        .feedback
+        .validate(form.questions.len())
+        .map_err(|errors| errors.within("feedback"))?;
+    if form.answered {
+        return Err(conflict(
+            "already_answered",
+            "token",
+            "You have given feedback on this event already",
+        ));
+    }
+    if !form.can_answer {
+        return Err(conflict(
+            "event_not_ended",
+            "token",
+            "Feedback opens when the event has ended",
+        ));
+    }
+    let name = (!form.anonymous).then(|| {
+        format!(
+            "{} (guest)",
+            booking.guest_name.as_deref().unwrap_or("A guest")
+        )
+    });
+    let txn = state.begin_write().await?;
+    if !db::events::feedback::answer(&txn, booking.event_id, booking.id, name, &input).await? {
+        return Err(conflict(
+            "already_answered",
+            "token",
+            "You have given feedback on this event already",
+        ));
+    }
+    txn.commit().await?;
+    Ok(HttpResponse::Created().json(guest_form_for(&state, &booking).await?))
+}
+
 async fn summary(state: &AppState, user: &AuthUser, id: i64) -> ApiResult<FeedbackSummary> {
     let event = managed(state, user, id).await?;
     let form = db::events::feedback::form(&state.db, event.id)
@@ -173,7 +295,7 @@ async fn summary(state: &AppState, user: &AuthUser, id: i64) -> ApiResult<Feedba
     let attendees = db::events::bookings::list(&state.db, event.id)
         .await?
         .iter()
-        .filter(|b| b.attended && !b.guest)
+        .filter(|b| b.attended)
         .count();
     Ok(FeedbackSummary::of(
         event.id,

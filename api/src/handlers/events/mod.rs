@@ -50,6 +50,8 @@ pub fn routes(cfg: &mut ServiceConfig) {
         .service(feedback::show_form)
         .service(feedback::set_form)
         .service(feedback::give)
+        .service(feedback::show_guest_form)
+        .service(feedback::give_guest)
         .service(feedback::show_summary)
         .service(feedback::export_csv)
         .service(series::list)
