@@ -1265,7 +1265,7 @@ async fn attendees_and_guests_are_asked_for_feedback_once_and_guests_answer_by_t
     assert!(
         asked
             .text
-            .contains(&format!("/events/{}#feedback", event.id)),
+            .contains(&format!("/events/{}/feedback", event.id)),
         "{}",
         asked.text
     );

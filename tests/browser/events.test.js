@@ -2,7 +2,9 @@
 // Events in a real browser: the partnership admin adds an event with one place; the QI lead books
 // it, a nurse joins the waiting list (number 1), the QI lead cancels and the nurse takes the
 // place; the organiser records attendance; the month view shows the event. A guest with no
-// account books an open event and cancels from the link mailed to them (a real SMTP server).
+// account books an open event and cancels from the link mailed to them (a real SMTP server);
+// another, marked as attending an event that has ended, answers its feedback form from the link
+// in the email asking for it, and the organiser reads the answer.
 // Every page is photographed (tests/screenshots/events-*.png) and checked with axe-core at
 // desktop and phone widths.
 
@@ -79,7 +81,8 @@ describe('Events in the browser', () => {
   before(
     async () => {
       smtp = await h.startSmtp();
-      server = await h.startServer({ env: { QI_SMTP_URL: smtp.url, QI_MAIL__POLL_MILLIS: '200' } });
+      // The schedule looks every second, so attendees are asked for feedback at once.
+      server = await h.startServer({ env: { QI_SMTP_URL: smtp.url, QI_MAIL__POLL_MILLIS: '200', QI_MAIL__SCHEDULE_CHECK_SECONDS: '1' } });
       browser = await h.launchBrowser();
     },
     { timeout: 360_000 },
@@ -257,6 +260,63 @@ describe('Events in the browser', () => {
     await h.expectVisible(guest, guest.locator('#places', { hasText: '0 of 20 places taken' }), 'the place free again');
 
     for (const page of [organiser, guest]) h.assertNoErrors(page);
+  });
+
+  it('a guest who attended gives feedback from the mailed link', { timeout: 180_000 }, async () => {
+    const asAdmin = await apiAs(admin);
+    const { json: me } = await asAdmin('GET', '/api/v1/me');
+    const hoursFromNow = (hours) => new Date(Date.now() + hours * 3_600_000).toISOString();
+    const body = {
+      title: 'QI café: data for improvement',
+      kind: 'qi_cafe',
+      description: 'An hour on measures for improvement, open to partners.',
+      organiser_organisation_id: me.organisation_id,
+      starts_at: hoursFromNow(48),
+      ends_at: hoursFromNow(49),
+      online_link: 'https://meet.example.org/qi-cafe-data',
+      capacity: 30,
+      audience: 'open',
+      tags: ['Measurement'],
+    };
+    const { json: event } = await asAdmin('POST', '/api/v1/events', body);
+    const visitor = { name: 'Jo Okafor', email: 'jo.okafor@example.org' };
+    const booked = await fetch(`${server.baseUrl}/api/v1/events/${event.id}/guest-bookings`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(visitor),
+    });
+    assert.equal(booked.status, 201, 'the guest books');
+    // The café took place yesterday, Jo came, and the organiser asks one question of their own.
+    const { etag } = await asAdmin('GET', `/api/v1/events/${event.id}`);
+    await asAdmin('PUT', `/api/v1/events/${event.id}`, { ...body, starts_at: hoursFromNow(-26), ends_at: hoursFromNow(-25) }, { 'if-match': etag });
+    await asAdmin('PUT', `/api/v1/events/${event.id}/feedback-form`, { anonymous: false, questions: ['What was most useful?'] });
+    const { json: bookings } = await asAdmin('GET', `/api/v1/events/${event.id}/bookings`);
+    const jo = bookings.find((b) => b.guest);
+    await asAdmin('PUT', `/api/v1/events/${event.id}/attendance`, { marks: [{ booking_id: jo.id, attended: true }] });
+
+    const mail = await smtp.to(visitor.email, `How was ${body.title}?`);
+    const link = mail.text.match(/https?:\/\/\S+\/events\/guest-feedback\?token=[0-9a-f]{64}/);
+    assert.ok(link, `a feedback link in the mail:\n${mail.text}`);
+    const guest = await h.newPage(browser);
+    await guest.goto(link[0]);
+    await h.expectH1(guest, 'Your feedback');
+    await h.expectVisible(guest, guest.getByText(body.title), 'the event named');
+    await guest.getByRole('button', { name: 'Send feedback', exact: true }).click();
+    await h.expectVisible(guest, guest.locator('.error-summary a', { hasText: 'Choose a rating' }), 'a rating is needed');
+    await guest.getByLabel('5 (', { exact: false }).check();
+    await guest.getByLabel('What will you do differently?', { exact: true }).fill('Put our falls data on a run chart each week');
+    await guest.getByLabel('What was most useful?', { exact: true }).fill('The worked example');
+    await h.record(guest, 'events-guest-feedback', "a guest's feedback form");
+    await guest.getByRole('button', { name: 'Send feedback', exact: true }).click();
+    await h.expectVisible(guest, guest.locator('#feedback-thanks'), 'thanked');
+    await guest.goto(link[0]);
+    await h.expectVisible(guest, guest.locator('#feedback-given'), 'once only');
+
+    const organiser = await h.newPage(browser);
+    await h.signIn(organiser, server.baseUrl, admin.email, admin.password);
+    await organiser.goto(`${server.baseUrl}/events/${event.id}/feedback/summary`);
+    await h.expectVisible(organiser, organiser.locator('.event-card', { hasText: `${visitor.name} (guest)` }).getByText('The worked example'), "the guest's answer, named as a guest");
+    for (const page of [guest, organiser]) h.assertNoErrors(page);
   });
 
   it('a workshop series started from the event form is booked whole in one go', { timeout: 180_000 }, async () => {

@@ -148,6 +148,7 @@ fn page(route: &Route, session: &crate::session::Session) -> Html {
         Route::MyBookings => html! { <pages::events::mine::MyBookings /> },
         Route::EventSeries { id } => html! { <pages::events::series::SeriesPage id={id} /> },
         Route::GuestCancel => html! { <pages::events::guest_cancel::GuestCancelPage /> },
+        Route::GuestFeedback => html! { <pages::events::feedback::GuestFeedbackPage /> },
         Route::CapabilityHome | Route::Capability => html! { <pages::capability::Routes /> },
         Route::BulletinsHome | Route::Bulletins => html! { <pages::bulletins::Routes /> },
         Route::DashboardTargets => html! { <pages::dashboard::targets::TargetsPage /> },

@@ -79,6 +79,9 @@ pub enum Route {
     /// A guest cancels a booking with the link emailed to them (`?token=`).
     #[at("/events/guest-cancel")]
     GuestCancel,
+    /// A guest gives feedback on an event they attended, by the link emailed to them (`?token=`).
+    #[at("/events/guest-feedback")]
+    GuestFeedback,
     #[at("/events/series/:id")]
     EventSeries { id: i64 },
     /// An event; public for an open event, so that guests can book it.
@@ -148,6 +151,7 @@ impl Route {
                 | Self::LibraryMeasure { .. }
                 | Self::Event { .. }
                 | Self::GuestCancel
+                | Self::GuestFeedback
                 | Self::BulletinsHome
         )
     }

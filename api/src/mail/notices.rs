@@ -509,7 +509,7 @@ pub async fn feedback_requested(
     );
     let link = match guest_token {
         Some(token) if person.is_none() => format!("/events/guest-feedback?token={token}"),
-        _ => format!("/events/{}#feedback", event.id),
+        _ => format!("/events/{}/feedback", event.id),
     };
     mail.notify(
         db,

@@ -6,7 +6,10 @@ use qi_shared::event::{
     AttendanceImport, AttendanceInput, BookedEvent, Booking, Event, EventInput, EventPage,
     EventQuery, GuestBooking, GuestBookingInput, GuestCancel, MyBooking, Series, SeriesBooking,
     SeriesInput,
-    feedback::{FeedbackForm, FeedbackFormInput, FeedbackInput, FeedbackSummary},
+    feedback::{
+        FeedbackForm, FeedbackFormInput, FeedbackInput, FeedbackSummary, GuestFeedbackFormQuery,
+        GuestFeedbackInput,
+    },
 };
 
 use super::{
@@ -211,6 +214,33 @@ pub async fn give_feedback(id: i64, input: &FeedbackInput) -> Result<FeedbackFor
         Some(input),
     )
     .await
+}
+
+/// The feedback form of the event a guest attended, by the token from the email that asked for
+/// their feedback.
+pub async fn guest_feedback_form(token: &str) -> Result<FeedbackForm, ApiError> {
+    let body = GuestFeedbackFormQuery {
+        token: token.to_owned(),
+    };
+    public(
+        Method::POST,
+        "/api/v1/guest-bookings/feedback-form",
+        Some(&body),
+    )
+    .await
+}
+
+/// A guest's answer to the form, once, by the token from their email; gives back the form, now
+/// answered. Field errors name `feedback.rating` and the like.
+pub async fn give_guest_feedback(
+    token: &str,
+    input: &FeedbackInput,
+) -> Result<FeedbackForm, ApiError> {
+    let body = GuestFeedbackInput {
+        token: token.to_owned(),
+        feedback: input.clone(),
+    };
+    public(Method::POST, "/api/v1/guest-bookings/feedback", Some(&body)).await
 }
 
 /// What the attendees said, for the event's managers.

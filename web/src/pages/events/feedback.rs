@@ -1,6 +1,8 @@
 //! Feedback on an event, from someone who attended it, once it has ended: a rating from 1 to 5,
 //! what they will do differently, and the organiser's own questions. Anyone else is told why they
 //! cannot give it: no form yet, not marked as attending, the event still to end, or given already.
+//! A guest (who has no account) gives it by the link in the email that asked for it
+//! (`/events/guest-feedback?token=`).
 
 use qi_shared::{
     FieldError,
@@ -21,7 +23,7 @@ use crate::{
         form::{ErrorSummary, Submit, TextArea, error_for},
         states::{ErrorPanel, Loading},
     },
-    hooks::{Load, use_load},
+    hooks::{Load, use_load, use_query},
     route::Route,
 };
 
@@ -71,7 +73,7 @@ pub fn feedback_page(props: &Props) -> Html {
                 let sent = sent.clone();
                 Callback::from(move |()| sent.set(true))
             };
-            html! { <AnswerForm event_id={e.id} form={form.clone()} {onsent} /> }
+            html! { <AnswerForm event_id={e.id} form={form.clone()} {onsent} guest_token={None::<AttrValue>} /> }
         }
         form => why_not(e, form.as_ref()),
     };
@@ -119,11 +121,100 @@ fn why_not(e: &Event, form: Option<&FeedbackForm>) -> Html {
     }
 }
 
+#[derive(Debug, Default, serde::Deserialize)]
+struct GuestQuery {
+    #[serde(default)]
+    token: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+struct GuestLoaded {
+    form: FeedbackForm,
+    /// The event is public (guests book open events only); `None` if it is not to be read.
+    event: Option<Event>,
+}
+
+async fn load_guest(token: String) -> Result<GuestLoaded, ApiError> {
+    let form = api::events::guest_feedback_form(&token).await?;
+    let event = api::events::event(form.event_id, false).await.ok();
+    Ok(GuestLoaded { form, event })
+}
+
+/// A guest's feedback, by the link in the email that asked for it.
+#[function_component(GuestFeedbackPage)]
+pub fn guest_feedback_page() -> Html {
+    crate::browser::set_title("Your feedback");
+    let query: GuestQuery = use_query();
+    let token = query
+        .token
+        .filter(|t| !t.trim().is_empty())
+        .unwrap_or_default();
+    let loaded = use_load(token.clone(), load_guest);
+    let sent = use_state(|| false);
+    if token.is_empty() {
+        return html! {
+            <div class="narrow">
+                <h1>{ "Your feedback" }</h1>
+                <p>{ "This link is not complete. Use the link in the email that asked for your feedback." }</p>
+            </div>
+        };
+    }
+    let data = match &*loaded {
+        Load::Loading => return html! { <Loading /> },
+        Load::Failed(error) => {
+            return html! {
+                <div class="narrow">
+                    <h1>{ "Your feedback" }</h1>
+                    <ErrorPanel error={error.clone()} />
+                </div>
+            };
+        }
+        Load::Loaded(data) => data,
+    };
+    let form = &data.form;
+    let body = if *sent {
+        html! {
+            <div class="panel panel--success" role="status" id="feedback-thanks">
+                <h2 class="panel__title">{ "Thank you for your feedback" }</h2>
+                <p>{ "The organiser reads every answer to make the next event better." }</p>
+            </div>
+        }
+    } else if form.answered {
+        html! {
+            <div class="panel panel--success" id="feedback-given">
+                <p>{ "You have given feedback on this event already: thank you." }</p>
+            </div>
+        }
+    } else if form.can_answer {
+        let onsent = {
+            let sent = sent.clone();
+            Callback::from(move |()| sent.set(true))
+        };
+        html! { <AnswerForm event_id={form.event_id} form={form.clone()} {onsent} guest_token={Some(AttrValue::from(token))} /> }
+    } else {
+        html! { <div class="inset-text" id="feedback-closed"><p>{ "Feedback opens when the event has ended." }</p></div> }
+    };
+    html! {
+        <div class="narrow">
+            if let Some(e) = &data.event {
+                <span class="caption">{ &e.title }</span>
+            }
+            <h1>{ "Your feedback" }</h1>
+            if let Some(e) = &data.event {
+                <p>{ when_text(e.starts_at, e.ends_at) }</p>
+            }
+            { body }
+        </div>
+    }
+}
+
 #[derive(Properties, PartialEq)]
 struct AnswerProps {
     event_id: i64,
     form: FeedbackForm,
     onsent: Callback<()>,
+    /// A guest's token: the answer goes by it rather than as the signed-in person.
+    guest_token: Option<AttrValue>,
 }
 
 /// The fields the API names that this form shows; any other (the event itself) is a message.
@@ -142,7 +233,7 @@ fn answer_form(props: &AnswerProps) -> Html {
     let message = use_state(|| None::<String>);
     let busy = use_state(|| false);
     let onsubmit = {
-        let (rating, different, answers, errors, message, busy, onsent, id) = (
+        let (rating, different, answers, errors, message, busy, onsent, id, guest) = (
             rating.clone(),
             different.clone(),
             answers.clone(),
@@ -151,6 +242,7 @@ fn answer_form(props: &AnswerProps) -> Html {
             busy.clone(),
             props.onsent.clone(),
             props.event_id,
+            props.guest_token.clone(),
         );
         Callback::from(move |e: SubmitEvent| {
             e.prevent_default();
@@ -166,19 +258,31 @@ fn answer_form(props: &AnswerProps) -> Html {
                 return;
             }
             errors.set(Vec::new());
-            let (errors, message, busy, onsent) = (
+            let (errors, message, busy, onsent, guest) = (
                 errors.clone(),
                 message.clone(),
                 busy.clone(),
                 onsent.clone(),
+                guest.clone(),
             );
             busy.set(true);
             wasm_bindgen_futures::spawn_local(async move {
-                match api::events::give_feedback(id, &input).await {
+                let given = match &guest {
+                    Some(token) => api::events::give_guest_feedback(token, &input).await,
+                    None => api::events::give_feedback(id, &input).await,
+                };
+                match given {
                     Ok(_) => onsent.emit(()),
                     Err(error) => {
-                        let (fields, other): (Vec<_>, Vec<_>) =
-                            error.fields().into_iter().partition(|f| on_form(&f.field));
+                        // A guest's answer is the field `feedback` of what is sent.
+                        let (fields, other): (Vec<_>, Vec<_>) = error
+                            .fields()
+                            .into_iter()
+                            .map(|f| match f.field.strip_prefix("feedback.") {
+                                Some(field) => FieldError::new(field, f.message),
+                                None => f,
+                            })
+                            .partition(|f| on_form(&f.field));
                         message
                             .set((fields.is_empty() || !other.is_empty()).then(|| error.message()));
                         errors.set(fields);
