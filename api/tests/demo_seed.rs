@@ -317,6 +317,12 @@ async fn the_demo_partnership_has_a_portfolio_of_improvement_projects() {
     );
     let answers = feedback_answer::Entity::find().count(&db).await.unwrap();
     assert!(answers >= 150, "{answers} feedback answers");
+    let from_guests = feedback_answer::Entity::find()
+        .filter(feedback_answer::Column::RespondentName.like("% (guest)"))
+        .count(&db)
+        .await
+        .unwrap();
+    assert!(from_guests >= 3, "{from_guests} named answers from guests");
 
     // Last year's celebration: a closed call, a dozen submissions with their files, each
     // scored by three reviewers, and awards; this year's call open with its first submissions.

@@ -8,7 +8,7 @@ use chrono::{DateTime, Datelike, Days, Months, NaiveDate, Utc, Weekday};
 use qi_shared::{
     event::{
         Audience, EventInput, EventKind, SeriesInput,
-        feedback::{FeedbackFormInput, FeedbackInput},
+        feedback::{FeedbackFormInput, FeedbackInput, guest_respondent},
     },
     uk_time,
 };
@@ -471,7 +471,7 @@ const USEFUL: &[&str] = &[
 ];
 
 /// A feedback form (anonymous on cafés, named on the rest) answered by about two in three of
-/// those who came.
+/// those who came, guests among them.
 async fn feedback(
     db: &impl ConnectionTrait,
     event_id: i64,
@@ -487,7 +487,7 @@ async fn feedback(
     let came = db::events::bookings::list(db, event_id)
         .await?
         .into_iter()
-        .filter(|b| b.attended && !b.guest);
+        .filter(|b| b.attended);
     for (k, b) in came.enumerate() {
         if (k + salt) % 3 == 2 {
             continue;
@@ -500,6 +500,8 @@ async fn feedback(
         };
         let name = if anonymous {
             None
+        } else if b.guest {
+            Some(guest_respondent(&b.name))
         } else {
             people
                 .iter()

@@ -119,6 +119,11 @@ pub struct GuestFeedbackInput {
     pub feedback: FeedbackInput,
 }
 
+/// How a guest (who has no account) is named beside an answer on a form that names people.
+pub fn guest_respondent(name: &str) -> String {
+    format!("{name} (guest)")
+}
+
 /// One attendee's answer.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]

@@ -6,7 +6,7 @@ use chrono::Utc;
 use qi_shared::{
     event::feedback::{
         FeedbackForm, FeedbackFormInput, FeedbackInput, FeedbackSummary, GuestFeedbackFormQuery,
-        GuestFeedbackInput,
+        GuestFeedbackInput, guest_respondent,
     },
     problem::Problem,
 };
@@ -269,12 +269,8 @@ pub async fn give_guest(
             "Feedback opens when the event has ended",
         ));
     }
-    let name = (!form.anonymous).then(|| {
-        format!(
-            "{} (guest)",
-            booking.guest_name.as_deref().unwrap_or("A guest")
-        )
-    });
+    let name = (!form.anonymous)
+        .then(|| guest_respondent(booking.guest_name.as_deref().unwrap_or("A guest")));
     let txn = state.begin_write().await?;
     if !db::events::feedback::answer(&txn, booking.event_id, booking.id, name, &input).await? {
         return Err(conflict(
