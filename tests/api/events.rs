@@ -981,6 +981,20 @@ async fn training_events_count_towards_people_trained() {
 }
 
 /// An event held yesterday with member A (attended) and member B (booked, not there).
+/// The event as `body` says, moved to yesterday at noon by its organiser (`token`).
+async fn held_yesterday(app: &TestApp, token: &str, event: &Event, mut body: Value) -> Event {
+    body["starts_at"] = json!(at(-1, 12));
+    body["ends_at"] = json!(at(-1, 13));
+    app.put_if_match(
+        &format!("/api/v1/events/{}", event.id),
+        token,
+        event.version,
+        body,
+    )
+    .await
+    .expect(200)
+}
+
 async fn held_event(app: &TestApp, c: &Cast) -> Event {
     let (_, admin_a) = &c.admin_a;
     let event = app
@@ -990,18 +1004,13 @@ async fn held_event(app: &TestApp, c: &Cast) -> Event {
     app.book(&c.member_b.1, event.id)
         .await
         .expect::<MyBooking>(201);
-    let mut moved = event_body(c.org_a.id, 10, "partnership");
-    moved["starts_at"] = json!(at(-1, 12));
-    moved["ends_at"] = json!(at(-1, 13));
-    let event: Event = app
-        .put_if_match(
-            &format!("/api/v1/events/{}", event.id),
-            admin_a,
-            event.version,
-            moved,
-        )
-        .await
-        .expect(200);
+    let event = held_yesterday(
+        app,
+        admin_a,
+        &event,
+        event_body(c.org_a.id, 10, "partnership"),
+    )
+    .await;
     app.call(
         Method::PUT,
         &format!("/api/v1/events/{}/attendance", event.id),
@@ -1222,18 +1231,7 @@ async fn attendees_and_guests_are_asked_for_feedback_once_and_guests_answer_by_t
         .await
         .token_after("/events/guest-cancel?token=");
     let mine: MyBooking = app.book(member_a, event.id).await.expect(201);
-    let mut moved = event_body(c.org_a.id, 10, "open");
-    moved["starts_at"] = json!(at(-1, 12));
-    moved["ends_at"] = json!(at(-1, 13));
-    let event: Event = app
-        .put_if_match(
-            &format!("/api/v1/events/{}", event.id),
-            admin_a,
-            event.version,
-            moved,
-        )
-        .await
-        .expect(200);
+    let event = held_yesterday(&app, admin_a, &event, event_body(c.org_a.id, 10, "open")).await;
     app.call(
         Method::PUT,
         &format!("/api/v1/events/{}/feedback-form", event.id),

@@ -362,14 +362,22 @@ pub fn events_calendar(mail: &Mail, name: &str, events: &[events::event::Model])
 }
 
 /// Who a booking's notices are written to: the person who made it (`Some(Some(person))`, while
-/// active), its guest (`Some(None)`), or no one (`None`: the person is no longer active).
+/// active), its guest (`Some(None)`), or no one (`None`: the person is no longer active, or there
+/// is no address to write to).
 async fn booker(
     db: &impl ConnectionTrait,
     booking: &events::booking::Model,
 ) -> Result<Option<Option<person::Model>>, DbErr> {
     match booking.person_id {
         Some(id) => Ok(active(db, id).await?.map(Some)),
-        None => Ok(Some(None)),
+        None if booking
+            .guest_email
+            .as_deref()
+            .is_some_and(|e| !e.is_empty()) =>
+        {
+            Ok(Some(None))
+        }
+        None => Ok(None),
     }
 }
 
@@ -403,9 +411,6 @@ pub async fn event_booking(
         return Ok(());
     };
     let to = recipient(&person, booking);
-    if to.email.is_empty() {
-        return Ok(());
-    }
     let (subject, summary) = match kind {
         NotificationKind::PlaceOffered => (
             format!("A place at {} is yours", event.title),
@@ -464,9 +469,6 @@ pub async fn event_cancelled(
             continue;
         };
         let to = recipient(&person, booking);
-        if to.email.is_empty() {
-            continue;
-        }
         mail.notify(
             db,
             &to,
@@ -498,9 +500,6 @@ pub async fn feedback_requested(
         return Ok(());
     };
     let to = recipient(&person, booking);
-    if to.email.is_empty() {
-        return Ok(());
-    }
     let subject = format!("How was {}?", event.title);
     let summary = format!(
         "Thank you for coming to {} on {}. The organiser asks what you thought of it.",
