@@ -38,13 +38,17 @@ use std::{
     time::{Duration, Instant},
 };
 
-use anyhow::{Context, bail};
+use anyhow::bail;
 use chrono::NaiveDate;
 use clap::Parser;
 use qi_shared::project::{Project, ProjectInput};
 use rand::{Rng, SeedableRng, rngs::StdRng, seq::SliceRandom};
 use reqwest::{Client, StatusCode};
 use serde_json::{Value, json};
+
+#[path = "common/mod.rs"]
+mod common;
+use common::{Tally, get_json, header, load_average, sign_in};
 
 #[derive(Parser, Debug, Clone)]
 struct Args {
@@ -642,131 +646,36 @@ fn resident_kib(pid: u32, line: &str) -> u64 {
         .unwrap_or(0)
 }
 
-fn load_average() -> String {
-    std::fs::read_to_string("/proc/loadavg")
-        .map(|l| l.split_whitespace().take(3).collect::<Vec<_>>().join(" "))
-        .unwrap_or_default()
-}
+/// The statuses this load means to cause, and the quantile its report shows beside p50 and p99.
+const EXPECTED: &[u16] = &[404, 409, 412];
+const MIDDLE: f64 = 0.90;
 
-/// The `q`-th quantile of sorted times, in ms.
-fn quantile(sorted: &[u32], q: f64) -> f64 {
-    if sorted.is_empty() {
-        return 0.0;
-    }
-    let index = ((sorted.len() as f64 * q).ceil() as usize).clamp(1, sorted.len()) - 1;
-    f64::from(sorted[index]) / 1000.0
-}
-
-#[derive(Default)]
-struct Tally {
-    times: Vec<u32>,
-    ok: u64,
-    expected: u64,
-    unexpected_4xx: u64,
-    server_errors: u64,
-    no_answer: u64,
-    statuses: BTreeMap<u16, u64>,
-}
-
-impl Tally {
-    fn add(&mut self, sample: &Sample) {
-        self.times.push(sample.micros);
-        *self.statuses.entry(sample.status).or_default() += 1;
-        match sample.status {
-            200..=299 => self.ok += 1,
-            404 | 409 | 412 => self.expected += 1,
-            0 => self.no_answer += 1,
-            500.. => self.server_errors += 1,
-            _ => self.unexpected_4xx += 1,
-        }
-    }
-
-    fn row(&mut self, label: &str, what: &str, seconds: f64) -> String {
-        self.times.sort_unstable();
-        let others: Vec<String> = self
-            .statuses
-            .iter()
-            .filter(|(s, _)| !matches!(**s, 200..=299))
-            .map(|(s, n)| {
-                format!(
-                    "{n}×{}",
-                    if *s == 0 {
-                        "none".to_owned()
-                    } else {
-                        s.to_string()
-                    }
-                )
-            })
-            .collect();
-        format!(
-            "| {label} | {what} | {} | {:.0} | {:.2} | {:.2} | {:.2} | {:.1} | {} | {} | {} |",
-            self.times.len(),
-            self.times.len() as f64 / seconds,
-            quantile(&self.times, 0.50),
-            quantile(&self.times, 0.90),
-            quantile(&self.times, 0.99),
-            quantile(&self.times, 1.0),
-            self.expected,
-            self.unexpected_4xx + self.server_errors + self.no_answer,
-            if others.is_empty() {
-                "".to_owned()
-            } else {
-                others.join(" ")
-            },
-        )
-    }
+fn tally() -> Tally {
+    Tally::new(EXPECTED, MIDDLE)
 }
 
 fn report(label: &str, samples: &[Sample], seconds: f64) {
     let mut kinds: BTreeMap<Kind, Tally> = BTreeMap::new();
-    let mut reads = Tally::default();
-    let mut writes = Tally::default();
+    let mut reads = tally();
+    let mut writes = tally();
     for sample in samples {
-        kinds.entry(sample.kind).or_default().add(sample);
+        kinds
+            .entry(sample.kind)
+            .or_insert_with(tally)
+            .add(sample.status, sample.micros);
         if sample.kind.is_read() {
-            reads.add(sample);
+            reads.add(sample.status, sample.micros);
         } else if sample.kind != Kind::Health {
-            writes.add(sample);
+            writes.add(sample.status, sample.micros);
         }
     }
     println!("{}", reads.row(label, "**all reads**", seconds));
     for (kind, tally) in &mut kinds {
         println!("{}", tally.row(label, kind.name(), seconds));
     }
-    if !writes.times.is_empty() {
+    if !writes.is_empty() {
         println!("{}", writes.row(label, "**all writes**", seconds));
     }
-}
-
-const HEADER: &str = "| run | requests | n | per s | p50 ms | p90 ms | p99 ms | max ms | expected 404/409/412 | errors | non-2xx by status |\n| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |";
-
-async fn sign_in(
-    client: &Client,
-    base: &str,
-    email: &str,
-    password: &str,
-) -> anyhow::Result<String> {
-    let response = client
-        .post(format!("{base}/api/v1/auth/login"))
-        .json(&json!({"email": email, "password": password}))
-        .send()
-        .await?;
-    if !response.status().is_success() {
-        bail!("signing in {email}: {}", response.status());
-    }
-    let body: Value = response.json().await?;
-    body["access_token"]
-        .as_str()
-        .map(str::to_owned)
-        .with_context(|| format!("no access token for {email}"))
-}
-
-async fn get_json(client: &Client, url: String, token: &str) -> anyhow::Result<Value> {
-    let response = client.get(&url).bearer_auth(token).send().await?;
-    if !response.status().is_success() {
-        bail!("GET {url}: {}", response.status());
-    }
-    Ok(response.json().await?)
 }
 
 /// Signs the people in and finds what the requests need.
@@ -918,7 +827,7 @@ async fn main() -> anyhow::Result<()> {
             format!("{} {what}", args.label)
         }
     };
-    println!("{HEADER}");
+    println!("{}", header("404/409/412", MIDDLE));
     if args.health_seconds > 0 {
         let load = load_average();
         let (samples, seconds, _) = phase(&world, &args, 0.0, true, args.health_seconds).await;
@@ -945,8 +854,8 @@ async fn main() -> anyhow::Result<()> {
                         .collect();
                     let reads: Vec<Sample> =
                         part.iter().filter(|s| s.kind.is_read()).copied().collect();
-                    let mut tally = Tally::default();
-                    reads.iter().for_each(|s| tally.add(s));
+                    let mut tally = tally();
+                    reads.iter().for_each(|s| tally.add(s.status, s.micros));
                     println!(
                         "{}",
                         tally.row(
