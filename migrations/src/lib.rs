@@ -30,6 +30,7 @@ mod m20261208_000022_submissions;
 mod m20261209_000023_comments;
 mod m20261209_000024_bulletins;
 mod m20261210_000025_feedback_requests;
+mod m20261210_000026_api_tokens;
 
 pub struct Migrator;
 
@@ -62,6 +63,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261209_000023_comments::Migration),
             Box::new(m20261209_000024_bulletins::Migration),
             Box::new(m20261210_000025_feedback_requests::Migration),
+            Box::new(m20261210_000026_api_tokens::Migration),
         ]
     }
 }

@@ -52,6 +52,15 @@ impl Actor {
         self.is_partnership_admin()
     }
 
+    /// Make, list and revoke an organisation's API tokens: partnership admins, and the
+    /// organisation's own admins. Not a token itself (it is no person), so a leaked token cannot
+    /// make more.
+    pub fn can_manage_api_tokens_of(&self, organisation_id: i64) -> bool {
+        self.person_id != 0
+            && (self.is_partnership_admin()
+                || self.organisation_id == organisation_id && self.has(Role::OrganisationAdmin))
+    }
+
     /// Change an organisation's details: partnership admins, and the organisation's own admins.
     pub fn can_edit_organisation(&self, organisation_id: i64) -> bool {
         self.is_partnership_admin()

@@ -8,6 +8,7 @@
 mod macros;
 
 pub mod access;
+pub mod api_token;
 pub mod auth;
 pub mod bulletin;
 pub mod capability;

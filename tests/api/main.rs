@@ -4,6 +4,7 @@
 // database (SQLite, or PostgreSQL when `TEST_DATABASE_URL` is set) and talks to it with reqwest.
 
 mod analysis;
+mod api_tokens;
 mod auth;
 mod board_pack;
 mod bulletins;

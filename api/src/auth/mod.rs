@@ -6,6 +6,11 @@
 //! most `auth.stamp_cache_seconds`, see `cache::people`), so a deactivation or a change of roles
 //! or organisation stops the person's tokens at once on the node that made it, and within that
 //! bound on the others. The web app then refreshes, and gets a token with the new roles.
+//!
+//! A partner's system sends an API token instead (`qi_...`, see `docs/integrations.md`): it is
+//! looked up on every request, so a revoked one stops at once on every node; it acts as an admin
+//! of its organisation who is no person (so no project team's membership widens what it sees),
+//! and only on the operations its scopes cover (`TokenScope::needed_for`), 403 elsewhere.
 
 pub mod jwt;
 pub mod password;
@@ -16,9 +21,35 @@ pub mod throttle;
 use std::{future::Future, pin::Pin};
 
 use actix_web::{FromRequest, HttpMessage, HttpRequest, dev::Payload, http::header, web};
-use qi_shared::access::Actor;
+use chrono::Utc;
+use qi_shared::{
+    access::Actor,
+    api_token::{SECRET_PREFIX, TokenScope},
+    person::Role,
+};
 
-use crate::{error::ApiError, state::AppState};
+use crate::{db, error::ApiError, state::AppState};
+
+/// What a request's bearer credential is, once read.
+enum Bearer {
+    /// A person's access token, its signature and expiry checked.
+    Person(jwt::Verified),
+    /// An API token's secret, to look up, and the scope the operation needs (none: tokens may
+    /// not call it).
+    System {
+        secret: String,
+        needed: Option<TokenScope>,
+    },
+}
+
+/// A token's actor: no person (id 0 names nobody), an admin of its organisation.
+fn system_actor(organisation_id: i64) -> Actor {
+    Actor {
+        person_id: 0,
+        organisation_id,
+        roles: vec![Role::OrganisationAdmin],
+    }
+}
 
 /// The signed-in person. A handler that takes one answers 401 to anyone not signed in.
 #[derive(Debug, Clone)]
@@ -66,7 +97,29 @@ pub(crate) fn authenticate(
 ) -> impl Future<Output = Result<AuthUser, ApiError>> + 'static {
     let verified = verify_bearer(req);
     async move {
-        let (state, verified) = verified?;
+        let (state, bearer) = verified?;
+        let verified = match bearer {
+            Bearer::Person(verified) => verified,
+            Bearer::System { secret, needed } => {
+                let now = Utc::now();
+                let token = db::api_tokens::working(&state.db, &secret, now)
+                    .await?
+                    .ok_or(ApiError::Unauthorized(
+                        "The API token is not valid: it may have expired or been revoked",
+                    ))?;
+                if !needed.is_some_and(|scope| db::api_tokens::scopes(&token).contains(&scope)) {
+                    return Err(ApiError::Forbidden(
+                        "This API token's scopes do not cover this operation",
+                    ));
+                }
+                if db::api_tokens::use_to_note(&token, now) {
+                    let txn = state.begin_write().await?;
+                    db::api_tokens::note_use(&txn, token.id, now).await?;
+                    txn.commit().await?;
+                }
+                return Ok(AuthUser(system_actor(token.organisation_id)));
+            }
+        };
         let actor = verified.actor;
         if state
             .people
@@ -82,7 +135,7 @@ pub(crate) fn authenticate(
     }
 }
 
-fn verify_bearer(req: &HttpRequest) -> Result<(web::Data<AppState>, jwt::Verified), ApiError> {
+fn verify_bearer(req: &HttpRequest) -> Result<(web::Data<AppState>, Bearer), ApiError> {
     let state = req
         .app_data::<web::Data<AppState>>()
         .cloned()
@@ -105,13 +158,20 @@ fn verify_bearer(req: &HttpRequest) -> Result<(web::Data<AppState>, jwt::Verifie
         .ok_or(ApiError::Unauthorized(
             "The Authorization header must be `Bearer <access token>`",
         ))?;
+    if token.starts_with(SECRET_PREFIX) {
+        let needed = req
+            .match_pattern()
+            .and_then(|path| TokenScope::needed_for(req.method().as_str(), &path));
+        let secret = token.to_owned();
+        return Ok((state, Bearer::System { secret, needed }));
+    }
     let verified = state
         .keys
         .verify(token)
         .map_err(|_| ApiError::Unauthorized("The access token is invalid or has expired"))?;
     req.extensions_mut()
         .insert(SignedIn(verified.actor.person_id));
-    Ok((state, verified))
+    Ok((state, Bearer::Person(verified)))
 }
 
 /// Who made a request, once their token checked out: `middleware::note_changes` tells the

@@ -1,6 +1,7 @@
 //! Persistence: plain async functions over a connection (`&impl ConnectionTrait`), so callers can
 //! run them inside a transaction. The database URL alone picks SQLite or PostgreSQL.
 
+pub mod api_tokens;
 pub mod board_pack;
 pub mod bulletins;
 pub mod capability;

@@ -1,6 +1,7 @@
 //! sea-orm entities: the tables as the server sees them. They never go on the wire; the
 //! persistence functions turn them into `qi_shared` types.
 
+pub mod api_token;
 pub mod board_pack_measure;
 pub mod board_pack_narrative;
 pub mod bulletins;
