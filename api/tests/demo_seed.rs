@@ -376,6 +376,19 @@ async fn the_demo_partnership_has_a_portfolio_of_improvement_projects() {
         .unwrap();
     assert_eq!(mentioned, 1);
 
+    // Northmoor's API tokens: one in nightly use, one revoked.
+    let tokens = qi_api::db::entity::api_token::Entity::find()
+        .all(&db)
+        .await
+        .unwrap();
+    assert_eq!(tokens.len(), 2);
+    assert!(
+        tokens
+            .iter()
+            .any(|t| t.last_used_at.is_some() && t.revoked_at.is_none())
+    );
+    assert!(tokens.iter().any(|t| t.revoked_at.is_some()));
+
     // Three published bulletins with projects, events and awards, and a draft.
     let issues = bulletin::Entity::find().all(&db).await.unwrap();
     assert_eq!(

@@ -5,6 +5,7 @@
 //! `measures`, the partnership's strategy targets in `targets`, and its board pack's measures and
 //! narratives in `board_pack`.
 
+mod api_tokens;
 mod board_pack;
 mod bulletins;
 mod capability;
@@ -268,6 +269,8 @@ pub async fn seed(
         tracing::debug!(targets, "seeded the demo strategy targets");
         let chosen = board_pack::seed(&txn, admin.id, northmoor.id).await?;
         tracing::debug!(chosen, "seeded the demo board pack");
+        let tokens = api_tokens::seed(&txn, admin.id, northmoor.id).await?;
+        tracing::debug!(tokens, "seeded the demo API tokens");
     }
     notifications::seed(&txn).await?;
     txn.commit().await?;
