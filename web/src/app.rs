@@ -128,6 +128,7 @@ fn header() -> Html {
                         if is_admin { { link(Route::People, "People") } }
                         { link(Route::Profile, "My profile") }
                         if partnership_admin { { link(Route::Outbox, "Mail outbox") } }
+                        if is_admin { { link(Route::ApiTokens, "API tokens") } }
                         { link(Route::Library, "Learning library") }
                         { link(Route::BulletinsHome, "Bulletin") }
                     </ul>

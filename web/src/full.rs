@@ -80,6 +80,9 @@ fn page(route: &Route, session: &crate::session::Session) -> Html {
         }
         Route::Notifications => html! { <pages::notifications::list::NotificationList /> },
         Route::Outbox if partnership_admin => html! { <pages::notifications::outbox::Outbox /> },
+        Route::ApiTokens if admin_of_own => {
+            html! { <pages::integrations::api_tokens::ApiTokensPage /> }
+        }
         Route::Organisations => html! { <pages::organisations::list::OrganisationList /> },
         Route::NewOrganisation if partnership_admin => {
             html! { <pages::organisations::form::OrganisationForm id={None::<i64>} /> }
@@ -159,7 +162,8 @@ fn page(route: &Route, session: &crate::session::Session) -> Html {
         | Route::People
         | Route::InvitePerson
         | Route::NewEvent
-        | Route::Outbox => html! { <Forbidden /> },
+        | Route::Outbox
+        | Route::ApiTokens => html! { <Forbidden /> },
     }
 }
 

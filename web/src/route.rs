@@ -24,6 +24,9 @@ pub enum Route {
     Notifications,
     #[at("/admin/outbox")]
     Outbox,
+    /// API tokens for partners' systems, for organisation admins and partnership admins.
+    #[at("/admin/api-tokens")]
+    ApiTokens,
     #[at("/organisations")]
     Organisations,
     #[at("/organisations/new")]

@@ -6,6 +6,8 @@
 //! `localStorage` so a session survives a reload. Who is signed in lives in `crate::session`.
 
 #[cfg(not(feature = "entry"))]
+pub mod api_tokens;
+#[cfg(not(feature = "entry"))]
 pub mod board_pack;
 #[cfg(not(feature = "entry"))]
 pub mod bulletins;

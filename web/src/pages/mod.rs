@@ -20,6 +20,8 @@ pub mod home;
 #[cfg(not(feature = "entry"))]
 pub mod improvement;
 #[cfg(not(feature = "entry"))]
+pub mod integrations;
+#[cfg(not(feature = "entry"))]
 pub mod measures;
 #[cfg(not(feature = "entry"))]
 pub mod notifications;
