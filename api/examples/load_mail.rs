@@ -45,6 +45,10 @@ use rand::{Rng, SeedableRng, rngs::StdRng, seq::SliceRandom};
 use reqwest::Client;
 use serde_json::{Value, json};
 
+#[path = "common/mod.rs"]
+mod common;
+use common::{get_json, load_average, sign_in};
+
 #[derive(Clone, Copy, Debug, ValueEnum)]
 enum Mode {
     Deliver,
@@ -89,12 +93,6 @@ struct Args {
     admin_password: String,
 }
 
-fn load_average() -> String {
-    std::fs::read_to_string("/proc/loadavg")
-        .map(|l| l.split_whitespace().take(3).collect::<Vec<_>>().join(" "))
-        .unwrap_or_default()
-}
-
 /// The `q`-th quantile of sorted times (µs), in ms.
 fn quantile(sorted: &[u64], q: f64) -> f64 {
     if sorted.is_empty() {
@@ -112,35 +110,6 @@ fn micros(d: Duration) -> u64 {
     u64::try_from(d.as_micros()).unwrap_or(u64::MAX)
 }
 
-async fn sign_in(
-    client: &Client,
-    base: &str,
-    email: &str,
-    password: &str,
-) -> anyhow::Result<String> {
-    let response = client
-        .post(format!("{base}/api/v1/auth/login"))
-        .json(&json!({"email": email, "password": password}))
-        .send()
-        .await?;
-    if !response.status().is_success() {
-        bail!("signing in {email}: {}", response.status());
-    }
-    let body: Value = response.json().await?;
-    body["access_token"]
-        .as_str()
-        .map(str::to_owned)
-        .context("no access token")
-}
-
-async fn get_json(client: &Client, url: &str, token: &str) -> anyhow::Result<Value> {
-    let response = client.get(url).bearer_auth(token).send().await?;
-    if !response.status().is_success() {
-        bail!("GET {url}: {}", response.status());
-    }
-    Ok(response.json().await?)
-}
-
 /// Every item of a paged list, 100 a page.
 async fn all_items(
     client: &Client,
@@ -152,7 +121,7 @@ async fn all_items(
     for page in 1..=500 {
         let body = get_json(
             client,
-            &format!("{base}/api/v1/{path}?per_page=100&page={page}"),
+            format!("{base}/api/v1/{path}?per_page=100&page={page}"),
             token,
         )
         .await?;
@@ -190,7 +159,9 @@ impl Arrivals {
                     if let Some(end) = pending.iter().rposition(|b| *b == b'\n') {
                         let now = Instant::now();
                         let lines: Vec<u8> = pending.drain(..=end).collect();
-                        let mut seen = seen.lock().expect("arrivals");
+                        let mut seen = seen
+                            .lock()
+                            .unwrap_or_else(std::sync::PoisonError::into_inner);
                         for line in lines.split(|b| *b == b'\n').filter(|l| !l.is_empty()) {
                             if let Ok(message) = serde_json::from_slice::<Value>(line) {
                                 for to in message["to"].as_array().into_iter().flatten() {
@@ -208,7 +179,11 @@ impl Arrivals {
     }
 
     fn get(&self, address: &str) -> Option<Instant> {
-        self.0.lock().expect("arrivals").get(address).copied()
+        self.0
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .get(address)
+            .copied()
     }
 }
 
@@ -312,7 +287,7 @@ async fn deliver(args: &Args) -> anyhow::Result<()> {
     while empty < 2 && Instant::now() < deadline {
         let summary = get_json(
             &admin.client,
-            &format!("{}/api/v1/admin/outbox/summary", admin.bases[0]),
+            format!("{}/api/v1/admin/outbox/summary", admin.bases[0]),
             &admin.token,
         )
         .await?;
@@ -483,7 +458,7 @@ async fn outbox(args: &Args) -> anyhow::Result<()> {
     let base = admin.bases[0].clone();
     let summary = get_json(
         &admin.client,
-        &format!("{base}/api/v1/admin/outbox/summary"),
+        format!("{base}/api/v1/admin/outbox/summary"),
         &admin.token,
     )
     .await?;
@@ -495,7 +470,7 @@ async fn outbox(args: &Args) -> anyhow::Result<()> {
     // Searches as an admin types them: a whole address, a name's start, a domain, a number.
     let page = get_json(
         &admin.client,
-        &format!("{base}/api/v1/admin/outbox?per_page=100"),
+        format!("{base}/api/v1/admin/outbox?per_page=100"),
         &admin.token,
     )
     .await?;
@@ -577,7 +552,10 @@ async fn outbox(args: &Args) -> anyhow::Result<()> {
                     mine.push((kind, status, micros(t.elapsed())));
                 }
             }
-            samples.lock().expect("samples").extend(mine);
+            samples
+                .lock()
+                .unwrap_or_else(std::sync::PoisonError::into_inner)
+                .extend(mine);
         }));
     }
     // Invitations on time, whatever the answers.
@@ -606,7 +584,11 @@ async fn outbox(args: &Args) -> anyhow::Result<()> {
     for write in writes {
         invited.push(write.await?);
     }
-    let mut samples = std::mem::take(&mut *samples.lock().expect("samples"));
+    let mut samples = std::mem::take(
+        &mut *samples
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner),
+    );
     for (due, _, status, answered) in &invited {
         if *due >= measured_from {
             samples.push((Ask::Invite, *status, micros(answered.duration_since(*due))));
