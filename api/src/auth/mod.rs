@@ -96,6 +96,7 @@ pub(crate) fn authenticate(
     req: &HttpRequest,
 ) -> impl Future<Output = Result<AuthUser, ApiError>> + 'static {
     let verified = verify_bearer(req);
+    let req = req.clone();
     async move {
         let (state, bearer) = verified?;
         let verified = match bearer {
@@ -112,6 +113,10 @@ pub(crate) fn authenticate(
                         "This API token's scopes do not cover this operation",
                     ));
                 }
+                req.extensions_mut().insert(TokenUsed {
+                    id: token.id,
+                    scopes: db::api_tokens::scopes(&token),
+                });
                 if db::api_tokens::use_to_note(&token, now) {
                     let txn = state.begin_write().await?;
                     db::api_tokens::note_use(&txn, token.id, now).await?;
@@ -172,6 +177,15 @@ fn verify_bearer(req: &HttpRequest) -> Result<(web::Data<AppState>, Bearer), Api
     req.extensions_mut()
         .insert(SignedIn(verified.actor.person_id));
     Ok((state, Bearer::Person(verified)))
+}
+
+/// The API token a request was made with, once it checked out: for what is kept per token (its
+/// rate limit, the audit log) and for what its scopes decide beyond the operation (which
+/// types of change the feed shows it).
+#[derive(Debug, Clone)]
+pub struct TokenUsed {
+    pub id: i64,
+    pub scopes: Vec<TokenScope>,
 }
 
 /// Who made a request, once their token checked out: `middleware::note_changes` tells the
