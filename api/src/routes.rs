@@ -9,9 +9,10 @@ use utoipa::{
 use utoipa_actix_web::{AppExt, scope, service_config::ServiceConfig};
 
 use crate::handlers::{
-    account, analysis, api_tokens, auth, board_pack, bulletins, capability, comments, dashboard,
-    events, evidence, health, home, improvement, invitations, me, measures, notifications,
-    organisations, outbox, partnership, people, projects, setup, targets, team, training,
+    account, analysis, api_tokens, auth, board_pack, bulletins, capability, changes, comments,
+    dashboard, events, evidence, health, home, improvement, invitations, me, measures,
+    notifications, organisations, outbox, partnership, people, projects, setup, targets, team,
+    training,
 };
 
 pub fn configure(cfg: &mut ServiceConfig) {
@@ -49,6 +50,9 @@ pub fn configure(cfg: &mut ServiceConfig) {
                     .service(api_tokens::list)
                     .service(api_tokens::create)
                     .service(api_tokens::revoke)
+                    // Partners' systems: what changed.
+                    .service(changes::cursor)
+                    .service(changes::feed)
                     .service(notifications::unread)
                     .service(notifications::mark_read)
                     .service(notifications::mark_all_read)

@@ -19,6 +19,7 @@ use qi_api::db::entity::{
     submissions::{award, call, reviewer, submission},
 };
 use qi_shared::{
+    changes::{self, ChangeType},
     bulletin::{BulletinStatus, SectionKind},
     comment::{CommentKind, OfferStatus},
     event::{BookingStatus, EventKind},
@@ -388,6 +389,37 @@ async fn the_demo_partnership_has_a_portfolio_of_improvement_projects() {
             .any(|t| t.last_used_at.is_some() && t.revoked_at.is_none())
     );
     assert!(tokens.iter().any(|t| t.revoked_at.is_some()));
+    // Its warehouse can follow the changes feed from the start: every project and measure the
+    // demo made is in it, and what Northmoor may read of them comes out.
+    let recorded = qi_api::db::changes::after(
+        &db,
+        Default::default(),
+        &[ChangeType::Project, ChangeType::Measure],
+        1_000_000,
+    )
+    .await
+    .unwrap();
+    let fed = |kind| -> std::collections::BTreeSet<i64> {
+        recorded
+            .iter()
+            .filter(|(_, r)| r.object_type == kind)
+            .map(|(_, r)| r.id)
+            .collect()
+    };
+    assert_eq!(fed(ChangeType::Project).len(), projects.len());
+    let measures = qi_api::db::entity::measure::Entity::find()
+        .all(&db)
+        .await
+        .unwrap();
+    assert_eq!(fed(ChangeType::Measure).len(), measures.len());
+    let rows: Vec<_> = recorded.into_iter().map(|(_, r)| r).collect();
+    let sent = changes::decide(&rows, tokens[0].organisation_id);
+    assert!(
+        sent.len() > 50 && sent.len() < rows.len(),
+        "{} of {} rows",
+        sent.len(),
+        rows.len()
+    );
 
     // Three published bulletins with projects, events and awards, and a draft.
     let issues = bulletin::Entity::find().all(&db).await.unwrap();

@@ -8,7 +8,7 @@ use serde::{Deserialize, Serialize};
 use crate::{FieldErrors, project::OrganisationRef, validation::text};
 
 wire_enum! {
-    /// What a token may do. Every operation a token may call needs exactly one scope
+    /// What a token may do. Every operation a token may call needs a scope
     /// ([`TokenScope::needed_for`]); any other answers a token 403.
     TokenScope {
         /// Projects, the library, organisations.
@@ -27,25 +27,30 @@ wire_enum! {
 }
 
 impl TokenScope {
-    /// The scope an operation needs (`method` in capitals, `path` the route's pattern as the API
-    /// document names it, `/api/v1/measures/{id}/points`), or none: tokens may not call it.
-    pub fn needed_for(method: &str, path: &str) -> Option<TokenScope> {
+    /// The scopes of which an operation needs one (`method` in capitals, `path` the route's
+    /// pattern as the API document names it, `/api/v1/measures/{id}/points`), or none: tokens
+    /// may not call it. Most need exactly one; the changes feed any that reads what it carries
+    /// (it passes over the rest).
+    pub fn needed_for(method: &str, path: &str) -> Option<&'static [TokenScope]> {
         let rest = path.strip_prefix("/api/v1/")?;
         let first = rest.split('/').next().unwrap_or_default();
         if method != "GET" {
             let points = rest.starts_with("measures/{id}/points");
             return (points && matches!(method, "POST" | "PUT" | "DELETE"))
-                .then_some(Self::WriteMeasureData);
+                .then_some(&[Self::WriteMeasureData]);
         }
         if rest.starts_with("projects/{id}/measures") {
-            return Some(Self::ReadMeasures);
+            return Some(&[Self::ReadMeasures]);
         }
         match first {
-            "projects" | "library" | "organisations" => Some(Self::ReadProjects),
-            "measures" => Some(Self::ReadMeasures),
-            "courses" | "cohorts" | "capability" | "coaching-sessions" => Some(Self::ReadTraining),
-            "events" | "event-series" => Some(Self::ReadEvents),
-            "dashboard" => Some(Self::ReadDashboard),
+            "projects" | "library" | "organisations" => Some(&[Self::ReadProjects]),
+            "measures" => Some(&[Self::ReadMeasures]),
+            "courses" | "cohorts" | "capability" | "coaching-sessions" => {
+                Some(&[Self::ReadTraining])
+            }
+            "events" | "event-series" => Some(&[Self::ReadEvents]),
+            "dashboard" => Some(&[Self::ReadDashboard]),
+            "changes" => Some(&[Self::ReadProjects, Self::ReadMeasures]),
             _ => None,
         }
     }
@@ -153,34 +158,55 @@ mod tests {
     fn each_operation_needs_the_scope_of_what_it_reads_or_writes() {
         use TokenScope::*;
         let cases = [
-            ("GET", "/api/v1/projects", Some(ReadProjects)),
-            ("GET", "/api/v1/projects/{id}", Some(ReadProjects)),
-            ("GET", "/api/v1/projects/{id}/measures", Some(ReadMeasures)),
-            ("GET", "/api/v1/measures/{id}/points", Some(ReadMeasures)),
+            ("GET", "/api/v1/projects", Some(&[ReadProjects][..])),
+            ("GET", "/api/v1/projects/{id}", Some(&[ReadProjects][..])),
+            (
+                "GET",
+                "/api/v1/projects/{id}/measures",
+                Some(&[ReadMeasures][..]),
+            ),
+            (
+                "GET",
+                "/api/v1/measures/{id}/points",
+                Some(&[ReadMeasures][..]),
+            ),
             (
                 "PUT",
                 "/api/v1/measures/{id}/points",
-                Some(WriteMeasureData),
+                Some(&[WriteMeasureData][..]),
             ),
             (
                 "POST",
                 "/api/v1/measures/{id}/points.csv",
-                Some(WriteMeasureData),
+                Some(&[WriteMeasureData][..]),
             ),
             (
                 "DELETE",
                 "/api/v1/measures/{id}/points/{point_id}",
-                Some(WriteMeasureData),
+                Some(&[WriteMeasureData][..]),
             ),
             ("PUT", "/api/v1/measures/{id}", None),
             ("POST", "/api/v1/projects", None),
-            ("GET", "/api/v1/capability/tiers/counts", Some(ReadTraining)),
-            ("GET", "/api/v1/events/{id}", Some(ReadEvents)),
-            ("GET", "/api/v1/dashboard/targets", Some(ReadDashboard)),
+            (
+                "GET",
+                "/api/v1/capability/tiers/counts",
+                Some(&[ReadTraining][..]),
+            ),
+            ("GET", "/api/v1/events/{id}", Some(&[ReadEvents][..])),
+            (
+                "GET",
+                "/api/v1/dashboard/targets",
+                Some(&[ReadDashboard][..]),
+            ),
             ("GET", "/api/v1/me", None),
             ("GET", "/api/v1/people", None),
             ("GET", "/api/v1/admin/outbox", None),
             ("GET", "/api/health", None),
+            (
+                "GET",
+                "/api/v1/changes",
+                Some(&[ReadProjects, ReadMeasures][..]),
+            ),
         ];
         for (method, path, scope) in cases {
             assert_eq!(

@@ -12,6 +12,7 @@ pub mod api_token;
 pub mod auth;
 pub mod bulletin;
 pub mod capability;
+pub mod changes;
 pub mod chart;
 pub mod comment;
 pub mod dashboard;

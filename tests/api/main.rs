@@ -9,6 +9,7 @@ mod auth;
 mod board_pack;
 mod bulletins;
 mod capability;
+mod changes;
 mod comments;
 mod dashboard;
 mod errors;

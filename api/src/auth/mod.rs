@@ -38,7 +38,7 @@ enum Bearer {
     /// not call it).
     System {
         secret: String,
-        needed: Option<TokenScope>,
+        needed: Option<&'static [TokenScope]>,
     },
 }
 
@@ -108,14 +108,15 @@ pub(crate) fn authenticate(
                     .ok_or(ApiError::Unauthorized(
                         "The API token is not valid: it may have expired or been revoked",
                     ))?;
-                if !needed.is_some_and(|scope| db::api_tokens::scopes(&token).contains(&scope)) {
+                let scopes = db::api_tokens::scopes(&token);
+                if !needed.is_some_and(|any| any.iter().any(|scope| scopes.contains(scope))) {
                     return Err(ApiError::Forbidden(
                         "This API token's scopes do not cover this operation",
                     ));
                 }
                 req.extensions_mut().insert(TokenUsed {
                     id: token.id,
-                    scopes: db::api_tokens::scopes(&token),
+                    scopes,
                 });
                 if db::api_tokens::use_to_note(&token, now) {
                     let txn = state.begin_write().await?;

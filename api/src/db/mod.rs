@@ -5,6 +5,7 @@ pub mod api_tokens;
 pub mod board_pack;
 pub mod bulletins;
 pub mod capability;
+pub mod changes;
 pub mod comments;
 pub mod dashboard;
 pub mod entity;

@@ -8,6 +8,7 @@ pub mod auth;
 pub mod board_pack;
 pub mod bulletins;
 pub mod capability;
+pub mod changes;
 pub mod comments;
 pub mod dashboard;
 pub mod events;

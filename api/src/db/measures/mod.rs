@@ -190,6 +190,28 @@ pub async fn of_project(db: &impl ConnectionTrait, project_id: i64) -> Result<Ve
         .order_by_asc(measure::Column::Id)
         .all(db)
         .await?;
+    whole(db, measures).await
+}
+
+/// The measures `ids` that exist, in id order, each with its points and annotations: four
+/// queries whatever their number.
+pub async fn by_ids(db: &impl ConnectionTrait, ids: &[i64]) -> Result<Vec<Measure>, DbErr> {
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let measures = measure::Entity::find()
+        .filter(measure::Column::Id.is_in(ids.iter().copied()))
+        .order_by_asc(measure::Column::Id)
+        .all(db)
+        .await?;
+    whole(db, measures).await
+}
+
+/// `measures` with their change ideas, points and annotations.
+async fn whole(
+    db: &impl ConnectionTrait,
+    measures: Vec<measure::Model>,
+) -> Result<Vec<Measure>, DbErr> {
     if measures.is_empty() {
         return Ok(Vec::new());
     }

@@ -119,7 +119,7 @@ pub async fn visible_page(
 }
 
 /// What the list shows of the projects `ids`, in that order.
-async fn summaries_of(
+pub async fn summaries_of(
     db: &impl ConnectionTrait,
     ids: &[i64],
 ) -> Result<Vec<ProjectSummary>, DbErr> {

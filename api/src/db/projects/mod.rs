@@ -18,7 +18,7 @@ use sea_orm::{
 };
 
 pub use filter::visible;
-pub use list::{list, page, visible_page};
+pub use list::{list, page, summaries_of, visible_page};
 pub use read::{context, get, scores};
 pub use write::{References, create, references, search_text, set_score, update};
 

@@ -1,0 +1,162 @@
+//! The changes feed's rows (migration 28 writes them by trigger; `docs/integrations.md`): read in
+//! `(xid, id)` order, never past the oldest transaction still running, and the objects they
+//! name as a reader may see them now.
+
+use qi_shared::{
+    access::Actor,
+    changes::{Audience, ChangeType, Position, Recorded},
+    measure::Measure,
+    project::ProjectSummary,
+};
+use sea_orm::{
+    ColumnTrait, ConnectionTrait, DbBackend, DbErr, EntityTrait, QueryFilter, QuerySelect,
+    Statement,
+};
+
+use crate::db::{self, entity::project};
+
+/// Rows after a position, in order. `{horizon}`: PostgreSQL's oldest running transaction, read
+/// in the same statement (so the same snapshot) as the rows; every transaction below it has
+/// committed or rolled back, so no row can appear below it later.
+const PAGE: &str = "SELECT id, xid, object_type, object_id, deleted, before_visibility, \
+    before_organisations, after_visibility, after_organisations FROM changes \
+    WHERE (xid, id) > ($1, $2) AND xid < {horizon} AND object_type IN ({types}) \
+    ORDER BY xid, id LIMIT $3";
+
+const PG_HORIZON: &str = "pg_snapshot_xmin(pg_current_snapshot())::text::bigint";
+
+/// Up to `limit` recorded changes of `types` after `since`, each with its position.
+pub async fn after(
+    db: &impl ConnectionTrait,
+    since: Position,
+    types: &[ChangeType],
+    limit: u64,
+) -> Result<Vec<(Position, Recorded)>, DbErr> {
+    if types.is_empty() {
+        return Ok(Vec::new());
+    }
+    let backend = db.get_database_backend();
+    // The types are the enum's own names, never input.
+    let types = types
+        .iter()
+        .map(|t| format!("'{}'", t.as_str()))
+        .collect::<Vec<_>>()
+        .join(", ");
+    let sql = PAGE.replace("{types}", &types);
+    let sql = match backend {
+        DbBackend::Postgres => sql.replace("{horizon}", PG_HORIZON),
+        // One writer at a time: whatever is written is in order.
+        _ => sql
+            .replace("{horizon}", &i64::MAX.to_string())
+            .replace('$', "?"),
+    };
+    let rows = db
+        .query_all_raw(Statement::from_sql_and_values(
+            backend,
+            sql,
+            [
+                since.xid.into(),
+                since.id.into(),
+                i64::try_from(limit).unwrap_or(i64::MAX).into(),
+            ],
+        ))
+        .await?;
+    rows.iter()
+        .map(|row| {
+            let text = |column: &str| row.try_get::<Option<String>>("", column);
+            let object_type: String = row.try_get("", "object_type")?;
+            let object_type = ChangeType::parse(&object_type)
+                .ok_or_else(|| DbErr::Type(format!("unknown change type {object_type}")))?;
+            let position = Position {
+                xid: row.try_get("", "xid")?,
+                id: row.try_get("", "id")?,
+            };
+            let recorded = Recorded {
+                object_type,
+                id: row.try_get("", "object_id")?,
+                deleted: row.try_get("", "deleted")?,
+                before: Audience::from_stored(
+                    text("before_visibility")?.as_deref(),
+                    text("before_organisations")?.as_deref(),
+                ),
+                after: Audience::from_stored(
+                    text("after_visibility")?.as_deref(),
+                    text("after_organisations")?.as_deref(),
+                ),
+            };
+            Ok((position, recorded))
+        })
+        .collect()
+}
+
+/// The feed's position now: asking `since` it gives every change made after this moment, and
+/// none made before (a copy loaded in bulk after taking it misses nothing).
+pub async fn now(db: &impl ConnectionTrait) -> Result<Position, DbErr> {
+    let backend = db.get_database_backend();
+    let sql = match backend {
+        DbBackend::Postgres => format!("SELECT {PG_HORIZON} - 1 AS xid, CAST(0 AS bigint) AS id"),
+        _ => "SELECT CAST(0 AS bigint) AS xid, COALESCE(MAX(id), 0) AS id FROM changes".to_owned(),
+    };
+    let row = db
+        .query_one_raw(Statement::from_string(backend, sql))
+        .await?
+        .ok_or_else(|| DbErr::RecordNotFound("the feed's position".to_owned()))?;
+    let xid: i64 = row.try_get("", "xid")?;
+    let id: i64 = row.try_get("", "id")?;
+    // On PostgreSQL every row of a transaction below the horizon is already there: past all of
+    // them is past the last id.
+    let id = if backend == DbBackend::Postgres {
+        i64::MAX
+    } else {
+        id
+    };
+    Ok(Position { xid, id })
+}
+
+/// Of the projects `ids`, those `actor` may read now, as the list shows them.
+pub async fn projects(
+    db: &impl ConnectionTrait,
+    actor: &Actor,
+    ids: &[i64],
+) -> Result<Vec<ProjectSummary>, DbErr> {
+    let readable = readable_projects(db, actor, ids).await?;
+    db::projects::summaries_of(db, &readable).await
+}
+
+/// Of the measures `ids`, those `actor` may read now (their project's rule), whole.
+pub async fn measures(
+    db: &impl ConnectionTrait,
+    actor: &Actor,
+    ids: &[i64],
+) -> Result<Vec<Measure>, DbErr> {
+    let measures = db::measures::by_ids(db, ids).await?;
+    let mut projects: Vec<i64> = measures.iter().map(|m| m.project_id).collect();
+    projects.sort_unstable();
+    projects.dedup();
+    let readable = readable_projects(db, actor, &projects).await?;
+    Ok(measures
+        .into_iter()
+        .filter(|m| readable.binary_search(&m.project_id).is_ok())
+        .collect())
+}
+
+/// Of the projects `ids`, those `actor` may read now, in id order.
+async fn readable_projects(
+    db: &impl ConnectionTrait,
+    actor: &Actor,
+    ids: &[i64],
+) -> Result<Vec<i64>, DbErr> {
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let mut readable: Vec<i64> = project::Entity::find()
+        .select_only()
+        .column(project::Column::Id)
+        .filter(project::Column::Id.is_in(ids.iter().copied()))
+        .filter(db::projects::visible(actor))
+        .into_tuple()
+        .all(db)
+        .await?;
+    readable.sort_unstable();
+    Ok(readable)
+}
