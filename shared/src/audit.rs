@@ -185,6 +185,79 @@ pub fn object_of(
     (literals.last().map(|s| (*s).to_owned()), None)
 }
 
+/// The export's columns.
+pub const CSV_HEADER: [&str; 15] = [
+    "id",
+    "at",
+    "actor_kind",
+    "actor_id",
+    "actor_name",
+    "organisation_id",
+    "organisation",
+    "client",
+    "method",
+    "operation",
+    "path",
+    "query",
+    "object_type",
+    "object_id",
+    "status",
+];
+
+/// The start of the export: a byte order mark (so spreadsheets read UTF-8) and the header row.
+pub fn csv_start() -> String {
+    format!(
+        "\u{feff}{}",
+        csv_rows(std::iter::once(CSV_HEADER.map(str::to_owned).to_vec()))
+    )
+}
+
+/// Entries as CSV rows, in the order of [`CSV_HEADER`]; a cell a spreadsheet would run as a
+/// formula is neutralised (a name, a path and a query are anyone's text).
+pub fn csv_entries(entries: &[AuditEntry]) -> String {
+    csv_rows(entries.iter().map(|e| {
+        let (kind, id, name) = match &e.actor {
+            AuditActor::Person { id, name } => ("person", Some(*id), name.as_str()),
+            AuditActor::Token { id, name } => ("token", Some(*id), name.as_str()),
+            AuditActor::Nobody => ("nobody", None, ""),
+        };
+        let number = |n: Option<i64>| n.map(|n| n.to_string()).unwrap_or_default();
+        vec![
+            e.id.to_string(),
+            e.at.to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
+            kind.to_owned(),
+            number(id),
+            name.to_owned(),
+            number(e.organisation.as_ref().map(|o| o.id)),
+            e.organisation
+                .as_ref()
+                .map(|o| o.name.clone())
+                .unwrap_or_default(),
+            e.client.clone().unwrap_or_default(),
+            e.method.clone(),
+            e.operation.clone(),
+            e.path.clone(),
+            e.query.clone().unwrap_or_default(),
+            e.object_type.clone().unwrap_or_default(),
+            number(e.object_id),
+            e.status.to_string(),
+        ]
+    }))
+}
+
+fn csv_rows(rows: impl Iterator<Item = Vec<String>>) -> String {
+    use crate::dashboard::board_pack::neutralise;
+    let mut writer = csv::WriterBuilder::new()
+        .terminator(csv::Terminator::CRLF)
+        .from_writer(Vec::new());
+    for row in rows {
+        // Writing to a Vec cannot fail.
+        let _ = writer.write_record(row.iter().map(|c| neutralise(c)));
+    }
+    let bytes = writer.into_inner().unwrap_or_default();
+    String::from_utf8_lossy(&bytes).into_owned()
+}
+
 #[cfg(test)]
 #[allow(clippy::unwrap_used)] // A test that cannot build its fixtures should stop.
 mod tests {
@@ -289,6 +362,36 @@ mod tests {
             object_of("/api/v1/projects/{id}", "/api/v1/projects/abc", None),
             (Some("projects".into()), None),
             "a path that is not a number is no id"
+        );
+    }
+
+    #[test]
+    fn the_export_neutralises_formulas() {
+        let entry = AuditEntry {
+            id: 9,
+            at: "2026-12-06T21:00:00Z".parse().unwrap(),
+            actor: AuditActor::Token {
+                id: 2,
+                name: "=HYPERLINK(\"x\")".into(),
+            },
+            organisation: Some(OrganisationRef {
+                id: 4,
+                name: "Trust, North".into(),
+            }),
+            client: Some("127.0.0.1".into()),
+            method: "GET".into(),
+            operation: "/api/v1/audit-log/export".into(),
+            path: "/api/v1/audit-log/export".into(),
+            query: Some("format=csv".into()),
+            object_type: Some("export".into()),
+            object_id: None,
+            status: 200,
+        };
+        assert!(csv_start().starts_with("\u{feff}id,at,actor_kind,"));
+        assert_eq!(
+            csv_entries(&[entry]),
+            "9,2026-12-06T21:00:00Z,token,2,\"'=HYPERLINK(\"\"x\"\")\",4,\"Trust, North\",127.0.0.1,GET,\
+             /api/v1/audit-log/export,/api/v1/audit-log/export,format=csv,export,,200\r\n"
         );
     }
 
