@@ -207,12 +207,26 @@ pub fn audit_log_page() -> Html {
     html! {
         <>
             <h1>{ "Audit log" }</h1>
-            <p>{ "Every change made through QI Commons or the API, and every export of data, newest first: who did it (a person, or a partner's system with an API token), what they did to which object, when and from which address. It cannot be changed or deleted." }</p>
+            <p>{ "Every change made through QI Commons or the API, and every export of data, newest first: who did it (a person, or a partner's system with an API token), what they did to which object, when (UK time) and from which address. It cannot be changed or deleted." }</p>
             <Filters {key} filter={filter.clone()} {partnership_admin} {organisations} tokens={token_options} {server_errors} go={go.clone()} />
             <Export filter={filter.clone()} />
             { results }
         </>
     }
+}
+
+/// A path that may break after each `/` (and nowhere else), so a narrow column wraps it at its
+/// segments rather than inside a word.
+fn breakable(path: &str) -> Html {
+    let mut parts = path.split_inclusive('/').peekable();
+    let mut html = Vec::new();
+    while let Some(part) = parts.next() {
+        html.push(html! { { part } });
+        if parts.peek().is_some() {
+            html.push(html! { <wbr /> });
+        }
+    }
+    html.into_iter().collect()
 }
 
 /// One entry as a table row.
@@ -228,7 +242,7 @@ fn row(entry: &AuditEntry) -> Html {
     };
     let object = match (&entry.object_type, entry.object_id) {
         (Some(kind), Some(id)) => {
-            html! { <>{ kind }{ " " }<span class="secondary">{ format!("#{id}") }</span></> }
+            html! { <span class="audit-log__object">{ kind }{ " " }<span class="secondary">{ format!("#{id}") }</span></span> }
         }
         (Some(kind), None) => html! { { kind } },
         (None, _) => html! { <span class="secondary">{ "None" }</span> },
@@ -240,14 +254,14 @@ fn row(entry: &AuditEntry) -> Html {
             <td data-label="Who">{ who }</td>
             <td data-label="Organisation">{ entry.organisation.as_ref().map_or_else(|| html! { <span class="secondary">{ "None" }</span> }, |o| html! { { &o.name } }) }</td>
             <td data-label="What">
-                <code class="audit-log__operation">{ format!("{} {}", entry.method, entry.operation) }</code>
+                <span class="audit-log__method">{ &entry.method }</span>{ " " }<code class="audit-log__operation">{ breakable(&entry.operation) }</code>
                 if let Some(query) = &entry.query {
                     <br /><span class="secondary audit-log__query">{ format!("?{query}") }</span>
                 }
             </td>
             <td data-label="Object">{ object }</td>
             <td data-label="Status"><span class={classes!("tag", if success { "tag--green" } else { "tag--grey" })}>{ entry.status }</span></td>
-            <td data-label="From">{ entry.client.as_deref().map_or_else(|| html! { <span class="secondary">{ "Unknown" }</span> }, |c| html! { <code>{ c }</code> }) }</td>
+            <td data-label="From">{ entry.client.as_deref().map_or_else(|| html! { <span class="secondary">{ "Unknown" }</span> }, |c| html! { <code class="audit-log__client">{ c }</code> }) }</td>
         </tr>
     }
 }
@@ -408,11 +422,11 @@ fn filters(props: &FiltersProps) -> Html {
                     <SelectField name="api_token_id" label="API token" options={with_first("Choose an API token", &props.tokens)}
                         value={(*token).clone()} onchange={set(&token)} error={error_for(&errors, "api_token_id")} />
                 }
-                <TextField name="object_type" label="Kind of object" hint="As the API's paths name it, such as projects or api-tokens"
+                <TextField name="object_type" label="Kind of object" hint="As the API's paths name it: projects, api-tokens"
                     value={(*object_type).clone()} oninput={set(&object_type)} error={error_for(&errors, "object_type")} />
-                <TextField name="from" label="From" input_type="date" width="date" hint="First day, UK time"
+                <TextField name="from" label="From" input_type="date" width="date"
                     value={(*from).clone()} oninput={set(&from)} error={error_for(&errors, "from")} />
-                <TextField name="to" label="To" input_type="date" width="date" hint="Last day, UK time"
+                <TextField name="to" label="To" input_type="date" width="date"
                     value={(*to).clone()} oninput={set(&to)} error={error_for(&errors, "to")} />
                 <button type="submit" class="button">{ "Filter" }</button>
                 <Link<Route> to={Route::AuditLog} classes="button button--secondary">{ "Clear filters" }</Link<Route>>
