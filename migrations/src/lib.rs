@@ -31,6 +31,7 @@ mod m20261209_000023_comments;
 mod m20261209_000024_bulletins;
 mod m20261210_000025_feedback_requests;
 mod m20261210_000026_api_tokens;
+mod m20261211_000027_audit_log;
 
 pub struct Migrator;
 
@@ -64,6 +65,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261209_000024_bulletins::Migration),
             Box::new(m20261210_000025_feedback_requests::Migration),
             Box::new(m20261210_000026_api_tokens::Migration),
+            Box::new(m20261211_000027_audit_log::Migration),
         ]
     }
 }

@@ -2,6 +2,7 @@
 //! run them inside a transaction. The database URL alone picks SQLite or PostgreSQL.
 
 pub mod api_tokens;
+pub mod audit;
 pub mod board_pack;
 pub mod bulletins;
 pub mod capability;
