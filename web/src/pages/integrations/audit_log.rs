@@ -201,14 +201,11 @@ pub fn audit_log_page() -> Html {
         Load::Failed(error) => error.fields(),
         _ => Vec::new(),
     };
-    // Remade whenever the address changes (a page, the browser's back button), so the form
-    // always shows the filters of the list under it.
-    let key = api::audit::export_path(&filter);
     html! {
         <>
             <h1>{ "Audit log" }</h1>
             <p>{ "Every change made through QI Commons or the API, and every export of data, newest first: who did it (a person, or a partner's system with an API token), what they did to which object, when (UK time) and from which address. It cannot be changed or deleted." }</p>
-            <Filters {key} filter={filter.clone()} {partnership_admin} {organisations} tokens={token_options} {server_errors} go={go.clone()} />
+            <Filters filter={filter.clone()} {partnership_admin} {organisations} tokens={token_options} {server_errors} go={go.clone()} />
             <Export filter={filter.clone()} />
             { results }
         </>
@@ -312,6 +309,35 @@ fn filters(props: &FiltersProps) -> Html {
     let to = use_state(|| day_text(f.to));
     let errors = use_state(|| props.server_errors.clone());
     let partnership_admin = props.partnership_admin;
+    // The address changed (a page, a filter, the browser's back button): the form shows the
+    // filters of the list under it again. Kept mounted rather than remade, so the people already
+    // read for the person filter are not read again.
+    {
+        let (who, person, token, organisation, object_type, from, to) = (
+            who.clone(),
+            person.clone(),
+            token.clone(),
+            organisation.clone(),
+            object_type.clone(),
+            from.clone(),
+            to.clone(),
+        );
+        use_effect_with(props.filter.clone(), move |f| {
+            who.set(Who::of(f).as_str().to_owned());
+            person.set(id_text(f.person_id));
+            token.set(id_text(f.api_token_id));
+            organisation.set(id_text(f.organisation_id));
+            object_type.set(f.object_type.clone().unwrap_or_default());
+            from.set(day_text(f.from));
+            to.set(day_text(f.to));
+        });
+    }
+    {
+        let errors = errors.clone();
+        use_effect_with(props.server_errors.clone(), move |refused| {
+            errors.set(refused.clone());
+        });
+    }
     let choosing_person = Who::parse(&who) == Who::Person;
     let people = use_load(
         (
