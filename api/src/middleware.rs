@@ -284,6 +284,25 @@ mod tests {
     use super::{Touches, touches};
 
     #[test]
+    fn posts_that_change_nothing_are_left_out_of_the_audit_log() {
+        for path in [
+            "/api/v1/analysis/spc",
+            "/api/v1/bulletins/preview",
+            "/api/v1/auth/refresh",
+        ] {
+            assert!(super::changes_nothing(path), "{path}");
+        }
+        for path in [
+            "/api/v1/auth/login",
+            "/api/v1/bulletins",
+            "/api/v1/people/3/roles",
+            "/api/v1/api-tokens",
+        ] {
+            assert!(!super::changes_nothing(path), "{path}");
+        }
+    }
+
+    #[test]
     fn hashed_assets_are_recognised() {
         assert!(super::is_hashed_asset("/qi-web-3c1b2a9f0d4e5f67_bg.wasm"));
         assert!(super::is_hashed_asset("/qi-web-3c1b2a9f0d4e5f67.js"));

@@ -285,6 +285,32 @@ mod migration_tests {
         Ok(())
     }
 
+    /// The audit log's migration comes undone (the table gone) and is done again.
+    #[tokio::test]
+    async fn the_audit_log_migration_comes_undone_and_again() -> anyhow::Result<()> {
+        let dir = std::env::temp_dir().join(format!("qi-migrate-audit-{}", std::process::id()));
+        let url = format!("sqlite://{}/qi.db?mode=rwc", dir.display());
+        let db = connect(&url, 1).await?;
+        let entries = "SELECT COUNT(*) FROM audit_log";
+        migrate(&db).await?;
+        db.execute_unprepared(entries)
+            .await
+            .context("the table made")?;
+        let all = Migrator::migrations();
+        let it = all
+            .iter()
+            .position(|m| m.name() == "m20261211_000027_audit_log")
+            .context("the migration")?;
+        Migrator::down(&db, Some(u32::try_from(all.len() - it)?)).await?;
+        assert!(db.execute_unprepared(entries).await.is_err(), "gone");
+        Migrator::up(&db, None).await?;
+        db.execute_unprepared(entries)
+            .await
+            .context("the table back")?;
+        let _ = std::fs::remove_dir_all(dir);
+        Ok(())
+    }
+
     /// The strategy targets' migration comes undone (both tables gone) and is done again.
     #[tokio::test]
     async fn the_strategy_targets_migration_comes_undone_and_again() -> anyhow::Result<()> {
