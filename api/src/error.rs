@@ -37,7 +37,8 @@ pub enum ApiError {
     PayloadTooLarge,
     #[error("unsupported media type")]
     UnsupportedMediaType,
-    /// Too many failed sign-ins: try again in `retry_after` seconds (sent as `Retry-After`).
+    /// Too many failed sign-ins, reset requests or API token requests: try again in
+    /// `retry_after` seconds (sent as `Retry-After`).
     #[error("too many requests")]
     TooManyRequests { retry_after: u64 },
     #[error("service unavailable: {0}")]
@@ -140,7 +141,7 @@ impl ApiError {
                 Some("Send the body as JSON with Content-Type: application/json".to_owned())
             }
             Self::TooManyRequests { retry_after } => Some(format!(
-                "Too many failed sign-ins: try again in {retry_after} seconds"
+                "Too many requests: try again in {retry_after} seconds"
             )),
             Self::FileRefused(problem) => Some(problem.message()),
             Self::Internal(_) => None,

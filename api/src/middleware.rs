@@ -9,7 +9,10 @@ use actix_web::{
     HttpMessage,
     body::MessageBody,
     dev::{ServiceRequest, ServiceResponse},
-    http::header::{self, HeaderValue},
+    http::{
+        Method,
+        header::{self, HeaderValue},
+    },
     middleware::Next,
     web,
 };
@@ -46,6 +49,125 @@ pub async fn note_changes(
         }
     }
     response
+}
+
+/// Puts a token's rate-limit figures (`auth::throttle::RateLimitFigures`, counted when it
+/// authenticated) on every answer to it, a 429 included: `RateLimit-Limit` (requests a minute),
+/// `RateLimit-Remaining` (requests it may still make at once) and `RateLimit-Reset` (seconds
+/// until the whole allowance is back). People's requests carry none.
+pub async fn rate_limit_headers(
+    req: ServiceRequest,
+    next: Next<impl MessageBody>,
+) -> Result<ServiceResponse<impl MessageBody>, actix_web::Error> {
+    let mut response = next.call(req).await?;
+    let figures = response
+        .request()
+        .extensions()
+        .get::<crate::auth::throttle::RateLimitFigures>()
+        .copied();
+    if let Some(figures) = figures {
+        let headers = response.headers_mut();
+        for (name, value) in [
+            ("ratelimit-limit", u64::from(figures.limit)),
+            ("ratelimit-remaining", u64::from(figures.remaining)),
+            ("ratelimit-reset", figures.reset_seconds),
+        ] {
+            headers.insert(
+                header::HeaderName::from_static(name),
+                HeaderValue::from(value),
+            );
+        }
+    }
+    Ok(response)
+}
+
+/// Appends an entry to the audit log (`db::audit`) for every request under `/api/v1` that
+/// succeeded (2xx) and is a write (POST, PUT, PATCH, DELETE) or a data export (a GET under
+/// `/api/v1/export/`, or one answered with CSV): who (the person, the token, or nobody), their
+/// organisation, the client's address, the operation, the path, the object and the status.
+/// Never a body. Being one middleware, no write's handler can forget it; the entry is written
+/// after the handler's own transaction, so a crash between the two loses the entry (see
+/// docs/integrations.md). A failure to write it is logged, and the answer still sent: the
+/// change it records is already made.
+pub async fn audit(
+    req: ServiceRequest,
+    next: Next<impl MessageBody>,
+) -> Result<ServiceResponse<impl MessageBody>, actix_web::Error> {
+    let write = matches!(
+        *req.method(),
+        Method::POST | Method::PUT | Method::PATCH | Method::DELETE
+    );
+    let candidate = req.path().starts_with("/api/v1/")
+        && (write || *req.method() == Method::GET)
+        && !changes_nothing(req.path());
+    let response = next.call(req).await?;
+    if !candidate || !response.status().is_success() {
+        return Ok(response);
+    }
+    let csv = response
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("text/csv"));
+    let request = response.request();
+    let export = !write && (csv || request.path().starts_with("/api/v1/export/"));
+    if !write && !export {
+        return Ok(response);
+    }
+    let Some(state) = request.app_data::<web::Data<AppState>>().cloned() else {
+        return Ok(response);
+    };
+    let entry = audit_entry(&state, request, &response, export);
+    if let Err(error) = crate::db::audit::append(&state, entry).await {
+        tracing::error!(error = %error, path = request.path(), "the audit log entry was not written");
+    }
+    Ok(response)
+}
+
+/// POSTs that change nothing anyone acts on, left out of the audit log: the stateless analyses,
+/// a bulletin's preview, and a session's refresh (every few minutes for everyone signed in; the
+/// sign-in that began the session is recorded).
+fn changes_nothing(path: &str) -> bool {
+    path.starts_with("/api/v1/analysis/")
+        || path == "/api/v1/bulletins/preview"
+        || path == "/api/v1/auth/refresh"
+}
+
+fn audit_entry<B>(
+    state: &AppState,
+    request: &actix_web::HttpRequest,
+    response: &ServiceResponse<B>,
+    export: bool,
+) -> crate::db::audit::NewEntry {
+    let extensions = request.extensions();
+    let person_id = extensions.get::<crate::auth::SignedIn>().map(|s| s.0);
+    let api_token_id = extensions.get::<crate::auth::TokenUsed>().map(|t| t.id);
+    let organisation_id = extensions
+        .get::<crate::auth::ActorOrganisation>()
+        .map(|o| o.0)
+        .filter(|_| person_id.is_some() || api_token_id.is_some());
+    let path = request.path().to_owned();
+    let operation = request.match_pattern().unwrap_or_else(|| path.clone());
+    let location = response
+        .headers()
+        .get(header::LOCATION)
+        .and_then(|v| v.to_str().ok());
+    let (object_type, object_id) = qi_shared::audit::object_of(&operation, &path, location);
+    crate::db::audit::NewEntry {
+        at: chrono::Utc::now(),
+        person_id,
+        api_token_id,
+        organisation_id,
+        client: state.sign_in.client_address(request).map(|a| a.to_string()),
+        method: request.method().as_str().to_owned(),
+        operation,
+        path,
+        query: (export && !request.query_string().is_empty())
+            .then(|| request.query_string().to_owned()),
+        object_type,
+        object_id,
+        status: response.status().as_u16(),
+    }
 }
 
 /// Which caches a write to `path` may make stale.
@@ -160,6 +282,25 @@ pub async fn page_policy(
 #[cfg(test)]
 mod tests {
     use super::{Touches, touches};
+
+    #[test]
+    fn posts_that_change_nothing_are_left_out_of_the_audit_log() {
+        for path in [
+            "/api/v1/analysis/spc",
+            "/api/v1/bulletins/preview",
+            "/api/v1/auth/refresh",
+        ] {
+            assert!(super::changes_nothing(path), "{path}");
+        }
+        for path in [
+            "/api/v1/auth/login",
+            "/api/v1/bulletins",
+            "/api/v1/people/3/roles",
+            "/api/v1/api-tokens",
+        ] {
+            assert!(!super::changes_nothing(path), "{path}");
+        }
+    }
 
     #[test]
     fn hashed_assets_are_recognised() {

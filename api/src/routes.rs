@@ -9,8 +9,8 @@ use utoipa::{
 use utoipa_actix_web::{AppExt, scope, service_config::ServiceConfig};
 
 use crate::handlers::{
-    account, analysis, api_tokens, auth, board_pack, bulletins, capability, changes, comments,
-    dashboard, events, evidence, health, home, improvement, invitations, me, measures,
+    account, analysis, api_tokens, audit, auth, board_pack, bulletins, capability, changes,
+    comments, dashboard, events, evidence, health, home, improvement, invitations, me, measures,
     notifications, organisations, outbox, partnership, people, projects, setup, targets, team,
     training,
 };
@@ -53,6 +53,9 @@ pub fn configure(cfg: &mut ServiceConfig) {
                     // Partners' systems: what changed.
                     .service(changes::cursor)
                     .service(changes::feed)
+                    // Admins: the audit log of their organisation (partnership admins: all).
+                    .service(audit::list)
+                    .service(audit::export)
                     .service(notifications::unread)
                     .service(notifications::mark_read)
                     .service(notifications::mark_all_read)
@@ -195,6 +198,16 @@ impl Modify for BearerAuth {
                 HttpBuilder::new()
                     .scheme(HttpAuthScheme::Bearer)
                     .bearer_format("JWT")
+                    .description(Some(
+                        "A person's access token (from `POST /api/v1/auth/login`), or a partner \
+                         system's API token (`qi_...`, see docs/integrations.md). An API token may \
+                         make `auth.token_requests_per_minute` requests a minute (600 by default) \
+                         on each node (N nodes allow N times as many), spent at once or evenly; \
+                         every answer to it carries `RateLimit-Limit` (requests a minute), \
+                         `RateLimit-Remaining` (requests it may still make at once) and \
+                         `RateLimit-Reset` (seconds until the whole allowance is back), and one \
+                         too many is answered 429 with `Retry-After` (seconds).",
+                    ))
                     .build(),
             ),
         );
@@ -202,9 +215,9 @@ impl Modify for BearerAuth {
 }
 
 /// Statuses any operation can answer, whatever it does: documented once here rather than on
-/// every handler. 401 applies to every operation that needs a bearer token; 400 (malformed
-/// JSON) to every JSON body; 413 and 415 to every body. An operation's own description of a
-/// status, where it has one, is kept.
+/// every handler. 401 applies to every operation that needs a bearer token; 429 to every one an
+/// API token may call (its rate limit); 400 (malformed JSON) to every JSON body; 413 and 415 to
+/// every body. An operation's own description of a status, where it has one, is kept.
 fn add_common_responses(doc: &mut utoipa::openapi::OpenApi) {
     use utoipa::openapi::{Content, Ref, RefOr, ResponseBuilder};
     let problem = |description: &str| {
@@ -216,15 +229,20 @@ fn add_common_responses(doc: &mut utoipa::openapi::OpenApi) {
             )
             .build()
     };
-    for item in doc.paths.paths.values_mut() {
+    for (path, item) in doc.paths.paths.iter_mut() {
         let operations = [
-            &mut item.get,
-            &mut item.put,
-            &mut item.post,
-            &mut item.delete,
-            &mut item.patch,
+            ("GET", &mut item.get),
+            ("PUT", &mut item.put),
+            ("POST", &mut item.post),
+            ("DELETE", &mut item.delete),
+            ("PATCH", &mut item.patch),
         ];
-        for operation in operations.into_iter().flatten() {
+        for (method, operation) in operations {
+            let Some(operation) = operation else {
+                continue;
+            };
+            let api_token_may_call =
+                qi_shared::api_token::TokenScope::needed_for(method, path).is_some();
             let has_body = operation.request_body.is_some();
             let json_body = operation
                 .request_body
@@ -249,6 +267,12 @@ fn add_common_responses(doc: &mut utoipa::openapi::OpenApi) {
             );
             if signed_in {
                 add("401", "Not signed in");
+            }
+            if api_token_may_call {
+                add(
+                    "429",
+                    "An API token made too many requests: try again after `Retry-After` seconds",
+                );
             }
             if json_body {
                 add("400", "Malformed JSON");

@@ -174,6 +174,11 @@ pub struct AuthSettings {
     pub resets_per_account: u32,
     /// Password-reset links asked for from one client address in an hour.
     pub resets_per_address: u32,
+    /// Requests one API token may make in a minute, on one node
+    /// (`QI_AUTH__TOKEN_REQUESTS_PER_MINUTE`); more are answered 429 with `Retry-After`. Spent
+    /// evenly: one request back every `60 / n` seconds. With several nodes each counts what
+    /// reaches it, so N nodes allow N times this.
+    pub token_requests_per_minute: u32,
 }
 
 impl Default for AuthSettings {
@@ -190,6 +195,7 @@ impl Default for AuthSettings {
             stamp_cache_seconds: 2,
             resets_per_account: 5,
             resets_per_address: 30,
+            token_requests_per_minute: 600,
         }
     }
 }

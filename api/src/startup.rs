@@ -81,6 +81,7 @@ impl Application {
             )),
             mail,
             resets: crate::auth::throttle::ResetLimits::new(&settings.auth),
+            token_limits: crate::auth::throttle::TokenLimits::new(&settings.auth),
             storage,
         });
         crate::mail::worker::start(state.clone());
@@ -102,6 +103,8 @@ impl Application {
                 .wrap(crate::middleware::security_headers(https))
                 .wrap(middleware::from_fn(crate::middleware::page_policy))
                 .wrap(middleware::from_fn(crate::middleware::note_changes))
+                .wrap(middleware::from_fn(crate::middleware::audit))
+                .wrap(middleware::from_fn(crate::middleware::rate_limit_headers))
                 .wrap(middleware::from_fn(crate::middleware::request_id_header))
                 .wrap(TracingLogger::<telemetry::TokensMasked>::new())
                 .wrap(middleware::Compress::default())

@@ -33,6 +33,8 @@ pub struct AppState {
     pub mail: crate::mail::Mail,
     /// Password-reset requests, per address asked for and per client address.
     pub resets: crate::auth::throttle::ResetLimits,
+    /// Requests per API token, on this node.
+    pub token_limits: crate::auth::throttle::TokenLimits,
     /// Submissions' files.
     pub storage: crate::storage::Storage,
 }

@@ -19,8 +19,8 @@ use qi_api::db::entity::{
     submissions::{award, call, reviewer, submission},
 };
 use qi_shared::{
-    changes::{self, ChangeType},
     bulletin::{BulletinStatus, SectionKind},
+    changes::{self, ChangeType},
     comment::{CommentKind, OfferStatus},
     event::{BookingStatus, EventKind},
     evidence::{self, EvidenceChart, Signal},
@@ -420,6 +420,17 @@ async fn the_demo_partnership_has_a_portfolio_of_improvement_projects() {
         sent.len(),
         rows.len()
     );
+    // Their audit log: the tokens made and one revoked, the feed's pushes, a role change and an
+    // export, by people and by a token.
+    let entries = qi_api::db::entity::audit_log::Entity::find()
+        .all(&db)
+        .await
+        .unwrap();
+    assert!(entries.len() >= 6, "{} audit entries", entries.len());
+    assert!(entries.iter().any(|e| e.api_token_id.is_some()));
+    assert!(entries.iter().any(|e| e.method == "DELETE"));
+    assert!(entries.iter().any(|e| e.operation.ends_with("/roles")));
+    assert!(entries.iter().any(|e| e.method == "GET"));
 
     // Three published bulletins with projects, events and awards, and a draft.
     let issues = bulletin::Entity::find().all(&db).await.unwrap();

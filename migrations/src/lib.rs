@@ -31,6 +31,7 @@ mod m20261209_000023_comments;
 mod m20261209_000024_bulletins;
 mod m20261210_000025_feedback_requests;
 mod m20261210_000026_api_tokens;
+mod m20261211_000027_audit_log;
 mod m20261211_000028_changes;
 
 pub struct Migrator;
@@ -65,6 +66,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261209_000024_bulletins::Migration),
             Box::new(m20261210_000025_feedback_requests::Migration),
             Box::new(m20261210_000026_api_tokens::Migration),
+            Box::new(m20261211_000027_audit_log::Migration),
             Box::new(m20261211_000028_changes::Migration),
         ]
     }

@@ -9,6 +9,7 @@ mod macros;
 
 pub mod access;
 pub mod api_token;
+pub mod audit;
 pub mod auth;
 pub mod bulletin;
 pub mod capability;

@@ -5,6 +5,7 @@
 
 mod analysis;
 mod api_tokens;
+mod audit;
 mod auth;
 mod board_pack;
 mod bulletins;

@@ -83,6 +83,9 @@ fn page(route: &Route, session: &crate::session::Session) -> Html {
         Route::ApiTokens if admin_of_own => {
             html! { <pages::integrations::api_tokens::ApiTokensPage /> }
         }
+        Route::AuditLog if admin_of_own => {
+            html! { <pages::integrations::audit_log::AuditLogPage /> }
+        }
         Route::Organisations => html! { <pages::organisations::list::OrganisationList /> },
         Route::NewOrganisation if partnership_admin => {
             html! { <pages::organisations::form::OrganisationForm id={None::<i64>} /> }
@@ -163,7 +166,8 @@ fn page(route: &Route, session: &crate::session::Session) -> Html {
         | Route::InvitePerson
         | Route::NewEvent
         | Route::Outbox
-        | Route::ApiTokens => html! { <Forbidden /> },
+        | Route::ApiTokens
+        | Route::AuditLog => html! { <Forbidden /> },
     }
 }
 

@@ -27,6 +27,9 @@ pub enum Route {
     /// API tokens for partners' systems, for organisation admins and partnership admins.
     #[at("/admin/api-tokens")]
     ApiTokens,
+    /// Who did what, when and from where: organisation admins and partnership admins.
+    #[at("/admin/audit-log")]
+    AuditLog,
     #[at("/organisations")]
     Organisations,
     #[at("/organisations/new")]

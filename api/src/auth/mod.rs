@@ -108,6 +108,28 @@ pub(crate) fn authenticate(
                     .ok_or(ApiError::Unauthorized(
                         "The API token is not valid: it may have expired or been revoked",
                     ))?;
+                // Counted once per request, before its scopes: a token calling what it may not
+                // still spends its allowance.
+                let counted = req
+                    .extensions()
+                    .get::<throttle::RateLimitFigures>()
+                    .is_some();
+                if !counted {
+                    let (figures, wait) = state.token_limits.check(token.id);
+                    req.extensions_mut().insert(figures);
+                    if let Some(wait) = wait {
+                        tracing::warn!(
+                            token_id = token.id,
+                            wait_ms = wait.as_millis() as u64,
+                            "API token over its rate limit"
+                        );
+                        return Err(ApiError::TooManyRequests {
+                            retry_after: wait.as_secs() + u64::from(wait.subsec_nanos() > 0),
+                        });
+                    }
+                }
+                req.extensions_mut()
+                    .insert(ActorOrganisation(token.organisation_id));
                 let scopes = db::api_tokens::scopes(&token);
                 if !needed.is_some_and(|any| any.iter().any(|scope| scopes.contains(scope))) {
                     return Err(ApiError::Forbidden(
@@ -132,6 +154,8 @@ pub(crate) fn authenticate(
             .stamp_is_current(&state.db, actor.person_id, verified.stamp)
             .await?
         {
+            req.extensions_mut()
+                .insert(ActorOrganisation(actor.organisation_id));
             Ok(AuthUser(actor))
         } else {
             Err(ApiError::Unauthorized(
@@ -188,6 +212,11 @@ pub struct TokenUsed {
     pub id: i64,
     pub scopes: Vec<TokenScope>,
 }
+
+/// The organisation of whoever made a request, once their credential checked out (a token's
+/// own): the audit log keeps it with each entry, so an organisation's admins see their own.
+#[derive(Debug, Clone, Copy)]
+pub struct ActorOrganisation(pub i64);
 
 /// Who made a request, once their token checked out: `middleware::note_changes` tells the
 /// caches whose write it was, so that person (and only they) waits to see it.

@@ -202,6 +202,70 @@ impl ResetLimits {
     }
 }
 
+/// What a token's request left of its allowance, for the `RateLimit-*` headers of its answer
+/// (`middleware::rate_limit_headers`). Kept in the request's extensions once counted, so a
+/// request that authenticates twice (a guard, then the handler) is counted once.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RateLimitFigures {
+    /// Requests a token may make in a minute.
+    pub limit: u32,
+    /// Requests it may still make at once.
+    pub remaining: u32,
+    /// Seconds until its whole allowance is back.
+    pub reset_seconds: u64,
+}
+
+/// Requests per API token (`auth.token_requests_per_minute`), per node: a token spends its
+/// allowance at once or evenly, and gets one request back every `60 / limit` seconds.
+pub struct TokenLimits {
+    tokens: governor::RateLimiter<
+        i64,
+        governor::state::keyed::DefaultKeyedStateStore<i64>,
+        DefaultClock,
+        governor::middleware::StateInformationMiddleware,
+    >,
+    limit: u32,
+}
+
+impl TokenLimits {
+    pub fn new(settings: &AuthSettings) -> Self {
+        let limit = settings.token_requests_per_minute.max(1);
+        let quota = Quota::per_minute(NonZeroU32::new(limit).unwrap_or(NonZeroU32::MIN));
+        Self {
+            tokens: RateLimiter::keyed(quota)
+                .with_middleware::<governor::middleware::StateInformationMiddleware>(),
+            limit,
+        }
+    }
+
+    /// Counts a request of token `id`: the figures for its answer, and, if it is one too many,
+    /// how long to wait.
+    pub fn check(&self, id: i64) -> (RateLimitFigures, Option<Duration>) {
+        // Revoked and expired tokens' entries, full again, are forgotten now and then.
+        if self.tokens.len() > CAPACITY as usize / 10 {
+            self.tokens.retain_recent();
+        }
+        let figures = |remaining: u32| RateLimitFigures {
+            limit: self.limit,
+            remaining,
+            reset_seconds: reset_seconds(self.limit, remaining),
+        };
+        match self.tokens.check_key(&id) {
+            Ok(snapshot) => (figures(snapshot.remaining_burst_capacity()), None),
+            Err(refused) => {
+                let wait = refused.wait_time_from(DefaultClock::default().now());
+                (figures(0), Some(wait))
+            }
+        }
+    }
+}
+
+/// Whole seconds until `remaining` of `limit` a minute is `limit` again, rounded up.
+fn reset_seconds(limit: u32, remaining: u32) -> u64 {
+    let spent = u64::from(limit.saturating_sub(remaining));
+    (spent * 60).div_ceil(u64::from(limit.max(1)))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -244,6 +308,28 @@ mod tests {
             now += lock;
         }
         assert_eq!(locks, [1, 2, 4, 8, 16, 16, 16]);
+    }
+
+    #[test]
+    fn a_token_gets_its_limit_then_waits() {
+        let settings = AuthSettings {
+            token_requests_per_minute: 3,
+            ..AuthSettings::default()
+        };
+        let limits = TokenLimits::new(&settings);
+        let remaining: Vec<u32> = (0..3).map(|_| limits.check(7).0.remaining).collect();
+        assert_eq!(remaining, [2, 1, 0]);
+        let (figures, wait) = limits.check(7);
+        assert_eq!(figures.remaining, 0);
+        assert_eq!(figures.reset_seconds, 60);
+        assert!(wait.is_some_and(|w| w > Duration::ZERO && w <= Duration::from_secs(20)));
+        assert_eq!(
+            limits.check(8).1,
+            None,
+            "another token has its own allowance"
+        );
+        assert_eq!(reset_seconds(600, 599), 1);
+        assert_eq!(reset_seconds(600, 600), 0);
     }
 
     #[test]

@@ -2,6 +2,7 @@
 //! run them inside a transaction. The database URL alone picks SQLite or PostgreSQL.
 
 pub mod api_tokens;
+pub mod audit;
 pub mod board_pack;
 pub mod bulletins;
 pub mod capability;
@@ -281,6 +282,32 @@ mod migration_tests {
             .context("the word table back")?;
         Migrator::up(&db, None).await?;
         assert!(db.execute_unprepared(words).await.is_err());
+        let _ = std::fs::remove_dir_all(dir);
+        Ok(())
+    }
+
+    /// The audit log's migration comes undone (the table gone) and is done again.
+    #[tokio::test]
+    async fn the_audit_log_migration_comes_undone_and_again() -> anyhow::Result<()> {
+        let dir = std::env::temp_dir().join(format!("qi-migrate-audit-{}", std::process::id()));
+        let url = format!("sqlite://{}/qi.db?mode=rwc", dir.display());
+        let db = connect(&url, 1).await?;
+        let entries = "SELECT COUNT(*) FROM audit_log";
+        migrate(&db).await?;
+        db.execute_unprepared(entries)
+            .await
+            .context("the table made")?;
+        let all = Migrator::migrations();
+        let it = all
+            .iter()
+            .position(|m| m.name() == "m20261211_000027_audit_log")
+            .context("the migration")?;
+        Migrator::down(&db, Some(u32::try_from(all.len() - it)?)).await?;
+        assert!(db.execute_unprepared(entries).await.is_err(), "gone");
+        Migrator::up(&db, None).await?;
+        db.execute_unprepared(entries)
+            .await
+            .context("the table back")?;
         let _ = std::fs::remove_dir_all(dir);
         Ok(())
     }

@@ -6,6 +6,7 @@
 //! narratives in `board_pack`.
 
 mod api_tokens;
+mod audit;
 mod board_pack;
 mod bulletins;
 mod capability;
@@ -271,6 +272,8 @@ pub async fn seed(
         tracing::debug!(chosen, "seeded the demo board pack");
         let tokens = api_tokens::seed(&txn, admin.id, northmoor.id).await?;
         tracing::debug!(tokens, "seeded the demo API tokens");
+        let entries = audit::seed(&txn, northmoor.id, "qi.lead@demo.qicommons.org").await?;
+        tracing::debug!(entries, "seeded the demo audit log");
     }
     notifications::seed(&txn).await?;
     txn.commit().await?;

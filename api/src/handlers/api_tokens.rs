@@ -1,7 +1,7 @@
 //! API tokens for partners' systems: made by an organisation's admins (or a partnership admin),
 //! the secret shown once, listed without it, revoked at once. See `docs/integrations.md`.
 
-use actix_web::{HttpResponse, delete, get, post, web};
+use actix_web::{HttpResponse, delete, get, http::header, post, web};
 use chrono::Utc;
 use qi_shared::{
     api_token::{ApiToken, ApiTokenCreated, ApiTokenInput},
@@ -107,7 +107,10 @@ pub async fn create(
         .await?
         .pop()
         .ok_or_else(|| not_found("API token"))?;
-    Ok(HttpResponse::Created().json(ApiTokenCreated { token, secret }))
+    Ok(HttpResponse::Created()
+        // Where it is revoked; the audit log takes the made token's id from here.
+        .insert_header((header::LOCATION, format!("/api/v1/api-tokens/{}", token.id)))
+        .json(ApiTokenCreated { token, secret }))
 }
 
 /// Revoke an API token: it stops working at once, on every node.

@@ -4,6 +4,7 @@
 pub mod account;
 pub mod analysis;
 pub mod api_tokens;
+pub mod audit;
 pub mod auth;
 pub mod board_pack;
 pub mod bulletins;

@@ -162,6 +162,10 @@ pub struct PeopleQuery {
     pub status: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub page: Option<u64>,
+    /// Left out of the list page's address (the API's default); lists that read every person
+    /// ask for its most.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub per_page: Option<u64>,
 }
 
 pub async fn people(query: &PeopleQuery) -> Result<PersonPage, ApiError> {

@@ -8,6 +8,8 @@
 #[cfg(not(feature = "entry"))]
 pub mod api_tokens;
 #[cfg(not(feature = "entry"))]
+pub mod audit;
+#[cfg(not(feature = "entry"))]
 pub mod board_pack;
 #[cfg(not(feature = "entry"))]
 pub mod bulletins;

@@ -2,6 +2,7 @@
 //! persistence functions turn them into `qi_shared` types.
 
 pub mod api_token;
+pub mod audit_log;
 pub mod board_pack_measure;
 pub mod board_pack_narrative;
 pub mod bulletins;

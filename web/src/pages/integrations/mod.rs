@@ -1,4 +1,5 @@
 //! Integrations: the API tokens an organisation's admins (and partnership admins) make for
-//! partners' systems. See `docs/integrations.md`.
+//! partners' systems, and the audit log of who did what. See `docs/integrations.md`.
 
 pub mod api_tokens;
+pub mod audit_log;

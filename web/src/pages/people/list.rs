@@ -74,6 +74,7 @@ pub fn people_list() -> Html {
                 status: some(&status),
                 organisation_id: organisation.parse().ok(),
                 page: None,
+                per_page: None,
             });
         })
     };
