@@ -40,6 +40,8 @@ tests/browser/run.sh 2>&1 | tee -a "$results"
 
 say "fuzzing the API against its document (schemathesis: every operation, every check)"
 tests/fuzz/run.sh 2>&1 | tee -a "$results"
+say "fuzzing the API as a partner's system (an API token with every scope, the operations it may call)"
+QI_FUZZ_AS=token tests/fuzz/run.sh 2>&1 | tee -a "$results"
 
 if [ -n "${TEST_DATABASE_URL:-}" ]; then
   drop_test_databases() {

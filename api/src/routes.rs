@@ -10,9 +10,9 @@ use utoipa_actix_web::{AppExt, scope, service_config::ServiceConfig};
 
 use crate::handlers::{
     account, analysis, api_tokens, audit, auth, board_pack, bulletins, capability, changes,
-    comments, dashboard, events, evidence, health, home, improvement, invitations, me, measures,
-    notifications, organisations, outbox, partnership, people, projects, setup, targets, team,
-    training,
+    comments, dashboard, events, evidence, export, health, home, improvement, invitations, me,
+    measures, notifications, organisations, outbox, partnership, people, projects, setup, targets,
+    team, training,
 };
 
 pub fn configure(cfg: &mut ServiceConfig) {
@@ -56,6 +56,10 @@ pub fn configure(cfg: &mut ServiceConfig) {
                     // Admins: the audit log of their organisation (partnership admins: all).
                     .service(audit::list)
                     .service(audit::export)
+                    // Bulk export of what the caller may read (people and API tokens alike).
+                    .service(export::projects)
+                    .service(export::measures)
+                    .service(export::measure_points)
                     .service(notifications::unread)
                     .service(notifications::mark_read)
                     .service(notifications::mark_all_read)
@@ -160,6 +164,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
     components(schemas(
         qi_shared::problem::Problem,
         qi_shared::project::ProjectSort,
+        qi_shared::export::ExportFormat,
         qi_shared::training::When,
         qi_shared::event::EventKind,
         qi_shared::event::EventWhen,
@@ -179,7 +184,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
         (name = "submissions", description = "Calls for submissions and awards: an event's call with its rubric and deadline, the teams' submissions with their files (PDF, PNG or JPEG), reviewers scoring blind until the organiser closes the review, the shortlist, and awards that show on the project and in the library"),
         (name = "comments", description = "Comments and peer support on a project, its PDSA cycles and measures: threads of replies, edits shown as such, @-mentions that tell the person, offers of help the team accepts or declines, comments hidden with a reason by an admin of the project's organisations or its lead, and a public project's comments published to the library by its team. The body is Markdown, answered also as sanitised HTML"),
         (name = "bulletins", description = "The \"Sharing the Learning\" bulletin: issues composed of sections (free text in Markdown, highlighted projects with their charts, events, award winners) by the partnership's or an organisation's editors; drafts, a preview and publishing; published issues for anyone, each at its own address, and an Atom feed"),
-        (name = "integrations", description = "Partner integrations: API tokens for systems (made by an organisation's admins, scoped, shown once, revocable), which act as an admin of their organisation on the operations their scopes cover; see docs/integrations.md"),
+        (name = "integrations", description = "Partner integrations: API tokens for systems (made by an organisation's admins, scoped, shown once, revocable), which act as an admin of their organisation on the operations their scopes cover; and bulk export, every project, measure and data point the caller may read as NDJSON or CSV, streamed; see docs/integrations.md"),
         (name = "dashboard", description = "The partnership's own measures: the catalogue of metrics, every metric for the partnership or one organisation as of any day, monthly series read as run or XmR charts, the organisations side by side, and the strategy targets with their progress and history"),
         (name = "notifications", description = "What the platform tells each person, in the app and by email, as they choose per kind; and the mail outbox (partnership admins), delivered through SMTP with retries"),
         (name = "capability", description = "The Learn / Live / Lead tiers (the rules, each person's tier with its reasons and history, overrides, counts as of a date), coaching sessions and caseloads, and each person's own record"),
@@ -215,7 +220,8 @@ impl Modify for BearerAuth {
 }
 
 /// Statuses any operation can answer, whatever it does: documented once here rather than on
-/// every handler. 401 applies to every operation that needs a bearer token; 429 to every one an
+/// every handler. 401 and 403 apply to every operation that takes a bearer token (an API token
+/// whose scopes do not cover it is refused); 429 to every one an
 /// API token may call (its rate limit); 400 (malformed JSON) to every JSON body; 413 and 415 to
 /// every body. An operation's own description of a status, where it has one, is kept.
 fn add_common_responses(doc: &mut utoipa::openapi::OpenApi) {
@@ -267,6 +273,12 @@ fn add_common_responses(doc: &mut utoipa::openapi::OpenApi) {
             );
             if signed_in {
                 add("401", "Not signed in");
+                // Any operation may be called with an API token, and one its scopes do not
+                // cover answers it 403.
+                add(
+                    "403",
+                    "Not allowed (for an API token: its scopes do not cover this operation)",
+                );
             }
             if api_token_may_call {
                 add(

@@ -39,6 +39,14 @@ impl TokenScope {
             return (points && matches!(method, "POST" | "PUT" | "DELETE"))
                 .then_some(&[Self::WriteMeasureData]);
         }
+        // Bulk export: one route a collection, so each needs the scope of what it holds.
+        if let Some(collection) = rest.strip_prefix("export/") {
+            return match collection {
+                "projects" => Some(&[Self::ReadProjects]),
+                "measures" | "measure-points" => Some(&[Self::ReadMeasures]),
+                _ => None,
+            };
+        }
         if rest.starts_with("projects/{id}/measures") {
             return Some(&[Self::ReadMeasures]);
         }
@@ -198,6 +206,14 @@ mod tests {
                 "/api/v1/dashboard/targets",
                 Some(&[ReadDashboard][..]),
             ),
+            ("GET", "/api/v1/export/projects", Some(&[ReadProjects][..])),
+            ("GET", "/api/v1/export/measures", Some(&[ReadMeasures][..])),
+            (
+                "GET",
+                "/api/v1/export/measure-points",
+                Some(&[ReadMeasures][..]),
+            ),
+            ("GET", "/api/v1/export/people", None),
             ("GET", "/api/v1/me", None),
             ("GET", "/api/v1/people", None),
             ("GET", "/api/v1/admin/outbox", None),

@@ -133,7 +133,7 @@ impl utoipa::PartialSchema for Position {
     fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
         utoipa::openapi::ObjectBuilder::new()
             .schema_type(utoipa::openapi::schema::Type::String)
-            .pattern(Some("^1[0-9a-f]{32}$"))
+            .pattern(Some("^1[0-7][0-9a-f]{15}[0-7][0-9a-f]{15}$"))
             .description(Some(
                 "A position in the changes feed: opaque, stable across nodes and restarts.",
             ))

@@ -19,6 +19,7 @@ pub mod comment;
 pub mod dashboard;
 pub mod event;
 pub mod evidence;
+pub mod export;
 pub mod home;
 pub mod improvement;
 pub mod measure;

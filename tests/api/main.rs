@@ -16,6 +16,7 @@ mod dashboard;
 mod errors;
 mod events;
 mod evidence;
+mod export;
 mod health;
 mod helpers;
 mod home;

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Fuzzes the server against its own API document with schemathesis: every operation, every
 # check (`--checks all`), signed in as the demo partnership admin, on a fresh demo database on
-# SQLite. Any failure, or a reference in the document that does not resolve, fails the run.
+# SQLite. With QI_FUZZ_AS=token, as an API token of the admin's organisation holding every
+# scope (what a partner's system sends), over the operations a token may call. Any failure, or a reference in the document that does not resolve, fails the run.
 # Needs the server built beforehand (cargo build --bin qi; QI_BIN names another binary).
 # schemathesis, at the versions pinned in requirements.txt, is installed from PyPI into a
 # virtual environment of its own the first time (QI_FUZZ_VENV names another place).
@@ -38,7 +39,7 @@ base="http://127.0.0.1:$port"
 # cwd is the scratch folder so that neither a ./qi.toml nor a ./data folder of the repo is used.
 (cd "$work" && exec env -u QI_CONFIG QI_BIND="127.0.0.1:$port" \
   QI_DATABASE_URL="sqlite://$work/qi.db?mode=rwc" QI_WEB_DIR=/nonexistent QI_LOG=warn \
-  QI_PUBLIC_URL="$base" NO_COLOR=1 "$qi" serve --demo) >"$work/server.log" 2>&1 &
+  QI_PUBLIC_URL="$base" QI_AUTH__TOKEN_REQUESTS_PER_MINUTE=1000000 NO_COLOR=1 "$qi" serve --demo) >"$work/server.log" 2>&1 &
 server=$!
 for _ in $(seq 300); do
   curl -fs "$base/api/ready" >/dev/null 2>&1 && break
@@ -49,6 +50,16 @@ done
 token=$(curl -fsS "$base/api/v1/auth/login" -H 'content-type: application/json' \
   -d '{"email":"admin@demo.qicommons.org","password":"demo-admin-password"}' |
   python3 -c 'import json, sys; print(json.load(sys.stdin)["access_token"])')
+
+if [[ "${QI_FUZZ_AS:-person}" == token ]]; then
+  expires=$(date -u -d '+30 days' +%F)
+  token=$(curl -fsS "$base/api/v1/api-tokens" -H 'content-type: application/json' \
+    -H "Authorization: Bearer $token" \
+    -d '{"name":"Fuzzing","scopes":["read_projects","read_measures","read_training","read_events","read_dashboard","write_measure_data"],"expires_on":"'"$expires"'"}' |
+    python3 -c 'import json, sys; print(json.load(sys.stdin)["secret"])')
+  # What a token may call (TokenScope::needed_for); anything else answers it 403.
+  set -- --include-path-regex '^/api/v1/(projects|library|organisations|measures|courses|cohorts|capability|coaching-sessions|events|event-series|dashboard|changes|export)' "$@"
+fi
 
 start=$(date +%s)
 status=0

@@ -26,7 +26,7 @@ use crate::{
 pub struct ChangesQuery {
     /// The `next` of the last page read (or the cursor of `GET /changes/cursor`); leave it out
     /// to start from the oldest change kept.
-    #[param(value_type = Option<String>, pattern = "^1[0-9a-f]{32}$")]
+    #[param(value_type = Option<String>, pattern = "^1[0-7][0-9a-f]{15}[0-7][0-9a-f]{15}$")]
     since: Option<Position>,
     /// How many changes to read at most: 1 to 1000, 100 unless given. A page may hold fewer
     /// (changes of what the token may not read are passed over) and still have `more`.

@@ -14,6 +14,7 @@ pub mod comments;
 pub mod dashboard;
 pub mod events;
 pub mod evidence;
+pub mod export;
 pub mod health;
 pub mod home;
 pub mod improvement;

@@ -694,11 +694,7 @@ pub fn csv(pack: &BoardPack) -> String {
 /// A cell a spreadsheet would run as a formula (starting with `=`, `+`, `-`, `@`, a tab or a
 /// carriage return) gets a leading apostrophe, so it is shown as text (OWASP's advice).
 pub fn neutralise(cell: &str) -> String {
-    if cell.starts_with(['=', '+', '-', '@', '\t', '\r']) {
-        format!("'{cell}")
-    } else {
-        cell.to_owned()
-    }
+    crate::export::csv_text(cell).into_owned()
 }
 
 #[cfg(test)]

@@ -9,15 +9,17 @@ use std::collections::{HashMap, HashSet};
 
 use chrono::{NaiveDate, Utc};
 use qi_shared::{
+    access::Actor,
+    export::ExportedPoint,
     improvement::DriverKind,
     measure::{Annotation, DataPoint, Measure, MeasureInput, MeasureSummary, Unit},
 };
 use sea_orm::{
     ActiveModelTrait,
     ActiveValue::Set,
-    ColumnTrait, ConnectionTrait, DbErr, EntityTrait, FromQueryResult, PaginatorTrait, QueryFilter,
-    QueryOrder, QuerySelect,
-    sea_query::{Expr, ExprTrait},
+    ColumnTrait, Condition, ConnectionTrait, DbErr, EntityTrait, FromQueryResult, PaginatorTrait,
+    QueryFilter, QueryOrder, QuerySelect, QueryTrait,
+    sea_query::{Expr, ExprTrait, Query},
 };
 
 use super::entity::{
@@ -190,7 +192,39 @@ pub async fn of_project(db: &impl ConnectionTrait, project_id: i64) -> Result<Ve
         .order_by_asc(measure::Column::Id)
         .all(db)
         .await?;
-    whole(db, measures).await
+    with_details(db, measures).await
+}
+
+/// The measures `actor` may read (those of the projects they may see), and of one project only
+/// if `project_id` is given, as a condition on `measures`.
+pub fn readable(actor: &Actor, project_id: Option<i64>) -> Condition {
+    let project_of = || Expr::col((measure::Entity, measure::Column::ProjectId));
+    let visible = Query::select()
+        .column((project::Entity, project::Column::Id))
+        .from(project::Entity)
+        .cond_where(crate::db::projects::visible(actor))
+        .to_owned();
+    Condition::all()
+        .add(project_of().in_subquery(visible))
+        .add_option(project_id.map(|id| project_of().eq(id)))
+}
+
+/// Up to `limit` measures that meet `condition` with ids above `after`, in id order, each as
+/// `GET /measures/{id}` shows it: one page of a bulk export, read by key in four queries.
+pub async fn after(
+    db: &impl ConnectionTrait,
+    condition: Condition,
+    after: i64,
+    limit: u64,
+) -> Result<Vec<Measure>, DbErr> {
+    let measures = measure::Entity::find()
+        .filter(condition)
+        .filter(measure::Column::Id.gt(after))
+        .order_by_asc(measure::Column::Id)
+        .limit(limit)
+        .all(db)
+        .await?;
+    with_details(db, measures).await
 }
 
 /// The measures `ids` that exist, in id order, each with its points and annotations: four
@@ -204,11 +238,12 @@ pub async fn by_ids(db: &impl ConnectionTrait, ids: &[i64]) -> Result<Vec<Measur
         .order_by_asc(measure::Column::Id)
         .all(db)
         .await?;
-    whole(db, measures).await
+    with_details(db, measures).await
 }
 
-/// `measures` with their change ideas, points and annotations.
-async fn whole(
+/// `measures`, in their order, each with its change ideas, its points in date order and its
+/// annotations: three queries whatever their number.
+async fn with_details(
     db: &impl ConnectionTrait,
     measures: Vec<measure::Model>,
 ) -> Result<Vec<Measure>, DbErr> {
@@ -254,6 +289,57 @@ async fn whole(
                 points.remove(&id).unwrap_or_default(),
                 annotations.remove(&id).unwrap_or_default(),
             )
+        })
+        .collect())
+}
+
+/// Up to `limit` data points of the measures that meet `measures` (and of the measure
+/// `measure_id` only, if given) with ids above `after`, in id order, each with its measure and
+/// project: one page of a bulk export, read by key in two queries.
+pub async fn points_after(
+    db: &impl ConnectionTrait,
+    measures: Condition,
+    measure_id: Option<i64>,
+    after: i64,
+    limit: u64,
+) -> Result<Vec<ExportedPoint>, DbErr> {
+    let of = Query::select()
+        .column((measure::Entity, measure::Column::Id))
+        .from(measure::Entity)
+        .cond_where(measures)
+        .to_owned();
+    let rows = measure_point::Entity::find()
+        .filter(measure_point::Column::MeasureId.in_subquery(of))
+        .apply_if(measure_id, |q, id| {
+            q.filter(measure_point::Column::MeasureId.eq(id))
+        })
+        .filter(measure_point::Column::Id.gt(after))
+        .order_by_asc(measure_point::Column::Id)
+        .limit(limit)
+        .all(db)
+        .await?;
+    let mut measure_ids: Vec<i64> = rows.iter().map(|p| p.measure_id).collect();
+    measure_ids.sort_unstable();
+    measure_ids.dedup();
+    let projects: HashMap<i64, i64> = if measure_ids.is_empty() {
+        HashMap::new()
+    } else {
+        measure::Entity::find()
+            .select_only()
+            .columns([measure::Column::Id, measure::Column::ProjectId])
+            .filter(measure::Column::Id.is_in(measure_ids))
+            .into_tuple::<(i64, i64)>()
+            .all(db)
+            .await?
+            .into_iter()
+            .collect()
+    };
+    Ok(rows
+        .into_iter()
+        // A point whose measure went between the two queries goes with it.
+        .filter_map(|p| {
+            let project_id = *projects.get(&p.measure_id)?;
+            Some(ExportedPoint::new(p.measure_id, project_id, point_dto(p)))
         })
         .collect())
 }

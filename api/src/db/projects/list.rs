@@ -12,8 +12,8 @@ use qi_shared::{
     score::ProgressScore,
 };
 use sea_orm::{
-    ColumnTrait, ConnectionTrait, DatabaseConnection, DbBackend, DbErr, EntityTrait,
-    FromQueryResult, QueryFilter, QuerySelect, Select,
+    ColumnTrait, Condition, ConnectionTrait, DatabaseConnection, DbBackend, DbErr, EntityTrait,
+    FromQueryResult, QueryFilter, QueryOrder, QuerySelect, Select,
     sea_query::{Expr, ExprTrait, Query},
 };
 
@@ -118,6 +118,30 @@ pub async fn visible_page(
     Ok((items, visible.len() as u64, hidden))
 }
 
+/// What the list shows of up to `limit` projects that meet `condition`, with ids above `after`,
+/// in id order: one page of a bulk export, read by key (never `OFFSET`, which reads and skips
+/// every earlier row) in two queries.
+pub async fn summaries_after(
+    db: &impl ConnectionTrait,
+    condition: Condition,
+    after: i64,
+    limit: u64,
+) -> Result<Vec<ProjectSummary>, DbErr> {
+    let select = project::Entity::find()
+        .filter(condition)
+        .filter(project::Column::Id.gt(after))
+        .order_by_asc(project::Column::Id)
+        .limit(limit);
+    let rows = summary_columns(select, db.get_database_backend())
+        .into_model::<SummaryRow>()
+        .all(db)
+        .await?;
+    let ids: Vec<i64> = rows.iter().map(|row| row.id).collect();
+    let mut items = summaries(rows);
+    with_awards(db, &ids, &mut items).await?;
+    Ok(items)
+}
+
 /// What the list shows of the projects `ids`, in that order.
 pub async fn summaries_of(
     db: &impl ConnectionTrait,
@@ -133,15 +157,28 @@ pub async fn summaries_of(
         .await?;
     rows.sort_by_key(|row| ids.iter().position(|id| *id == row.id));
     let mut items = summaries(rows);
+    with_awards(db, ids, &mut items).await?;
+    Ok(items)
+}
+
+/// Fills in the awards of `items`, the projects `ids`, in one query.
+async fn with_awards(
+    db: &impl ConnectionTrait,
+    ids: &[i64],
+    items: &mut [ProjectSummary],
+) -> Result<(), DbErr> {
     let awards = crate::db::events::submissions::awards(db, AwardsOf::Projects(ids)).await?;
-    for item in &mut items {
+    if awards.is_empty() {
+        return Ok(());
+    }
+    for item in items {
         item.awards = awards
             .iter()
             .filter(|a| a.project.id == item.id)
             .cloned()
             .collect();
     }
-    Ok(items)
+    Ok(())
 }
 
 /// What the list shows of a project: its row, the name of its lead organisation, how many

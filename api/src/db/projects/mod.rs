@@ -3,7 +3,7 @@
 //!
 //! - `read`: one project (its access context, its page, its scores);
 //! - `write`: creating and changing projects;
-//! - `filter`: the visibility rule, as SQL;
+//! - `filter`: the visibility rule and the export's filters, as SQL;
 //! - `list`: pages of the register and the library, through `crate::cache::projects` and
 //!   `crate::cache::register`.
 
@@ -17,8 +17,8 @@ use sea_orm::{
     sea_query::{Expr, Func},
 };
 
-pub use filter::visible;
-pub use list::{list, page, summaries_of, visible_page};
+pub use filter::{matching, visible};
+pub use list::{list, page, summaries_after, summaries_of, visible_page};
 pub use read::{context, get, scores};
 pub use write::{References, create, references, search_text, set_score, update};
 
