@@ -43,6 +43,10 @@ pub enum ApiError {
     TooManyRequests { retry_after: u64 },
     #[error("service unavailable: {0}")]
     Unavailable(&'static str),
+    /// What was asked for existed once and is no longer kept (a changes cursor older than the
+    /// feed's retention).
+    #[error("gone: {0}")]
+    Gone(&'static str),
     /// An upload refused before anything is stored: 413 too large, 415 not a type taken, 422
     /// empty or not what it says it is.
     #[error("file refused: {0:?}")]
@@ -110,6 +114,7 @@ impl ApiError {
             Self::UnsupportedMediaType => "unsupported_media_type",
             Self::TooManyRequests { .. } => "too_many_requests",
             Self::Unavailable(_) => "unavailable",
+            Self::Gone(_) => "gone",
             Self::FileRefused(_) => "file_refused",
             Self::Internal(_) => "internal_error",
         }
@@ -122,9 +127,10 @@ impl ApiError {
                 _ => "Some fields are not valid; see errors".to_owned(),
             }),
             Self::BadRequest { detail, .. } | Self::Conflict { detail, .. } => Some(detail.clone()),
-            Self::Unauthorized(detail) | Self::Forbidden(detail) | Self::Unavailable(detail) => {
-                Some((*detail).to_owned())
-            }
+            Self::Unauthorized(detail)
+            | Self::Forbidden(detail)
+            | Self::Unavailable(detail)
+            | Self::Gone(detail) => Some((*detail).to_owned()),
             Self::NotFound(detail) => Some(detail.clone()),
             Self::MethodNotAllowed { allow } => Some(format!("This endpoint answers {allow}")),
             Self::PreconditionRequired => Some(
@@ -181,6 +187,7 @@ impl ResponseError for ApiError {
             Self::UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             Self::TooManyRequests { .. } => StatusCode::TOO_MANY_REQUESTS,
             Self::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
+            Self::Gone(_) => StatusCode::GONE,
             Self::FileRefused(problem) => {
                 use qi_shared::event::submission::FileProblem;
                 match problem {

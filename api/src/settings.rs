@@ -65,6 +65,29 @@ pub struct Settings {
     /// Where submissions' files are kept, and how large they may be (`QI_UPLOADS__*`).
     #[serde(default)]
     pub uploads: UploadSettings,
+    /// How long the changes feed keeps its changes (`QI_CHANGES__*`).
+    #[serde(default)]
+    pub changes: ChangesSettings,
+}
+
+/// The changes feed's retention (`QI_CHANGES__RETENTION_DAYS`, ...). A cursor older than what
+/// is kept answers 410: its reader loads everything again (`docs/integrations.md`).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(default)]
+pub struct ChangesSettings {
+    /// Changes older than this many days are removed.
+    pub retention_days: u32,
+    /// How often a node removes them, in seconds (every node does; it is the same work).
+    pub prune_check_seconds: u64,
+}
+
+impl Default for ChangesSettings {
+    fn default() -> Self {
+        Self {
+            retention_days: 90,
+            prune_check_seconds: 3600,
+        }
+    }
 }
 
 /// Where uploaded files are kept (`QI_UPLOADS__URL`, `QI_UPLOADS__MAX_BYTES`).

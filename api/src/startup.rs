@@ -86,6 +86,7 @@ impl Application {
         });
         crate::mail::worker::start(state.clone());
         crate::mail::schedule::start(state.clone());
+        crate::retention::start(state.clone(), settings.changes.clone());
         // The register's index is read before the first list asks for it (a few seconds for
         // 100,000 projects), while the server already answers.
         state.project_lists.warm(&db);

@@ -625,3 +625,62 @@ async fn two_nodes_lose_no_update_and_serve_nothing_stale_past_the_bound() {
     drop((a, b));
     remove(&database_url, dir).await;
 }
+
+/// Revoking an API token on one node refuses it on every node at once: each request reads the
+/// token's row (`db::api_tokens::working`), nothing about it is cached per node.
+#[tokio::test]
+async fn two_nodes_refuse_a_revoked_token_at_once() {
+    let (database_url, dir) = fresh_database("revoked").await;
+    if let Some(folder) = &dir {
+        eprintln!("two nodes: skipped on SQLite; run with TEST_DATABASE_URL");
+        std::fs::remove_dir_all(folder).ok();
+        return;
+    }
+    let client = reqwest::Client::builder()
+        .timeout(Duration::from_secs(20))
+        .build()
+        .unwrap();
+    let a = Node::start(&client, &database_url).await;
+    let b = Node::start(&client, &database_url).await;
+    let admin = sign_in(&client, &a.base).await;
+    let made: Value = client
+        .post(a.url("/api/v1/api-tokens"))
+        .bearer_auth(&admin)
+        .json(&json!({
+            "name": "Trust data warehouse",
+            "scopes": ["read_projects"],
+            "expires_on": (Utc::now() + chrono::Duration::days(30)).date_naive(),
+        }))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let secret = made["secret"]
+        .as_str()
+        .expect("the secret, once")
+        .to_owned();
+    let id = made["token"]["id"].as_i64().expect("the token's id");
+    let status = |node: &Node| {
+        let request = client
+            .get(node.url("/api/v1/projects"))
+            .bearer_auth(&secret);
+        async move { request.send().await.unwrap().status().as_u16() }
+    };
+    assert_eq!(status(&a).await, 200);
+    assert_eq!(status(&b).await, 200);
+
+    let revoked = client
+        .delete(b.url(&format!("/api/v1/api-tokens/{id}")))
+        .bearer_auth(&admin)
+        .send()
+        .await
+        .unwrap();
+    assert!(revoked.status().is_success(), "{}", revoked.status());
+    // At once: the very next request on either node.
+    assert_eq!(status(&a).await, 401);
+    assert_eq!(status(&b).await, 401);
+    drop((a, b));
+    remove(&database_url, dir).await;
+}

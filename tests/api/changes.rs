@@ -16,7 +16,7 @@ use sea_orm::{ConnectionTrait, DatabaseConnection, DbBackend, Statement, Transac
 use serde_json::{Value, json};
 
 use crate::{
-    helpers::{TestApp, cast, spawn_app_with_db},
+    helpers::{TestApp, cast, spawn_app_with, spawn_app_with_db, spawn_app_with_db_with},
     measures::count_measure,
     projects::as_input,
 };
@@ -502,4 +502,88 @@ async fn on_postgresql_late_commits_are_never_skipped() {
         "every change seen"
     );
     assert!(times.values().all(|n| *n == 1), "none twice: {times:?}");
+}
+
+#[tokio::test]
+async fn without_any_credentials_the_feed_answers_401() {
+    let app = spawn_app_with(|_| {}).await;
+    for path in ["/api/v1/changes", "/api/v1/changes/cursor"] {
+        let answer = app
+            .client
+            .get(app.url(path))
+            .send()
+            .await
+            .expect("the server answers");
+        assert_eq!(answer.status(), 401, "{path}");
+        assert_eq!(
+            answer.headers()["content-type"],
+            "application/problem+json",
+            "{path}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn a_cursor_older_than_the_changes_kept_is_gone() {
+    let (app, db) = spawn_app_with_db_with(|s| {
+        s.changes.retention_days = 1;
+        s.changes.prune_check_seconds = 1;
+    })
+    .await;
+    let c = cast(&app).await;
+    let (_, admin_a) = &c.admin_a;
+    let feed = token(&app, admin_a, &["read_projects"]).await;
+    let start: ChangeCursor = app.get("/api/v1/changes/cursor", &feed).await.expect(200);
+    let old = project(&app, admin_a, c.org_a.id, "Falls huddles", "partnership").await;
+    let recent = project(&app, admin_a, c.org_a.id, "Sepsis screening", "partnership").await;
+    settled(&db).await;
+    let (seen, end) = follow(&app, &feed, start.cursor, 100).await;
+    assert!(seen.iter().any(|c| c.id == old.id) && seen.iter().any(|c| c.id == recent.id));
+
+    // The first project's changes made two days ago: past the one day kept.
+    db.execute_raw(Statement::from_string(
+        db.get_database_backend(),
+        format!(
+            "UPDATE changes SET changed_at = changed_at - 172800 \
+             WHERE object_type = 'project' AND object_id = {}",
+            old.id
+        ),
+    ))
+    .await
+    .expect("backdate the changes");
+
+    let mut gone = None;
+    for _ in 0..100 {
+        let answer = app
+            .get(
+                &format!("/api/v1/changes?since={}", start.cursor.encode()),
+                &feed,
+            )
+            .await;
+        if answer.status == 410 {
+            gone = Some(answer.problem(410));
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    let gone = gone.expect("the old cursor answers 410 once its changes are removed");
+    assert_eq!(gone.code, "gone");
+    assert!(
+        gone.detail
+            .unwrap_or_default()
+            .contains("load everything again")
+    );
+
+    // A cursor past what was removed misses nothing and still reads; the feed from the oldest
+    // kept no longer holds the old project's changes, and still holds the recent one's.
+    let _: ChangePage = app
+        .get(&format!("/api/v1/changes?since={}", end.encode()), &feed)
+        .await
+        .expect(200);
+    let kept: ChangePage = app
+        .get("/api/v1/changes?limit=1000", &feed)
+        .await
+        .expect(200);
+    assert!(!kept.changes.iter().any(|c| c.id == old.id));
+    assert!(kept.changes.iter().any(|c| c.id == recent.id));
 }

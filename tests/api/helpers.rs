@@ -140,6 +140,7 @@ pub fn test_settings(database_url: String) -> Settings {
             ..MailSettings::default()
         },
         uploads: UploadSettings::default(),
+        changes: Default::default(),
     }
 }
 
@@ -205,8 +206,17 @@ pub async fn spawn_app_with(change: impl FnOnce(&mut Settings)) -> TestApp {
 /// [`spawn_app`] and a connection to the server's database, for facts that have no endpoint (course
 /// completions, kept by the training tables) or that no endpoint would write (a bad stored value).
 pub async fn spawn_app_with_db() -> (TestApp, DatabaseConnection) {
+    spawn_app_with_db_with(|_| {}).await
+}
+
+/// [`spawn_app_with_db`] with settings changed by `change`.
+pub async fn spawn_app_with_db_with(
+    change: impl FnOnce(&mut Settings),
+) -> (TestApp, DatabaseConnection) {
     let url = fresh_database().await;
-    let address = start(test_settings(url.clone())).await;
+    let mut settings = test_settings(url.clone());
+    change(&mut settings);
+    let address = start(settings).await;
     let mut app = TestApp {
         address,
         client: reqwest::Client::new(),

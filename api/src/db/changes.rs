@@ -2,6 +2,7 @@
 //! `(xid, id)` order, never past the oldest transaction still running, and the objects they
 //! name as a reader may see them now.
 
+use chrono::{DateTime, Utc};
 use qi_shared::{
     access::Actor,
     changes::{Audience, ChangeType, Position, Recorded},
@@ -159,4 +160,69 @@ async fn readable_projects(
         .await?;
     readable.sort_unstable();
     Ok(readable)
+}
+
+/// Where the feed's values are kept among the server's (`db::secrets`): the newest position
+/// removed by retention. A cursor below it may have missed changes.
+const PRUNED_THROUGH: &str = "changes_pruned_through";
+
+/// Removes the changes made before `before`, as a prefix of the feed: everything up to the
+/// newest old one goes, so what is kept is always the feed from one position on, and a cursor
+/// at or past that position misses nothing. Returns how many went.
+pub async fn prune(db: &impl ConnectionTrait, before: DateTime<Utc>) -> Result<u64, DbErr> {
+    let backend = db.get_database_backend();
+    let params = |sql: &str| match backend {
+        DbBackend::Postgres => sql.to_owned(),
+        _ => sql.replace('$', "?"),
+    };
+    let newest_old = db
+        .query_one_raw(Statement::from_sql_and_values(
+            backend,
+            params(
+                "SELECT xid, id FROM changes WHERE changed_at < $1 \
+                 ORDER BY xid DESC, id DESC LIMIT 1",
+            ),
+            [before.timestamp().into()],
+        ))
+        .await?;
+    let Some(row) = newest_old else {
+        return Ok(0);
+    };
+    let through = Position {
+        xid: row.try_get("", "xid")?,
+        id: row.try_get("", "id")?,
+    };
+    let removed = db
+        .execute_raw(Statement::from_sql_and_values(
+            backend,
+            params("DELETE FROM changes WHERE (xid, id) <= ($1, $2)"),
+            [through.xid.into(), through.id.into()],
+        ))
+        .await?
+        .rows_affected();
+    // Encoded positions are fixed-width hex, so their text order is their order: the newest
+    // marker wins whichever node writes last.
+    db.execute_raw(Statement::from_sql_and_values(
+        backend,
+        params(
+            "INSERT INTO server_secrets (name, value, created_at) VALUES ($1, $2, $3) \
+             ON CONFLICT (name) DO UPDATE SET value = excluded.value \
+             WHERE server_secrets.value < excluded.value",
+        ),
+        [
+            PRUNED_THROUGH.into(),
+            through.encode().into(),
+            Utc::now().into(),
+        ],
+    ))
+    .await?;
+    Ok(removed)
+}
+
+/// The newest position retention removed, if it ever removed any.
+pub async fn pruned_through(db: &impl ConnectionTrait) -> Result<Option<Position>, DbErr> {
+    Ok(db::secrets::get(db, PRUNED_THROUGH)
+        .await?
+        .as_deref()
+        .and_then(Position::decode))
 }

@@ -67,6 +67,7 @@ fn reader(req: &HttpRequest, user: &AuthUser) -> ApiResult<Vec<ChangeType>> {
         (status = 400, description = "A query parameter is not valid", body = Problem, content_type = "application/problem+json"),
         (status = 401, description = "No valid API token", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Not an API token, or its scopes read nothing the feed carries", body = Problem, content_type = "application/problem+json"),
+        (status = 410, description = "The cursor is older than the changes kept: load everything again from a new cursor", body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[get("/changes")]
@@ -88,6 +89,17 @@ pub async fn feed(
         });
     }
     let since = query.0.since.unwrap_or_default();
+    // A cursor from before what retention removed may have missed changes: its reader must
+    // load everything again. No cursor at all means "from the oldest kept".
+    if query.0.since.is_some()
+        && db::changes::pruned_through(&state.db)
+            .await?
+            .is_some_and(|through| since < through)
+    {
+        return Err(ApiError::Gone(
+            "This cursor is older than the changes kept (see `changes.retention_days`): take a new cursor, load everything again through the export, then follow the feed from the new cursor",
+        ));
+    }
     let rows = db::changes::after(&state.db, since, &types, limit).await?;
     let more = rows.len() as u64 == limit;
     let next = rows.last().map_or(since, |(position, _)| *position);
