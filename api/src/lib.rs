@@ -11,6 +11,7 @@
 //! - `state`, `cache`, `middleware`: what handlers share, per-node caches and their invalidation.
 //! - `board_pack`: the board pack drawn as a printable HTML page and as a PDF.
 //! - `markdown`: comments' and bulletins' Markdown to safe HTML.
+//! - `pull`: `qi pull`, a partner's copy of what its API token reads, kept from the changes feed.
 //! - `demo` (feature `demo`, on by default): the demo partnership.
 
 pub mod access;
@@ -27,6 +28,7 @@ pub mod handlers;
 pub mod mail;
 pub mod markdown;
 pub mod middleware;
+pub mod pull;
 pub mod routes;
 pub mod settings;
 pub mod startup;
