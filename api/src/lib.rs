@@ -12,6 +12,7 @@
 //! - `board_pack`: the board pack drawn as a printable HTML page and as a PDF.
 //! - `markdown`: comments' and bulletins' Markdown to safe HTML.
 //! - `retention`: removes the changes feed's old changes.
+//! - `pull`: `qi pull`, a partner's copy of what its API token reads, kept from the changes feed.
 //! - `demo` (feature `demo`, on by default): the demo partnership.
 
 pub mod access;
@@ -28,6 +29,7 @@ pub mod handlers;
 pub mod mail;
 pub mod markdown;
 pub mod middleware;
+pub mod pull;
 pub mod retention;
 pub mod routes;
 pub mod settings;

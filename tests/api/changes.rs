@@ -21,7 +21,7 @@ use crate::{
     projects::as_input,
 };
 
-async fn token(app: &TestApp, admin: &str, scopes: &[&str]) -> String {
+pub(crate) async fn token(app: &TestApp, admin: &str, scopes: &[&str]) -> String {
     let made: ApiTokenCreated = app
         .post(
             "/api/v1/api-tokens",
@@ -37,7 +37,7 @@ async fn token(app: &TestApp, admin: &str, scopes: &[&str]) -> String {
     made.secret
 }
 
-async fn project(
+pub(crate) async fn project(
     app: &TestApp,
     who: &str,
     organisation: i64,
@@ -88,7 +88,7 @@ async fn follow(
 /// only below the oldest transaction still running on the server, and other tests (in other
 /// databases of the same server) hold transactions open: wait until a transaction begun now
 /// is below that horizon. On SQLite what is committed is served at once.
-async fn settled(db: &DatabaseConnection) {
+pub(crate) async fn settled(db: &DatabaseConnection) {
     if db.get_database_backend() != DbBackend::Postgres {
         return;
     }
@@ -141,7 +141,7 @@ fn ids(changes: &[Change], op: ChangeOp, object_type: ChangeType) -> BTreeSet<i6
         .collect()
 }
 
-async fn replace(
+pub(crate) async fn replace(
     app: &TestApp,
     who: &str,
     project: &Project,

@@ -29,6 +29,7 @@ mod openapi;
 mod organisations;
 mod people;
 mod projects;
+mod pull;
 mod setup;
 mod stored_values;
 mod submissions;
