@@ -60,6 +60,10 @@ pub fn configure(cfg: &mut ServiceConfig) {
                     .service(export::projects)
                     .service(export::measures)
                     .service(export::measure_points)
+                    .service(export::events)
+                    .service(export::courses)
+                    .service(export::cohorts)
+                    .service(export::capability_tiers)
                     .service(notifications::unread)
                     .service(notifications::mark_read)
                     .service(notifications::mark_all_read)
@@ -184,7 +188,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
         (name = "submissions", description = "Calls for submissions and awards: an event's call with its rubric and deadline, the teams' submissions with their files (PDF, PNG or JPEG), reviewers scoring blind until the organiser closes the review, the shortlist, and awards that show on the project and in the library"),
         (name = "comments", description = "Comments and peer support on a project, its PDSA cycles and measures: threads of replies, edits shown as such, @-mentions that tell the person, offers of help the team accepts or declines, comments hidden with a reason by an admin of the project's organisations or its lead, and a public project's comments published to the library by its team. The body is Markdown, answered also as sanitised HTML"),
         (name = "bulletins", description = "The \"Sharing the Learning\" bulletin: issues composed of sections (free text in Markdown, highlighted projects with their charts, events, award winners) by the partnership's or an organisation's editors; drafts, a preview and publishing; published issues for anyone, each at its own address, and an Atom feed"),
-        (name = "integrations", description = "Partner integrations: API tokens for systems (made by an organisation's admins, scoped, shown once, revocable), which act as an admin of their organisation on the operations their scopes cover; and bulk export, every project, measure and data point the caller may read as NDJSON or CSV, streamed; see docs/integrations.md"),
+        (name = "integrations", description = "Partner integrations: API tokens for systems (made by an organisation's admins, scoped, shown once, revocable), which act as an admin of their organisation on the operations their scopes cover; and bulk export, every collection the caller may read (projects, measures, data points, events, courses, cohorts, capability tiers) as NDJSON or CSV, streamed; see docs/integrations.md"),
         (name = "dashboard", description = "The partnership's own measures: the catalogue of metrics, every metric for the partnership or one organisation as of any day, monthly series read as run or XmR charts, the organisations side by side, and the strategy targets with their progress and history"),
         (name = "notifications", description = "What the platform tells each person, in the app and by email, as they choose per kind; and the mail outbox (partnership admins), delivered through SMTP with retries"),
         (name = "capability", description = "The Learn / Live / Lead tiers (the rules, each person's tier with its reasons and history, overrides, counts as of a date), coaching sessions and caseloads, and each person's own record"),

@@ -431,6 +431,20 @@ async fn the_demo_partnership_has_a_portfolio_of_improvement_projects() {
     assert!(entries.iter().any(|e| e.method == "DELETE"));
     assert!(entries.iter().any(|e| e.operation.ends_with("/roles")));
     assert!(entries.iter().any(|e| e.method == "GET"));
+    // The warehouse's nightly exports of staff data are accounted for.
+    assert!(
+        entries
+            .iter()
+            .filter(|e| e.operation == "/api/v1/export/capability-tiers")
+            .all(|e| e.api_token_id.is_some())
+    );
+    assert_eq!(
+        entries
+            .iter()
+            .filter(|e| e.operation == "/api/v1/export/capability-tiers")
+            .count(),
+        3
+    );
 
     // Three published bulletins with projects, events and awards, and a draft.
     let issues = bulletin::Entity::find().all(&db).await.unwrap();

@@ -44,6 +44,8 @@ impl TokenScope {
             return match collection {
                 "projects" => Some(&[Self::ReadProjects]),
                 "measures" | "measure-points" => Some(&[Self::ReadMeasures]),
+                "events" => Some(&[Self::ReadEvents]),
+                "courses" | "cohorts" | "capability-tiers" => Some(&[Self::ReadTraining]),
                 _ => None,
             };
         }
@@ -212,6 +214,14 @@ mod tests {
                 "GET",
                 "/api/v1/export/measure-points",
                 Some(&[ReadMeasures][..]),
+            ),
+            ("GET", "/api/v1/export/events", Some(&[ReadEvents][..])),
+            ("GET", "/api/v1/export/courses", Some(&[ReadTraining][..])),
+            ("GET", "/api/v1/export/cohorts", Some(&[ReadTraining][..])),
+            (
+                "GET",
+                "/api/v1/export/capability-tiers",
+                Some(&[ReadTraining][..]),
             ),
             ("GET", "/api/v1/export/people", None),
             ("GET", "/api/v1/me", None),

@@ -19,7 +19,7 @@ use crate::helpers::{Cast, TestApp, cast, fields, spawn_app_with_db};
 /// tables would. (Straight to the tables: the training API dates a completion by the sessions
 /// attended, and enrols no one on a cohort that has ended; `training_moves_tiers` below goes
 /// through it.)
-async fn complete_course(
+pub(crate) async fn complete_course(
     db: &DatabaseConnection,
     id: i64,
     person_id: i64,

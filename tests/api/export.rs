@@ -433,6 +433,10 @@ async fn exports_refuse_a_bad_format_a_missing_scope_and_no_token() {
         "/api/v1/export/projects",
         "/api/v1/export/measures",
         "/api/v1/export/measure-points",
+        "/api/v1/export/events",
+        "/api/v1/export/courses",
+        "/api/v1/export/cohorts",
+        "/api/v1/export/capability-tiers",
     ] {
         let none = export(&app, path, None).await;
         assert_eq!(none.status, 401, "{path}");
@@ -456,4 +460,505 @@ async fn exports_refuse_a_bad_format_a_missing_scope_and_no_token() {
     let score = export(&app, "/api/v1/export/projects?score_min=3.2", Some(admin_a)).await;
     assert_eq!(score.status, 422, "{}", score.text);
     assert!(score.text.contains("score_min"));
+}
+
+/// Every item of a paged list (`path` with its query, without `page`), all pages, in id order
+/// (`key` names the id).
+async fn every_page(app: &TestApp, path: &str, token: &str, key: &str) -> Vec<Value> {
+    let separator = if path.contains('?') { '&' } else { '?' };
+    let mut items = Vec::new();
+    for page in 1.. {
+        let answer: Value = app
+            .get(&format!("{path}{separator}per_page=100&page={page}"), token)
+            .await
+            .expect(200);
+        let got = answer["items"].as_array().expect("items").clone();
+        let done = got.len() < 100;
+        items.extend(got);
+        if done {
+            break;
+        }
+    }
+    items.sort_by_key(|item| item[key].as_i64());
+    items
+}
+
+/// The audit log's entries of `GET operation` that `admin` may read.
+async fn audited(app: &TestApp, admin: &str, operation: &str) -> Vec<qi_shared::audit::AuditEntry> {
+    let page: qi_shared::audit::AuditPage = app
+        .get("/api/v1/audit-log?per_page=100", admin)
+        .await
+        .expect(200);
+    page.items
+        .into_iter()
+        .filter(|e| e.method == "GET" && e.operation == operation)
+        .collect()
+}
+
+fn at(days: i64, hour: i64) -> chrono::DateTime<Utc> {
+    let midnight = Utc::now()
+        .date_naive()
+        .and_hms_opt(0, 0, 0)
+        .expect("midnight")
+        .and_utc();
+    midnight + Duration::days(days) + Duration::hours(hour)
+}
+
+#[tokio::test]
+async fn events_export_as_the_list_shows_each_caller_every_page() {
+    let app = crate::helpers::spawn_app().await;
+    let c = cast(&app).await;
+    let (_, admin_a) = &c.admin_a;
+    let (_, member_a) = &c.member_a;
+    let (_, admin_b) = &c.admin_b;
+    // 1,001 of A's open to the partnership: two pages of an export, eleven of the list.
+    for i in 0..1001 {
+        let mut body = crate::events::event_body(c.org_a.id, 20, "partnership");
+        body["title"] = json!(format!("QI café {i}"));
+        body["starts_at"] = json!(at(i % 60, 12));
+        body["ends_at"] = json!(at(i % 60, 13));
+        app.post("/api/v1/events", admin_a, body)
+            .await
+            .expect::<Value>(201);
+    }
+    let mut webinar = crate::events::event_body(c.org_b.id, 50, "partnership");
+    webinar["title"] = json!("=HYPERLINK(\"http://evil.example\",\"Book\")");
+    webinar["kind"] = json!("webinar");
+    webinar["tags"] = json!(["PDSA"]);
+    webinar["starts_at"] = json!(at(90, 10));
+    webinar["ends_at"] = json!(at(90, 11));
+    let webinar: Value = app
+        .post("/api/v1/events", admin_b, webinar)
+        .await
+        .expect(201);
+    let mut private = crate::events::event_body(c.org_b.id, 10, "organisation");
+    private["title"] = json!("Riverside's own huddle");
+    let private: Value = app
+        .post("/api/v1/events", admin_b, private)
+        .await
+        .expect(201);
+    // A booking: each caller's row shows their own.
+    let booked = app
+        .call(
+            reqwest::Method::POST,
+            &format!("/api/v1/events/{}/bookings", webinar["id"]),
+            Some(member_a),
+            None,
+        )
+        .await;
+    assert_eq!(booked.status, 201, "{}", booked.body);
+    let read = token(&app, admin_a, &["read_events"]).await;
+
+    let answer = export(&app, "/api/v1/export/events", Some(&read)).await;
+    assert_eq!(answer.disposition, "attachment; filename=\"events.ndjson\"");
+    let rows = answer.rows();
+    assert_eq!(rows.len(), 1002, "A's 1,001 and B's webinar");
+    assert_eq!(rows, every_page(&app, "/api/v1/events", &read, "id").await);
+    assert!(
+        !answer
+            .ids()
+            .contains(&private["id"].as_i64().expect("an id"))
+    );
+    assert!(answer.ids().windows(2).all(|w| w[0] < w[1]), "in id order");
+    assert_eq!(rows[0]["can_manage"], true, "the token acts as A's admin");
+
+    // A person: their own booking in their rows, as in their list.
+    let theirs = export(&app, "/api/v1/export/events", Some(member_a))
+        .await
+        .rows();
+    assert_eq!(
+        theirs,
+        every_page(&app, "/api/v1/events", member_a, "id").await
+    );
+    let mine = theirs
+        .iter()
+        .find(|e| e["id"] == webinar["id"])
+        .expect("the webinar");
+    assert_eq!(mine["my_booking"]["status"], "booked");
+    // B's admin sees B's own organisation-only event.
+    let b = export(&app, "/api/v1/export/events", Some(admin_b)).await;
+    assert!(b.ids().contains(&private["id"].as_i64().expect("an id")));
+
+    // Filters as the list's.
+    let organisation = format!("organisation_id={}", c.org_b.id);
+    let from_to = format!(
+        "from={}&to={}",
+        at(3, 0).date_naive(),
+        at(4, 0).date_naive()
+    );
+    for query in [
+        "kind=webinar",
+        "tag=%20pdsa",
+        organisation.as_str(),
+        from_to.as_str(),
+    ] {
+        let exported = export(&app, &format!("/api/v1/export/events?{query}"), Some(&read))
+            .await
+            .rows();
+        let listed = every_page(&app, &format!("/api/v1/events?{query}"), &read, "id").await;
+        assert!(!exported.is_empty(), "{query}");
+        assert_eq!(exported, listed, "{query}");
+    }
+    let since = |t: &str| format!("/api/v1/export/events?updated_since={t}");
+    assert!(
+        export(&app, &since("2999-01-01T00:00:00Z"), Some(&read))
+            .await
+            .rows()
+            .is_empty()
+    );
+    assert_eq!(
+        export(&app, &since("2000-01-01T00:00:00Z"), Some(&read))
+            .await
+            .rows()
+            .len(),
+        1002
+    );
+
+    // CSV: the byte-order mark, a header, formulas neutralised.
+    let csv = export(
+        &app,
+        "/api/v1/export/events?format=csv&kind=webinar",
+        Some(&read),
+    )
+    .await
+    .csv();
+    assert_eq!(csv[0][..3], ["id", "title", "kind"]);
+    assert_eq!(csv.len(), 2);
+    assert_eq!(csv[1][1], "'=HYPERLINK(\"http://evil.example\",\"Book\")");
+    assert_eq!(csv[1][12], "pdsa");
+
+    // Scope, bad parameters, and the audit log.
+    let training_only = token(&app, admin_a, &["read_training"]).await;
+    let refused = export(&app, "/api/v1/export/events", Some(&training_only)).await;
+    assert_eq!(refused.status, 403);
+    assert_eq!(refused.content_type, "application/problem+json");
+    for (query, status, field) in [
+        ("kind=party", 400, "kind"),
+        ("from=yesterday", 400, "from"),
+        ("from=2026-12-02&to=2026-12-01", 422, "to"),
+        ("updated_since=today", 400, "updated_since"),
+    ] {
+        let bad = export(&app, &format!("/api/v1/export/events?{query}"), Some(&read)).await;
+        assert_eq!(bad.status, status, "{query}: {}", bad.text);
+        assert_eq!(bad.content_type, "application/problem+json", "{query}");
+        assert!(bad.text.contains(field), "{query}: {}", bad.text);
+    }
+    let long_tag = format!("/api/v1/export/events?tag={}", "x".repeat(51));
+    let long = export(&app, &long_tag, Some(&read)).await;
+    assert_eq!(long.status, 422);
+    assert!(long.text.contains("\"tag\""), "{}", long.text);
+    let logged = audited(&app, admin_a, "/api/v1/export/events").await;
+    assert!(
+        logged.iter().any(
+            |e| matches!(e.actor, qi_shared::audit::AuditActor::Token { .. })
+                && e.query.as_deref() == Some("format=csv&kind=webinar")
+        ),
+        "{logged:#?}"
+    );
+}
+
+#[tokio::test]
+async fn courses_and_cohorts_export_as_their_lists_show_them() {
+    let app = crate::helpers::spawn_app().await;
+    let c = cast(&app).await;
+    let (_, admin_a) = &c.admin_a;
+    let (_, admin_b) = &c.admin_b;
+    let (_, member_b) = &c.member_b;
+    let ours: Value = app
+        .post(
+            "/api/v1/courses",
+            admin_a,
+            crate::training::course_body(c.org_a.id),
+        )
+        .await
+        .expect(201);
+    let mut theirs = crate::training::course_body(c.org_b.id);
+    theirs["title"] = json!("@Leading improvement");
+    theirs["tier"] = json!("lead");
+    let theirs: Value = app
+        .post("/api/v1/courses", admin_b, theirs)
+        .await
+        .expect(201);
+    let mut cohorts = Vec::new();
+    for (token, course, name) in [
+        (admin_a, &ours, "Wave 1"),
+        (admin_a, &ours, "-Wave 2"),
+        (admin_b, &theirs, "Spring"),
+    ] {
+        let mut body = crate::training::cohort_body(12);
+        body["name"] = json!(name);
+        let cohort: Value = app
+            .post(
+                &format!("/api/v1/courses/{}/cohorts", course["id"]),
+                token,
+                body,
+            )
+            .await
+            .expect(201);
+        cohorts.push(cohort["id"].as_i64().expect("an id"));
+    }
+    let read = token(&app, admin_a, &["read_training"]).await;
+
+    let courses = export(&app, "/api/v1/export/courses", Some(&read)).await;
+    assert_eq!(
+        courses.disposition,
+        "attachment; filename=\"courses.ndjson\""
+    );
+    let rows = courses.rows();
+    assert_eq!(rows, every_page(&app, "/api/v1/courses", &read, "id").await);
+    assert_eq!(rows.len(), 2, "the catalogue is the whole partnership's");
+    assert_eq!(
+        (
+            rows[0]["can_manage"].as_bool(),
+            rows[1]["can_manage"].as_bool()
+        ),
+        (Some(true), Some(false))
+    );
+    assert_eq!(rows[0]["upcoming_cohorts"], 2);
+    let person = export(&app, "/api/v1/export/courses", Some(member_b))
+        .await
+        .rows();
+    assert_eq!(
+        person,
+        every_page(&app, "/api/v1/courses", member_b, "id").await
+    );
+    for query in [
+        "tier=lead".to_owned(),
+        format!("provider_organisation_id={}", c.org_a.id),
+    ] {
+        let exported = export(
+            &app,
+            &format!("/api/v1/export/courses?{query}"),
+            Some(&read),
+        )
+        .await
+        .rows();
+        assert_eq!(exported.len(), 1, "{query}");
+        assert_eq!(
+            exported,
+            every_page(&app, &format!("/api/v1/courses?{query}"), &read, "id").await
+        );
+    }
+
+    let exported = export(&app, "/api/v1/export/cohorts", Some(&read))
+        .await
+        .rows();
+    assert_eq!(
+        exported,
+        every_page(&app, "/api/v1/cohorts", &read, "id").await
+    );
+    let ids: Vec<i64> = exported.iter().filter_map(|r| r["id"].as_i64()).collect();
+    assert_eq!(ids, cohorts);
+    let of_ours = format!("course_id={}", ours["id"]);
+    for query in [of_ours.as_str(), "when=upcoming", "when=past"] {
+        assert_eq!(
+            export(
+                &app,
+                &format!("/api/v1/export/cohorts?{query}"),
+                Some(member_b)
+            )
+            .await
+            .rows(),
+            every_page(&app, &format!("/api/v1/cohorts?{query}"), member_b, "id").await,
+            "{query}"
+        );
+    }
+
+    // CSV, scope, bad parameters, audit.
+    let csv = export(
+        &app,
+        "/api/v1/export/courses?format=csv&tier=lead",
+        Some(&read),
+    )
+    .await
+    .csv();
+    assert_eq!(csv[0][..3], ["id", "title", "tier"]);
+    assert_eq!(csv[1][1], "'@Leading improvement");
+    let csv = export(&app, "/api/v1/export/cohorts?format=csv", Some(&read))
+        .await
+        .csv();
+    assert_eq!(csv[0][..2], ["id", "course_id"]);
+    assert_eq!(csv.len(), 4);
+    assert_eq!(csv[2][4], "'-Wave 2");
+    let events_only = token(&app, admin_a, &["read_events"]).await;
+    for path in ["/api/v1/export/courses", "/api/v1/export/cohorts"] {
+        let refused = export(&app, path, Some(&events_only)).await;
+        assert_eq!(refused.status, 403, "{path}");
+        assert_eq!(refused.content_type, "application/problem+json");
+    }
+    for (path, field) in [
+        ("/api/v1/export/courses?tier=expert", "tier"),
+        (
+            "/api/v1/export/courses?provider_organisation_id=x",
+            "provider_organisation_id",
+        ),
+        ("/api/v1/export/cohorts?when=soon", "when"),
+        ("/api/v1/export/cohorts?course_id=1.5", "course_id"),
+    ] {
+        let bad = export(&app, path, Some(&read)).await;
+        assert_eq!(bad.status, 400, "{path}: {}", bad.text);
+        assert_eq!(bad.content_type, "application/problem+json");
+        assert!(bad.text.contains(field), "{path}: {}", bad.text);
+    }
+    assert!(
+        !audited(&app, admin_a, "/api/v1/export/courses")
+            .await
+            .is_empty()
+    );
+    assert!(
+        !audited(&app, admin_a, "/api/v1/export/cohorts")
+            .await
+            .is_empty()
+    );
+}
+
+#[tokio::test]
+async fn capability_tiers_export_only_the_people_the_caller_may_see() {
+    let (app, db) = crate::helpers::spawn_app_with_db().await;
+    let c = cast(&app).await;
+    let (admin_a_person, admin_a) = &c.admin_a;
+    let (member_a_person, member_a) = &c.member_a;
+    let (member_b_person, _) = &c.member_b;
+    let (_, admin_b) = &c.admin_b;
+    // A derived tier (a completed course) and overrides, on both sides.
+    crate::capability::complete_course(
+        &db,
+        900,
+        member_a_person.id,
+        c.org_a.id,
+        "learn",
+        "2026-05-03",
+    )
+    .await;
+    for (admin, person, reason) in [
+        (admin_a, &c.coach_a.0, "=Coached the sepsis collaborative"),
+        (
+            admin_b,
+            member_b_person,
+            "Led the practice's access project",
+        ),
+    ] {
+        app.put(
+            &format!("/api/v1/capability/people/{}/tier/override", person.id),
+            admin,
+            json!({"tier": "live", "reason": reason}),
+        )
+        .await
+        .expect::<Value>(200);
+    }
+    let read = token(&app, admin_a, &["read_training"]).await;
+
+    let answer = export(&app, "/api/v1/export/capability-tiers", Some(&read)).await;
+    assert_eq!(
+        answer.disposition,
+        "attachment; filename=\"capability-tiers.ndjson\""
+    );
+    let rows = answer.rows();
+    let people: Vec<i64> = rows
+        .iter()
+        .filter_map(|r| r["person_id"].as_i64())
+        .collect();
+    assert_eq!(
+        people,
+        [admin_a_person.id, c.coach_a.0.id, member_a_person.id],
+        "A's staff, no one else"
+    );
+    for row in &rows {
+        let shown: Value = app
+            .get(
+                &format!("/api/v1/capability/people/{}/tier", row["person_id"]),
+                &read,
+            )
+            .await
+            .expect(200);
+        assert_eq!(row, &shown, "as the person's tier page");
+    }
+    assert_eq!(rows[2]["tier"], "learn");
+    assert!(!rows[2]["history"].as_array().expect("history").is_empty());
+    assert_eq!(rows[1]["override"]["tier"], "live");
+
+    // A person sees only their own; a partnership admin everyone, or one organisation's.
+    let own = export(&app, "/api/v1/export/capability-tiers", Some(member_a))
+        .await
+        .rows();
+    let shown: Value = app
+        .get(
+            &format!("/api/v1/capability/people/{}/tier", member_a_person.id),
+            member_a,
+        )
+        .await
+        .expect(200);
+    assert_eq!(own, [shown]);
+    let everyone = export(&app, "/api/v1/export/capability-tiers", Some(&app.admin))
+        .await
+        .rows();
+    assert_eq!(everyone.len(), 6, "the first admin and the cast");
+    let of_b = export(
+        &app,
+        &format!(
+            "/api/v1/export/capability-tiers?organisation_id={}",
+            c.org_b.id
+        ),
+        Some(&app.admin),
+    )
+    .await;
+    assert_eq!(of_b.rows().len(), 2);
+    let not_theirs = export(
+        &app,
+        &format!(
+            "/api/v1/export/capability-tiers?organisation_id={}",
+            c.org_b.id
+        ),
+        Some(&read),
+    )
+    .await;
+    assert!(not_theirs.rows().is_empty(), "B's staff stay B's");
+
+    // CSV: one row a person, the override's reason neutralised.
+    let csv = export(
+        &app,
+        "/api/v1/export/capability-tiers?format=csv",
+        Some(&read),
+    )
+    .await
+    .csv();
+    assert_eq!(
+        csv[0][..4],
+        ["person_id", "name", "organisation_id", "tier"]
+    );
+    assert_eq!(csv.len(), 4);
+    assert_eq!(csv[2][3], "live");
+    assert_eq!(csv[2][8], "'=Coached the sepsis collaborative");
+    assert_eq!(csv[3][5], "learn");
+
+    // Scope, bad parameters, and the audit log: staff data leaving is accounted for.
+    let events_only = token(&app, admin_a, &["read_events"]).await;
+    let refused = export(&app, "/api/v1/export/capability-tiers", Some(&events_only)).await;
+    assert_eq!(refused.status, 403);
+    for (query, field) in [
+        ("format=pdf", "format"),
+        ("organisation_id=all", "organisation_id"),
+    ] {
+        let bad = export(
+            &app,
+            &format!("/api/v1/export/capability-tiers?{query}"),
+            Some(&read),
+        )
+        .await;
+        assert_eq!(bad.status, 400, "{query}: {}", bad.text);
+        assert_eq!(bad.content_type, "application/problem+json");
+        assert!(bad.text.contains(field), "{query}: {}", bad.text);
+    }
+    let logged = audited(&app, admin_a, "/api/v1/export/capability-tiers").await;
+    assert!(
+        logged.iter().any(
+            |e| matches!(e.actor, qi_shared::audit::AuditActor::Token { .. })
+                && e.query.as_deref() == Some("format=csv")
+        ),
+        "{logged:#?}"
+    );
+    assert!(
+        logged.iter().any(|e| matches!(&e.actor, qi_shared::audit::AuditActor::Person { id, .. } if *id == member_a_person.id)),
+        "{logged:#?}"
+    );
 }

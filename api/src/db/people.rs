@@ -3,7 +3,10 @@
 use std::collections::HashMap;
 
 use chrono::Utc;
-use qi_shared::person::{Person, PersonStatus, Role, ValidPersonUpdate, normalise_roles};
+use qi_shared::{
+    access::Actor,
+    person::{Person, PersonStatus, Role, ValidPersonUpdate, normalise_roles},
+};
 use sea_orm::{
     ActiveModelTrait,
     ActiveValue::Set,
@@ -92,6 +95,21 @@ async fn to_dtos(
             to_dto(p, org.map(|o| o.name).unwrap_or_default(), person_roles)
         })
         .collect())
+}
+
+/// The people whose record `actor` may see: themself, and as an admin of their organisation its
+/// people (everyone, for a partnership admin). The rule of [`Actor::can_view_person`], as a
+/// query.
+pub fn viewable(actor: &Actor) -> Condition {
+    if actor.is_partnership_admin() {
+        return Condition::all();
+    }
+    let own = Condition::any().add(person::Column::Id.eq(actor.person_id));
+    if actor.has(Role::OrganisationAdmin) {
+        own.add(person::Column::OrganisationId.eq(actor.organisation_id))
+    } else {
+        own
+    }
 }
 
 pub async fn find(db: &impl ConnectionTrait, id: i64) -> Result<Option<person::Model>, DbErr> {

@@ -1,15 +1,23 @@
 //! Demo audit log: what Northmoor's admins and systems did, as the API would have logged it (the
 //! demo is seeded straight into the database, so nothing logged itself): the two API tokens made
-//! and one revoked, the theatre feed pushing data points until then, a role given, and a
-//! measure's data exported.
+//! and one revoked, the theatre feed pushing data points until then, the data warehouse's nightly
+//! exports of training and tiers, a role given, and a measure's data exported.
 
 use chrono::{DateTime, Duration, Utc};
+use qi_shared::uk_time;
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter,
     QueryOrder,
 };
 
 use crate::db::entity::{api_token, audit_log, measure, person, project};
+
+/// The routes of the warehouse's nightly exports, as the middleware names them.
+const EXPORTS: [&str; 3] = [
+    "/api/v1/export/courses",
+    "/api/v1/export/cohorts",
+    "/api/v1/export/capability-tiers",
+];
 
 /// One entry: when, by whom (person, token), the method, the pattern, the path's ids, status.
 struct Entry<'a> {
@@ -114,6 +122,29 @@ pub async fn seed(
                 object: ("measures", Some(measure.id)),
                 status: 200,
             });
+        }
+    }
+    // The warehouse's nightly load: training and each person's tier (staff data, so logged),
+    // from two in the morning (UK) of each of the last three nights.
+    if let Some(nightly) = tokens.iter().find(|t| t.revoked_at.is_none()) {
+        let last_night =
+            uk_time::start_of_day(uk_time::day_of(now - Duration::hours(2))) + Duration::hours(2);
+        for night in 0..3 {
+            for (minutes, operation) in (0..).step_by(3).zip(EXPORTS) {
+                let collection = operation.rsplit('/').next().unwrap_or_default();
+                entries.push(Entry {
+                    at: last_night - Duration::days(night) + Duration::minutes(minutes),
+                    person: None,
+                    token: Some(nightly.id),
+                    client: warehouse,
+                    method: "GET",
+                    operation,
+                    ids: &[],
+                    query: (collection == "capability-tiers").then_some("format=ndjson"),
+                    object: (collection, None),
+                    status: 200,
+                });
+            }
         }
     }
     if let Some(colleague) = &colleague {

@@ -14,7 +14,7 @@ use tiers::period_dto;
 pub use tiers::{facts, facts_changed, refresh_everyone};
 
 use qi_shared::uk_time;
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use chrono::{DateTime, NaiveDate, Utc};
 use qi_shared::capability::{
@@ -23,7 +23,8 @@ use qi_shared::capability::{
 use sea_orm::{
     ActiveModelTrait,
     ActiveValue::Set,
-    ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QueryOrder,
+    ColumnTrait, Condition, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QueryOrder,
+    QuerySelect,
     sea_query::{Expr, ExprTrait, Query},
 };
 
@@ -79,21 +80,6 @@ pub async fn save_rules(
     Ok(())
 }
 
-/// The partnership a person's organisation belongs to, with the person.
-async fn person_and_partnership(
-    db: &impl ConnectionTrait,
-    person_id: i64,
-) -> Result<Option<(person::Model, i64)>, DbErr> {
-    let Some(person) = person::Entity::find_by_id(person_id).one(db).await? else {
-        return Ok(None);
-    };
-    let partnership = organisation::Entity::find_by_id(person.organisation_id)
-        .one(db)
-        .await?
-        .map(|o| o.partnership_id);
-    Ok(partnership.map(|p| (person, p)))
-}
-
 fn day_of(at: DateTime<Utc>) -> NaiveDate {
     uk_time::day_of(at)
 }
@@ -144,46 +130,111 @@ pub async fn person_tier(
     person_id: i64,
     now: DateTime<Utc>,
 ) -> Result<Option<PersonTier>, DbErr> {
-    let Some((person, partnership_id)) = person_and_partnership(db, person_id).await? else {
-        return Ok(None);
-    };
-    let rules = rules(db, partnership_id).await?;
-    let derived = assess(&facts(db, person_id).await?, &rules, day_of(now));
-    let tier_override = match tier_override::Entity::find_by_id(person_id).one(db).await? {
-        Some(o) => {
-            let set_by_name = person::Entity::find_by_id(o.set_by)
-                .one(db)
-                .await?
-                .map(|p| p.name)
-                .unwrap_or_default();
-            Some(TierOverride {
-                tier: o.tier,
-                reason: o.reason,
-                set_by_id: o.set_by,
-                set_by_name,
-                set_at: o.set_at,
-            })
+    let people = person::Entity::find_by_id(person_id).all(db).await?;
+    Ok(tiers_of(db, people, now).await?.pop())
+}
+
+/// Up to `limit` people that meet `condition` with ids above `after`, in id order, each with
+/// their tier as [`person_tier`] shows it: one page of a bulk export.
+pub async fn tiers_after(
+    db: &impl ConnectionTrait,
+    condition: Condition,
+    after: i64,
+    limit: u64,
+    now: DateTime<Utc>,
+) -> Result<Vec<PersonTier>, DbErr> {
+    let people = person::Entity::find()
+        .filter(condition)
+        .filter(person::Column::Id.gt(after))
+        .order_by_asc(person::Column::Id)
+        .limit(limit)
+        .all(db)
+        .await?;
+    tiers_of(db, people, now).await
+}
+
+/// `people`'s tiers, in their order, in a few queries whatever their number (at most
+/// [`tiers::CHUNK`] of them): a person whose organisation has gone is left out.
+async fn tiers_of(
+    db: &impl ConnectionTrait,
+    people: Vec<person::Model>,
+    now: DateTime<Utc>,
+) -> Result<Vec<PersonTier>, DbErr> {
+    if people.is_empty() {
+        return Ok(Vec::new());
+    }
+    let ids: Vec<i64> = people.iter().map(|p| p.id).collect();
+    let organisations: HashSet<i64> = people.iter().map(|p| p.organisation_id).collect();
+    let partnership_of: HashMap<i64, i64> = organisation::Entity::find()
+        .filter(organisation::Column::Id.is_in(organisations))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|o| (o.id, o.partnership_id))
+        .collect();
+    let mut rules_of: HashMap<i64, TierRules> = HashMap::new();
+    for partnership in partnership_of.values() {
+        if !rules_of.contains_key(partnership) {
+            rules_of.insert(*partnership, rules(db, *partnership).await?);
         }
-        None => None,
+    }
+    let mut facts = tiers::facts_of(db, &ids).await?;
+    let mut overrides: HashMap<i64, tier_override::Model> = tier_override::Entity::find()
+        .filter(tier_override::Column::PersonId.is_in(ids.clone()))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|o| (o.person_id, o))
+        .collect();
+    let setters: HashSet<i64> = overrides.values().map(|o| o.set_by).collect();
+    let setter_names: HashMap<i64, String> = if setters.is_empty() {
+        HashMap::new()
+    } else {
+        person::Entity::find()
+            .filter(person::Column::Id.is_in(setters))
+            .all(db)
+            .await?
+            .into_iter()
+            .map(|p| (p.id, p.name))
+            .collect()
     };
-    let history: Vec<TierPeriod> = tier_period::Entity::find()
-        .filter(tier_period::Column::PersonId.eq(person_id))
+    let mut histories: HashMap<i64, Vec<TierPeriod>> = HashMap::new();
+    for period in tier_period::Entity::find()
+        .filter(tier_period::Column::PersonId.is_in(ids))
         .order_by_desc(tier_period::Column::ValidFrom)
         .order_by_desc(tier_period::Column::Id)
         .all(db)
         .await?
+    {
+        histories
+            .entry(period.person_id)
+            .or_default()
+            .push(period_dto(period));
+    }
+    let today = day_of(now);
+    Ok(people
         .into_iter()
-        .map(period_dto)
-        .collect();
-    Ok(Some(PersonTier {
-        person_id,
-        name: person.name,
-        organisation_id: person.organisation_id,
-        tier: tier_override.as_ref().map(|o| o.tier).or(derived.tier),
-        derived,
-        tier_override,
-        history,
-    }))
+        .filter_map(|person| {
+            let rules = rules_of.get(partnership_of.get(&person.organisation_id)?)?;
+            let derived = assess(&facts.remove(&person.id).unwrap_or_default(), rules, today);
+            let tier_override = overrides.remove(&person.id).map(|o| TierOverride {
+                set_by_name: setter_names.get(&o.set_by).cloned().unwrap_or_default(),
+                tier: o.tier,
+                reason: o.reason,
+                set_by_id: o.set_by,
+                set_at: o.set_at,
+            });
+            Some(PersonTier {
+                person_id: person.id,
+                tier: tier_override.as_ref().map(|o| o.tier).or(derived.tier),
+                derived,
+                tier_override,
+                history: histories.remove(&person.id).unwrap_or_default(),
+                name: person.name,
+                organisation_id: person.organisation_id,
+            })
+        })
+        .collect())
 }
 
 /// People per tier per organisation at instant `at`: one range query over `tier_periods`

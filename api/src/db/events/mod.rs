@@ -14,6 +14,7 @@ use qi_shared::{
         Audience, BookingStatus, Event, EventInput, EventQuery, EventWhen, Series, SeriesInput,
         rules,
     },
+    export::EventFilter,
     uk_time,
 };
 use sea_orm::{
@@ -249,7 +250,7 @@ pub async fn one(
 /// The events `actor` may see: partnership-wide and open events, and organisation events of
 /// their own organisation (every event, for a partnership admin). The rule of
 /// [`rules::can_see`], as a query.
-fn visible_to(actor: &Actor) -> Condition {
+pub fn visible_to(actor: &Actor) -> Condition {
     if actor.is_partnership_admin() {
         return Condition::all();
     }
@@ -258,32 +259,57 @@ fn visible_to(actor: &Actor) -> Condition {
         .add(event::Column::OrganiserOrganisationId.eq(actor.organisation_id))
 }
 
-/// A page of the events `actor` may see, filtered, and the number matching.
-pub async fn list(
-    db: &impl ConnectionTrait,
-    actor: &Actor,
-    query: &EventQuery,
-    (page, per_page): (u64, u64),
-    now: DateTime<Utc>,
-) -> Result<(Vec<Event>, u64), DbErr> {
-    let mut condition = Condition::all().add(visible_to(actor));
-    if let Some(kind) = query.kind {
-        condition = condition.add(event::Column::Kind.eq(kind));
-    }
-    if let Some(organisation) = query.organisation_id {
-        condition = condition.add(event::Column::OrganiserOrganisationId.eq(organisation));
-    }
-    if let Some(tag) = query.tag.as_deref().filter(|t| !t.trim().is_empty()) {
+/// The events `filter` keeps, as a condition on `events`: the list's and the export's.
+pub fn matching(filter: &EventFilter) -> Condition {
+    let mut condition = Condition::all();
+    if let Some(tag) = &filter.tag {
         condition = condition.add(
             event::Column::Id.in_subquery(
                 Query::select()
                     .column(event_tag::Column::EventId)
                     .from(event_tag::Entity)
-                    .and_where(event_tag::Column::Tag.eq(tag.trim().to_lowercase()))
+                    .and_where(event_tag::Column::Tag.eq(tag.as_str()))
                     .to_owned(),
             ),
         );
     }
+    condition
+        .add_option(filter.kind.map(|k| event::Column::Kind.eq(k)))
+        .add_option(
+            filter
+                .organisation_id
+                .map(|o| event::Column::OrganiserOrganisationId.eq(o)),
+        )
+        .add_option(
+            filter
+                .from
+                .map(|d| event::Column::StartsAt.gte(uk_time::start_of_day(d))),
+        )
+        .add_option(
+            filter
+                .to
+                .map(|d| event::Column::StartsAt.lt(uk_time::end_of_day(d))),
+        )
+        .add_option(
+            filter
+                .updated_since
+                .map(|t| event::Column::UpdatedAt.gte(t)),
+        )
+}
+
+/// A page of the events `actor` may see, kept by `filter` and the list's own word search and
+/// upcoming/past, and the number matching.
+pub async fn list(
+    db: &impl ConnectionTrait,
+    actor: &Actor,
+    filter: &EventFilter,
+    query: &EventQuery,
+    (page, per_page): (u64, u64),
+    now: DateTime<Utc>,
+) -> Result<(Vec<Event>, u64), DbErr> {
+    let mut condition = Condition::all()
+        .add(visible_to(actor))
+        .add(matching(filter));
     if let Some(words) = query.q.as_deref().filter(|q| !q.trim().is_empty()) {
         let pattern = like_pattern(words);
         let like = |column: event::Column| {
@@ -295,12 +321,6 @@ pub async fn list(
                 .add(like(event::Column::Title))
                 .add(like(event::Column::Description)),
         );
-    }
-    if let Some(from) = query.from {
-        condition = condition.add(event::Column::StartsAt.gte(uk_time::start_of_day(from)));
-    }
-    if let Some(to) = query.to {
-        condition = condition.add(event::Column::StartsAt.lt(uk_time::end_of_day(to)));
     }
     match query.when {
         Some(EventWhen::Upcoming) => condition = condition.add(event::Column::EndsAt.gte(now)),
@@ -324,6 +344,25 @@ pub async fn list(
         .all(db)
         .await?;
     Ok((dto(db, Some(actor), models).await?, total))
+}
+
+/// Up to `limit` events that meet `condition` with ids above `after`, in id order, each as the
+/// list shows it to `actor`: one page of a bulk export.
+pub async fn after(
+    db: &impl ConnectionTrait,
+    actor: &Actor,
+    condition: Condition,
+    after: i64,
+    limit: u64,
+) -> Result<Vec<Event>, DbErr> {
+    let models = event::Entity::find()
+        .filter(condition)
+        .filter(event::Column::Id.gt(after))
+        .order_by_asc(event::Column::Id)
+        .limit(limit)
+        .all(db)
+        .await?;
+    dto(db, Some(actor), models).await
 }
 
 pub async fn find_series(

@@ -289,6 +289,35 @@ pub async fn summaries(
         .collect())
 }
 
+/// The cohorts of `course_id` and `when` (each if given) on `today`: the list's and the
+/// export's filters. Everyone signed in reads every cohort.
+pub fn matching(course_id: Option<i64>, when: Option<When>, today: NaiveDate) -> Condition {
+    Condition::all()
+        .add_option(course_id.map(|c| cohort::Column::CourseId.eq(c)))
+        .add_option(when.map(|w| match w {
+            When::Upcoming => cohort::Column::EndDate.gte(today),
+            When::Past => cohort::Column::EndDate.lt(today),
+        }))
+}
+
+/// Up to `limit` cohorts that meet `condition` with ids above `after`, in id order, each as the
+/// list shows it: one page of a bulk export.
+pub async fn after(
+    db: &impl ConnectionTrait,
+    condition: Condition,
+    after: i64,
+    limit: u64,
+) -> Result<Vec<CohortSummary>, DbErr> {
+    let models = cohort::Entity::find()
+        .filter(condition)
+        .filter(cohort::Column::Id.gt(after))
+        .order_by_asc(cohort::Column::Id)
+        .limit(limit)
+        .all(db)
+        .await?;
+    summaries(db, models).await
+}
+
 /// A page of cohorts: upcoming ones soonest first, past ones latest first.
 pub async fn list(
     db: &impl ConnectionTrait,
@@ -296,15 +325,7 @@ pub async fn list(
     (page, per_page): (u64, u64),
     today: NaiveDate,
 ) -> Result<(Vec<CohortSummary>, u64), DbErr> {
-    let mut condition = Condition::all();
-    if let Some(course_id) = query.course_id {
-        condition = condition.add(cohort::Column::CourseId.eq(course_id));
-    }
-    match query.when {
-        Some(When::Upcoming) => condition = condition.add(cohort::Column::EndDate.gte(today)),
-        Some(When::Past) => condition = condition.add(cohort::Column::EndDate.lt(today)),
-        None => {}
-    }
+    let condition = matching(query.course_id, query.when, today);
     let select = cohort::Entity::find().filter(condition);
     let total = select.clone().count(db).await?;
     let select = if query.when == Some(When::Past) {

@@ -5,6 +5,7 @@ use std::collections::HashMap;
 use chrono::{NaiveDate, Utc};
 use qi_shared::{
     access::Actor,
+    capability::Tier,
     training::{Course, CourseInput, CourseQuery, rules},
 };
 use sea_orm::{
@@ -121,6 +122,33 @@ pub async fn dto(
         .collect())
 }
 
+/// The courses of `tier` and `provider` (each if given): the catalogue's and the export's
+/// filters. Everyone signed in reads every course.
+pub fn matching(tier: Option<Tier>, provider: Option<i64>) -> Condition {
+    Condition::all()
+        .add_option(tier.map(|t| course::Column::Tier.eq(t)))
+        .add_option(provider.map(|p| course::Column::ProviderOrganisationId.eq(p)))
+}
+
+/// Up to `limit` courses that meet `condition` with ids above `after`, in id order, each as the
+/// catalogue shows it to `actor`: one page of a bulk export.
+pub async fn after(
+    db: &impl ConnectionTrait,
+    actor: &Actor,
+    condition: Condition,
+    (after, limit): (i64, u64),
+    today: NaiveDate,
+) -> Result<Vec<Course>, DbErr> {
+    let models = course::Entity::find()
+        .filter(condition)
+        .filter(course::Column::Id.gt(after))
+        .order_by_asc(course::Column::Id)
+        .limit(limit)
+        .all(db)
+        .await?;
+    dto(db, actor, models, today).await
+}
+
 /// A page of the catalogue, by tier then title, and the number of courses matching.
 pub async fn list(
     db: &impl ConnectionTrait,
@@ -129,13 +157,7 @@ pub async fn list(
     (page, per_page): (u64, u64),
     today: NaiveDate,
 ) -> Result<(Vec<Course>, u64), DbErr> {
-    let mut condition = Condition::all();
-    if let Some(tier) = query.tier {
-        condition = condition.add(course::Column::Tier.eq(tier));
-    }
-    if let Some(provider) = query.provider_organisation_id {
-        condition = condition.add(course::Column::ProviderOrganisationId.eq(provider));
-    }
+    let mut condition = matching(query.tier, query.provider_organisation_id);
     if let Some(words) = query.q.as_deref().filter(|q| !q.trim().is_empty()) {
         let pattern = like_pattern(words);
         let like = |column: course::Column| {

@@ -4,6 +4,7 @@ use actix_web::{HttpResponse, delete, get, http::header, post, put, web};
 use chrono::Utc;
 use qi_shared::{
     event::{Event, EventInput, EventPage, EventQuery},
+    export::EventFilter,
     page::parse_page,
     problem::Problem,
 };
@@ -74,16 +75,22 @@ pub async fn list(
     if query.q.as_ref().is_some_and(|q| q.chars().count() > 200) {
         return Err(invalid("q", "Search with at most 200 characters"));
     }
-    if query.tag.as_ref().is_some_and(|t| t.chars().count() > 50) {
-        return Err(invalid("tag", "A tag has at most 50 characters"));
-    }
-    if let (Some(from), Some(to)) = (query.from, query.to)
-        && to < from
-    {
-        return Err(invalid("to", "The last day must be on or after the first"));
-    }
-    let (items, total) =
-        db::events::list(&state.db, &user, &query, (page, per_page), Utc::now()).await?;
+    // The filters the events export shares, checked as it checks them.
+    let filter = EventFilter::new(
+        query.kind,
+        query.organisation_id,
+        query.tag.as_deref(),
+        (query.from, query.to),
+    )?;
+    let (items, total) = db::events::list(
+        &state.db,
+        &user,
+        &filter,
+        &query,
+        (page, per_page),
+        Utc::now(),
+    )
+    .await?;
     Ok(HttpResponse::Ok().json(EventPage::new(items, page, per_page, total)))
 }
 

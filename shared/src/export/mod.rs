@@ -6,6 +6,12 @@
 //! injection). The server streams the rows in pages; this module holds the pure parts: the
 //! queries, the format, and how each row becomes CSV cells.
 
+mod events;
+mod training;
+
+pub use events::{EventExportQuery, EventFilter, MAX_TAG_FILTER};
+pub use training::{CohortExportQuery, CourseExportQuery, TierExportQuery};
+
 use std::borrow::Cow;
 
 use chrono::{DateTime, NaiveDate, Utc};

@@ -1,5 +1,8 @@
-//! Bulk export (issue 18): every project, measure and data point the caller may read, as NDJSON
-//! or CSV, streamed.
+//! Bulk export (issue 18): every collection the caller may read, as NDJSON or CSV, streamed:
+//! projects, measures and data points here, events in [`of_events`], courses, cohorts
+//! and capability tiers in [`of_training`]. Each row is what the collection's own list shows the
+//! caller, read by the list's own database code, so an export never has a visibility rule of
+//! its own.
 //!
 //! Rows are read in pages of [`PAGE`] by key (`WHERE id > last ORDER BY id LIMIT 1000`, never
 //! `OFFSET`), each page in a few batch queries, and written to the answer as it is read; actix
@@ -13,6 +16,12 @@
 //! logged (with the request id) and the connection is closed without the chunked encoding's
 //! last chunk, so a client sees a broken transfer (curl: "transfer closed with outstanding read
 //! data remaining"), never a short file that looks whole.
+
+mod of_events;
+mod of_training;
+
+pub use of_events::events;
+pub use of_training::{capability_tiers, cohorts, courses};
 
 use std::future::Future;
 
