@@ -11,6 +11,7 @@
 //! - `state`, `cache`, `middleware`: what handlers share, per-node caches and their invalidation.
 //! - `board_pack`: the board pack drawn as a printable HTML page and as a PDF.
 //! - `markdown`: comments' and bulletins' Markdown to safe HTML.
+//! - `webhooks`: the worker that fans the changes feed out to webhooks and delivers it.
 //! - `demo` (feature `demo`, on by default): the demo partnership.
 
 pub mod access;
@@ -34,3 +35,4 @@ pub mod state;
 pub mod storage;
 pub mod telemetry;
 pub mod web_app;
+pub mod webhooks;
