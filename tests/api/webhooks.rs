@@ -512,15 +512,19 @@ async fn changes_reach_the_organisations_webhook_signed_and_in_order_and_nothing
             upsert_of(ChangeType::Measure, measure.id),
         )
         .await;
-    let answer = app
-        .call(
-            Method::DELETE,
-            &format!("/api/v1/measures/{}", measure.id),
-            Some(member_a),
-            None,
-        )
-        .await;
-    assert_eq!(answer.status.as_u16(), 204, "{}", answer.body);
+    let current: Measure = app
+        .get(&format!("/api/v1/measures/{}", measure.id), member_a)
+        .await
+        .expect(200);
+    let removed = app
+        .client
+        .delete(app.url(&format!("/api/v1/measures/{}", measure.id)))
+        .bearer_auth(member_a)
+        .header("If-Match", format!("\"{}\"", current.version))
+        .send()
+        .await
+        .expect("the server answers");
+    assert_eq!(removed.status(), 204);
 
     // Theirs: one private throughout, one shared and then made private.
     let hidden = project(
@@ -629,14 +633,18 @@ async fn changes_reach_the_organisations_webhook_signed_and_in_order_and_nothing
             .is_some_and(|ch| ch.id == ours.id && ch.object_type == ChangeType::Project)
     });
     let deleted_at = position(&|e| {
-        e.change
-            .as_ref()
-            .is_some_and(|ch| ch.id == measure.id && ch.op == ChangeOp::Delete)
+        e.change.as_ref().is_some_and(|ch| {
+            ch.object_type == ChangeType::Measure
+                && ch.id == measure.id
+                && ch.op == ChangeOp::Delete
+        })
     });
     let measure_at = position(&|e| {
-        e.change
-            .as_ref()
-            .is_some_and(|ch| ch.id == measure.id && ch.op == ChangeOp::Upsert)
+        e.change.as_ref().is_some_and(|ch| {
+            ch.object_type == ChangeType::Measure
+                && ch.id == measure.id
+                && ch.op == ChangeOp::Upsert
+        })
     });
     assert!(made_at < measure_at && measure_at < deleted_at);
 
