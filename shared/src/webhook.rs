@@ -26,7 +26,7 @@ pub const EVENT_HEADER: &str = "QI-Event";
 
 wire_enum! {
     /// What a delivery carries.
-    EventKind {
+    WebhookEventKind {
         /// A change of the feed: a project or measure made, changed, deleted or hidden.
         Change => "change", "A change";
         /// A test, sent when an admin asks, carrying no change.
@@ -225,7 +225,7 @@ pub struct Delivery {
     /// Also its `QI-Delivery-Id`: the same on every try.
     pub id: i64,
     pub webhook_id: i64,
-    pub kind: EventKind,
+    pub kind: WebhookEventKind,
     pub status: DeliveryStatus,
     pub attempts: i32,
     /// When it is (next) tried, while not delivered.
@@ -258,7 +258,7 @@ pub type DeliveryPage = crate::page::Page<Delivery>;
 pub struct WebhookEvent {
     /// The delivery's id (`QI-Delivery-Id`): a receiver that sees one twice ignores the second.
     pub id: i64,
-    pub kind: EventKind,
+    pub kind: WebhookEventKind,
     pub webhook_id: i64,
     pub created_at: DateTime<Utc>,
     /// For a `change`: the change, as the changes feed gives it.

@@ -19,8 +19,8 @@ use qi_shared::{
     notification::{NotificationKind, NotificationPage},
     project::Project,
     webhook::{
-        self, Delivery, DeliveryPage, DeliveryStatus, EventKind, Webhook, WebhookCreated,
-        WebhookEvent,
+        self, Delivery, DeliveryPage, DeliveryStatus, Webhook, WebhookCreated, WebhookEvent,
+        WebhookEventKind,
     },
 };
 use reqwest::Method;
@@ -606,7 +606,7 @@ async fn changes_reach_the_organisations_webhook_signed_and_in_order_and_nothing
             got.headers.get("content-type").map(String::as_str),
             Some("application/json")
         );
-        assert_eq!(event.kind, EventKind::Change);
+        assert_eq!(event.kind, WebhookEventKind::Change);
         assert_eq!(event.webhook_id, made.webhook.id);
         // In the feed's order: each delivery after the one before.
         assert!(
@@ -676,7 +676,7 @@ async fn a_failed_delivery_is_tried_again_and_the_log_shows_each_try() {
         )
         .await
         .expect(202);
-    assert_eq!(test.kind, EventKind::Test);
+    assert_eq!(test.kind, WebhookEventKind::Test);
     let items = log_until(&app, &app.admin, id, "the test delivered", |items| {
         items
             .iter()
@@ -699,7 +699,7 @@ async fn a_failed_delivery_is_tried_again_and_the_log_shows_each_try() {
     assert!(done.delivered_at.is_some());
     let (event, got) = receiver.delivered().pop().expect("delivered");
     assert_eq!(event.id, test.id);
-    assert_eq!(event.kind, EventKind::Test);
+    assert_eq!(event.kind, WebhookEventKind::Test);
     assert!(event.change.is_none());
     assert_eq!(
         got.headers.get("qi-event").map(String::as_str),

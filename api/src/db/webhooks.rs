@@ -12,8 +12,8 @@ use qi_shared::{
     person::Role,
     project::OrganisationRef,
     webhook::{
-        Attempt, Delivery, DeliveryStatus, EventKind, KEPT_ATTEMPTS, SECRET_PREFIX, Webhook,
-        WebhookEvent, WebhookInput,
+        Attempt, Delivery, DeliveryStatus, KEPT_ATTEMPTS, SECRET_PREFIX, Webhook, WebhookEvent,
+        WebhookEventKind, WebhookInput,
     },
 };
 use sea_orm::{
@@ -138,7 +138,7 @@ pub async fn delete(txn: &impl ConnectionTrait, id: i64) -> Result<(), DbErr> {
 pub async fn enqueue(
     txn: &impl ConnectionTrait,
     webhook_id: i64,
-    kind: EventKind,
+    kind: WebhookEventKind,
     change: Option<qi_shared::changes::Change>,
     now: DateTime<Utc>,
 ) -> Result<webhook_delivery::Model, DbErr> {
@@ -180,7 +180,7 @@ pub async fn enqueue_test(
     webhook_id: i64,
     now: DateTime<Utc>,
 ) -> Result<webhook_delivery::Model, DbErr> {
-    enqueue(txn, webhook_id, EventKind::Test, None, now).await
+    enqueue(txn, webhook_id, WebhookEventKind::Test, None, now).await
 }
 
 /// Fans out the changes after an enabled webhook's position: up to `batch` rows of the feed,
@@ -204,7 +204,7 @@ pub async fn fan_out(
     let actor = crate::auth::system_actor(hook.organisation_id);
     let page = db::changes::read(txn, &actor, since, &types(&hook), batch).await?;
     for change in page.changes {
-        enqueue(txn, hook.id, EventKind::Change, Some(change), now).await?;
+        enqueue(txn, hook.id, WebhookEventKind::Change, Some(change), now).await?;
     }
     if page.next != since {
         webhook::Entity::update_many()

@@ -5,7 +5,7 @@
 use chrono::{Duration, Utc};
 use qi_shared::{
     changes::{Change, ChangeOp, ChangeType},
-    webhook::{Attempt, EventKind, WebhookInput},
+    webhook::{Attempt, WebhookEventKind, WebhookInput},
 };
 use sea_orm::{ConnectionTrait, EntityTrait, QueryOrder, QuerySelect};
 
@@ -58,7 +58,7 @@ pub async fn seed(
         };
         let at = began + Duration::hours(2 + 20 * i as i64);
         let delivery =
-            db::webhooks::enqueue(db, hook.id, EventKind::Change, Some(change), at).await?;
+            db::webhooks::enqueue(db, hook.id, WebhookEventKind::Change, Some(change), at).await?;
         let tries: Vec<(Attempt, bool)> = match i {
             // A bad night at the hub: refused once, taken on the next try.
             2 => vec![

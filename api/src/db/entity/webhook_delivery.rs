@@ -6,7 +6,7 @@ pub struct Model {
     #[sea_orm(primary_key)]
     pub id: i64,
     pub webhook_id: i64,
-    pub kind: qi_shared::webhook::EventKind,
+    pub kind: qi_shared::webhook::WebhookEventKind,
     /// The exact JSON POSTed.
     pub body: String,
     pub status: qi_shared::webhook::DeliveryStatus,
