@@ -218,9 +218,11 @@ pub struct Attempt {
 /// The most attempts a delivery keeps in its log (the latest).
 pub const KEPT_ATTEMPTS: usize = 20;
 
-/// A delivery, as the log shows it.
+/// A delivery, as the log shows it. (`WebhookDelivery` in the API document: training has a
+/// `Delivery` of its own.)
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "openapi", schema(as = WebhookDelivery))]
 pub struct Delivery {
     /// Also its `QI-Delivery-Id`: the same on every try.
     pub id: i64,
