@@ -13,6 +13,7 @@
 //! - `markdown`: comments' and bulletins' Markdown to safe HTML.
 //! - `retention`: removes the changes feed's old changes.
 //! - `pull`: `qi pull`, a partner's copy of what its API token reads, kept from the changes feed.
+//! - `webhooks`: the worker that fans the changes feed out to webhooks and delivers it.
 //! - `demo` (feature `demo`, on by default): the demo partnership.
 
 pub mod access;
@@ -38,3 +39,4 @@ pub mod state;
 pub mod storage;
 pub mod telemetry;
 pub mod web_app;
+pub mod webhooks;

@@ -12,7 +12,7 @@ use crate::handlers::{
     account, analysis, api_tokens, audit, auth, board_pack, bulletins, capability, changes,
     comments, dashboard, events, evidence, export, health, home, improvement, invitations, me,
     measures, notifications, organisations, outbox, partnership, people, projects, setup, targets,
-    team, training,
+    team, training, webhooks,
 };
 
 pub fn configure(cfg: &mut ServiceConfig) {
@@ -50,6 +50,14 @@ pub fn configure(cfg: &mut ServiceConfig) {
                     .service(api_tokens::list)
                     .service(api_tokens::create)
                     .service(api_tokens::revoke)
+                    // Admins: their organisation's webhooks and their delivery logs.
+                    .service(webhooks::list)
+                    .service(webhooks::create)
+                    .service(webhooks::show)
+                    .service(webhooks::update)
+                    .service(webhooks::remove)
+                    .service(webhooks::test)
+                    .service(webhooks::deliveries)
                     // Partners' systems: what changed.
                     .service(changes::cursor)
                     .service(changes::feed)

@@ -68,6 +68,9 @@ pub struct Settings {
     /// How long the changes feed keeps its changes (`QI_CHANGES__*`).
     #[serde(default)]
     pub changes: ChangesSettings,
+    /// How webhooks are delivered (`QI_WEBHOOKS__*`).
+    #[serde(default)]
+    pub webhooks: WebhookSettings,
 }
 
 /// The changes feed's retention (`QI_CHANGES__RETENTION_DAYS`, ...). A cursor older than what
@@ -86,6 +89,40 @@ impl Default for ChangesSettings {
         Self {
             retention_days: 90,
             prune_check_seconds: 3600,
+        }
+    }
+}
+
+/// How webhooks are fanned out and delivered (`QI_WEBHOOKS__POLL_MILLIS`, ...).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(default)]
+pub struct WebhookSettings {
+    /// How often a node looks for changes to fan out and deliveries due, when the last look
+    /// found nothing, in milliseconds.
+    pub poll_millis: u64,
+    /// How long a receiver has to answer one delivery, in seconds (connecting included).
+    pub timeout_seconds: u64,
+    /// The wait after a delivery's first failure, in seconds; doubled after each further one,
+    /// up to `backoff_max_seconds`.
+    pub backoff_base_seconds: u64,
+    pub backoff_max_seconds: u64,
+    /// A webhook whose deliveries have failed without a success for this long is turned off
+    /// and its organisation's admins are told, in seconds (a day unless set).
+    pub disable_after_seconds: u64,
+    /// Changes a node fans out of the feed for one webhook at once, and deliveries it takes at
+    /// once (at most one a webhook).
+    pub batch: u64,
+}
+
+impl Default for WebhookSettings {
+    fn default() -> Self {
+        Self {
+            poll_millis: 1000,
+            timeout_seconds: 10,
+            backoff_base_seconds: 10,
+            backoff_max_seconds: 3600,
+            disable_after_seconds: 86_400,
+            batch: 100,
         }
     }
 }

@@ -83,8 +83,10 @@ impl Application {
             resets: crate::auth::throttle::ResetLimits::new(&settings.auth),
             token_limits: crate::auth::throttle::TokenLimits::new(&settings.auth),
             storage,
+            webhooks: settings.webhooks.clone(),
         });
         crate::mail::worker::start(state.clone());
+        crate::webhooks::worker::start(state.clone())?;
         crate::mail::schedule::start(state.clone());
         crate::retention::start(state.clone(), settings.changes.clone());
         // The register's index is read before the first list asks for it (a few seconds for
@@ -129,6 +131,11 @@ impl Application {
         let server = server.listen(listener)?.run();
         tracing::info!(%public_url, "QI Commons is listening");
         Ok(Self { port, server, db })
+    }
+
+    /// Stops the HTTP server (tests stopping a node).
+    pub fn handle(&self) -> actix_web::dev::ServerHandle {
+        self.server.handle()
     }
 
     pub fn port(&self) -> u16 {

@@ -37,6 +37,8 @@ pub struct AppState {
     pub token_limits: crate::auth::throttle::TokenLimits,
     /// Submissions' files.
     pub storage: crate::storage::Storage,
+    /// How webhooks are delivered.
+    pub webhooks: crate::settings::WebhookSettings,
 }
 
 impl AppState {

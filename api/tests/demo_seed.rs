@@ -26,6 +26,7 @@ use qi_shared::{
     evidence::{self, EvidenceChart, Signal},
     notification::NotificationKind,
     score::ProgressScore,
+    webhook::DeliveryStatus,
 };
 use sea_orm::{
     ColumnTrait, ConnectionTrait, Database, EntityTrait, PaginatorTrait, QueryFilter, QuerySelect,
@@ -419,6 +420,31 @@ async fn the_demo_partnership_has_a_portfolio_of_improvement_projects() {
         "{} of {} rows",
         sent.len(),
         rows.len()
+    );
+    // Northmoor's webhook: off (so the demo never calls it), with a log worth reading.
+    let hooks = qi_api::db::entity::webhook::Entity::find()
+        .all(&db)
+        .await
+        .unwrap();
+    assert_eq!(hooks.len(), 1);
+    assert!(!hooks[0].enabled && hooks[0].disabled_reason.is_some());
+    let deliveries = qi_api::db::entity::webhook_delivery::Entity::find()
+        .all(&db)
+        .await
+        .unwrap();
+    let status = |s| deliveries.iter().filter(|d| d.status == s).count();
+    assert_eq!(status(DeliveryStatus::Delivered), 3);
+    assert_eq!(status(DeliveryStatus::Failed), 1);
+    assert_eq!(status(DeliveryStatus::Pending), 1);
+    assert!(
+        deliveries
+            .iter()
+            .any(|d| d.attempts == 2 && d.status == DeliveryStatus::Delivered)
+    );
+    assert!(
+        deliveries
+            .iter()
+            .all(|d| d.body.contains(&format!("\"id\":{}", d.id)))
     );
     // Their audit log: the tokens made and one revoked, the feed's pushes, a role change and an
     // export, by people and by a token.

@@ -33,6 +33,7 @@ mod m20261210_000025_feedback_requests;
 mod m20261210_000026_api_tokens;
 mod m20261211_000027_audit_log;
 mod m20261211_000028_changes;
+mod m20261212_000029_webhooks;
 
 pub struct Migrator;
 
@@ -68,6 +69,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261210_000026_api_tokens::Migration),
             Box::new(m20261211_000027_audit_log::Migration),
             Box::new(m20261211_000028_changes::Migration),
+            Box::new(m20261212_000029_webhooks::Migration),
         ]
     }
 }

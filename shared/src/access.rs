@@ -61,6 +61,18 @@ impl Actor {
                 || self.organisation_id == organisation_id && self.has(Role::OrganisationAdmin))
     }
 
+    /// Register, change and read the webhooks of an organisation: the same people as its API
+    /// tokens (a webhook sends what an admin of the organisation may read).
+    pub fn can_manage_webhooks_of(&self, organisation_id: i64) -> bool {
+        self.can_manage_api_tokens_of(organisation_id)
+    }
+
+    /// Manage any organisation's integrations (its own admins, partnership admins): a person who
+    /// cannot is refused (403) before any one webhook is looked at.
+    pub fn manages_integrations(&self) -> bool {
+        self.person_id != 0 && (self.is_partnership_admin() || self.has(Role::OrganisationAdmin))
+    }
+
     /// Change an organisation's details: partnership admins, and the organisation's own admins.
     pub fn can_edit_organisation(&self, organisation_id: i64) -> bool {
         self.is_partnership_admin()

@@ -37,5 +37,6 @@ pub mod team;
 pub mod training;
 pub mod uk_time;
 pub mod validation;
+pub mod webhook;
 
 pub use validation::{FieldError, FieldErrors};

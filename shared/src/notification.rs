@@ -32,6 +32,7 @@ wire_enum!(
         OfferAccepted => "offer_accepted", "Your offer of help was accepted";
         DataDue => "data_due", "Data due on your measures";
         WeeklyDigest => "weekly_digest", "A weekly digest of what changed";
+        WebhookDisabled => "webhook_disabled", "A webhook of your organisation turned off for failing";
     }
 );
 

@@ -7,7 +7,7 @@
 use std::path::PathBuf;
 
 use qi_api::{
-    settings::{AuthSettings, Bootstrap, MailSettings, Settings, UploadSettings},
+    settings::{AuthSettings, Bootstrap, MailSettings, Settings, UploadSettings, WebhookSettings},
     startup::Application,
 };
 use qi_shared::{
@@ -141,6 +141,13 @@ pub fn test_settings(database_url: String) -> Settings {
         },
         uploads: UploadSettings::default(),
         changes: Default::default(),
+        webhooks: WebhookSettings {
+            poll_millis: 100,
+            timeout_seconds: 5,
+            backoff_base_seconds: 1,
+            backoff_max_seconds: 2,
+            ..WebhookSettings::default()
+        },
     }
 }
 

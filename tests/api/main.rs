@@ -38,3 +38,4 @@ mod team;
 mod training;
 mod visibility;
 mod web_app;
+mod webhooks;

@@ -129,6 +129,7 @@ fn header() -> Html {
                         { link(Route::Profile, "My profile") }
                         if partnership_admin { { link(Route::Outbox, "Mail outbox") } }
                         if is_admin { { link(Route::ApiTokens, "API tokens") } }
+                        if is_admin { { link(Route::Webhooks, "Webhooks") } }
                         if is_admin { { link(Route::AuditLog, "Audit log") } }
                         { link(Route::Library, "Learning library") }
                         { link(Route::BulletinsHome, "Bulletin") }

@@ -86,6 +86,9 @@ fn page(route: &Route, session: &crate::session::Session) -> Html {
         Route::AuditLog if admin_of_own => {
             html! { <pages::integrations::audit_log::AuditLogPage /> }
         }
+        Route::Webhooks if admin_of_own => {
+            html! { <pages::integrations::webhooks::WebhooksPage /> }
+        }
         Route::Organisations => html! { <pages::organisations::list::OrganisationList /> },
         Route::NewOrganisation if partnership_admin => {
             html! { <pages::organisations::form::OrganisationForm id={None::<i64>} /> }
@@ -167,7 +170,8 @@ fn page(route: &Route, session: &crate::session::Session) -> Html {
         | Route::NewEvent
         | Route::Outbox
         | Route::ApiTokens
-        | Route::AuditLog => html! { <Forbidden /> },
+        | Route::AuditLog
+        | Route::Webhooks => html! { <Forbidden /> },
     }
 }
 

@@ -30,6 +30,9 @@ pub enum Route {
     /// Who did what, when and from where: organisation admins and partnership admins.
     #[at("/admin/audit-log")]
     AuditLog,
+    /// Endpoints that receive the changes feed: organisation admins and partnership admins.
+    #[at("/admin/webhooks")]
+    Webhooks,
     #[at("/organisations")]
     Organisations,
     #[at("/organisations/new")]

@@ -43,7 +43,7 @@ enum Bearer {
 }
 
 /// A token's actor: no person (id 0 names nobody), an admin of its organisation.
-fn system_actor(organisation_id: i64) -> Actor {
+pub(crate) fn system_actor(organisation_id: i64) -> Actor {
     Actor {
         person_id: 0,
         organisation_id,

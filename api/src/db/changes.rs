@@ -2,10 +2,14 @@
 //! `(xid, id)` order, never past the oldest transaction still running, and the objects they
 //! name as a reader may see them now.
 
+use std::collections::HashMap;
+
 use chrono::{DateTime, Utc};
 use qi_shared::{
     access::Actor,
-    changes::{Audience, ChangeType, Position, Recorded},
+    changes::{
+        self, Audience, Change, ChangeOp, ChangePage, ChangeType, Decision, Position, Recorded,
+    },
     measure::Measure,
     project::ProjectSummary,
 };
@@ -25,6 +29,82 @@ const PAGE: &str = "SELECT id, xid, object_type, object_id, deleted, before_visi
     ORDER BY xid, id LIMIT $3";
 
 const PG_HORIZON: &str = "pg_snapshot_xmin(pg_current_snapshot())::text::bigint";
+
+/// A page of the feed as `actor` reads it (an API token, or a webhook, each an admin of its
+/// organisation): up to `limit` rows of `types` after `since`, decided for the actor's
+/// organisation (`changes::decide`) and each object read as it is now. The changes feed and
+/// webhooks' fan-out both read through here, so they send the same things.
+pub async fn read(
+    db: &impl ConnectionTrait,
+    actor: &Actor,
+    since: Position,
+    types: &[ChangeType],
+    limit: u64,
+) -> Result<ChangePage, DbErr> {
+    let rows = after(db, since, types, limit).await?;
+    let more = rows.len() as u64 == limit;
+    let next = rows.last().map_or(since, |(position, _)| *position);
+    let recorded: Vec<_> = rows.into_iter().map(|(_, row)| row).collect();
+    let decisions = changes::decide(&recorded, actor.organisation_id);
+    Ok(ChangePage {
+        changes: current(db, actor, decisions).await?,
+        next,
+        more,
+    })
+}
+
+/// The decisions as changes, each object read as it is now. One the reader may no longer read
+/// now (a change past the page hid it) is left out: that change's own page sends its tombstone.
+async fn current(
+    db: &impl ConnectionTrait,
+    actor: &Actor,
+    decisions: Vec<Decision>,
+) -> Result<Vec<Change>, DbErr> {
+    let wanted = |kind: ChangeType| -> Vec<i64> {
+        decisions
+            .iter()
+            .filter_map(|d| match d {
+                Decision::Upsert(t, id) if *t == kind => Some(*id),
+                _ => None,
+            })
+            .collect()
+    };
+    let mut projects: HashMap<i64, _> = projects(db, actor, &wanted(ChangeType::Project))
+        .await?
+        .into_iter()
+        .map(|p| (p.id, p))
+        .collect();
+    let mut measures: HashMap<i64, _> = measures(db, actor, &wanted(ChangeType::Measure))
+        .await?
+        .into_iter()
+        .map(|m| (m.id, m))
+        .collect();
+    let blank = |op, object_type, id| Change {
+        op,
+        object_type,
+        id,
+        reason: None,
+        project: None,
+        measure: None,
+    };
+    Ok(decisions
+        .into_iter()
+        .filter_map(|decision| match decision {
+            Decision::Upsert(ChangeType::Project, id) => Some(Change {
+                project: Some(projects.remove(&id)?),
+                ..blank(ChangeOp::Upsert, ChangeType::Project, id)
+            }),
+            Decision::Upsert(ChangeType::Measure, id) => Some(Change {
+                measure: Some(measures.remove(&id)?),
+                ..blank(ChangeOp::Upsert, ChangeType::Measure, id)
+            }),
+            Decision::Tombstone(object_type, id, reason) => Some(Change {
+                reason: Some(reason),
+                ..blank(ChangeOp::Delete, object_type, id)
+            }),
+        })
+        .collect())
+}
 
 /// Up to `limit` recorded changes of `types` after `since`, each with its position.
 pub async fn after(

@@ -26,6 +26,7 @@ pub mod targets;
 pub mod team;
 pub mod tokens;
 pub mod training;
+pub mod webhooks;
 
 use std::{path::Path, sync::Arc, time::Duration};
 

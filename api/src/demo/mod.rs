@@ -22,6 +22,7 @@ mod submissions;
 mod targets;
 mod team;
 mod training;
+mod webhooks;
 
 use qi_shared::{
     auth::ValidSetup,
@@ -274,6 +275,8 @@ pub async fn seed(
         tracing::debug!(tokens, "seeded the demo API tokens");
         let entries = audit::seed(&txn, northmoor.id, "qi.lead@demo.qicommons.org").await?;
         tracing::debug!(entries, "seeded the demo audit log");
+        let deliveries = webhooks::seed(&txn, admin.id, northmoor.id).await?;
+        tracing::debug!(deliveries, "seeded the demo webhook");
     }
     notifications::seed(&txn).await?;
     txn.commit().await?;

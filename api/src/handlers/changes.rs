@@ -2,12 +2,10 @@
 //! cursor, of what an API token may read, in order, with tombstones for what was deleted or
 //! stopped being readable.
 
-use std::collections::HashMap;
-
 use actix_web::{HttpMessage, HttpRequest, HttpResponse, get, web};
 use qi_shared::{
     api_token::TokenScope,
-    changes::{self, Change, ChangeCursor, ChangeOp, ChangePage, ChangeType, Decision, Position},
+    changes::{self, ChangeCursor, ChangePage, ChangeType, Position},
     problem::Problem,
 };
 use serde::Deserialize;
@@ -100,72 +98,8 @@ pub async fn feed(
             "This cursor is older than the changes kept (see `changes.retention_days`): take a new cursor, load everything again through the export, then follow the feed from the new cursor",
         ));
     }
-    let rows = db::changes::after(&state.db, since, &types, limit).await?;
-    let more = rows.len() as u64 == limit;
-    let next = rows.last().map_or(since, |(position, _)| *position);
-    let recorded: Vec<_> = rows.into_iter().map(|(_, row)| row).collect();
-    let decisions = changes::decide(&recorded, user.organisation_id);
-    let changes = current(&state, &user, decisions).await?;
-    Ok(HttpResponse::Ok().json(ChangePage {
-        changes,
-        next,
-        more,
-    }))
-}
-
-/// The decisions as changes, each object read as it is now. One the reader may no longer read
-/// now (a change past the page hid it) is left out: that change's own page sends its tombstone.
-async fn current(
-    state: &AppState,
-    user: &AuthUser,
-    decisions: Vec<Decision>,
-) -> ApiResult<Vec<Change>> {
-    let wanted = |kind: ChangeType| -> Vec<i64> {
-        decisions
-            .iter()
-            .filter_map(|d| match d {
-                Decision::Upsert(t, id) if *t == kind => Some(*id),
-                _ => None,
-            })
-            .collect()
-    };
-    let mut projects: HashMap<i64, _> =
-        db::changes::projects(&state.db, user, &wanted(ChangeType::Project))
-            .await?
-            .into_iter()
-            .map(|p| (p.id, p))
-            .collect();
-    let mut measures: HashMap<i64, _> =
-        db::changes::measures(&state.db, user, &wanted(ChangeType::Measure))
-            .await?
-            .into_iter()
-            .map(|m| (m.id, m))
-            .collect();
-    let blank = |op, object_type, id| Change {
-        op,
-        object_type,
-        id,
-        reason: None,
-        project: None,
-        measure: None,
-    };
-    Ok(decisions
-        .into_iter()
-        .filter_map(|decision| match decision {
-            Decision::Upsert(ChangeType::Project, id) => Some(Change {
-                project: Some(projects.remove(&id)?),
-                ..blank(ChangeOp::Upsert, ChangeType::Project, id)
-            }),
-            Decision::Upsert(ChangeType::Measure, id) => Some(Change {
-                measure: Some(measures.remove(&id)?),
-                ..blank(ChangeOp::Upsert, ChangeType::Measure, id)
-            }),
-            Decision::Tombstone(object_type, id, reason) => Some(Change {
-                reason: Some(reason),
-                ..blank(ChangeOp::Delete, object_type, id)
-            }),
-        })
-        .collect())
+    let page = db::changes::read(&state.db, &user, since, &types, limit).await?;
+    Ok(HttpResponse::Ok().json(page))
 }
 
 /// The feed's position now. A copy begins here: take this first, then load everything in bulk,

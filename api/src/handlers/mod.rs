@@ -31,3 +31,4 @@ pub mod setup;
 pub mod targets;
 pub mod team;
 pub mod training;
+pub mod webhooks;

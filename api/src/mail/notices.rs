@@ -704,3 +704,28 @@ pub async fn offer_accepted(
     )
     .await
 }
+
+/// A webhook turned off because its deliveries kept failing: to its organisation's admins.
+pub async fn webhook_disabled(
+    mail: &Mail,
+    db: &impl ConnectionTrait,
+    admins: &[i64],
+    name: &str,
+    reason: &str,
+) -> Result<(), DbErr> {
+    let summary = format!("The webhook \u{201c}{name}\u{201d} was turned off: {reason}");
+    let subject = format!("Webhook turned off: {name}");
+    notify_each(
+        mail,
+        db,
+        admins.iter().copied(),
+        Plain {
+            kind: NotificationKind::WebhookDisabled,
+            subject: &subject,
+            summary: &summary,
+            link: "/admin/webhooks",
+            link_text: "Open the webhooks",
+        },
+    )
+    .await
+}

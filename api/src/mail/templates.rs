@@ -35,6 +35,7 @@ const TEMPLATES: &[(&str, &str)] = templates!(
     "offer_accepted",
     "data_due",
     "weekly_digest",
+    "webhook_disabled",
 );
 
 /// A message's subject and its two bodies.

@@ -28,6 +28,8 @@ pub mod submissions;
 pub mod targets;
 #[cfg(not(feature = "entry"))]
 pub mod training;
+#[cfg(not(feature = "entry"))]
+pub mod webhooks;
 
 use std::{cell::RefCell, rc::Rc};
 

@@ -39,3 +39,5 @@ pub mod strategy_target_change;
 pub mod submissions;
 pub mod team_invitation;
 pub mod training;
+pub mod webhook;
+pub mod webhook_delivery;

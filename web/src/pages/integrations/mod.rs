@@ -1,5 +1,6 @@
 //! Integrations: the API tokens an organisation's admins (and partnership admins) make for
-//! partners' systems, and the audit log of who did what. See `docs/integrations.md`.
+//! partners' systems, the webhooks that send them changes, and the audit log of who did what. See `docs/integrations.md`.
 
 pub mod api_tokens;
 pub mod audit_log;
+pub mod webhooks;
