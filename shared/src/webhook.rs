@@ -100,6 +100,14 @@ impl WebhookInput {
         if change_types.is_empty() {
             errors.push("change_types", "Choose at least one kind of change to send");
         }
+        // The document says ids start at 1; a change that names no organisation that could
+        // exist is refused, even where the organisation is not changed (an update).
+        if self.organisation_id.is_some_and(|id| id < 1) {
+            errors.push(
+                "organisation_id",
+                "Choose an organisation of the partnership",
+            );
+        }
         errors.finish(|| {
             Some(WebhookInput {
                 name: name?,
