@@ -71,7 +71,7 @@ pub struct WebhookInput {
         )
     )]
     pub url: String,
-    /// Which changes it receives: at least one.
+    /// Which changes it receives: at least one, each kind once (a repeat is refused).
     #[cfg_attr(feature = "openapi", schema(min_items = 1, max_items = 2))]
     pub change_types: Vec<ChangeType>,
     /// Whose webhook it is (on registering only); an organisation's admin registers for their
@@ -89,7 +89,7 @@ fn on() -> bool {
 }
 
 impl WebhookInput {
-    /// The input tidied (name trimmed, types sorted once each), or the fields that are wrong.
+    /// The input tidied (name trimmed, types sorted), or the fields that are wrong.
     pub fn validate(&self) -> Result<WebhookInput, FieldErrors> {
         let mut errors = FieldErrors::new();
         let name = errors.check("name", text(&self.name, "a name", 1, MAX_NAME));
@@ -99,6 +99,10 @@ impl WebhookInput {
         change_types.dedup();
         if change_types.is_empty() {
             errors.push("change_types", "Choose at least one kind of change to send");
+        } else if change_types.len() < self.change_types.len() {
+            // The document promises each kind once (and so at most two): a repeat is refused
+            // rather than quietly dropped, as a client checking against it would expect.
+            errors.push("change_types", "Name each kind of change once");
         }
         // The document says ids start at 1; a change that names no organisation that could
         // exist is refused, even where the organisation is not changed (an update).
@@ -358,11 +362,7 @@ mod tests {
         WebhookInput {
             name: " Trust warehouse ".to_owned(),
             url: url.to_owned(),
-            change_types: vec![
-                ChangeType::Measure,
-                ChangeType::Project,
-                ChangeType::Project,
-            ],
+            change_types: vec![ChangeType::Measure, ChangeType::Project],
             organisation_id: None,
             enabled: true,
         }
@@ -429,6 +429,17 @@ mod tests {
             .map(|f| f.field)
             .collect();
         assert_eq!(fields, ["name", "change_types"]);
+
+        let mut repeated = input("https://example.org/hook");
+        repeated.change_types = vec![ChangeType::Measure; 3];
+        let fields: Vec<String> = repeated
+            .validate()
+            .unwrap_err()
+            .0
+            .into_iter()
+            .map(|f| f.field)
+            .collect();
+        assert_eq!(fields, ["change_types"]);
     }
 
     #[test]

@@ -73,6 +73,15 @@ describe('API tokens in the browser', () => {
     await h.expectVisible(page, row, 'the new token listed');
     await h.expectVisible(page, row.getByText('Read projects'), 'its first scope');
     await h.expectVisible(page, row.getByText('Read measures and their data'), 'its second scope');
+
+    // A partnership admin narrows the list to one organisation: one with no tokens shows the
+    // empty state; every organisation again brings the new token back.
+    const whose = page.getByRole('search', { name: 'Filter the tokens' }).getByLabel('Organisation');
+    await whose.selectOption({ label: 'Brookside Practice' });
+    await h.expectVisible(page, page.getByText('That organisation has no API tokens.'), 'the empty state');
+    assert.equal(await page.locator('#api-tokens').count(), 0, 'no table for an organisation without tokens');
+    await whose.selectOption({ label: 'Every organisation' });
+    await h.expectVisible(page, row, 'the new token listed again');
     await h.expectVisible(page, row.getByText('Active'), 'it is active');
     assert.ok(secret.startsWith((await row.locator('code').innerText()).trim()), 'the listed prefix is the secret\'s');
     await h.record(page, 'api-tokens-secret', 'a token just made, with its secret');

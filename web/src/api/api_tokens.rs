@@ -10,8 +10,13 @@ const NO_BODY: Option<&()> = None;
 
 /// The tokens the signed-in admin manages, newest first (a partnership admin's: every
 /// organisation's).
-pub async fn api_tokens() -> Result<Vec<ApiToken>, ApiError> {
-    call(Method::GET, "/api/v1/api-tokens", NO_BODY).await
+/// The tokens the caller manages, or one organisation's (`organisation_id`).
+pub async fn api_tokens(organisation_id: Option<i64>) -> Result<Vec<ApiToken>, ApiError> {
+    let path = match organisation_id {
+        Some(id) => format!("/api/v1/api-tokens?organisation_id={id}"),
+        None => "/api/v1/api-tokens".to_owned(),
+    };
+    call(Method::GET, &path, NO_BODY).await
 }
 
 pub async fn create_api_token(input: &ApiTokenInput) -> Result<ApiTokenCreated, ApiError> {

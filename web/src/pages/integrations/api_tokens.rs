@@ -41,7 +41,17 @@ pub fn api_tokens_page() -> Html {
     let actor = session.actor();
     let partnership_admin = actor.as_ref().is_some_and(|a| a.is_partnership_admin());
     let own_organisation = actor.as_ref().map_or(0, |a| a.organisation_id);
-    let (tokens, reload) = use_reload((), |()| api::api_tokens::api_tokens());
+    // A partnership admin sees every organisation's tokens, or one organisation's.
+    let whose = use_state(String::new);
+    let (tokens, reload) = use_reload((*whose).clone(), |whose: String| {
+        api::api_tokens::api_tokens(whose.parse().ok())
+    });
+    let every_organisation =
+        use_organisation_options(Some("Every organisation"), partnership_admin);
+    let onwhose = {
+        let whose = whose.clone();
+        Callback::from(move |v: String| whose.set(v))
+    };
     let created = use_state(|| None::<ApiTokenCreated>);
     let confirming = use_state(|| None::<i64>);
     let notice = use_state(|| None::<(bool, String)>);
@@ -108,6 +118,9 @@ pub fn api_tokens_page() -> Html {
     let list = match &*tokens {
         Load::Loading => html! { <Loading /> },
         Load::Failed(error) => html! { <ErrorPanel error={error.clone()} /> },
+        Load::Loaded(list) if list.is_empty() && !whose.is_empty() => html! {
+            <Empty>{ "That organisation has no API tokens." }</Empty>
+        },
         Load::Loaded(list) if list.is_empty() => html! {
             <Empty>{ "No API tokens yet. Make one below for each system that reads your data, so that each can be revoked on its own." }</Empty>
         },
@@ -185,6 +198,12 @@ pub fn api_tokens_page() -> Html {
             }
             if let Some((ok, text)) = &*notice {
                 <div class={classes!("notice", if *ok { "notice--success" } else { "notice--error" })} role="status">{ text }</div>
+            }
+            if partnership_admin {
+                <div class="filters" role="search" aria-label="Filter the tokens">
+                    <SelectField name="tokens-of" label="Organisation" options={every_organisation}
+                        value={(*whose).clone()} onchange={onwhose} />
+                </div>
             }
             { list }
             <NewTokenForm {partnership_admin} {own_organisation} {oncreated} />

@@ -132,7 +132,7 @@ pub fn audit_log_page() -> Html {
     let entries = use_load((filter.clone(), page), |(filter, page)| async move {
         api::audit::audit_log(&filter, page).await
     });
-    let tokens = use_load((), |()| api::api_tokens::api_tokens());
+    let tokens = use_load((), |()| api::api_tokens::api_tokens(None));
     let organisations = use_organisation_options(Some("Every organisation"), partnership_admin);
 
     let go = Callback::from(move |to: Paged| {

@@ -25,6 +25,9 @@ use crate::{
     session::use_session,
 };
 
+/// How often the page looks again while a delivery waits.
+const POLL_EVERY: std::time::Duration = std::time::Duration::from_secs(3);
+
 /// An action on a webhook: what to say when it went through.
 type Action = Rc<dyn Fn() -> LocalBoxFuture<'static, Result<String, api::ApiError>>>;
 
@@ -67,6 +70,29 @@ pub fn webhooks_page() -> Html {
     let busy = use_state(|| false);
     // Bumped after a test delivery, so an open log reads itself again.
     let log_version = use_state(|| 0u32);
+
+    // While an enabled webhook's latest delivery waits, the list and an open log read themselves
+    // again every few seconds, so a test delivery's outcome shows without reloading the page.
+    let polls = use_state(|| 0u32);
+    let waiting = matches!(&*hooks, Load::Loaded(list) if list.iter().any(|h| h.enabled
+        && h.last_delivery.as_ref().is_some_and(|d| d.status == DeliveryStatus::Pending)));
+    {
+        let (reload, polls) = (reload.clone(), polls.clone());
+        use_effect_with((waiting, *polls), move |&(waiting, done)| {
+            let alive = Rc::new(std::cell::Cell::new(true));
+            if waiting {
+                let running = alive.clone();
+                wasm_bindgen_futures::spawn_local(async move {
+                    yew::platform::time::sleep(POLL_EVERY).await;
+                    if running.get() {
+                        polls.set(done.wrapping_add(1));
+                        reload.emit(());
+                    }
+                });
+            }
+            move || alive.set(false)
+        });
+    }
 
     let oncreated = {
         let (created, notice, reload, showing) = (
@@ -245,7 +271,7 @@ pub fn webhooks_page() -> Html {
                             }
                         </div>
                         if *showing == Some(h.id) {
-                            <DeliveryLog id={h.id} version={*log_version} />
+                            <DeliveryLog id={h.id} version={log_version.wrapping_add(*polls)} />
                         }
                     </li>
                 }) }
