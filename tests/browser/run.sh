@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Runs the browser tests: installs the locked npm packages when they are missing or older than
-# package-lock.json, then runs every *.test.js with node's test runner, one file at a time.
+# package-lock.json, then runs every *.test.js with node's test runner, two files at a time
+# (each with its own server, database and browser; BROWSER_TEST_CONCURRENCY=1 for one at a time).
 # Needs target/debug/qi (cargo build --bin qi) and web/dist (trunk build) built beforehand;
 # QI_BIN and CHROMIUM_PATH name another server binary or browser.
 # Extra arguments go to node, before the file: ./run.sh --test-name-pattern='wrong password'
@@ -26,4 +27,4 @@ if [[ ! -f node_modules/.package-lock.json || package-lock.json -nt node_modules
   npm ci --no-audit --no-fund
 fi
 
-exec node --test --test-concurrency=1 "$@" app.test.js projects.test.js measures.test.js training.test.js capability.test.js dashboard.test.js board_pack.test.js mail.test.js events.test.js submissions.test.js comments.test.js bulletins.test.js api_tokens.test.js audit_log.test.js webhooks.test.js
+exec node --test --test-concurrency="${BROWSER_TEST_CONCURRENCY:-2}" "$@" app.test.js projects.test.js measures.test.js training.test.js capability.test.js dashboard.test.js board_pack.test.js mail.test.js events.test.js submissions.test.js comments.test.js bulletins.test.js api_tokens.test.js audit_log.test.js webhooks.test.js
