@@ -45,7 +45,17 @@ measure() {
     -d '{"email":"admin@demo.qicommons.org","password":"demo-admin-password"}' |
     sed 's/.*"access_token":"\([^"]*\)".*/\1/')
   curl -fs "$base/api/v1/export/projects?organisation_id=0" -H "Authorization: Bearer $token" >/dev/null
-  echo "## $label, $count projects: server started, peak RSS $(hwm); now $(rss)"
+  # Each node builds the projects register's index in memory in the background after starting
+  # (about 0.8 KiB a project): wait until the heap stops growing, so that what the exports add
+  # is not mistaken for it (it was, until 7 December).
+  local before=0 now
+  for _ in $(seq 60); do
+    now=$(awk '/RssAnon/ {print $2}' "/proc/$server/status")
+    [ "$now" = "$before" ] && break
+    before=$now
+    sleep 1
+  done
+  echo "## $label, $count projects: server started and settled, peak RSS $(hwm); now $(rss)"
   for format in ${FORMATS:-ndjson csv}; do
     # -f: a failure part way (the connection closed before the last chunk) fails the run.
     curl -fsS -o "$work/export.$format" -w "%{time_total} s, %{size_download} bytes" \
