@@ -25,8 +25,17 @@ use crate::db::{self, entity::project};
 /// committed or rolled back, so no row can appear below it later.
 const PAGE: &str = "SELECT id, xid, object_type, object_id, deleted, before_visibility, \
     before_organisations, after_visibility, after_organisations FROM changes \
-    WHERE (xid, id) > ($1, $2) AND xid < {horizon} AND object_type IN ({types}) \
-    ORDER BY xid, id LIMIT $3";
+    WHERE {after} AND object_type IN ({types}) ORDER BY xid, id LIMIT $3";
+
+/// After the cursor on PostgreSQL: by row value, which its B-tree seeks on, below the horizon.
+const PG_AFTER: &str = "(xid, id) > ($1, $2) AND xid < {horizon}";
+
+/// After the cursor on SQLite, where one writer at a time writes every row with `xid` 0 (so the
+/// order is the id's alone). Said this way because SQLite's planner does not seek on a row-value
+/// comparison: it read the index from its start up to the cursor, 46 ms a page at the 300,000th
+/// change against 2 ms this way. `$1` (the cursor's `xid`, 0 from this store) keeps the
+/// parameters those of PostgreSQL's form.
+const SQLITE_AFTER: &str = "xid = 0 AND id > $2 AND $1 >= 0";
 
 const PG_HORIZON: &str = "pg_snapshot_xmin(pg_current_snapshot())::text::bigint";
 
@@ -125,11 +134,15 @@ pub async fn after(
         .join(", ");
     let sql = PAGE.replace("{types}", &types);
     let sql = match backend {
-        DbBackend::Postgres => sql.replace("{horizon}", PG_HORIZON),
-        // One writer at a time: whatever is written is in order.
+        DbBackend::Postgres => sql
+            .replace("{after}", PG_AFTER)
+            .replace("{horizon}", PG_HORIZON),
+        // One writer at a time: whatever is written is in order. SQLite numbers `?n` as given.
         _ => sql
-            .replace("{horizon}", &i64::MAX.to_string())
-            .replace('$', "?"),
+            .replace("{after}", SQLITE_AFTER)
+            .replace("$1", "?1")
+            .replace("$2", "?2")
+            .replace("$3", "?3"),
     };
     let rows = db
         .query_all_raw(Statement::from_sql_and_values(
