@@ -67,6 +67,11 @@ describe('Webhooks in the browser', () => {
       await demo.getByRole('button', { name: /Show delivery log/ }).click();
       await h.expectVisible(page, demo.locator('table.delivery-log tbody tr').first(), 'the demo log');
       await h.expectVisible(page, demo.getByText('could not connect: connection refused').first(), 'a failed try in the log', { state: 'attached' });
+      // A delivery taken on its second try lists both: the refusal is not lost behind the success.
+      const tries = demo.locator('details.delivery-tries', { hasText: 'Every try (2)' }).first();
+      await tries.locator('summary').click();
+      await h.expectVisible(page, tries.getByText(/answered 503: Service Unavailable \(184 ms\)/), 'the refused try');
+      await h.expectVisible(page, tries.getByText(/answered 200 \(96 ms\)/), 'the try that was taken');
       await h.record(page, `webhooks-${width}`, 'the webhooks page');
 
       // The form checks the address as the server does.

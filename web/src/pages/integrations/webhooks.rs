@@ -7,7 +7,7 @@ use qi_shared::{
     FieldError,
     changes::ChangeType,
     uk_time,
-    webhook::{Delivery, DeliveryStatus, Webhook, WebhookCreated, WebhookInput},
+    webhook::{Attempt, Delivery, DeliveryStatus, Webhook, WebhookCreated, WebhookInput},
 };
 use std::rc::Rc;
 
@@ -33,6 +33,16 @@ type Action = Rc<dyn Fn() -> LocalBoxFuture<'static, Result<String, api::ApiErro
 
 fn when(at: chrono::DateTime<chrono::Utc>) -> String {
     uk_time::local(at).format("%-d %b %Y, %H:%M:%S").to_string()
+}
+
+/// One try of a delivery, as its log lists it: when, the answer or what went wrong, how long.
+fn attempt(a: &Attempt) -> Html {
+    let outcome = match (&a.error, a.response_code) {
+        (Some(error), _) => error.clone(),
+        (None, Some(code)) => format!("answered {code}"),
+        (None, None) => "no answer".to_owned(),
+    };
+    html! { <li>{ format!("{}: {outcome} ({} ms)", when(a.at), a.duration_ms) }</li> }
 }
 
 fn status_tag(status: DeliveryStatus) -> Html {
@@ -388,6 +398,14 @@ fn delivery_log(props: &LogProps) -> Html {
                         <td data-label="Last error">{ error }
                             if d.status != DeliveryStatus::Delivered && d.attempts > 0 {
                                 <br /><span class="secondary">{ format!("Next try {}", when(d.next_attempt_at)) }</span>
+                            }
+                            if d.tries.len() > 1 {
+                                <details class="delivery-tries">
+                                    <summary>{ format!("Every try ({})", d.tries.len()) }</summary>
+                                    <ol>
+                                        { for d.tries.iter().map(attempt) }
+                                    </ol>
+                                </details>
                             }
                         </td>
                     </tr>
