@@ -410,6 +410,17 @@ mod tests {
         assert!(url_error(&long).is_some(), "too long");
     }
 
+    /// The fields `input` is refused for, in order.
+    fn wrong_fields(input: &WebhookInput) -> Vec<String> {
+        input
+            .validate()
+            .unwrap_err()
+            .0
+            .into_iter()
+            .map(|f| f.field)
+            .collect()
+    }
+
     #[test]
     fn a_webhook_has_a_name_and_some_types() {
         let ok = input("https://example.org/hook").validate().unwrap();
@@ -421,25 +432,11 @@ mod tests {
         let mut bad = input("https://example.org/hook");
         bad.name = "  ".to_owned();
         bad.change_types.clear();
-        let fields: Vec<String> = bad
-            .validate()
-            .unwrap_err()
-            .0
-            .into_iter()
-            .map(|f| f.field)
-            .collect();
-        assert_eq!(fields, ["name", "change_types"]);
+        assert_eq!(wrong_fields(&bad), ["name", "change_types"]);
 
         let mut repeated = input("https://example.org/hook");
         repeated.change_types = vec![ChangeType::Measure; 3];
-        let fields: Vec<String> = repeated
-            .validate()
-            .unwrap_err()
-            .0
-            .into_iter()
-            .map(|f| f.field)
-            .collect();
-        assert_eq!(fields, ["change_types"]);
+        assert_eq!(wrong_fields(&repeated), ["change_types"]);
     }
 
     #[test]

@@ -9,8 +9,7 @@ use super::{ApiError, call};
 const NO_BODY: Option<&()> = None;
 
 /// The tokens the signed-in admin manages, newest first (a partnership admin's: every
-/// organisation's).
-/// The tokens the caller manages, or one organisation's (`organisation_id`).
+/// organisation's, or one organisation's when `organisation_id` names it).
 pub async fn api_tokens(organisation_id: Option<i64>) -> Result<Vec<ApiToken>, ApiError> {
     let path = match organisation_id {
         Some(id) => format!("/api/v1/api-tokens?organisation_id={id}"),
