@@ -17,6 +17,7 @@ use qi_api::db::entity::{
     measure, measure_annotation, measure_point, notification, pdsa_cycle, person, project,
     project_member, project_organisation, project_score,
     submissions::{award, call, reviewer, submission},
+    training::{cohort, course},
 };
 use qi_shared::{
     bulletin::{BulletinStatus, SectionKind},
@@ -392,14 +393,9 @@ async fn the_demo_partnership_has_a_portfolio_of_improvement_projects() {
     assert!(tokens.iter().any(|t| t.revoked_at.is_some()));
     // Its warehouse can follow the changes feed from the start: every project and measure the
     // demo made is in it, and what Northmoor may read of them comes out.
-    let recorded = qi_api::db::changes::after(
-        &db,
-        Default::default(),
-        &[ChangeType::Project, ChangeType::Measure],
-        1_000_000,
-    )
-    .await
-    .unwrap();
+    let recorded = qi_api::db::changes::after(&db, Default::default(), ChangeType::ALL, 1_000_000)
+        .await
+        .unwrap();
     let fed = |kind| -> std::collections::BTreeSet<i64> {
         recorded
             .iter()
@@ -413,6 +409,20 @@ async fn the_demo_partnership_has_a_portfolio_of_improvement_projects() {
         .await
         .unwrap();
     assert_eq!(fed(ChangeType::Measure).len(), measures.len());
+    // And every course, cohort and event.
+    assert_eq!(
+        fed(ChangeType::Course).len(),
+        course::Entity::find().all(&db).await.unwrap().len()
+    );
+    assert_eq!(
+        fed(ChangeType::Cohort).len(),
+        cohort::Entity::find().all(&db).await.unwrap().len()
+    );
+    assert_eq!(
+        fed(ChangeType::Event).len(),
+        event::Entity::find().all(&db).await.unwrap().len()
+    );
+    assert!(fed(ChangeType::Event).len() > 5);
     let rows: Vec<_> = recorded.into_iter().map(|(_, r)| r).collect();
     let sent = changes::decide(&rows, tokens[0].organisation_id);
     assert!(

@@ -34,6 +34,7 @@ mod m20261210_000026_api_tokens;
 mod m20261211_000027_audit_log;
 mod m20261211_000028_changes;
 mod m20261212_000029_webhooks;
+mod m20261213_000030_changes_of_training_and_events;
 
 pub struct Migrator;
 
@@ -70,6 +71,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261211_000027_audit_log::Migration),
             Box::new(m20261211_000028_changes::Migration),
             Box::new(m20261212_000029_webhooks::Migration),
+            Box::new(m20261213_000030_changes_of_training_and_events::Migration),
         ]
     }
 }

@@ -60,7 +60,12 @@ impl TokenScope {
             }
             "events" | "event-series" => Some(&[Self::ReadEvents]),
             "dashboard" => Some(&[Self::ReadDashboard]),
-            "changes" => Some(&[Self::ReadProjects, Self::ReadMeasures]),
+            "changes" => Some(&[
+                Self::ReadProjects,
+                Self::ReadMeasures,
+                Self::ReadTraining,
+                Self::ReadEvents,
+            ]),
             _ => None,
         }
     }
@@ -231,7 +236,7 @@ mod tests {
             (
                 "GET",
                 "/api/v1/changes",
-                Some(&[ReadProjects, ReadMeasures][..]),
+                Some(&[ReadProjects, ReadMeasures, ReadTraining, ReadEvents][..]),
             ),
         ];
         for (method, path, scope) in cases {

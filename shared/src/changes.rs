@@ -11,8 +11,10 @@ use std::collections::HashMap;
 use serde::{Deserialize, Serialize};
 
 use crate::{
+    event::Event,
     measure::Measure,
     project::{ProjectSummary, Visibility},
+    training::{CohortSummary, Course},
 };
 
 wire_enum! {
@@ -22,6 +24,12 @@ wire_enum! {
         Project => "project", "Project";
         /// A measure, whole: its definition, data and annotations (`Measure`).
         Measure => "measure", "Measure";
+        /// A course of the training catalogue, as the course list shows it (`Course`).
+        Course => "course", "Course";
+        /// A cohort of a course, as the cohort list shows it (`CohortSummary`).
+        Cohort => "cohort", "Cohort";
+        /// An event, as the events list shows it (`Event`).
+        Event => "event", "Event";
     }
 }
 
@@ -63,6 +71,33 @@ pub struct Change {
     /// For an upsert of a measure: the measure as it is now.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub measure: Option<Measure>,
+    /// For an upsert of a course: the course as it is now.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub course: Option<Course>,
+    /// For an upsert of a cohort: the cohort as it is now.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cohort: Option<CohortSummary>,
+    /// For an upsert of an event: the event as it is now.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub event: Option<Event>,
+}
+
+impl Change {
+    /// A change of `object_type` `id` with no object attached: a tombstone, or the start of
+    /// an upsert.
+    pub fn bare(op: ChangeOp, object_type: ChangeType, id: i64) -> Change {
+        Change {
+            op,
+            object_type,
+            id,
+            reason: None,
+            project: None,
+            measure: None,
+            course: None,
+            cohort: None,
+            event: None,
+        }
+    }
 }
 
 /// A page of the feed.

@@ -72,7 +72,7 @@ pub struct WebhookInput {
     )]
     pub url: String,
     /// Which changes it receives: at least one, each kind once (a repeat is refused).
-    #[cfg_attr(feature = "openapi", schema(min_items = 1, max_items = 2))]
+    #[cfg_attr(feature = "openapi", schema(min_items = 1, max_items = 5))]
     pub change_types: Vec<ChangeType>,
     /// Whose webhook it is (on registering only); an organisation's admin registers for their
     /// own only. Default: the admin's organisation.

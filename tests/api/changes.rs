@@ -9,16 +9,20 @@ use chrono::{Duration, Utc};
 use qi_shared::{
     api_token::ApiTokenCreated,
     changes::{Change, ChangeCursor, ChangeOp, ChangePage, ChangeType, Position, TombstoneReason},
+    event::Event,
     measure::Measure,
     project::Project,
+    training::{Cohort, CohortSummary, Course},
 };
 use sea_orm::{ConnectionTrait, DatabaseConnection, DbBackend, Statement, TransactionTrait};
 use serde_json::{Value, json};
 
 use crate::{
+    events::event_body,
     helpers::{TestApp, cast, spawn_app_with, spawn_app_with_db, spawn_app_with_db_with},
     measures::count_measure,
     projects::as_input,
+    training::{cohort_body, course_body},
 };
 
 pub(crate) async fn token(app: &TestApp, admin: &str, scopes: &[&str]) -> String {
@@ -174,8 +178,10 @@ async fn a_token_follows_what_it_may_read_with_tombstones_for_what_it_loses() {
     app.get("/api/v1/changes/cursor", member_a)
         .await
         .problem(403);
-    let events_only = token(&app, admin_a, &["read_events"]).await;
-    app.get("/api/v1/changes", &events_only).await.problem(403);
+    let dashboard_only = token(&app, admin_a, &["read_dashboard"]).await;
+    app.get("/api/v1/changes", &dashboard_only)
+        .await
+        .problem(403);
     for bad in [
         "since=xyz",
         "since=2000",
@@ -409,6 +415,235 @@ async fn a_token_follows_what_it_may_read_with_tombstones_for_what_it_loses() {
             Some(serde_json::to_value(&change.project).unwrap_or_default())
         );
     }
+}
+
+/// Every item of a list, as the token reads it, by id.
+async fn every_item<T: serde::de::DeserializeOwned>(
+    app: &TestApp,
+    token: &str,
+    path: &str,
+    id: impl Fn(&T) -> i64,
+) -> BTreeMap<i64, T> {
+    let mut items = BTreeMap::new();
+    for page in 1.. {
+        let listed: Value = app
+            .get(&format!("{path}?per_page=100&page={page}"), token)
+            .await
+            .expect(200);
+        let rows = listed["items"].as_array().cloned().unwrap_or_default();
+        for row in &rows {
+            let item: T = serde_json::from_value(row.clone()).expect("a list item");
+            items.insert(id(&item), item);
+        }
+        if rows.len() < 100 {
+            return items;
+        }
+    }
+    items
+}
+
+/// What a copy kept from the feed holds of one type, by id.
+fn copied<T>(
+    copy: &BTreeMap<(ChangeType, i64), Change>,
+    object_type: ChangeType,
+    object: impl Fn(&Change) -> Option<T>,
+) -> BTreeMap<i64, T> {
+    copy.iter()
+        .filter(|((t, _), _)| *t == object_type)
+        .filter_map(|((_, id), change)| Some((*id, object(change)?)))
+        .collect()
+}
+
+#[tokio::test]
+async fn training_and_events_are_fed_as_their_lists_show_them() {
+    let (app, db) = spawn_app_with_db().await;
+    let c = cast(&app).await;
+    let (_, admin_a) = &c.admin_a;
+    let (_, admin_b) = &c.admin_b;
+    let (_, member_a) = &c.member_a;
+    let feed = token(&app, admin_a, &["read_training", "read_events"]).await;
+    let start: ChangeCursor = app.get("/api/v1/changes/cursor", &feed).await.expect(200);
+
+    // Riverside's course with two cohorts (one of ours takes a place), an event open to the
+    // partnership (one of ours books) and one for Riverside's people only.
+    let course: Course = app
+        .post("/api/v1/courses", admin_b, course_body(c.org_b.id))
+        .await
+        .expect(201);
+    let cohorts = format!("/api/v1/courses/{}/cohorts", course.id);
+    let cohort: Cohort = app
+        .post(&cohorts, admin_b, cohort_body(2))
+        .await
+        .expect(201);
+    let spare: Cohort = app
+        .post(&cohorts, admin_b, cohort_body(2))
+        .await
+        .expect(201);
+    let _: Value = app
+        .post(
+            &format!("/api/v1/cohorts/{}/enrolments", cohort.summary.id),
+            member_a,
+            json!({}),
+        )
+        .await
+        .expect(201);
+    let open: Event = app
+        .post(
+            "/api/v1/events",
+            admin_b,
+            event_body(c.org_b.id, 20, "partnership"),
+        )
+        .await
+        .expect(201);
+    let private: Event = app
+        .post(
+            "/api/v1/events",
+            admin_b,
+            event_body(c.org_b.id, 20, "organisation"),
+        )
+        .await
+        .expect(201);
+    let _: Value = app
+        .post(
+            &format!("/api/v1/events/{}/bookings", open.id),
+            member_a,
+            json!({}),
+        )
+        .await
+        .expect(201);
+
+    settled(&db).await;
+    let (first, next) = follow(&app, &feed, start.cursor, 100).await;
+    assert!(
+        !first
+            .iter()
+            .any(|c| (c.object_type, c.id) == (ChangeType::Event, private.id)),
+        "another organisation's own event is never named"
+    );
+    let mut copy = BTreeMap::new();
+    apply(&mut copy, &first);
+    let cohorts_now = copied(&copy, ChangeType::Cohort, |c| c.cohort.clone());
+    assert_eq!(cohorts_now[&cohort.summary.id].taken, 1, "the place taken");
+    let courses_now = copied(&copy, ChangeType::Course, |c| c.course.clone());
+    assert_eq!(courses_now[&course.id].upcoming_cohorts, 2);
+    let events_now = copied(&copy, ChangeType::Event, |c| c.event.clone());
+    assert_eq!(events_now[&open.id].booked, 1, "the place booked");
+    let shown: Event = app
+        .get(&format!("/api/v1/events/{}", open.id), &feed)
+        .await
+        .expect(200);
+    assert_eq!(events_now[&open.id], shown);
+    // A token reading training alone gets no events.
+    let training_only = token(&app, admin_a, &["read_training"]).await;
+    let (training, _) = follow(&app, &training_only, start.cursor, 100).await;
+    assert!(
+        training
+            .iter()
+            .all(|c| matches!(c.object_type, ChangeType::Course | ChangeType::Cohort))
+    );
+    assert!(!training.is_empty());
+
+    // The course renamed (its cohorts show the title), the spare cohort removed, the open
+    // event kept for Riverside's people from now on, the private one removed.
+    let mut renamed = course_body(c.org_b.id);
+    renamed["title"] = json!("QI Fundamentals (two days)");
+    let _: Course = app
+        .put_if_match(
+            &format!("/api/v1/courses/{}", course.id),
+            admin_b,
+            course.version,
+            renamed,
+        )
+        .await
+        .expect(200);
+    let removed = app
+        .call(
+            reqwest::Method::DELETE,
+            &format!("/api/v1/cohorts/{}", spare.summary.id),
+            Some(admin_b),
+            None,
+        )
+        .await;
+    assert_eq!(removed.status.as_u16(), 204);
+    let mut closed = event_body(c.org_b.id, 20, "organisation");
+    closed["title"] = json!(open.title);
+    let _: Event = app
+        .put_if_match(
+            &format!("/api/v1/events/{}", open.id),
+            admin_b,
+            open.version,
+            closed,
+        )
+        .await
+        .expect(200);
+    for event in [private.id] {
+        let removed = app
+            .call(
+                reqwest::Method::DELETE,
+                &format!("/api/v1/events/{event}"),
+                Some(admin_b),
+                None,
+            )
+            .await;
+        assert_eq!(removed.status.as_u16(), 204);
+    }
+
+    // Riverside renamed: the course names its provider by the new name.
+    let _: Value = app
+        .patch(
+            &format!("/api/v1/organisations/{}", c.org_b.id),
+            &app.admin,
+            json!({"name": "Riverside Medical Practice"}),
+        )
+        .await
+        .expect(200);
+
+    settled(&db).await;
+    let (second, _) = follow(&app, &feed, next, 100).await;
+    let tombstone = |object_type, id| {
+        second
+            .iter()
+            .find(|c| c.op == ChangeOp::Delete && (c.object_type, c.id) == (object_type, id))
+            .and_then(|c| c.reason)
+    };
+    assert_eq!(
+        tombstone(ChangeType::Cohort, spare.summary.id),
+        Some(TombstoneReason::Deleted)
+    );
+    assert_eq!(
+        tombstone(ChangeType::Event, open.id),
+        Some(TombstoneReason::NoLongerVisible)
+    );
+    assert!(
+        !second
+            .iter()
+            .any(|c| (c.object_type, c.id) == (ChangeType::Event, private.id)),
+        "nor is its removal"
+    );
+    apply(&mut copy, &second);
+
+    // The copy kept from the feed is what the token's lists show now, field for field.
+    assert_eq!(
+        copied(&copy, ChangeType::Course, |c| c.course.clone()),
+        every_item(&app, &feed, "/api/v1/courses", |c: &Course| c.id).await
+    );
+    let cohorts_now = copied(&copy, ChangeType::Cohort, |c| c.cohort.clone());
+    assert_eq!(
+        cohorts_now,
+        every_item(&app, &feed, "/api/v1/cohorts", |c: &CohortSummary| c.id).await
+    );
+    assert_eq!(
+        cohorts_now[&cohort.summary.id].course_title,
+        "QI Fundamentals (two days)"
+    );
+    assert_eq!(
+        copied(&copy, ChangeType::Course, |c| c.course.clone())[&course.id].provider_name,
+        "Riverside Medical Practice"
+    );
+    assert_eq!(
+        copied(&copy, ChangeType::Event, |c| c.event.clone()),
+        every_item(&app, &feed, "/api/v1/events", |e: &Event| e.id).await
+    );
 }
 
 /// Many writers in overlapping transactions, committing out of order (some held open on

@@ -15,7 +15,11 @@ use qi_api::pull::{
     target::{self, Phase},
 };
 use qi_shared::{
-    export::ExportedPoint, measure::Measure, project::Project, project::ProjectSummary,
+    event::Event,
+    export::ExportedPoint,
+    measure::Measure,
+    project::{Project, ProjectSummary},
+    training::{CohortSummary, Course},
 };
 use sea_orm::{ConnectionTrait, Database, DatabaseConnection};
 use secrecy::SecretString;
@@ -24,8 +28,10 @@ use serde_json::{Value, json};
 
 use crate::{
     changes::{project, replace, settled, token},
+    events::event_body,
     helpers::{Cast, TestApp, cast, spawn_app_with_db},
     measures::count_measure,
+    training::{cohort_body, course_body},
 };
 
 /// A fresh, empty database for the copy, and its URL.
@@ -72,18 +78,19 @@ fn options(app: &TestApp, token: &str, into: &str) -> PullOptions {
     options
 }
 
-/// A bulk export read as the token reads it, by id.
+/// A bulk export read as the token reads it, in id order: none if its scopes do not cover it.
 async fn export<T: DeserializeOwned>(app: &TestApp, token: &str, collection: &str) -> Vec<T> {
-    let body = app
+    let response = app
         .client
         .get(app.url(&format!("/api/v1/export/{collection}?format=ndjson")))
         .bearer_auth(token)
         .send()
         .await
-        .expect("the server answers")
-        .text()
-        .await
-        .expect("the export");
+        .expect("the server answers");
+    if response.status() == reqwest::StatusCode::FORBIDDEN {
+        return Vec::new();
+    }
+    let body = response.text().await.expect("the export");
     body.lines()
         .filter(|l| !l.is_empty())
         .map(|l| serde_json::from_str(l).expect("a row"))
@@ -91,8 +98,26 @@ async fn export<T: DeserializeOwned>(app: &TestApp, token: &str, collection: &st
 }
 
 /// The copy equals what the token reads now: every project, measure (with its points and
-/// annotations) and data point, every column.
+/// annotations), data point, course, cohort and event, every column.
 async fn assert_copy_equals_source(app: &TestApp, token: &str, copy: &DatabaseConnection) {
+    assert_eq!(
+        target::rows::<Course>(copy, &target::COURSES)
+            .await
+            .expect("the copy's courses"),
+        export::<Course>(app, token, "courses").await
+    );
+    assert_eq!(
+        target::rows::<CohortSummary>(copy, &target::COHORTS)
+            .await
+            .expect("the copy's cohorts"),
+        export::<CohortSummary>(app, token, "cohorts").await
+    );
+    assert_eq!(
+        target::rows::<Event>(copy, &target::EVENTS)
+            .await
+            .expect("the copy's events"),
+        export::<Event>(app, token, "events").await
+    );
     let mut projects: Vec<ProjectSummary> = export(app, token, "projects").await;
     projects.sort_by_key(|p| p.id);
     assert_eq!(
@@ -182,11 +207,72 @@ struct World {
     our_measure: Measure,
     open_measure: Measure,
     hidden_measure: Measure,
+    course: Course,
+    cohort: i64,
+    our_event: Event,
+    open_event: Event,
+    their_event: Event,
 }
 
-/// A's project (organisation only) and B's open and private ones, each with a measure with data.
+/// A's project (organisation only) and B's open and private ones, each with a measure with data;
+/// B's course with a cohort in which A's member has a place; A's event, B's open event (A's
+/// member booked) and B's event for its own people.
 async fn world(app: &TestApp, c: &Cast) -> World {
     let (a, b) = (&c.member_a.1, &c.member_b.1);
+    let (admin_a, admin_b) = (&c.admin_a.1, &c.admin_b.1);
+    let course: Course = app
+        .post("/api/v1/courses", admin_b, course_body(c.org_b.id))
+        .await
+        .expect(201);
+    let cohort: Value = app
+        .post(
+            &format!("/api/v1/courses/{}/cohorts", course.id),
+            admin_b,
+            cohort_body(8),
+        )
+        .await
+        .expect(201);
+    let cohort = cohort["id"].as_i64().expect("a cohort id");
+    let _: Value = app
+        .post(
+            &format!("/api/v1/cohorts/{cohort}/enrolments"),
+            a,
+            json!({}),
+        )
+        .await
+        .expect(201);
+    let our_event: Event = app
+        .post(
+            "/api/v1/events",
+            admin_a,
+            event_body(c.org_a.id, 30, "organisation"),
+        )
+        .await
+        .expect(201);
+    let open_event: Event = app
+        .post(
+            "/api/v1/events",
+            admin_b,
+            event_body(c.org_b.id, 30, "partnership"),
+        )
+        .await
+        .expect(201);
+    let their_event: Event = app
+        .post(
+            "/api/v1/events",
+            admin_b,
+            event_body(c.org_b.id, 30, "organisation"),
+        )
+        .await
+        .expect(201);
+    let _: Value = app
+        .post(
+            &format!("/api/v1/events/{}/bookings", open_event.id),
+            a,
+            json!({}),
+        )
+        .await
+        .expect(201);
     let ours = project(app, a, c.org_a.id, "Falls on ward 7", "organisation").await;
     let open = project(
         app,
@@ -204,6 +290,11 @@ async fn world(app: &TestApp, c: &Cast) -> World {
         ours,
         open,
         hidden,
+        course,
+        cohort,
+        our_event,
+        open_event,
+        their_event,
     }
 }
 
@@ -212,15 +303,26 @@ async fn a_pull_copies_what_the_token_reads_and_follows_its_changes() {
     let (app, db) = spawn_app_with_db().await;
     let c = cast(&app).await;
     let w = world(&app, &c).await;
-    let feed = token(&app, &c.admin_a.1, &["read_projects", "read_measures"]).await;
+    let feed = token(
+        &app,
+        &c.admin_a.1,
+        &[
+            "read_projects",
+            "read_measures",
+            "read_training",
+            "read_events",
+        ],
+    )
+    .await;
     let (into, copy) = fresh_target().await;
 
     settled(&db).await;
     let first = qi_api::pull::run(&options(&app, &feed, &into))
         .await
         .expect("the first pull");
-    // Three projects, two measures, their points and annotations: B's private one left out.
-    assert_eq!(first.rows_loaded, 2 + 2 + 30 + 12 + 2);
+    // Two projects, two measures, their points and annotations: B's private one left out; the
+    // course, its cohort, and two events: B's own left out.
+    assert_eq!(first.rows_loaded, 2 + 2 + 30 + 12 + 2 + 1 + 1 + 2);
     assert_copy_equals_source(&app, &feed, &copy).await;
     let projects = target::projects(&copy).await.expect("projects");
     assert_eq!(
@@ -265,6 +367,51 @@ async fn a_pull_copies_what_the_token_reads_and_follows_its_changes() {
         .await
         .expect(201);
     let another = project(&app, &c.member_b.1, c.org_b.id, "Frailty at home", "public").await;
+    // Training and events: B renames its course and A's admin takes a second place on the
+    // cohort; B keeps its open event for its own people and opens the other to everyone; A
+    // removes its event.
+    let mut renamed = course_body(c.org_b.id);
+    renamed["title"] = json!("QI Fundamentals (two days)");
+    let _: Course = app
+        .put_if_match(
+            &format!("/api/v1/courses/{}", w.course.id),
+            &c.admin_b.1,
+            w.course.version,
+            renamed,
+        )
+        .await
+        .expect(200);
+    let _: Value = app
+        .post(
+            &format!("/api/v1/cohorts/{}/enrolments", w.cohort),
+            &c.admin_a.1,
+            json!({}),
+        )
+        .await
+        .expect(201);
+    for (event, audience) in [
+        (&w.open_event, "organisation"),
+        (&w.their_event, "partnership"),
+    ] {
+        let _: Event = app
+            .put_if_match(
+                &format!("/api/v1/events/{}", event.id),
+                &c.admin_b.1,
+                event.version,
+                event_body(c.org_b.id, 30, audience),
+            )
+            .await
+            .expect(200);
+    }
+    let removed = app
+        .call(
+            reqwest::Method::DELETE,
+            &format!("/api/v1/events/{}", w.our_event.id),
+            Some(&c.admin_a.1),
+            None,
+        )
+        .await;
+    assert_eq!(removed.status.as_u16(), 204);
 
     settled(&db).await;
     let second = qi_api::pull::run(&options(&app, &feed, &into))
@@ -294,6 +441,20 @@ async fn a_pull_copies_what_the_token_reads_and_follows_its_changes() {
             .iter()
             .any(|p| p.measure_id == w.open_measure.id || p.measure_id == w.our_measure.id),
         "the points of measures gone went with them"
+    );
+    let events: Vec<i64> = target::rows::<Event>(&copy, &target::EVENTS)
+        .await
+        .expect("events")
+        .iter()
+        .map(|e| e.id)
+        .collect();
+    assert_eq!(events, vec![w.their_event.id]);
+    let cohorts = target::rows::<CohortSummary>(&copy, &target::COHORTS)
+        .await
+        .expect("cohorts");
+    assert_eq!(
+        (cohorts[0].taken, cohorts[0].course_title.as_str()),
+        (2, "QI Fundamentals (two days)")
     );
 
     // Nothing new: a pull that changes nothing.
@@ -409,10 +570,10 @@ async fn a_pull_says_why_it_cannot_read_and_leaves_out_what_its_scopes_do_not_co
         ),
         "{wrong:#}"
     );
-    let events = token(&app, &c.admin_a.1, &["read_events"]).await;
+    let events = token(&app, &c.admin_a.1, &["read_dashboard"]).await;
     let forbidden = qi_api::pull::run(&options(&app, &events, &into))
         .await
-        .expect_err("a token that reads neither projects nor measures");
+        .expect_err("a token that reads nothing the feed carries");
     assert!(
         matches!(
             forbidden.downcast_ref::<ClientError>(),

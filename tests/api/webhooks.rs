@@ -294,7 +294,7 @@ async fn a_webhook_needs_a_name_some_types_and_an_https_or_loopback_address() {
         .post(
             "/api/v1/webhooks",
             &app.admin,
-            json!({"name": "W", "url": "https://example.org", "change_types": ["event"]}),
+            json!({"name": "W", "url": "https://example.org", "change_types": ["meeting"]}),
         )
         .await
         .problem(422);

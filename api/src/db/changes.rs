@@ -10,15 +10,25 @@ use qi_shared::{
     changes::{
         self, Audience, Change, ChangeOp, ChangePage, ChangeType, Decision, Position, Recorded,
     },
+    event::Event,
     measure::Measure,
     project::ProjectSummary,
+    training::{CohortSummary, Course},
+    uk_time,
 };
 use sea_orm::{
-    ColumnTrait, ConnectionTrait, DbBackend, DbErr, EntityTrait, QueryFilter, QuerySelect,
-    Statement,
+    ColumnTrait, Condition, ConnectionTrait, DbBackend, DbErr, EntityTrait, QueryFilter,
+    QuerySelect, Statement,
 };
 
-use crate::db::{self, entity::project};
+use crate::db::{
+    self,
+    entity::{
+        events::event,
+        project,
+        training::{cohort, course},
+    },
+};
 
 /// Rows after a position, in order. `{horizon}`: PostgreSQL's oldest running transaction, read
 /// in the same statement (so the same snapshot) as the rows; every transaction below it has
@@ -78,39 +88,60 @@ async fn current(
             })
             .collect()
     };
-    let mut projects: HashMap<i64, _> = projects(db, actor, &wanted(ChangeType::Project))
-        .await?
-        .into_iter()
-        .map(|p| (p.id, p))
-        .collect();
-    let mut measures: HashMap<i64, _> = measures(db, actor, &wanted(ChangeType::Measure))
-        .await?
-        .into_iter()
-        .map(|m| (m.id, m))
-        .collect();
-    let blank = |op, object_type, id| Change {
-        op,
-        object_type,
-        id,
-        reason: None,
-        project: None,
-        measure: None,
-    };
+    fn by_id<T>(rows: Vec<T>, id: impl Fn(&T) -> i64) -> HashMap<i64, T> {
+        rows.into_iter().map(|row| (id(&row), row)).collect()
+    }
+    let mut projects = by_id(
+        projects(db, actor, &wanted(ChangeType::Project)).await?,
+        |p| p.id,
+    );
+    let mut measures = by_id(
+        measures(db, actor, &wanted(ChangeType::Measure)).await?,
+        |m| m.id,
+    );
+    let mut courses = by_id(
+        courses(db, actor, &wanted(ChangeType::Course)).await?,
+        |c| c.id,
+    );
+    let mut cohorts = by_id(cohorts(db, &wanted(ChangeType::Cohort)).await?, |c| c.id);
+    let mut events = by_id(events(db, actor, &wanted(ChangeType::Event)).await?, |e| {
+        e.id
+    });
     Ok(decisions
         .into_iter()
-        .filter_map(|decision| match decision {
-            Decision::Upsert(ChangeType::Project, id) => Some(Change {
-                project: Some(projects.remove(&id)?),
-                ..blank(ChangeOp::Upsert, ChangeType::Project, id)
-            }),
-            Decision::Upsert(ChangeType::Measure, id) => Some(Change {
-                measure: Some(measures.remove(&id)?),
-                ..blank(ChangeOp::Upsert, ChangeType::Measure, id)
-            }),
-            Decision::Tombstone(object_type, id, reason) => Some(Change {
-                reason: Some(reason),
-                ..blank(ChangeOp::Delete, object_type, id)
-            }),
+        .filter_map(|decision| {
+            let (object_type, id) = match decision {
+                Decision::Tombstone(object_type, id, reason) => {
+                    return Some(Change {
+                        reason: Some(reason),
+                        ..Change::bare(ChangeOp::Delete, object_type, id)
+                    });
+                }
+                Decision::Upsert(object_type, id) => (object_type, id),
+            };
+            let bare = Change::bare(ChangeOp::Upsert, object_type, id);
+            Some(match object_type {
+                ChangeType::Project => Change {
+                    project: Some(projects.remove(&id)?),
+                    ..bare
+                },
+                ChangeType::Measure => Change {
+                    measure: Some(measures.remove(&id)?),
+                    ..bare
+                },
+                ChangeType::Course => Change {
+                    course: Some(courses.remove(&id)?),
+                    ..bare
+                },
+                ChangeType::Cohort => Change {
+                    cohort: Some(cohorts.remove(&id)?),
+                    ..bare
+                },
+                ChangeType::Event => Change {
+                    event: Some(events.remove(&id)?),
+                    ..bare
+                },
+            })
         })
         .collect())
 }
@@ -232,6 +263,45 @@ pub async fn measures(
         .into_iter()
         .filter(|m| readable.binary_search(&m.project_id).is_ok())
         .collect())
+}
+
+/// The courses `ids` as the course list shows them to `actor` (the catalogue is everyone's).
+/// A course counts its upcoming cohorts as of today, UK time.
+pub async fn courses(
+    db: &impl ConnectionTrait,
+    actor: &Actor,
+    ids: &[i64],
+) -> Result<Vec<Course>, DbErr> {
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let condition = Condition::all().add(course::Column::Id.is_in(ids.iter().copied()));
+    let today = uk_time::day_of(Utc::now());
+    db::training::courses::after(db, actor, condition, (0, ids.len() as u64), today).await
+}
+
+/// The cohorts `ids` as the cohort list shows them (everyone's).
+pub async fn cohorts(db: &impl ConnectionTrait, ids: &[i64]) -> Result<Vec<CohortSummary>, DbErr> {
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let condition = Condition::all().add(cohort::Column::Id.is_in(ids.iter().copied()));
+    db::training::cohorts::after(db, condition, 0, ids.len() as u64).await
+}
+
+/// Of the events `ids`, those `actor` may read now, as the events list shows them.
+pub async fn events(
+    db: &impl ConnectionTrait,
+    actor: &Actor,
+    ids: &[i64],
+) -> Result<Vec<Event>, DbErr> {
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let condition = Condition::all()
+        .add(db::events::visible_to(actor))
+        .add(event::Column::Id.is_in(ids.iter().copied()));
+    db::events::after(db, actor, condition, 0, ids.len() as u64).await
 }
 
 /// Of the projects `ids`, those `actor` may read now, in id order.

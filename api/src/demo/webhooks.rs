@@ -48,13 +48,10 @@ pub async fn seed(
     };
     let mut made = 0;
     for (i, summary) in sent.into_iter().take(5).enumerate() {
+        let bare = Change::bare(ChangeOp::Upsert, ChangeType::Project, summary.id);
         let change = Change {
-            op: ChangeOp::Upsert,
-            object_type: ChangeType::Project,
-            id: summary.id,
-            reason: None,
             project: Some(summary),
-            measure: None,
+            ..bare
         };
         let at = began + Duration::hours(2 + 20 * i as i64);
         let delivery =

@@ -49,13 +49,19 @@ fn reader(req: &HttpRequest, user: &AuthUser) -> ApiResult<Vec<ChangeType>> {
     if token.scopes.contains(&TokenScope::ReadMeasures) {
         types.push(ChangeType::Measure);
     }
+    if token.scopes.contains(&TokenScope::ReadTraining) {
+        types.extend([ChangeType::Course, ChangeType::Cohort]);
+    }
+    if token.scopes.contains(&TokenScope::ReadEvents) {
+        types.push(ChangeType::Event);
+    }
     Ok(types)
 }
 
 /// Changes since a cursor, oldest first: each an object to store as it is now (`upsert`), or
 /// one to remove (`delete`, with why). Follow `next` while `more`; then ask again later from
 /// the last `next`. Only for API tokens: projects need `read_projects`, measures
-/// `read_measures`.
+/// `read_measures`, courses and cohorts `read_training`, events `read_events`.
 #[utoipa::path(
     tag = "integrations",
     security(("bearer" = [])),

@@ -21,9 +21,11 @@ use chrono::Utc;
 use futures_util::StreamExt;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use qi_shared::{
-    changes::{ChangeOp, ChangePage, ChangeType, MAX_LIMIT},
+    changes::{Change, ChangeOp, ChangePage, ChangeType, MAX_LIMIT},
+    event::Event,
     measure::Measure,
     project::ProjectSummary,
+    training::{CohortSummary, Course},
 };
 use sea_orm::{ConnectionTrait, DatabaseConnection, DatabaseTransaction, DbErr, TransactionTrait};
 use secrecy::SecretString;
@@ -128,15 +130,17 @@ pub async fn run(options: &PullOptions) -> anyhow::Result<Summary> {
         rows_loaded: 0,
         changes_applied: 0,
     };
-    if state.phase == Phase::Projects {
-        run.load::<ProjectSummary>(&mut state, "projects").await?;
-        state.phase = Phase::Measures;
-        state.loaded_after = 0;
-        target::save_state(&db, &state).await?;
-    }
-    if state.phase == Phase::Measures {
-        run.load::<Measure>(&mut state, "measures").await?;
-        state.phase = Phase::Feed;
+    // Each collection in turn, each going on from where an interrupted run stopped.
+    while state.phase != Phase::Feed {
+        match state.phase {
+            Phase::Projects => run.load::<ProjectSummary>(&mut state).await?,
+            Phase::Measures => run.load::<Measure>(&mut state).await?,
+            Phase::Courses => run.load::<Course>(&mut state).await?,
+            Phase::Cohorts => run.load::<CohortSummary>(&mut state).await?,
+            Phase::Events => run.load::<Event>(&mut state).await?,
+            Phase::Feed => {}
+        }
+        state.phase = state.phase.next();
         state.loaded_after = 0;
         target::save_state(&db, &state).await?;
     }
@@ -177,13 +181,25 @@ trait Loaded: serde::de::DeserializeOwned + Send + Sync + 'static {
     ) -> impl Future<Output = Result<usize, DbErr>> + Send;
 }
 
-impl Loaded for ProjectSummary {
-    fn id(&self) -> i64 {
-        self.id
-    }
-    async fn write(db: &DatabaseTransaction, rows: &[Self]) -> Result<usize, DbErr> {
-        target::upsert_projects(db, rows).await.map(|()| rows.len())
-    }
+/// Objects the copy keeps as one row each, in `TABLE`.
+macro_rules! loaded_as_rows {
+    ($($type:ty => $table:expr),* $(,)?) => {$(
+        impl Loaded for $type {
+            fn id(&self) -> i64 {
+                self.id
+            }
+            async fn write(db: &DatabaseTransaction, rows: &[Self]) -> Result<usize, DbErr> {
+                target::upsert_rows(db, &$table, rows).await.map(|()| rows.len())
+            }
+        }
+    )*};
+}
+
+loaded_as_rows! {
+    ProjectSummary => target::PROJECTS,
+    Course => target::COURSES,
+    CohortSummary => target::COHORTS,
+    Event => target::EVENTS,
 }
 
 impl Loaded for Measure {
@@ -214,11 +230,8 @@ impl Run<'_> {
     /// Loads a collection, going on after the last id committed. Exports come in id order, so
     /// the rows up to `loaded_after` are in the copy already (and their later changes are in
     /// the feed): they are read past, not written again.
-    async fn load<T: Loaded>(
-        &mut self,
-        state: &mut PullState,
-        collection: &str,
-    ) -> anyhow::Result<()> {
+    async fn load<T: Loaded>(&mut self, state: &mut PullState) -> anyhow::Result<()> {
+        let collection = state.phase.as_str();
         let bar = self.bar(collection);
         let mut attempt = 1;
         loop {
@@ -350,26 +363,55 @@ fn is_transfer(error: &anyhow::Error) -> bool {
 /// (a project with its measures).
 async fn apply(db: &impl ConnectionTrait, page: &ChangePage) -> anyhow::Result<()> {
     for change in &page.changes {
-        match (change.op, change.object_type) {
-            (ChangeOp::Upsert, ChangeType::Project) => {
-                let project = change
-                    .project
-                    .as_ref()
-                    .with_context(|| format!("an upsert of project {} without it", change.id))?;
-                target::upsert_projects(db, std::slice::from_ref(project)).await?;
+        if change.op == ChangeOp::Delete {
+            match change.object_type {
+                ChangeType::Project => target::delete_projects(db, &[change.id]).await?,
+                ChangeType::Measure => target::delete_measures(db, &[change.id]).await?,
+                ChangeType::Course => {
+                    target::delete_rows(db, &target::COURSES, &[change.id]).await?
+                }
+                ChangeType::Cohort => {
+                    target::delete_rows(db, &target::COHORTS, &[change.id]).await?
+                }
+                ChangeType::Event => target::delete_rows(db, &target::EVENTS, &[change.id]).await?,
             }
-            (ChangeOp::Upsert, ChangeType::Measure) => {
-                let measure = change
-                    .measure
-                    .as_ref()
-                    .with_context(|| format!("an upsert of measure {} without it", change.id))?;
+            continue;
+        }
+        let missing = || {
+            anyhow::anyhow!(
+                "an upsert of {} {} without it",
+                change.object_type.as_str(),
+                change.id
+            )
+        };
+        let Change {
+            project,
+            measure,
+            course,
+            cohort,
+            event,
+            ..
+        } = change;
+        match change.object_type {
+            ChangeType::Project => {
+                let project = project.as_ref().ok_or_else(missing)?;
+                target::upsert_rows(db, &target::PROJECTS, std::slice::from_ref(project)).await?;
+            }
+            ChangeType::Measure => {
+                let measure = measure.as_ref().ok_or_else(missing)?;
                 target::upsert_measures(db, std::slice::from_ref(measure)).await?;
             }
-            (ChangeOp::Delete, ChangeType::Project) => {
-                target::delete_projects(db, &[change.id]).await?;
+            ChangeType::Course => {
+                let course = course.as_ref().ok_or_else(missing)?;
+                target::upsert_rows(db, &target::COURSES, std::slice::from_ref(course)).await?;
             }
-            (ChangeOp::Delete, ChangeType::Measure) => {
-                target::delete_measures(db, &[change.id]).await?;
+            ChangeType::Cohort => {
+                let cohort = cohort.as_ref().ok_or_else(missing)?;
+                target::upsert_rows(db, &target::COHORTS, std::slice::from_ref(cohort)).await?;
+            }
+            ChangeType::Event => {
+                let event = event.as_ref().ok_or_else(missing)?;
+                target::upsert_rows(db, &target::EVENTS, std::slice::from_ref(event)).await?;
             }
         }
     }

@@ -160,6 +160,83 @@ pub const ANNOTATIONS: Table = Table {
     indexed: &["measure_id"],
 };
 
+/// Courses of the training catalogue as the course list shows them (`Course`).
+pub const COURSES: Table = Table {
+    name: "qi_courses",
+    columns: &[
+        col("id", "/id", Kind::Int),
+        col("title", "/title", Kind::Text),
+        col("tier", "/tier", Kind::Text),
+        col("description", "/description", Kind::Text),
+        col(
+            "provider_organisation_id",
+            "/provider_organisation_id",
+            Kind::Int,
+        ),
+        col("provider_name", "/provider_name", Kind::Text),
+        col("length_hours", "/length_hours", Kind::Real),
+        col("delivery", "/delivery", Kind::Text),
+        col("attendance_percent", "/attendance_percent", Kind::Int),
+        col("upcoming_cohorts", "/upcoming_cohorts", Kind::Int),
+        col("can_manage", "/can_manage", Kind::Bool),
+        col("version", "/version", Kind::Int),
+    ],
+    indexed: &["provider_organisation_id"],
+};
+
+/// Cohorts of courses as the cohort list shows them (`CohortSummary`).
+pub const COHORTS: Table = Table {
+    name: "qi_cohorts",
+    columns: &[
+        col("id", "/id", Kind::Int),
+        col("course_id", "/course_id", Kind::Int),
+        col("course_title", "/course_title", Kind::Text),
+        col("tier", "/tier", Kind::Text),
+        col("name", "/name", Kind::Text),
+        col("start_date", "/start_date", Kind::Date),
+        col("end_date", "/end_date", Kind::Date),
+        col("capacity", "/capacity", Kind::Int),
+        col("taken", "/taken", Kind::Int),
+        col("waiting", "/waiting", Kind::Int),
+        col("partnership_wide", "/partnership_wide", Kind::Bool),
+    ],
+    indexed: &["course_id"],
+};
+
+/// Events as the events list shows them (`Event`; a token books nothing, so without
+/// `my_booking`).
+pub const EVENTS: Table = Table {
+    name: "qi_events",
+    columns: &[
+        col("id", "/id", Kind::Int),
+        col("title", "/title", Kind::Text),
+        col("kind", "/kind", Kind::Text),
+        col("description", "/description", Kind::Text),
+        col(
+            "organiser_organisation_id",
+            "/organiser_organisation_id",
+            Kind::Int,
+        ),
+        col("organiser_name", "/organiser_name", Kind::Text),
+        col("starts_at", "/starts_at", Kind::Timestamp),
+        col("ends_at", "/ends_at", Kind::Timestamp),
+        col("venue", "/venue", Kind::Text),
+        col("online_link", "/online_link", Kind::Text),
+        col("capacity", "/capacity", Kind::Int),
+        col("audience", "/audience", Kind::Text),
+        col("tags", "/tags", Kind::Json),
+        col("counts_as_training", "/counts_as_training", Kind::Bool),
+        null("series_id", "/series_id", Kind::Int),
+        null("series_title", "/series_title", Kind::Text),
+        col("booked", "/booked", Kind::Int),
+        col("waitlisted", "/waitlisted", Kind::Int),
+        col("guests", "/guests", Kind::Int),
+        col("can_manage", "/can_manage", Kind::Bool),
+        col("version", "/version", Kind::Int),
+    ],
+    indexed: &["organiser_organisation_id", "starts_at"],
+};
+
 const STATE: &str = "qi_pull_state";
 
 /// Makes the copy's tables and indexes if they are missing.
@@ -179,7 +256,15 @@ pub async fn create(db: &impl ConnectionTrait) -> Result<(), DbErr> {
         )"
     ))
     .await?;
-    for table in [&PROJECTS, &MEASURES, &POINTS, &ANNOTATIONS] {
+    for table in [
+        &PROJECTS,
+        &MEASURES,
+        &POINTS,
+        &ANNOTATIONS,
+        &COURSES,
+        &COHORTS,
+        &EVENTS,
+    ] {
         let columns: Vec<String> = table
             .columns
             .iter()
@@ -228,23 +313,48 @@ pub enum Phase {
     Projects,
     /// Loading measures (with their points and annotations) in bulk.
     Measures,
+    /// Loading courses, cohorts and events in bulk.
+    Courses,
+    Cohorts,
+    Events,
     /// The bulk load is done: following the feed.
     Feed,
 }
 
 impl Phase {
-    fn as_str(self) -> &'static str {
+    /// In the order a first pull goes through them.
+    pub const ALL: [Phase; 6] = [
+        Phase::Projects,
+        Phase::Measures,
+        Phase::Courses,
+        Phase::Cohorts,
+        Phase::Events,
+        Phase::Feed,
+    ];
+
+    /// Its name in `qi_pull_state`, and for a loading phase the export it loads.
+    pub fn as_str(self) -> &'static str {
         match self {
             Phase::Projects => "projects",
             Phase::Measures => "measures",
+            Phase::Courses => "courses",
+            Phase::Cohorts => "cohorts",
+            Phase::Events => "events",
             Phase::Feed => "feed",
         }
     }
 
     fn parse(text: &str) -> Option<Phase> {
-        [Phase::Projects, Phase::Measures, Phase::Feed]
+        Phase::ALL.into_iter().find(|p| p.as_str() == text)
+    }
+
+    /// The phase after this one (the feed is the last).
+    pub fn next(self) -> Phase {
+        Phase::ALL
             .into_iter()
-            .find(|p| p.as_str() == text)
+            .skip_while(|p| *p != self)
+            .nth(1)
+            .unwrap_or(Phase::Feed)
     }
 }
 
@@ -430,16 +540,23 @@ fn to_json<T: serde::Serialize>(row: &T) -> Result<Json, DbErr> {
     serde_json::to_value(row).map_err(|e| DbErr::Custom(e.to_string()))
 }
 
-/// Stores projects as they are now.
-pub async fn upsert_projects(
+/// Stores objects that are one row each (projects, courses, cohorts, events) as they are now.
+pub async fn upsert_rows<T: serde::Serialize>(
     db: &impl ConnectionTrait,
-    projects: &[ProjectSummary],
+    table: &Table,
+    objects: &[T],
 ) -> Result<(), DbErr> {
-    let rows = projects
-        .iter()
-        .map(to_json)
-        .collect::<Result<Vec<_>, _>>()?;
-    upsert(db, &PROJECTS, &rows).await
+    let rows = objects.iter().map(to_json).collect::<Result<Vec<_>, _>>()?;
+    upsert(db, table, &rows).await
+}
+
+/// Removes objects that are one row each.
+pub async fn delete_rows(
+    db: &impl ConnectionTrait,
+    table: &Table,
+    ids: &[i64],
+) -> Result<(), DbErr> {
+    delete_where(db, table, "id", ids).await
 }
 
 /// Stores measures as they are now: their definitions, and their points and annotations in
@@ -577,13 +694,22 @@ fn parse<T: DeserializeOwned>(row: Json) -> anyhow::Result<T> {
     Ok(serde_json::from_value(row)?)
 }
 
-/// The copy's projects, by id, as the API's type: what a check compares with the source.
-pub async fn projects(db: &impl ConnectionTrait) -> anyhow::Result<Vec<ProjectSummary>> {
-    read(db, &PROJECTS, "id")
+/// The copy's rows of a one-row-an-object table (projects, courses, cohorts, events), by id, as
+/// the API's type: what a check compares with the source.
+pub async fn rows<T: DeserializeOwned>(
+    db: &impl ConnectionTrait,
+    table: &Table,
+) -> anyhow::Result<Vec<T>> {
+    read(db, table, "id")
         .await?
         .into_iter()
         .map(parse)
         .collect()
+}
+
+/// The copy's projects, by id, as the API's type.
+pub async fn projects(db: &impl ConnectionTrait) -> anyhow::Result<Vec<ProjectSummary>> {
+    rows(db, &PROJECTS).await
 }
 
 /// The copy's measures, by id, whole (points and annotations in date order), as the API's type.
