@@ -44,13 +44,18 @@ impl TokenScope {
             return match collection {
                 "projects" => Some(&[Self::ReadProjects]),
                 "measures" | "measure-points" => Some(&[Self::ReadMeasures]),
-                "events" => Some(&[Self::ReadEvents]),
-                "courses" | "cohorts" | "capability-tiers" => Some(&[Self::ReadTraining]),
+                "events" | "bookings" => Some(&[Self::ReadEvents]),
+                "courses" | "cohorts" | "enrolments" | "coaching-sessions" | "capability-tiers" => {
+                    Some(&[Self::ReadTraining])
+                }
                 _ => None,
             };
         }
         if rest.starts_with("projects/{id}/measures") {
             return Some(&[Self::ReadMeasures]);
+        }
+        if rest.starts_with("projects/{id}/coaching-sessions") {
+            return Some(&[Self::ReadTraining]);
         }
         match first {
             "projects" | "library" | "organisations" => Some(&[Self::ReadProjects]),
@@ -223,6 +228,22 @@ mod tests {
             ("GET", "/api/v1/export/events", Some(&[ReadEvents][..])),
             ("GET", "/api/v1/export/courses", Some(&[ReadTraining][..])),
             ("GET", "/api/v1/export/cohorts", Some(&[ReadTraining][..])),
+            (
+                "GET",
+                "/api/v1/export/enrolments",
+                Some(&[ReadTraining][..]),
+            ),
+            (
+                "GET",
+                "/api/v1/export/coaching-sessions",
+                Some(&[ReadTraining][..]),
+            ),
+            ("GET", "/api/v1/export/bookings", Some(&[ReadEvents][..])),
+            (
+                "GET",
+                "/api/v1/projects/{id}/coaching-sessions",
+                Some(&[ReadTraining][..]),
+            ),
             (
                 "GET",
                 "/api/v1/export/capability-tiers",

@@ -962,3 +962,189 @@ async fn capability_tiers_export_only_the_people_the_caller_may_see() {
         "{logged:#?}"
     );
 }
+
+/// Every row of a plain JSON list (an array) as the caller reads it.
+async fn listed_array(app: &TestApp, path: &str, token: &str) -> Vec<Value> {
+    let rows: Value = app.get(path, token).await.expect(200);
+    rows.as_array().cloned().unwrap_or_default()
+}
+
+#[tokio::test]
+async fn enrolments_bookings_and_coaching_sessions_export_as_their_lists_show_them() {
+    let app = crate::helpers::spawn_app().await;
+    let c = cast(&app).await;
+    let (admin_a, admin_b) = (&c.admin_a.1, &c.admin_b.1);
+    let (member_a, member_b) = (&c.member_a.1, &c.member_b.1);
+
+    // Riverside's course and cohort; a person of each organisation takes a place, and one of
+    // Northmoor's waits (a cohort of two).
+    let course: Value = app
+        .post(
+            "/api/v1/courses",
+            admin_b,
+            crate::training::course_body(c.org_b.id),
+        )
+        .await
+        .expect(201);
+    let cohort: Value = app
+        .post(
+            &format!("/api/v1/courses/{}/cohorts", course["id"]),
+            admin_b,
+            crate::training::cohort_body(2),
+        )
+        .await
+        .expect(201);
+    let enrolments = format!("/api/v1/cohorts/{}/enrolments", cohort["id"]);
+    for who in [member_a, member_b, &c.coach_a.1] {
+        let _: Value = app.post(&enrolments, who, json!({})).await.expect(201);
+    }
+    let read_a = token(&app, admin_a, &["read_training", "read_events"]).await;
+    let read_b = token(&app, admin_b, &["read_training", "read_events"]).await;
+
+    // Northmoor's token: its own people's, with the waiting position; Riverside's (it runs the
+    // course): everyone's. Each equal to the cohort's list as that token reads it.
+    for (reader, expected) in [(&read_a, 2), (&read_b, 3)] {
+        let rows = export(&app, "/api/v1/export/enrolments", Some(reader))
+            .await
+            .rows();
+        assert_eq!(rows.len(), expected);
+        assert_eq!(rows, listed_array(&app, &enrolments, reader).await);
+    }
+    let waiting = export(
+        &app,
+        "/api/v1/export/enrolments?status=waitlisted",
+        Some(&read_a),
+    )
+    .await
+    .rows();
+    assert_eq!(waiting.len(), 1);
+    assert_eq!(waiting[0]["waiting_position"], 1);
+    assert_eq!(waiting[0]["person_id"], c.coach_a.0.id);
+    // A person: their own only.
+    let own = export(&app, "/api/v1/export/enrolments", Some(member_b))
+        .await
+        .rows();
+    assert_eq!(own.len(), 1);
+    assert_eq!(own[0]["person_id"], c.member_b.0.id);
+    let csv = export(&app, "/api/v1/export/enrolments?format=csv", Some(&read_b))
+        .await
+        .csv();
+    assert_eq!(csv[0][..4], ["id", "cohort_id", "person_id", "person_name"]);
+    assert_eq!(csv.len(), 4);
+
+    // Riverside's event, booked by a person of each organisation: its bookings are Riverside's
+    // to export; Northmoor manages no event and gets none.
+    let event: Value = app
+        .post(
+            "/api/v1/events",
+            admin_b,
+            crate::events::event_body(c.org_b.id, 10, "partnership"),
+        )
+        .await
+        .expect(201);
+    let bookings = format!("/api/v1/events/{}/bookings", event["id"]);
+    for who in [member_a, member_b] {
+        let _: Value = app.post(&bookings, who, json!({})).await.expect(201);
+    }
+    let theirs = export(&app, "/api/v1/export/bookings", Some(&read_b))
+        .await
+        .rows();
+    assert_eq!(theirs.len(), 2);
+    assert_eq!(theirs, listed_array(&app, &bookings, admin_b).await);
+    assert!(
+        export(&app, "/api/v1/export/bookings", Some(&read_a))
+            .await
+            .rows()
+            .is_empty()
+    );
+    assert!(
+        export(&app, "/api/v1/export/bookings", Some(member_b))
+            .await
+            .rows()
+            .is_empty(),
+        "a person manages no event"
+    );
+    let csv = export(&app, "/api/v1/export/bookings?format=csv", Some(&read_b))
+        .await
+        .csv();
+    assert_eq!(csv.len(), 3);
+    assert!(csv[0].contains(&"email".to_owned()));
+
+    // A coached project of Northmoor's, open to the partnership: Riverside's token reads the
+    // sessions without what was said; the coach, on the team, with it.
+    let coached = project(
+        &app,
+        member_a,
+        c.org_a.id,
+        json!({"team": [{"person_id": c.member_a.0.id, "role": "lead"},
+                        {"person_id": c.coach_a.0.id, "role": "coach"}]}),
+    )
+    .await;
+    let hidden = project(
+        &app,
+        member_a,
+        c.org_a.id,
+        json!({"visibility": "team",
+               "team": [{"person_id": c.member_a.0.id, "role": "lead"},
+                        {"person_id": c.coach_a.0.id, "role": "coach"}]}),
+    )
+    .await;
+    for id in [coached.id, hidden.id] {
+        let _: Value = app
+            .post(
+                &format!("/api/v1/projects/{id}/coaching-sessions"),
+                &c.coach_a.1,
+                json!({"held_on": Utc::now().date_naive(), "minutes": 45, "model": "grow",
+                       "notes": "=Talked through the run chart", "actions": "Test the checklist"}),
+            )
+            .await
+            .expect(201);
+    }
+    let list = |id: i64| format!("/api/v1/projects/{id}/coaching-sessions");
+    let sessions = export(&app, "/api/v1/export/coaching-sessions", Some(&read_b))
+        .await
+        .rows();
+    assert_eq!(sessions.len(), 1, "only the project Riverside may see");
+    let shown: Value = app.get(&list(coached.id), &read_b).await.expect(200);
+    assert_eq!(
+        sessions,
+        shown["items"].as_array().cloned().unwrap_or_default()
+    );
+    assert!(sessions[0]["notes"].is_null(), "not on the team");
+    let coach = export(
+        &app,
+        "/api/v1/export/coaching-sessions?format=csv",
+        Some(&c.coach_a.1),
+    )
+    .await
+    .csv();
+    assert_eq!(coach.len(), 3, "the coach sees both, notes and all");
+    let notes = coach[0].iter().position(|h| h == "notes").expect("notes");
+    assert_eq!(coach[1][notes], "'=Talked through the run chart");
+
+    // Scopes: training needs read_training, bookings read_events.
+    let events_only = token(&app, admin_a, &["read_events"]).await;
+    let training_only = token(&app, admin_a, &["read_training"]).await;
+    for (path, reader) in [
+        ("/api/v1/export/enrolments", &events_only),
+        ("/api/v1/export/coaching-sessions", &events_only),
+        ("/api/v1/export/bookings", &training_only),
+    ] {
+        assert_eq!(export(&app, path, Some(reader)).await.status, 403, "{path}");
+        assert_eq!(export(&app, path, None).await.status, 401, "{path}");
+    }
+    let bad = export(
+        &app,
+        "/api/v1/export/enrolments?status=maybe",
+        Some(&read_a),
+    )
+    .await;
+    assert_eq!(bad.status, 400);
+    // Staff data leaving the platform is accounted for.
+    assert!(
+        !audited(&app, admin_a, "/api/v1/export/enrolments")
+            .await
+            .is_empty(),
+        "the export is in the audit log"
+    );
+}

@@ -9,7 +9,7 @@ use serde::{Deserialize, Serialize};
 use super::{CsvRow, ExportFormat, csv_text, joined};
 use crate::{
     FieldErrors,
-    event::{Event, EventKind},
+    event::{Booking, BookingStatus, Event, EventKind},
 };
 
 /// The longest tag a filter may name, as the events list.
@@ -106,6 +106,63 @@ impl EventExportQuery {
                 ..filter
             },
         ))
+    }
+}
+
+/// Which bookings an export holds, of the events the caller manages (as an organisation's
+/// admin or its token, the events it organises; as a partnership admin, all).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::IntoParams))]
+#[cfg_attr(feature = "openapi", into_params(parameter_in = Query))]
+pub struct BookingExportQuery {
+    /// `ndjson` (the default) or `csv`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub format: Option<ExportFormat>,
+    /// Only this event's.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub event_id: Option<i64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub status: Option<BookingStatus>,
+}
+
+impl CsvRow for Booking {
+    const HEADER: &'static [&'static str] = &[
+        "id",
+        "event_id",
+        "person_id",
+        "name",
+        "email",
+        "organisation_name",
+        "guest",
+        "status",
+        "position",
+        "attended",
+        "booked_at",
+    ];
+
+    fn cells(&self) -> Vec<Cow<'_, str>> {
+        vec![
+            self.id.to_string().into(),
+            self.event_id.to_string().into(),
+            self.person_id
+                .map(|p| p.to_string())
+                .unwrap_or_default()
+                .into(),
+            csv_text(&self.name),
+            csv_text(&self.email),
+            self.organisation_name
+                .as_deref()
+                .map(csv_text)
+                .unwrap_or_default(),
+            self.guest.to_string().into(),
+            self.status.as_str().into(),
+            self.position
+                .map(|p| p.to_string())
+                .unwrap_or_default()
+                .into(),
+            self.attended.to_string().into(),
+            self.booked_at.to_rfc3339().into(),
+        ]
     }
 }
 

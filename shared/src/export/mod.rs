@@ -9,8 +9,11 @@
 mod events;
 mod training;
 
-pub use events::{EventExportQuery, EventFilter, MAX_TAG_FILTER};
-pub use training::{CohortExportQuery, CourseExportQuery, TierExportQuery};
+pub use events::{BookingExportQuery, EventExportQuery, EventFilter, MAX_TAG_FILTER};
+pub use training::{
+    CoachingExportQuery, CohortExportQuery, CourseExportQuery, EnrolmentExportQuery,
+    TierExportQuery,
+};
 
 use std::borrow::Cow;
 

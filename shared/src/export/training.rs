@@ -7,8 +7,8 @@ use serde::{Deserialize, Serialize};
 
 use super::{CsvRow, ExportFormat, csv_text, joined};
 use crate::{
-    capability::{PersonTier, Tier},
-    training::{CohortSummary, Course, When},
+    capability::{PersonTier, Tier, coaching::CoachingSession},
+    training::{CohortSummary, Course, Enrolment, EnrolmentStatus, When},
 };
 
 /// Which courses an export holds: the course list's filters but its word search.
@@ -52,6 +52,110 @@ pub struct TierExportQuery {
     /// Only this organisation's people (of those you may see).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub organisation_id: Option<i64>,
+}
+
+/// Which enrolments an export holds, of those the caller may see (their own; as an
+/// organisation's admin or its token, its people's and everyone's on the courses it runs; as a
+/// facilitator, everyone's on their cohorts).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::IntoParams))]
+#[cfg_attr(feature = "openapi", into_params(parameter_in = Query))]
+pub struct EnrolmentExportQuery {
+    /// `ndjson` (the default) or `csv`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub format: Option<ExportFormat>,
+    /// Only this cohort's.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cohort_id: Option<i64>,
+    /// Only the people of this organisation.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub organisation_id: Option<i64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub status: Option<EnrolmentStatus>,
+}
+
+/// Which coaching sessions an export holds: those on the projects the caller may see.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::IntoParams))]
+#[cfg_attr(feature = "openapi", into_params(parameter_in = Query))]
+pub struct CoachingExportQuery {
+    /// `ndjson` (the default) or `csv`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub format: Option<ExportFormat>,
+    /// Only this project's.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub project_id: Option<i64>,
+    /// Only this coach's.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub coach_id: Option<i64>,
+}
+
+impl CsvRow for Enrolment {
+    const HEADER: &'static [&'static str] = &[
+        "id",
+        "cohort_id",
+        "person_id",
+        "person_name",
+        "organisation_id",
+        "status",
+        "waiting_position",
+        "completed_on",
+        "attended",
+    ];
+
+    fn cells(&self) -> Vec<Cow<'_, str>> {
+        vec![
+            self.id.to_string().into(),
+            self.cohort_id.to_string().into(),
+            self.person_id.to_string().into(),
+            csv_text(&self.person_name),
+            self.organisation_id.to_string().into(),
+            self.status.as_str().into(),
+            self.waiting_position
+                .map(|p| p.to_string())
+                .unwrap_or_default()
+                .into(),
+            self.completed_on
+                .map(|d| d.to_string())
+                .unwrap_or_default()
+                .into(),
+            self.attended.to_string().into(),
+        ]
+    }
+}
+
+impl CsvRow for CoachingSession {
+    const HEADER: &'static [&'static str] = &[
+        "id",
+        "project_id",
+        "project_title",
+        "coach_id",
+        "coach_name",
+        "held_on",
+        "minutes",
+        "model",
+        "notes",
+        "actions",
+        "created_at",
+        "updated_at",
+    ];
+
+    fn cells(&self) -> Vec<Cow<'_, str>> {
+        vec![
+            self.id.to_string().into(),
+            self.project_id.to_string().into(),
+            csv_text(&self.project_title),
+            self.coach_id.to_string().into(),
+            csv_text(&self.coach_name),
+            self.held_on.to_string().into(),
+            self.minutes.to_string().into(),
+            self.model.as_str().into(),
+            self.notes.as_deref().map(csv_text).unwrap_or_default(),
+            self.actions.as_deref().map(csv_text).unwrap_or_default(),
+            self.created_at.to_rfc3339().into(),
+            self.updated_at.to_rfc3339().into(),
+        ]
+    }
 }
 
 impl CsvRow for Course {

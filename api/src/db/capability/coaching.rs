@@ -12,20 +12,21 @@ use qi_shared::{
         COVERAGE_DAYS, CaseloadEntry, CoachingSession, CoachingSessionInput, Coverage,
         CoverageEntry,
     },
+    export::CoachingExportQuery,
     page::PageInfo,
     project::{ProjectStatus, TeamRole},
 };
 use sea_orm::{
     ActiveModelTrait,
     ActiveValue::Set,
-    ColumnTrait, ConnectionTrait, DbErr, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder,
-    QuerySelect,
+    ColumnTrait, Condition, ConnectionTrait, DbErr, EntityTrait, PaginatorTrait, QueryFilter,
+    QueryOrder, QuerySelect,
     sea_query::{Expr, ExprTrait, Order, Query},
 };
 
 use super::facts_changed;
 use crate::db::{
-    entity::{capability::coaching_session, person, project},
+    entity::{capability::coaching_session, person, project, project_member},
     projects,
 };
 
@@ -429,4 +430,64 @@ pub async fn coverage(
             .collect(),
         page: PageInfo::exact(page, per_page, total),
     })
+}
+
+/// The sessions an export holds, as a condition on `coaching_sessions`: those on projects
+/// `actor` may see (the projects' own rule), narrowed by the export's filters.
+pub fn exported(actor: &Actor, query: &CoachingExportQuery) -> Condition {
+    Condition::all()
+        .add(coaching_session::Column::ProjectId.in_subquery(visible_ids(actor)))
+        .add_option(
+            query
+                .project_id
+                .map(|p| coaching_session::Column::ProjectId.eq(p)),
+        )
+        .add_option(
+            query
+                .coach_id
+                .map(|c| coaching_session::Column::CoachId.eq(c)),
+        )
+}
+
+/// The next `limit` sessions `condition` keeps after the id `after`, in id order, each as its
+/// project's list shows it to `actor`: notes and agreed actions only on projects whose team the
+/// actor is on (`can_read_notes`), so never to an API token.
+pub async fn after(
+    db: &impl ConnectionTrait,
+    actor: &Actor,
+    condition: Condition,
+    after: i64,
+    limit: u64,
+) -> Result<Vec<CoachingSession>, DbErr> {
+    let rows = coaching_session::Entity::find()
+        .filter(condition)
+        .filter(coaching_session::Column::Id.gt(after))
+        .order_by_asc(coaching_session::Column::Id)
+        .limit(limit)
+        .all(db)
+        .await?;
+    let mut projects: Vec<i64> = rows.iter().map(|r| r.project_id).collect();
+    projects.sort_unstable();
+    projects.dedup();
+    let on_team: std::collections::HashSet<i64> = project_member::Entity::find()
+        .select_only()
+        .column(project_member::Column::ProjectId)
+        .filter(project_member::Column::PersonId.eq(actor.person_id))
+        .filter(project_member::Column::ProjectId.is_in(projects))
+        .into_tuple()
+        .all(db)
+        .await?
+        .into_iter()
+        .collect();
+    Ok(dtos(db, rows)
+        .await?
+        .into_iter()
+        .map(|s| {
+            if on_team.contains(&s.project_id) {
+                s
+            } else {
+                s.redacted()
+            }
+        })
+        .collect())
 }

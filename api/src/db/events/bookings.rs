@@ -7,13 +7,18 @@
 use std::collections::HashMap;
 
 use chrono::{DateTime, Utc};
-use qi_shared::event::{Booking, BookingStatus, MyBooking, rules};
+use qi_shared::{
+    access::Actor,
+    event::{Booking, BookingStatus, MyBooking, rules},
+    export::BookingExportQuery,
+    person::Role,
+};
 use sea_orm::{
     ActiveModelTrait,
     ActiveValue::Set,
-    ColumnTrait, ConnectionTrait, DbBackend, DbErr, EntityTrait, PaginatorTrait, QueryFilter,
-    QueryOrder, QuerySelect, TryIntoModel,
-    sea_query::{Expr, ExprTrait, LockType},
+    ColumnTrait, Condition, ConnectionTrait, DbBackend, DbErr, EntityTrait, PaginatorTrait,
+    QueryFilter, QueryOrder, QuerySelect, TryIntoModel,
+    sea_query::{Expr, ExprTrait, LockType, Query},
 };
 
 use crate::db::entity::events::{booking, event};
@@ -435,4 +440,71 @@ pub async fn renew_cancel_token(
         .exec(txn)
         .await?;
     Ok(())
+}
+
+/// The bookings an export holds, as a condition on `event_bookings`: those of the events
+/// `actor` manages (the bookings list's rule: an organisation's admin, or its token, the events
+/// it organises; a partnership admin all), narrowed by the export's filters.
+pub fn exported(actor: &Actor, query: &BookingExportQuery) -> Condition {
+    let managed = if actor.is_partnership_admin() {
+        Condition::all()
+    } else if actor.has(Role::OrganisationAdmin) {
+        let organised = Query::select()
+            .column(event::Column::Id)
+            .from(event::Entity)
+            .and_where(event::Column::OrganiserOrganisationId.eq(actor.organisation_id))
+            .to_owned();
+        Condition::all().add(booking::Column::EventId.in_subquery(organised))
+    } else {
+        // Nobody else manages an event: an empty export, not a refusal.
+        Condition::all().add(Expr::value(false))
+    };
+    managed
+        .add_option(query.event_id.map(|e| booking::Column::EventId.eq(e)))
+        .add_option(query.status.map(|s| booking::Column::Status.eq(s)))
+}
+
+/// The bookings `condition` keeps of the next events after `after` (by id), up to `events`
+/// events, each event's as its bookings list shows them (places, the waiting list in order,
+/// then cancellations). A page always holds whole events, so an export follows event ids.
+pub async fn of_events_after(
+    db: &impl ConnectionTrait,
+    condition: Condition,
+    after: i64,
+    events: u64,
+) -> Result<Vec<Booking>, DbErr> {
+    let next: Vec<i64> = booking::Entity::find()
+        .select_only()
+        .column(booking::Column::EventId)
+        .distinct()
+        .filter(condition.clone())
+        .filter(booking::Column::EventId.gt(after))
+        .order_by_asc(booking::Column::EventId)
+        .limit(events)
+        .into_tuple()
+        .all(db)
+        .await?;
+    if next.is_empty() {
+        return Ok(Vec::new());
+    }
+    let kept: std::collections::HashSet<i64> = booking::Entity::find()
+        .select_only()
+        .column(booking::Column::Id)
+        .filter(condition)
+        .filter(booking::Column::EventId.is_in(next.iter().copied()))
+        .into_tuple()
+        .all(db)
+        .await?
+        .into_iter()
+        .collect();
+    let mut out = Vec::with_capacity(kept.len());
+    for event in next {
+        out.extend(
+            list(db, event)
+                .await?
+                .into_iter()
+                .filter(|b| kept.contains(&b.id)),
+        );
+    }
+    Ok(out)
 }

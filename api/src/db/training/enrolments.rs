@@ -7,18 +7,23 @@
 use std::collections::HashMap;
 
 use chrono::{DateTime, Utc};
-use qi_shared::training::{Enrolment, EnrolmentStatus, rules};
+use qi_shared::{
+    access::Actor,
+    export::EnrolmentExportQuery,
+    person::Role,
+    training::{Enrolment, EnrolmentStatus, rules},
+};
 use sea_orm::{
     ActiveModelTrait,
     ActiveValue::Set,
-    ColumnTrait, ConnectionTrait, DbBackend, DbErr, EntityTrait, QueryFilter, QueryOrder,
-    QuerySelect, TryIntoModel,
-    sea_query::{Expr, ExprTrait, LockType},
+    ColumnTrait, Condition, ConnectionTrait, DbBackend, DbErr, EntityTrait, QueryFilter,
+    QueryOrder, QuerySelect, TryIntoModel,
+    sea_query::{Expr, ExprTrait, LockType, Query},
 };
 
 use super::people;
 use crate::db::entity::training::{
-    attendance, cohort, cohort_allocation, cohort_session, enrolment,
+    attendance, cohort, cohort_allocation, cohort_facilitator, cohort_session, course, enrolment,
 };
 
 /// Locks the cohort for the rest of the transaction and moves its enrolment counter on; gives
@@ -266,4 +271,111 @@ pub async fn list(db: &impl ConnectionTrait, cohort_id: i64) -> Result<Vec<Enrol
     };
     list.sort_by_key(|e| (rank(e), e.waiting_position));
     Ok(list)
+}
+
+/// The enrolments `actor` may see, as a condition on `enrolments`: the list's rule
+/// (`handlers::training::enrolments::list`) for every cohort at once. Their own; as an
+/// organisation's admin (or its token), its people's, and everyone's on the courses it runs; as a
+/// facilitator, everyone's on their cohorts; as a partnership admin, all.
+pub fn visible(actor: &Actor) -> Condition {
+    if actor.is_partnership_admin() {
+        return Condition::all();
+    }
+    let facilitated = Query::select()
+        .column(cohort_facilitator::Column::CohortId)
+        .from(cohort_facilitator::Entity)
+        .and_where(cohort_facilitator::Column::PersonId.eq(actor.person_id))
+        .to_owned();
+    let mut any = Condition::any()
+        .add(enrolment::Column::PersonId.eq(actor.person_id))
+        .add(enrolment::Column::CohortId.in_subquery(facilitated));
+    if actor.has(Role::OrganisationAdmin) {
+        let provided = Query::select()
+            .column((cohort::Entity, cohort::Column::Id))
+            .from(cohort::Entity)
+            .inner_join(
+                course::Entity,
+                Expr::col((course::Entity, course::Column::Id))
+                    .equals((cohort::Entity, cohort::Column::CourseId)),
+            )
+            .and_where(
+                Expr::col((course::Entity, course::Column::ProviderOrganisationId))
+                    .eq(actor.organisation_id),
+            )
+            .to_owned();
+        any = any
+            .add(enrolment::Column::OrganisationId.eq(actor.organisation_id))
+            .add(enrolment::Column::CohortId.in_subquery(provided));
+    }
+    any
+}
+
+/// A cohort's enrolments that `actor` may see ([`visible`]), as its list shows them.
+pub async fn visible_of_cohort(
+    db: &impl ConnectionTrait,
+    actor: &Actor,
+    cohort_id: i64,
+) -> Result<Vec<Enrolment>, DbErr> {
+    let condition = Condition::all()
+        .add(visible(actor))
+        .add(enrolment::Column::CohortId.eq(cohort_id));
+    of_cohorts_after(db, condition, cohort_id - 1, 1).await
+}
+
+/// The enrolments an export holds, as a condition on `enrolments`: its filters.
+pub fn matching(query: &EnrolmentExportQuery) -> Condition {
+    Condition::all()
+        .add_option(query.cohort_id.map(|c| enrolment::Column::CohortId.eq(c)))
+        .add_option(
+            query
+                .organisation_id
+                .map(|o| enrolment::Column::OrganisationId.eq(o)),
+        )
+        .add_option(query.status.map(|s| enrolment::Column::Status.eq(s)))
+}
+
+/// The enrolments `condition` keeps of the next cohorts after `after` (by id), up to `cohorts`
+/// cohorts, each cohort's as its list shows them (places, the waiting list in order, then
+/// withdrawals, with their positions and attendance). A page always holds whole cohorts, so an
+/// export follows cohort ids.
+pub async fn of_cohorts_after(
+    db: &impl ConnectionTrait,
+    condition: Condition,
+    after: i64,
+    cohorts: u64,
+) -> Result<Vec<Enrolment>, DbErr> {
+    let next: Vec<i64> = enrolment::Entity::find()
+        .select_only()
+        .column(enrolment::Column::CohortId)
+        .distinct()
+        .filter(condition.clone())
+        .filter(enrolment::Column::CohortId.gt(after))
+        .order_by_asc(enrolment::Column::CohortId)
+        .limit(cohorts)
+        .into_tuple()
+        .all(db)
+        .await?;
+    if next.is_empty() {
+        return Ok(Vec::new());
+    }
+    let kept: std::collections::HashSet<i64> = enrolment::Entity::find()
+        .select_only()
+        .column(enrolment::Column::Id)
+        .filter(condition)
+        .filter(enrolment::Column::CohortId.is_in(next.iter().copied()))
+        .into_tuple()
+        .all(db)
+        .await?
+        .into_iter()
+        .collect();
+    let mut out = Vec::with_capacity(kept.len());
+    for cohort in next {
+        out.extend(
+            list(db, cohort)
+                .await?
+                .into_iter()
+                .filter(|e| kept.contains(&e.id)),
+        );
+    }
+    Ok(out)
 }

@@ -1,8 +1,8 @@
 //! Bulk export (issue 18): every collection the caller may read, as NDJSON or CSV, streamed:
-//! projects, measures and data points here, events in [`of_events`], courses, cohorts
-//! and capability tiers in [`of_training`]. Each row is what the collection's own list shows the
-//! caller, read by the list's own database code, so an export never has a visibility rule of
-//! its own.
+//! projects, measures and data points here, events and bookings in [`of_events`], courses,
+//! cohorts, enrolments, coaching sessions and capability tiers in [`of_training`]. Each row is
+//! what the collection's own list shows the caller, read by the list's own database code, so an
+//! export never has a visibility rule of its own.
 //!
 //! Rows are read in pages of [`PAGE`] by key (`WHERE id > last ORDER BY id LIMIT 1000`, never
 //! `OFFSET`), each page in a few batch queries, and written to the answer as it is read; actix
@@ -20,8 +20,8 @@
 mod of_events;
 mod of_training;
 
-pub use of_events::events;
-pub use of_training::{capability_tiers, cohorts, courses};
+pub use of_events::{bookings, events};
+pub use of_training::{capability_tiers, coaching_sessions, cohorts, courses, enrolments};
 
 use std::future::Future;
 

@@ -1,14 +1,17 @@
-//! The training exports: courses and cohorts as their lists show them, and each person's
-//! capability tier as their tier's page shows it (staff data: only the people whose record the
-//! caller may see).
+//! The training exports: courses, cohorts and enrolments as their lists show them, coaching
+//! sessions as their projects' lists show them, and each person's capability tier as their
+//! tier's page shows it (staff data: only the people whose record the caller may see).
 
 use actix_web::{HttpResponse, get, web};
 use chrono::Utc;
 use qi_shared::{
-    capability::PersonTier,
-    export::{CohortExportQuery, CourseExportQuery, ExportFormat, TierExportQuery},
+    capability::{PersonTier, coaching::CoachingSession},
+    export::{
+        CoachingExportQuery, CohortExportQuery, CourseExportQuery, EnrolmentExportQuery,
+        ExportFormat, TierExportQuery,
+    },
     problem::Problem,
-    training::{CohortSummary, Course},
+    training::{CohortSummary, Course, Enrolment},
     uk_time,
 };
 use sea_orm::{ColumnTrait, Condition};
@@ -33,6 +36,23 @@ impl Row for CohortSummary {
         self.id
     }
 }
+
+/// Enrolments come a cohort at a time (each cohort's in its list's order), so their pages follow
+/// cohort ids.
+impl Row for Enrolment {
+    fn key(&self) -> i64 {
+        self.cohort_id
+    }
+}
+
+impl Row for CoachingSession {
+    fn key(&self) -> i64 {
+        self.id
+    }
+}
+
+/// Cohorts an enrolments page holds (whole cohorts, a few dozen places each).
+const COHORTS_A_PAGE: u64 = 50;
 
 impl Row for PersonTier {
     fn key(&self) -> i64 {
@@ -163,5 +183,91 @@ pub async fn capability_tiers(
     Ok(streamed("capability-tiers", format, first, move |after| {
         let (db, condition) = (state.db.clone(), condition.clone());
         async move { db::capability::tiers_after(&db, condition, after, PAGE, now).await }
+    }))
+}
+
+/// Every enrolment you may see, a cohort at a time in cohort id order, each cohort's as its
+/// enrolments list shows it (`Enrolment`: places, then the waiting list in order with positions,
+/// then withdrawals; sessions attended). Yours; as an organisation's admin (or its API token) your
+/// organisation's people's and everyone's on the courses it runs; as a facilitator everyone's on
+/// your cohorts; as a partnership admin all.
+///
+/// NDJSON (the default) or CSV (`format=csv`, text cells neutralised as for projects). Staff
+/// data: every export is in the audit log. Streamed as the projects export. API tokens need
+/// `read_training`.
+#[utoipa::path(
+    tag = "integrations",
+    operation_id = "export_enrolments",
+    security(("bearer" = [])),
+    params(EnrolmentExportQuery),
+    responses(
+        (status = 200, description = "The enrolments, streamed: NDJSON, one Enrolment a line, or CSV",
+            content(
+                (Enrolment = "application/x-ndjson"),
+                (String = "text/csv"),
+            ),
+            headers(("Content-Disposition" = String, description = "attachment; filename=\"enrolments.ndjson\" or \"enrolments.csv\""))),
+        (status = 400, description = "A query parameter is not valid (such as `format` or `status`)", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "An API token without the read_training scope", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[get("/export/enrolments")]
+pub async fn enrolments(
+    state: web::Data<AppState>,
+    user: AuthUser,
+    Query(query): Query<EnrolmentExportQuery>,
+) -> ApiResult<HttpResponse> {
+    let format = query.format.unwrap_or(ExportFormat::Ndjson);
+    let condition = Condition::all()
+        .add(db::training::enrolments::visible(&user))
+        .add(db::training::enrolments::matching(&query));
+    let first =
+        db::training::enrolments::of_cohorts_after(&state.db, condition.clone(), 0, COHORTS_A_PAGE)
+            .await?;
+    Ok(streamed("enrolments", format, first, move |after| {
+        let (db, condition) = (state.db.clone(), condition.clone());
+        async move {
+            db::training::enrolments::of_cohorts_after(&db, condition, after, COHORTS_A_PAGE).await
+        }
+    }))
+}
+
+/// Every coaching session on the projects you may see, in id order, as the project's sessions
+/// list shows each (`CoachingSession`): notes and agreed actions only on projects whose team you
+/// are on, so never to an API token.
+///
+/// NDJSON (the default) or CSV (`format=csv`, text cells neutralised as for projects). Staff
+/// data: every export is in the audit log. Streamed as the projects export. API tokens need
+/// `read_training`.
+#[utoipa::path(
+    tag = "integrations",
+    operation_id = "export_coaching_sessions",
+    security(("bearer" = [])),
+    params(CoachingExportQuery),
+    responses(
+        (status = 200, description = "The sessions, streamed: NDJSON, one CoachingSession a line, or CSV",
+            content(
+                (CoachingSession = "application/x-ndjson"),
+                (String = "text/csv"),
+            ),
+            headers(("Content-Disposition" = String, description = "attachment; filename=\"coaching-sessions.ndjson\" or \"coaching-sessions.csv\""))),
+        (status = 400, description = "A query parameter is not valid (such as `format`)", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "An API token without the read_training scope", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[get("/export/coaching-sessions")]
+pub async fn coaching_sessions(
+    state: web::Data<AppState>,
+    user: AuthUser,
+    Query(query): Query<CoachingExportQuery>,
+) -> ApiResult<HttpResponse> {
+    let format = query.format.unwrap_or(ExportFormat::Ndjson);
+    let condition = db::capability::coaching::exported(&user, &query);
+    let actor = user.0;
+    let first =
+        db::capability::coaching::after(&state.db, &actor, condition.clone(), 0, PAGE).await?;
+    Ok(streamed("coaching-sessions", format, first, move |after| {
+        let (db, actor, condition) = (state.db.clone(), actor.clone(), condition.clone());
+        async move { db::capability::coaching::after(&db, &actor, condition, after, PAGE).await }
     }))
 }

@@ -9,7 +9,7 @@ use actix_web::{HttpResponse, get, post, web};
 use chrono::Utc;
 use qi_shared::{
     notification::NotificationKind,
-    person::{PersonStatus, Role},
+    person::PersonStatus,
     problem::Problem,
     training::{EnrolInput, Enrolment, EnrolmentStatus, rules},
 };
@@ -43,17 +43,8 @@ pub async fn list(
     user: AuthUser,
     id: web::Path<i64>,
 ) -> ApiResult<HttpResponse> {
-    let (cohort, course) = find_cohort(&state, *id).await?;
-    let everyone = records_attendance(&state, &user, &cohort, &course).await?;
-    let all = db::training::enrolments::list(&state.db, cohort.id).await?;
-    let visible: Vec<Enrolment> = all
-        .into_iter()
-        .filter(|e| {
-            everyone
-                || e.person_id == user.person_id
-                || (user.has(Role::OrganisationAdmin) && e.organisation_id == user.organisation_id)
-        })
-        .collect();
+    let (cohort, _) = find_cohort(&state, *id).await?;
+    let visible = db::training::enrolments::visible_of_cohort(&state.db, &user, cohort.id).await?;
     Ok(HttpResponse::Ok().json(visible))
 }
 
