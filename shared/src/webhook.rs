@@ -27,10 +27,15 @@ pub const EVENT_HEADER: &str = "QI-Event";
 wire_enum! {
     /// What a delivery carries.
     WebhookEventKind {
-        /// A change of the feed: a project or measure made, changed, deleted or hidden.
+        /// A change of the feed: a project, measure, course, cohort or event made, changed,
+        /// deleted or hidden.
         Change => "change", "A change";
         /// A test, sent when an admin asks, carrying no change.
         Test => "test", "A test delivery";
+        /// Changes were missed: the webhook was off for longer than changes are kept, so some
+        /// made meanwhile can no longer be sent. Load everything again (the bulk export); the
+        /// changes after this one follow as usual.
+        Missed => "missed", "Changes missed: load again";
     }
 }
 

@@ -31,7 +31,10 @@ use tokio::{
 };
 
 use crate::{
-    helpers::{TestApp, cast, fields, fresh_database, spawn_app, spawn_app_with, test_settings},
+    helpers::{
+        TestApp, cast, fields, fresh_database, spawn_app, spawn_app_with, spawn_app_with_db_with,
+        test_settings,
+    },
     measures::count_measure,
     projects::as_input,
 };
@@ -858,6 +861,119 @@ async fn a_webhook_that_keeps_failing_is_turned_off_its_admins_told_and_what_wai
                 .any(|(e, _)| e.change.as_ref().is_some_and(|ch| ch.id == ours.id))
         })
         .await;
+}
+
+#[tokio::test]
+async fn a_webhook_off_longer_than_changes_are_kept_is_told_it_missed_some() {
+    use qi_api::db::entity::webhook_delivery;
+    use sea_orm::{
+        ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Statement, sea_query::Expr,
+    };
+
+    let (app, db) = spawn_app_with_db_with(|s| {
+        s.changes.retention_days = 1;
+        s.changes.prune_check_seconds = 1;
+    })
+    .await;
+    let c = cast(&app).await;
+    let (_, admin_a) = &c.admin_a;
+    let (_, member_a) = &c.member_a;
+    let receiver = Receiver::start().await;
+    let made = register(&app, admin_a, &receiver.url).await;
+    let id = made.webhook.id;
+    let first = project(&app, member_a, c.org_a.id, "Falls huddles", "organisation").await;
+    receiver
+        .until("the first project", |events| {
+            events
+                .iter()
+                .any(|(e, _)| e.change.as_ref().is_some_and(|ch| ch.id == first.id))
+        })
+        .await;
+
+    // Off; meanwhile one project made long ago (as far as retention can tell) and one now.
+    let settings = |enabled: bool| {
+        json!({"name": "Trust data warehouse", "url": receiver.url,
+               "change_types": ["project", "measure"], "enabled": enabled})
+    };
+    let _: Webhook = app
+        .put(&format!("/api/v1/webhooks/{id}"), admin_a, settings(false))
+        .await
+        .expect(200);
+    let old = project(
+        &app,
+        member_a,
+        c.org_a.id,
+        "Sepsis screening",
+        "organisation",
+    )
+    .await;
+    let recent = project(
+        &app,
+        member_a,
+        c.org_a.id,
+        "Frailty at home",
+        "organisation",
+    )
+    .await;
+    db.execute_raw(Statement::from_string(
+        db.get_database_backend(),
+        format!(
+            "UPDATE changes SET changed_at = changed_at - 172800 \
+             WHERE object_type = 'project' AND object_id IN ({}, {})",
+            first.id, old.id
+        ),
+    ))
+    .await
+    .expect("backdate the changes");
+    webhook_delivery::Entity::update_many()
+        .col_expr(
+            webhook_delivery::Column::CreatedAt,
+            Expr::value(Utc::now() - chrono::Duration::days(2)),
+        )
+        .filter(webhook_delivery::Column::WebhookId.eq(id))
+        .exec(&db)
+        .await
+        .expect("backdate the deliveries");
+
+    // Retention removes the old changes and the delivered deliveries' log with them.
+    log_until(&app, admin_a, id, "the old deliveries removed", |items| {
+        items.is_empty()
+    })
+    .await;
+
+    // On again: first told that changes were missed, then what is kept, never the removed one.
+    let _: Webhook = app
+        .put(&format!("/api/v1/webhooks/{id}"), admin_a, settings(true))
+        .await
+        .expect(200);
+    receiver
+        .until("the recent project", |events| {
+            events
+                .iter()
+                .any(|(e, _)| e.change.as_ref().is_some_and(|ch| ch.id == recent.id))
+        })
+        .await;
+    let after: Vec<WebhookEvent> = receiver
+        .delivered()
+        .into_iter()
+        .map(|(e, _)| e)
+        .skip_while(|e| e.kind != WebhookEventKind::Missed)
+        .collect();
+    assert!(!after.is_empty(), "told of the missed changes");
+    assert!(after[0].change.is_none());
+    assert!(
+        !after
+            .iter()
+            .any(|e| e.change.as_ref().is_some_and(|ch| ch.id == old.id)),
+        "a removed change cannot be sent"
+    );
+    let logged = log(&app, admin_a, id, "per_page=100").await;
+    assert!(
+        logged
+            .items
+            .iter()
+            .any(|d| d.kind == WebhookEventKind::Missed && d.status == DeliveryStatus::Delivered)
+    );
 }
 
 /// A node on its own runtime, so that stopping it stops its workers too (as a process would).

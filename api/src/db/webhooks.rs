@@ -197,24 +197,52 @@ pub async fn fan_out(
     let Some(hook) = take_webhook(txn, id).await? else {
         return Ok(None);
     };
-    let since = Position {
+    let mut since = Position {
         xid: hook.position_xid,
         id: hook.position_id,
     };
+    // Off for longer than changes are kept: what was removed meanwhile cannot be sent, so the
+    // receiver is told to load again, and is sent what is kept from there on.
+    if let Some(through) = db::changes::pruned_through(txn)
+        .await?
+        .filter(|through| since < *through)
+    {
+        enqueue(txn, hook.id, WebhookEventKind::Missed, None, now).await?;
+        move_position(txn, hook.id, through).await?;
+        since = through;
+    }
     let actor = crate::auth::system_actor(hook.organisation_id);
     let page = db::changes::read(txn, &actor, since, &types(&hook), batch).await?;
     for change in page.changes {
         enqueue(txn, hook.id, WebhookEventKind::Change, Some(change), now).await?;
     }
     if page.next != since {
-        webhook::Entity::update_many()
-            .col_expr(webhook::Column::PositionXid, Expr::value(page.next.xid))
-            .col_expr(webhook::Column::PositionId, Expr::value(page.next.id))
-            .filter(webhook::Column::Id.eq(hook.id))
-            .exec(txn)
-            .await?;
+        move_position(txn, hook.id, page.next).await?;
     }
     Ok(Some(page.more))
+}
+
+async fn move_position(txn: &impl ConnectionTrait, id: i64, to: Position) -> Result<(), DbErr> {
+    webhook::Entity::update_many()
+        .col_expr(webhook::Column::PositionXid, Expr::value(to.xid))
+        .col_expr(webhook::Column::PositionId, Expr::value(to.id))
+        .filter(webhook::Column::Id.eq(id))
+        .exec(txn)
+        .await?;
+    Ok(())
+}
+
+/// Removes the deliveries made before `before` (their log goes with them), as the changes feed
+/// keeps its changes: the log shows what retention keeps. Deliveries still to be made are kept
+/// whatever their age (a webhook turned off keeps what waited, to send when it is on again).
+/// Returns how many went.
+pub async fn prune(db: &impl ConnectionTrait, before: DateTime<Utc>) -> Result<u64, DbErr> {
+    Ok(webhook_delivery::Entity::delete_many()
+        .filter(webhook_delivery::Column::Status.eq(DeliveryStatus::Delivered))
+        .filter(webhook_delivery::Column::CreatedAt.lt(before))
+        .exec(db)
+        .await?
+        .rows_affected)
 }
 
 /// The webhook's row, if it is enabled, held for this transaction. On PostgreSQL a row another
