@@ -57,6 +57,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
                     .service(webhooks::update)
                     .service(webhooks::remove)
                     .service(webhooks::test)
+                    .service(webhooks::replace_secret)
                     .service(webhooks::deliveries)
                     // Partners' systems: what changed.
                     .service(changes::cursor)

@@ -112,6 +112,9 @@ pub struct WebhookSettings {
     /// Changes a node fans out of the feed for one webhook at once, and deliveries it takes at
     /// once (at most one a webhook).
     pub batch: u64,
+    /// After a webhook's secret is replaced, how long the previous one still signs beside it,
+    /// in seconds (a day unless set): the receiver's time to take up the new one.
+    pub secret_overlap_seconds: u64,
 }
 
 impl Default for WebhookSettings {
@@ -123,6 +126,7 @@ impl Default for WebhookSettings {
             backoff_max_seconds: 3600,
             disable_after_seconds: 86_400,
             batch: 100,
+            secret_overlap_seconds: 86_400,
         }
     }
 }

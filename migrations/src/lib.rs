@@ -35,6 +35,7 @@ mod m20261211_000027_audit_log;
 mod m20261211_000028_changes;
 mod m20261212_000029_webhooks;
 mod m20261213_000030_changes_of_training_and_events;
+mod m20261213_000031_webhook_secret_rotation;
 
 pub struct Migrator;
 
@@ -72,6 +73,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261211_000028_changes::Migration),
             Box::new(m20261212_000029_webhooks::Migration),
             Box::new(m20261213_000030_changes_of_training_and_events::Migration),
+            Box::new(m20261213_000031_webhook_secret_rotation::Migration),
         ]
     }
 }

@@ -200,6 +200,10 @@ pub struct Webhook {
     /// Since when its deliveries have failed without a success.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub failing_since: Option<DateTime<Utc>>,
+    /// After its secret was replaced: until when the previous secret still signs beside the
+    /// new one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub previous_secret_until: Option<DateTime<Utc>>,
     /// Its latest delivery, if any.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_delivery: Option<Delivery>,
@@ -209,7 +213,7 @@ pub struct Webhook {
     pub updated_at: DateTime<Utc>,
 }
 
-/// A webhook just registered, with its signing secret: shown this once.
+/// A webhook with its signing secret, just registered or just replaced: shown this once.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct WebhookCreated {
@@ -286,8 +290,15 @@ pub struct WebhookEvent {
 }
 
 /// `t=<unix seconds>,v1=<hex HMAC-SHA256(secret, "<t>.<body>")>`: the `QI-Signature` header.
-pub fn signature(secret: &str, timestamp: i64, body: &[u8]) -> String {
-    format!("t={timestamp},v1={}", hex(&mac(secret, timestamp, body)))
+/// With several secrets (the new and the previous one, while a replaced secret still signs), a
+/// `v1=` for each, the newest first: a receiver accepts the delivery if any matches its secret.
+pub fn signature(secrets: &[&str], timestamp: i64, body: &[u8]) -> String {
+    let mut header = format!("t={timestamp}");
+    for secret in secrets {
+        header.push_str(",v1=");
+        header.push_str(&hex(&mac(secret, timestamp, body)));
+    }
+    header
 }
 
 fn mac(secret: &str, timestamp: i64, body: &[u8]) -> Vec<u8> {
@@ -448,7 +459,7 @@ mod tests {
     fn a_signature_is_hmac_sha256_of_the_timestamp_and_body() {
         // Computed apart from this code:
         // printf '1700000000.{"a":1}' | openssl dgst -sha256 -hmac whsec_test
-        let header = signature("whsec_test", 1_700_000_000, br#"{"a":1}"#);
+        let header = signature(&["whsec_test"], 1_700_000_000, br#"{"a":1}"#);
         assert_eq!(
             header,
             "t=1700000000,v1=38877139021993b830af32feea6e18a8da83eb2f6e49ee50bd9e4cf4ca4d3789"
@@ -462,7 +473,7 @@ mod tests {
     #[test]
     fn a_signature_fails_for_another_body_secret_or_time() {
         let body = br#"{"id":1}"#;
-        let header = signature("whsec_one", 1_700_000_000, body);
+        let header = signature(&["whsec_one"], 1_700_000_000, body);
         let now = 1_700_000_010;
         assert_eq!(
             verify("whsec_two", &header, body, now, 300),
@@ -483,6 +494,21 @@ mod tests {
         assert_eq!(
             verify("whsec_one", "t=1700000000", body, now, 300),
             Err(SignatureError::Malformed)
+        );
+    }
+
+    #[test]
+    fn while_a_replaced_secret_still_signs_either_secret_verifies() {
+        let body = br#"{"id":1}"#;
+        let header = signature(&["whsec_new", "whsec_old"], 1_700_000_000, body);
+        assert_eq!(header.matches("v1=").count(), 2);
+        let now = 1_700_000_010;
+        for secret in ["whsec_new", "whsec_old"] {
+            assert_eq!(verify(secret, &header, body, now, 300), Ok(()), "{secret}");
+        }
+        assert_eq!(
+            verify("whsec_other", &header, body, now, 300),
+            Err(SignatureError::Mismatch)
         );
     }
 }

@@ -976,6 +976,94 @@ async fn a_webhook_off_longer_than_changes_are_kept_is_told_it_missed_some() {
     );
 }
 
+#[tokio::test]
+async fn a_replaced_secret_signs_beside_the_new_one_for_a_while() {
+    let app = spawn_app().await;
+    let c = cast(&app).await;
+    let (_, admin_a) = &c.admin_a;
+    let (_, member_a) = &c.member_a;
+    let (_, admin_b) = &c.admin_b;
+    let receiver = Receiver::start().await;
+    let made = register(&app, admin_a, &receiver.url).await;
+    let id = made.webhook.id;
+    let path = format!("/api/v1/webhooks/{id}/secret");
+
+    // Only its organisation's admins (and partnership admins) replace it.
+    app.post(&path, member_a, json!({})).await.problem(403);
+    app.post(&path, admin_b, json!({})).await.problem(404);
+    let replaced: WebhookCreated = app.post(&path, admin_a, json!({})).await.expect(200);
+    assert_ne!(replaced.secret, made.secret);
+    assert!(replaced.secret.starts_with(webhook::SECRET_PREFIX));
+    let until = replaced
+        .webhook
+        .previous_secret_until
+        .expect("the old secret's time");
+    let day = chrono::Duration::days(1);
+    assert!(until > Utc::now() + day - chrono::Duration::minutes(5) && until <= Utc::now() + day);
+    let shown: Webhook = app
+        .get(&format!("/api/v1/webhooks/{id}"), admin_a)
+        .await
+        .expect(200);
+    assert_eq!(shown.previous_secret_until, Some(until));
+
+    // A delivery now verifies with either secret: the receiver may still hold the old one.
+    let ours = project(&app, member_a, c.org_a.id, "Falls huddles", "organisation").await;
+    receiver
+        .until("the project", |events| {
+            events
+                .iter()
+                .any(|(e, _)| e.change.as_ref().is_some_and(|ch| ch.id == ours.id))
+        })
+        .await;
+    let (_, got) = receiver
+        .delivered()
+        .into_iter()
+        .find(|(e, _)| e.change.as_ref().is_some_and(|ch| ch.id == ours.id))
+        .expect("delivered");
+    let signature = got.headers.get("qi-signature").expect("signed");
+    assert_eq!(signature.matches("v1=").count(), 2, "{signature}");
+    let now = Utc::now().timestamp();
+    for secret in [&replaced.secret, &made.secret] {
+        assert_eq!(
+            webhook::verify(secret, signature, got.body.as_bytes(), now, 300),
+            Ok(())
+        );
+    }
+
+    // Replaced again: the first secret no longer signs.
+    let again: WebhookCreated = app.post(&path, admin_a, json!({})).await.expect(200);
+    let test: Delivery = app
+        .post(&format!("/api/v1/webhooks/{id}/test"), admin_a, json!({}))
+        .await
+        .expect(202);
+    receiver
+        .until("the test", |events| {
+            events.iter().any(|(e, _)| e.id == test.id)
+        })
+        .await;
+    let (_, got) = receiver
+        .delivered()
+        .into_iter()
+        .find(|(e, _)| e.id == test.id)
+        .expect("delivered");
+    let signature = got.headers.get("qi-signature").expect("signed");
+    let verifies = |secret: &str| {
+        webhook::verify(
+            secret,
+            signature,
+            got.body.as_bytes(),
+            Utc::now().timestamp(),
+            300,
+        )
+    };
+    assert_eq!(verifies(&again.secret), Ok(()));
+    assert_eq!(verifies(&replaced.secret), Ok(()));
+    assert_eq!(
+        verifies(&made.secret),
+        Err(webhook::SignatureError::Mismatch)
+    );
+}
+
 /// A node on its own runtime, so that stopping it stops its workers too (as a process would).
 struct Node {
     address: String,

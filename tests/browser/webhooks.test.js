@@ -108,6 +108,19 @@ describe('Webhooks in the browser', () => {
       assert.equal(v1, mac, 'signed with the secret shown');
       await h.record(page, `webhooks-delivered-${width}`, 'a test delivered');
 
+      // A new secret after a confirmation: shown once; the old one signs beside it for a day.
+      await ours.getByRole('button', { name: /^New secret/ }).click();
+      await h.record(page, `webhooks-new-secret-confirm-${width}`, 'asked to confirm a new secret');
+      await ours.getByRole('button', { name: 'Yes, make a new secret' }).click();
+      await h.expectVisible(page, page.getByRole('heading', { name: /A new signing secret for/ }), 'the new secret panel');
+      const renewed = (await page.locator('#webhook-secret-value').textContent()).trim();
+      assert.match(renewed, /^whsec_[0-9a-f]{64}$/);
+      assert.notEqual(renewed, secret);
+      await h.expectVisible(page, page.getByText(/The previous secret also signs each delivery until/), 'the overlap said');
+      await h.expectVisible(page, ours.locator('.summary-list__row', { hasText: 'Signing secret' }).getByText(/Replaced: the previous secret also signs until/), 'the overlap in the summary');
+      await h.record(page, `webhooks-new-secret-${width}`, 'a new secret shown once');
+      await page.getByRole('button', { name: 'I have copied it' }).click();
+
       // Removed after a confirmation.
       await ours.getByRole('button', { name: /^Remove/ }).click();
       await ours.getByRole('button', { name: 'Yes, remove it' }).click();

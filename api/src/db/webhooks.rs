@@ -75,6 +75,24 @@ pub async fn create(
     Ok((model, secret))
 }
 
+/// Gives a webhook a new secret, the old one signing beside it until `overlap_until`; gives it
+/// back with the new secret.
+pub async fn replace_secret(
+    txn: &impl ConnectionTrait,
+    hook: webhook::Model,
+    overlap_until: DateTime<Utc>,
+    now: DateTime<Utc>,
+) -> Result<(webhook::Model, String), DbErr> {
+    let secret = format!("{SECRET_PREFIX}{}", tokens::generate());
+    let previous = hook.secret.clone();
+    let mut row: webhook::ActiveModel = hook.into();
+    row.secret = Set(secret.clone());
+    row.previous_secret = Set(Some(previous));
+    row.previous_secret_until = Set(Some(overlap_until));
+    row.updated_at = Set(now);
+    Ok((row.update(txn).await?, secret))
+}
+
 /// The webhooks of one organisation, or of every one (`None`), newest first.
 pub async fn list(
     db: &impl ConnectionTrait,
@@ -530,6 +548,7 @@ pub async fn dtos(
             disabled_reason: h.disabled_reason,
             disabled_at: h.disabled_at,
             failing_since: h.failing_since,
+            previous_secret_until: h.previous_secret_until.filter(|until| *until > Utc::now()),
             last_delivery,
             created_by: maker,
             created_at: h.created_at,

@@ -256,6 +256,46 @@ pub async fn test(
     Ok(HttpResponse::Accepted().json(Delivery::from(delivery)))
 }
 
+/// Replace the webhook's signing secret: the new one (in this answer, shown this once) signs
+/// every delivery from now on, and the previous one signs beside it (a second `v1=` in
+/// `QI-Signature`) until `previous_secret_until`, a day unless configured
+/// (`webhooks.secret_overlap_seconds`), so the receiver can take up the new secret without
+/// refusing a delivery. Replacing it again ends the old one's time at once.
+#[utoipa::path(
+    tag = "integrations",
+    operation_id = "replace_webhook_secret",
+    security(("bearer" = [])),
+    params(("id" = i64, Path, description = "Webhook id")),
+    responses(
+        (status = 200, description = "The webhook, with its new signing secret (shown this once)", body = WebhookCreated),
+        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Not an admin (or an API token)", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such webhook among those you manage", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[post("/webhooks/{id}/secret")]
+pub async fn replace_secret(
+    state: web::Data<AppState>,
+    user: AuthUser,
+    id: web::Path<i64>,
+) -> ApiResult<HttpResponse> {
+    let hook = managed(&state, &user, *id).await?;
+    let now = Utc::now();
+    let overlap = chrono::Duration::seconds(
+        i64::try_from(state.webhooks.secret_overlap_seconds).unwrap_or(i64::MAX / 1000),
+    );
+    let txn = state.begin_write().await?;
+    let (hook, secret) = db::webhooks::replace_secret(&txn, hook, now + overlap, now).await?;
+    txn.commit().await?;
+    tracing::info!(
+        webhook_id = hook.id,
+        by = user.person_id,
+        "webhook secret replaced"
+    );
+    let webhook = dto(&state, hook).await?;
+    Ok(HttpResponse::Ok().json(WebhookCreated { webhook, secret }))
+}
+
 #[derive(Debug, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct DeliveryQuery {

@@ -70,7 +70,8 @@ impl PullOptions {
 /// What one run did.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Summary {
-    /// Rows (projects, measures, points, annotations) written by the bulk load in this run.
+    /// Rows (projects, measures with their points and annotations, courses, cohorts, events)
+    /// written by the bulk load in this run.
     pub rows_loaded: u64,
     /// Changes from the feed applied in this run.
     pub changes_applied: u64,

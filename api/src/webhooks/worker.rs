@@ -120,7 +120,15 @@ async fn attempt(
 ) -> Attempt {
     let at = Utc::now();
     let started = Instant::now();
-    let signature = webhook::signature(&hook.secret, at.timestamp(), delivery.body.as_bytes());
+    // A replaced secret signs beside the new one until its time is up.
+    let previous = hook
+        .previous_secret
+        .as_deref()
+        .filter(|_| hook.previous_secret_until.is_some_and(|until| at < until));
+    let secrets: Vec<&str> = std::iter::once(hook.secret.as_str())
+        .chain(previous)
+        .collect();
+    let signature = webhook::signature(&secrets, at.timestamp(), delivery.body.as_bytes());
     let sent = client
         .post(&hook.url)
         .header(reqwest::header::CONTENT_TYPE, "application/json")

@@ -1,5 +1,5 @@
 //! The webhooks endpoints the admin page uses: one function per endpoint. A webhook's signing
-//! secret is in the answer to registering it, and nowhere else.
+//! secret is in the answer to registering it or replacing its secret, and nowhere else.
 
 use gloo_net::http::Method;
 use qi_shared::webhook::{
@@ -34,6 +34,16 @@ pub async fn test_webhook(id: i64) -> Result<Delivery, ApiError> {
     call(
         Method::POST,
         &format!("/api/v1/webhooks/{id}/test"),
+        NO_BODY,
+    )
+    .await
+}
+
+/// A new signing secret; the old one signs beside it for a while.
+pub async fn replace_secret(id: i64) -> Result<WebhookCreated, ApiError> {
+    call(
+        Method::POST,
+        &format!("/api/v1/webhooks/{id}/secret"),
         NO_BODY,
     )
     .await

@@ -11,6 +11,10 @@ pub struct Model {
     /// Comma-joined `ChangeType` wire names.
     pub change_types: String,
     pub secret: String,
+    /// The secret before the last replacement: it signs beside `secret` until
+    /// `previous_secret_until`.
+    pub previous_secret: Option<String>,
+    pub previous_secret_until: Option<DateTimeUtc>,
     pub enabled: bool,
     pub disabled_reason: Option<String>,
     pub disabled_at: Option<DateTimeUtc>,

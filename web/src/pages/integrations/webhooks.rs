@@ -75,6 +75,8 @@ pub fn webhooks_page() -> Html {
     let (hooks, reload) = use_reload((), |()| api::webhooks::webhooks());
     let created = use_state(|| None::<WebhookCreated>);
     let confirming = use_state(|| None::<i64>);
+    // The webhook whose new secret is being confirmed.
+    let renewing = use_state(|| None::<i64>);
     let showing = use_state(|| None::<i64>);
     let notice = use_state(|| None::<(bool, String)>);
     let busy = use_state(|| false);
@@ -209,6 +211,28 @@ pub fn webhooks_page() -> Html {
             .boxed_local()
         }))
     };
+    let renew = |hook: &Webhook| {
+        let id = hook.id;
+        let (created, renewing) = (created.clone(), renewing.clone());
+        act(Rc::new(move || {
+            let (created, renewing) = (created.clone(), renewing.clone());
+            async move {
+                let made = api::webhooks::replace_secret(id).await?;
+                let text = format!(
+                    "\u{201c}{}\u{201d} has a new signing secret.",
+                    made.webhook.name
+                );
+                created.set(Some(made));
+                renewing.set(None);
+                Ok(text)
+            }
+            .boxed_local()
+        }))
+    };
+    let ask_renew = |id: Option<i64>| {
+        let renewing = renewing.clone();
+        Callback::from(move |_: MouseEvent| renewing.set(id))
+    };
     let ask = |id: Option<i64>| {
         let confirming = confirming.clone();
         Callback::from(move |_: MouseEvent| confirming.set(id))
@@ -252,6 +276,11 @@ pub fn webhooks_page() -> Html {
                                     }
                                 }
                             </dd></div>
+                            if let Some(until) = h.previous_secret_until {
+                                <div class="summary-list__row"><dt>{ "Signing secret" }</dt><dd>
+                                    { format!("Replaced: the previous secret also signs until {}", when(until)) }
+                                </dd></div>
+                            }
                             <div class="summary-list__row"><dt>{ "Last delivery" }</dt><dd>
                                 { h.last_delivery.as_ref().map_or_else(|| html! { <>{ "None yet" }</> }, |d| html! {
                                     <>{ status_tag(d.status) }{ format!(" {}", when(d.created_at)) }</>
@@ -268,6 +297,17 @@ pub fn webhooks_page() -> Html {
                             <button type="button" class="button button--secondary button--small" disabled={*busy} onclick={switch(h, !h.enabled)}>
                                 { if h.enabled { "Turn off" } else { "Turn on" } }<span class="visually-hidden">{ format!(" {}", h.name) }</span>
                             </button>
+                            if *renewing == Some(h.id) {
+                                <div class="grid-confirm" role="group" aria-label={format!("A new secret for {}?", h.name)}>
+                                    <span class="secondary">{ "The new secret signs from now on; the current one also signs for a day, while your receiver takes up the new one." }</span>
+                                    <button type="button" class="button button--small" disabled={*busy} onclick={renew(h)}>{ "Yes, make a new secret" }</button>
+                                    <button type="button" class="button button--secondary button--small" onclick={ask_renew(None)}>{ "Keep the current one" }</button>
+                                </div>
+                            } else {
+                                <button type="button" class="button button--secondary button--small" onclick={ask_renew(Some(h.id))}>
+                                    { "New secret" }<span class="visually-hidden">{ format!(" for {}", h.name) }</span>
+                                </button>
+                            }
                             if *confirming == Some(h.id) {
                                 <div class="grid-confirm" role="group" aria-label={format!("Remove {}?", h.name)}>
                                     <span class="secondary">{ "Nothing more is sent, and its log goes." }</span>
@@ -291,7 +331,7 @@ pub fn webhooks_page() -> Html {
     html! {
         <>
             <h1>{ "Webhooks" }</h1>
-            <p>{ "A webhook sends each change of your organisation's projects and measures (those its admins may read) to an address of yours as it happens: an HTTPS POST of JSON, signed with the webhook's secret in the " }<code>{ "QI-Signature" }</code>{ " header. A delivery that fails is tried again, waiting longer each time; a webhook that keeps failing for a day is turned off and its admins are told." }</p>
+            <p>{ "A webhook sends each change of the projects, measures, courses, cohorts and events your organisation's admins may read to an address of yours as it happens: an HTTPS POST of JSON, signed with the webhook's secret in the " }<code>{ "QI-Signature" }</code>{ " header. A delivery that fails is tried again, waiting longer each time; a webhook that keeps failing for a day is turned off and its admins are told." }</p>
             if let Some(made) = &*created {
                 <SecretPanel made={made.clone()} ondone={dismiss} />
             }
@@ -310,14 +350,23 @@ struct SecretProps {
     ondone: Callback<MouseEvent>,
 }
 
-/// The signing secret of a webhook just registered: shown this once, and taking focus.
+/// The signing secret of a webhook just registered, or its new one: shown this once, and
+/// taking focus.
 #[function_component(SecretPanel)]
 fn secret_panel(props: &SecretProps) -> Html {
+    // Only a replaced secret has a previous one still signing.
+    let renewed = props.made.webhook.previous_secret_until;
+    let name = &props.made.webhook.name;
+    let title = if renewed.is_some() {
+        format!("A new signing secret for \u{201c}{name}\u{201d}")
+    } else {
+        format!("Webhook \u{201c}{name}\u{201d} registered")
+    };
     let node = use_node_ref();
     let copied = use_state(|| false);
     {
         let node = node.clone();
-        use_effect_with(props.made.webhook.id, move |_| {
+        use_effect_with(props.made.secret.clone(), move |_| {
             if let Some(element) = node.cast::<web_sys::HtmlElement>() {
                 let _ = element.focus();
             }
@@ -334,8 +383,11 @@ fn secret_panel(props: &SecretProps) -> Html {
     };
     html! {
         <div class="panel panel--success secret-panel" id="webhook-secret" role="region" aria-labelledby="webhook-secret-title" tabindex="-1" ref={node}>
-            <h2 class="panel__title" id="webhook-secret-title">{ format!("Webhook \u{201c}{}\u{201d} registered", props.made.webhook.name) }</h2>
+            <h2 class="panel__title" id="webhook-secret-title">{ title }</h2>
             <p><strong>{ "Copy its signing secret now: it will not be shown again." }</strong>{ " Your receiver checks each delivery's signature with it (see the integrations guide)." }</p>
+            if let Some(until) = renewed {
+                <p>{ format!("The previous secret also signs each delivery until {}, while your receiver takes up this one.", when(until)) }</p>
+            }
             <p class="secret-panel__label" id="webhook-secret-label">{ "Signing secret" }</p>
             <pre class="secret-panel__secret" aria-labelledby="webhook-secret-label"><code id="webhook-secret-value">{ &props.made.secret }</code></pre>
             <p class="button-group">
