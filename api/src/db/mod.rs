@@ -235,6 +235,63 @@ pub fn like_pattern(text: &str) -> String {
     pattern
 }
 
+/// A page of rows that come in whole groups (a cohort's enrolments, an event's bookings): the
+/// rows `condition` keeps of the next `groups` groups after the group `after`, each group's as
+/// `list` gives them (its list's order and the figures worked out over the whole group), in
+/// group order. `columns` are the rows' own id and their group's.
+pub async fn in_whole_groups<E, T, F, Fut>(
+    db: &impl ConnectionTrait,
+    condition: sea_orm::Condition,
+    (id, group): (
+        <E as sea_orm::EntityTrait>::Column,
+        <E as sea_orm::EntityTrait>::Column,
+    ),
+    (after, groups): (i64, u64),
+    list: F,
+    id_of: impl Fn(&T) -> i64,
+) -> Result<Vec<T>, DbErr>
+where
+    E: sea_orm::EntityTrait,
+    F: Fn(i64) -> Fut,
+    Fut: std::future::Future<Output = Result<Vec<T>, DbErr>>,
+{
+    use sea_orm::{ColumnTrait, QueryFilter, QueryOrder, QuerySelect};
+    let next: Vec<i64> = E::find()
+        .select_only()
+        .column(group)
+        .distinct()
+        .filter(condition.clone())
+        .filter(group.gt(after))
+        .order_by_asc(group)
+        .limit(groups)
+        .into_tuple()
+        .all(db)
+        .await?;
+    if next.is_empty() {
+        return Ok(Vec::new());
+    }
+    let kept: std::collections::HashSet<i64> = E::find()
+        .select_only()
+        .column(id)
+        .filter(condition)
+        .filter(group.is_in(next.iter().copied()))
+        .into_tuple()
+        .all(db)
+        .await?
+        .into_iter()
+        .collect();
+    let mut out = Vec::with_capacity(kept.len());
+    for parent in next {
+        out.extend(
+            list(parent)
+                .await?
+                .into_iter()
+                .filter(|row| kept.contains(&id_of(row))),
+        );
+    }
+    Ok(out)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -473,38 +473,13 @@ pub async fn of_events_after(
     after: i64,
     events: u64,
 ) -> Result<Vec<Booking>, DbErr> {
-    let next: Vec<i64> = booking::Entity::find()
-        .select_only()
-        .column(booking::Column::EventId)
-        .distinct()
-        .filter(condition.clone())
-        .filter(booking::Column::EventId.gt(after))
-        .order_by_asc(booking::Column::EventId)
-        .limit(events)
-        .into_tuple()
-        .all(db)
-        .await?;
-    if next.is_empty() {
-        return Ok(Vec::new());
-    }
-    let kept: std::collections::HashSet<i64> = booking::Entity::find()
-        .select_only()
-        .column(booking::Column::Id)
-        .filter(condition)
-        .filter(booking::Column::EventId.is_in(next.iter().copied()))
-        .into_tuple()
-        .all(db)
-        .await?
-        .into_iter()
-        .collect();
-    let mut out = Vec::with_capacity(kept.len());
-    for event in next {
-        out.extend(
-            list(db, event)
-                .await?
-                .into_iter()
-                .filter(|b| kept.contains(&b.id)),
-        );
-    }
-    Ok(out)
+    crate::db::in_whole_groups::<booking::Entity, _, _, _>(
+        db,
+        condition,
+        (booking::Column::Id, booking::Column::EventId),
+        (after, events),
+        |event| list(db, event),
+        |b| b.id,
+    )
+    .await
 }

@@ -344,38 +344,13 @@ pub async fn of_cohorts_after(
     after: i64,
     cohorts: u64,
 ) -> Result<Vec<Enrolment>, DbErr> {
-    let next: Vec<i64> = enrolment::Entity::find()
-        .select_only()
-        .column(enrolment::Column::CohortId)
-        .distinct()
-        .filter(condition.clone())
-        .filter(enrolment::Column::CohortId.gt(after))
-        .order_by_asc(enrolment::Column::CohortId)
-        .limit(cohorts)
-        .into_tuple()
-        .all(db)
-        .await?;
-    if next.is_empty() {
-        return Ok(Vec::new());
-    }
-    let kept: std::collections::HashSet<i64> = enrolment::Entity::find()
-        .select_only()
-        .column(enrolment::Column::Id)
-        .filter(condition)
-        .filter(enrolment::Column::CohortId.is_in(next.iter().copied()))
-        .into_tuple()
-        .all(db)
-        .await?
-        .into_iter()
-        .collect();
-    let mut out = Vec::with_capacity(kept.len());
-    for cohort in next {
-        out.extend(
-            list(db, cohort)
-                .await?
-                .into_iter()
-                .filter(|e| kept.contains(&e.id)),
-        );
-    }
-    Ok(out)
+    crate::db::in_whole_groups::<enrolment::Entity, _, _, _>(
+        db,
+        condition,
+        (enrolment::Column::Id, enrolment::Column::CohortId),
+        (after, cohorts),
+        |cohort| list(db, cohort),
+        |e| e.id,
+    )
+    .await
 }
