@@ -150,6 +150,43 @@ describe('The audit log in the browser', () => {
     h.assertNoErrors(page);
   });
 
+  it("an organisation's admin downloads data exports, each in the audit log", { timeout: 180_000 }, async () => {
+    const page = await h.newPage(browser);
+    await h.signIn(page, server.baseUrl, qiLead.email, qiLead.password);
+    await page.getByRole('link', { name: 'Data exports' }).click();
+    await h.expectH1(page, 'Data exports');
+    await h.expectPath(page, '/admin/exports');
+    await h.record(page, 'data-exports', 'the data exports page');
+
+    // Projects as CSV: a byte-order mark, a header, the demo's projects.
+    const projects = page.locator('#export-projects');
+    const [csv] = await Promise.all([
+      page.waitForEvent('download'),
+      projects.getByRole('button', { name: 'CSV of projects' }).click(),
+    ]);
+    assert.match(csv.suggestedFilename(), /^projects-\d{4}-\d{2}-\d{2}\.csv$/);
+    const text = fs.readFileSync(await csv.path(), 'utf8');
+    assert.ok(text.startsWith('\ufeffid,title,'), text.slice(0, 40));
+    assert.ok(text.split('\n').length > 10, 'the demo projects');
+
+    // Enrolments as NDJSON: one JSON object a line, each the organisation's people's or on
+    // the courses it runs.
+    const [ndjson] = await Promise.all([
+      page.waitForEvent('download'),
+      page.locator('#export-enrolments').getByRole('button', { name: 'NDJSON of enrolments' }).click(),
+    ]);
+    assert.match(ndjson.suggestedFilename(), /^enrolments-\d{4}-\d{2}-\d{2}\.ndjson$/);
+    const lines = fs.readFileSync(await ndjson.path(), 'utf8').split('\n').filter((l) => l.length > 0);
+    assert.ok(lines.length > 0, 'the demo enrolments');
+    for (const line of lines) assert.ok(Number.isInteger(JSON.parse(line).cohort_id));
+
+    // Both downloads are in the audit log.
+    await page.getByRole('link', { name: 'Audit log' }).click();
+    await h.expectH1(page, 'Audit log');
+    await h.expectVisible(page, page.locator('#audit-log tbody tr', { hasText: '/api/v1/export/enrolments' }).first(), 'the enrolments export logged', { state: 'attached' });
+    h.assertNoErrors(page);
+  });
+
   it('a member neither sees the link nor opens the page', { timeout: 120_000 }, async () => {
     const page = await h.newPage(browser);
     await h.signIn(page, server.baseUrl, member.email, member.password);

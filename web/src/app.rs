@@ -130,6 +130,7 @@ fn header() -> Html {
                         if partnership_admin { { link(Route::Outbox, "Mail outbox") } }
                         if is_admin { { link(Route::ApiTokens, "API tokens") } }
                         if is_admin { { link(Route::Webhooks, "Webhooks") } }
+                        if is_admin { { link(Route::Exports, "Data exports") } }
                         if is_admin { { link(Route::AuditLog, "Audit log") } }
                         { link(Route::Library, "Learning library") }
                         { link(Route::BulletinsHome, "Bulletin") }

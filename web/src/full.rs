@@ -89,6 +89,9 @@ fn page(route: &Route, session: &crate::session::Session) -> Html {
         Route::Webhooks if admin_of_own => {
             html! { <pages::integrations::webhooks::WebhooksPage /> }
         }
+        Route::Exports if admin_of_own => {
+            html! { <pages::integrations::exports::ExportsPage /> }
+        }
         Route::Organisations => html! { <pages::organisations::list::OrganisationList /> },
         Route::NewOrganisation if partnership_admin => {
             html! { <pages::organisations::form::OrganisationForm id={None::<i64>} /> }
@@ -171,7 +174,8 @@ fn page(route: &Route, session: &crate::session::Session) -> Html {
         | Route::Outbox
         | Route::ApiTokens
         | Route::AuditLog
-        | Route::Webhooks => html! { <Forbidden /> },
+        | Route::Webhooks
+        | Route::Exports => html! { <Forbidden /> },
     }
 }
 

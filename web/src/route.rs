@@ -33,6 +33,10 @@ pub enum Route {
     /// Endpoints that receive the changes feed: organisation admins and partnership admins.
     #[at("/admin/webhooks")]
     Webhooks,
+    /// Every collection one may read, downloaded whole: organisation admins and partnership
+    /// admins.
+    #[at("/admin/exports")]
+    Exports,
     #[at("/organisations")]
     Organisations,
     #[at("/organisations/new")]

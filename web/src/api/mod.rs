@@ -21,6 +21,8 @@ pub mod dashboard;
 mod endpoints;
 #[cfg(not(feature = "entry"))]
 pub mod events;
+#[cfg(not(feature = "entry"))]
+pub mod exports;
 pub mod notifications;
 #[cfg(not(feature = "entry"))]
 pub mod submissions;
