@@ -389,6 +389,34 @@ mod tests {
     }
 
     #[test]
+    fn the_catalogue_is_everyones_and_an_event_closed_to_its_organiser_leaves_other_copies() {
+        // As migration 30 stores them: a course or cohort open to all with no organisations; an
+        // event for its organiser's people only as that visibility with the organiser.
+        let open = Audience::from_stored(Some("partnership"), None);
+        let own = Audience::from_stored(Some("organisation"), Some(",2,"));
+        let typed =
+            |object_type, id, before: &Option<Audience>, after: &Option<Audience>| Recorded {
+                object_type,
+                ..row(id, before.clone(), after.clone())
+            };
+        let rows = [
+            typed(ChangeType::Course, 1, &None, &open),
+            typed(ChangeType::Cohort, 1, &None, &open),
+            typed(ChangeType::Event, 5, &open, &own),
+            typed(ChangeType::Event, 6, &None, &own),
+        ];
+        assert_eq!(
+            decide(&rows, 1),
+            vec![
+                Decision::Upsert(ChangeType::Course, 1),
+                Decision::Upsert(ChangeType::Cohort, 1),
+                Decision::Tombstone(ChangeType::Event, 5, TombstoneReason::NoLongerVisible),
+            ]
+        );
+        assert_eq!(decide(&rows, 2).len(), 4, "the organiser reads all of it");
+    }
+
+    #[test]
     fn an_object_changed_often_in_a_page_is_sent_once_where_it_last_changed() {
         let mine = audience(Visibility::Organisation, &[1]);
         let theirs = audience(Visibility::Team, &[2]);
