@@ -225,12 +225,15 @@ pub async fn request_id_header(
     Ok(response)
 }
 
-/// trunk names built assets `name-<16 hex>.ext`: their content never changes under that name.
+/// trunk names built assets `name-<hash>.ext`, the hash a 64-bit number in hex without leading
+/// zeros (so one build in sixteen has 15 digits, not 16): their content never changes under
+/// that name. Twelve digits or more: shorter is a chance of one in 65,536 per asset.
 fn is_hashed_asset(path: &str) -> bool {
     let file = path.rsplit('/').next().unwrap_or("");
     let stem = file.split('.').next().unwrap_or("").trim_end_matches("_bg");
-    stem.rsplit_once('-')
-        .is_some_and(|(_, hash)| hash.len() == 16 && hash.chars().all(|c| c.is_ascii_hexdigit()))
+    stem.rsplit_once('-').is_some_and(|(_, hash)| {
+        (12..=16).contains(&hash.len()) && hash.chars().all(|c| c.is_ascii_hexdigit())
+    })
 }
 
 /// Headers every response carries, whatever answers it: no MIME sniffing, no referrer sent to
@@ -306,6 +309,9 @@ mod tests {
     fn hashed_assets_are_recognised() {
         assert!(super::is_hashed_asset("/qi-web-3c1b2a9f0d4e5f67_bg.wasm"));
         assert!(super::is_hashed_asset("/qi-web-3c1b2a9f0d4e5f67.js"));
+        // A hash whose first digit was 0, written without it.
+        assert!(super::is_hashed_asset("/qi-web-8f8e18b3b4ea674_bg.wasm"));
+        assert!(!super::is_hashed_asset("/qi-web-cafe.js"));
         assert!(!super::is_hashed_asset("/index.html"));
     }
 
