@@ -15,11 +15,12 @@ use qi_api::pull::{
     target::{self, Phase},
 };
 use qi_shared::{
-    event::Event,
+    capability::{PersonTier, coaching::CoachingSession},
+    event::{Booking, Event},
     export::ExportedPoint,
     measure::Measure,
     project::{Project, ProjectSummary},
-    training::{CohortSummary, Course},
+    training::{CohortSummary, Course, Enrolment},
 };
 use sea_orm::{ConnectionTrait, Database, DatabaseConnection};
 use secrecy::SecretString;
@@ -98,8 +99,37 @@ async fn export<T: DeserializeOwned>(app: &TestApp, token: &str, collection: &st
 }
 
 /// The copy equals what the token reads now: every project, measure (with its points and
-/// annotations), data point, course, cohort and event, every column.
+/// annotations), data point, course, cohort, event, enrolment, booking, coaching session and
+/// capability tier, every column.
 async fn assert_copy_equals_source(app: &TestApp, token: &str, copy: &DatabaseConnection) {
+    let mut enrolments: Vec<Enrolment> = export(app, token, "enrolments").await;
+    enrolments.sort_by_key(|e| e.id);
+    assert_eq!(
+        target::rows::<Enrolment>(copy, &target::ENROLMENTS)
+            .await
+            .expect("the copy's enrolments"),
+        enrolments
+    );
+    let mut bookings: Vec<Booking> = export(app, token, "bookings").await;
+    bookings.sort_by_key(|b| b.id);
+    assert_eq!(
+        target::rows::<Booking>(copy, &target::BOOKINGS)
+            .await
+            .expect("the copy's bookings"),
+        bookings
+    );
+    assert_eq!(
+        target::rows::<CoachingSession>(copy, &target::COACHING_SESSIONS)
+            .await
+            .expect("the copy's coaching sessions"),
+        export::<CoachingSession>(app, token, "coaching-sessions").await
+    );
+    assert_eq!(
+        target::rows::<PersonTier>(copy, &target::CAPABILITY_TIERS)
+            .await
+            .expect("the copy's tiers"),
+        export::<PersonTier>(app, token, "capability-tiers").await
+    );
     assert_eq!(
         target::rows::<Course>(copy, &target::COURSES)
             .await
@@ -265,14 +295,16 @@ async fn world(app: &TestApp, c: &Cast) -> World {
         )
         .await
         .expect(201);
-    let _: Value = app
-        .post(
-            &format!("/api/v1/events/{}/bookings", open_event.id),
-            a,
-            json!({}),
-        )
-        .await
-        .expect(201);
+    for event in [&open_event, &our_event] {
+        let _: Value = app
+            .post(
+                &format!("/api/v1/events/{}/bookings", event.id),
+                a,
+                json!({}),
+            )
+            .await
+            .expect(201);
+    }
     let ours = project(app, a, c.org_a.id, "Falls on ward 7", "organisation").await;
     let open = project(
         app,
@@ -323,6 +355,8 @@ async fn a_pull_copies_what_the_token_reads_and_follows_its_changes() {
     // Two projects, two measures, their points and annotations: B's private one left out; the
     // course, its cohort, and two events: B's own left out.
     assert_eq!(first.rows_loaded, 2 + 2 + 30 + 12 + 2 + 1 + 1 + 2);
+    // Read whole: A's member's place, the booking of A's event, and A's three people's tiers.
+    assert_eq!(first.rows_refreshed, 1 + 1 + 3);
     assert_copy_equals_source(&app, &feed, &copy).await;
     let projects = target::projects(&copy).await.expect("projects");
     assert_eq!(
@@ -449,6 +483,13 @@ async fn a_pull_copies_what_the_token_reads_and_follows_its_changes() {
         .map(|e| e.id)
         .collect();
     assert_eq!(events, vec![w.their_event.id]);
+    assert!(
+        target::rows::<Booking>(&copy, &target::BOOKINGS)
+            .await
+            .expect("bookings")
+            .is_empty(),
+        "the booking of the removed event went with it"
+    );
     let cohorts = target::rows::<CohortSummary>(&copy, &target::COHORTS)
         .await
         .expect("cohorts");

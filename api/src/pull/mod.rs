@@ -21,11 +21,12 @@ use chrono::Utc;
 use futures_util::StreamExt;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use qi_shared::{
+    capability::{PersonTier, coaching::CoachingSession},
     changes::{Change, ChangeOp, ChangePage, ChangeType, MAX_LIMIT},
-    event::Event,
+    event::{Booking, Event},
     measure::Measure,
     project::ProjectSummary,
-    training::{CohortSummary, Course},
+    training::{CohortSummary, Course, Enrolment},
 };
 use sea_orm::{ConnectionTrait, DatabaseConnection, DatabaseTransaction, DbErr, TransactionTrait};
 use secrecy::SecretString;
@@ -75,6 +76,9 @@ pub struct Summary {
     pub rows_loaded: u64,
     /// Changes from the feed applied in this run.
     pub changes_applied: u64,
+    /// Rows of the collections the feed does not carry (enrolments, bookings, coaching
+    /// sessions, capability tiers), read whole again in this run.
+    pub rows_refreshed: u64,
     pub elapsed: Duration,
 }
 
@@ -82,9 +86,10 @@ impl std::fmt::Display for Summary {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         write!(
             f,
-            "qi pull: {} rows loaded, {} changes applied in {:.1} s",
+            "qi pull: {} rows loaded, {} changes applied, {} rows refreshed in {:.1} s",
             self.rows_loaded,
             self.changes_applied,
+            self.rows_refreshed,
             self.elapsed.as_secs_f64()
         )
     }
@@ -130,6 +135,7 @@ pub async fn run(options: &PullOptions) -> anyhow::Result<Summary> {
         options,
         rows_loaded: 0,
         changes_applied: 0,
+        rows_refreshed: 0,
     };
     // Each collection in turn, each going on from where an interrupted run stopped.
     while state.phase != Phase::Feed {
@@ -146,11 +152,21 @@ pub async fn run(options: &PullOptions) -> anyhow::Result<Summary> {
         target::save_state(&db, &state).await?;
     }
     run.follow(&mut state).await?;
+    // What the feed does not carry is read whole again, each in one transaction.
+    run.refresh::<Enrolment>(&target::ENROLMENTS, "enrolments")
+        .await?;
+    run.refresh::<Booking>(&target::BOOKINGS, "bookings")
+        .await?;
+    run.refresh::<CoachingSession>(&target::COACHING_SESSIONS, "coaching-sessions")
+        .await?;
+    run.refresh::<PersonTier>(&target::CAPABILITY_TIERS, "capability-tiers")
+        .await?;
     state.finished_at = Some(Utc::now());
     target::save_state(&db, &state).await?;
     let summary = Summary {
         rows_loaded: run.rows_loaded,
         changes_applied: run.changes_applied,
+        rows_refreshed: run.rows_refreshed,
         elapsed: started.elapsed(),
     };
     db.close().await.ok();
@@ -221,6 +237,7 @@ struct Run<'a> {
     options: &'a PullOptions,
     rows_loaded: u64,
     changes_applied: u64,
+    rows_refreshed: u64,
 }
 
 /// Tries of a collection's bulk load when the transfer breaks part way (each goes on from the
@@ -299,6 +316,46 @@ impl Run<'_> {
         self.rows_loaded += written;
         bar.inc(batch.len() as u64);
         batch.clear();
+        Ok(())
+    }
+
+    /// Replaces the copy of a collection the feed does not carry with the export read whole
+    /// now, in one transaction: a run killed part way leaves the previous copy, and the next run
+    /// reads it again. A collection the token may not read is emptied (its rows are no longer
+    /// the token's to keep).
+    async fn refresh<T>(&mut self, table: &target::Table, collection: &str) -> anyhow::Result<()>
+    where
+        T: serde::Serialize + serde::de::DeserializeOwned + Send + 'static,
+    {
+        let mut all: Vec<T> = Vec::new();
+        let mut attempt = 1;
+        loop {
+            let Some(mut rows) = self.client.export::<T>(collection).await? else {
+                eprintln!("qi pull: the token may not read {collection}: left out");
+                break;
+            };
+            all.clear();
+            let read: anyhow::Result<()> = async {
+                while let Some(row) = rows.next().await {
+                    all.push(row?);
+                }
+                Ok(())
+            }
+            .await;
+            match read {
+                Ok(()) => break,
+                Err(e) if attempt < LOAD_ATTEMPTS && is_transfer(&e) => {
+                    tracing::warn!(collection, "the export broke off: {e:#}; reading it again");
+                    attempt += 1;
+                    tokio::time::sleep(self.options.backoff).await;
+                }
+                Err(e) => return Err(e.context(format!("reading {collection}"))),
+            }
+        }
+        let txn = self.db.begin().await?;
+        target::replace_all(&txn, table, &all).await?;
+        txn.commit().await?;
+        self.rows_refreshed += all.len() as u64;
         Ok(())
     }
 

@@ -59,7 +59,7 @@ const fn null(name: &'static str, pointer: &'static str, kind: Kind) -> Column {
     }
 }
 
-/// A table of the copy; its first column is the key (`id`).
+/// A table of the copy; its first column is the key (`id`, or `person_id` for tiers).
 pub struct Table {
     pub name: &'static str,
     columns: &'static [Column],
@@ -237,6 +237,80 @@ pub const EVENTS: Table = Table {
     indexed: &["organiser_organisation_id", "starts_at"],
 };
 
+/// Places on cohorts (`Enrolment`), replaced whole on every run: not in the changes feed.
+pub const ENROLMENTS: Table = Table {
+    name: "qi_enrolments",
+    columns: &[
+        col("id", "/id", Kind::Int),
+        col("cohort_id", "/cohort_id", Kind::Int),
+        col("person_id", "/person_id", Kind::Int),
+        col("person_name", "/person_name", Kind::Text),
+        col("organisation_id", "/organisation_id", Kind::Int),
+        col("status", "/status", Kind::Text),
+        null("waiting_position", "/waiting_position", Kind::Int),
+        null("completed_on", "/completed_on", Kind::Date),
+        col("attended", "/attended", Kind::Int),
+    ],
+    indexed: &["cohort_id", "person_id"],
+};
+
+/// Bookings of the events the token's organisation runs (`Booking`), replaced whole on every
+/// run.
+pub const BOOKINGS: Table = Table {
+    name: "qi_bookings",
+    columns: &[
+        col("id", "/id", Kind::Int),
+        col("event_id", "/event_id", Kind::Int),
+        null("person_id", "/person_id", Kind::Int),
+        col("name", "/name", Kind::Text),
+        col("email", "/email", Kind::Text),
+        null("organisation_name", "/organisation_name", Kind::Text),
+        col("guest", "/guest", Kind::Bool),
+        col("status", "/status", Kind::Text),
+        null("position", "/position", Kind::Int),
+        col("attended", "/attended", Kind::Bool),
+        col("booked_at", "/booked_at", Kind::Timestamp),
+    ],
+    indexed: &["event_id"],
+};
+
+/// Coaching sessions on the projects the token may read (`CoachingSession`; never their notes),
+/// replaced whole on every run.
+pub const COACHING_SESSIONS: Table = Table {
+    name: "qi_coaching_sessions",
+    columns: &[
+        col("id", "/id", Kind::Int),
+        col("project_id", "/project_id", Kind::Int),
+        col("project_title", "/project_title", Kind::Text),
+        col("coach_id", "/coach_id", Kind::Int),
+        col("coach_name", "/coach_name", Kind::Text),
+        col("held_on", "/held_on", Kind::Date),
+        col("minutes", "/minutes", Kind::Int),
+        col("model", "/model", Kind::Text),
+        null("notes", "/notes", Kind::Text),
+        null("actions", "/actions", Kind::Text),
+        col("created_at", "/created_at", Kind::Timestamp),
+        col("updated_at", "/updated_at", Kind::Timestamp),
+    ],
+    indexed: &["project_id"],
+};
+
+/// Each person's capability tier (`PersonTier`), worked out as of the run and replaced whole.
+pub const CAPABILITY_TIERS: Table = Table {
+    name: "qi_capability_tiers",
+    columns: &[
+        col("person_id", "/person_id", Kind::Int),
+        col("name", "/name", Kind::Text),
+        col("organisation_id", "/organisation_id", Kind::Int),
+        null("tier", "/tier", Kind::Text),
+        null("derived_tier", "/derived/tier", Kind::Text),
+        col("derived_reasons", "/derived/reasons", Kind::Json),
+        null("tier_override", "/override", Kind::Json),
+        col("history", "/history", Kind::Json),
+    ],
+    indexed: &["organisation_id"],
+};
+
 const STATE: &str = "qi_pull_state";
 
 /// Makes the copy's tables and indexes if they are missing.
@@ -264,6 +338,10 @@ pub async fn create(db: &impl ConnectionTrait) -> Result<(), DbErr> {
         &COURSES,
         &COHORTS,
         &EVENTS,
+        &ENROLMENTS,
+        &BOOKINGS,
+        &COACHING_SESSIONS,
+        &CAPABILITY_TIERS,
     ] {
         let columns: Vec<String> = table
             .columns
@@ -468,7 +546,7 @@ async fn upsert(db: &impl ConnectionTrait, table: &Table, rows: &[Json]) -> Resu
                 .map_err(|e| DbErr::Custom(e.to_string()))?;
         }
         insert.on_conflict(
-            OnConflict::column("id")
+            OnConflict::column(names[0])
                 .update_columns(names.iter().copied().skip(1))
                 .to_owned(),
         );
@@ -700,11 +778,20 @@ pub async fn rows<T: DeserializeOwned>(
     db: &impl ConnectionTrait,
     table: &Table,
 ) -> anyhow::Result<Vec<T>> {
-    read(db, table, "id")
-        .await?
-        .into_iter()
-        .map(parse)
-        .collect()
+    let key = table.columns[0].name;
+    read(db, table, key).await?.into_iter().map(parse).collect()
+}
+
+/// Replaces every row of `table` with `objects` (a collection the feed does not carry, read
+/// whole on each run).
+pub async fn replace_all<T: serde::Serialize>(
+    db: &impl ConnectionTrait,
+    table: &Table,
+    objects: &[T],
+) -> Result<(), DbErr> {
+    db.execute(&Query::delete().from_table(table.name).to_owned())
+        .await?;
+    upsert_rows(db, table, objects).await
 }
 
 /// The copy's projects, by id, as the API's type.
