@@ -40,7 +40,7 @@ session=$(curl -fs "$base/api/v1/auth/login" -H 'content-type: application/json'
 expires=$(date -u -d '+30 days' +%F)
 curl -fs "$base/api/v1/api-tokens" -H "Authorization: Bearer $session" \
   -H 'content-type: application/json' \
-  -d "{\"name\":\"Bench warehouse\",\"scopes\":[\"read_projects\",\"read_measures\"],\"expires_on\":\"$expires\"}" |
+  -d "{\"name\":\"Bench warehouse\",\"scopes\":[\"read_projects\",\"read_measures\",\"read_training\",\"read_events\"],\"expires_on\":\"$expires\"}" |
   sed 's/.*"secret":"\([^"]*\)".*/\1/' >"$work/token"
 chmod 600 "$work/token"
 readable=$(curl -fs "$base/api/v1/export/projects" -H "Authorization: Bearer $(cat "$work/token")" | grep -c '')
