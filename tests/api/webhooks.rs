@@ -988,9 +988,21 @@ async fn a_replaced_secret_signs_beside_the_new_one_for_a_while() {
     let id = made.webhook.id;
     let path = format!("/api/v1/webhooks/{id}/secret");
 
-    // Only its organisation's admins (and partnership admins) replace it.
+    // Only its organisation's admins (and partnership admins) replace it: not a member, not
+    // another organisation's admin, not an API token, not someone signed out.
     app.post(&path, member_a, json!({})).await.problem(403);
     app.post(&path, admin_b, json!({})).await.problem(404);
+    let token: ApiTokenCreated = app
+        .post(
+            "/api/v1/api-tokens",
+            admin_a,
+            json!({"name": "Warehouse", "scopes": ["read_projects", "read_training", "read_events"],
+                   "expires_on": (Utc::now() + chrono::Duration::days(30)).date_naive()}),
+        )
+        .await
+        .expect(201);
+    app.post(&path, &token.secret, json!({})).await.problem(403);
+    app.call(Method::POST, &path, None, None).await.problem(401);
     let replaced: WebhookCreated = app.post(&path, admin_a, json!({})).await.expect(200);
     assert_ne!(replaced.secret, made.secret);
     assert!(replaced.secret.starts_with(webhook::SECRET_PREFIX));
