@@ -11,8 +11,8 @@ use utoipa_actix_web::{AppExt, scope, service_config::ServiceConfig};
 use crate::handlers::{
     account, analysis, api_tokens, audit, auth, board_pack, bulletins, capability, changes,
     comments, dashboard, events, evidence, export, health, home, improvement, invitations, me,
-    measures, notifications, organisations, outbox, partnership, people, projects, setup, targets,
-    team, training, webhooks,
+    measures, notifications, organisations, outbox, partnership, people, projects, search, setup,
+    targets, team, training, webhooks,
 };
 
 pub fn configure(cfg: &mut ServiceConfig) {
@@ -89,6 +89,9 @@ pub fn configure(cfg: &mut ServiceConfig) {
                     .service(organisations::list)
                     .service(organisations::show)
                     .service(people::directory)
+                    .service(search::search)
+                    .service(search::similar_to_draft)
+                    .service(search::similar_to_project)
                     .service(projects::list)
                     .service(projects::create)
                     .service(projects::show)
@@ -192,6 +195,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
         (name = "auth", description = "Signing in and out, tokens, invitations and first-run set-up"),
         (name = "partnership", description = "The partnership and its organisations"),
         (name = "people", description = "People, their accounts and roles"),
+        (name = "search", description = "Search by relevance across what the asker may see, and the finder of similar work"),
         (name = "projects", description = "Improvement projects, their teams and progress scores; the public learning library"),
         (name = "analysis", description = "The SPC engine on your own data: XmR charts the Making Data Count way and run charts with the Anhøj rules. Stateless: nothing is stored and no sign-in is needed"),
         (name = "measures", description = "A project's measures: their data (entered point by point, saved as a grid, imported and exported as CSV) and the phase changes and annotations on their charts"),

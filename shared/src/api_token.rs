@@ -58,7 +58,7 @@ impl TokenScope {
             return Some(&[Self::ReadTraining]);
         }
         match first {
-            "projects" | "library" | "organisations" => Some(&[Self::ReadProjects]),
+            "projects" | "library" | "organisations" | "search" => Some(&[Self::ReadProjects]),
             "measures" => Some(&[Self::ReadMeasures]),
             "courses" | "cohorts" | "capability" | "coaching-sessions" => {
                 Some(&[Self::ReadTraining])
@@ -180,6 +180,13 @@ mod tests {
         let cases = [
             ("GET", "/api/v1/projects", Some(&[ReadProjects][..])),
             ("GET", "/api/v1/projects/{id}", Some(&[ReadProjects][..])),
+            ("GET", "/api/v1/search", Some(&[ReadProjects][..])),
+            (
+                "GET",
+                "/api/v1/projects/{id}/similar",
+                Some(&[ReadProjects][..]),
+            ),
+            ("POST", "/api/v1/projects/similar", None),
             (
                 "GET",
                 "/api/v1/projects/{id}/measures",

@@ -32,6 +32,7 @@ pub mod person;
 pub mod problem;
 pub mod project;
 pub mod score;
+pub mod search;
 pub mod spc;
 pub mod team;
 pub mod training;

@@ -30,6 +30,7 @@ mod organisations;
 mod people;
 mod projects;
 mod pull;
+mod search;
 mod setup;
 mod stored_values;
 mod submissions;

@@ -120,6 +120,7 @@ fn header() -> Html {
                     <ul class="nav__list">
                         { link(Route::Home, "Home") }
                         { link(Route::Projects, "Projects") }
+                        { link(Route::Search, "Search") }
                         { link(Route::Dashboard, "Dashboard") }
                         { link(Route::TrainingHome, "Training") }
                         { link(Route::Events, "Events") }

@@ -108,6 +108,7 @@ fn page(route: &Route, session: &crate::session::Session) -> Html {
         Route::InvitePerson if admin_of_own => html! { <pages::people::invite::InvitePerson /> },
         Route::Person { id } => html! { <pages::people::person::PersonPage id={id} /> },
         Route::Profile => html! { <pages::people::profile::Profile /> },
+        Route::Search => html! { <pages::search::results::SearchPage /> },
         Route::Projects => html! { <pages::projects::register::ProjectList /> },
         Route::NewProject => html! { <pages::projects::form::ProjectForm id={None::<i64>} /> },
         Route::Project { id } => html! { <pages::projects::project::ProjectPage id={id} /> },

@@ -53,6 +53,9 @@ pub enum Route {
     Person { id: i64 },
     #[at("/profile")]
     Profile,
+    /// Search across what the signed-in person may see.
+    #[at("/search")]
+    Search,
     #[at("/projects")]
     Projects,
     #[at("/projects/new")]

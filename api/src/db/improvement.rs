@@ -332,12 +332,16 @@ pub async fn create_cycle(
         ..Default::default()
     };
     apply(&mut active, input);
-    Ok(active.insert(db).await?.id)
+    let id = active.insert(db).await?.id;
+    // Its Study and Act are searched with the project (`crate::cache::register`).
+    super::measures::touch_project(db, project_id).await?;
+    Ok(id)
 }
 
 /// Changes a cycle if it is still at `version`; `Ok(false)` if someone changed it first.
 pub async fn update_cycle(
     db: &impl ConnectionTrait,
+    project_id: i64,
     current: &PdsaCycle,
     version: i64,
     input: &PdsaInput,
@@ -356,10 +360,16 @@ pub async fn update_cycle(
         .filter(pdsa_cycle::Column::Version.eq(version))
         .exec(db)
         .await?;
+    super::measures::touch_project(db, project_id).await?;
     Ok(result.rows_affected == 1)
 }
 
-pub async fn delete_cycle(db: &impl ConnectionTrait, id: i64) -> Result<(), DbErr> {
+pub async fn delete_cycle(
+    db: &impl ConnectionTrait,
+    project_id: i64,
+    id: i64,
+) -> Result<(), DbErr> {
     pdsa_cycle::Entity::delete_by_id(id).exec(db).await?;
+    super::measures::touch_project(db, project_id).await?;
     Ok(())
 }

@@ -1,10 +1,315 @@
-//! Project search by word, the same on every store: the words of a project's search text
-//! (its title, aim and tags), and the words of a search, each of which must begin a word of the
-//! project ("fall" finds "falls" and "falling"). The register's index in memory
-//! (`crate::cache::register`) keeps each project's words and finds a search word's as a range
-//! of its dictionary, from the word to [`prefix_end`].
+//! Search and the finder of similar work, the same on every store.
+//!
+//! Two kinds of matching live here. The register's lists filter by word
+//! ([`words`], [`query_words`]): each word of a list's search must begin a word of a project's
+//! title, aim or tags ("fall" finds "falls" and "falling"). The search page and the finder of
+//! similar projects rank by relevance ([`search`], [`similar`]): Okapi BM25 over stemmed terms
+//! of a project's whole document, in the register's index in memory
+//! (`crate::cache::register`). docs/search.md says why it is done in memory.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashMap, HashSet};
+
+use qi_shared::{
+    access::Actor,
+    page::PageInfo,
+    project::{OrganisationRef, ProjectSummary},
+    search::{
+        KindCount, MAX_FACET_VALUES, MAX_SIMILAR, OrganisationCount, SIMILAR_THRESHOLD,
+        SearchFacets, SearchHit, SearchKind, SearchQuery, SearchResults, SimilarProject,
+        SnippetPart, StatusCount, ThemeCount, text,
+    },
+};
+use sea_orm::{ColumnTrait, DatabaseConnection, DbErr, EntityTrait, QueryFilter, QuerySelect};
+
+use crate::{
+    cache::{
+        ListCache,
+        register::{Document, Part, Within, documents},
+    },
+    db::entity::{measure, organisation},
+};
+
+/// How much more a term of a draft's title counts than one of its problem or aim.
+const TITLE_WEIGHT: f64 = 2.0;
+
+/// The longest snippet, in characters.
+const SNIPPET_CHARS: usize = 180;
+
+/// A page of the projects `actor` may see that have every term of `q` (checked), most
+/// relevant first, with the facets of the whole search.
+pub async fn search(
+    db: &DatabaseConnection,
+    cache: &ListCache,
+    actor: Option<&Actor>,
+    q: &str,
+    query: &SearchQuery,
+    (page, per_page): (u64, u64),
+) -> Result<SearchResults, DbErr> {
+    let stamp = cache.stamp(db).await?;
+    cache.register.catch_up(db, stamp).await?;
+    let terms = text::terms(q);
+    let within = Within {
+        organisation_id: query.organisation_id,
+        status: query.status,
+        theme: query
+            .theme
+            .as_deref()
+            .map(|t| t.trim().to_lowercase())
+            .filter(|t| !t.is_empty()),
+    };
+    let offset = usize::try_from((page - 1).saturating_mul(per_page)).unwrap_or(usize::MAX);
+    let limit = usize::try_from(per_page).unwrap_or(usize::MAX);
+    // Projects are the one kind searched yet: asking for another finds nothing.
+    let found = match query.kind {
+        None | Some(SearchKind::Project) if !terms.is_empty() => {
+            cache
+                .register
+                .search(actor, &terms, &within, (offset, limit))?
+        }
+        _ => Default::default(),
+    };
+    let ids: Vec<i64> = found.page.iter().map(|(id, _)| *id).collect();
+    let mut summaries = by_id(crate::db::projects::summaries_of(db, &ids).await?);
+    let mut documents = documents(db, &ids).await?;
+    let terms: HashSet<String> = terms.into_iter().collect();
+    let items = found
+        .page
+        .iter()
+        // One removed since the index read it is left out.
+        .filter_map(|(id, relevance)| Some((summaries.remove(id)?, relevance)))
+        .map(|(summary, relevance)| {
+            let (snippet_from, snippet) = documents
+                .remove(&summary.id)
+                .and_then(|d| best_snippet(&d, &terms))
+                .map_or((None, Vec::new()), |(part, snippet)| {
+                    (Some(part.label().to_owned()), snippet)
+                });
+            SearchHit {
+                kind: SearchKind::Project,
+                id: summary.id,
+                title: summary.title.clone(),
+                project_id: summary.id,
+                project_title: summary.title,
+                lead_organisation: summary.lead_organisation,
+                status: summary.status,
+                tags: summary.tags,
+                snippet,
+                snippet_from,
+                relevance: *relevance,
+            }
+        })
+        .collect();
+    let names = organisation_names(
+        db,
+        found
+            .organisations
+            .iter()
+            .take(MAX_FACET_VALUES)
+            .map(|(id, _)| *id),
+    )
+    .await?;
+    let facets = SearchFacets {
+        kinds: if found.total > 0 || query.kind == Some(SearchKind::Project) {
+            vec![KindCount {
+                kind: SearchKind::Project,
+                count: found.total,
+            }]
+        } else {
+            Vec::new()
+        },
+        organisations: found
+            .organisations
+            .into_iter()
+            .take(MAX_FACET_VALUES)
+            .filter_map(|(id, count)| {
+                Some(OrganisationCount {
+                    organisation: OrganisationRef {
+                        id,
+                        name: names.get(&id)?.clone(),
+                    },
+                    count,
+                })
+            })
+            .collect(),
+        statuses: found
+            .statuses
+            .into_iter()
+            .map(|(status, count)| StatusCount { status, count })
+            .collect(),
+        themes: found
+            .themes
+            .into_iter()
+            .take(MAX_FACET_VALUES)
+            .map(|(theme, count)| ThemeCount { theme, count })
+            .collect(),
+    };
+    Ok(SearchResults {
+        items,
+        page: PageInfo::exact(page, per_page, found.total),
+        facets,
+    })
+}
+
+/// The part of `document` (other than its title and themes, which a result shows anyway) whose snippet
+/// has the most of `terms`, the first of them if several have as many.
+fn best_snippet(document: &Document, terms: &HashSet<String>) -> Option<(Part, Vec<SnippetPart>)> {
+    let mut best: Option<(usize, Part, Vec<SnippetPart>)> = None;
+    for (part, text) in document
+        .parts()
+        .filter(|(p, _)| !matches!(p, Part::Title | Part::Theme))
+    {
+        if let Some(snippet) = text::snippet(text, terms, SNIPPET_CHARS) {
+            let found: HashSet<String> = snippet
+                .iter()
+                .filter(|s| s.hit)
+                .map(|s| s.text.to_lowercase())
+                .collect();
+            if best.as_ref().is_none_or(|(most, _, _)| found.len() > *most) {
+                best = Some((found.len(), part, snippet));
+            }
+        }
+    }
+    best.map(|(_, part, snippet)| (part, snippet))
+}
+
+async fn organisation_names(
+    db: &DatabaseConnection,
+    ids: impl Iterator<Item = i64>,
+) -> Result<HashMap<i64, String>, DbErr> {
+    let ids: Vec<i64> = ids.collect();
+    if ids.is_empty() {
+        return Ok(HashMap::new());
+    }
+    Ok(organisation::Entity::find()
+        .select_only()
+        .column(organisation::Column::Id)
+        .column(organisation::Column::Name)
+        .filter(organisation::Column::Id.is_in(ids))
+        .into_tuple::<(i64, String)>()
+        .all(db)
+        .await?
+        .into_iter()
+        .collect())
+}
+
+/// What the finder compares: a project's (or a draft's) title, its other text (problem and
+/// aim) and themes, and the names of its measures, if it has any; `exclude` is the project
+/// itself.
+pub struct Like<'a> {
+    pub title: &'a str,
+    pub text: &'a str,
+    pub tags: &'a [String],
+    pub measures: &'a [String],
+    pub exclude: Option<i64>,
+}
+
+/// The projects `actor` may see most like `like`, at least [`SIMILAR_THRESHOLD`] alike, most
+/// alike first, each with why.
+pub async fn similar(
+    db: &DatabaseConnection,
+    cache: &ListCache,
+    actor: &Actor,
+    like: Like<'_>,
+) -> Result<Vec<SimilarProject>, DbErr> {
+    let stamp = cache.stamp(db).await?;
+    cache.register.catch_up(db, stamp).await?;
+    // A word of the title says more of what the work is than one of the problem or the aim.
+    let title = text::tokens(like.title);
+    let rest = text::tokens(like.text);
+    // Each term as the draft first writes it.
+    let mut written: HashMap<&str, &str> = HashMap::new();
+    for (source, tokens) in [(like.title, &title), (like.text, &rest)] {
+        for token in tokens {
+            written
+                .entry(token.term.as_str())
+                .or_insert(&source[token.start..token.end]);
+        }
+    }
+    let terms: Vec<(String, f64)> = title
+        .iter()
+        .map(|t| (t.term.clone(), TITLE_WEIGHT))
+        .chain(rest.iter().map(|t| (t.term.clone(), 1.0)))
+        .filter(|(term, _)| text::telling(term))
+        .collect();
+    let found = cache.register.similar(
+        Some(actor),
+        &terms,
+        like.tags,
+        like.exclude,
+        (MAX_SIMILAR, SIMILAR_THRESHOLD),
+    )?;
+    let ids: Vec<i64> = found.iter().map(|s| s.id).collect();
+    let mut summaries = by_id(crate::db::projects::summaries_of(db, &ids).await?);
+    let measures = if like.measures.is_empty() {
+        HashMap::new()
+    } else {
+        measure_names(db, &ids).await?
+    };
+    let own_measure_terms: HashSet<String> =
+        like.measures.iter().flat_map(|m| text::terms(m)).collect();
+    Ok(found
+        .into_iter()
+        .filter_map(|similar| Some((summaries.remove(&similar.id)?, similar)))
+        .map(|(summary, similar)| {
+            let mut shared_words: Vec<String> = Vec::new();
+            for term in &similar.terms {
+                let word = written
+                    .get(term.as_str())
+                    .map_or_else(|| term.clone(), |w| w.to_lowercase());
+                if !shared_words.contains(&word) {
+                    shared_words.push(word);
+                }
+            }
+            shared_words.truncate(6);
+            SimilarProject {
+                id: summary.id,
+                title: summary.title,
+                status: summary.status,
+                score: summary.score,
+                lead_organisation: summary.lead_organisation,
+                similarity: similar.similarity,
+                shared_words,
+                shared_themes: similar.tags,
+                shared_measures: measures
+                    .get(&similar.id)
+                    .into_iter()
+                    .flatten()
+                    .filter(|name| {
+                        text::terms(name)
+                            .iter()
+                            .any(|t| own_measure_terms.contains(t))
+                    })
+                    .cloned()
+                    .collect(),
+                started: similar.started,
+            }
+        })
+        .collect())
+}
+
+fn by_id(summaries: Vec<ProjectSummary>) -> HashMap<i64, ProjectSummary> {
+    summaries.into_iter().map(|s| (s.id, s)).collect()
+}
+
+/// The names of the measures of projects `ids`, by project.
+pub async fn measure_names(
+    db: &DatabaseConnection,
+    ids: &[i64],
+) -> Result<HashMap<i64, Vec<String>>, DbErr> {
+    let mut names: HashMap<i64, Vec<String>> = HashMap::new();
+    for (project_id, name) in measure::Entity::find()
+        .select_only()
+        .column(measure::Column::ProjectId)
+        .column(measure::Column::Name)
+        .filter(measure::Column::ProjectId.is_in(ids.iter().copied()))
+        .into_tuple::<(i64, String)>()
+        .all(db)
+        .await?
+    {
+        names.entry(project_id).or_default().push(name);
+    }
+    Ok(names)
+}
 
 /// The longest word kept, in characters: longer words (and search words) are cut to it.
 pub const MAX_WORD_CHARS: usize = 64;

@@ -195,7 +195,7 @@ pub async fn update_cycle(
     let version = if_match.version(current.version)?;
     let input = check_cycle(&state, project_id, &body.0).await?;
     let txn = state.begin_write().await?;
-    if !db::improvement::update_cycle(&txn, &current, version, &input).await? {
+    if !db::improvement::update_cycle(&txn, project_id, &current, version, &input).await? {
         return Err(ApiError::PreconditionFailed {
             current_version: current.version,
         });
@@ -230,6 +230,6 @@ pub async fn delete_cycle(
     db::improvement::cycle(&state.db, project_id, cycle_id)
         .await?
         .ok_or_else(|| not_found("Cycle"))?;
-    db::improvement::delete_cycle(&state.db, cycle_id).await?;
+    db::improvement::delete_cycle(&state.db, project_id, cycle_id).await?;
     Ok(HttpResponse::NoContent().finish())
 }

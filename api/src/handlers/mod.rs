@@ -27,6 +27,7 @@ pub mod outbox;
 pub mod partnership;
 pub mod people;
 pub mod projects;
+pub mod search;
 pub mod setup;
 pub mod targets;
 pub mod team;

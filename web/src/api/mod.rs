@@ -25,6 +25,8 @@ pub mod events;
 pub mod exports;
 pub mod notifications;
 #[cfg(not(feature = "entry"))]
+pub mod search;
+#[cfg(not(feature = "entry"))]
 pub mod submissions;
 #[cfg(not(feature = "entry"))]
 pub mod targets;

@@ -30,6 +30,8 @@ pub mod organisations;
 pub mod people;
 #[cfg(not(feature = "entry"))]
 pub mod projects;
+#[cfg(not(feature = "entry"))]
+pub mod search;
 pub mod setup;
 pub mod sign_in;
 #[cfg(not(feature = "entry"))]

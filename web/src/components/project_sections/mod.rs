@@ -6,8 +6,10 @@ mod coaching;
 mod diagram;
 mod measures;
 mod ramps;
+mod similar;
 
 pub use coaching::ProjectCoaching;
 pub use diagram::DiagramSection;
 pub use measures::MeasureList;
 pub use ramps::Ramps;
+pub use similar::{DoneBefore, SimilarWork};

@@ -9,6 +9,7 @@ use qi_shared::{
         Involvement, Project, ProjectInput, ProjectStatus, Spread, Sustainability, TeamMemberInput,
         TeamRole, Visibility,
     },
+    search::ProjectDraft,
 };
 use yew::prelude::*;
 use yew_router::prelude::*;
@@ -17,6 +18,7 @@ use crate::{
     api,
     components::{
         form::{Checkbox, ErrorSummary, SelectField, TextArea, TextField, error_for, options},
+        project_sections::DoneBefore,
         states::{ErrorPanel, Loading},
     },
     hooks::{Load, use_load, use_organisation_options},
@@ -412,6 +414,9 @@ pub fn project_form(props: &Props) -> Html {
                     oninput={update(|d, v| d.input.problem = v)} error={error_for(&errors, "problem")} />
                 <TextArea name="aim" label="Aim statement" hint="What are we trying to accomplish? Specific, measurable and time-bound: reduce falls on ward 7 by 30% by March."
                     value={i.aim.clone()} oninput={update(|d, v| d.input.aim = v)} error={error_for(&errors, "aim")} rows={3} />
+                if props.id.is_none() {
+                    <DoneBefore draft={ProjectDraft { title: i.title.clone(), problem: i.problem.clone(), aim: i.aim.clone(), tags: Vec::new() }} />
+                }
                 if !manages {
                     <div class="inset-text">
                         <p><strong>{ "Lead organisation: " }</strong>{ org_name(i.lead_organisation_id) }</p>

@@ -17,7 +17,7 @@ use crate::{
         awards::award_list,
         comments::{CommentLists, Comments},
         form::{ErrorSummary, SelectField, TextArea, error_for},
-        project_sections::{DiagramSection, MeasureList, ProjectCoaching, Ramps},
+        project_sections::{DiagramSection, MeasureList, ProjectCoaching, Ramps, SimilarWork},
         project_status::{score_text, status_tag},
         states::{ErrorPanel, Loading},
     },
@@ -163,6 +163,7 @@ pub fn project_page(props: &Props) -> Html {
                     <li><a href="#team">{ "Team" }</a></li>
                     <li><a href="#progress-score">{ "Progress score" }</a></li>
                     if !p.awards.is_empty() { <li><a href="#awards">{ "Awards" }</a></li> }
+                    <li><a href="#similar-work">{ "Similar work" }</a></li>
                     <li><a href="#comments">{ "Comments and offers of help" }</a></li>
                 </ul>
             </nav>
@@ -171,6 +172,7 @@ pub fn project_page(props: &Props) -> Html {
             <MeasureList project_id={p.id} {can_edit} />
             <DiagramSection project={p.clone()} {can_edit} onsaved={reload.clone()} />
             <Ramps project={p.clone()} {can_edit} />
+            <SimilarWork project_id={p.id} />
             <h2 id="team">{ "Team" }</h2>
             { team(&p) }
             <ProjectCoaching project_id={p.id} />

@@ -29,7 +29,7 @@ use std::{
     time::{Duration, Instant},
 };
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 use futures_util::lock::Mutex;
 use qi_shared::{
     access::{Actor, ProjectContext},
@@ -38,14 +38,20 @@ use qi_shared::{
 };
 use sea_orm::{
     ActiveEnum, ColumnTrait, Condition, ConnectionTrait, DatabaseConnection, DbErr, EntityTrait,
-    FromQueryResult, QueryFilter, QuerySelect,
+    FromQueryResult, QueryFilter, QueryOrder, QuerySelect,
     sea_query::{Expr, ExprTrait, Query},
 };
 
+use qi_shared::improvement::DriverKind;
+
 use crate::db::{
-    entity::{project, project_member, project_organisation, project_tag},
+    entity::{driver_node, pdsa_cycle, project, project_member, project_organisation, project_tag},
     search,
 };
+
+mod rank;
+
+pub use rank::{Document, Found, Part, Similar, Within};
 
 use super::projects::Stamp;
 
@@ -76,8 +82,15 @@ struct Row {
     /// Its distinct search words (`search::words` of its search text), as ids of
     /// [`Index::words`], ascending.
     words: Vec<u32>,
-    /// A hash of its search text, to tell whether a change changed its words.
+    /// A hash of its search text and its document, to tell whether a change changed its
+    /// words.
     text_hash: u64,
+    started: Option<NaiveDate>,
+    /// The terms of its document (`rank::Document`), as ids of [`Index::terms`] with their
+    /// weighted counts, ascending.
+    terms: Vec<(u32, u16)>,
+    /// Its document's length in weighted terms, for BM25.
+    length: u32,
 }
 
 /// Every project of the register, and its search words.
@@ -91,6 +104,14 @@ struct Index {
     words: BTreeMap<Box<str>, u32>,
     /// For each word, the places in `rows` of the projects that have it, ascending.
     postings: Vec<Vec<u32>>,
+    /// Every term of the documents met (`qi_shared::search::text`), with its id (its place in
+    /// `term_postings`); like `words`, never forgotten.
+    terms: HashMap<Box<str>, u32>,
+    /// For each term, the places in `rows` of the projects whose document has it, ascending,
+    /// with its weighted count there.
+    term_postings: Vec<Vec<(u32, u16)>>,
+    /// The sum of the documents' lengths, for their average.
+    total_length: u64,
     /// The stamp of the projects it holds: their latest `updated_at` and greatest id.
     seen: Stamp,
     /// When the projects of the last [`SWEEP_WINDOW`] were last read again.
@@ -131,17 +152,23 @@ impl Places {
 }
 
 impl Index {
-    /// Puts `row` (with the words of `text`) in place of the project's row, or adds it.
-    fn put(&mut self, mut row: Row, text: &str) {
+    /// Puts `row` (with the words of `text` and the terms of `document`) in place of the
+    /// project's row, or adds it.
+    fn put(&mut self, mut row: Row, text: &str, document: &rank::Document) {
         row.text_hash = {
             let mut hasher = DefaultHasher::new();
             text.hash(&mut hasher);
+            document.hash(&mut hasher);
             hasher.finish()
         };
         let (place, before) = match self.slots.get(&row.id) {
             Some(&place) => {
                 let old = &mut self.rows[place as usize];
-                (place, Some((old.text_hash, std::mem::take(&mut old.words))))
+                let terms = (std::mem::take(&mut old.terms), old.length);
+                (
+                    place,
+                    Some((old.text_hash, std::mem::take(&mut old.words), terms)),
+                )
             }
             None => {
                 let place = u32::try_from(self.rows.len()).unwrap_or(u32::MAX);
@@ -149,11 +176,14 @@ impl Index {
                 (place, None)
             }
         };
-        row.words = match before {
-            // Most changes (a score, a status, the problem) leave the words as they were.
-            Some((hash, words)) if hash == row.text_hash => words,
+        (row.words, row.terms, row.length) = match before {
+            // Most changes (a score, a status) leave the words as they were.
+            Some((hash, words, (terms, length))) if hash == row.text_hash => (words, terms, length),
             before => {
-                let before = before.map(|(_, words)| words).unwrap_or_default();
+                let (before, (terms_before, length_before)) = before
+                    .map(|(_, words, terms)| (words, terms))
+                    .unwrap_or_default();
+                let (terms, length) = self.put_terms(place, terms_before, length_before, document);
                 let words = self.word_ids(text);
                 // Only the words that come or go: a common word's list holds most of the
                 // register, and moving it for every change would cost more than the change.
@@ -169,7 +199,7 @@ impl Index {
                         posting.insert(at, place);
                     }
                 }
-                words
+                (words, terms, length)
             }
         };
         self.seen = (
@@ -380,10 +410,10 @@ impl RegisterIndex {
     }
 
     /// Puts the projects read into the index.
-    fn apply(&self, rows: Vec<(Row, String)>) -> Result<(), DbErr> {
+    fn apply(&self, rows: Vec<(Row, String, rank::Document)>) -> Result<(), DbErr> {
         let mut index = self.index.write().map_err(|_| poisoned())?;
-        for (row, text) in rows {
-            index.put(row, &text);
+        for (row, text, document) in rows {
+            index.put(row, &text, &document);
         }
         Ok(())
     }
@@ -410,6 +440,35 @@ impl RegisterIndex {
 }
 
 impl RegisterIndex {
+    /// See [`Index::search`].
+    pub fn search(
+        &self,
+        actor: Option<&Actor>,
+        terms: &[String],
+        within: &Within,
+        page: (usize, usize),
+    ) -> Result<Found, DbErr> {
+        self.index
+            .read()
+            .map(|index| index.search(actor, terms, within, page))
+            .map_err(|_| poisoned())
+    }
+
+    /// See [`Index::similar`].
+    pub fn similar(
+        &self,
+        actor: Option<&Actor>,
+        terms: &[(String, f64)],
+        tags: &[String],
+        exclude: Option<i64>,
+        limit_and_threshold: (usize, f64),
+    ) -> Result<Vec<Similar>, DbErr> {
+        self.index
+            .read()
+            .map(|index| index.similar(actor, terms, tags, exclude, limit_and_threshold))
+            .map_err(|_| poisoned())
+    }
+
     /// Of the projects `ids`, those `actor` may see (by the project page's rule), in order.
     pub fn visible_among(&self, actor: Option<&Actor>, ids: &[i64]) -> Result<Vec<i64>, DbErr> {
         let index = self.index.read().map_err(|_| poisoned())?;
@@ -428,6 +487,21 @@ impl RegisterIndex {
             })
             .collect())
     }
+}
+
+/// The documents of projects `ids` (those that exist), as the index reads them.
+pub async fn documents(
+    db: &impl ConnectionTrait,
+    ids: &[i64],
+) -> Result<HashMap<i64, rank::Document>, DbErr> {
+    if ids.is_empty() {
+        return Ok(HashMap::new());
+    }
+    Ok(read(db, Which::These(ids))
+        .await?
+        .into_iter()
+        .map(|(row, _, document)| (row.id, document))
+        .collect())
 }
 
 fn poisoned() -> DbErr {
@@ -454,6 +528,9 @@ struct ProjectRow {
     id: i64,
     title: String,
     search_text: String,
+    problem: String,
+    aim: String,
+    start_date: Option<NaiveDate>,
     lead_organisation_id: i64,
     // As stored: one unknown value must not make the whole register unreadable.
     status: String,
@@ -467,25 +544,31 @@ struct ProjectRow {
 
 /// Which projects to read.
 #[derive(Clone, Copy, Debug)]
-enum Which {
+enum Which<'a> {
     /// Those changed at or after this moment.
     ChangedSince(DateTime<Utc>),
     /// Those with an id above the first and up to the second: the whole register is read a
     /// part at a time, so that what the database answers is never all in memory at once.
     Ids(i64, i64),
+    /// These.
+    These(&'a [i64]),
 }
 
 /// How many ids the whole register is read in at a time.
 const PART: i64 = 5_000;
 
-/// The projects `which` names, each with its search text.
-async fn read(db: &impl ConnectionTrait, which: Which) -> Result<Vec<(Row, String)>, DbErr> {
+/// The projects `which` names, each with its search text and its document.
+async fn read(
+    db: &impl ConnectionTrait,
+    which: Which<'_>,
+) -> Result<Vec<(Row, String, rank::Document)>, DbErr> {
     use project::Column as C;
     let changed = match which {
         // A new project is stamped when it is made, so `updated_at` alone finds it (through the
         // index `projects_by_updated`; an `OR` on the id would read the whole table).
         Which::ChangedSince(updated) => Condition::all().add(C::UpdatedAt.gte(updated)),
         Which::Ids(after, up_to) => Condition::all().add(C::Id.gt(after)).add(C::Id.lte(up_to)),
+        Which::These(ids) => Condition::all().add(C::Id.is_in(ids.iter().copied())),
     };
     // The related rows of the same projects.
     let of_those = |column: Expr| match which {
@@ -501,11 +584,15 @@ async fn read(db: &impl ConnectionTrait, which: Which) -> Result<Vec<(Row, Strin
         Which::Ids(after, up_to) => Condition::all()
             .add(column.clone().gt(after))
             .add(column.lte(up_to)),
+        Which::These(ids) => Condition::all().add(column.is_in(ids.iter().copied())),
     };
     let projects = project::Entity::find().select_only().columns([
         C::Id,
         C::Title,
         C::SearchText,
+        C::Problem,
+        C::Aim,
+        C::StartDate,
         C::LeadOrganisationId,
         C::Status,
         C::Visibility,
@@ -555,6 +642,40 @@ async fn read(db: &impl ConnectionTrait, which: Which) -> Result<Vec<(Row, Strin
     {
         tags.entry(tag.project_id).or_default().push(tag.tag);
     }
+    let mut ideas: HashMap<i64, Vec<String>> = HashMap::new();
+    for (project_id, text) in driver_node::Entity::find()
+        .select_only()
+        .column(driver_node::Column::ProjectId)
+        .column(driver_node::Column::Text)
+        .filter(of_those(Expr::col(driver_node::Column::ProjectId)))
+        .filter(driver_node::Column::Kind.eq(DriverKind::ChangeIdea))
+        .order_by_asc(driver_node::Column::Id)
+        .into_tuple::<(i64, String)>()
+        .all(db)
+        .await?
+    {
+        ideas.entry(project_id).or_default().push(text);
+    }
+    // What the cycles learnt: their Study, and what they decided to do next.
+    let mut learning: HashMap<i64, Vec<String>> = HashMap::new();
+    for (project_id, study, next_step) in pdsa_cycle::Entity::find()
+        .select_only()
+        .column(pdsa_cycle::Column::ProjectId)
+        .column(pdsa_cycle::Column::Study)
+        .column(pdsa_cycle::Column::NextStep)
+        .filter(of_those(Expr::col(pdsa_cycle::Column::ProjectId)))
+        .order_by_asc(pdsa_cycle::Column::Id)
+        .into_tuple::<(i64, String, String)>()
+        .all(db)
+        .await?
+    {
+        let cycle = learning.entry(project_id).or_default();
+        cycle.extend(
+            [study, next_step]
+                .into_iter()
+                .filter(|t| !t.trim().is_empty()),
+        );
+    }
     Ok(projects
         .into_iter()
         .map(|p| {
@@ -583,8 +704,19 @@ async fn read(db: &impl ConnectionTrait, which: Which) -> Result<Vec<(Row, Strin
                 tags: tags.remove(&p.id).unwrap_or_default(),
                 words: Vec::new(),
                 text_hash: 0,
+                started: p.start_date,
+                terms: Vec::new(),
+                length: 0,
             };
-            (row, p.search_text)
+            let document = rank::Document {
+                title: row.title.clone(),
+                tags: row.tags.clone(),
+                aim: p.aim,
+                problem: p.problem,
+                ideas: ideas.remove(&p.id).unwrap_or_default(),
+                learning: learning.remove(&p.id).unwrap_or_default(),
+            };
+            (row, p.search_text, document)
         })
         .collect())
 }
@@ -625,7 +757,14 @@ mod tests {
             tags: Vec::new(),
             words: Vec::new(),
             text_hash: 0,
+            started: None,
+            terms: Vec::new(),
+            length: 0,
         }
+    }
+
+    fn put(index: &mut Index, row: Row, text: &str) {
+        index.put(row, text, &rank::Document::default());
     }
 
     fn member(person_id: i64, organisation_id: i64) -> Actor {
@@ -650,9 +789,18 @@ mod tests {
     #[test]
     fn a_list_shows_what_the_project_page_would() {
         let mut index = Index::default();
-        index.put(row(1, "Shared", Visibility::Partnership, 10, &[]), "");
-        index.put(row(2, "Trust only", Visibility::Organisation, 10, &[]), "");
-        index.put(
+        put(
+            &mut index,
+            row(1, "Shared", Visibility::Partnership, 10, &[]),
+            "",
+        );
+        put(
+            &mut index,
+            row(2, "Trust only", Visibility::Organisation, 10, &[]),
+            "",
+        );
+        put(
+            &mut index,
             row(
                 3,
                 "Team only",
@@ -662,7 +810,11 @@ mod tests {
             ),
             "",
         );
-        index.put(row(4, "Public", Visibility::Public, 20, &[]), "");
+        put(
+            &mut index,
+            row(4, "Public", Visibility::Public, 20, &[]),
+            "",
+        );
         let everything = ProjectQuery::default();
         assert_eq!(ids(&index, None, &everything), (vec![4], 1));
         assert_eq!(
@@ -683,16 +835,29 @@ mod tests {
     #[test]
     fn every_search_word_must_begin_a_word_and_a_change_replaces_the_words() {
         let mut index = Index::default();
-        index.put(
+        put(
+            &mut index,
             row(1, "a", Visibility::Public, 1, &[]),
             "fewer falls at night",
         );
-        index.put(row(2, "b", Visibility::Public, 1, &[]), "falling less");
-        index.put(row(3, "c", Visibility::Public, 1, &[]), "sepsis");
+        put(
+            &mut index,
+            row(2, "b", Visibility::Public, 1, &[]),
+            "falling less",
+        );
+        put(
+            &mut index,
+            row(3, "c", Visibility::Public, 1, &[]),
+            "sepsis",
+        );
         assert_eq!(ids(&index, None, &query("fall")), (vec![2, 1], 2));
         assert_eq!(ids(&index, None, &query("FALL night")), (vec![1], 1));
         assert_eq!(ids(&index, None, &query("alls")).1, 0, "not inside a word");
-        index.put(row(1, "a", Visibility::Public, 1, &[]), "sepsis screening");
+        put(
+            &mut index,
+            row(1, "a", Visibility::Public, 1, &[]),
+            "sepsis screening",
+        );
         assert_eq!(ids(&index, None, &query("fall")), (vec![2], 1));
         assert_eq!(ids(&index, None, &query("seps")), (vec![3, 1], 2));
         assert_eq!(index.rows.len(), 3, "changed in place");
@@ -709,7 +874,7 @@ mod tests {
         ] {
             let mut project = row(id, title, Visibility::Public, 1, &[]);
             project.score_tenths = score;
-            index.put(project, "");
+            put(&mut index, project, "");
         }
         let sorted = |sort| ProjectQuery {
             sort: Some(sort),

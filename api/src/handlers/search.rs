@@ -1,0 +1,124 @@
+//! Search across what a person may see, and the finder of similar work ("has this been done
+//! before?"): the answers come from the register's index in memory (`crate::db::search`), over
+//! the projects the asker may see only.
+
+use actix_web::{HttpResponse, get, post, web};
+use qi_shared::{
+    problem::Problem,
+    search::{ProjectDraft, SearchQuery, SearchResults, SimilarProject},
+};
+
+use crate::{
+    access::{ProjectAccess, VisibleProject},
+    auth::AuthUser,
+    cache::register::documents,
+    db::{self, search::Like},
+    error::ApiResult,
+    extract::{Json, Query},
+    state::AppState,
+};
+
+/// Search projects by relevance: every word of `q` (stemmed, so "falls" finds "falling"; and
+/// names of one thing alike, so "bedsores" finds "pressure ulcers") in a project's title,
+/// themes, aim, problem, change ideas or PDSA learning, ranked by BM25, with snippets and the
+/// counts by kind, organisation, status and theme. Only what the asker may see is searched.
+#[utoipa::path(
+    tag = "search",
+    security(("bearer" = [])),
+    params(SearchQuery),
+    responses(
+        (status = 200, description = "A page of results, most relevant first, with facets", body = SearchResults),
+        (status = 400, description = "A query parameter is not valid", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "No word to search for, too long a search, or a page out of range", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[get("/search")]
+pub async fn search(
+    state: web::Data<AppState>,
+    user: AuthUser,
+    Query(query): Query<SearchQuery>,
+) -> ApiResult<HttpResponse> {
+    let (q, page) = query.validate()?;
+    let results = db::search::search(
+        &state.db,
+        &state.project_lists,
+        Some(&user),
+        &q,
+        &query,
+        page,
+    )
+    .await?;
+    Ok(HttpResponse::Ok().json(results))
+}
+
+/// Has this been done before? The projects most like a draft's title, problem and aim, across
+/// the partnership (those the asker may see), with why: the words they share, the themes, and
+/// how alike (0 to 1). At most 10, none below the threshold.
+#[utoipa::path(
+    tag = "search",
+    security(("bearer" = [])),
+    request_body = ProjectDraft,
+    responses(
+        (status = 200, description = "The most similar projects first", body = Vec<SimilarProject>),
+        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Nothing to compare, or a field too long", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[post("/projects/similar")]
+pub async fn similar_to_draft(
+    state: web::Data<AppState>,
+    user: AuthUser,
+    body: Json<ProjectDraft>,
+) -> ApiResult<HttpResponse> {
+    let draft = body.0;
+    draft.validate()?;
+    let like = Like {
+        title: &draft.title,
+        text: &draft.text(),
+        tags: &draft.tags,
+        measures: &[],
+        exclude: None,
+    };
+    let found = db::search::similar(&state.db, &state.project_lists, &user, like).await?;
+    Ok(HttpResponse::Ok().json(found))
+}
+
+/// Similar work: the projects most like this one (by its title, problem and aim), with why,
+/// including the measures they share.
+#[utoipa::path(
+    tag = "search",
+    security(("bearer" = [])),
+    params(("id" = i64, Path, description = "Project id")),
+    responses(
+        (status = 200, description = "The most similar projects first", body = Vec<SimilarProject>),
+        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such project, or not visible to you", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[get("/projects/{id}/similar")]
+pub async fn similar_to_project(
+    state: web::Data<AppState>,
+    project: VisibleProject,
+) -> ApiResult<HttpResponse> {
+    let VisibleProject(ProjectAccess { user, project, .. }) = project;
+    let tags = documents(&state.db, &[project.id])
+        .await?
+        .remove(&project.id)
+        .map(|d| d.tags)
+        .unwrap_or_default();
+    let measures = db::search::measure_names(&state.db, &[project.id])
+        .await?
+        .remove(&project.id)
+        .unwrap_or_default();
+    let text = format!("{}\n{}", project.problem, project.aim);
+    let like = Like {
+        title: &project.title,
+        text: &text,
+        tags: &tags,
+        measures: &measures,
+        exclude: Some(project.id),
+    };
+    let found = db::search::similar(&state.db, &state.project_lists, &user, like).await?;
+    Ok(HttpResponse::Ok().json(found))
+}

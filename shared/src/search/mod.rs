@@ -1,0 +1,266 @@
+//! Search across what a person may see, and the finder of similar projects ("has this been
+//! done before?"): the wire types, and (with the `search` feature, on the server) the analysis
+//! of text and the ranking in [`text`]. docs/search.md says how it works and why.
+
+#[cfg(feature = "search")]
+pub mod text;
+
+use serde::{Deserialize, Serialize};
+
+use crate::{
+    FieldErrors,
+    page::PageInfo,
+    project::{OrganisationRef, ProjectStatus},
+    score::ProgressScore,
+};
+
+/// The longest search, in characters.
+pub const MAX_QUERY_CHARS: usize = 200;
+/// The longest draft text the finder of similar projects reads, per field, in characters.
+pub const MAX_DRAFT_CHARS: usize = 4_000;
+/// How many similar projects the finder gives at most.
+pub const MAX_SIMILAR: usize = 10;
+/// The least similarity (0 to 1) at which a project is suggested as similar work: below it,
+/// what is shared is a word or two any project might have. Chosen with the test set in
+/// `tests/search/duplicates.json` (docs/search.md).
+pub const SIMILAR_THRESHOLD: f64 = 0.1;
+
+wire_enum! {
+    /// What a search result is.
+    SearchKind {
+        Project => "project", "Projects";
+        Measure => "measure", "Measures";
+    }
+}
+
+/// A piece of a snippet: a search's words are marked `hit`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct SnippetPart {
+    pub text: String,
+    /// A word of the search (or a word with the same stem, or a name of the same thing).
+    #[serde(default)]
+    pub hit: bool,
+}
+
+impl SnippetPart {
+    pub fn plain(text: &str) -> Self {
+        Self {
+            text: text.to_owned(),
+            hit: false,
+        }
+    }
+}
+
+/// A search.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::IntoParams))]
+#[cfg_attr(feature = "openapi", into_params(parameter_in = Query))]
+pub struct SearchQuery {
+    /// The words to find (stemmed: "falls" finds "fall" and "falling").
+    #[serde(default)]
+    pub q: String,
+    /// Only results of this kind.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub kind: Option<SearchKind>,
+    /// Only projects (and their measures) this organisation leads or is a partner in.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub organisation_id: Option<i64>,
+    /// Only projects (and their measures) of this status.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub status: Option<ProjectStatus>,
+    /// Only projects (and their measures) with this theme tag.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub theme: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", param(minimum = 1, maximum = 1000000))]
+    pub page: Option<u64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", param(minimum = 1, maximum = 100))]
+    pub per_page: Option<u64>,
+}
+
+impl SearchQuery {
+    /// Checks the words and the page; gives back the words, trimmed, with the page and its size.
+    pub fn validate(&self) -> Result<(String, (u64, u64)), FieldErrors> {
+        let mut errors = FieldErrors::new();
+        let q = self.q.trim();
+        if q.chars().count() > MAX_QUERY_CHARS {
+            errors.push(
+                "q",
+                format!("Search for at most {MAX_QUERY_CHARS} characters."),
+            );
+        } else if !q.chars().any(char::is_alphanumeric) {
+            errors.push("q", "Type a word to search for.");
+        }
+        if let Some(theme) = &self.theme
+            && theme.chars().count() > MAX_QUERY_CHARS
+        {
+            errors.push(
+                "theme",
+                format!("A theme has at most {MAX_QUERY_CHARS} characters."),
+            );
+        }
+        let page = match crate::page::parse_page(self.page, self.per_page) {
+            Ok(page) => Some(page),
+            Err(page_errors) => {
+                errors.0.extend(page_errors.0);
+                None
+            }
+        };
+        errors.finish(|| Some((q.to_owned(), page?)))
+    }
+}
+
+/// One result of a search.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct SearchHit {
+    pub kind: SearchKind,
+    /// The project's or the measure's id.
+    pub id: i64,
+    pub title: String,
+    /// The project (for a measure, the project it belongs to).
+    pub project_id: i64,
+    /// The project's title (for a measure, the title of the project it belongs to).
+    pub project_title: String,
+    pub lead_organisation: OrganisationRef,
+    pub status: ProjectStatus,
+    pub tags: Vec<String>,
+    /// Where the words were found, with them marked; empty if only in the title.
+    pub snippet: Vec<SnippetPart>,
+    /// Which part of it the snippet is from ("Aim", "Change idea", "PDSA learning", ...).
+    pub snippet_from: Option<String>,
+    /// BM25 relevance: higher is better; comparable within one search only.
+    pub relevance: f64,
+}
+
+/// How many results a search has of one kind.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct KindCount {
+    pub kind: SearchKind,
+    pub count: u64,
+}
+
+/// How many results a search has in one organisation (the project's lead or a partner).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct OrganisationCount {
+    pub organisation: OrganisationRef,
+    pub count: u64,
+}
+
+/// How many results a search has of one status.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct StatusCount {
+    pub status: ProjectStatus,
+    pub count: u64,
+}
+
+/// How many results a search has with one theme.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ThemeCount {
+    pub theme: String,
+    pub count: u64,
+}
+
+/// The counts of a search's results by kind, organisation, status and theme, each counted
+/// with the other filters applied but not its own (so a facet shows what choosing another value
+/// would give), over what the person may see only. The most common first; organisations and
+/// themes at most [`MAX_FACET_VALUES`].
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct SearchFacets {
+    pub kinds: Vec<KindCount>,
+    pub organisations: Vec<OrganisationCount>,
+    pub statuses: Vec<StatusCount>,
+    pub themes: Vec<ThemeCount>,
+}
+
+/// The most values an organisation or theme facet lists.
+pub const MAX_FACET_VALUES: usize = 20;
+
+/// A page of search results, most relevant first, with the facets of the whole search.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct SearchResults {
+    pub items: Vec<SearchHit>,
+    #[serde(flatten)]
+    pub page: PageInfo,
+    pub facets: SearchFacets,
+}
+
+/// A project being written, to find work like it.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ProjectDraft {
+    #[serde(default)]
+    pub title: String,
+    #[serde(default)]
+    pub problem: String,
+    #[serde(default)]
+    pub aim: String,
+    /// Its themes.
+    #[serde(default)]
+    pub tags: Vec<String>,
+}
+
+impl ProjectDraft {
+    /// Checks the lengths; at least one field must have a word.
+    pub fn validate(&self) -> Result<(), FieldErrors> {
+        let mut errors = FieldErrors::new();
+        for (field, text) in [
+            ("title", &self.title),
+            ("problem", &self.problem),
+            ("aim", &self.aim),
+        ] {
+            if text.chars().count() > MAX_DRAFT_CHARS {
+                errors.push(
+                    field,
+                    format!("At most {MAX_DRAFT_CHARS} characters are read."),
+                );
+            }
+        }
+        if self.tags.len() > 20 || self.tags.iter().any(|t| t.chars().count() > 100) {
+            errors.push("tags", "At most 20 themes of at most 100 characters each.");
+        }
+        if errors.is_empty()
+            && ![&self.title, &self.problem, &self.aim]
+                .iter()
+                .any(|t| t.chars().any(char::is_alphanumeric))
+        {
+            errors.push("title", "Write a title, a problem or an aim to compare.");
+        }
+        errors.finish(|| Some(()))
+    }
+
+    /// Its text besides the title, as the finder reads it.
+    pub fn text(&self) -> String {
+        format!("{}\n{}", self.problem, self.aim)
+    }
+}
+
+/// A project like another (or like a draft), and why.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct SimilarProject {
+    pub id: i64,
+    pub title: String,
+    pub status: ProjectStatus,
+    pub score: Option<ProgressScore>,
+    pub lead_organisation: OrganisationRef,
+    /// From 0 (nothing shared) to 1 (every term of the draft, often): its BM25 score over the
+    /// most the draft's terms could score.
+    pub similarity: f64,
+    /// The words they share that weigh the most, as the draft writes them.
+    pub shared_words: Vec<String>,
+    /// The themes they share.
+    pub shared_themes: Vec<String>,
+    /// The names of its measures that share words with the draft's measures (a project page
+    /// only: a draft has none).
+    pub shared_measures: Vec<String>,
+    pub started: Option<chrono::NaiveDate>,
+}

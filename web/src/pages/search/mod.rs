@@ -1,0 +1,3 @@
+//! Search across what the signed-in person may see.
+
+pub mod results;
