@@ -58,7 +58,10 @@ fn item(s: &SimilarProject) -> Html {
     }
 }
 
-fn list(found: &Load<Vec<SimilarProject>>, none: &str) -> Html {
+/// How many suggestions the new-project form shows: the panel sits in the form, so it stays short.
+const IN_FORM: usize = 5;
+
+fn list(found: &Load<Vec<SimilarProject>>, none: &str, most: usize) -> Html {
     match found {
         Load::Loading => html! { <p class="similar__status">{ "Looking for similar work…" }</p> },
         Load::Failed(error) => html! { <ErrorPanel error={error.clone()} /> },
@@ -66,7 +69,7 @@ fn list(found: &Load<Vec<SimilarProject>>, none: &str) -> Html {
             html! { <p class="similar__status">{ none.to_owned() }</p> }
         }
         Load::Loaded(found) => html! {
-            <ul class="similar__list">{ for found.iter().map(item) }</ul>
+            <ul class="similar__list">{ for found.iter().take(most).map(item) }</ul>
         },
     }
 }
@@ -84,7 +87,7 @@ pub fn similar_work(props: &SimilarWorkProps) -> Html {
         <section class="section similar" aria-labelledby="similar-work">
             <h2 id="similar-work">{ "Similar work" }</h2>
             <p class="hint">{ "Projects across the partnership most like this one: learn from them, or join forces." }</p>
-            { list(&found, "No similar projects found.") }
+            { list(&found, "No similar projects found.", usize::MAX) }
         </section>
     }
 }
@@ -135,7 +138,7 @@ pub fn done_before(props: &DoneBeforeProps) -> Html {
                 {
                     match &*found {
                         None => html! { <p class="similar__status">{ "As you write the title, problem and aim, similar projects from across the partnership show here." }</p> },
-                        Some(found) => list(found, "Nothing similar found so far."),
+                        Some(found) => list(found, "Nothing similar found so far.", IN_FORM),
                     }
                 }
             </div>
