@@ -92,6 +92,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
                     .service(search::search)
                     .service(search::similar_to_draft)
                     .service(search::similar_to_project)
+                    .service(search::duplicates)
                     .service(projects::list)
                     .service(projects::create)
                     .service(projects::show)

@@ -79,6 +79,12 @@ impl Actor {
             || (self.has(Role::OrganisationAdmin) && self.organisation_id == organisation_id)
     }
 
+    /// See the report of an organisation's projects that likely duplicate other organisations'
+    /// work: its admins (its QI leads) and partnership admins. A person, not an API token.
+    pub fn can_review_duplicates_of(&self, organisation_id: i64) -> bool {
+        self.person_id != 0 && self.can_edit_organisation(organisation_id)
+    }
+
     /// See and manage the people of an organisation.
     pub fn can_manage_people_in(&self, organisation_id: i64) -> bool {
         self.is_partnership_admin()

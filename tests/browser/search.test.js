@@ -9,7 +9,7 @@ const { describe, it, before, after } = require('node:test');
 const assert = require('node:assert/strict');
 const h = require('./harness');
 
-const { member } = h.DEMO;
+const { member, qiLead } = h.DEMO;
 
 let server;
 let browser;
@@ -75,6 +75,23 @@ describe('Search and similar work in the browser', () => {
       await h.expectVisible(page, page.locator('#similar-work ~ ul .similar__item, .similar .similar__item').first(), 'a similar project');
       await page.locator('.similar').first().scrollIntoViewIfNeeded();
       await h.record(page, 'search-similar-work', 'similar work on a project');
+      h.assertNoErrors(page);
+    });
+
+    it(`a QI lead reviews their organisation's likely duplicates (${width})`, { timeout: 120_000 }, async () => {
+      const page = await h.newPage(browser, { phone });
+      await h.signIn(page, server.baseUrl, qiLead.email, qiLead.password);
+      await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Organisations' }).click();
+      await page.getByLabel('Search organisations').fill('Northmoor Teaching');
+      await page.getByRole('button', { name: 'Search', exact: true }).click();
+      await page.getByRole('link', { name: /^Northmoor Teaching Hospitals/ }).first().click();
+      await page.getByRole('link', { name: 'Likely duplicates' }).click();
+      await h.expectH1(page, 'Likely duplicates');
+      const rows = page.locator('#duplicates tbody tr');
+      await h.expectVisible(page, rows.first(), 'a pair');
+      assert.ok((await rows.count()) >= 1);
+      await h.expectVisible(page, rows.first().getByText(/^\d+%$/), 'how alike');
+      await h.record(page, 'search-duplicates', 'likely duplicates');
       h.assertNoErrors(page);
     });
   }

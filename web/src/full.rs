@@ -109,6 +109,13 @@ fn page(route: &Route, session: &crate::session::Session) -> Html {
         Route::Person { id } => html! { <pages::people::person::PersonPage id={id} /> },
         Route::Profile => html! { <pages::people::profile::Profile /> },
         Route::Search => html! { <pages::search::results::SearchPage /> },
+        Route::Duplicates { id }
+            if actor
+                .as_ref()
+                .is_some_and(|a| a.can_review_duplicates_of(id)) =>
+        {
+            html! { <pages::search::duplicates::Duplicates id={id} /> }
+        }
         Route::Projects => html! { <pages::projects::register::ProjectList /> },
         Route::NewProject => html! { <pages::projects::form::ProjectForm id={None::<i64>} /> },
         Route::Project { id } => html! { <pages::projects::project::ProjectPage id={id} /> },
@@ -176,7 +183,8 @@ fn page(route: &Route, session: &crate::session::Session) -> Html {
         | Route::ApiTokens
         | Route::AuditLog
         | Route::Webhooks
-        | Route::Exports => html! { <Forbidden /> },
+        | Route::Exports
+        | Route::Duplicates { .. } => html! { <Forbidden /> },
     }
 }
 

@@ -45,6 +45,10 @@ pub enum Route {
     Organisation { id: i64 },
     #[at("/organisations/:id/edit")]
     EditOrganisation { id: i64 },
+    /// The organisation's projects that likely duplicate other organisations' work: its admins
+    /// and partnership admins.
+    #[at("/organisations/:id/duplicates")]
+    Duplicates { id: i64 },
     #[at("/people")]
     People,
     #[at("/people/invite")]

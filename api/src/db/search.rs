@@ -14,7 +14,8 @@ use qi_shared::{
     page::PageInfo,
     project::{OrganisationRef, ProjectSummary},
     search::{
-        KindCount, MAX_FACET_VALUES, MAX_SIMILAR, OrganisationCount, SIMILAR_THRESHOLD,
+        DUPLICATE_THRESHOLD, DuplicatePair, DuplicateReport, KindCount, MAX_DUPLICATE_PAIRS,
+        MAX_FACET_VALUES, MAX_SIMILAR, OrganisationCount, ProjectBrief, SIMILAR_THRESHOLD,
         SearchFacets, SearchHit, SearchKind, SearchQuery, SearchResults, SimilarProject,
         SnippetPart, StatusCount, ThemeCount, text,
     },
@@ -24,7 +25,7 @@ use sea_orm::{ColumnTrait, DatabaseConnection, DbErr, EntityTrait, QueryFilter, 
 use crate::{
     cache::{
         ListCache,
-        register::{Document, Part, Within, documents},
+        register::{DUPLICATE_DAYS, Document, Part, Within, documents},
     },
     db::entity::{measure, organisation},
 };
@@ -217,14 +218,7 @@ pub async fn similar(
     let title = text::tokens(like.title);
     let rest = text::tokens(like.text);
     // Each term as the draft first writes it.
-    let mut written: HashMap<&str, &str> = HashMap::new();
-    for (source, tokens) in [(like.title, &title), (like.text, &rest)] {
-        for token in tokens {
-            written
-                .entry(token.term.as_str())
-                .or_insert(&source[token.start..token.end]);
-        }
-    }
+    let written = surface_words(&[like.title, like.text]);
     let terms: Vec<(String, f64)> = title
         .iter()
         .map(|t| (t.term.clone(), TITLE_WEIGHT))
@@ -253,9 +247,7 @@ pub async fn similar(
         .map(|(summary, similar)| {
             let mut shared_words: Vec<String> = Vec::new();
             for term in &similar.terms {
-                let word = written
-                    .get(term.as_str())
-                    .map_or_else(|| term.clone(), |w| w.to_lowercase());
+                let word = written.get(term).cloned().unwrap_or_else(|| term.clone());
                 if !shared_words.contains(&word) {
                     shared_words.push(word);
                 }
@@ -285,6 +277,92 @@ pub async fn similar(
             }
         })
         .collect())
+}
+
+/// How far back an organisation's completed projects are compared for its report of duplicates:
+/// those proposed or active, and those started in this many days.
+const DUPLICATES_SINCE_DAYS: i64 = 730;
+
+/// The likely duplicates of `organisation`'s projects across the partnership, of those `actor`
+/// may see.
+pub async fn duplicates(
+    db: &DatabaseConnection,
+    cache: &ListCache,
+    actor: &Actor,
+    organisation: OrganisationRef,
+) -> Result<DuplicateReport, DbErr> {
+    let stamp = cache.stamp(db).await?;
+    cache.register.catch_up(db, stamp).await?;
+    let since = chrono::Utc::now().date_naive() - chrono::TimeDelta::days(DUPLICATES_SINCE_DAYS);
+    let mut pairs =
+        cache
+            .register
+            .duplicates(Some(actor), organisation.id, since, DUPLICATE_THRESHOLD)?;
+    pairs.truncate(MAX_DUPLICATE_PAIRS);
+    let mut ids: Vec<i64> = pairs.iter().flat_map(|p| [p.ours, p.theirs]).collect();
+    ids.sort_unstable();
+    ids.dedup();
+    let summaries = by_id(crate::db::projects::summaries_of(db, &ids).await?);
+    let ours: Vec<i64> = pairs.iter().map(|p| p.ours).collect();
+    let documents = documents(db, &ours).await?;
+    let brief = |id: i64| {
+        summaries.get(&id).map(|s| ProjectBrief {
+            id,
+            title: s.title.clone(),
+            status: s.status,
+            score: s.score,
+            lead_organisation: s.lead_organisation.clone(),
+            started: None,
+        })
+    };
+    let started = cache.register.started(&ids)?;
+    Ok(DuplicateReport {
+        organisation,
+        threshold: DUPLICATE_THRESHOLD,
+        within_days: DUPLICATE_DAYS,
+        pairs: pairs
+            .into_iter()
+            .filter_map(|pair| {
+                let (mut ours, mut theirs) = (brief(pair.ours)?, brief(pair.theirs)?);
+                ours.started = started.get(&ours.id).copied().flatten();
+                theirs.started = started.get(&theirs.id).copied().flatten();
+                let written = documents
+                    .get(&pair.ours)
+                    .map(|d| surface_words(&d.parts().map(|(_, text)| text).collect::<Vec<_>>()));
+                let mut shared_words: Vec<String> = Vec::new();
+                for term in &pair.terms {
+                    let word = written
+                        .as_ref()
+                        .and_then(|w| w.get(term))
+                        .cloned()
+                        .unwrap_or_else(|| term.clone());
+                    if !shared_words.contains(&word) {
+                        shared_words.push(word);
+                    }
+                }
+                shared_words.truncate(6);
+                Some(DuplicatePair {
+                    ours,
+                    theirs,
+                    similarity: pair.similarity,
+                    shared_words,
+                })
+            })
+            .collect(),
+    })
+}
+
+/// Each term of `texts` as they first write it, lower-cased.
+fn surface_words(texts: &[&str]) -> HashMap<String, String> {
+    let mut written = HashMap::new();
+    for source in texts {
+        for token in text::tokens(source) {
+            written
+                .entry(token.term)
+                .or_insert_with(|| source[token.start..token.end].to_lowercase());
+        }
+    }
+    written
 }
 
 fn by_id(summaries: Vec<ProjectSummary>) -> HashMap<i64, ProjectSummary> {

@@ -5,7 +5,8 @@
 use actix_web::{HttpResponse, get, post, web};
 use qi_shared::{
     problem::Problem,
-    search::{ProjectDraft, SearchQuery, SearchResults, SimilarProject},
+    project::OrganisationRef,
+    search::{DuplicateReport, ProjectDraft, SearchQuery, SearchResults, SimilarProject},
 };
 
 use crate::{
@@ -13,7 +14,7 @@ use crate::{
     auth::AuthUser,
     cache::register::documents,
     db::{self, search::Like},
-    error::ApiResult,
+    error::{ApiError, ApiResult, not_found},
     extract::{Json, Query},
     state::AppState,
 };
@@ -121,4 +122,41 @@ pub async fn similar_to_project(
     };
     let found = db::search::similar(&state.db, &state.project_lists, &user, like).await?;
     Ok(HttpResponse::Ok().json(found))
+}
+
+/// Likely duplicates: an organisation's proposed, active and recent projects, each with the
+/// projects of other organisations started within a year of it that are most alike (above a
+/// threshold). For the organisation's admins (its QI leads) and partnership admins.
+#[utoipa::path(
+    tag = "search",
+    security(("bearer" = [])),
+    params(("id" = i64, Path, description = "Organisation id")),
+    responses(
+        (status = 200, description = "The pairs, the most alike first", body = DuplicateReport),
+        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Not an admin of the organisation nor a partnership admin", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such organisation", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[get("/organisations/{id}/duplicates")]
+pub async fn duplicates(
+    state: web::Data<AppState>,
+    user: AuthUser,
+    id: web::Path<i64>,
+) -> ApiResult<HttpResponse> {
+    let organisation = db::organisations::get(&state.db, *id)
+        .await?
+        .ok_or_else(|| not_found("Organisation"))?;
+    if !user.can_review_duplicates_of(organisation.id) {
+        return Err(ApiError::Forbidden(
+            "Only the organisation's admins and partnership admins see its likely duplicates",
+        ));
+    }
+    let organisation = OrganisationRef {
+        id: organisation.id,
+        name: organisation.name,
+    };
+    let report =
+        db::search::duplicates(&state.db, &state.project_lists, &user, organisation).await?;
+    Ok(HttpResponse::Ok().json(report))
 }

@@ -264,3 +264,50 @@ pub struct SimilarProject {
     pub shared_measures: Vec<String>,
     pub started: Option<chrono::NaiveDate>,
 }
+
+/// The least similarity at which two projects of different organisations are reported as likely
+/// duplicates. Higher than [`SIMILAR_THRESHOLD`]: a whole project is compared with another, not
+/// a few lines of a draft. Chosen on the demo portfolio (docs/search.md).
+pub const DUPLICATE_THRESHOLD: f64 = 0.3;
+/// The most pairs a report lists.
+pub const MAX_DUPLICATE_PAIRS: usize = 100;
+
+/// A project as a report of duplicates names it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ProjectBrief {
+    pub id: i64,
+    pub title: String,
+    pub status: ProjectStatus,
+    pub score: Option<ProgressScore>,
+    pub lead_organisation: OrganisationRef,
+    pub started: Option<chrono::NaiveDate>,
+}
+
+/// One of an organisation's projects and another organisation's that likely duplicates it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct DuplicatePair {
+    /// The organisation's own.
+    pub ours: ProjectBrief,
+    /// Another organisation's.
+    pub theirs: ProjectBrief,
+    /// From 0 to 1, as [`SimilarProject::similarity`], with `ours` as the draft.
+    pub similarity: f64,
+    /// The words they share that weigh the most, as `ours` writes them.
+    pub shared_words: Vec<String>,
+}
+
+/// An organisation's likely duplicates across the partnership: its projects that are proposed,
+/// active or started in the last two years, each with up to three projects of other
+/// organisations started within a year of it that are at least [`DUPLICATE_THRESHOLD`] alike.
+/// The most alike first, at most [`MAX_DUPLICATE_PAIRS`].
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct DuplicateReport {
+    pub organisation: OrganisationRef,
+    pub threshold: f64,
+    /// How far apart the two projects' start dates may be, in days.
+    pub within_days: i64,
+    pub pairs: Vec<DuplicatePair>,
+}

@@ -2,7 +2,9 @@
 //! one function per endpoint.
 
 use gloo_net::http::Method;
-use qi_shared::search::{ProjectDraft, SearchQuery, SearchResults, SimilarProject};
+use qi_shared::search::{
+    DuplicateReport, ProjectDraft, SearchQuery, SearchResults, SimilarProject,
+};
 
 use super::{ApiError, call, with_query};
 
@@ -23,6 +25,16 @@ pub async fn similar_to_project(id: i64) -> Result<Vec<SimilarProject>, ApiError
     call(
         Method::GET,
         &format!("/api/v1/projects/{id}/similar"),
+        NO_BODY,
+    )
+    .await
+}
+
+/// Organisation `id`'s likely duplicates across the partnership.
+pub async fn duplicates(id: i64) -> Result<DuplicateReport, ApiError> {
+    call(
+        Method::GET,
+        &format!("/api/v1/organisations/{id}/duplicates"),
         NO_BODY,
     )
     .await

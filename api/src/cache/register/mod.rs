@@ -51,7 +51,7 @@ use crate::db::{
 
 mod rank;
 
-pub use rank::{Document, Found, Part, Similar, Within};
+pub use rank::{DUPLICATE_DAYS, Document, Found, Pair, Part, Similar, Within};
 
 use super::projects::Stamp;
 
@@ -107,6 +107,8 @@ struct Index {
     /// Every term of the documents met (`qi_shared::search::text`), with its id (its place in
     /// `term_postings`); like `words`, never forgotten.
     terms: HashMap<Box<str>, u32>,
+    /// Each term by its id.
+    term_names: Vec<Box<str>>,
     /// For each term, the places in `rows` of the projects whose document has it, ascending,
     /// with its weighted count there.
     term_postings: Vec<Vec<(u32, u16)>>,
@@ -466,6 +468,32 @@ impl RegisterIndex {
         self.index
             .read()
             .map(|index| index.similar(actor, terms, tags, exclude, limit_and_threshold))
+            .map_err(|_| poisoned())
+    }
+
+    /// The start dates of projects `ids` (those it holds).
+    pub fn started(&self, ids: &[i64]) -> Result<HashMap<i64, Option<NaiveDate>>, DbErr> {
+        let index = self.index.read().map_err(|_| poisoned())?;
+        Ok(ids
+            .iter()
+            .filter_map(|id| {
+                let row = index.rows.get(*index.slots.get(id)? as usize)?;
+                Some((*id, row.started))
+            })
+            .collect())
+    }
+
+    /// See [`Index::duplicates`].
+    pub fn duplicates(
+        &self,
+        actor: Option<&Actor>,
+        organisation_id: i64,
+        since: NaiveDate,
+        threshold: f64,
+    ) -> Result<Vec<Pair>, DbErr> {
+        self.index
+            .read()
+            .map(|index| index.duplicates(actor, organisation_id, since, threshold))
             .map_err(|_| poisoned())
     }
 

@@ -122,6 +122,10 @@ pub struct Similar {
 /// The places of the projects with a term, with its weighted count in each.
 type Postings = [(u32, u16)];
 
+/// A term of a query, with how much it counts (its weight, or once ranked its idf times its
+/// weight) and its postings, if any project has it.
+type QueryTerm<'a> = (&'a str, f64, Option<&'a Postings>);
+
 /// The statistics of the projects one person may see.
 struct Seen {
     visible: Vec<bool>,
@@ -144,9 +148,13 @@ impl Index {
             .into_iter()
             .map(|(term, count)| {
                 let next = u32::try_from(self.term_postings.len()).unwrap_or(u32::MAX);
-                let id = *self.terms.entry(term.into_boxed_str()).or_insert(next);
+                let id = *self
+                    .terms
+                    .entry(term.clone().into_boxed_str())
+                    .or_insert(next);
                 if id == next {
                     self.term_postings.push(Vec::new());
+                    self.term_names.push(term.into_boxed_str());
                 }
                 (id, u16::try_from(count).unwrap_or(u16::MAX))
             })
@@ -327,30 +335,11 @@ impl Index {
             *counts = counts.max(*weight);
         }
         let seen = self.seen_by(actor);
-        let mut score = vec![0f64; self.rows.len()];
-        let mut ceiling = 0.0;
-        // Each term's idf, for the reasons.
-        let mut weights: Vec<(&str, f64, Option<&Postings>)> = Vec::new();
-        for (term, weight) in distinct {
-            let postings = self.postings(term);
-            let with = postings.map_or(0, |p| Self::seen_with(&seen, p));
-            let idf = weight * text::idf(seen.count, with);
-            // A term no one else uses still counts in what the draft could score: a draft
-            // of unusual words is like nothing here, however common its other words.
-            ceiling += text::bm25_ceiling(idf);
-            weights.push((term, idf, postings));
-            for &(place, count) in postings.unwrap_or_default() {
-                let place = place as usize;
-                if seen.visible[place] {
-                    score[place] += text::bm25(
-                        idf,
-                        f64::from(count),
-                        f64::from(self.rows[place].length),
-                        seen.average_length,
-                    );
-                }
-            }
-        }
+        let query: Vec<QueryTerm<'_>> = distinct
+            .into_iter()
+            .map(|(term, weight)| (term, weight, self.postings(term)))
+            .collect();
+        let (score, ceiling, weights) = self.like(&seen, &query);
         if ceiling <= 0.0 {
             return Vec::new();
         }
@@ -370,27 +359,10 @@ impl Index {
             .into_iter()
             .map(|(similarity, place)| {
                 let row: &Row = &self.rows[place];
-                let mut shared: Vec<(f64, &str)> = weights
-                    .iter()
-                    .filter_map(|(term, idf, postings)| {
-                        let postings = postings.as_ref()?;
-                        let at = postings
-                            .binary_search_by_key(&(place as u32), |(p, _)| *p)
-                            .ok()?;
-                        let part = text::bm25(
-                            *idf,
-                            f64::from(postings[at].1),
-                            f64::from(row.length),
-                            seen.average_length,
-                        );
-                        Some((part, *term))
-                    })
-                    .collect();
-                shared.sort_unstable_by(|a, b| b.0.total_cmp(&a.0));
                 Similar {
                     id: row.id,
                     similarity,
-                    terms: shared.into_iter().map(|(_, t)| t.to_owned()).collect(),
+                    terms: self.shared(&weights, place, seen.average_length),
                     tags: row
                         .tags
                         .iter()
@@ -402,6 +374,154 @@ impl Index {
             })
             .collect()
     }
+}
+
+impl Index {
+    /// Every project's BM25 score against a query of terms (each with its weight and its
+    /// postings, if any project has it), over what `seen` may see; the most the query could
+    /// score; and each term with its idf times its weight.
+    fn like<'a>(
+        &self,
+        seen: &Seen,
+        query: &[QueryTerm<'a>],
+    ) -> (Vec<f64>, f64, Vec<QueryTerm<'a>>) {
+        let mut score = vec![0f64; self.rows.len()];
+        let mut ceiling = 0.0;
+        let mut weights = Vec::with_capacity(query.len());
+        for &(term, weight, postings) in query {
+            let with = postings.map_or(0, |p| Self::seen_with(seen, p));
+            let idf = weight * text::idf(seen.count, with);
+            // A term no one else uses still counts in what the query could score: a draft
+            // of unusual words is like nothing here, however common its other words.
+            ceiling += text::bm25_ceiling(idf);
+            weights.push((term, idf, postings));
+            for &(place, count) in postings.unwrap_or_default() {
+                let place = place as usize;
+                if seen.visible[place] {
+                    score[place] += text::bm25(
+                        idf,
+                        f64::from(count),
+                        f64::from(self.rows[place].length),
+                        seen.average_length,
+                    );
+                }
+            }
+        }
+        (score, ceiling, weights)
+    }
+
+    /// Pairs of projects that likely duplicate each other: one led by `organisation_id`,
+    /// proposed or active or started since `since`, and one led by another organisation,
+    /// started within [`DUPLICATE_DAYS`] of it (both with a start date), at least `threshold`
+    /// alike (by the first one's terms); all that `actor` may see. The most alike first, at
+    /// most [`DUPLICATES_PER_PROJECT`] for each of the organisation's projects.
+    pub(super) fn duplicates(
+        &self,
+        actor: Option<&Actor>,
+        organisation_id: i64,
+        since: chrono::NaiveDate,
+        threshold: f64,
+    ) -> Vec<Pair> {
+        let seen = self.seen_by(actor);
+        let mut pairs = Vec::new();
+        for (place, row) in self.rows.iter().enumerate() {
+            let current = matches!(
+                row.status,
+                Some(ProjectStatus::Proposed | ProjectStatus::Active)
+            ) || row.started.is_some_and(|s| s >= since);
+            if row.context.lead_organisation_id != organisation_id
+                || !seen.visible[place]
+                || !current
+            {
+                continue;
+            }
+            let Some(started) = row.started else {
+                continue;
+            };
+            let query: Vec<QueryTerm<'_>> = row
+                .terms
+                .iter()
+                .map(|(term, _)| {
+                    (
+                        &*self.term_names[*term as usize],
+                        1.0,
+                        Some(self.term_postings[*term as usize].as_slice()),
+                    )
+                })
+                .filter(|(term, _, _)| text::telling(term))
+                .collect();
+            let (score, ceiling, weights) = self.like(&seen, &query);
+            if ceiling <= 0.0 {
+                continue;
+            }
+            let mut alike: Vec<(f64, usize)> = score
+                .iter()
+                .enumerate()
+                .filter(|(other, s)| {
+                    let them = &self.rows[*other];
+                    **s > 0.0
+                        && them.context.lead_organisation_id != organisation_id
+                        && them
+                            .started
+                            .is_some_and(|t| (t - started).num_days().abs() <= DUPLICATE_DAYS)
+                })
+                .map(|(other, s)| (s / ceiling, other))
+                .filter(|(s, _)| *s >= threshold)
+                .collect();
+            alike.sort_unstable_by(|a, b| b.0.total_cmp(&a.0));
+            for (similarity, other) in alike.into_iter().take(DUPLICATES_PER_PROJECT) {
+                pairs.push(Pair {
+                    ours: row.id,
+                    theirs: self.rows[other].id,
+                    similarity,
+                    terms: self.shared(&weights, other, seen.average_length),
+                });
+            }
+        }
+        pairs.sort_unstable_by(|a, b| b.similarity.total_cmp(&a.similarity));
+        pairs
+    }
+
+    /// The query's terms the project at `place` has, those that add the most first (`average`:
+    /// the average length of the projects ranked).
+    fn shared(&self, weights: &[QueryTerm<'_>], place: usize, average: f64) -> Vec<String> {
+        let row = &self.rows[place];
+        let mut shared: Vec<(f64, &str)> = weights
+            .iter()
+            .filter_map(|(term, idf, postings)| {
+                let postings = postings.as_ref()?;
+                let at = postings
+                    .binary_search_by_key(&(place as u32), |(p, _)| *p)
+                    .ok()?;
+                let part = text::bm25(
+                    *idf,
+                    f64::from(postings[at].1),
+                    f64::from(row.length),
+                    average,
+                );
+                Some((part, *term))
+            })
+            .collect();
+        shared.sort_unstable_by(|a, b| b.0.total_cmp(&a.0));
+        shared.into_iter().map(|(_, t)| t.to_owned()).collect()
+    }
+}
+
+/// How far apart two projects may start and still count as duplicates, in days.
+pub const DUPLICATE_DAYS: i64 = 365;
+/// The most likely duplicates listed for one of an organisation's projects.
+pub const DUPLICATES_PER_PROJECT: usize = 3;
+
+/// Two projects that likely duplicate each other.
+#[derive(Debug, Clone)]
+pub struct Pair {
+    /// The organisation's own.
+    pub ours: i64,
+    /// Another organisation's.
+    pub theirs: i64,
+    pub similarity: f64,
+    /// The terms of `ours` that `theirs` has, those that add the most first.
+    pub terms: Vec<String>,
 }
 
 impl Within {

@@ -95,6 +95,9 @@ pub fn organisation_page(props: &Props) -> Html {
                 if can_edit {
                     <Link<Route> to={Route::EditOrganisation { id: org.id }} classes="button button--secondary">{ "Edit organisation" }</Link<Route>>
                 }
+                if actor.as_ref().is_some_and(|a| a.can_review_duplicates_of(org.id)) {
+                    <Link<Route> to={Route::Duplicates { id: org.id }} classes="button button--secondary">{ "Likely duplicates" }</Link<Route>>
+                }
                 if can_archive && !archived && !*confirming {
                     <button type="button" class="button button--warning" onclick={toggle_confirm(true)}>{ "Archive organisation" }</button>
                 }
