@@ -5,7 +5,7 @@
 use qi_shared::{
     person::Role,
     project::Project,
-    search::{SIMILAR_THRESHOLD, SearchResults, SimilarProject},
+    search::{SIMILAR_THRESHOLD, SearchKind, SearchResults, SimilarProject},
 };
 use serde::Deserialize;
 use serde_json::{Value, json};
@@ -123,7 +123,52 @@ async fn search_stems_ranks_marks_and_counts() {
     assert_eq!(titles(&found), ["Falling less at night"]);
     assert_eq!(found.facets.organisations[0].organisation.id, org);
     assert_eq!(found.facets.organisations[0].count, 1);
-    let _ = (ulcers, other);
+
+    // Measures are found by their name and definitions, as a kind of their own, and a change
+    // to one shows at once.
+    let measure: Value = app
+        .post(
+            &format!("/api/v1/projects/{}/measures", ulcers.id),
+            &token,
+            crate::measures::count_measure(),
+        )
+        .await
+        .expect(201);
+    let found = search(&app, &token, "q=risk+assessment").await;
+    assert_eq!(titles(&found), ["Risk assessments done within 24 hours"]);
+    let hit = &found.items[0];
+    assert_eq!(hit.kind, SearchKind::Measure);
+    assert_eq!(
+        (hit.id, hit.project_id),
+        (measure["id"].as_i64().unwrap(), ulcers.id)
+    );
+    assert_eq!(hit.project_title, "Skin care on ward 9");
+    assert_eq!(hit.snippet_from.as_deref(), Some("Definition"));
+    let found = search(&app, &token, "q=falls").await;
+    assert_eq!(found.page.total, 3, "two projects and the measure");
+    let kinds: Vec<(SearchKind, u64)> = found
+        .facets
+        .kinds
+        .iter()
+        .map(|k| (k.kind, k.count))
+        .collect();
+    assert_eq!(kinds, [(SearchKind::Project, 2), (SearchKind::Measure, 1)]);
+    let found = search(&app, &token, "q=falls&kind=measure").await;
+    assert_eq!(titles(&found), ["Risk assessments done within 24 hours"]);
+    assert_eq!(
+        found.facets.kinds.len(),
+        2,
+        "the kind facet counts every kind"
+    );
+    // A measure counts in its project's status: the completed one.
+    assert_eq!(found.facets.statuses[0].status.as_str(), "completed");
+    // An API token finds measures only if it may read them.
+    let projects_only = crate::changes::token(&app, &token, &["read_projects"]).await;
+    let found = search(&app, &projects_only, "q=falls").await;
+    assert!(found.items.iter().all(|h| h.kind == SearchKind::Project));
+    let both = crate::changes::token(&app, &token, &["read_projects", "read_measures"]).await;
+    assert_eq!(search(&app, &both, "q=falls").await.page.total, 3);
+    let _ = other;
 }
 
 #[tokio::test]

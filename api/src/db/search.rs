@@ -25,7 +25,7 @@ use sea_orm::{ColumnTrait, DatabaseConnection, DbErr, EntityTrait, QueryFilter, 
 use crate::{
     cache::{
         ListCache,
-        register::{DUPLICATE_DAYS, Document, Part, Within, documents},
+        register::{DUPLICATE_DAYS, Document, MeasureDocument, Part, Within, documents},
     },
     db::entity::{measure, organisation},
 };
@@ -36,8 +36,8 @@ const TITLE_WEIGHT: f64 = 2.0;
 /// The longest snippet, in characters.
 const SNIPPET_CHARS: usize = 180;
 
-/// A page of the projects `actor` may see that have every term of `q` (checked), most
-/// relevant first, with the facets of the whole search.
+/// A page of the projects and measures (if `measures`) `actor` may see that have every term of
+/// `q` (checked), most relevant first, with the facets of the whole search.
 pub async fn search(
     db: &DatabaseConnection,
     cache: &ListCache,
@@ -45,11 +45,14 @@ pub async fn search(
     q: &str,
     query: &SearchQuery,
     (page, per_page): (u64, u64),
+    measures: bool,
 ) -> Result<SearchResults, DbErr> {
     let stamp = cache.stamp(db).await?;
     cache.register.catch_up(db, stamp).await?;
     let terms = text::terms(q);
     let within = Within {
+        kind: query.kind,
+        measures,
         organisation_id: query.organisation_id,
         status: query.status,
         theme: query
@@ -60,44 +63,69 @@ pub async fn search(
     };
     let offset = usize::try_from((page - 1).saturating_mul(per_page)).unwrap_or(usize::MAX);
     let limit = usize::try_from(per_page).unwrap_or(usize::MAX);
-    // Projects are the one kind searched yet: asking for another finds nothing.
-    let found = match query.kind {
-        None | Some(SearchKind::Project) if !terms.is_empty() => {
-            cache
-                .register
-                .search(actor, &terms, &within, (offset, limit))?
-        }
-        _ => Default::default(),
+    let found = cache
+        .register
+        .search(actor, &terms, &within, (offset, limit))?;
+    let of_kind = |kind: SearchKind| -> Vec<i64> {
+        found
+            .page
+            .iter()
+            .filter(|(k, _, _)| *k == kind)
+            .map(|(_, id, _)| *id)
+            .collect()
     };
-    let ids: Vec<i64> = found.page.iter().map(|(id, _)| *id).collect();
-    let mut summaries = by_id(crate::db::projects::summaries_of(db, &ids).await?);
-    let mut documents = documents(db, &ids).await?;
+    let measures = measure_documents(db, &of_kind(SearchKind::Measure)).await?;
+    let mut ids = of_kind(SearchKind::Project);
+    ids.extend(measures.values().map(|(project_id, _)| *project_id));
+    ids.sort_unstable();
+    ids.dedup();
+    let summaries = by_id(crate::db::projects::summaries_of(db, &ids).await?);
+    let documents = documents(db, &of_kind(SearchKind::Project)).await?;
     let terms: HashSet<String> = terms.into_iter().collect();
     let items = found
         .page
         .iter()
         // One removed since the index read it is left out.
-        .filter_map(|(id, relevance)| Some((summaries.remove(id)?, relevance)))
-        .map(|(summary, relevance)| {
-            let (snippet_from, snippet) = documents
-                .remove(&summary.id)
-                .and_then(|d| best_snippet(&d, &terms))
-                .map_or((None, Vec::new()), |(part, snippet)| {
+        .filter_map(|&(kind, id, relevance)| {
+            let (project_id, title, snippet) = match kind {
+                SearchKind::Project => (
+                    id,
+                    None,
+                    documents.get(&id).and_then(|d| best_snippet(d, &terms)),
+                ),
+                SearchKind::Measure => {
+                    let (project_id, document) = measures.get(&id)?;
+                    let snippet = document
+                        .definitions
+                        .iter()
+                        .find_map(|d| text::snippet(d, &terms, SNIPPET_CHARS))
+                        .map(|s| (Part::Problem, s));
+                    (*project_id, Some(document.name.clone()), snippet)
+                }
+            };
+            let summary = summaries.get(&project_id)?;
+            let (snippet_from, snippet) = match (kind, snippet) {
+                (_, None) => (None, Vec::new()),
+                (SearchKind::Measure, Some((_, snippet))) => {
+                    (Some("Definition".to_owned()), snippet)
+                }
+                (SearchKind::Project, Some((part, snippet))) => {
                     (Some(part.label().to_owned()), snippet)
-                });
-            SearchHit {
-                kind: SearchKind::Project,
-                id: summary.id,
-                title: summary.title.clone(),
-                project_id: summary.id,
-                project_title: summary.title,
-                lead_organisation: summary.lead_organisation,
+                }
+            };
+            Some(SearchHit {
+                kind,
+                id,
+                title: title.unwrap_or_else(|| summary.title.clone()),
+                project_id,
+                project_title: summary.title.clone(),
+                lead_organisation: summary.lead_organisation.clone(),
                 status: summary.status,
-                tags: summary.tags,
+                tags: summary.tags.clone(),
                 snippet,
                 snippet_from,
-                relevance: *relevance,
-            }
+                relevance,
+            })
         })
         .collect();
     let names = organisation_names(
@@ -110,14 +138,11 @@ pub async fn search(
     )
     .await?;
     let facets = SearchFacets {
-        kinds: if found.total > 0 || query.kind == Some(SearchKind::Project) {
-            vec![KindCount {
-                kind: SearchKind::Project,
-                count: found.total,
-            }]
-        } else {
-            Vec::new()
-        },
+        kinds: found
+            .kinds
+            .into_iter()
+            .map(|(kind, count)| KindCount { kind, count })
+            .collect(),
         organisations: found
             .organisations
             .into_iter()
@@ -363,6 +388,37 @@ fn surface_words(texts: &[&str]) -> HashMap<String, String> {
         }
     }
     written
+}
+
+/// The measures `ids` (those that exist) with their projects, as the index reads them.
+async fn measure_documents(
+    db: &DatabaseConnection,
+    ids: &[i64],
+) -> Result<HashMap<i64, (i64, MeasureDocument)>, DbErr> {
+    if ids.is_empty() {
+        return Ok(HashMap::new());
+    }
+    Ok(measure::Entity::find()
+        .filter(measure::Column::Id.is_in(ids.iter().copied()))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|m| {
+            let definitions = [
+                m.operational_definition,
+                m.numerator_definition,
+                m.denominator_definition,
+            ]
+            .into_iter()
+            .filter(|d| !d.trim().is_empty())
+            .collect();
+            let document = MeasureDocument {
+                name: m.name,
+                definitions,
+            };
+            (m.id, (m.project_id, document))
+        })
+        .collect())
 }
 
 fn by_id(summaries: Vec<ProjectSummary>) -> HashMap<i64, ProjectSummary> {

@@ -2,8 +2,9 @@
 //! before?"): the answers come from the register's index in memory (`crate::db::search`), over
 //! the projects the asker may see only.
 
-use actix_web::{HttpResponse, get, post, web};
+use actix_web::{HttpMessage, HttpRequest, HttpResponse, get, post, web};
 use qi_shared::{
+    api_token::TokenScope,
     problem::Problem,
     project::OrganisationRef,
     search::{DuplicateReport, ProjectDraft, SearchQuery, SearchResults, SimilarProject},
@@ -11,7 +12,7 @@ use qi_shared::{
 
 use crate::{
     access::{ProjectAccess, VisibleProject},
-    auth::AuthUser,
+    auth::{AuthUser, TokenUsed},
     cache::register::documents,
     db::{self, search::Like},
     error::{ApiError, ApiResult, not_found},
@@ -19,10 +20,12 @@ use crate::{
     state::AppState,
 };
 
-/// Search projects by relevance: every word of `q` (stemmed, so "falls" finds "falling"; and
-/// names of one thing alike, so "bedsores" finds "pressure ulcers") in a project's title,
-/// themes, aim, problem, change ideas or PDSA learning, ranked by BM25, with snippets and the
-/// counts by kind, organisation, status and theme. Only what the asker may see is searched.
+/// Search projects and measures by relevance: every word of `q` (stemmed, so "falls" finds
+/// "falling"; and names of one thing alike, so "bedsores" finds "pressure ulcers") in a
+/// project's title, themes, aim, problem, change ideas or PDSA learning, or in a measure's name
+/// and definitions, ranked by BM25, with snippets and the counts by kind, organisation, status
+/// and theme (a measure counts by its project). Only what the asker may see is searched; an API
+/// token finds measures only with `read_measures`.
 #[utoipa::path(
     tag = "search",
     security(("bearer" = [])),
@@ -37,10 +40,16 @@ use crate::{
 #[get("/search")]
 pub async fn search(
     state: web::Data<AppState>,
+    req: HttpRequest,
     user: AuthUser,
     Query(query): Query<SearchQuery>,
 ) -> ApiResult<HttpResponse> {
     let (q, page) = query.validate()?;
+    // An API token finds measures only if it may read them.
+    let measures = req
+        .extensions()
+        .get::<TokenUsed>()
+        .is_none_or(|token| token.scopes.contains(&TokenScope::ReadMeasures));
     let results = db::search::search(
         &state.db,
         &state.project_lists,
@@ -48,6 +57,7 @@ pub async fn search(
         &q,
         &query,
         page,
+        measures,
     )
     .await?;
     Ok(HttpResponse::Ok().json(results))

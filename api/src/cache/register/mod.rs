@@ -45,13 +45,16 @@ use sea_orm::{
 use qi_shared::improvement::DriverKind;
 
 use crate::db::{
-    entity::{driver_node, pdsa_cycle, project, project_member, project_organisation, project_tag},
+    entity::{
+        driver_node, measure, pdsa_cycle, project, project_member, project_organisation,
+        project_tag,
+    },
     search,
 };
 
 mod rank;
 
-pub use rank::{DUPLICATE_DAYS, Document, Found, Pair, Part, Similar, Within};
+pub use rank::{DUPLICATE_DAYS, Document, Found, MeasureDocument, Pair, Part, Similar, Within};
 
 use super::projects::Stamp;
 
@@ -86,11 +89,13 @@ struct Row {
     /// words.
     text_hash: u64,
     started: Option<NaiveDate>,
-    /// The terms of its document (`rank::Document`), as ids of [`Index::terms`] with their
-    /// weighted counts, ascending.
+    /// The terms of its document (`rank::Document`), as ids of the terms of
+    /// [`Index::documents`] with their weighted counts, ascending.
     terms: Vec<(u32, u16)>,
     /// Its document's length in weighted terms, for BM25.
     length: u32,
+    /// The places of its measures in [`Index::measures`].
+    measures: Vec<u32>,
 }
 
 /// Every project of the register, and its search words.
@@ -104,16 +109,11 @@ struct Index {
     words: BTreeMap<Box<str>, u32>,
     /// For each word, the places in `rows` of the projects that have it, ascending.
     postings: Vec<Vec<u32>>,
-    /// Every term of the documents met (`qi_shared::search::text`), with its id (its place in
-    /// `term_postings`); like `words`, never forgotten.
-    terms: HashMap<Box<str>, u32>,
-    /// Each term by its id.
-    term_names: Vec<Box<str>>,
-    /// For each term, the places in `rows` of the projects whose document has it, ascending,
-    /// with its weighted count there.
-    term_postings: Vec<Vec<(u32, u16)>>,
-    /// The sum of the documents' lengths, for their average.
-    total_length: u64,
+    /// The terms of the projects' documents (`qi_shared::search::text`), places being places
+    /// in `rows`.
+    documents: rank::Corpus,
+    /// The projects' measures and their terms.
+    measures: rank::Measures,
     /// The stamp of the projects it holds: their latest `updated_at` and greatest id.
     seen: Stamp,
     /// When the projects of the last [`SWEEP_WINDOW`] were last read again.
@@ -166,7 +166,11 @@ impl Index {
         let (place, before) = match self.slots.get(&row.id) {
             Some(&place) => {
                 let old = &mut self.rows[place as usize];
-                let terms = (std::mem::take(&mut old.terms), old.length);
+                let terms = (
+                    std::mem::take(&mut old.terms),
+                    old.length,
+                    std::mem::take(&mut old.measures),
+                );
                 (
                     place,
                     Some((old.text_hash, std::mem::take(&mut old.words), terms)),
@@ -178,14 +182,19 @@ impl Index {
                 (place, None)
             }
         };
-        (row.words, row.terms, row.length) = match before {
+        (row.words, row.terms, row.length, row.measures) = match before {
             // Most changes (a score, a status) leave the words as they were.
-            Some((hash, words, (terms, length))) if hash == row.text_hash => (words, terms, length),
+            Some((hash, words, (terms, length, measures))) if hash == row.text_hash => {
+                (words, terms, length, measures)
+            }
             before => {
-                let (before, (terms_before, length_before)) = before
+                let (before, (terms_before, length_before, measures_before)) = before
                     .map(|(_, words, terms)| (words, terms))
                     .unwrap_or_default();
-                let (terms, length) = self.put_terms(place, terms_before, length_before, document);
+                let (terms, length) =
+                    self.documents
+                        .put(place, &terms_before, length_before, document.terms());
+                let measures = self.put_measures(place, measures_before, &document.measures);
                 let words = self.word_ids(text);
                 // Only the words that come or go: a common word's list holds most of the
                 // register, and moving it for every change would cost more than the change.
@@ -201,7 +210,7 @@ impl Index {
                         posting.insert(at, place);
                     }
                 }
-                (words, terms, length)
+                (words, terms, length, measures)
             }
         };
         self.seen = (
@@ -684,6 +693,32 @@ async fn read(
     {
         ideas.entry(project_id).or_default().push(text);
     }
+    let mut measures: HashMap<i64, Vec<(i64, rank::MeasureDocument)>> = HashMap::new();
+    for (id, project_id, name, operational, numerator, denominator) in measure::Entity::find()
+        .select_only()
+        .columns([
+            measure::Column::Id,
+            measure::Column::ProjectId,
+            measure::Column::Name,
+            measure::Column::OperationalDefinition,
+            measure::Column::NumeratorDefinition,
+            measure::Column::DenominatorDefinition,
+        ])
+        .filter(of_those(Expr::col(measure::Column::ProjectId)))
+        .order_by_asc(measure::Column::Id)
+        .into_tuple::<(i64, i64, String, String, String, String)>()
+        .all(db)
+        .await?
+    {
+        let definitions = [operational, numerator, denominator]
+            .into_iter()
+            .filter(|d| !d.trim().is_empty())
+            .collect();
+        measures
+            .entry(project_id)
+            .or_default()
+            .push((id, rank::MeasureDocument { name, definitions }));
+    }
     // What the cycles learnt: their Study, and what they decided to do next.
     let mut learning: HashMap<i64, Vec<String>> = HashMap::new();
     for (project_id, study, next_step) in pdsa_cycle::Entity::find()
@@ -735,6 +770,7 @@ async fn read(
                 started: p.start_date,
                 terms: Vec::new(),
                 length: 0,
+                measures: Vec::new(),
             };
             let document = rank::Document {
                 title: row.title.clone(),
@@ -743,6 +779,7 @@ async fn read(
                 problem: p.problem,
                 ideas: ideas.remove(&p.id).unwrap_or_default(),
                 learning: learning.remove(&p.id).unwrap_or_default(),
+                measures: measures.remove(&p.id).unwrap_or_default(),
             };
             (row, p.search_text, document)
         })
@@ -788,6 +825,7 @@ mod tests {
             started: None,
             terms: Vec::new(),
             length: 0,
+            measures: Vec::new(),
         }
     }
 

@@ -8,7 +8,11 @@
 
 use std::collections::HashMap;
 
-use qi_shared::{access::Actor, project::ProjectStatus, project::Visibility, search::text};
+use qi_shared::{
+    access::Actor,
+    project::{ProjectStatus, Visibility},
+    search::{SearchKind, text},
+};
 
 use super::{Index, Row};
 
@@ -23,6 +27,8 @@ pub struct Document {
     pub ideas: Vec<String>,
     /// Its PDSA cycles' Study and next step.
     pub learning: Vec<String>,
+    /// Its measures, searched as a kind of their own (not part of the project's terms).
+    pub measures: Vec<(i64, MeasureDocument)>,
 }
 
 /// A part of a document, and how much a term in it counts: a word of the title says more of
@@ -74,34 +80,152 @@ impl Document {
     }
 
     /// Its terms with their weighted counts, and its length in weighted terms.
-    fn terms(&self) -> (HashMap<String, u32>, u32) {
-        let mut counts: HashMap<String, u32> = HashMap::new();
-        let mut length = 0u32;
-        for (part, text) in self.parts() {
-            for term in text::terms(text) {
-                *counts.entry(term).or_default() += part.weight();
-                length = length.saturating_add(part.weight());
+    pub(super) fn terms(&self) -> Counts {
+        weighted_terms(self.parts().map(|(part, text)| (part.weight(), text)))
+    }
+}
+
+/// What is searched of a measure: its name, and its definitions (operational, numerator and
+/// denominator).
+#[derive(Debug, Default, Hash)]
+pub struct MeasureDocument {
+    pub name: String,
+    pub definitions: Vec<String>,
+}
+
+impl MeasureDocument {
+    /// Its terms: a word of the name counts as a project's title does.
+    pub(super) fn terms(&self) -> Counts {
+        weighted_terms(
+            std::iter::once((Part::Title.weight(), self.name.as_str()))
+                .chain(self.definitions.iter().map(|d| (1, d.as_str()))),
+        )
+    }
+}
+
+/// A document's terms with their weighted counts, and its length in weighted terms.
+pub(super) type Counts = (HashMap<String, u32>, u32);
+
+fn weighted_terms<'a>(parts: impl Iterator<Item = (u32, &'a str)>) -> Counts {
+    let mut counts: HashMap<String, u32> = HashMap::new();
+    let mut length = 0u32;
+    for (weight, text) in parts {
+        for term in text::terms(text) {
+            *counts.entry(term).or_default() += weight;
+            length = length.saturating_add(weight);
+        }
+    }
+    (counts, length)
+}
+
+/// The terms of one kind of document (projects, measures), and which documents have them.
+#[derive(Default)]
+pub(super) struct Corpus {
+    /// Every term met, with its id (its place in `postings`); never forgotten: there are few
+    /// distinct terms.
+    ids: HashMap<Box<str>, u32>,
+    /// Each term by its id.
+    names: Vec<Box<str>>,
+    /// For each term, the places of the documents that have it, ascending, with its weighted
+    /// count there.
+    postings: Vec<Vec<(u32, u16)>>,
+    /// The sum of the documents' lengths.
+    total_length: u64,
+}
+
+impl Corpus {
+    /// Replaces the terms of the document at `place` (`before`, `length_before`) with `counts`:
+    /// only the postings of terms that come, go or change count are touched.
+    pub(super) fn put(
+        &mut self,
+        place: u32,
+        before: &[(u32, u16)],
+        length_before: u32,
+        (counts, length): Counts,
+    ) -> (Vec<(u32, u16)>, u32) {
+        let mut terms: Vec<(u32, u16)> = counts
+            .into_iter()
+            .map(|(term, count)| {
+                let next = u32::try_from(self.postings.len()).unwrap_or(u32::MAX);
+                let id = *self
+                    .ids
+                    .entry(term.clone().into_boxed_str())
+                    .or_insert(next);
+                if id == next {
+                    self.postings.push(Vec::new());
+                    self.names.push(term.into_boxed_str());
+                }
+                (id, u16::try_from(count).unwrap_or(u16::MAX))
+            })
+            .collect();
+        terms.sort_unstable();
+        for (gone, _) in before
+            .iter()
+            .filter(|(t, _)| terms.binary_search_by_key(t, |(id, _)| *id).is_err())
+        {
+            let posting = &mut self.postings[*gone as usize];
+            if let Ok(at) = posting.binary_search_by_key(&place, |(p, _)| *p) {
+                posting.remove(at);
             }
         }
-        (counts, length)
+        for &(term, count) in &terms {
+            let posting = &mut self.postings[term as usize];
+            match posting.binary_search_by_key(&place, |(p, _)| *p) {
+                Ok(at) => posting[at].1 = count,
+                Err(at) => posting.insert(at, (place, count)),
+            }
+        }
+        self.total_length = self.total_length - u64::from(length_before) + u64::from(length);
+        (terms, length)
     }
+
+    /// The postings of `term`, if any document has it.
+    fn postings(&self, term: &str) -> Option<&Postings> {
+        self.ids
+            .get(term)
+            .map(|id| self.postings[*id as usize].as_slice())
+    }
+}
+
+/// The measures of the register's projects, searched as a kind of their own.
+#[derive(Default)]
+pub(super) struct Measures {
+    rows: Vec<MeasureRow>,
+    /// A measure's place in `rows`, by its id.
+    slots: HashMap<i64, u32>,
+    corpus: Corpus,
+}
+
+/// What search needs to know of a measure.
+struct MeasureRow {
+    id: i64,
+    /// Its project's place in the register's rows: whoever may see the project may see it.
+    project: u32,
+    terms: Vec<(u32, u16)>,
+    length: u32,
+    /// False once its project no longer has it.
+    alive: bool,
 }
 
 /// A search's filters besides its words.
 #[derive(Debug, Default, Clone)]
 pub struct Within {
+    pub kind: Option<SearchKind>,
+    /// Whether measures may be found: not by an API token without `read_measures`.
+    pub measures: bool,
     pub organisation_id: Option<i64>,
     pub status: Option<ProjectStatus>,
     /// Lower-cased and trimmed.
     pub theme: Option<String>,
 }
 
-/// What a search found: a page of project ids with their relevance, how many in all, and the
-/// facets' counts (each counted with the other filters but not its own).
+/// What a search found: a page of results (their kind, id and relevance), how many in all, and
+/// the facets' counts (each counted with the other filters but not its own).
 #[derive(Debug, Default)]
 pub struct Found {
-    pub page: Vec<(i64, f64)>,
+    pub page: Vec<(SearchKind, i64, f64)>,
     pub total: u64,
+    pub kinds: Vec<(SearchKind, u64)>,
     pub statuses: Vec<(ProjectStatus, u64)>,
     pub organisations: Vec<(i64, u64)>,
     pub themes: Vec<(String, u64)>,
@@ -134,52 +258,6 @@ struct Seen {
 }
 
 impl Index {
-    /// Replaces the terms of the project at `place` (`before`, `length_before`) with those of
-    /// `document`: only the postings of terms that come, go or change count are touched.
-    pub(super) fn put_terms(
-        &mut self,
-        place: u32,
-        before: Vec<(u32, u16)>,
-        length_before: u32,
-        document: &Document,
-    ) -> (Vec<(u32, u16)>, u32) {
-        let (counts, length) = document.terms();
-        let mut terms: Vec<(u32, u16)> = counts
-            .into_iter()
-            .map(|(term, count)| {
-                let next = u32::try_from(self.term_postings.len()).unwrap_or(u32::MAX);
-                let id = *self
-                    .terms
-                    .entry(term.clone().into_boxed_str())
-                    .or_insert(next);
-                if id == next {
-                    self.term_postings.push(Vec::new());
-                    self.term_names.push(term.into_boxed_str());
-                }
-                (id, u16::try_from(count).unwrap_or(u16::MAX))
-            })
-            .collect();
-        terms.sort_unstable();
-        for (gone, _) in before
-            .iter()
-            .filter(|(t, _)| terms.binary_search_by_key(t, |(id, _)| *id).is_err())
-        {
-            let posting = &mut self.term_postings[*gone as usize];
-            if let Ok(at) = posting.binary_search_by_key(&place, |(p, _)| *p) {
-                posting.remove(at);
-            }
-        }
-        for &(term, count) in &terms {
-            let posting = &mut self.term_postings[term as usize];
-            match posting.binary_search_by_key(&place, |(p, _)| *p) {
-                Ok(at) => posting[at].1 = count,
-                Err(at) => posting.insert(at, (place, count)),
-            }
-        }
-        self.total_length = self.total_length - u64::from(length_before) + u64::from(length);
-        (terms, length)
-    }
-
     /// Which projects `actor` (`None`: the public) may see, how many, and their average length.
     fn seen_by(&self, actor: Option<&Actor>) -> Seen {
         let mut count = 0;
@@ -211,10 +289,50 @@ impl Index {
     }
 
     /// The postings of `term`, if any project has it.
-    fn postings(&self, term: &str) -> Option<&[(u32, u16)]> {
-        self.terms
-            .get(term)
-            .map(|id| self.term_postings[*id as usize].as_slice())
+    fn postings(&self, term: &str) -> Option<&Postings> {
+        self.documents.postings(term)
+    }
+
+    /// Puts `measures` (ids and documents) as the measures of the project at `project`, which
+    /// had those at places `before`; gives back their places.
+    pub(super) fn put_measures(
+        &mut self,
+        project: u32,
+        before: Vec<u32>,
+        measures: &[(i64, MeasureDocument)],
+    ) -> Vec<u32> {
+        let Measures {
+            rows,
+            slots,
+            corpus,
+        } = &mut self.measures;
+        let mut places = Vec::with_capacity(measures.len());
+        for (id, document) in measures {
+            let place = *slots.entry(*id).or_insert_with(|| {
+                rows.push(MeasureRow {
+                    id: *id,
+                    project,
+                    terms: Vec::new(),
+                    length: 0,
+                    alive: true,
+                });
+                u32::try_from(rows.len() - 1).unwrap_or(u32::MAX)
+            });
+            let row = &mut rows[place as usize];
+            let before = std::mem::take(&mut row.terms);
+            (row.terms, row.length) = corpus.put(place, &before, row.length, document.terms());
+            row.project = project;
+            row.alive = true;
+            places.push(place);
+        }
+        for gone in before.into_iter().filter(|p| !places.contains(p)) {
+            let row = &mut rows[gone as usize];
+            let before = std::mem::take(&mut row.terms);
+            corpus.put(gone, &before, row.length, Counts::default());
+            row.length = 0;
+            row.alive = false;
+        }
+        places
     }
 
     /// How many of the projects `seen` has a posting in `postings`.
@@ -225,8 +343,9 @@ impl Index {
             .count() as u64
     }
 
-    /// The page `(offset, limit)` of the projects `actor` may see that have every term of
-    /// `terms` and are `within`, most relevant first, with how many there are and the facets.
+    /// The page `(offset, limit)` of the projects and measures `actor` may see that have every
+    /// term of `terms` and are `within` (a measure by its project), most relevant first, with
+    /// how many there are and the facets.
     pub(super) fn search(
         &self,
         actor: Option<&Actor>,
@@ -237,67 +356,65 @@ impl Index {
         let mut distinct: Vec<&str> = terms.iter().map(String::as_str).collect();
         distinct.sort_unstable();
         distinct.dedup();
-        let Some(postings) = distinct
-            .iter()
-            .map(|t| self.postings(t))
-            .collect::<Option<Vec<_>>>()
-        else {
-            return Found::default();
-        };
-        if postings.is_empty() {
+        if distinct.is_empty() {
             return Found::default();
         }
         let seen = self.seen_by(actor);
-        let mut score = vec![0f64; self.rows.len()];
-        let mut has = vec![0u8; self.rows.len()];
-        for posting in &postings {
-            let idf = text::idf(seen.count, Self::seen_with(&seen, posting));
-            for &(place, count) in *posting {
-                let place = place as usize;
-                if seen.visible[place] {
-                    let row = &self.rows[place];
-                    score[place] += text::bm25(
-                        idf,
-                        f64::from(count),
-                        f64::from(row.length),
-                        seen.average_length,
-                    );
-                    has[place] += 1;
-                }
-            }
+        // Each kind ranked over its own documents: (kind, its project's place, id, score).
+        let mut found: Vec<(SearchKind, usize, i64, f64)> = Vec::new();
+        if let Some(scores) = self.documents_with_all(&distinct, &seen) {
+            found.extend(
+                scores
+                    .into_iter()
+                    .map(|(place, score)| (SearchKind::Project, place, self.rows[place].id, score)),
+            );
         }
-        let every = u8::try_from(postings.len()).unwrap_or(u8::MAX);
+        let measures = self.measures_seen(&seen);
+        if within.measures
+            && let Some(scores) = self.measures_with_all(&distinct, &measures)
+        {
+            found.extend(scores.into_iter().map(|(place, score)| {
+                let row = &self.measures.rows[place];
+                (SearchKind::Measure, row.project as usize, row.id, score)
+            }));
+        }
+        let mut kinds: HashMap<SearchKind, u64> = HashMap::new();
         let mut statuses: HashMap<ProjectStatus, u64> = HashMap::new();
         let mut organisations: HashMap<i64, u64> = HashMap::new();
         let mut themes: HashMap<String, u64> = HashMap::new();
-        let mut hits: Vec<(f64, i64)> = Vec::new();
-        for (place, row) in self.rows.iter().enumerate() {
-            if has[place] != every {
-                continue;
-            }
+        let mut hits: Vec<(f64, SearchKind, i64)> = Vec::new();
+        for (kind, place, id, score) in found {
+            let row = &self.rows[place];
             let (in_status, in_organisation, in_theme) = within.admits(row);
-            if in_organisation
+            let in_kind = within.kind.is_none_or(|k| k == kind);
+            if in_status && in_organisation && in_theme {
+                *kinds.entry(kind).or_default() += 1;
+            }
+            if in_kind
+                && in_organisation
                 && in_theme
                 && let Some(status) = row.status
             {
                 *statuses.entry(status).or_default() += 1;
             }
-            if in_status && in_theme {
+            if in_kind && in_status && in_theme {
                 for organisation in &row.context.organisation_ids {
                     *organisations.entry(*organisation).or_default() += 1;
                 }
             }
-            if in_status && in_organisation {
+            if in_kind && in_status && in_organisation {
                 for tag in &row.tags {
                     *themes.entry(tag.clone()).or_default() += 1;
                 }
             }
-            if in_status && in_organisation && in_theme {
-                hits.push((score[place], row.id));
+            if in_kind && in_status && in_organisation && in_theme {
+                hits.push((score, kind, id));
             }
         }
         let total = hits.len() as u64;
-        let order = |a: &(f64, i64), b: &(f64, i64)| b.0.total_cmp(&a.0).then(b.1.cmp(&a.1));
+        let order = |a: &(f64, SearchKind, i64), b: &(f64, SearchKind, i64)| {
+            b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)).then(b.2.cmp(&a.2))
+        };
         let end = offset.saturating_add(limit).min(hits.len());
         if end < hits.len() {
             hits.select_nth_unstable_by(end, order);
@@ -309,13 +426,76 @@ impl Index {
                 .get(offset..)
                 .unwrap_or_default()
                 .iter()
-                .map(|(score, id)| (*id, *score))
+                .map(|(score, kind, id)| (*kind, *id, *score))
                 .collect(),
             total,
+            kinds: most_first(kinds),
             statuses: most_first(statuses),
             organisations: most_first(organisations),
             themes: most_first(themes),
         }
+    }
+
+    /// The BM25 scores of the projects `seen` may see that have every one of `terms`, by
+    /// place; `None` if some project-less term rules every one out.
+    fn documents_with_all(&self, terms: &[&str], seen: &Seen) -> Option<Vec<(usize, f64)>> {
+        let postings = terms
+            .iter()
+            .map(|t| self.documents.postings(t))
+            .collect::<Option<Vec<_>>>()?;
+        let length = |place: usize| self.rows[place].length;
+        Some(with_all(
+            &postings,
+            &seen.visible,
+            seen.count,
+            seen.average_length,
+            length,
+        ))
+    }
+
+    /// Which measures `seen` may see (their project's rule), how many, and their average
+    /// length.
+    fn measures_seen(&self, seen: &Seen) -> Seen {
+        let mut count = 0;
+        let mut length = 0u64;
+        let visible = self
+            .measures
+            .rows
+            .iter()
+            .map(|row| {
+                let sees = row.alive && seen.visible[row.project as usize];
+                if sees {
+                    count += 1;
+                    length += u64::from(row.length);
+                }
+                sees
+            })
+            .collect();
+        Seen {
+            visible,
+            count,
+            average_length: if count == 0 {
+                0.0
+            } else {
+                length as f64 / count as f64
+            },
+        }
+    }
+
+    /// As [`Self::documents_with_all`], of the measures.
+    fn measures_with_all(&self, terms: &[&str], seen: &Seen) -> Option<Vec<(usize, f64)>> {
+        let postings = terms
+            .iter()
+            .map(|t| self.measures.corpus.postings(t))
+            .collect::<Option<Vec<_>>>()?;
+        let length = |place: usize| self.measures.rows[place].length;
+        Some(with_all(
+            &postings,
+            &seen.visible,
+            seen.count,
+            seen.average_length,
+            length,
+        ))
     }
 
     /// The `limit` projects `actor` may see (but `exclude`) most like a text of `terms` (each
@@ -443,9 +623,9 @@ impl Index {
                 .iter()
                 .map(|(term, _)| {
                     (
-                        &*self.term_names[*term as usize],
+                        &*self.documents.names[*term as usize],
                         1.0,
-                        Some(self.term_postings[*term as usize].as_slice()),
+                        Some(self.documents.postings[*term as usize].as_slice()),
                     )
                 })
                 .filter(|(term, _, _)| text::telling(term))
@@ -534,6 +714,39 @@ impl Within {
             self.theme.as_ref().is_none_or(|t| row.tags.contains(t)),
         )
     }
+}
+
+/// The BM25 scores of the documents (among `visible`, `count` of them, of `average` length)
+/// that have a posting in every one of `postings`, by place.
+fn with_all(
+    postings: &[&Postings],
+    visible: &[bool],
+    count: u64,
+    average: f64,
+    length: impl Fn(usize) -> u32,
+) -> Vec<(usize, f64)> {
+    let mut score = vec![0f64; visible.len()];
+    let mut has = vec![0u8; visible.len()];
+    for posting in postings {
+        let with = posting
+            .iter()
+            .filter(|(place, _)| visible[*place as usize])
+            .count() as u64;
+        let idf = text::idf(count, with);
+        for &(place, tf) in *posting {
+            let place = place as usize;
+            if visible[place] {
+                score[place] += text::bm25(idf, f64::from(tf), f64::from(length(place)), average);
+                has[place] = has[place].saturating_add(1);
+            }
+        }
+    }
+    let every = u8::try_from(postings.len()).unwrap_or(u8::MAX);
+    has.iter()
+        .enumerate()
+        .filter(|(_, h)| **h == every)
+        .map(|(place, _)| (place, score[place]))
+        .collect()
 }
 
 /// The counts, the greatest first (ties in value order).

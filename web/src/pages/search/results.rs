@@ -2,10 +2,7 @@
 //! the counts by kind, organisation, status and theme to narrow them (each a link that adds
 //! or removes its filter).
 
-use qi_shared::{
-    project::ProjectStatus,
-    search::{SearchHit, SearchQuery, SearchResults, SnippetPart},
-};
+use qi_shared::search::{SearchHit, SearchKind, SearchQuery, SearchResults, SnippetPart};
 use yew::prelude::*;
 use yew_router::prelude::*;
 
@@ -32,14 +29,30 @@ fn snippet(parts: &[SnippetPart]) -> Html {
 }
 
 fn hit(h: &SearchHit) -> Html {
+    let (to, what) = match h.kind {
+        SearchKind::Project => (
+            Route::Project { id: h.project_id },
+            format!("Project led by {}", h.lead_organisation.name),
+        ),
+        SearchKind::Measure => (
+            Route::Measure {
+                id: h.project_id,
+                measure_id: h.id,
+            },
+            format!(
+                "Measure of “{}”, led by {}",
+                h.project_title, h.lead_organisation.name
+            ),
+        ),
+    };
     html! {
         <li class="project-card search-hit">
             <h2 class="project-card__title">
-                <Link<Route> to={Route::Project { id: h.project_id }}>{ &h.title }</Link<Route>>
+                <Link<Route> to={to}>{ &h.title }</Link<Route>>
             </h2>
             <p class="project-card__meta">
                 { status_tag(h.status) }{ " " }
-                <span>{ format!("Project led by {}", h.lead_organisation.name) }</span>
+                <span>{ what }</span>
             </p>
             if !h.snippet.is_empty() {
                 <p class="search-hit__snippet">
@@ -152,7 +165,7 @@ pub fn search_page() -> Html {
     };
     let body = match &*results {
         _ if !asked => html! {
-            <p class="hint">{ "Search projects' titles, problems, aims, change ideas, PDSA learning and themes. Words match their other forms (falls, fall, falling) and other names for the same thing (bedsores, pressure ulcers)." }</p>
+            <p class="hint">{ "Search projects' titles, problems, aims, change ideas, PDSA learning and themes, and measures' names and definitions. Words match their other forms (falls, fall, falling) and other names for the same thing (bedsores, pressure ulcers)." }</p>
         },
         Load::Loading => html! { <Loading /> },
         Load::Failed(error) => html! { <ErrorPanel error={error.clone()} /> },
@@ -191,7 +204,6 @@ pub fn search_page() -> Html {
             }
         }
     };
-    let _ = ProjectStatus::Active;
     html! {
         <>
             <h1>{ "Search" }</h1>
