@@ -57,6 +57,15 @@ describe('Search and similar work in the browser', () => {
       assert.ok(tags.every((t) => t.length > 0));
       assert.ok((await page.locator('.search-hit').first().textContent()).includes(label));
 
+      // Measures are found by their name and definitions, and open on their own page.
+      await page.getByLabel('Search for').fill('occupied bed days');
+      await page.getByRole('button', { name: 'Search', exact: true }).click();
+      const measure = page.locator('.search-hit', { hasText: 'Measure of' }).first();
+      await h.expectVisible(page, measure, 'a measure found');
+      await measure.locator('h2 a').click();
+      await h.expectVisible(page, page.locator('h1'), 'the measure page');
+      assert.match(new URL(page.url()).pathname, /^\/projects\/\d+\/measures\/\d+$/);
+
       // Writing a new project: the panel suggests the falls work once typing pauses.
       await page.goto(`${server.baseUrl}/projects/new`);
       await h.expectH1(page, 'Start a project');
