@@ -344,12 +344,26 @@ async fn the_finder_finds_paraphrased_duplicates_in_the_demo() {
     let mut found_at_3 = 0;
     let mut first = 0;
     let mut missed = Vec::new();
+    // At higher thresholds than the finder's: (threshold, duplicates found at 3, unrelated
+    // shown a suggestion), for the trade-off table in docs/search.md.
+    let thresholds = [0.12, 0.14, 0.16, 0.18, 0.2, 0.25];
+    let mut trade_off: Vec<(f64, u32, u32)> = thresholds.iter().map(|t| (*t, 0, 0)).collect();
     for case in &set.duplicates {
         let draft = json!({"title": case.title, "problem": case.problem, "aim": case.aim});
         let similar: Vec<SimilarProject> = app
             .post("/api/v1/projects/similar", &admin, draft)
             .await
             .expect(200);
+        for (t, found, _) in &mut trade_off {
+            let above: Vec<&SimilarProject> = similar
+                .iter()
+                .filter(|s| s.similarity >= *t)
+                .take(3)
+                .collect();
+            if above.iter().any(|s| case.matches.contains(&s.title)) {
+                *found += 1;
+            }
+        }
         let top: Vec<&str> = similar.iter().take(3).map(|s| s.title.as_str()).collect();
         if top.iter().any(|t| case.matches.iter().any(|m| m == t)) {
             found_at_3 += 1;
@@ -373,6 +387,11 @@ async fn the_finder_finds_paraphrased_duplicates_in_the_demo() {
             .post("/api/v1/projects/similar", &admin, draft)
             .await
             .expect(200);
+        for (t, _, shown) in &mut trade_off {
+            if similar.first().is_some_and(|s| s.similarity >= *t) {
+                *shown += 1;
+            }
+        }
         if let Some(s) = similar.first() {
             assert!(s.similarity >= SIMILAR_THRESHOLD);
             suggested += 1;
@@ -392,6 +411,13 @@ async fn the_finder_finds_paraphrased_duplicates_in_the_demo() {
         suggested,
         100.0 * f64::from(suggested) / set.unrelated.len() as f64,
     );
+    for (t, found, shown) in &trade_off {
+        println!(
+            "at {t:.2}: recall at 3 {:.1}%, false suggestions {:.1}%",
+            100.0 * f64::from(*found) / set.duplicates.len() as f64,
+            100.0 * f64::from(*shown) / set.unrelated.len() as f64
+        );
+    }
     for miss in &missed {
         println!("missed: {miss}");
     }
@@ -422,8 +448,9 @@ async fn the_finder_finds_paraphrased_duplicates_in_the_demo() {
     }
     assert!(!pairs.is_empty());
     assert!(set.duplicates.len() >= 50 && set.unrelated.len() >= 50);
-    // Measured 86% (docs/search.md); the aim is 90%. Fails if the finder gets worse.
-    assert!(recall >= 0.85, "recall at 3 is {recall}");
+    // Measured 90% (docs/search.md), the aim; fails if the finder gets clearly worse (a case
+    // or two either way is the noise of a tuned set).
+    assert!(recall >= 0.88, "recall at 3 is {recall}");
 }
 
 #[tokio::test]

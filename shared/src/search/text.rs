@@ -99,6 +99,9 @@ const THESAURUS: &[&[&str]] = &[
     ],
     &["sepsis", "septic", "blood poisoning"],
     &["observation", "obs", "vital signs"],
+    &["intravenous", "iv", "drip"],
+    &["crisis café", "crisis cafe", "safe haven"],
+    &["blood test", "bloods", "blood sample"],
     &["cardiac arrest", "crash call"],
     &["immunisation", "vaccination", "vaccine", "jab"],
     &["blood pressure", "bp"],
@@ -290,8 +293,9 @@ pub fn telling(term: &str) -> bool {
 
 /// BM25's term-frequency saturation.
 pub const K1: f64 = 1.2;
-/// BM25's length normalisation.
-pub const B: f64 = 0.75;
+/// BM25's length normalisation: less than the usual 0.75, as a project's length says more of
+/// how much it has done (cycles, change ideas) than of how much it rambles (docs/search.md).
+pub const B: f64 = 0.5;
 
 /// How rare a term is among `documents`, `with` of which have it (BM25's, never negative).
 pub fn idf(documents: u64, with: u64) -> f64 {

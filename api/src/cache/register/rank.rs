@@ -508,11 +508,12 @@ impl Index {
         exclude: Option<i64>,
         (limit, threshold): (usize, f64),
     ) -> Vec<Similar> {
-        // Each term once, with the most it counts.
+        // Each term once, counting as often as the draft uses it (a title word twice), up to
+        // [`MAX_QUERY_WEIGHT`]: what a draft names again and again is what it is about.
         let mut distinct: HashMap<&str, f64> = HashMap::new();
         for (term, weight) in terms {
             let counts = distinct.entry(term.as_str()).or_default();
-            *counts = counts.max(*weight);
+            *counts = (*counts + *weight).min(MAX_QUERY_WEIGHT);
         }
         let seen = self.seen_by(actor);
         let query: Vec<QueryTerm<'_>> = distinct
@@ -686,6 +687,9 @@ impl Index {
         shared.into_iter().map(|(_, t)| t.to_owned()).collect()
     }
 }
+
+/// The most one term of a draft counts in the finder of similar work, however often it is used.
+const MAX_QUERY_WEIGHT: f64 = 4.0;
 
 /// How far apart two projects may start and still count as duplicates, in days.
 pub const DUPLICATE_DAYS: i64 = 365;
