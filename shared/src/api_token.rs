@@ -186,7 +186,7 @@ mod tests {
                 "/api/v1/projects/{id}/similar",
                 Some(&[ReadProjects][..]),
             ),
-            ("POST", "/api/v1/projects/similar", None),
+            ("POST", "/api/v1/search/similar", None),
             (
                 "GET",
                 "/api/v1/projects/{id}/measures",

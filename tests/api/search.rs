@@ -213,12 +213,12 @@ async fn nobody_finds_what_they_may_not_see() {
     let draft =
         json!({"title": "Confidential sepsis pilot", "aim": "Screen every admission for sepsis"});
     let similar: Vec<SimilarProject> = app
-        .post("/api/v1/projects/similar", &c.member_b.1, draft.clone())
+        .post("/api/v1/search/similar", &c.member_b.1, draft.clone())
         .await
         .expect(200);
     assert!(similar.iter().all(|s| s.id != secret.id));
     let similar: Vec<SimilarProject> = app
-        .post("/api/v1/projects/similar", &c.admin_a.1, draft)
+        .post("/api/v1/search/similar", &c.admin_a.1, draft)
         .await
         .expect(200);
     assert_eq!(similar[0].id, secret.id);
@@ -266,7 +266,8 @@ async fn bad_searches_and_drafts_are_refused_by_field() {
     let app = spawn_app().await;
     for (query, field) in [
         ("q=", "q"),
-        ("q=%20--%20", "q"),
+        ("q=%20%20", "q"),
+        ("q=falls%07", "q"),
         (&*format!("q={}", "a".repeat(201)), "q"),
         ("q=falls&page=0", "page"),
         ("q=falls&per_page=500", "per_page"),
@@ -288,24 +289,36 @@ async fn bad_searches_and_drafts_are_refused_by_field() {
             .problem(400);
     }
     for (draft, field) in [
-        (json!({}), "title"),
-        (json!({"title": " -- ", "aim": ""}), "title"),
+        (json!({"title": "falls\u{7}"}), "title"),
         (json!({"aim": "a".repeat(4001)}), "aim"),
         (json!({"title": "x", "tags": vec!["t"; 21]}), "tags"),
     ] {
         let problem = app
-            .post("/api/v1/projects/similar", &app.admin, draft)
+            .post("/api/v1/search/similar", &app.admin, draft)
             .await
             .problem(422);
         assert_eq!(fields(&problem), [field]);
     }
     let problem = app
-        .post("/api/v1/projects/similar", &app.admin, json!({"title": 3}))
+        .post("/api/v1/search/similar", &app.admin, json!({"title": 3}))
         .await
         .problem(422);
     assert_eq!(fields(&problem), ["title"]);
-    // Only stop words: nothing to find, not an error.
+    // Only stop words or signs: nothing to find, not an error; nor is a draft with no words.
     assert!(search(&app, &app.admin, "q=the+of").await.items.is_empty());
+    assert!(
+        search(&app, &app.admin, "q=%20--%20")
+            .await
+            .items
+            .is_empty()
+    );
+    for draft in [json!({}), json!({"title": " -- ", "aim": ""})] {
+        let found: Vec<SimilarProject> = app
+            .post("/api/v1/search/similar", &app.admin, draft)
+            .await
+            .expect(200);
+        assert!(found.is_empty());
+    }
 }
 
 #[derive(Deserialize)]
@@ -351,7 +364,7 @@ async fn the_finder_finds_paraphrased_duplicates_in_the_demo() {
     for case in &set.duplicates {
         let draft = json!({"title": case.title, "problem": case.problem, "aim": case.aim});
         let similar: Vec<SimilarProject> = app
-            .post("/api/v1/projects/similar", &admin, draft)
+            .post("/api/v1/search/similar", &admin, draft)
             .await
             .expect(200);
         for (t, found, _) in &mut trade_off {
@@ -384,7 +397,7 @@ async fn the_finder_finds_paraphrased_duplicates_in_the_demo() {
     for case in &set.unrelated {
         let draft = json!({"title": case.title, "problem": case.problem, "aim": case.aim});
         let similar: Vec<SimilarProject> = app
-            .post("/api/v1/projects/similar", &admin, draft)
+            .post("/api/v1/search/similar", &admin, draft)
             .await
             .expect(200);
         for (t, _, shown) in &mut trade_off {

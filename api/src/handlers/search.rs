@@ -65,7 +65,7 @@ pub async fn search(
 
 /// Has this been done before? The projects most like a draft's title, problem and aim, across
 /// the partnership (those the asker may see), with why: the words they share, the themes, and
-/// how alike (0 to 1). At most 10, none below the threshold.
+/// how alike (0 to 1). At most 10, none below the threshold; none for a draft with no words.
 #[utoipa::path(
     tag = "search",
     security(("bearer" = [])),
@@ -73,10 +73,10 @@ pub async fn search(
     responses(
         (status = 200, description = "The most similar projects first", body = Vec<SimilarProject>),
         (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "Nothing to compare, or a field too long", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "A field too long or with control characters, or too many themes", body = Problem, content_type = "application/problem+json"),
     )
 )]
-#[post("/projects/similar")]
+#[post("/search/similar")]
 pub async fn similar_to_draft(
     state: web::Data<AppState>,
     user: AuthUser,
@@ -84,6 +84,9 @@ pub async fn similar_to_draft(
 ) -> ApiResult<HttpResponse> {
     let draft = body.0;
     draft.validate()?;
+    if !draft.has_words() {
+        return Ok(HttpResponse::Ok().json(Vec::<SimilarProject>::new()));
+    }
     let like = Like {
         title: &draft.title,
         text: &draft.text(),

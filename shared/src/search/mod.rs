@@ -57,8 +57,16 @@ impl SnippetPart {
 #[cfg_attr(feature = "openapi", derive(utoipa::IntoParams))]
 #[cfg_attr(feature = "openapi", into_params(parameter_in = Query))]
 pub struct SearchQuery {
-    /// The words to find (stemmed: "falls" finds "fall" and "falling").
-    #[serde(default)]
+    /// The words to find (stemmed: "falls" finds "fall" and "falling"). Words too common to
+    /// search for ("the", "of") find nothing.
+    #[cfg_attr(
+        feature = "openapi",
+        param(
+            min_length = 1,
+            max_length = 200,
+            pattern = r"^[^\u0000-\u001f\u007f-\u009f]*[^\u0000-\u0020\u007f-\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000][^\u0000-\u001f\u007f-\u009f]*$"
+        )
+    )]
     pub q: String,
     /// Only results of this kind.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -71,6 +79,10 @@ pub struct SearchQuery {
     pub status: Option<ProjectStatus>,
     /// Only projects (and their measures) with this theme tag.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "openapi",
+        param(max_length = 200, pattern = r"^[^\u0000-\u001f\u007f-\u009f]*$")
+    )]
     pub theme: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[cfg_attr(feature = "openapi", param(minimum = 1, maximum = 1000000))]
@@ -84,21 +96,18 @@ impl SearchQuery {
     /// Checks the words and the page; gives back the words, trimmed, with the page and its size.
     pub fn validate(&self) -> Result<(String, (u64, u64)), FieldErrors> {
         let mut errors = FieldErrors::new();
-        let q = self.q.trim();
-        if q.chars().count() > MAX_QUERY_CHARS {
-            errors.push(
-                "q",
-                format!("Search for at most {MAX_QUERY_CHARS} characters."),
-            );
-        } else if !q.chars().any(char::is_alphanumeric) {
-            errors.push("q", "Type a word to search for.");
-        }
+        let q = errors.check(
+            "q",
+            crate::validation::text(&self.q, "the words to search for", 1, MAX_QUERY_CHARS),
+        );
         if let Some(theme) = &self.theme
-            && theme.chars().count() > MAX_QUERY_CHARS
+            && (theme.chars().count() > MAX_QUERY_CHARS || theme.chars().any(char::is_control))
         {
             errors.push(
                 "theme",
-                format!("A theme has at most {MAX_QUERY_CHARS} characters."),
+                format!(
+                    "A theme has at most {MAX_QUERY_CHARS} characters and no control characters."
+                ),
             );
         }
         let page = match crate::page::parse_page(self.page, self.per_page) {
@@ -108,7 +117,7 @@ impl SearchQuery {
                 None
             }
         };
-        errors.finish(|| Some((q.to_owned(), page?)))
+        errors.finish(|| Some((q?, page?)))
     }
 }
 
@@ -198,43 +207,63 @@ pub struct SearchResults {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ProjectDraft {
     #[serde(default)]
+    #[cfg_attr(
+        feature = "openapi",
+        schema(
+            max_length = 4000,
+            pattern = r"^[^\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f]*$"
+        )
+    )]
     pub title: String,
     #[serde(default)]
+    #[cfg_attr(
+        feature = "openapi",
+        schema(
+            max_length = 4000,
+            pattern = r"^[^\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f]*$"
+        )
+    )]
     pub problem: String,
     #[serde(default)]
+    #[cfg_attr(
+        feature = "openapi",
+        schema(
+            max_length = 4000,
+            pattern = r"^[^\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f]*$"
+        )
+    )]
     pub aim: String,
-    /// Its themes.
+    /// Its themes, compared with the projects' own.
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(max_items = 20))]
     pub tags: Vec<String>,
 }
 
 impl ProjectDraft {
-    /// Checks the lengths; at least one field must have a word.
+    /// Checks the lengths and characters. A draft with no words yet is like nothing.
     pub fn validate(&self) -> Result<(), FieldErrors> {
         let mut errors = FieldErrors::new();
-        for (field, text) in [
-            ("title", &self.title),
-            ("problem", &self.problem),
-            ("aim", &self.aim),
+        for (field, text, what) in [
+            ("title", &self.title, "The title"),
+            ("problem", &self.problem, "The problem"),
+            ("aim", &self.aim, "The aim"),
         ] {
-            if text.chars().count() > MAX_DRAFT_CHARS {
-                errors.push(
-                    field,
-                    format!("At most {MAX_DRAFT_CHARS} characters are read."),
-                );
-            }
+            errors.check(
+                field,
+                crate::validation::paragraphs(text, what, MAX_DRAFT_CHARS),
+            );
         }
-        if self.tags.len() > 20 || self.tags.iter().any(|t| t.chars().count() > 100) {
-            errors.push("tags", "At most 20 themes of at most 100 characters each.");
-        }
-        if errors.is_empty()
-            && ![&self.title, &self.problem, &self.aim]
-                .iter()
-                .any(|t| t.chars().any(char::is_alphanumeric))
-        {
-            errors.push("title", "Write a title, a problem or an aim to compare.");
+        if self.tags.len() > 20 {
+            errors.push("tags", "At most 20 themes.");
         }
         errors.finish(|| Some(()))
+    }
+
+    /// Whether it has a word to compare yet.
+    pub fn has_words(&self) -> bool {
+        [&self.title, &self.problem, &self.aim]
+            .iter()
+            .any(|t| t.chars().any(char::is_alphanumeric))
     }
 
     /// Its text besides the title, as the finder reads it.

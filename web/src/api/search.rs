@@ -1,4 +1,4 @@
-//! Search and the finder of similar work (`/api/v1/search`, `/api/v1/projects/similar`):
+//! Search and the finder of similar work (`/api/v1/search`, `/api/v1/search/similar`):
 //! one function per endpoint.
 
 use gloo_net::http::Method;
@@ -17,7 +17,7 @@ pub async fn search(query: &SearchQuery) -> Result<SearchResults, ApiError> {
 
 /// The projects most like a draft.
 pub async fn similar_to_draft(draft: &ProjectDraft) -> Result<Vec<SimilarProject>, ApiError> {
-    call(Method::POST, "/api/v1/projects/similar", Some(draft)).await
+    call(Method::POST, "/api/v1/search/similar", Some(draft)).await
 }
 
 /// The projects most like project `id`.

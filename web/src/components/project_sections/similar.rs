@@ -110,7 +110,7 @@ pub fn done_before(props: &DoneBeforeProps) -> Html {
             let asked = latest.get().wrapping_add(1);
             latest.set(asked);
             let draft = draft.clone();
-            if draft.validate().is_err() {
+            if !draft.has_words() || draft.validate().is_err() {
                 found.set(None);
             } else {
                 wasm_bindgen_futures::spawn_local(async move {
