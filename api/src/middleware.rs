@@ -125,12 +125,14 @@ pub async fn audit(
 }
 
 /// POSTs that change nothing anyone acts on, left out of the audit log: the stateless analyses,
-/// a bulletin's preview, and a session's refresh (every few minutes for everyone signed in; the
-/// sign-in that began the session is recorded).
+/// a bulletin's preview, a session's refresh (every few minutes for everyone signed in; the
+/// sign-in that began the session is recorded), and the finder of similar work (asked again
+/// each time typing pauses in the new-project form: a read with a body).
 fn changes_nothing(path: &str) -> bool {
     path.starts_with("/api/v1/analysis/")
         || path == "/api/v1/bulletins/preview"
         || path == "/api/v1/auth/refresh"
+        || path == "/api/v1/search/similar"
 }
 
 fn audit_entry<B>(
@@ -188,7 +190,12 @@ fn touches(path: &str) -> Touches {
     // Comments and bulletins change no project and no fact the dashboard counts.
     let talk =
         under("/api/v1/comments/") || under("/api/v1/bulletins") || path.ends_with("/comments");
-    if talk || under("/api/v1/analysis/") || under("/api/v1/auth/") || under("/api/v1/dashboard/") {
+    if talk
+        || under("/api/v1/analysis/")
+        || under("/api/v1/auth/")
+        || under("/api/v1/dashboard/")
+        || under("/api/v1/search/")
+    {
         return Touches::default();
     }
     Touches {
@@ -292,6 +299,7 @@ mod tests {
             "/api/v1/analysis/spc",
             "/api/v1/bulletins/preview",
             "/api/v1/auth/refresh",
+            "/api/v1/search/similar",
         ] {
             assert!(super::changes_nothing(path), "{path}");
         }
@@ -337,6 +345,7 @@ mod tests {
             "/api/v1/auth/login",
             "/api/v1/dashboard/targets/3",
             "/api/v1/dashboard/board-pack/narratives",
+            "/api/v1/search/similar",
         ] {
             assert_eq!(touches(path), Touches::default(), "{path}");
         }

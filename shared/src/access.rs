@@ -129,15 +129,19 @@ impl Actor {
 
     /// Read a project, as its visibility allows. Its team and its organisations' admins always may.
     pub fn can_view_project(&self, project: &ProjectContext) -> bool {
-        self.administers(project)
-            || project.role_of(self.person_id).is_some()
-            || match project.visibility {
-                Visibility::Team => false,
-                Visibility::Organisation => {
-                    project.organisation_ids.contains(&self.organisation_id)
-                }
-                Visibility::Partnership | Visibility::Public => true,
+        // The visibility first: it settles most projects without looking at roles or the team,
+        // and search asks this of every project in the register on every request.
+        match project.visibility {
+            Visibility::Partnership | Visibility::Public => true,
+            Visibility::Organisation
+                if project.organisation_ids.contains(&self.organisation_id) =>
+            {
+                true
             }
+            Visibility::Organisation | Visibility::Team => {
+                self.administers(project) || project.role_of(self.person_id).is_some()
+            }
+        }
     }
 
     /// Change a project: its team (coaches included) and its organisations' admins.

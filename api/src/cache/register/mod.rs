@@ -111,7 +111,7 @@ struct Index {
     postings: Vec<Vec<u32>>,
     /// The terms of the projects' documents (`qi_shared::search::text`), places being places
     /// in `rows`.
-    documents: rank::Corpus,
+    documents: crate::cache::corpus::Corpus,
     /// The projects' measures and their terms.
     measures: rank::Measures,
     /// The stamp of the projects it holds: their latest `updated_at` and greatest id.

@@ -15,6 +15,7 @@ use qi_shared::{
 };
 
 use super::{Index, Row};
+use crate::cache::corpus::{Corpus, Counts, Postings, weighted_terms, with_all};
 
 /// What is searched of a project.
 #[derive(Debug, Default, Hash)]
@@ -103,90 +104,6 @@ impl MeasureDocument {
     }
 }
 
-/// A document's terms with their weighted counts, and its length in weighted terms.
-pub(super) type Counts = (HashMap<String, u32>, u32);
-
-fn weighted_terms<'a>(parts: impl Iterator<Item = (u32, &'a str)>) -> Counts {
-    let mut counts: HashMap<String, u32> = HashMap::new();
-    let mut length = 0u32;
-    for (weight, text) in parts {
-        for term in text::terms(text) {
-            *counts.entry(term).or_default() += weight;
-            length = length.saturating_add(weight);
-        }
-    }
-    (counts, length)
-}
-
-/// The terms of one kind of document (projects, measures), and which documents have them.
-#[derive(Default)]
-pub(super) struct Corpus {
-    /// Every term met, with its id (its place in `postings`); never forgotten: there are few
-    /// distinct terms.
-    ids: HashMap<Box<str>, u32>,
-    /// Each term by its id.
-    names: Vec<Box<str>>,
-    /// For each term, the places of the documents that have it, ascending, with its weighted
-    /// count there.
-    postings: Vec<Vec<(u32, u16)>>,
-    /// The sum of the documents' lengths.
-    total_length: u64,
-}
-
-impl Corpus {
-    /// Replaces the terms of the document at `place` (`before`, `length_before`) with `counts`:
-    /// only the postings of terms that come, go or change count are touched.
-    pub(super) fn put(
-        &mut self,
-        place: u32,
-        before: &[(u32, u16)],
-        length_before: u32,
-        (counts, length): Counts,
-    ) -> (Vec<(u32, u16)>, u32) {
-        let mut terms: Vec<(u32, u16)> = counts
-            .into_iter()
-            .map(|(term, count)| {
-                let next = u32::try_from(self.postings.len()).unwrap_or(u32::MAX);
-                let id = *self
-                    .ids
-                    .entry(term.clone().into_boxed_str())
-                    .or_insert(next);
-                if id == next {
-                    self.postings.push(Vec::new());
-                    self.names.push(term.into_boxed_str());
-                }
-                (id, u16::try_from(count).unwrap_or(u16::MAX))
-            })
-            .collect();
-        terms.sort_unstable();
-        for (gone, _) in before
-            .iter()
-            .filter(|(t, _)| terms.binary_search_by_key(t, |(id, _)| *id).is_err())
-        {
-            let posting = &mut self.postings[*gone as usize];
-            if let Ok(at) = posting.binary_search_by_key(&place, |(p, _)| *p) {
-                posting.remove(at);
-            }
-        }
-        for &(term, count) in &terms {
-            let posting = &mut self.postings[term as usize];
-            match posting.binary_search_by_key(&place, |(p, _)| *p) {
-                Ok(at) => posting[at].1 = count,
-                Err(at) => posting.insert(at, (place, count)),
-            }
-        }
-        self.total_length = self.total_length - u64::from(length_before) + u64::from(length);
-        (terms, length)
-    }
-
-    /// The postings of `term`, if any document has it.
-    fn postings(&self, term: &str) -> Option<&Postings> {
-        self.ids
-            .get(term)
-            .map(|id| self.postings[*id as usize].as_slice())
-    }
-}
-
 /// The measures of the register's projects, searched as a kind of their own.
 #[derive(Default)]
 pub(super) struct Measures {
@@ -242,9 +159,6 @@ pub struct Similar {
     pub tags: Vec<String>,
     pub started: Option<chrono::NaiveDate>,
 }
-
-/// The places of the projects with a term, with its weighted count in each.
-type Postings = [(u32, u16)];
 
 /// A term of a query, with how much it counts (its weight, or once ranked its idf times its
 /// weight) and its postings, if any project has it.
@@ -624,9 +538,9 @@ impl Index {
                 .iter()
                 .map(|(term, _)| {
                     (
-                        &*self.documents.names[*term as usize],
+                        self.documents.name(*term),
                         1.0,
-                        Some(self.documents.postings[*term as usize].as_slice()),
+                        Some(self.documents.postings_of(*term)),
                     )
                 })
                 .filter(|(term, _, _)| text::telling(term))
@@ -718,39 +632,6 @@ impl Within {
             self.theme.as_ref().is_none_or(|t| row.tags.contains(t)),
         )
     }
-}
-
-/// The BM25 scores of the documents (among `visible`, `count` of them, of `average` length)
-/// that have a posting in every one of `postings`, by place.
-fn with_all(
-    postings: &[&Postings],
-    visible: &[bool],
-    count: u64,
-    average: f64,
-    length: impl Fn(usize) -> u32,
-) -> Vec<(usize, f64)> {
-    let mut score = vec![0f64; visible.len()];
-    let mut has = vec![0u8; visible.len()];
-    for posting in postings {
-        let with = posting
-            .iter()
-            .filter(|(place, _)| visible[*place as usize])
-            .count() as u64;
-        let idf = text::idf(count, with);
-        for &(place, tf) in *posting {
-            let place = place as usize;
-            if visible[place] {
-                score[place] += text::bm25(idf, f64::from(tf), f64::from(length(place)), average);
-                has[place] = has[place].saturating_add(1);
-            }
-        }
-    }
-    let every = u8::try_from(postings.len()).unwrap_or(u8::MAX);
-    has.iter()
-        .enumerate()
-        .filter(|(_, h)| **h == every)
-        .map(|(place, _)| (place, score[place]))
-        .collect()
 }
 
 /// The counts, the greatest first (ties in value order).
