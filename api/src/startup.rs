@@ -73,6 +73,7 @@ impl Application {
                 settings.auth.stamp_cache_seconds,
             )),
             sign_in: SignInThrottle::new(&settings.auth),
+            catalogue: Default::default(),
             project_lists: crate::cache::ListCache::new(std::time::Duration::from_secs(
                 settings.list_cache_seconds,
             )),

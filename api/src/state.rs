@@ -25,6 +25,8 @@ pub struct AppState {
     /// The register's index in memory, and the pages of project lists and project pages read,
     /// while no project changes.
     pub project_lists: ListCache,
+    /// The courses and events in memory, for search (`crate::cache::catalogue`).
+    pub catalogue: crate::cache::catalogue::CatalogueIndex,
     /// The dashboard's facts, while nothing changes (`dashboard_cache_seconds` at most).
     pub dashboard: std::sync::Arc<FactsCache>,
     /// The base of links handed out (invitations), without a trailing slash.

@@ -140,9 +140,9 @@ async fn search_stems_ranks_marks_and_counts() {
     assert_eq!(hit.kind, SearchKind::Measure);
     assert_eq!(
         (hit.id, hit.project_id),
-        (measure["id"].as_i64().unwrap(), ulcers.id)
+        (measure["id"].as_i64().unwrap(), Some(ulcers.id))
     );
-    assert_eq!(hit.project_title, "Skin care on ward 9");
+    assert_eq!(hit.project_title.as_deref(), Some("Skin care on ward 9"));
     assert_eq!(hit.snippet_from.as_deref(), Some("Definition"));
     let found = search(&app, &token, "q=falls").await;
     assert_eq!(found.page.total, 3, "two projects and the measure");
@@ -568,4 +568,132 @@ async fn a_qi_lead_sees_likely_duplicates_in_other_organisations() {
     app.get("/api/v1/organisations/x/duplicates", &app.admin)
         .await
         .problem(404);
+}
+
+#[tokio::test]
+async fn courses_and_events_are_found_as_their_readers_may_see_them() {
+    let app = spawn_app().await;
+    let c = cast(&app).await;
+    let course: Value = app
+        .post("/api/v1/courses", &app.admin, {
+            let mut body = crate::training::course_body(c.org_a.id);
+            body["title"] = json!("Measurement for improvement: SPC charts");
+            body["description"] =
+                json!("Reading statistical process control charts and run charts.");
+            body
+        })
+        .await
+        .expect(201);
+    let open_event = |title: &str, audience: &str, org: i64| {
+        let mut body = crate::events::event_body(org, 20, audience);
+        body["title"] = json!(title);
+        body
+    };
+    let shared: Value = app
+        .post(
+            "/api/v1/events",
+            &c.admin_a.1,
+            open_event("SPC masterclass", "partnership", c.org_a.id),
+        )
+        .await
+        .expect(201);
+    let internal: Value = app
+        .post(
+            "/api/v1/events",
+            &c.admin_a.1,
+            open_event("SPC clinic for our wards", "organisation", c.org_a.id),
+        )
+        .await
+        .expect(201);
+    let kinds_of = |found: &SearchResults| -> Vec<(SearchKind, String)> {
+        let mut kinds: Vec<(SearchKind, String)> = found
+            .items
+            .iter()
+            .map(|h| (h.kind, h.title.clone()))
+            .collect();
+        kinds.sort();
+        kinds
+    };
+    // A colleague of the organiser finds the course and both events; the snippet marks "charts".
+    let found = search(&app, &c.member_a.1, "q=spc").await;
+    assert_eq!(
+        kinds_of(&found),
+        [
+            (
+                SearchKind::Course,
+                "Measurement for improvement: SPC charts".to_owned()
+            ),
+            (SearchKind::Event, "SPC clinic for our wards".to_owned()),
+            (SearchKind::Event, "SPC masterclass".to_owned()),
+        ]
+    );
+    let hit = found
+        .items
+        .iter()
+        .find(|h| h.kind == SearchKind::Course)
+        .unwrap();
+    assert_eq!(hit.id, course["id"].as_i64().unwrap());
+    assert_eq!(hit.organisation.id, c.org_a.id);
+    assert!(hit.project_id.is_none() && hit.status.is_none());
+    let event = found
+        .items
+        .iter()
+        .find(|h| h.title == "SPC masterclass")
+        .unwrap();
+    assert_eq!(event.id, shared["id"].as_i64().unwrap());
+    assert!(event.starts_at.is_some());
+    assert_eq!(event.tags, ["measurement", "run charts"]);
+    // Another organisation's member does not find the organisation's own event, nor count it.
+    let found = search(&app, &c.member_b.1, "q=spc").await;
+    assert!(
+        found
+            .items
+            .iter()
+            .all(|h| h.id != internal["id"].as_i64().unwrap() || h.kind != SearchKind::Event)
+    );
+    assert_eq!(found.page.total, 2);
+    let events: Vec<u64> = found
+        .facets
+        .kinds
+        .iter()
+        .filter(|k| k.kind == SearchKind::Event)
+        .map(|k| k.count)
+        .collect();
+    assert_eq!(events, [1]);
+    // Filters: a kind, a theme (events only), a status (projects only).
+    let found = search(&app, &c.member_a.1, "q=spc&kind=course").await;
+    assert_eq!(found.items.len(), 1);
+    let found = search(&app, &c.member_a.1, "q=spc&theme=measurement").await;
+    assert_eq!(found.page.total, 2, "the two events");
+    assert!(
+        search(&app, &c.member_a.1, "q=spc&status=active")
+            .await
+            .items
+            .is_empty()
+    );
+    // A change to an event shows at once.
+    let id = shared["id"].as_i64().unwrap();
+    let mut changed = open_event(
+        "Statistical process control masterclass",
+        "partnership",
+        c.org_a.id,
+    );
+    changed["title"] = json!("Control charts masterclass");
+    app.put_if_match(
+        &format!("/api/v1/events/{id}"),
+        &c.admin_a.1,
+        shared["version"].as_i64().unwrap(),
+        changed,
+    )
+    .await
+    .expect::<Value>(200);
+    let found = search(&app, &c.member_b.1, "q=masterclass").await;
+    assert_eq!(titles(&found), ["Control charts masterclass"]);
+    // An API token finds courses with read_training and events with read_events only.
+    let projects_only = crate::changes::token(&app, &c.admin_a.1, &["read_projects"]).await;
+    assert!(search(&app, &projects_only, "q=spc").await.items.is_empty());
+    let training =
+        crate::changes::token(&app, &c.admin_a.1, &["read_projects", "read_training"]).await;
+    let found = search(&app, &training, "q=spc").await;
+    assert!(found.items.iter().all(|h| h.kind == SearchKind::Course) && found.items.len() == 1);
 }

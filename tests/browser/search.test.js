@@ -66,6 +66,11 @@ describe('Search and similar work in the browser', () => {
       await h.expectVisible(page, page.locator('h1'), 'the measure page');
       assert.match(new URL(page.url()).pathname, /^\/projects\/\d+\/measures\/\d+$/);
 
+      // Events and courses are found too, each with what it is.
+      await page.goto(`${server.baseUrl}/search?q=masterclass`);
+      await h.expectVisible(page, page.locator('.search-hit', { hasText: 'Event organised by' }).first(), 'an event found');
+      await h.expectVisible(page, page.locator('.facet', { hasText: 'Kind' }).getByText(/Events \(\d+\)/), 'the events counted');
+
       // Writing a new project: the panel suggests the falls work once typing pauses.
       await page.goto(`${server.baseUrl}/projects/new`);
       await h.expectH1(page, 'Start a project');

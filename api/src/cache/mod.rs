@@ -2,6 +2,7 @@
 //! it reads again. Each is a field of `AppState`; `crate::middleware::note_changes` tells them
 //! when a write went through this node. See docs/architecture.md for the table of caches.
 
+pub mod catalogue;
 pub mod corpus;
 pub mod dashboard;
 pub mod people;

@@ -25,6 +25,7 @@ use sea_orm::{ColumnTrait, DatabaseConnection, DbErr, EntityTrait, QueryFilter, 
 use crate::{
     cache::{
         ListCache,
+        catalogue::{self, CatalogueIndex},
         register::{DUPLICATE_DAYS, Document, MeasureDocument, Part, Within, documents},
     },
     db::entity::{measure, organisation},
@@ -36,42 +37,103 @@ const TITLE_WEIGHT: f64 = 2.0;
 /// The longest snippet, in characters.
 const SNIPPET_CHARS: usize = 180;
 
-/// A page of the projects and measures (if `measures`) `actor` may see that have every term of
-/// `q` (checked), most relevant first, with the facets of the whole search.
+/// Which kinds the asker may read: a person reads every kind; an API token those of its
+/// scopes.
+#[derive(Debug, Clone, Copy)]
+pub struct Readable {
+    pub measures: bool,
+    pub courses: bool,
+    pub events: bool,
+}
+
+/// A page of what `actor` may see (projects, measures, courses, events, as `readable`) that has
+/// every term of `q` (checked), most relevant first, with the facets of the whole search.
+#[allow(clippy::too_many_arguments)] // One search's parts; a struct would only rename them.
 pub async fn search(
     db: &DatabaseConnection,
     cache: &ListCache,
-    actor: Option<&Actor>,
+    catalogue: &CatalogueIndex,
+    actor: &Actor,
     q: &str,
     query: &SearchQuery,
     (page, per_page): (u64, u64),
-    measures: bool,
+    readable: Readable,
 ) -> Result<SearchResults, DbErr> {
     let stamp = cache.stamp(db).await?;
     cache.register.catch_up(db, stamp).await?;
     let terms = text::terms(q);
+    let theme = query
+        .theme
+        .as_deref()
+        .map(|t| t.trim().to_lowercase())
+        .filter(|t| !t.is_empty());
     let within = Within {
         kind: query.kind,
-        measures,
+        measures: readable.measures,
         organisation_id: query.organisation_id,
         status: query.status,
-        theme: query
-            .theme
-            .as_deref()
-            .map(|t| t.trim().to_lowercase())
-            .filter(|t| !t.is_empty()),
+        theme: theme.clone(),
     };
     let offset = usize::try_from((page - 1).saturating_mul(per_page)).unwrap_or(usize::MAX);
     let limit = usize::try_from(per_page).unwrap_or(usize::MAX);
-    let found = cache
-        .register
-        .search(actor, &terms, &within, (offset, limit))?;
+    // Courses and events have no status: a search by status leaves them out.
+    let catalogue_kinds: Vec<SearchKind> = [
+        (SearchKind::Course, readable.courses && theme.is_none()),
+        (SearchKind::Event, readable.events),
+    ]
+    .into_iter()
+    .filter(|(kind, readable)| {
+        *readable && query.status.is_none() && query.kind.is_none_or(|k| k == *kind)
+    })
+    .map(|(kind, _)| kind)
+    .collect();
+    let register_kinds = query
+        .kind
+        .is_none_or(|k| matches!(k, SearchKind::Project | SearchKind::Measure));
+    // Both kinds' best, merged by relevance, then the page.
+    let best = offset.saturating_add(limit);
+    let found = if register_kinds {
+        cache
+            .register
+            .search(Some(actor), &terms, &within, (0, best))?
+    } else {
+        Default::default()
+    };
+    let listed = if catalogue_kinds.is_empty() {
+        catalogue::Found::default()
+    } else {
+        catalogue.catch_up(db).await?;
+        let filter = catalogue::Filter {
+            kinds: catalogue_kinds,
+            organisation_id: query.organisation_id,
+            theme,
+        };
+        catalogue.search(actor, &terms, &filter, best)?
+    };
+    enum Ranked<'a> {
+        Register(SearchKind, i64),
+        Catalogue(&'a catalogue::Entry),
+    }
+    let mut merged: Vec<(f64, Ranked<'_>)> = found
+        .page
+        .iter()
+        .map(|(kind, id, score)| (*score, Ranked::Register(*kind, *id)))
+        .chain(
+            listed
+                .best
+                .iter()
+                .map(|(entry, score)| (*score, Ranked::Catalogue(entry))),
+        )
+        .collect();
+    merged.sort_by(|a, b| b.0.total_cmp(&a.0));
+    let on_page: Vec<(f64, Ranked<'_>)> = merged.into_iter().skip(offset).take(limit).collect();
     let of_kind = |kind: SearchKind| -> Vec<i64> {
-        found
-            .page
+        on_page
             .iter()
-            .filter(|(k, _, _)| *k == kind)
-            .map(|(_, id, _)| *id)
+            .filter_map(|(_, r)| match r {
+                Ranked::Register(k, id) if *k == kind => Some(*id),
+                _ => None,
+            })
             .collect()
     };
     let measures = measure_documents(db, &of_kind(SearchKind::Measure)).await?;
@@ -81,46 +143,84 @@ pub async fn search(
     ids.dedup();
     let summaries = by_id(crate::db::projects::summaries_of(db, &ids).await?);
     let documents = documents(db, &of_kind(SearchKind::Project)).await?;
+    let mut organisation_ids: Vec<i64> = found
+        .organisations
+        .iter()
+        .map(|(id, _)| *id)
+        .chain(listed.organisations.keys().copied())
+        .chain(on_page.iter().filter_map(|(_, r)| match r {
+            Ranked::Catalogue(entry) => Some(entry.organisation_id),
+            Ranked::Register(..) => None,
+        }))
+        .collect();
+    organisation_ids.sort_unstable();
+    organisation_ids.dedup();
+    let names = organisation_names(db, organisation_ids.into_iter()).await?;
     let terms: HashSet<String> = terms.into_iter().collect();
-    let items = found
-        .page
+    let items = on_page
         .iter()
         // One removed since the index read it is left out.
-        .filter_map(|&(kind, id, relevance)| {
+        .filter_map(|(relevance, ranked)| {
+            let relevance = *relevance;
+            let (kind, id) = match ranked {
+                Ranked::Catalogue(entry) => {
+                    let (snippet_from, snippet) =
+                        text::snippet(&entry.description, &terms, SNIPPET_CHARS)
+                            .map_or((None, Vec::new()), |s| (Some("Description".to_owned()), s));
+                    return Some(SearchHit {
+                        kind: entry.kind,
+                        id: entry.id,
+                        title: entry.title.clone(),
+                        project_id: None,
+                        project_title: None,
+                        organisation: OrganisationRef {
+                            id: entry.organisation_id,
+                            name: names
+                                .get(&entry.organisation_id)
+                                .cloned()
+                                .unwrap_or_default(),
+                        },
+                        status: None,
+                        starts_at: entry.starts_at,
+                        tags: entry.tags.clone(),
+                        snippet,
+                        snippet_from,
+                        relevance,
+                    });
+                }
+                Ranked::Register(kind, id) => (*kind, *id),
+            };
             let (project_id, title, snippet) = match kind {
-                SearchKind::Project => (
-                    id,
-                    None,
-                    documents.get(&id).and_then(|d| best_snippet(d, &terms)),
-                ),
                 SearchKind::Measure => {
                     let (project_id, document) = measures.get(&id)?;
                     let snippet = document
                         .definitions
                         .iter()
                         .find_map(|d| text::snippet(d, &terms, SNIPPET_CHARS))
-                        .map(|s| (Part::Problem, s));
+                        .map(|s| ("Definition".to_owned(), s));
                     (*project_id, Some(document.name.clone()), snippet)
                 }
+                _ => (
+                    id,
+                    None,
+                    documents
+                        .get(&id)
+                        .and_then(|d| best_snippet(d, &terms))
+                        .map(|(part, s)| (part.label().to_owned(), s)),
+                ),
             };
             let summary = summaries.get(&project_id)?;
-            let (snippet_from, snippet) = match (kind, snippet) {
-                (_, None) => (None, Vec::new()),
-                (SearchKind::Measure, Some((_, snippet))) => {
-                    (Some("Definition".to_owned()), snippet)
-                }
-                (SearchKind::Project, Some((part, snippet))) => {
-                    (Some(part.label().to_owned()), snippet)
-                }
-            };
+            let (snippet_from, snippet) =
+                snippet.map_or((None, Vec::new()), |(from, s)| (Some(from), s));
             Some(SearchHit {
                 kind,
                 id,
                 title: title.unwrap_or_else(|| summary.title.clone()),
-                project_id,
-                project_title: summary.title.clone(),
-                lead_organisation: summary.lead_organisation.clone(),
-                status: summary.status,
+                project_id: Some(project_id),
+                project_title: Some(summary.title.clone()),
+                organisation: summary.lead_organisation.clone(),
+                status: Some(summary.status),
+                starts_at: None,
                 tags: summary.tags.clone(),
                 snippet,
                 snippet_from,
@@ -128,23 +228,27 @@ pub async fn search(
             })
         })
         .collect();
-    let names = organisation_names(
-        db,
-        found
-            .organisations
-            .iter()
-            .take(MAX_FACET_VALUES)
-            .map(|(id, _)| *id),
-    )
-    .await?;
+    let add = |mut counts: HashMap<String, u64>, more: Vec<(String, u64)>| {
+        for (key, count) in more {
+            *counts.entry(key).or_default() += count;
+        }
+        most_first(counts)
+    };
+    let mut organisations: HashMap<i64, u64> = listed.organisations;
+    for (id, count) in found.organisations {
+        *organisations.entry(id).or_default() += count;
+    }
+    let mut kinds: HashMap<SearchKind, u64> = listed.kinds;
+    for (kind, count) in found.kinds {
+        *kinds.entry(kind).or_default() += count;
+    }
+    let total = found.total + listed.total;
     let facets = SearchFacets {
-        kinds: found
-            .kinds
+        kinds: most_first(kinds)
             .into_iter()
             .map(|(kind, count)| KindCount { kind, count })
             .collect(),
-        organisations: found
-            .organisations
+        organisations: most_first(organisations)
             .into_iter()
             .take(MAX_FACET_VALUES)
             .filter_map(|(id, count)| {
@@ -162,8 +266,7 @@ pub async fn search(
             .into_iter()
             .map(|(status, count)| StatusCount { status, count })
             .collect(),
-        themes: found
-            .themes
+        themes: add(listed.themes, found.themes)
             .into_iter()
             .take(MAX_FACET_VALUES)
             .map(|(theme, count)| ThemeCount { theme, count })
@@ -171,9 +274,16 @@ pub async fn search(
     };
     Ok(SearchResults {
         items,
-        page: PageInfo::exact(page, per_page, found.total),
+        page: PageInfo::exact(page, per_page, total),
         facets,
     })
+}
+
+/// The counts, the greatest first (ties in value order).
+fn most_first<T: Ord>(counts: HashMap<T, u64>) -> Vec<(T, u64)> {
+    let mut counts: Vec<(T, u64)> = counts.into_iter().collect();
+    counts.sort_unstable_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+    counts
 }
 
 /// The part of `document` (other than its title and themes, which a result shows anyway) whose snippet

@@ -14,18 +14,23 @@ use crate::{
     access::{ProjectAccess, VisibleProject},
     auth::{AuthUser, TokenUsed},
     cache::register::documents,
-    db::{self, search::Like},
+    db::{
+        self,
+        search::{Like, Readable},
+    },
     error::{ApiError, ApiResult, not_found},
     extract::{Json, Query},
     state::AppState,
 };
 
-/// Search projects and measures by relevance: every word of `q` (stemmed, so "falls" finds
-/// "falling"; and names of one thing alike, so "bedsores" finds "pressure ulcers") in a
-/// project's title, themes, aim, problem, change ideas or PDSA learning, or in a measure's name
-/// and definitions, ranked by BM25, with snippets and the counts by kind, organisation, status
-/// and theme (a measure counts by its project). Only what the asker may see is searched; an API
-/// token finds measures only with `read_measures`.
+/// Search projects, measures, courses and events by relevance: every word of `q` (stemmed, so
+/// "falls" finds "falling"; and names of one thing alike, so "bedsores" finds "pressure
+/// ulcers") in a project's title, themes, aim, problem, change ideas or PDSA learning, a
+/// measure's name and definitions, a course's title, tier and description, or an event's
+/// title, kind, themes and description; ranked by BM25, with snippets and the counts by kind,
+/// organisation, status and theme (a measure counts by its project). Only what the asker may
+/// see is searched; an API token finds measures with `read_measures`, courses with
+/// `read_training` and events with `read_events`.
 #[utoipa::path(
     tag = "search",
     security(("bearer" = [])),
@@ -45,19 +50,26 @@ pub async fn search(
     Query(query): Query<SearchQuery>,
 ) -> ApiResult<HttpResponse> {
     let (q, page) = query.validate()?;
-    // An API token finds measures only if it may read them.
-    let measures = req
+    // An API token finds what its scopes read; a person, everything they may see.
+    let scopes = req
         .extensions()
         .get::<TokenUsed>()
-        .is_none_or(|token| token.scopes.contains(&TokenScope::ReadMeasures));
+        .map(|t| t.scopes.clone());
+    let may = |scope: TokenScope| scopes.as_ref().is_none_or(|s| s.contains(&scope));
+    let readable = Readable {
+        measures: may(TokenScope::ReadMeasures),
+        courses: may(TokenScope::ReadTraining),
+        events: may(TokenScope::ReadEvents),
+    };
     let results = db::search::search(
         &state.db,
         &state.project_lists,
-        Some(&user),
+        &state.catalogue,
+        &user,
         &q,
         &query,
         page,
-        measures,
+        readable,
     )
     .await?;
     Ok(HttpResponse::Ok().json(results))

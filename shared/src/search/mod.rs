@@ -30,6 +30,8 @@ wire_enum! {
     SearchKind {
         Project => "project", "Projects";
         Measure => "measure", "Measures";
+        Course => "course", "Courses";
+        Event => "event", "Events";
     }
 }
 
@@ -71,13 +73,14 @@ pub struct SearchQuery {
     /// Only results of this kind.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kind: Option<SearchKind>,
-    /// Only projects (and their measures) this organisation leads or is a partner in.
+    /// Only projects (and their measures) this organisation leads or is a partner in, courses
+    /// it provides and events it organises.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub organisation_id: Option<i64>,
-    /// Only projects (and their measures) of this status.
+    /// Only projects (and their measures) of this status: no course or event.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<ProjectStatus>,
-    /// Only projects (and their measures) with this theme tag.
+    /// Only projects (and their measures) and events with this theme tag: no course.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[cfg_attr(
         feature = "openapi",
@@ -126,15 +129,20 @@ impl SearchQuery {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct SearchHit {
     pub kind: SearchKind,
-    /// The project's or the measure's id.
+    /// The project's, measure's, course's or event's id.
     pub id: i64,
     pub title: String,
-    /// The project (for a measure, the project it belongs to).
-    pub project_id: i64,
-    /// The project's title (for a measure, the title of the project it belongs to).
-    pub project_title: String,
-    pub lead_organisation: OrganisationRef,
-    pub status: ProjectStatus,
+    /// A project's own id; a measure's project.
+    pub project_id: Option<i64>,
+    /// A project's own title; a measure's project's.
+    pub project_title: Option<String>,
+    /// A project's (or a measure's project's) lead organisation, a course's provider, an
+    /// event's organiser.
+    pub organisation: OrganisationRef,
+    /// A project's status (a measure's project's).
+    pub status: Option<ProjectStatus>,
+    /// When an event starts.
+    pub starts_at: Option<chrono::DateTime<chrono::Utc>>,
     pub tags: Vec<String>,
     /// Where the words were found, with them marked; empty if only in the title.
     pub snippet: Vec<SnippetPart>,

@@ -2,7 +2,10 @@
 //! the counts by kind, organisation, status and theme to narrow them (each a link that adds
 //! or removes its filter).
 
-use qi_shared::search::{SearchHit, SearchKind, SearchQuery, SearchResults, SnippetPart};
+use qi_shared::{
+    search::{SearchHit, SearchKind, SearchQuery, SearchResults, SnippetPart},
+    uk_time,
+};
 use yew::prelude::*;
 use yew_router::prelude::*;
 
@@ -15,7 +18,7 @@ use crate::{
         states::{Empty, ErrorPanel, Loading},
     },
     hooks::{Load, use_load, use_query},
-    route::Route,
+    route::{Route, TrainingRoute},
 };
 
 fn snippet(parts: &[SnippetPart]) -> Html {
@@ -28,30 +31,46 @@ fn snippet(parts: &[SnippetPart]) -> Html {
     }
 }
 
-fn hit(h: &SearchHit) -> Html {
-    let (to, what) = match h.kind {
+/// Where a result leads, and what it is.
+fn link_and_what(h: &SearchHit) -> (Html, String) {
+    let organisation = &h.organisation.name;
+    let project = h.project_id.unwrap_or_default();
+    match h.kind {
         SearchKind::Project => (
-            Route::Project { id: h.project_id },
-            format!("Project led by {}", h.lead_organisation.name),
+            html! { <Link<Route> to={Route::Project { id: h.id }}>{ &h.title }</Link<Route>> },
+            format!("Project led by {organisation}"),
         ),
         SearchKind::Measure => (
-            Route::Measure {
-                id: h.project_id,
-                measure_id: h.id,
-            },
+            html! { <Link<Route> to={Route::Measure { id: project, measure_id: h.id }}>{ &h.title }</Link<Route>> },
             format!(
-                "Measure of “{}”, led by {}",
-                h.project_title, h.lead_organisation.name
+                "Measure of “{}”, led by {organisation}",
+                h.project_title.as_deref().unwrap_or_default()
             ),
         ),
-    };
+        SearchKind::Course => (
+            html! { <Link<TrainingRoute> to={TrainingRoute::Course { id: h.id }}>{ &h.title }</Link<TrainingRoute>> },
+            format!("Course provided by {organisation}"),
+        ),
+        SearchKind::Event => (
+            html! { <Link<Route> to={Route::Event { id: h.id }}>{ &h.title }</Link<Route>> },
+            match h.starts_at {
+                Some(at) => format!(
+                    "Event organised by {organisation}, {}",
+                    uk_time::local(at).format("%-d %B %Y")
+                ),
+                None => format!("Event organised by {organisation}"),
+            },
+        ),
+    }
+}
+
+fn hit(h: &SearchHit) -> Html {
+    let (link, what) = link_and_what(h);
     html! {
         <li class="project-card search-hit">
-            <h2 class="project-card__title">
-                <Link<Route> to={to}>{ &h.title }</Link<Route>>
-            </h2>
+            <h2 class="project-card__title">{ link }</h2>
             <p class="project-card__meta">
-                { status_tag(h.status) }{ " " }
+                if let Some(status) = h.status { { status_tag(status) }{ " " } }
                 <span>{ what }</span>
             </p>
             if !h.snippet.is_empty() {
@@ -165,7 +184,7 @@ pub fn search_page() -> Html {
     };
     let body = match &*results {
         _ if !asked => html! {
-            <p class="hint">{ "Search projects' titles, problems, aims, change ideas, PDSA learning and themes, and measures' names and definitions. Words match their other forms (falls, fall, falling) and other names for the same thing (bedsores, pressure ulcers)." }</p>
+            <p class="hint">{ "Search projects (titles, problems, aims, change ideas, PDSA learning and themes), measures, courses and events. Words match their other forms (falls, fall, falling) and other names for the same thing (bedsores, pressure ulcers)." }</p>
         },
         Load::Loading => html! { <Loading /> },
         Load::Failed(error) => html! { <ErrorPanel error={error.clone()} /> },
