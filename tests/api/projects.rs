@@ -657,4 +657,37 @@ async fn a_change_made_through_one_node_shows_on_another() {
         p["title"] == "Fewer falls on wards 7 and 8" && p["version"] == 2
     })
     .await;
+
+    // Search too: the project's new words, and a course made through the other node (each
+    // node's catalogue follows the changes feed).
+    let found = |page: &Value| -> Vec<String> {
+        page["items"]
+            .as_array()
+            .map(|items| {
+                items
+                    .iter()
+                    .filter_map(|h| h["title"].as_str().map(str::to_owned))
+                    .collect()
+            })
+            .unwrap_or_default()
+    };
+    eventually(&b, "/api/v1/search?q=wards+8", |page| {
+        found(page) == ["Fewer falls on wards 7 and 8"]
+    })
+    .await;
+    eventually(&b, "/api/v1/search?q=fundamentals", |page| {
+        found(page).is_empty()
+    })
+    .await;
+    a.post(
+        "/api/v1/courses",
+        &a.admin,
+        crate::training::course_body(a.admin_org),
+    )
+    .await
+    .expect::<Value>(201);
+    eventually(&b, "/api/v1/search?q=fundamentals", |page| {
+        found(page) == ["QI Fundamentals"]
+    })
+    .await;
 }
