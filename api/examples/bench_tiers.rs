@@ -146,6 +146,7 @@ async fn main() -> anyhow::Result<()> {
             email_normalised: Set(email),
             organisation_id: Set(org),
             job_role: Set("Staff nurse".to_owned()),
+            expertise: Set(String::new()),
             status: Set(PersonStatus::Active),
             password_hash: Set(None),
             access_stamp: Set(0),

@@ -74,6 +74,7 @@ impl Application {
             )),
             sign_in: SignInThrottle::new(&settings.auth),
             catalogue: Default::default(),
+            experts: Default::default(),
             project_lists: crate::cache::ListCache::new(std::time::Duration::from_secs(
                 settings.list_cache_seconds,
             )),

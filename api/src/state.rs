@@ -27,6 +27,8 @@ pub struct AppState {
     pub project_lists: ListCache,
     /// The courses and events in memory, for search (`crate::cache::catalogue`).
     pub catalogue: crate::cache::catalogue::CatalogueIndex,
+    /// The people by what they can help with, for search (`crate::cache::expertise`).
+    pub experts: crate::cache::expertise::ExpertiseIndex,
     /// The dashboard's facts, while nothing changes (`dashboard_cache_seconds` at most).
     pub dashboard: std::sync::Arc<FactsCache>,
     /// The base of links handed out (invitations), without a trailing slash.

@@ -36,6 +36,7 @@ mod m20261211_000028_changes;
 mod m20261212_000029_webhooks;
 mod m20261213_000030_changes_of_training_and_events;
 mod m20261213_000031_webhook_secret_rotation;
+mod m20261214_000032_people_expertise;
 
 pub struct Migrator;
 
@@ -74,6 +75,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261212_000029_webhooks::Migration),
             Box::new(m20261213_000030_changes_of_training_and_events::Migration),
             Box::new(m20261213_000031_webhook_secret_rotation::Migration),
+            Box::new(m20261214_000032_people_expertise::Migration),
         ]
     }
 }

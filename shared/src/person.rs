@@ -179,6 +179,9 @@ pub struct Person {
     pub organisation_id: i64,
     pub organisation_name: String,
     pub job_role: String,
+    /// What they can help with ("run charts", "co-design with patients"): found by search.
+    #[serde(default)]
+    pub expertise: Vec<String>,
     /// Always includes `member`.
     pub roles: Vec<Role>,
     pub status: PersonStatus,
@@ -318,6 +321,10 @@ pub struct PersonUpdate {
         )
     )]
     pub job_role: Option<String>,
+    /// What they can help with, replacing the list: at most 10 items of at most 60 characters.
+    #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(schema_with = expertise_schema))]
+    pub expertise: Option<Vec<String>>,
     /// Move the person to another home organisation (partnership admins only).
     #[serde(default)]
     pub organisation_id: Option<i64>,
@@ -328,6 +335,7 @@ pub struct PersonUpdate {
 pub struct ValidPersonUpdate {
     pub name: Option<String>,
     pub job_role: Option<String>,
+    pub expertise: Option<Vec<String>>,
     pub organisation_id: Option<i64>,
 }
 
@@ -342,14 +350,59 @@ impl PersonUpdate {
             .job_role
             .as_deref()
             .map(|j| errors.check("job_role", parse_job_role(j)));
+        let expertise = self
+            .expertise
+            .as_deref()
+            .map(|e| errors.check("expertise", parse_expertise(e)));
         errors.finish(|| {
             Some(ValidPersonUpdate {
                 name: present(name)?,
                 job_role: present(job_role)?,
+                expertise: present(expertise)?,
                 organisation_id: self.organisation_id,
             })
         })
     }
+}
+
+/// The most items a person's expertise lists.
+pub const MAX_EXPERTISE: usize = 10;
+/// The longest item of a person's expertise, in characters.
+pub const MAX_EXPERTISE_CHARS: usize = 60;
+
+/// What a person can help with, as they list it: at most [`MAX_EXPERTISE`] items of one line
+/// and at most [`MAX_EXPERTISE_CHARS`] characters each, each trimmed, repeats (whatever their
+/// case) dropped.
+pub fn parse_expertise(items: &[String]) -> Result<Vec<String>, String> {
+    if items.len() > MAX_EXPERTISE {
+        return Err(format!(
+            "List at most {MAX_EXPERTISE} things you can help with"
+        ));
+    }
+    let mut kept: Vec<String> = Vec::new();
+    for item in items {
+        let item =
+            crate::validation::text(item, "each thing you can help with", 1, MAX_EXPERTISE_CHARS)?;
+        if !kept.iter().any(|k| k.to_lowercase() == item.to_lowercase()) {
+            kept.push(item);
+        }
+    }
+    Ok(kept)
+}
+
+#[cfg(feature = "openapi")]
+fn expertise_schema() -> utoipa::openapi::schema::Array {
+    use utoipa::openapi::schema::{ArrayBuilder, ObjectBuilder, Type};
+    ArrayBuilder::new()
+        .items(
+            ObjectBuilder::new()
+                .schema_type(Type::String)
+                .min_length(Some(1))
+                .max_length(Some(MAX_EXPERTISE_CHARS))
+                .pattern(Some(crate::validation::REQUIRED_TEXT_PATTERN)),
+        )
+        .max_items(Some(MAX_EXPERTISE))
+        .build()
 }
 
 /// The new set of platform roles for a person.
@@ -363,6 +416,20 @@ pub struct RolesUpdate {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn expertise_is_a_short_list_of_one_line_items() {
+        let list = |items: &[&str]| items.iter().map(|s| (*s).to_owned()).collect::<Vec<_>>();
+        assert_eq!(
+            parse_expertise(&list(&[" Run charts ", "run charts", "Datix data"])),
+            Ok(list(&["Run charts", "Datix data"]))
+        );
+        assert!(parse_expertise(&list(&["a", " "])).is_err());
+        assert!(parse_expertise(&list(&["a\nb"])).is_err());
+        assert!(parse_expertise(&list(&[&"x".repeat(61)])).is_err());
+        let eleven: Vec<String> = (0..11).map(|i| format!("item {i}")).collect();
+        assert!(parse_expertise(&eleven).is_err());
+    }
 
     #[test]
     fn emails_are_checked_and_compared_without_case() {

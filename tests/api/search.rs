@@ -21,8 +21,26 @@ async fn search(app: &TestApp, token: &str, query: &str) -> SearchResults {
         .expect(200)
 }
 
+/// The titles of what it found, people left out (people who lead projects are found by their
+/// themes: the tests of other kinds do not count them).
 fn titles(results: &SearchResults) -> Vec<&str> {
-    results.items.iter().map(|h| h.title.as_str()).collect()
+    results
+        .items
+        .iter()
+        .filter(|h| h.kind != SearchKind::Person)
+        .map(|h| h.title.as_str())
+        .collect()
+}
+
+/// How many it found, people left out.
+fn total(results: &SearchResults) -> u64 {
+    results
+        .facets
+        .kinds
+        .iter()
+        .filter(|k| k.kind != SearchKind::Person)
+        .map(|k| k.count)
+        .sum()
 }
 
 async fn project(app: &TestApp, token: &str, org: i64, fields: Value) -> Project {
@@ -71,7 +89,7 @@ async fn search_stems_ranks_marks_and_counts() {
         ["Falling less at night", "Sepsis screening"]
     );
     assert!(found.items[0].relevance > found.items[1].relevance);
-    assert_eq!(found.page.total, 2);
+    assert_eq!(total(&found), 2);
     // A name of the same thing finds it, and the snippet marks the words found.
     let found = search(&app, &token, "q=bedsores").await;
     assert_eq!(titles(&found), ["Skin care on ward 9"]);
@@ -84,7 +102,10 @@ async fn search_stems_ranks_marks_and_counts() {
     assert_eq!(marked, ["pressure ulcers"]);
     assert_eq!(found.items[0].snippet_from.as_deref(), Some("Aim"));
     // Every word must be there.
-    assert!(search(&app, &token, "q=falls+sepsis").await.items.len() == 1);
+    assert_eq!(
+        titles(&search(&app, &token, "q=falls+sepsis").await).len(),
+        1
+    );
     assert!(search(&app, &token, "q=zebra").await.items.is_empty());
     // A change idea and a PDSA cycle's learning are searched too.
     let diagram = json!({"primary_drivers": [{"text": "Safe mobility", "secondary_drivers": [
@@ -105,7 +126,7 @@ async fn search_stems_ranks_marks_and_counts() {
     );
     // Facets: counted over the whole search, each without its own filter.
     let found = search(&app, &token, "q=ward").await;
-    assert_eq!(found.page.total, 2);
+    assert_eq!(total(&found), 2);
     let found = search(&app, &token, "q=ward&status=completed").await;
     assert_eq!(titles(&found), ["Skin care on ward 9"]);
     let statuses: Vec<(String, u64)> = found
@@ -145,11 +166,12 @@ async fn search_stems_ranks_marks_and_counts() {
     assert_eq!(hit.project_title.as_deref(), Some("Skin care on ward 9"));
     assert_eq!(hit.snippet_from.as_deref(), Some("Definition"));
     let found = search(&app, &token, "q=falls").await;
-    assert_eq!(found.page.total, 3, "two projects and the measure");
+    assert_eq!(total(&found), 3, "two projects and the measure");
     let kinds: Vec<(SearchKind, u64)> = found
         .facets
         .kinds
         .iter()
+        .filter(|k| k.kind != SearchKind::Person)
         .map(|k| (k.kind, k.count))
         .collect();
     assert_eq!(kinds, [(SearchKind::Project, 2), (SearchKind::Measure, 1)]);
@@ -157,8 +179,8 @@ async fn search_stems_ranks_marks_and_counts() {
     assert_eq!(titles(&found), ["Risk assessments done within 24 hours"]);
     assert_eq!(
         found.facets.kinds.len(),
-        2,
-        "the kind facet counts every kind"
+        3,
+        "the kind facet counts every kind: projects, the measure, and the admin who leads falls work"
     );
     // A measure counts in its project's status: the completed one.
     assert_eq!(found.facets.statuses[0].status.as_str(), "completed");
@@ -167,7 +189,7 @@ async fn search_stems_ranks_marks_and_counts() {
     let found = search(&app, &projects_only, "q=falls").await;
     assert!(found.items.iter().all(|h| h.kind == SearchKind::Project));
     let both = crate::changes::token(&app, &token, &["read_projects", "read_measures"]).await;
-    assert_eq!(search(&app, &both, "q=falls").await.page.total, 3);
+    assert_eq!(total(&search(&app, &both, "q=falls").await), 3);
     let _ = other;
 }
 
@@ -194,7 +216,7 @@ async fn nobody_finds_what_they_may_not_see() {
     .await;
     let seen = search(&app, &c.member_b.1, "q=sepsis").await;
     assert_eq!(titles(&seen), ["Sepsis in general practice"]);
-    assert_eq!(seen.page.total, 1);
+    assert_eq!(total(&seen), 1);
     assert!(
         seen.facets
             .organisations
@@ -696,4 +718,92 @@ async fn courses_and_events_are_found_as_their_readers_may_see_them() {
         crate::changes::token(&app, &c.admin_a.1, &["read_projects", "read_training"]).await;
     let found = search(&app, &training, "q=spc").await;
     assert!(found.items.iter().all(|h| h.kind == SearchKind::Course) && found.items.len() == 1);
+}
+
+#[tokio::test]
+async fn people_are_found_by_what_they_can_help_with_and_the_themes_they_lead() {
+    let app = spawn_app().await;
+    let c = cast(&app).await;
+    // Their own list, on their profile.
+    let me: Value = app
+        .patch(
+            "/api/v1/me",
+            &c.coach_a.1,
+            json!({"expertise": [" Run charts ", "run charts", "Co-design with patients"]}),
+        )
+        .await
+        .expect(200);
+    assert_eq!(
+        me["expertise"],
+        json!(["Run charts", "Co-design with patients"])
+    );
+    // And the themes of the projects they lead, as far as the asker may see them.
+    project(
+        &app,
+        &c.member_b.1,
+        c.org_b.id,
+        json!({"title": "Antibiotic review at 72 hours", "tags": ["Antimicrobial stewardship"],
+               "team": [{"person_id": c.member_b.0.id, "role": "lead"}]}),
+    )
+    .await;
+    project(
+        &app,
+        &c.member_a.1,
+        c.org_a.id,
+        json!({"title": "Secret stewardship pilot", "visibility": "team", "tags": ["Stewardship pilots"],
+               "team": [{"person_id": c.member_a.0.id, "role": "lead"}]}),
+    )
+    .await;
+    let people = |found: &SearchResults| -> Vec<String> {
+        found
+            .items
+            .iter()
+            .filter(|h| h.kind == SearchKind::Person)
+            .map(|h| h.title.clone())
+            .collect()
+    };
+    let found = search(&app, &c.member_b.1, "q=run+chart").await;
+    assert_eq!(people(&found), [c.coach_a.0.name.as_str()]);
+    let hit = &found.items[0];
+    assert_eq!(hit.tags, ["Run charts", "Co-design with patients"]);
+    assert_eq!(hit.organisation.id, c.org_a.id);
+    assert!(hit.job_role.is_some());
+    assert!(hit.snippet.iter().any(|p| p.hit && p.text == "Run"));
+    // Someone in organisation B sees B's lead of stewardship work, not A's team-only one.
+    let found = search(&app, &c.member_b.1, "q=stewardship").await;
+    assert_eq!(people(&found), [c.member_b.0.name.as_str()]);
+    let found = search(&app, &c.member_a.1, "q=stewardship").await;
+    assert_eq!(people(&found).len(), 2);
+    // The kind facet counts people; a kind, an organisation filter them.
+    let found = search(&app, &c.member_a.1, "q=stewardship&kind=person").await;
+    assert!(found.items.iter().all(|h| h.kind == SearchKind::Person));
+    assert!(
+        found
+            .facets
+            .kinds
+            .iter()
+            .any(|k| k.kind == SearchKind::Project)
+    );
+    let found = search(
+        &app,
+        &c.member_a.1,
+        &format!("q=stewardship&kind=person&organisation_id={}", c.org_b.id),
+    )
+    .await;
+    assert_eq!(people(&found), [c.member_b.0.name.as_str()]);
+    // API tokens never find people (no scope reads the directory).
+    let both = crate::changes::token(&app, &c.admin_a.1, &["read_projects", "read_training"]).await;
+    assert!(people(&search(&app, &both, "q=run+charts").await).is_empty());
+    // Bad lists are refused by field.
+    for bad in [
+        json!((0..11).map(|i| format!("Method {i}")).collect::<Vec<_>>()),
+        json!(["a\nb"]),
+        json!(["x".repeat(61)]),
+    ] {
+        let problem = app
+            .patch("/api/v1/me", &c.coach_a.1, json!({ "expertise": bad }))
+            .await
+            .problem(422);
+        assert_eq!(fields(&problem), ["expertise"]);
+    }
 }

@@ -71,6 +71,10 @@ describe('Search and similar work in the browser', () => {
       await h.expectVisible(page, page.locator('.search-hit', { hasText: 'Event organised by' }).first(), 'an event found');
       await h.expectVisible(page, page.locator('.facet', { hasText: 'Kind' }).getByText(/Events \(\d+\)/), 'the events counted');
 
+      // People are found by what they can help with.
+      await page.goto(`${server.baseUrl}/search?q=run%20charts`);
+      await h.expectVisible(page, page.locator('.search-hit', { hasText: 'Can help with' }).first(), 'a colleague who can help');
+
       // Writing a new project: the panel suggests the falls work once typing pauses.
       await page.goto(`${server.baseUrl}/projects/new`);
       await h.expectH1(page, 'Start a project');

@@ -106,8 +106,10 @@ impl Kind {
 /// Which results a catalogue search keeps.
 #[derive(Debug, Clone, Default)]
 pub struct Filter {
-    /// The kinds searched (those the asker may read).
+    /// The kinds searched (those the asker may read), all counted in the kinds' facet.
     pub kinds: Vec<SearchKind>,
+    /// The kind asked for, if one: only results of it are listed and counted in the others.
+    pub kind: Option<SearchKind>,
     pub organisation_id: Option<i64>,
     /// Lower-cased and trimmed: only events have themes.
     pub theme: Option<String>,
@@ -266,9 +268,15 @@ impl CatalogueIndex {
                     .organisation_id
                     .is_none_or(|o| o == entry.organisation_id);
                 let in_theme = filter.theme.as_ref().is_none_or(|t| entry.tags.contains(t));
+                let in_kind = filter.kind.is_none_or(|k| k == kind);
                 if in_organisation && in_theme {
                     *found.kinds.entry(kind).or_default() += 1;
-                    hits.push((entry, score));
+                    if in_kind {
+                        hits.push((entry, score));
+                    }
+                }
+                if !in_kind {
+                    continue;
                 }
                 if in_theme {
                     *found

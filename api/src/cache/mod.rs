@@ -5,6 +5,7 @@
 pub mod catalogue;
 pub mod corpus;
 pub mod dashboard;
+pub mod expertise;
 pub mod people;
 pub mod projects;
 pub mod register;

@@ -43,6 +43,15 @@ pub struct PersonFilter {
     pub status: Option<PersonStatus>,
 }
 
+/// A person's expertise as stored (one item a line) as a list.
+pub fn expertise_of(stored: &str) -> Vec<String> {
+    stored
+        .lines()
+        .filter(|l| !l.trim().is_empty())
+        .map(str::to_owned)
+        .collect()
+}
+
 fn to_dto(m: person::Model, organisation_name: String, roles: Vec<Role>) -> Person {
     Person {
         id: m.id,
@@ -51,6 +60,7 @@ fn to_dto(m: person::Model, organisation_name: String, roles: Vec<Role>) -> Pers
         organisation_id: m.organisation_id,
         organisation_name,
         job_role: m.job_role,
+        expertise: expertise_of(&m.expertise),
         roles: normalise_roles(&roles),
         status: m.status,
         created_at: m.created_at,
@@ -252,6 +262,9 @@ pub async fn update(
     }
     if let Some(job_role) = &change.job_role {
         active.job_role = Set(job_role.clone());
+    }
+    if let Some(expertise) = &change.expertise {
+        active.expertise = Set(expertise.join("\n"));
     }
     let moved = change
         .organisation_id

@@ -26,6 +26,7 @@ use crate::{
     cache::{
         ListCache,
         catalogue::{self, CatalogueIndex},
+        expertise::{self, ExpertiseIndex},
         register::{DUPLICATE_DAYS, Document, MeasureDocument, Part, Within, documents},
     },
     db::entity::{measure, organisation},
@@ -44,6 +45,8 @@ pub struct Readable {
     pub measures: bool,
     pub courses: bool,
     pub events: bool,
+    /// People by expertise: people only (no API token reads the directory).
+    pub people: bool,
 }
 
 /// A page of what `actor` may see (projects, measures, courses, events, as `readable`) that has
@@ -52,7 +55,7 @@ pub struct Readable {
 pub async fn search(
     db: &DatabaseConnection,
     cache: &ListCache,
-    catalogue: &CatalogueIndex,
+    (catalogue, experts): (&CatalogueIndex, &ExpertiseIndex),
     actor: &Actor,
     q: &str,
     query: &SearchQuery,
@@ -82,37 +85,50 @@ pub async fn search(
         (SearchKind::Event, readable.events),
     ]
     .into_iter()
-    .filter(|(kind, readable)| {
-        *readable && query.status.is_none() && query.kind.is_none_or(|k| k == *kind)
-    })
+    .filter(|(_, readable)| *readable && query.status.is_none())
     .map(|(kind, _)| kind)
     .collect();
-    let register_kinds = query
-        .kind
-        .is_none_or(|k| matches!(k, SearchKind::Project | SearchKind::Measure));
-    // Both kinds' best, merged by relevance, then the page.
+    // Every kind is searched whatever the kind asked for, to count it in the kinds' facet;
+    // each lists only results of the kind asked for. The best of each, merged by relevance,
+    // then the page.
     let best = offset.saturating_add(limit);
-    let found = if register_kinds {
-        cache
-            .register
-            .search(Some(actor), &terms, &within, (0, best))?
-    } else {
-        Default::default()
-    };
+    let found = cache
+        .register
+        .search(Some(actor), &terms, &within, (0, best))?;
     let listed = if catalogue_kinds.is_empty() {
         catalogue::Found::default()
     } else {
         catalogue.catch_up(db).await?;
         let filter = catalogue::Filter {
             kinds: catalogue_kinds,
+            kind: query.kind,
             organisation_id: query.organisation_id,
             theme,
         };
         catalogue.search(actor, &terms, &filter, best)?
     };
+    // People have no status nor theme: a search by either leaves them out.
+    let people = if readable.people
+        && query.status.is_none()
+        && query.theme.as_deref().is_none_or(|t| t.trim().is_empty())
+    {
+        experts.catch_up(db).await?;
+        let led = cache.register.led_themes(actor)?;
+        experts.search(&terms, &led, query.organisation_id, best)?
+    } else {
+        expertise::Found::default()
+    };
+    // Counted in the kinds' facet whatever the kind asked for; listed only if people are.
+    let people_total = people.total;
+    let people = if query.kind.is_none_or(|k| k == SearchKind::Person) {
+        people
+    } else {
+        expertise::Found::default()
+    };
     enum Ranked<'a> {
         Register(SearchKind, i64),
         Catalogue(&'a catalogue::Entry),
+        Person(&'a expertise::Expert, &'a [String]),
     }
     let mut merged: Vec<(f64, Ranked<'_>)> = found
         .page
@@ -123,6 +139,12 @@ pub async fn search(
                 .best
                 .iter()
                 .map(|(entry, score)| (*score, Ranked::Catalogue(entry))),
+        )
+        .chain(
+            people
+                .best
+                .iter()
+                .map(|(expert, score, themes)| (*score, Ranked::Person(expert, themes))),
         )
         .collect();
     merged.sort_by(|a, b| b.0.total_cmp(&a.0));
@@ -148,8 +170,10 @@ pub async fn search(
         .iter()
         .map(|(id, _)| *id)
         .chain(listed.organisations.keys().copied())
+        .chain(people.organisations.keys().copied())
         .chain(on_page.iter().filter_map(|(_, r)| match r {
             Ranked::Catalogue(entry) => Some(entry.organisation_id),
+            Ranked::Person(expert, _) => Some(expert.organisation_id),
             Ranked::Register(..) => None,
         }))
         .collect();
@@ -183,6 +207,37 @@ pub async fn search(
                         status: None,
                         starts_at: entry.starts_at,
                         tags: entry.tags.clone(),
+                        job_role: None,
+                        snippet,
+                        snippet_from,
+                        relevance,
+                    });
+                }
+                Ranked::Person(expert, themes) => {
+                    let said = format!("Can help with: {}", expert.expertise.join("; "));
+                    let led = format!("Leads projects on: {}", themes.join("; "));
+                    let (snippet_from, snippet) = [said, led]
+                        .iter()
+                        .find_map(|t| text::snippet(t, &terms, SNIPPET_CHARS))
+                        .map_or((None, Vec::new()), |s| (None, s));
+                    let _: &Option<String> = &snippet_from;
+                    return Some(SearchHit {
+                        kind: SearchKind::Person,
+                        id: expert.id,
+                        title: expert.name.clone(),
+                        project_id: None,
+                        project_title: None,
+                        organisation: OrganisationRef {
+                            id: expert.organisation_id,
+                            name: names
+                                .get(&expert.organisation_id)
+                                .cloned()
+                                .unwrap_or_default(),
+                        },
+                        status: None,
+                        starts_at: None,
+                        tags: expert.expertise.clone(),
+                        job_role: Some(expert.job_role.clone()),
                         snippet,
                         snippet_from,
                         relevance,
@@ -222,6 +277,7 @@ pub async fn search(
                 status: Some(summary.status),
                 starts_at: None,
                 tags: summary.tags.clone(),
+                job_role: None,
                 snippet,
                 snippet_from,
                 relevance,
@@ -235,14 +291,21 @@ pub async fn search(
         most_first(counts)
     };
     let mut organisations: HashMap<i64, u64> = listed.organisations;
-    for (id, count) in found.organisations {
+    for (id, count) in found
+        .organisations
+        .into_iter()
+        .chain(people.organisations.clone())
+    {
         *organisations.entry(id).or_default() += count;
     }
     let mut kinds: HashMap<SearchKind, u64> = listed.kinds;
     for (kind, count) in found.kinds {
         *kinds.entry(kind).or_default() += count;
     }
-    let total = found.total + listed.total;
+    if people_total > 0 {
+        kinds.insert(SearchKind::Person, people_total);
+    }
+    let total = found.total + listed.total + people.total;
     let facets = SearchFacets {
         kinds: most_first(kinds)
             .into_iter()

@@ -12,6 +12,7 @@ mod bulletins;
 mod capability;
 mod comments;
 mod events;
+mod expertise;
 mod measure_texts;
 mod measures;
 mod names;
@@ -245,6 +246,8 @@ pub async fn seed(
             create_person(&txn, &name, &email, org.id, job, roles, &shared_hash).await?;
         }
     }
+    let experts = expertise::seed(&txn).await?;
+    tracing::debug!(experts, "seeded what the demo people can help with");
     let projects = projects::seed(&txn).await?;
     tracing::debug!(projects, "seeded the demo projects");
     let invitations = team::seed(&txn).await?;

@@ -60,11 +60,12 @@ pub async fn search(
         measures: may(TokenScope::ReadMeasures),
         courses: may(TokenScope::ReadTraining),
         events: may(TokenScope::ReadEvents),
+        people: scopes.is_none(),
     };
     let results = db::search::search(
         &state.db,
         &state.project_lists,
-        &state.catalogue,
+        (&state.catalogue, &state.experts),
         &user,
         &q,
         &query,

@@ -32,6 +32,8 @@ wire_enum! {
         Measure => "measure", "Measures";
         Course => "course", "Courses";
         Event => "event", "Events";
+        /// People, by what they can help with and the themes of the projects they lead.
+        Person => "person", "People";
     }
 }
 
@@ -129,7 +131,7 @@ impl SearchQuery {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct SearchHit {
     pub kind: SearchKind,
-    /// The project's, measure's, course's or event's id.
+    /// The project's, measure's, course's, event's or person's id.
     pub id: i64,
     pub title: String,
     /// A project's own id; a measure's project.
@@ -137,13 +139,17 @@ pub struct SearchHit {
     /// A project's own title; a measure's project's.
     pub project_title: Option<String>,
     /// A project's (or a measure's project's) lead organisation, a course's provider, an
-    /// event's organiser.
+    /// event's organiser, a person's organisation.
     pub organisation: OrganisationRef,
     /// A project's status (a measure's project's).
     pub status: Option<ProjectStatus>,
     /// When an event starts.
     pub starts_at: Option<chrono::DateTime<chrono::Utc>>,
+    /// A project's or event's themes; what a person can help with.
     pub tags: Vec<String>,
+    /// A person's job role.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub job_role: Option<String>,
     /// Where the words were found, with them marked; empty if only in the title.
     pub snippet: Vec<SnippetPart>,
     /// Which part of it the snippet is from ("Aim", "Change idea", "PDSA learning", ...).

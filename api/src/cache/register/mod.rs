@@ -492,6 +492,32 @@ impl RegisterIndex {
             .collect())
     }
 
+    /// The themes of the projects each person leads, of those `actor` may see.
+    pub fn led_themes(&self, actor: &Actor) -> Result<HashMap<i64, Vec<String>>, DbErr> {
+        let index = self.index.read().map_err(|_| poisoned())?;
+        let mut led: HashMap<i64, Vec<String>> = HashMap::new();
+        for row in index.rows.iter().filter(|row| !row.tags.is_empty()) {
+            let leads = row
+                .context
+                .team
+                .iter()
+                .filter(|(_, role)| *role == TeamRole::Lead);
+            let mut leads = leads.peekable();
+            if leads.peek().is_none() || !actor.can_view_project(&row.context) {
+                continue;
+            }
+            for (person, _) in leads {
+                let themes = led.entry(*person).or_default();
+                for tag in &row.tags {
+                    if !themes.contains(tag) {
+                        themes.push(tag.clone());
+                    }
+                }
+            }
+        }
+        Ok(led)
+    }
+
     /// See [`Index::duplicates`].
     pub fn duplicates(
         &self,

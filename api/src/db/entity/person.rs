@@ -10,6 +10,8 @@ pub struct Model {
     pub email_normalised: String,
     pub organisation_id: i64,
     pub job_role: String,
+    /// What they can help with, one item a line.
+    pub expertise: String,
     pub status: qi_shared::person::PersonStatus,
     pub password_hash: Option<String>,
     /// Bumped when what an access token says about the person stops being true.

@@ -24,6 +24,13 @@ pub fn profile() -> Html {
             .map(|p| p.job_role.clone())
             .unwrap_or_default()
     });
+    // One item a line as typed; sent as a list.
+    let expertise = use_state(|| {
+        person
+            .as_ref()
+            .map(|p| p.expertise.join(", "))
+            .unwrap_or_default()
+    });
     let errors = use_state(Vec::<FieldError>::new);
     let message = use_state(|| None::<String>);
     let saved = use_state(|| false);
@@ -33,9 +40,10 @@ pub fn profile() -> Html {
     };
 
     let onsubmit = {
-        let (name, job_role, errors, message, saved, busy, session) = (
+        let (name, job_role, expertise, errors, message, saved, busy, session) = (
             name.clone(),
             job_role.clone(),
+            expertise.clone(),
             errors.clone(),
             message.clone(),
             saved.clone(),
@@ -47,6 +55,13 @@ pub fn profile() -> Html {
             let change = PersonUpdate {
                 name: Some((*name).clone()),
                 job_role: Some((*job_role).clone()),
+                expertise: Some(
+                    expertise
+                        .split(',')
+                        .filter(|item| !item.trim().is_empty())
+                        .map(str::to_owned)
+                        .collect(),
+                ),
                 organisation_id: None,
             };
             saved.set(false);
@@ -105,6 +120,8 @@ pub fn profile() -> Html {
                     oninput={set(&name)} error={error_for(&errors, "name")} />
                 <TextField name="job_role" label="Job role" autocomplete="organization-title" value={(*job_role).clone()}
                     oninput={set(&job_role)} error={error_for(&errors, "job_role")} />
+                <TextField name="expertise" label="I can help with" hint="Up to 10 things colleagues could ask you about, separated by commas: run charts, Datix data, co-design with patients. Search finds you by them."
+                    value={(*expertise).clone()} oninput={set(&expertise)} error={error_for(&errors, "expertise")} />
                 <Submit label="Save changes" busy={*busy} />
             </form>
             <p class="hint">{ "Your organisation is changed by your organisation's QI lead." }</p>

@@ -51,6 +51,13 @@ fn link_and_what(h: &SearchHit) -> (Html, String) {
             html! { <Link<TrainingRoute> to={TrainingRoute::Course { id: h.id }}>{ &h.title }</Link<TrainingRoute>> },
             format!("Course provided by {organisation}"),
         ),
+        SearchKind::Person => (
+            html! { { &h.title } },
+            format!(
+                "{}, {organisation}",
+                h.job_role.as_deref().unwrap_or("Colleague")
+            ),
+        ),
         SearchKind::Event => (
             html! { <Link<Route> to={Route::Event { id: h.id }}>{ &h.title }</Link<Route>> },
             match h.starts_at {
