@@ -195,6 +195,9 @@ describe('Measures in the browser', () => {
     await h.signIn(page, server.baseUrl, member.email, member.password);
     await page.goto(`${server.baseUrl}/projects?q=${encodeURIComponent('pressure ulcers ward 7')}`);
     await page.getByRole('link', { name: PROJECT, exact: true }).click();
+    // The project page loads its sections (measures, similar work...) one by one: a click
+    // while one re-renders can be lost, so let them finish first.
+    await h.settle(page);
     await page.getByRole('link', { name: 'Add measure', exact: true }).click();
     await h.expectH1(page, 'Add a measure');
     await page.getByLabel('Name', { exact: true }).fill('Repositioning charts complete');
