@@ -392,8 +392,10 @@ pub fn parse_expertise(items: &[String]) -> Result<Vec<String>, String> {
 
 #[cfg(feature = "openapi")]
 fn expertise_schema() -> utoipa::openapi::schema::Array {
-    use utoipa::openapi::schema::{ArrayBuilder, ObjectBuilder, Type};
+    use utoipa::openapi::schema::{ArrayBuilder, ObjectBuilder, SchemaType, Type};
+    // Null as well as a list: like the other fields of a change, left out or null changes nothing.
     ArrayBuilder::new()
+        .schema_type(SchemaType::from_iter([Type::Array, Type::Null]))
         .items(
             ObjectBuilder::new()
                 .schema_type(Type::String)
