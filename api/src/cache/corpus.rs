@@ -137,3 +137,10 @@ pub fn with_all(
         .map(|(place, _)| (place, score[place]))
         .collect()
 }
+
+/// The counts, the greatest first (ties in value order): a facet's values.
+pub fn most_first<T: Ord>(counts: HashMap<T, u64>) -> Vec<(T, u64)> {
+    let mut counts: Vec<(T, u64)> = counts.into_iter().collect();
+    counts.sort_unstable_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+    counts
+}

@@ -26,6 +26,7 @@ use crate::{
     cache::{
         ListCache,
         catalogue::{self, CatalogueIndex},
+        corpus::most_first,
         expertise::{self, ExpertiseIndex},
         register::{DUPLICATE_DAYS, Document, MeasureDocument, Part, Within, documents},
     },
@@ -216,11 +217,11 @@ pub async fn search(
                 Ranked::Person(expert, themes) => {
                     let said = format!("Can help with: {}", expert.expertise.join("; "));
                     let led = format!("Leads projects on: {}", themes.join("; "));
-                    let (snippet_from, snippet) = [said, led]
+                    // The snippet says what it is from itself ("Can help with: ...").
+                    let snippet = [said, led]
                         .iter()
                         .find_map(|t| text::snippet(t, &terms, SNIPPET_CHARS))
-                        .map_or((None, Vec::new()), |s| (None, s));
-                    let _: &Option<String> = &snippet_from;
+                        .unwrap_or_default();
                     return Some(SearchHit {
                         kind: SearchKind::Person,
                         id: expert.id,
@@ -239,7 +240,7 @@ pub async fn search(
                         tags: expert.expertise.clone(),
                         job_role: Some(expert.job_role.clone()),
                         snippet,
-                        snippet_from,
+                        snippet_from: None,
                         relevance,
                     });
                 }
@@ -340,13 +341,6 @@ pub async fn search(
         page: PageInfo::exact(page, per_page, total),
         facets,
     })
-}
-
-/// The counts, the greatest first (ties in value order).
-fn most_first<T: Ord>(counts: HashMap<T, u64>) -> Vec<(T, u64)> {
-    let mut counts: Vec<(T, u64)> = counts.into_iter().collect();
-    counts.sort_unstable_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
-    counts
 }
 
 /// The part of `document` (other than its title and themes, which a result shows anyway) whose snippet

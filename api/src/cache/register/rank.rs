@@ -15,7 +15,7 @@ use qi_shared::{
 };
 
 use super::{Index, Row};
-use crate::cache::corpus::{Corpus, Counts, Postings, weighted_terms, with_all};
+use crate::cache::corpus::{Corpus, Counts, Postings, most_first, weighted_terms, with_all};
 
 /// What is searched of a project.
 #[derive(Debug, Default, Hash)]
@@ -632,11 +632,4 @@ impl Within {
             self.theme.as_ref().is_none_or(|t| row.tags.contains(t)),
         )
     }
-}
-
-/// The counts, the greatest first (ties in value order).
-fn most_first<T: Ord>(counts: HashMap<T, u64>) -> Vec<(T, u64)> {
-    let mut counts: Vec<(T, u64)> = counts.into_iter().collect();
-    counts.sort_unstable_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
-    counts
 }
