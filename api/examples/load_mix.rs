@@ -470,8 +470,6 @@ fn input_of(p: &Project) -> ProjectInput {
         status: p.status,
         involvement: p.involvement.clone(),
         sustainability: p.sustainability.clone(),
-        spread: p.spread,
-        adopting_organisation_ids: p.adopting_organisations.iter().map(|o| o.id).collect(),
         visibility: p.visibility,
     }
 }

@@ -12,7 +12,7 @@ use crate::handlers::{
     account, analysis, api_tokens, audit, auth, board_pack, bulletins, capability, changes,
     comments, dashboard, events, evidence, export, health, home, improvement, invitations, me,
     measures, notifications, organisations, outbox, partnership, people, projects, search, setup,
-    targets, team, training, webhooks,
+    spread, targets, team, training, webhooks,
 };
 
 pub fn configure(cfg: &mut ServiceConfig) {
@@ -93,6 +93,18 @@ pub fn configure(cfg: &mut ServiceConfig) {
                     .service(search::similar_to_draft)
                     .service(search::similar_to_project)
                     .service(search::duplicates)
+                    .service(spread::list)
+                    .service(spread::create)
+                    .service(spread::show)
+                    .service(spread::add_stage)
+                    .service(spread::remove)
+                    .service(spread::show_spread)
+                    .service(spread::set_spread)
+                    .service(spread::withdraw_spread)
+                    .service(spread::innovations)
+                    .service(spread::create_innovation)
+                    .service(spread::innovation)
+                    .service(spread::network)
                     .service(projects::list)
                     .service(projects::create)
                     .service(projects::show)
@@ -197,6 +209,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
         (name = "partnership", description = "The partnership and its organisations"),
         (name = "people", description = "People, their accounts and roles"),
         (name = "search", description = "Search by relevance across what the asker may see, and the finder of similar work"),
+        (name = "spread", description = "Adoption and spread: partner organisations (or units in them) and adopters outside the partnership taking up a project's changes or an outside innovation such as PINCER, through dated stages; a project's spread level derived from its adoptions as of any day, or set by hand with a reason"),
         (name = "projects", description = "Improvement projects, their teams and progress scores; the public learning library"),
         (name = "analysis", description = "The SPC engine on your own data: XmR charts the Making Data Count way and run charts with the Anhøj rules. Stateless: nothing is stored and no sign-in is needed"),
         (name = "measures", description = "A project's measures: their data (entered point by point, saved as a grid, imported and exported as CSV) and the phase changes and annotations on their charts"),

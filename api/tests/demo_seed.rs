@@ -531,3 +531,102 @@ async fn the_demo_partnership_has_a_portfolio_of_improvement_projects() {
         admin.close().await.ok();
     }
 }
+
+/// Every project's stored level (`projects.spread`) against the level its adoptions and hand
+/// settings give today; and the count of projects at each level.
+async fn spread_levels(db: &impl ConnectionTrait) -> HashMap<&'static str, usize> {
+    use qi_shared::spread::SpreadFacts;
+    let today = qi_shared::uk_time::day_of(chrono::Utc::now());
+    let mut facts = qi_api::db::spread::facts(db, None).await.unwrap();
+    let mut levels: HashMap<&'static str, usize> = HashMap::new();
+    for p in project::Entity::find().all(db).await.unwrap() {
+        let (adoptions, settings) = facts.remove(&p.id).unwrap_or_default();
+        let level = SpreadFacts {
+            lead_organisation_id: p.lead_organisation_id,
+            adoptions,
+            settings,
+        }
+        .level_on(today);
+        assert_eq!(p.spread, level, "project {}", p.id);
+        *levels.entry(level.as_str()).or_default() += 1;
+    }
+    levels
+}
+
+#[tokio::test]
+async fn the_demo_spreads_through_dated_adoptions_and_the_migration_carries_them_back_and_forth() {
+    use qi_api::db::entity::{adoption, adoption_stage, innovation};
+    use qi_migrations::{Migrator, MigratorTrait};
+
+    let (url, dir) = fresh_database().await;
+    let db = qi_api::db::connect(&url, 4).await.unwrap();
+    qi_api::db::migrate(&db).await.unwrap();
+    let uploads = dir
+        .clone()
+        .unwrap_or_else(|| {
+            std::env::temp_dir().join(format!("qi-spread-uploads-{}", std::process::id()))
+        })
+        .join("uploads");
+    let storage = qi_api::storage::Storage::folder(&uploads, 10 * 1024 * 1024).unwrap();
+    assert!(qi_api::demo::seed(&db, &storage).await.unwrap());
+
+    // Every stage is used, and every level is reached through adoptions.
+    let stages: Vec<String> = adoption_stage::Entity::find()
+        .select_only()
+        .column(adoption_stage::Column::Stage)
+        .distinct()
+        .into_tuple()
+        .all(&db)
+        .await
+        .unwrap();
+    for stage in ["considering", "testing", "adopted", "sustained", "dropped"] {
+        assert!(stages.iter().any(|s| s == stage), "{stage}: {stages:?}");
+    }
+    let levels = spread_levels(&db).await;
+    for level in ["unit", "organisation", "partnership", "beyond"] {
+        assert!(
+            levels.get(level).is_some_and(|n| *n >= 3),
+            "{level}: {levels:?}"
+        );
+    }
+    let pincer = innovation::Entity::find()
+        .filter(innovation::Column::Name.eq("PINCER"))
+        .one(&db)
+        .await
+        .unwrap()
+        .expect("PINCER");
+    let of_pincer = adoption::Entity::find()
+        .filter(adoption::Column::InnovationId.eq(pincer.id))
+        .count(&db)
+        .await
+        .unwrap();
+    assert!(of_pincer >= 2, "{of_pincer} practices adopting PINCER");
+
+    // Stepping back names the adopters on their projects again; stepping forward makes them
+    // adoptions again, and every project keeps its level (set by hand where the undated
+    // adopters alone would not give it).
+    let all = Migrator::migrations();
+    let it = all
+        .iter()
+        .position(|m| m.name() == "m20261215_000033_adoptions")
+        .expect("the migration");
+    Migrator::down(&db, Some(u32::try_from(all.len() - it).unwrap()))
+        .await
+        .unwrap();
+    let named = project_organisation::Entity::find()
+        .filter(project_organisation::Column::Kind.eq("adopter"))
+        .count(&db)
+        .await
+        .unwrap();
+    assert!(named > 0);
+    Migrator::up(&db, None).await.unwrap();
+    let after = spread_levels(&db).await;
+    assert_eq!(after, levels);
+    let carried = adoption::Entity::find().count(&db).await.unwrap();
+    assert_eq!(carried, named, "one adoption for each adopter named");
+
+    db.close().await.ok();
+    if let Some(dir) = dir {
+        let _ = std::fs::remove_dir_all(dir);
+    }
+}

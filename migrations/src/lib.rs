@@ -37,6 +37,7 @@ mod m20261212_000029_webhooks;
 mod m20261213_000030_changes_of_training_and_events;
 mod m20261213_000031_webhook_secret_rotation;
 mod m20261214_000032_people_expertise;
+mod m20261215_000033_adoptions;
 
 pub struct Migrator;
 
@@ -76,6 +77,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261213_000030_changes_of_training_and_events::Migration),
             Box::new(m20261213_000031_webhook_secret_rotation::Migration),
             Box::new(m20261214_000032_people_expertise::Migration),
+            Box::new(m20261215_000033_adoptions::Migration),
         ]
     }
 }

@@ -183,6 +183,28 @@ impl Actor {
             || (self.has(Role::OrganisationAdmin) && organisation_id == Some(self.organisation_id))
     }
 
+    /// Record an adoption by `adopter` (a partner organisation; `None`: someone outside the
+    /// partnership) of a project (`origin`; `None`: an outside innovation), or change one: an
+    /// organisation's people for their own organisation, the original project's team and its
+    /// organisations' admins for any adopter, and partnership admins. Not an API token (it is
+    /// no person, and tokens only read).
+    pub fn can_record_adoption(
+        &self,
+        origin: Option<&ProjectContext>,
+        adopter: Option<i64>,
+    ) -> bool {
+        self.person_id != 0
+            && (self.is_partnership_admin()
+                || adopter == Some(self.organisation_id)
+                || origin.is_some_and(|p| self.can_edit_project(p)))
+    }
+
+    /// Add an outside innovation to the list partners adopt from: organisation and partnership
+    /// admins.
+    pub fn can_add_innovation(&self) -> bool {
+        self.person_id != 0 && (self.is_partnership_admin() || self.has(Role::OrganisationAdmin))
+    }
+
     /// Create a project led by this organisation: its own people, and partnership admins for any.
     pub fn can_create_project_for(&self, organisation_id: i64) -> bool {
         self.is_partnership_admin() || self.organisation_id == organisation_id

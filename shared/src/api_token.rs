@@ -58,7 +58,8 @@ impl TokenScope {
             return Some(&[Self::ReadTraining]);
         }
         match first {
-            "projects" | "library" | "organisations" | "search" => Some(&[Self::ReadProjects]),
+            "projects" | "library" | "organisations" | "search" | "adoptions" | "innovations"
+            | "spread" => Some(&[Self::ReadProjects]),
             "measures" => Some(&[Self::ReadMeasures]),
             "courses" | "cohorts" | "capability" | "coaching-sessions" => {
                 Some(&[Self::ReadTraining])

@@ -34,6 +34,7 @@ pub mod project;
 pub mod score;
 pub mod search;
 pub mod spc;
+pub mod spread;
 pub mod team;
 pub mod training;
 pub mod uk_time;

@@ -269,21 +269,12 @@ pub struct ProjectInput {
     pub involvement: Involvement,
     #[serde(default)]
     pub sustainability: Sustainability,
-    #[serde(default = "default_spread")]
-    pub spread: Spread,
-    /// At most 50 organisations.
-    #[serde(default)]
-    #[cfg_attr(feature = "openapi", schema(max_items = 50))]
-    pub adopting_organisation_ids: Vec<i64>,
     #[serde(default = "default_visibility")]
     pub visibility: Visibility,
 }
 
 fn default_status() -> ProjectStatus {
     ProjectStatus::Proposed
-}
-fn default_spread() -> Spread {
-    Spread::Unit
 }
 fn default_visibility() -> Visibility {
     Visibility::Partnership
@@ -345,7 +336,6 @@ impl ProjectInput {
     pub fn references(&self) -> (Vec<i64>, Vec<i64>) {
         let organisations = std::iter::once(self.lead_organisation_id)
             .chain(self.partner_organisation_ids.iter().copied())
-            .chain(self.adopting_organisation_ids.iter().copied())
             .collect();
         let people = self.team.iter().map(|m| m.person_id).collect();
         (organisations, people)
@@ -365,14 +355,12 @@ impl ProjectInput {
             Some(true) => errors.push("lead_organisation_id", "This organisation is archived"),
             Some(false) => {}
         }
-        for (field, ids) in [
-            ("partner_organisation_ids", &self.partner_organisation_ids),
-            ("adopting_organisation_ids", &self.adopting_organisation_ids),
-        ] {
-            for (i, id) in ids.iter().enumerate() {
-                if !organisations.contains_key(id) {
-                    errors.push(format!("{field}[{i}]"), "No such organisation");
-                }
+        for (i, id) in self.partner_organisation_ids.iter().enumerate() {
+            if !organisations.contains_key(id) {
+                errors.push(
+                    format!("partner_organisation_ids[{i}]"),
+                    "No such organisation",
+                );
             }
         }
         for (i, member) in self.team.iter().enumerate() {
@@ -463,16 +451,11 @@ impl ProjectInput {
         if self.team.len() > MAX_TEAM {
             errors.push("team", format!("A team can have at most {MAX_TEAM} people"));
         }
-        for (field, ids) in [
-            ("partner_organisation_ids", &self.partner_organisation_ids),
-            ("adopting_organisation_ids", &self.adopting_organisation_ids),
-        ] {
-            if ids.len() > MAX_ORGANISATIONS {
-                errors.push(
-                    field,
-                    format!("A project can name at most {MAX_ORGANISATIONS} organisations here"),
-                );
-            }
+        if self.partner_organisation_ids.len() > MAX_ORGANISATIONS {
+            errors.push(
+                "partner_organisation_ids",
+                format!("A project can name at most {MAX_ORGANISATIONS} organisations here"),
+            );
         }
         let mut seen = Vec::new();
         for (i, member) in self.team.iter().enumerate() {
@@ -500,12 +483,6 @@ impl ProjectInput {
                 partners.push(*id);
             }
         }
-        let mut adopters: Vec<i64> = Vec::new();
-        for id in &self.adopting_organisation_ids {
-            if !adopters.contains(id) {
-                adopters.push(*id);
-            }
-        }
         errors.finish(|| {
             Some(ProjectInput {
                 title: title?,
@@ -526,8 +503,6 @@ impl ProjectInput {
                     description: description?,
                     ..self.sustainability.clone()
                 },
-                spread: self.spread,
-                adopting_organisation_ids: adopters,
                 visibility: self.visibility,
             })
         })
@@ -693,8 +668,6 @@ mod tests {
             status: ProjectStatus::Active,
             involvement: Involvement::default(),
             sustainability: Sustainability::default(),
-            spread: Spread::Unit,
-            adopting_organisation_ids: vec![],
             visibility: Visibility::Partnership,
         }
     }
@@ -830,8 +803,7 @@ mod tests {
     #[test]
     fn references_that_are_missing_archived_or_deactivated_are_named() {
         let project = ProjectInput {
-            partner_organisation_ids: vec![2, 3],
-            adopting_organisation_ids: vec![4],
+            partner_organisation_ids: vec![2, 3, 4],
             team: vec![
                 member(7, TeamRole::Lead),
                 member(8, TeamRole::Member),
@@ -911,22 +883,14 @@ mod tests {
         let organisations: Vec<i64> = (2..=MAX_ORGANISATIONS as i64 + 2).collect();
         let fields: Vec<String> = ProjectInput {
             team,
-            partner_organisation_ids: organisations.clone(),
-            adopting_organisation_ids: organisations,
+            partner_organisation_ids: organisations,
             ..input()
         }
         .validate()
         .err()
         .map(|e| e.0.into_iter().map(|f| f.field).collect())
         .unwrap_or_default();
-        assert_eq!(
-            fields,
-            [
-                "team",
-                "partner_organisation_ids",
-                "adopting_organisation_ids"
-            ]
-        );
+        assert_eq!(fields, ["team", "partner_organisation_ids"]);
     }
 
     #[test]

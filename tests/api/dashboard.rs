@@ -255,14 +255,13 @@ async fn the_dashboard_counts_what_was_true_on_the_day() {
 
     // Patient involvement and an adopting organisation added today: counted from today, and
     // not as of yesterday (their days are kept, as statuses' are).
-    let mut change = project(
+    let change = project(
         "Timely reviews",
         c.org_b.id,
         c.member_b.0.id,
         "active",
         true,
     );
-    change["adopting_organisation_ids"] = json!([c.org_a.id]);
     app.put_if_match(
         &format!("/api/v1/projects/{}", b.id),
         &c.member_b.1,
@@ -271,6 +270,13 @@ async fn the_dashboard_counts_what_was_true_on_the_day() {
     )
     .await
     .expect::<Project>(200);
+    app.post(
+        "/api/v1/adoptions",
+        &c.member_b.1,
+        json!({"project_id": b.id, "organisation_id": c.org_a.id, "stage": "adopted"}),
+    )
+    .await
+    .expect::<Value>(201);
     let after = dashboard(&app, &c.member_b.1, "").await;
     assert_eq!(figure(&after, Metric::InvolvementShare), Some(100.0));
     assert_eq!(figure(&after, Metric::AdoptingOrganisations), Some(1.0));

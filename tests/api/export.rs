@@ -198,13 +198,15 @@ async fn project_filters_narrow_the_export_as_the_list() {
         json!({"title": "Discharge", "status": "proposed", "visibility": "organisation"}),
     )
     .await;
-    let led_by_b = project(
-        &app,
-        &c.member_b.1,
-        c.org_b.id,
-        json!({"spread": "organisation"}),
-    )
-    .await;
+    let led_by_b = project(&app, &c.member_b.1, c.org_b.id, json!({})).await;
+    let _: Value = app
+        .put(
+            &format!("/api/v1/projects/{}/spread", led_by_b.id),
+            &c.member_b.1,
+            json!({"level": "organisation", "reason": "Every ward took it up before we recorded adoptions"}),
+        )
+        .await
+        .expect(200);
     let read = token(&app, admin_a, &["read_projects"]).await;
     let ids = |query: &str| {
         let query = query.to_owned();

@@ -32,6 +32,7 @@ mod projects;
 mod pull;
 mod search;
 mod setup;
+mod spread;
 mod stored_values;
 mod submissions;
 mod targets;

@@ -1,6 +1,7 @@
 use qi_shared::{
     person::Role,
     project::{Project, ProjectPage, ScoreChange, Visibility},
+    spread::Adoption,
 };
 use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
@@ -50,9 +51,8 @@ pub fn as_input(p: &Project) -> Value {
         "lead_organisation_id": p.lead_organisation.id,
         "partner_organisation_ids": p.partner_organisations.iter().map(|o| o.id).collect::<Vec<_>>(),
         "team": p.team.iter().chain(&p.invited).map(|m| json!({"person_id": m.person_id, "role": m.role})).collect::<Vec<_>>(),
-        "tags": p.tags, "status": p.status, "spread": p.spread, "visibility": p.visibility,
+        "tags": p.tags, "status": p.status, "visibility": p.visibility,
         "involvement": p.involvement, "sustainability": p.sustainability,
-        "adopting_organisation_ids": p.adopting_organisations.iter().map(|o| o.id).collect::<Vec<_>>(),
     })
 }
 
@@ -494,7 +494,7 @@ async fn projects_are_found_by_words_and_filters() {
             mk(
                 "Sepsis screening",
                 json!(["sepsis", "emergency care"]),
-                json!({"status": "completed", "spread": "partnership"}),
+                json!({"status": "completed"}),
             ),
         )
         .await;
@@ -508,6 +508,15 @@ async fn projects_are_found_by_words_and_filters() {
             })),
         )
         .await;
+    // Spread to a partner: derived from its adoption.
+    let _: Adoption = app
+        .post(
+            "/api/v1/adoptions",
+            token,
+            json!({"project_id": sepsis.id, "organisation_id": c.org_b.id, "stage": "adopted"}),
+        )
+        .await
+        .expect(201);
     let _: ScoreChange = app
         .post(
             &format!("/api/v1/projects/{}/scores", sepsis.id),

@@ -30,11 +30,13 @@ const SIGN_IN_BUDGET_BYTES = 400_000;
  * What the first load may not grow past: the 155,691 bytes measured on 5 December 2026 once the
  * sign-in page became a small build of its own (web/dist/entry; it was 488,201 as the full app),
  * grown to 162,591 on 6 December when the pages a mailed link opens (a forgotten password, its
- * reset, an email confirmation) joined the entry build, and 1 % for the build's own variation.
+ * reset, an email confirmation) joined the entry build, to 164,292 on 7 December as the search,
+ * adoption and spread pages joined the route table (the entry build's too), and 1 % for the
+ * build's own variation (about 200 compressed bytes between two builds of the same code).
  * Well under the budget, and kept there: growing past it most likely means the entry build
  * pulled in the full app's pages.
  */
-const SIGN_IN_CEILING_BYTES = 164_200;
+const SIGN_IN_CEILING_BYTES = 165_900;
 
 /**
  * On failure: a photo of every open page, and what the server logged since `logMark` (a length

@@ -121,6 +121,7 @@ fn header() -> Html {
                         { link(Route::Home, "Home") }
                         { link(Route::Projects, "Projects") }
                         { link(Route::Search, "Search") }
+                        { link(Route::SpreadNetwork, "Spread") }
                         { link(Route::Dashboard, "Dashboard") }
                         { link(Route::TrainingHome, "Training") }
                         { link(Route::Events, "Events") }

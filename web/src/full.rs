@@ -138,6 +138,8 @@ fn page(route: &Route, session: &crate::session::Session) -> Html {
         Route::LibraryMeasure { id, measure_id } => {
             html! { <pages::measures::MeasurePage id={id} measure_id={measure_id} library=true /> }
         }
+        Route::Innovations => html! { <pages::spread::innovations::InnovationsPage /> },
+        Route::SpreadNetwork => html! { <pages::spread::network::SpreadNetworkPage /> },
         Route::Library => html! { <pages::projects::register::ProjectList library=true /> },
         Route::LibraryProject { id } => {
             html! { <pages::projects::project::LibraryProject id={id} /> }

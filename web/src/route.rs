@@ -78,6 +78,13 @@ pub enum Route {
     Measure { id: i64, measure_id: i64 },
     #[at("/projects/:id/measures/:measure_id/edit")]
     EditMeasure { id: i64, measure_id: i64 },
+    /// Innovations from outside the partnership (PINCER, say) and who adopted them.
+    #[at("/innovations")]
+    Innovations,
+    /// Organisations joined by joint projects and adoptions; `?project_id=` for one project's
+    /// path.
+    #[at("/spread")]
+    SpreadNetwork,
     #[at("/library")]
     Library,
     #[at("/library/:id")]

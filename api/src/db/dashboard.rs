@@ -15,8 +15,9 @@ use qi_shared::{
     },
     event::EventKind,
     measure::{AnnotationKind, MeasureType},
-    project::{OrganisationPart, ProjectStatus, Spread, TeamRole},
+    project::{ProjectStatus, Spread, TeamRole},
     spc::{ImprovementDirection, SeriesPoint},
+    spread::SpreadFacts,
     training::EnrolmentStatus,
     uk_time::day_of,
 };
@@ -26,7 +27,7 @@ use super::entity::{
     capability::{coaching_session, tier_period},
     events::{booking, event},
     measure, measure_annotation, measure_point, person, project, project_attribute_change,
-    project_member, project_organisation, project_score, project_status_change,
+    project_member, project_score, project_status_change,
     training::{
         attendance, cohort, cohort_allocation, cohort_facilitator, cohort_session, course,
         enrolment,
@@ -231,23 +232,24 @@ async fn projects(db: &impl ConnectionTrait) -> Result<Vec<ProjectFact>, DbErr> 
         }
     }
 
-    let adopters: Vec<(i64, i64, Option<DateTime<Utc>>)> = project_organisation::Entity::find()
-        .select_only()
-        .columns([
-            project_organisation::Column::ProjectId,
-            project_organisation::Column::OrganisationId,
-            project_organisation::Column::NamedAt,
-        ])
-        .filter(project_organisation::Column::Kind.eq(OrganisationPart::Adopter))
-        .into_tuple()
-        .all(db)
-        .await?;
-    for (project_id, organisation_id, named_at) in adopters {
-        if let Some(p) = by_id.get_mut(&project_id) {
-            // Named before the day was kept: from the day the project was recorded.
-            let named_on = named_at.map_or(p.recorded_on, day_of);
-            p.adopters.push((organisation_id, named_on));
-        }
+    // Spread comes from dated adoptions and hand settings (`qi_shared::spread`), not from the
+    // level each save recorded: a stage is dated when it was reached, which may be before it was
+    // recorded.
+    let today = day_of(Utc::now());
+    let mut spread = crate::db::spread::facts(db, None).await?;
+    for p in by_id.values_mut() {
+        let (adoptions, settings) = spread.remove(&p.id).unwrap_or_default();
+        let facts = SpreadFacts {
+            lead_organisation_id: p.lead_organisation_id,
+            adoptions,
+            settings,
+        };
+        p.set_spread(&facts.timeline(today));
+        p.adopters = facts
+            .adoptions
+            .iter()
+            .filter_map(|a| Some((a.organisation_id?, a.first_counted()?)))
+            .collect();
     }
 
     for (project_id, m) in measures(db).await? {

@@ -22,6 +22,7 @@ pub mod people;
 pub mod projects;
 pub mod search;
 pub mod secrets;
+pub mod spread;
 pub mod targets;
 pub mod team;
 pub mod tokens;

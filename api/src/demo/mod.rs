@@ -13,6 +13,7 @@ mod capability;
 mod comments;
 mod events;
 mod expertise;
+mod innovations;
 mod measure_texts;
 mod measures;
 mod names;
@@ -250,6 +251,11 @@ pub async fn seed(
     tracing::debug!(experts, "seeded what the demo people can help with");
     let projects = projects::seed(&txn).await?;
     tracing::debug!(projects, "seeded the demo projects");
+    let adoptions = innovations::seed(&txn).await?;
+    tracing::debug!(
+        adoptions,
+        "seeded the demo outside innovations and their adoptions"
+    );
     let invitations = team::seed(&txn).await?;
     tracing::debug!(invitations, "seeded the demo team invitations");
     let measures = measures::seed(&txn).await?;

@@ -29,6 +29,7 @@ pub mod people;
 pub mod projects;
 pub mod search;
 pub mod setup;
+pub mod spread;
 pub mod targets;
 pub mod team;
 pub mod training;

@@ -176,6 +176,30 @@ impl ProjectFact {
             .unwrap_or_default()
     }
 
+    /// Puts its spread level from each day of `timeline` (the days it changed, with the level
+    /// from then; its unit only before the first) into its attributes, in place of the levels
+    /// its saves recorded.
+    pub fn set_spread(&mut self, timeline: &[(NaiveDate, Spread)]) {
+        let spread_on = |day: NaiveDate| latest_on(timeline, day).copied().unwrap_or(Spread::Unit);
+        let mut days: Vec<NaiveDate> = self
+            .attributes
+            .iter()
+            .map(|(d, _)| *d)
+            .chain(timeline.iter().map(|(d, _)| *d))
+            .collect();
+        days.sort_unstable();
+        days.dedup();
+        let merged = days
+            .into_iter()
+            .map(|day| {
+                let mut attributes = self.attributes_on(day);
+                attributes.spread = spread_on(day);
+                (day, attributes)
+            })
+            .collect();
+        self.attributes = merged;
+    }
+
     /// Its latest score (tenths) at the end of `day`.
     pub fn score_on(&self, day: NaiveDate) -> Option<i32> {
         latest_on(&self.scores, day).copied()

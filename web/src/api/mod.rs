@@ -27,6 +27,8 @@ pub mod notifications;
 #[cfg(not(feature = "entry"))]
 pub mod search;
 #[cfg(not(feature = "entry"))]
+pub mod spread;
+#[cfg(not(feature = "entry"))]
 pub mod submissions;
 #[cfg(not(feature = "entry"))]
 pub mod targets;

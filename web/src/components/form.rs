@@ -125,6 +125,9 @@ pub struct TextFieldProps {
     pub autocomplete: Option<AttrValue>,
     #[prop_or_default]
     pub width: Option<AttrValue>,
+    /// The latest value a date field takes (`YYYY-MM-DD`): the browser's picker stops there.
+    #[prop_or_default]
+    pub max: Option<AttrValue>,
 }
 
 #[function_component(TextField)]
@@ -146,6 +149,7 @@ pub fn text_field(props: &TextFieldProps) -> Html {
                 type={props.input_type.clone()}
                 value={props.value.clone()}
                 autocomplete={props.autocomplete.clone()}
+                max={props.max.clone()}
                 aria-describedby={frame.described.clone()}
                 aria-invalid={props.error.is_some().then_some("true")}
                 {oninput}

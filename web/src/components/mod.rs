@@ -4,6 +4,8 @@
 #[cfg(not(feature = "entry"))]
 pub mod account;
 #[cfg(not(feature = "entry"))]
+pub mod adoptions;
+#[cfg(not(feature = "entry"))]
 pub mod awards;
 #[cfg(not(feature = "entry"))]
 pub mod comments;

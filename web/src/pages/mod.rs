@@ -1,6 +1,6 @@
 //! One page per file, grouped in folders named as the server's capabilities (projects,
-//! improvement, measures, training, events, capability, people, organisations); the few pages
-//! that belong to none sit here.
+//! improvement, measures, training, events, capability, people, organisations, spread); the few
+//! pages that belong to none sit here.
 //!
 //! A page imports no other page: what two pages share is a hook (`crate::hooks`), a component
 //! (`crate::components`, including the sections of the project page that other capabilities own,
@@ -34,5 +34,7 @@ pub mod projects;
 pub mod search;
 pub mod setup;
 pub mod sign_in;
+#[cfg(not(feature = "entry"))]
+pub mod spread;
 #[cfg(not(feature = "entry"))]
 pub mod training;

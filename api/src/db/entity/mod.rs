@@ -1,6 +1,9 @@
 //! sea-orm entities: the tables as the server sees them. They never go on the wire; the
 //! persistence functions turn them into `qi_shared` types.
 
+pub mod adoption;
+pub mod adoption_change_idea;
+pub mod adoption_stage;
 pub mod api_token;
 pub mod audit_log;
 pub mod board_pack_measure;
@@ -11,6 +14,7 @@ pub mod comments;
 pub mod driver_node;
 pub mod email_change;
 pub mod events;
+pub mod innovation;
 pub mod invitation;
 pub mod mail_outbox;
 pub mod measure;
@@ -34,6 +38,7 @@ pub mod project_status_change;
 pub mod project_tag;
 pub mod refresh_token;
 pub mod server_secret;
+pub mod spread_setting;
 pub mod strategy_target;
 pub mod strategy_target_change;
 pub mod submissions;

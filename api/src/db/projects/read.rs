@@ -279,6 +279,7 @@ pub async fn get(db: &impl ConnectionTrait, id: i64) -> Result<Option<Project>, 
         })
         .collect::<Result<_, DbErr>>()?;
 
+    let adopting_organisations = crate::db::spread::adopters_today(db, model.id).await?;
     let awards = crate::db::events::submissions::awards(
         db,
         crate::db::events::submissions::AwardsOf::Projects(&[model.id]),
@@ -313,7 +314,7 @@ pub async fn get(db: &impl ConnectionTrait, id: i64) -> Result<Option<Project>, 
             money_per_year: model.money_per_year,
         },
         spread: model.spread,
-        adopting_organisations: of_kind(OrganisationPart::Adopter),
+        adopting_organisations,
         visibility: model.visibility,
         score: model.score_tenths.and_then(ProgressScore::from_tenths),
         version: model.version,

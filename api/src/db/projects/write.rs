@@ -51,12 +51,6 @@ impl Relations {
                     .iter()
                     .map(|o| (*o, OrganisationPart::Partner)),
             )
-            .chain(
-                input
-                    .adopting_organisation_ids
-                    .iter()
-                    .map(|o| (*o, OrganisationPart::Adopter)),
-            )
             .collect();
         Self::sorted(
             organisations,
@@ -203,7 +197,6 @@ fn apply(active: &mut project::ActiveModel, input: &ProjectInput) {
     active.sustainability_description = Set(input.sustainability.description.clone());
     active.co2e_kg_per_year = Set(input.sustainability.co2e_kg_per_year);
     active.money_per_year = Set(input.sustainability.money_per_year);
-    active.spread = Set(input.spread);
     active.visibility = Set(input.visibility);
     active.search_text = Set(search_text(&input.title, &input.aim, &input.tags));
 }
@@ -226,14 +219,18 @@ async fn record_status(
     Ok(())
 }
 
-/// The attributes the dashboard counts as of any day, as `input` sets them.
-fn attributes(input: &ProjectInput) -> (bool, bool, Option<f64>, Option<f64>, Spread) {
+/// The attributes the dashboard counts as of any day, as `input` sets them (spread is not the
+/// form's: `crate::db::spread` derives it from adoptions, and keeps `projects.spread`).
+fn attributes(
+    input: &ProjectInput,
+    spread: Spread,
+) -> (bool, bool, Option<f64>, Option<f64>, Spread) {
     (
         input.involvement.involved,
         input.sustainability.has_aspect,
         input.sustainability.co2e_kg_per_year,
         input.sustainability.money_per_year,
-        input.spread,
+        spread,
     )
 }
 
@@ -242,9 +239,10 @@ async fn record_attributes(
     db: &impl ConnectionTrait,
     id: i64,
     input: &ProjectInput,
+    spread: Spread,
     by: i64,
 ) -> Result<(), DbErr> {
-    let (involvement, sustainability, co2e, money, spread) = attributes(input);
+    let (involvement, sustainability, co2e, money, spread) = attributes(input, spread);
     project_attribute_change::ActiveModel {
         project_id: Set(id),
         involvement: Set(involvement),
@@ -270,6 +268,7 @@ pub async fn create(
     let now = Utc::now();
     let mut active = project::ActiveModel {
         score_tenths: Set(None),
+        spread: Set(Spread::Unit),
         version: Set(1),
         created_by: Set(created_by),
         created_at: Set(now),
@@ -280,7 +279,7 @@ pub async fn create(
     let model = active.insert(db).await?;
     write_relations(db, model.id, input, None).await?;
     record_status(db, model.id, input.status, created_by).await?;
-    record_attributes(db, model.id, input, created_by).await?;
+    record_attributes(db, model.id, input, Spread::Unit, created_by).await?;
     // Being on a project's team can move a person up the capability tiers.
     crate::db::capability::facts_changed(db, input.team.iter().map(|m| m.person_id), now).await?;
     Ok(model.id)
@@ -354,7 +353,7 @@ pub async fn update(
 ) -> Result<bool, DbErr> {
     let id = current.id;
     let status_changed = current.status != input.status;
-    let attributes_changed = attributes(input)
+    let attributes_changed = attributes(input, current.spread)
         != (
             current.involvement,
             current.sustainability,
@@ -382,7 +381,7 @@ pub async fn update(
         record_status(db, id, input.status, by).await?;
     }
     if attributes_changed {
-        record_attributes(db, id, input, by).await?;
+        record_attributes(db, id, input, current.spread, by).await?;
     }
     // A tier is derived from the person's part in each project and the project's statuses
     // and start (`capability::Membership`): re-derive the tiers this save can move, and leave

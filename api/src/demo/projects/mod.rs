@@ -34,12 +34,14 @@ use crate::db::{
     improvement::DiagramError,
 };
 
+pub(super) mod adoptions;
 mod history;
 mod improvement;
 mod plan;
 mod roster;
 mod scores;
 
+pub(super) use adoptions::note as adoption_note;
 use improvement::*;
 use plan::*;
 use roster::*;
@@ -117,6 +119,11 @@ struct Plan {
     diagram: Option<DriverDiagram>,
     /// Cycles with the index of the change idea they test, in the diagram's order.
     cycles: Vec<(usize, PdsaInput)>,
+    /// How far its changes spread, and the partner organisations that adopted them.
+    spread: Spread,
+    adopters: Vec<i64>,
+    /// Its kind of setting, for the name of the unit that adopts it within its organisation.
+    setting: Setting,
 }
 
 /// Seeds the demo projects (inside the demo transaction, after organisations and people).
@@ -196,6 +203,7 @@ async fn write(db: &impl ConnectionTrait, plan: Plan) -> anyhow::Result<()> {
         }
     }
 
+    let mut ideas: Vec<i64> = Vec::new();
     if let Some(diagram) = plan.diagram {
         let diagram = diagram
             .validate()
@@ -209,7 +217,7 @@ async fn write(db: &impl ConnectionTrait, plan: Plan) -> anyhow::Result<()> {
             })?;
         // The saved diagram gives the change ideas their ids, in the order the plan counted them.
         let saved = db::improvement::diagram(db, id, input.aim.clone()).await?;
-        let ideas: Vec<i64> = saved
+        ideas = saved
             .change_ideas()
             .iter()
             .filter_map(|(idea, _, _)| idea.id)
@@ -228,6 +236,16 @@ async fn write(db: &impl ConnectionTrait, plan: Plan) -> anyhow::Result<()> {
         db::projects::set_score(db, id, score, &reason, by).await?;
     }
     history::write(db, id, &timeline).await?;
+    let spreading = adoptions::Spreading {
+        project_id: id,
+        lead_organisation_id: input.lead_organisation_id,
+        spread: plan.spread,
+        adopters: &plan.adopters,
+        setting: plan.setting,
+        ideas: &ideas,
+        by: lead,
+    };
+    adoptions::write(db, &spreading, &timeline).await?;
     Ok(())
 }
 

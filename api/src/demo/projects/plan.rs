@@ -275,8 +275,6 @@ pub(super) fn plan(
         status,
         involvement,
         sustainability,
-        spread,
-        adopting_organisation_ids: adopters.iter().map(org_id).collect::<Result<_, _>>()?,
         visibility,
     };
     let statuses = match status {
@@ -291,6 +289,9 @@ pub(super) fn plan(
         scores,
         diagram,
         cycles,
+        spread,
+        adopters: adopters.iter().map(org_id).collect::<Result<_, _>>()?,
+        setting: brief.setting,
     })
 }
 

@@ -6,7 +6,7 @@ use qi_shared::{
     FieldError,
     person::DirectoryEntry,
     project::{
-        Involvement, Project, ProjectInput, ProjectStatus, Spread, Sustainability, TeamMemberInput,
+        Involvement, Project, ProjectInput, ProjectStatus, Sustainability, TeamMemberInput,
         TeamRole, Visibility,
     },
     search::ProjectDraft,
@@ -63,8 +63,6 @@ fn draft_of(p: &Project) -> Draft {
             status: p.status,
             involvement: p.involvement.clone(),
             sustainability: p.sustainability.clone(),
-            spread: p.spread,
-            adopting_organisation_ids: p.adopting_organisations.iter().map(|o| o.id).collect(),
             visibility: p.visibility,
         },
         tags: p.tags.join(", "),
@@ -109,8 +107,6 @@ fn new_draft(organisation_id: i64, me: Member) -> Draft {
             status: ProjectStatus::Proposed,
             involvement: Involvement::default(),
             sustainability: Sustainability::default(),
-            spread: Spread::Unit,
-            adopting_organisation_ids: Vec::new(),
             visibility: Visibility::Partnership,
         },
         tags: String::new(),
@@ -178,11 +174,6 @@ fn changes(before: &Project, now: &Project) -> Vec<String> {
         "Status",
         before.status.label().to_owned(),
         now.status.label().to_owned(),
-    );
-    check(
-        "Spread",
-        before.spread.label().to_owned(),
-        now.spread.label().to_owned(),
     );
     check(
         "Who can see it",
@@ -536,8 +527,6 @@ pub fn project_form(props: &Props) -> Html {
                             oninput={update(|d, v| d.money = v)} error={error_for(&errors, "sustainability.money_per_year")} />
                     }
                 </fieldset>
-                <SelectField name="spread" label="Spread" hint="How far its changes have spread" options={options(None, Spread::ALL.iter().map(|s| (s.as_str(), s.label())))}
-                    value={i.spread.as_str()} onchange={update(|d, v| if let Some(s) = Spread::parse(&v) { d.input.spread = s })} />
                 if manages {
                     <SelectField name="visibility" label="Who can see it" options={options(None, Visibility::ALL.iter().map(|s| (s.as_str(), s.label())))}
                         value={i.visibility.as_str()} onchange={update(|d, v| if let Some(s) = Visibility::parse(&v) { d.input.visibility = s })} />

@@ -1,6 +1,7 @@
-//! A project's page: overview, driver diagram, change ideas and PDSA ramps, team and progress
-//! score, the awards it has won, and comments and offers of help. The same overview, read-only,
-//! is the learning library's page of a public project, with the comments its team published.
+//! A project's page: overview, driver diagram, change ideas and PDSA ramps, spread and adoption,
+//! team and progress score, the awards it has won, and comments and offers of help. The same
+//! overview, read-only, is the learning library's page of a public project, with the comments its
+//! team published.
 
 use qi_shared::uk_time;
 use qi_shared::{
@@ -17,7 +18,9 @@ use crate::{
         awards::award_list,
         comments::{CommentLists, Comments},
         form::{ErrorSummary, SelectField, TextArea, error_for},
-        project_sections::{DiagramSection, MeasureList, ProjectCoaching, Ramps, SimilarWork},
+        project_sections::{
+            DiagramSection, MeasureList, ProjectCoaching, Ramps, SimilarWork, SpreadSection,
+        },
         project_status::{score_text, status_tag},
         states::{ErrorPanel, Loading},
     },
@@ -37,8 +40,9 @@ fn names(orgs: &[qi_shared::project::OrganisationRef]) -> String {
     }
 }
 
-/// The project's details, as anyone who may see it reads them.
-pub fn overview(p: &Project) -> Html {
+/// The project's details, as anyone who may see it reads them; `spread_section` when its page
+/// has the spread and adoption section, which its spread row points to.
+pub fn overview(p: &Project, spread_section: bool) -> Html {
     let row = |label: &str, value: Html| html! { <div class="summary-list__row"><dt>{ label.to_owned() }</dt><dd>{ value }</dd></div> };
     let sustainability = if p.sustainability.has_aspect {
         let mut text = p.sustainability.description.clone();
@@ -63,7 +67,16 @@ pub fn overview(p: &Project) -> Html {
             { row("Progress score", html! { { score_text(p.score) } }) }
             { row("Patient and public involvement", html! { if p.involvement.involved { { format!("Yes: {}", p.involvement.how) } } else { { "No" } } }) }
             { row("Sustainability", html! { { sustainability } }) }
-            { row("Spread", html! { { format!("{}. Adopted by: {}", p.spread.label(), names(&p.adopting_organisations)) } }) }
+            { row("Spread", html! {
+                <>
+                    { p.spread.label() }
+                    if spread_section {
+                        { " (" }<a href="#spread">{ "spread and adoption" }</a>{ ")" }
+                    } else if !p.adopting_organisations.is_empty() {
+                        { format!(". Adopted by: {}", names(&p.adopting_organisations)) }
+                    }
+                </>
+            }) }
             { row("Themes", html! { { if p.tags.is_empty() { "None".to_owned() } else { p.tags.join(", ") } } }) }
             { row("Who can see it", html! { { p.visibility.label() } }) }
         </dl>
@@ -160,6 +173,7 @@ pub fn project_page(props: &Props) -> Html {
                     <li><a href="#measures">{ "Measures" }</a></li>
                     <li><a href="#driver-diagram">{ "Driver diagram" }</a></li>
                     <li><a href="#pdsa">{ "Change ideas and PDSA cycles" }</a></li>
+                    <li><a href="#spread">{ "Spread and adoption" }</a></li>
                     <li><a href="#team">{ "Team" }</a></li>
                     <li><a href="#progress-score">{ "Progress score" }</a></li>
                     if !p.awards.is_empty() { <li><a href="#awards">{ "Awards" }</a></li> }
@@ -168,10 +182,11 @@ pub fn project_page(props: &Props) -> Html {
                 </ul>
             </nav>
             <h2 id="overview">{ "Overview" }</h2>
-            { overview(&p) }
+            { overview(&p, true) }
             <MeasureList project_id={p.id} {can_edit} />
             <DiagramSection project={p.clone()} {can_edit} onsaved={reload.clone()} />
             <Ramps project={p.clone()} {can_edit} />
+            <SpreadSection project={p.clone()} onchanged={reload.clone()} />
             <SimilarWork project_id={p.id} />
             <h2 id="team">{ "Team" }</h2>
             { team(&p) }
@@ -374,7 +389,7 @@ pub fn library_project(props: &LibraryProps) -> Html {
                     <p><Link<Route> to={Route::Library} classes="back-link">{ "Back to the learning library" }</Link<Route>></p>
                     <span class="caption">{ "Learning library" }</span>
                     <h1>{ &p.title }</h1>
-                    { overview(p) }
+                    { overview(p, false) }
                     <MeasureList project_id={p.id} can_edit=false library=true />
                     <h2>{ "Team" }</h2>
                     { team(p) }

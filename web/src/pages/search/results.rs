@@ -237,6 +237,10 @@ pub fn search_page() -> Html {
                 <TextField name="q" label="Search for" hint="For example: falls at night, sepsis screening, bedsores" value={(*words).clone()} {oninput} />
                 <button type="submit" class="button">{ "Search" }</button>
             </form>
+            <p class="hint">
+                { "Looking for a change from outside the partnership, such as PINCER? See " }
+                <Link<Route> to={Route::Innovations}>{ "Outside innovations" }</Link<Route>>{ "." }
+            </p>
             { body }
         </>
     }
