@@ -589,6 +589,16 @@ async fn the_demo_spreads_through_dated_adoptions_and_the_migration_carries_them
             "{level}: {levels:?}"
         );
     }
+    // Some adopters run the change as a project of their own, so an idea's path goes on.
+    let own_projects = adoption::Entity::find()
+        .filter(adoption::Column::AdoptingProjectId.is_not_null())
+        .count(&db)
+        .await
+        .unwrap();
+    assert!(
+        own_projects >= 5,
+        "{own_projects} adoptions name the adopter's own project"
+    );
     let pincer = innovation::Entity::find()
         .filter(innovation::Column::Name.eq("PINCER"))
         .one(&db)

@@ -8,10 +8,18 @@ use qi_shared::{
     project::Spread,
     spread::{AdoptionInput, AdoptionStage, StageInput},
 };
-use sea_orm::ConnectionTrait;
+use std::collections::{HashMap, HashSet};
+
+use sea_orm::{
+    ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect,
+    sea_query::Expr,
+};
 
 use super::{AS_OF, Setting, history::Timeline, invalid};
-use crate::db;
+use crate::db::{
+    self,
+    entity::{adoption, project, project_tag},
+};
 
 /// Systems outside the partnership that take up a project's changes.
 const OUTSIDE: [&str; 4] = [
@@ -177,4 +185,64 @@ pub(in crate::demo) fn note(stage: AdoptionStage) -> &'static str {
             "Stopped: it did not fit how our service runs; we shared why with the team."
         }
     }
+}
+
+/// Names the adopter's own project on an adoption when the adopting organisation leads a
+/// project of the same theme that started after the one it adopted: the way an idea travels on
+/// (and what the spread network's path of one project follows).
+pub(super) async fn link_own_projects(db: &impl ConnectionTrait) -> anyhow::Result<()> {
+    let projects: Vec<(i64, i64, Option<NaiveDate>)> = project::Entity::find()
+        .select_only()
+        .columns([
+            project::Column::Id,
+            project::Column::LeadOrganisationId,
+            project::Column::StartDate,
+        ])
+        .order_by_asc(project::Column::Id)
+        .into_tuple()
+        .all(db)
+        .await?;
+    let mut themes: HashMap<i64, HashSet<String>> = HashMap::new();
+    let tags: Vec<(i64, String)> = project_tag::Entity::find()
+        .select_only()
+        .columns([project_tag::Column::ProjectId, project_tag::Column::Tag])
+        .into_tuple()
+        .all(db)
+        .await?;
+    for (id, tag) in tags {
+        themes.entry(id).or_default().insert(tag);
+    }
+    let started: HashMap<i64, Option<NaiveDate>> = projects.iter().map(|p| (p.0, p.2)).collect();
+    let adoptions = adoption::Entity::find()
+        .filter(adoption::Column::ProjectId.is_not_null())
+        .filter(adoption::Column::OrganisationId.is_not_null())
+        .order_by_asc(adoption::Column::Id)
+        .all(db)
+        .await?;
+    let mut taken: HashSet<i64> = HashSet::new();
+    for a in adoptions {
+        let (Some(origin), Some(adopter)) = (a.project_id, a.organisation_id) else {
+            continue;
+        };
+        let origin_themes = themes.get(&origin).cloned().unwrap_or_default();
+        let origin_start = started.get(&origin).copied().flatten();
+        let own = projects.iter().find(|(id, lead, start)| {
+            *lead == adopter
+                && *id != origin
+                && !taken.contains(id)
+                && start.is_some_and(|s| origin_start.is_none_or(|o| s > o))
+                && themes
+                    .get(id)
+                    .is_some_and(|t| !t.is_disjoint(&origin_themes))
+        });
+        if let Some((own, _, _)) = own {
+            taken.insert(*own);
+            adoption::Entity::update_many()
+                .col_expr(adoption::Column::AdoptingProjectId, Expr::value(*own))
+                .filter(adoption::Column::Id.eq(a.id))
+                .exec(db)
+                .await?;
+        }
+    }
+    Ok(())
 }

@@ -147,6 +147,7 @@ pub async fn seed(db: &impl ConnectionTrait) -> anyhow::Result<usize> {
             n += 1;
         }
     }
+    adoptions::link_own_projects(db).await?;
     Ok(n)
 }
 
