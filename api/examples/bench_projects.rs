@@ -17,11 +17,13 @@ use chrono::{Duration, Utc};
 use qi_api::db::{
     self,
     entity::{
-        organisation, person, project, project_member, project_organisation, project_score,
-        project_status_change, project_tag,
+        organisation, person, project, project_member, project_organisation,
+        project_quality_dimension, project_score, project_status_change, project_tag,
     },
 };
-use qi_shared::project::{OrganisationPart, ProjectStatus, Spread, TeamRole, Visibility};
+use qi_shared::project::{
+    OrganisationPart, ProjectStatus, ProjectType, QualityDimension, Spread, TeamRole, Visibility,
+};
 use rand::{Rng, SeedableRng, rngs::StdRng};
 use sea_orm::{
     ActiveValue::Set,
@@ -130,6 +132,7 @@ struct Batch {
     organisations: Vec<project_organisation::ActiveModel>,
     members: Vec<project_member::ActiveModel>,
     tags: Vec<project_tag::ActiveModel>,
+    dimensions: Vec<project_quality_dimension::ActiveModel>,
     statuses: Vec<project_status_change::ActiveModel>,
     scores: Vec<project_score::ActiveModel>,
 }
@@ -153,6 +156,12 @@ async fn write(db: &impl ConnectionTrait, batch: &mut Batch) -> anyhow::Result<(
     insert_all!(db, project_organisation::Entity, batch.organisations, 5000);
     insert_all!(db, project_member::Entity, batch.members, 5000);
     insert_all!(db, project_tag::Entity, batch.tags, 8000);
+    insert_all!(
+        db,
+        project_quality_dimension::Entity,
+        batch.dimensions,
+        8000
+    );
     insert_all!(db, project_status_change::Entity, batch.statuses, 5000);
     insert_all!(db, project_score::Entity, batch.scores, 4000);
     Ok(())
@@ -270,6 +279,14 @@ async fn main() -> anyhow::Result<()> {
             .then(|| rng.gen_range(2..=10) * 5);
         let involvement = rng.gen_bool(0.3);
         let sustainability = rng.gen_bool(0.2);
+        let project_type = pick(
+            &mut rng,
+            &[
+                (ProjectType::QiProject, 75),
+                (ProjectType::ClinicalAudit, 15),
+                (ProjectType::ServiceEvaluation, 10),
+            ],
+        );
         let search_text = db::projects::search_text(&title, &aim, &tags);
         batch.projects.push(project::ActiveModel {
             id: Set(id),
@@ -292,6 +309,7 @@ async fn main() -> anyhow::Result<()> {
             money_per_year: Set(None),
             spread: Set(spread),
             visibility: Set(visibility),
+            project_type: Set(project_type),
             score_tenths: Set(score),
             search_text: Set(search_text),
             version: Set(1),
@@ -360,6 +378,17 @@ async fn main() -> anyhow::Result<()> {
                 project_id: Set(id),
                 tag: Set(tag.to_owned()),
             });
+        }
+        // Most projects serve one or two dimensions; some name none.
+        for dimension in QualityDimension::ALL {
+            if rng.gen_bool(0.25) {
+                batch
+                    .dimensions
+                    .push(project_quality_dimension::ActiveModel {
+                        project_id: Set(id),
+                        dimension: Set(*dimension),
+                    });
+            }
         }
         batch.statuses.push(project_status_change::ActiveModel {
             project_id: Set(id),

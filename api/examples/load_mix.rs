@@ -41,7 +41,7 @@ use std::{
 use anyhow::bail;
 use chrono::NaiveDate;
 use clap::Parser;
-use qi_shared::project::{Project, ProjectInput};
+use qi_shared::project::Project;
 use rand::{Rng, SeedableRng, rngs::StdRng, seq::SliceRandom};
 use reqwest::{Client, StatusCode};
 use serde_json::{Value, json};
@@ -408,7 +408,7 @@ async fn write(world: Arc<World>, seed: u64, due: Instant, start: Instant) -> Sa
             } else {
                 project.version
             };
-            let mut input = input_of(&project);
+            let mut input = project.input();
             input.problem = format!("{} (checked {})", project.title, rng.gen_range(0..1000));
             let request = world
                 .client
@@ -445,32 +445,6 @@ fn sample_at(kind: Kind, status: u16, due: Instant, start: Instant) -> Sample {
         status,
         micros: u32::try_from(now.duration_since(due).as_micros()).unwrap_or(u32::MAX),
         at: now.duration_since(start),
-    }
-}
-
-/// The input that leaves `project` as it is (as the app's edit form starts).
-fn input_of(p: &Project) -> ProjectInput {
-    ProjectInput {
-        title: p.title.clone(),
-        problem: p.problem.clone(),
-        aim: p.aim.clone(),
-        lead_organisation_id: p.lead_organisation.id,
-        partner_organisation_ids: p.partner_organisations.iter().map(|o| o.id).collect(),
-        team: p
-            .team
-            .iter()
-            .map(|m| qi_shared::project::TeamMemberInput {
-                person_id: m.person_id,
-                role: m.role,
-            })
-            .collect(),
-        tags: p.tags.clone(),
-        start_date: p.start_date,
-        expected_end_date: p.expected_end_date,
-        status: p.status,
-        involvement: p.involvement.clone(),
-        sustainability: p.sustainability.clone(),
-        visibility: p.visibility,
     }
 }
 

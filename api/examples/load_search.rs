@@ -47,7 +47,7 @@ use std::{
 
 use anyhow::bail;
 use clap::Parser;
-use qi_shared::project::{Project, ProjectInput};
+use qi_shared::project::Project;
 use rand::{Rng, SeedableRng, rngs::StdRng, seq::SliceRandom};
 use reqwest::{Client, StatusCode};
 use serde_json::{Value, json};
@@ -522,7 +522,7 @@ async fn write(world: Arc<World>, seed: u64, due: Instant, start: Instant) -> Sa
     } else {
         project.version
     };
-    let mut input = input_of(&project);
+    let mut input = project.input();
     // New words, so the edit moves postings (a change that keeps the text keeps them).
     input.problem = words_of(&mut rng, &[AIM_PHRASES, TITLE_PHRASES], 8, 30);
     let request = world
@@ -532,32 +532,6 @@ async fn write(world: Arc<World>, seed: u64, due: Instant, start: Instant) -> Sa
         .header("If-Match", format!("\"{version}\""))
         .json(&input);
     timed(Kind::Edit, due, start, request).await
-}
-
-/// The input that leaves `project` as it is (as the app's edit form starts).
-fn input_of(p: &Project) -> ProjectInput {
-    ProjectInput {
-        title: p.title.clone(),
-        problem: p.problem.clone(),
-        aim: p.aim.clone(),
-        lead_organisation_id: p.lead_organisation.id,
-        partner_organisation_ids: p.partner_organisations.iter().map(|o| o.id).collect(),
-        team: p
-            .team
-            .iter()
-            .map(|m| qi_shared::project::TeamMemberInput {
-                person_id: m.person_id,
-                role: m.role,
-            })
-            .collect(),
-        tags: p.tags.clone(),
-        start_date: p.start_date,
-        expected_end_date: p.expected_end_date,
-        status: p.status,
-        involvement: p.involvement.clone(),
-        sustainability: p.sustainability.clone(),
-        visibility: p.visibility,
-    }
 }
 
 /// What an open loop starts.

@@ -15,7 +15,7 @@ use qi_api::db::entity::{
     driver_node,
     events::{booking, event, feedback_answer},
     measure, measure_annotation, measure_point, notification, pdsa_cycle, person, project,
-    project_member, project_organisation, project_score,
+    project_member, project_organisation, project_quality_dimension, project_score,
     submissions::{award, call, reviewer, submission},
     training::{cohort, course},
 };
@@ -26,6 +26,7 @@ use qi_shared::{
     event::{BookingStatus, EventKind},
     evidence::{self, EvidenceChart, Signal},
     notification::NotificationKind,
+    project::QualityDimension,
     score::ProgressScore,
     webhook::DeliveryStatus,
 };
@@ -128,6 +129,35 @@ async fn the_demo_partnership_has_a_portfolio_of_improvement_projects() {
             "{spread}"
         );
     }
+    // Mostly QI projects, with some audits and evaluations; every quality dimension served by
+    // several projects, and some projects naming none yet.
+    let mut types: HashMap<&str, usize> = HashMap::new();
+    for p in &projects {
+        *types.entry(p.project_type.as_str()).or_default() += 1;
+    }
+    assert!(
+        types
+            .get("qi_project")
+            .is_some_and(|n| n * 10 >= projects.len() * 7),
+        "{types:?}"
+    );
+    for kind in ["clinical_audit", "service_evaluation"] {
+        assert!(types.get(kind).is_some_and(|n| *n >= 5), "{types:?}");
+    }
+    let named = project_quality_dimension::Entity::find()
+        .all(&db)
+        .await
+        .unwrap();
+    for dimension in QualityDimension::ALL {
+        let serving = named.iter().filter(|d| d.dimension == *dimension).count();
+        assert!(serving >= 5, "{dimension:?}: {serving} projects");
+    }
+    let naming: std::collections::HashSet<i64> = named.iter().map(|d| d.project_id).collect();
+    let none = projects.len() - naming.len();
+    assert!(
+        (5..=40).contains(&none),
+        "{none} projects name no dimension"
+    );
     // The partnership's targets: 20% with patient and public involvement, 25% sustainability.
     let share = |n: usize| n * 100 / projects.len();
     let involved = share(projects.iter().filter(|p| p.involvement).count());

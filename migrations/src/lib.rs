@@ -38,6 +38,7 @@ mod m20261213_000030_changes_of_training_and_events;
 mod m20261213_000031_webhook_secret_rotation;
 mod m20261214_000032_people_expertise;
 mod m20261215_000033_adoptions;
+mod m20261216_000034_project_type_and_quality;
 
 pub struct Migrator;
 
@@ -78,6 +79,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261213_000031_webhook_secret_rotation::Migration),
             Box::new(m20261214_000032_people_expertise::Migration),
             Box::new(m20261215_000033_adoptions::Migration),
+            Box::new(m20261216_000034_project_type_and_quality::Migration),
         ]
     }
 }

@@ -5,6 +5,7 @@
 //! organisation, or metric), as the server's requests do, so nothing is answered twice.
 //!
 //! `cargo bench -p qi-shared --bench dashboard -- --warm-up-time 1 --measurement-time 5`
+//! `... -- breakdown` times the project figures by type and by quality dimension;
 //! `... -- metric/` times each metric's 24 months and headline apart (where the time goes).
 //!
 //! The server adds reading the facts (kept in memory between writes) and sending the answer;
@@ -24,7 +25,7 @@ use qi_shared::{
         },
     },
     measure::MeasureType,
-    project::{ProjectStatus, Spread},
+    project::{ProjectStatus, ProjectType, QualityDimension, Spread},
     spc::{ImprovementDirection, SeriesPoint},
 };
 
@@ -189,6 +190,16 @@ fn projects(rng: &mut Rng, people_org: &[i64]) -> Vec<ProjectFact> {
                 } else {
                     vec![]
                 },
+                project_type: match rng.below(10) {
+                    0..=6 => ProjectType::QiProject,
+                    7..=8 => ProjectType::ClinicalAudit,
+                    _ => ProjectType::ServiceEvaluation,
+                },
+                quality_dimensions: QualityDimension::ALL
+                    .iter()
+                    .copied()
+                    .filter(|_| rng.chance(30))
+                    .collect(),
                 measures,
                 evidence: vec![],
             }
@@ -308,6 +319,14 @@ fn bench(c: &mut Criterion) {
             black_box(dashboard::comparison(&facts, &organisations, as_of(i)))
         });
     });
+    for by in dashboard::BreakdownBy::ALL {
+        group.bench_function(format!("breakdown by {}", by.as_str()), |b| {
+            b.iter(|| {
+                i += 1;
+                black_box(dashboard::breakdown(&facts, *by, None, as_of(i)))
+            });
+        });
+    }
     group.finish();
 
     let mut group = c.benchmark_group("metric");

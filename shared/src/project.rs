@@ -55,6 +55,44 @@ wire_enum! {
 }
 
 wire_enum! {
+    /// What kind of work a project is: the partnership counts and supports all three, and
+    /// their methods differ (a QI project tests changes in PDSA cycles; an audit measures
+    /// practice against a standard; an evaluation judges a service as it runs).
+    ProjectType {
+        QiProject => "qi_project", "QI project";
+        ClinicalAudit => "clinical_audit", "Clinical audit";
+        ServiceEvaluation => "service_evaluation", "Service evaluation";
+    }
+}
+
+wire_enum! {
+    /// A dimension of quality a project serves: the CQC's five key questions, and equity for
+    /// projects addressing health inequalities.
+    QualityDimension {
+        Safe => "safe", "Safe";
+        Effective => "effective", "Effective";
+        Caring => "caring", "Caring";
+        Responsive => "responsive", "Responsive";
+        WellLed => "well_led", "Well-led";
+        Equity => "equity", "Equity";
+    }
+}
+
+impl QualityDimension {
+    /// What the dimension asks of a project, for the form's hints.
+    pub fn hint(self) -> &'static str {
+        match self {
+            Self::Safe => "People are protected from avoidable harm",
+            Self::Effective => "Care and treatment achieve good outcomes, based on evidence",
+            Self::Caring => "People are treated with compassion, kindness and respect",
+            Self::Responsive => "Services meet people's needs, without undue waits",
+            Self::WellLed => "Leadership and culture support high-quality care",
+            Self::Equity => "Narrows health inequalities in access, experience or outcomes",
+        }
+    }
+}
+
+wire_enum! {
     /// A person's part in a project team.
     TeamRole {
         Lead => "lead", "Project lead";
@@ -160,6 +198,9 @@ pub struct Project {
     pub expected_end_date: Option<NaiveDate>,
     pub status: ProjectStatus,
     pub status_history: Vec<StatusChange>,
+    pub project_type: ProjectType,
+    /// In the order of [`QualityDimension::ALL`].
+    pub quality_dimensions: Vec<QualityDimension>,
     pub involvement: Involvement,
     pub sustainability: Sustainability,
     pub spread: Spread,
@@ -188,6 +229,9 @@ pub struct ProjectSummary {
     pub partner_count: u64,
     pub tags: Vec<String>,
     pub status: ProjectStatus,
+    pub project_type: ProjectType,
+    /// In the order of [`QualityDimension::ALL`].
+    pub quality_dimensions: Vec<QualityDimension>,
     pub spread: Spread,
     pub visibility: Visibility,
     pub score: Option<ProgressScore>,
@@ -265,6 +309,13 @@ pub struct ProjectInput {
     pub expected_end_date: Option<NaiveDate>,
     #[serde(default = "default_status")]
     pub status: ProjectStatus,
+    /// A QI project when left out.
+    #[serde(default = "default_type")]
+    pub project_type: ProjectType,
+    /// The dimensions of quality it serves, each at most once.
+    #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(max_items = 6))]
+    pub quality_dimensions: Vec<QualityDimension>,
     #[serde(default)]
     pub involvement: Involvement,
     #[serde(default)]
@@ -275,6 +326,9 @@ pub struct ProjectInput {
 
 fn default_status() -> ProjectStatus {
     ProjectStatus::Proposed
+}
+fn default_type() -> ProjectType {
+    ProjectType::QiProject
 }
 fn default_visibility() -> Visibility {
     Visibility::Partnership
@@ -477,6 +531,17 @@ impl ProjectInput {
             1 => {}
             _ => errors.push("team", "A project has one lead"),
         }
+        let mut quality_dimensions = Vec::new();
+        for (i, dimension) in self.quality_dimensions.iter().enumerate() {
+            if quality_dimensions.contains(dimension) {
+                errors.push(
+                    format!("quality_dimensions[{i}]"),
+                    "This dimension is already named",
+                );
+            }
+            quality_dimensions.push(*dimension);
+        }
+        quality_dimensions.sort_unstable();
         let mut partners: Vec<i64> = Vec::new();
         for id in &self.partner_organisation_ids {
             if *id != self.lead_organisation_id && !partners.contains(id) {
@@ -495,6 +560,8 @@ impl ProjectInput {
                 start_date: self.start_date,
                 expected_end_date: self.expected_end_date,
                 status: self.status,
+                project_type: self.project_type,
+                quality_dimensions,
                 involvement: Involvement {
                     involved: self.involvement.involved,
                     how: how?,
@@ -558,6 +625,11 @@ pub struct ProjectQuery {
     /// A clinical area or theme tag.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub theme: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub project_type: Option<ProjectType>,
+    /// Projects serving this dimension of quality (among others).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub quality_dimension: Option<QualityDimension>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[cfg_attr(
         feature = "openapi",
@@ -637,6 +709,36 @@ wire_enum! {
 }
 
 impl Project {
+    /// The input that saves the project as it is: sending it back changes nothing (the
+    /// invited stay invited).
+    pub fn input(&self) -> ProjectInput {
+        ProjectInput {
+            title: self.title.clone(),
+            problem: self.problem.clone(),
+            aim: self.aim.clone(),
+            lead_organisation_id: self.lead_organisation.id,
+            partner_organisation_ids: self.partner_organisations.iter().map(|o| o.id).collect(),
+            team: self
+                .team
+                .iter()
+                .chain(&self.invited)
+                .map(|m| TeamMemberInput {
+                    person_id: m.person_id,
+                    role: m.role,
+                })
+                .collect(),
+            tags: self.tags.clone(),
+            start_date: self.start_date,
+            expected_end_date: self.expected_end_date,
+            status: self.status,
+            project_type: self.project_type,
+            quality_dimensions: self.quality_dimensions.clone(),
+            involvement: self.involvement.clone(),
+            sustainability: self.sustainability.clone(),
+            visibility: self.visibility,
+        }
+    }
+
     /// What the access rules ([`crate::access::Actor`]) need to know of a loaded project.
     pub fn access_context(&self) -> crate::access::ProjectContext {
         crate::access::ProjectContext {
@@ -666,6 +768,8 @@ mod tests {
             start_date: None,
             expected_end_date: None,
             status: ProjectStatus::Active,
+            project_type: ProjectType::QiProject,
+            quality_dimensions: vec![QualityDimension::Equity, QualityDimension::Safe],
             involvement: Involvement::default(),
             sustainability: Sustainability::default(),
             visibility: Visibility::Partnership,
@@ -704,6 +808,11 @@ mod tests {
             Some(vec!["falls".to_owned(), "older people".to_owned()])
         );
         assert_eq!(
+            valid.as_ref().map(|v| v.quality_dimensions.clone()),
+            Some(vec![QualityDimension::Safe, QualityDimension::Equity]),
+            "dimensions are kept in their own order"
+        );
+        assert_eq!(
             valid.map(|v| v.partner_organisation_ids),
             Some(vec![2]),
             "the lead is not its own partner"
@@ -736,6 +845,7 @@ mod tests {
                     role: TeamRole::Member,
                 },
             ],
+            quality_dimensions: vec![QualityDimension::Caring, QualityDimension::Caring],
             ..input()
         };
         let fields: Vec<String> = bad
@@ -752,7 +862,8 @@ mod tests {
                 "expected_end_date",
                 "involvement.how",
                 "sustainability.co2e_kg_per_year",
-                "team[1].person_id"
+                "team[1].person_id",
+                "quality_dimensions[1]"
             ]
         );
     }
@@ -935,6 +1046,8 @@ mod tests {
             expected_end_date: None,
             status: ProjectStatus::Active,
             status_history: vec![],
+            project_type: ProjectType::ClinicalAudit,
+            quality_dimensions: vec![QualityDimension::Effective],
             involvement: Involvement::default(),
             sustainability: Sustainability::default(),
             spread: Spread::Unit,
@@ -945,6 +1058,12 @@ mod tests {
             created_at: at,
             updated_at: at,
         };
+
+        // Sent back as it is, it is valid and says the same.
+        let input = project.input();
+        assert_eq!(input.validate().as_ref(), Ok(&input));
+        assert_eq!(input.project_type, ProjectType::ClinicalAudit);
+        assert_eq!(input.team.len(), 2);
 
         let context = project.access_context();
 

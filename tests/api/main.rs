@@ -28,6 +28,7 @@ mod notifications;
 mod openapi;
 mod organisations;
 mod people;
+mod project_types;
 mod projects;
 mod pull;
 mod search;

@@ -505,6 +505,20 @@ async fn a_pull_copies_what_the_token_reads_and_follows_its_changes() {
         .expect("the third pull");
     assert_eq!((third.rows_loaded, third.changes_applied), (0, 0));
     assert_copy_equals_source(&app, &feed, &copy).await;
+
+    let projects = target::projects(&copy).await.expect("projects").len() as u64;
+    // A copy made before projects had a type and quality dimensions gains the columns, and
+    // its projects are read whole again to fill them.
+    for column in ["project_type", "quality_dimensions"] {
+        copy.execute_unprepared(&format!("ALTER TABLE qi_projects DROP COLUMN {column}"))
+            .await
+            .expect("an older copy");
+    }
+    let fourth = qi_api::pull::run(&options(&app, &feed, &into))
+        .await
+        .expect("the pull into an older copy");
+    assert_eq!(fourth.rows_refreshed, third.rows_refreshed + projects);
+    assert_copy_equals_source(&app, &feed, &copy).await;
 }
 
 #[tokio::test]

@@ -63,6 +63,9 @@ fn page(route: &Route, session: &crate::session::Session) -> Html {
         Route::DashboardOrganisations => {
             html! { <pages::dashboard::comparison::ComparisonPage /> }
         }
+        Route::DashboardBreakdown => {
+            html! { <pages::dashboard::breakdown::BreakdownPage /> }
+        }
         Route::DashboardMetric { metric } => {
             html! { <pages::dashboard::metric::MetricPage metric={metric} /> }
         }

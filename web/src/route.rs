@@ -148,6 +148,9 @@ pub enum Route {
     Dashboard,
     #[at("/dashboard/organisations")]
     DashboardOrganisations,
+    /// The project figures by type of work or by quality dimension.
+    #[at("/dashboard/breakdown")]
+    DashboardBreakdown,
     #[at("/dashboard/metrics/:metric")]
     DashboardMetric { metric: String },
     /// The partnership's and each organisation's strategy targets and their progress.

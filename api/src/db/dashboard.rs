@@ -15,7 +15,7 @@ use qi_shared::{
     },
     event::EventKind,
     measure::{AnnotationKind, MeasureType},
-    project::{ProjectStatus, Spread, TeamRole},
+    project::{ProjectStatus, ProjectType, QualityDimension, Spread, TeamRole},
     spc::{ImprovementDirection, SeriesPoint},
     spread::SpreadFacts,
     training::EnrolmentStatus,
@@ -27,7 +27,7 @@ use super::entity::{
     capability::{coaching_session, tier_period},
     events::{booking, event},
     measure, measure_annotation, measure_point, person, project, project_attribute_change,
-    project_member, project_score, project_status_change,
+    project_member, project_quality_dimension, project_score, project_status_change,
     training::{
         attendance, cohort, cohort_allocation, cohort_facilitator, cohort_session, course,
         enrolment,
@@ -86,6 +86,7 @@ type ProjectRow = (
     Option<f64>,
     Option<f64>,
     Spread,
+    ProjectType,
 );
 
 async fn projects(db: &impl ConnectionTrait) -> Result<Vec<ProjectFact>, DbErr> {
@@ -102,6 +103,7 @@ async fn projects(db: &impl ConnectionTrait) -> Result<Vec<ProjectFact>, DbErr> 
             C::Co2eKgPerYear,
             C::MoneyPerYear,
             C::Spread,
+            C::ProjectType,
         ])
         .into_tuple()
         .all(db)
@@ -109,7 +111,18 @@ async fn projects(db: &impl ConnectionTrait) -> Result<Vec<ProjectFact>, DbErr> 
     let mut by_id: HashMap<i64, ProjectFact> = rows
         .into_iter()
         .map(
-            |(id, org, created, start, involvement, sustainability, co2e, money, spread)| {
+            |(
+                id,
+                org,
+                created,
+                start,
+                involvement,
+                sustainability,
+                co2e,
+                money,
+                spread,
+                project_type,
+            )| {
                 let recorded_on = day_of(created);
                 (
                     id,
@@ -134,6 +147,8 @@ async fn projects(db: &impl ConnectionTrait) -> Result<Vec<ProjectFact>, DbErr> 
                             },
                         )],
                         adopters: Vec::new(),
+                        project_type,
+                        quality_dimensions: Vec::new(),
                         measures: Vec::new(),
                         evidence: Vec::new(),
                     },
@@ -141,6 +156,21 @@ async fn projects(db: &impl ConnectionTrait) -> Result<Vec<ProjectFact>, DbErr> 
             },
         )
         .collect();
+
+    let dimensions: Vec<(i64, QualityDimension)> = project_quality_dimension::Entity::find()
+        .select_only()
+        .columns([
+            project_quality_dimension::Column::ProjectId,
+            project_quality_dimension::Column::Dimension,
+        ])
+        .into_tuple()
+        .all(db)
+        .await?;
+    for (project_id, dimension) in dimensions {
+        if let Some(p) = by_id.get_mut(&project_id) {
+            p.quality_dimensions.push(dimension);
+        }
+    }
 
     let leads: Vec<(i64, i64)> = project_member::Entity::find()
         .select_only()

@@ -12,8 +12,9 @@ use actix_web::{HttpResponse, get, web};
 use chrono::Utc;
 use qi_shared::{
     dashboard::{
-        self, Comparison, Dashboard, DashboardQuery, Facts, Member, MemberKind, Members,
-        MembersQuery, Metric, MetricDefinition, MetricMembers, MetricSeries, SeriesQuery,
+        self, Breakdown, BreakdownQuery, Comparison, Dashboard, DashboardQuery, Facts, Member,
+        MemberKind, Members, MembersQuery, Metric, MetricDefinition, MetricMembers, MetricSeries,
+        SeriesQuery,
     },
     page::PageInfo,
     problem::Problem,
@@ -34,6 +35,7 @@ pub fn routes(cfg: &mut ServiceConfig) {
     cfg.service(catalogue)
         .service(show)
         .service(organisations)
+        .service(breakdown)
         .service(series)
         .service(members);
 }
@@ -139,6 +141,41 @@ pub async fn organisations(
         .await?;
     let body = count(facts, move |f| {
         dashboard::comparison(f, &organisations, as_of)
+    })
+    .await?;
+    Ok(HttpResponse::Ok().json(body))
+}
+
+/// The project figures broken down by project type (QI project, clinical audit, service
+/// evaluation) or by the quality dimension the projects serve, for the partnership or one
+/// organisation, as of a day. The first row counts every project; a project serving several
+/// dimensions counts in each of their rows.
+#[utoipa::path(
+    tag = "dashboard",
+    operation_id = "dashboard_breakdown",
+    security(("bearer" = [])),
+    params(BreakdownQuery),
+    responses(
+        (status = 200, description = "Every project first, then each type or dimension", body = Breakdown),
+        (status = 400, description = "A query parameter is not valid", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "The day is in the future, or no such organisation", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[get("/dashboard/breakdown")]
+pub async fn breakdown(
+    state: web::Data<AppState>,
+    user: AuthUser,
+    Query(query): Query<BreakdownQuery>,
+) -> ApiResult<HttpResponse> {
+    let (by, as_of) = query.validate(uk_time::day_of(Utc::now()))?;
+    check_organisation(&state, query.organisation_id).await?;
+    let facts = state
+        .dashboard
+        .facts(&state.db, Some(user.0.person_id))
+        .await?;
+    let organisation_id = query.organisation_id;
+    let body = count(facts, move |f| {
+        dashboard::breakdown(f, by, organisation_id, as_of)
     })
     .await?;
     Ok(HttpResponse::Ok().json(body))

@@ -104,7 +104,7 @@ pub async fn run(options: &PullOptions) -> anyhow::Result<Summary> {
     let db = crate::db::connect(&creating(&options.into), 2)
         .await
         .context("opening the copy's database (--into)")?;
-    target::create(&db)
+    let upgraded = target::create(&db)
         .await
         .context("creating the copy's tables")?;
     let mut state = match target::state(&db).await? {
@@ -152,6 +152,12 @@ pub async fn run(options: &PullOptions) -> anyhow::Result<Summary> {
         target::save_state(&db, &state).await?;
     }
     run.follow(&mut state).await?;
+    // A copy made by an earlier version has gained the projects' newer columns, empty: the
+    // feed brings only what changes, so the projects are read whole again, once.
+    if upgraded.contains(&target::PROJECTS.name) {
+        run.refresh::<ProjectSummary>(&target::PROJECTS, "projects")
+            .await?;
+    }
     // What the feed does not carry is read whole again, each in one transaction.
     run.refresh::<Enrolment>(&target::ENROLMENTS, "enrolments")
         .await?;

@@ -83,6 +83,8 @@ pub const PROJECTS: Table = Table {
         col("partner_count", "/partner_count", Kind::Int),
         col("tags", "/tags", Kind::Json),
         col("status", "/status", Kind::Text),
+        col("project_type", "/project_type", Kind::Text),
+        col("quality_dimensions", "/quality_dimensions", Kind::Json),
         col("spread", "/spread", Kind::Text),
         col("visibility", "/visibility", Kind::Text),
         null("score", "/score", Kind::Real),
@@ -313,10 +315,13 @@ pub const CAPABILITY_TIERS: Table = Table {
 
 const STATE: &str = "qi_pull_state";
 
-/// Makes the copy's tables and indexes if they are missing.
-pub async fn create(db: &impl ConnectionTrait) -> Result<(), DbErr> {
+/// Makes the copy's tables and indexes if they are missing, and adds the columns a copy made by
+/// an earlier version lacks. Gives back the tables that gained columns: their rows hold no
+/// value there until they are read again.
+pub async fn create(db: &impl ConnectionTrait) -> Result<Vec<&'static str>, DbErr> {
     let backend = db.get_database_backend();
     let timestamp = sql_type(backend, Kind::Timestamp);
+    let mut upgraded = Vec::new();
     db.execute_unprepared(&format!(
         "CREATE TABLE IF NOT EXISTS {STATE} (
             source TEXT PRIMARY KEY,
@@ -366,8 +371,34 @@ pub async fn create(db: &impl ConnectionTrait) -> Result<(), DbErr> {
             ))
             .await?;
         }
+        if add_missing_columns(db, table).await? {
+            upgraded.push(table.name);
+        }
     }
-    Ok(())
+    Ok(upgraded)
+}
+
+/// Adds the columns of `table` its stored table lacks, each able to hold null (SQLite adds no
+/// `NOT NULL` column without a default, and the rows have no value yet). Whether it added any.
+async fn add_missing_columns(db: &impl ConnectionTrait, table: &Table) -> Result<bool, DbErr> {
+    let backend = db.get_database_backend();
+    let mut added = false;
+    for column in table.columns {
+        // Asking for the column is the one test both databases answer alike.
+        let probe = format!("SELECT {} FROM {} WHERE 1 = 0", column.name, table.name);
+        if db.execute_unprepared(&probe).await.is_ok() {
+            continue;
+        }
+        db.execute_unprepared(&format!(
+            "ALTER TABLE {} ADD COLUMN {} {}",
+            table.name,
+            column.name,
+            sql_type(backend, column.kind)
+        ))
+        .await?;
+        added = true;
+    }
+    Ok(added)
 }
 
 fn sql_type(backend: DbBackend, kind: Kind) -> &'static str {

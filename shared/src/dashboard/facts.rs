@@ -13,7 +13,7 @@ use super::prepared::Prepared;
 use crate::{
     capability::Tier,
     measure::MeasureType,
-    project::{ProjectStatus, Spread},
+    project::{ProjectStatus, ProjectType, QualityDimension, Spread},
     spc::{ImprovementDirection, SeriesPoint},
 };
 
@@ -77,6 +77,10 @@ pub struct ProjectFact {
     pub attributes: Vec<(NaiveDate, ProjectAttributes)>,
     /// Organisations named as adopting it, each with the day it was named.
     pub adopters: Vec<(i64, NaiveDate)>,
+    /// Its type and the quality dimensions it serves, as recorded now: a classification, not
+    /// counted as of a day.
+    pub project_type: ProjectType,
+    pub quality_dimensions: Vec<QualityDimension>,
     pub measures: Vec<MeasureFact>,
     /// What its measures showed from each day they changed: [`Facts::new`] works it out (leave
     /// it empty).
@@ -392,5 +396,19 @@ impl Facts {
 
     pub fn project_count(&self) -> usize {
         self.projects.len()
+    }
+
+    /// The projects' facts alone, of those `keep` keeps: a breakdown's row counts them as the
+    /// dashboard counts every project (`super::breakdown`). Nothing else is kept: the metrics
+    /// a breakdown shows read projects only, and a test holds it to that.
+    pub(super) fn projects_only(&self, keep: impl Fn(&ProjectFact) -> bool) -> Self {
+        let projects: Vec<ProjectFact> =
+            self.projects.iter().filter(|p| keep(p)).cloned().collect();
+        let prepared = Prepared::new(&[], &projects, &[], &[]);
+        Self {
+            projects,
+            prepared,
+            ..Self::default()
+        }
     }
 }

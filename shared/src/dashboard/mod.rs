@@ -9,6 +9,7 @@
 //!   its staff to read data: a run chart under 12 months, an XmR chart from then on.
 
 pub mod board_pack;
+pub mod breakdown;
 pub mod catalogue;
 mod compute;
 pub mod facts;
@@ -20,6 +21,9 @@ mod tests;
 use chrono::{Months, NaiveDate};
 use serde::{Deserialize, Serialize};
 
+pub use breakdown::{
+    BREAKDOWN_METRICS, Breakdown, BreakdownBy, BreakdownQuery, BreakdownRow, breakdown,
+};
 pub use catalogue::{
     Counting, Metric, MetricDefinition, MetricGroup, MetricUnit, catalogue, format_value,
 };

@@ -14,7 +14,7 @@ use crate::{
     capability::Tier,
     event::EventKind,
     measure::MeasureType,
-    project::{ProjectStatus, Spread},
+    project::{ProjectStatus, ProjectType, QualityDimension, Spread},
     spc::{ImprovementDirection, SeriesPoint},
 };
 
@@ -49,6 +49,8 @@ fn project(id: i64, organisation: i64, lead: i64, recorded: NaiveDate) -> Projec
         scores: vec![],
         attributes: vec![(recorded, ProjectAttributes::default())],
         adopters: vec![],
+        project_type: ProjectType::QiProject,
+        quality_dimensions: vec![],
         measures: vec![],
         evidence: vec![],
     }
@@ -955,4 +957,88 @@ fn generated_partnership() -> Facts {
         });
     }
     Facts::new(spans, projects, coaching, vec![], vec![], attendance)
+}
+
+/// Every row counts its projects as the dashboard counts all of them: the first row is the
+/// dashboard's figure for each metric it shows, for the partnership and each organisation, on
+/// days through the facts' history (which holds a breakdown to metrics read from projects
+/// alone).
+#[test]
+fn a_breakdown_counts_as_the_dashboard_does() {
+    let facts = partnership();
+    for day in [d(2024, 8, 1), d(2025, 1, 31), d(2025, 3, 15), d(2026, 1, 1)] {
+        for scope in [None, Some(1), Some(2)] {
+            for by in BreakdownBy::ALL {
+                let table = breakdown(&facts, *by, scope, day);
+                let first = table.rows.first().map(|r| r.values.clone());
+                let dashboard: Vec<_> = BREAKDOWN_METRICS
+                    .iter()
+                    .map(|m| facts.headline(*m, scope, day))
+                    .collect();
+                assert_eq!(first, Some(dashboard), "{day} {scope:?} {by:?}");
+            }
+        }
+    }
+}
+
+#[test]
+fn rows_by_type_and_by_dimension() {
+    let mut facts = partnership();
+    for p in &mut facts.projects {
+        match p.id {
+            10 => p.quality_dimensions = vec![QualityDimension::Safe, QualityDimension::Equity],
+            11 => {
+                p.project_type = ProjectType::ClinicalAudit;
+                p.quality_dimensions = vec![QualityDimension::Safe];
+            }
+            _ => {}
+        }
+    }
+    let day = d(2025, 6, 30);
+    let column = |metric: Metric| BREAKDOWN_METRICS.iter().position(|m| *m == metric);
+    let completed = column(Metric::ProjectsCompletedToDate).unwrap_or(usize::MAX);
+    let by_type = breakdown(&facts, BreakdownBy::ProjectType, None, day);
+    let cells: Vec<_> = by_type
+        .rows
+        .iter()
+        .map(|r| {
+            (
+                r.project_type,
+                r.projects,
+                r.values.get(completed).copied().flatten(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        cells,
+        [
+            (None, 3, Some(2.0)),
+            (Some(ProjectType::QiProject), 2, Some(1.0)),
+            (Some(ProjectType::ClinicalAudit), 1, Some(1.0)),
+            (Some(ProjectType::ServiceEvaluation), 0, Some(0.0)),
+        ]
+    );
+    // Project 10 counts under safe and under equity; project 12 under none.
+    let by_dimension = breakdown(&facts, BreakdownBy::QualityDimension, None, day);
+    let counts: Vec<_> = by_dimension
+        .rows
+        .iter()
+        .map(|r| (r.quality_dimension, r.projects))
+        .collect();
+    assert_eq!(
+        counts,
+        [
+            (None, 3),
+            (Some(QualityDimension::Safe), 2),
+            (Some(QualityDimension::Effective), 0),
+            (Some(QualityDimension::Caring), 0),
+            (Some(QualityDimension::Responsive), 0),
+            (Some(QualityDimension::WellLed), 0),
+            (Some(QualityDimension::Equity), 1),
+        ]
+    );
+    // One organisation's rows hold only the projects it leads.
+    let of_two = breakdown(&facts, BreakdownBy::ProjectType, Some(2), day);
+    let counts: Vec<_> = of_two.rows.iter().map(|r| r.projects).collect();
+    assert_eq!(counts, [2, 1, 1, 0]);
 }

@@ -23,7 +23,7 @@ use serde::{Deserialize, Serialize};
 use crate::{
     FieldErrors,
     measure::{DataPoint, Measure},
-    project::{ProjectStatus, ProjectSummary, Spread, Visibility},
+    project::{ProjectStatus, ProjectSummary, ProjectType, QualityDimension, Spread, Visibility},
     score::ProgressScore,
 };
 
@@ -104,6 +104,11 @@ pub struct ProjectExportQuery {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub theme: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub project_type: Option<ProjectType>,
+    /// Projects serving this dimension of quality (among others).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub quality_dimension: Option<QualityDimension>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     #[cfg_attr(
         feature = "openapi",
         param(minimum = 0.5, maximum = 5.0, multiple_of = 0.5)
@@ -142,6 +147,8 @@ pub struct ProjectFilter {
     pub status: Option<ProjectStatus>,
     pub visibility: Option<Visibility>,
     pub theme: Option<String>,
+    pub project_type: Option<ProjectType>,
+    pub quality_dimension: Option<QualityDimension>,
     pub score_min_tenths: Option<i32>,
     pub score_max_tenths: Option<i32>,
     pub involvement: Option<bool>,
@@ -178,6 +185,8 @@ impl ProjectExportQuery {
                         .as_deref()
                         .map(|t| t.trim().to_lowercase())
                         .filter(|t| !t.is_empty()),
+                    project_type: self.project_type,
+                    quality_dimension: self.quality_dimension,
                     score_min_tenths,
                     score_max_tenths,
                     involvement: self.involvement,
@@ -269,6 +278,8 @@ impl CsvRow for ProjectSummary {
         "partner_count",
         "tags",
         "status",
+        "project_type",
+        "quality_dimensions",
         "spread",
         "visibility",
         "score",
@@ -293,6 +304,8 @@ impl CsvRow for ProjectSummary {
             self.partner_count.to_string().into(),
             csv_text(&joined(&self.tags)).into_owned().into(),
             self.status.as_str().into(),
+            self.project_type.as_str().into(),
+            joined(self.quality_dimensions.iter().map(|d| d.as_str())).into(),
             self.spread.as_str().into(),
             self.visibility.as_str().into(),
             number(self.score.map(ProgressScore::value)).into(),

@@ -2,7 +2,8 @@
 
 use gloo_net::http::Method;
 use qi_shared::dashboard::{
-    Comparison, Dashboard, DashboardQuery, MembersQuery, MetricMembers, MetricSeries, SeriesQuery,
+    Breakdown, BreakdownQuery, Comparison, Dashboard, DashboardQuery, MembersQuery, MetricMembers,
+    MetricSeries, SeriesQuery,
 };
 
 use super::{ApiError, call, with_query};
@@ -22,6 +23,15 @@ pub async fn comparison(query: &DashboardQuery) -> Result<Comparison, ApiError> 
     call(
         Method::GET,
         &with_query("/api/v1/dashboard/organisations", query),
+        NO_BODY,
+    )
+    .await
+}
+
+pub async fn breakdown(query: &BreakdownQuery) -> Result<Breakdown, ApiError> {
+    call(
+        Method::GET,
+        &with_query("/api/v1/dashboard/breakdown", query),
         NO_BODY,
     )
     .await

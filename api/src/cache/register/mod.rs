@@ -34,7 +34,10 @@ use futures_util::lock::Mutex;
 use qi_shared::{
     access::{Actor, ProjectContext},
     project::Visibility,
-    project::{OrganisationPart, ProjectQuery, ProjectSort, ProjectStatus, Spread, TeamRole},
+    project::{
+        OrganisationPart, ProjectQuery, ProjectSort, ProjectStatus, ProjectType, QualityDimension,
+        Spread, TeamRole,
+    },
 };
 use sea_orm::{
     ActiveEnum, ColumnTrait, Condition, ConnectionTrait, DatabaseConnection, DbErr, EntityTrait,
@@ -47,7 +50,7 @@ use qi_shared::improvement::DriverKind;
 use crate::db::{
     entity::{
         driver_node, measure, pdsa_cycle, project, project_member, project_organisation,
-        project_tag,
+        project_quality_dimension, project_tag,
     },
     search,
 };
@@ -76,6 +79,8 @@ struct Row {
     /// project, and a page that would show it fails when it reads its row.
     status: Option<ProjectStatus>,
     spread: Option<Spread>,
+    project_type: Option<ProjectType>,
+    quality_dimensions: Vec<QualityDimension>,
     involvement: bool,
     sustainability: bool,
     /// Who may see it, as the project page decides (`Actor::can_view_project`).
@@ -296,6 +301,12 @@ impl Index {
                 .is_none_or(|o| row.context.organisation_ids.contains(&o))
                 && query.status.is_none_or(|s| row.status == Some(s))
                 && theme.as_ref().is_none_or(|t| row.tags.contains(t))
+                && query
+                    .project_type
+                    .is_none_or(|t| row.project_type == Some(t))
+                && query
+                    .quality_dimension
+                    .is_none_or(|d| row.quality_dimensions.contains(&d))
                 && score_min.is_none_or(|min| row.score_tenths.is_some_and(|s| s >= min))
                 && score_max.is_none_or(|max| row.score_tenths.is_some_and(|s| s <= max))
                 && query.involvement.is_none_or(|i| row.involvement == i)
@@ -599,6 +610,7 @@ struct ProjectRow {
     status: String,
     visibility: String,
     spread: String,
+    project_type: String,
     score_tenths: Option<i32>,
     involvement: bool,
     sustainability: bool,
@@ -660,6 +672,7 @@ async fn read(
         C::Status,
         C::Visibility,
         C::Spread,
+        C::ProjectType,
         C::ScoreTenths,
         C::Involvement,
         C::Sustainability,
@@ -704,6 +717,19 @@ async fn read(
         .await?
     {
         tags.entry(tag.project_id).or_default().push(tag.tag);
+    }
+    let mut dimensions: HashMap<i64, Vec<QualityDimension>> = HashMap::new();
+    for row in project_quality_dimension::Entity::find()
+        .filter(of_those(Expr::col(
+            project_quality_dimension::Column::ProjectId,
+        )))
+        .all(db)
+        .await?
+    {
+        dimensions
+            .entry(row.project_id)
+            .or_default()
+            .push(row.dimension);
     }
     let mut ideas: HashMap<i64, Vec<String>> = HashMap::new();
     for (project_id, text) in driver_node::Entity::find()
@@ -777,6 +803,8 @@ async fn read(
                 score_tenths: p.score_tenths,
                 status: known(p.id, &p.status),
                 spread: known(p.id, &p.spread),
+                project_type: known(p.id, &p.project_type),
+                quality_dimensions: dimensions.remove(&p.id).unwrap_or_default(),
                 involvement: p.involvement,
                 sustainability: p.sustainability,
                 coaches: team
@@ -836,6 +864,8 @@ mod tests {
             score_tenths: None,
             status: Some(ProjectStatus::Active),
             spread: Some(Spread::Unit),
+            project_type: Some(ProjectType::QiProject),
+            quality_dimensions: Vec::new(),
             involvement: false,
             sustainability: false,
             context: ProjectContext {

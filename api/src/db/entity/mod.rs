@@ -33,6 +33,7 @@ pub mod project;
 pub mod project_attribute_change;
 pub mod project_member;
 pub mod project_organisation;
+pub mod project_quality_dimension;
 pub mod project_score;
 pub mod project_status_change;
 pub mod project_tag;

@@ -20,6 +20,7 @@ pub struct Model {
     pub money_per_year: Option<f64>,
     pub spread: qi_shared::project::Spread,
     pub visibility: qi_shared::project::Visibility,
+    pub project_type: qi_shared::project::ProjectType,
     pub score_tenths: Option<i32>,
     pub search_text: String,
     pub version: i64,

@@ -16,7 +16,7 @@ use sea_orm::{
 
 use crate::db::entity::project;
 
-use super::{MEMBERS, ORGANISATIONS, TAGS};
+use super::{DIMENSIONS, MEMBERS, ORGANISATIONS, TAGS};
 
 /// `projects.id IN (SELECT project_id FROM table WHERE filter)`.
 fn having(table: &'static str, filter: Condition) -> Condition {
@@ -83,6 +83,12 @@ pub fn matching(filter: &ProjectFilter) -> Condition {
             Condition::all().add(Expr::col((TAGS, "tag")).eq(theme.as_str())),
         ));
     }
+    if let Some(dimension) = filter.quality_dimension {
+        all = all.add(having(
+            DIMENSIONS,
+            Condition::all().add(Expr::col((DIMENSIONS, "dimension")).eq(dimension)),
+        ));
+    }
     if let Some(person) = filter.member_id {
         all = all.add(having(
             MEMBERS,
@@ -98,6 +104,7 @@ pub fn matching(filter: &ProjectFilter) -> Condition {
         ));
     }
     all.add_option(filter.status.map(|s| C::Status.eq(s)))
+        .add_option(filter.project_type.map(|t| C::ProjectType.eq(t)))
         .add_option(filter.visibility.map(|v| C::Visibility.eq(v)))
         .add_option(filter.spread.map(|s| C::Spread.eq(s)))
         .add_option(filter.involvement.map(|i| C::Involvement.eq(i)))

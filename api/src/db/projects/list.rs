@@ -8,7 +8,10 @@ use futures_util::lock::Mutex;
 use qi_shared::{
     access::Actor,
     project::OrganisationPart,
-    project::{OrganisationRef, ProjectQuery, ProjectStatus, ProjectSummary, Spread, Visibility},
+    project::{
+        OrganisationRef, ProjectQuery, ProjectStatus, ProjectSummary, ProjectType, Spread,
+        Visibility,
+    },
     score::ProgressScore,
 };
 use sea_orm::{
@@ -23,7 +26,7 @@ use crate::db::{
 };
 
 use super::read::{context, get};
-use super::{ORGANISATIONS, TAGS, joined, lines};
+use super::{DIMENSIONS, ORGANISATIONS, TAGS, dimensions, joined, lines};
 use crate::cache::projects::{ListCache, ReadPage, ReadProject};
 
 /// A project as its page shows it, with its access context: from [`ListCache`] if no project has
@@ -193,7 +196,10 @@ struct SummaryRow {
     partner_count: i64,
     /// One a line.
     tags: Option<String>,
+    /// One a line.
+    dimensions: Option<String>,
     status: ProjectStatus,
+    project_type: ProjectType,
     spread: Spread,
     visibility: Visibility,
     score_tenths: Option<i32>,
@@ -210,6 +216,11 @@ fn summary_columns(select: Select<project::Entity>, backend: DbBackend) -> Selec
         .expr(joined(backend, Expr::col((TAGS, "tag"))))
         .from(TAGS)
         .and_where(Expr::col((TAGS, "project_id")).equals((project::Entity, C::Id)))
+        .to_owned();
+    let dimensions_of = Query::select()
+        .expr(joined(backend, Expr::col((DIMENSIONS, "dimension"))))
+        .from(DIMENSIONS)
+        .and_where(Expr::col((DIMENSIONS, "project_id")).equals((project::Entity, C::Id)))
         .to_owned();
     let lead_name = Query::select()
         .column((organisation::Entity, organisation::Column::Name))
@@ -233,6 +244,7 @@ fn summary_columns(select: Select<project::Entity>, backend: DbBackend) -> Selec
             C::Aim,
             C::LeadOrganisationId,
             C::Status,
+            C::ProjectType,
             C::Spread,
             C::Visibility,
             C::ScoreTenths,
@@ -243,6 +255,7 @@ fn summary_columns(select: Select<project::Entity>, backend: DbBackend) -> Selec
         .expr_as(Expr::from(lead_name), "lead_organisation_name")
         .expr_as(Expr::from(partner_count), "partner_count")
         .expr_as(Expr::from(tags), "tags")
+        .expr_as(Expr::from(dimensions_of), "dimensions")
 }
 
 /// What the list shows of these projects.
@@ -263,6 +276,8 @@ fn summaries(rows: Vec<SummaryRow>) -> Vec<ProjectSummary> {
                 tags
             },
             status: m.status,
+            project_type: m.project_type,
+            quality_dimensions: dimensions(m.dimensions),
             spread: m.spread,
             visibility: m.visibility,
             score: m.score_tenths.and_then(ProgressScore::from_tenths),

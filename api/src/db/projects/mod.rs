@@ -12,6 +12,7 @@ mod list;
 mod read;
 mod write;
 
+use qi_shared::project::QualityDimension;
 use sea_orm::{
     DbBackend,
     sea_query::{Expr, Func},
@@ -26,6 +27,7 @@ const ORGANISATIONS: &str = "project_organisations";
 const MEMBERS: &str = "project_members";
 const INVITATIONS: &str = "team_invitations";
 const TAGS: &str = "project_tags";
+const DIMENSIONS: &str = "project_quality_dimensions";
 
 /// The aggregate that joins the texts `value` of a group's rows into one, one a line.
 fn joined(backend: DbBackend, value: Expr) -> Expr {
@@ -34,6 +36,17 @@ fn joined(backend: DbBackend, value: Expr) -> Expr {
         _ => "group_concat",
     };
     Func::cust(aggregate).arg(value).arg("\n").into()
+}
+
+/// The quality dimensions in a text made by [`joined`], in their own order. A value this server
+/// does not know is left out: the register shows what it can.
+fn dimensions(text: Option<String>) -> Vec<QualityDimension> {
+    let mut dimensions: Vec<QualityDimension> = lines(text)
+        .iter()
+        .filter_map(|d| QualityDimension::parse(d))
+        .collect();
+    dimensions.sort_unstable();
+    dimensions
 }
 
 /// The lines of a text made by [`joined`] (`None`: there were no rows).

@@ -20,7 +20,7 @@ use sea_orm::{
 
 use crate::db::entity::{organisation, person, project, project_score, project_status_change};
 
-use super::{INVITATIONS, MEMBERS, ORGANISATIONS, TAGS, joined, lines};
+use super::{DIMENSIONS, INVITATIONS, MEMBERS, ORGANISATIONS, TAGS, dimensions, joined, lines};
 
 /// The project row and what the access rules need to know of it, in one query.
 pub async fn context(
@@ -171,8 +171,16 @@ pub async fn get(db: &impl ConnectionTrait, id: i64) -> Result<Option<Project>, 
                 .equals((project::Entity, project::Column::LeadOrganisationId)),
         )
         .to_owned();
+    let dimensions_of = Query::select()
+        .expr(joined(backend, Expr::col((DIMENSIONS, "dimension"))))
+        .from(DIMENSIONS)
+        .and_where(
+            Expr::col((DIMENSIONS, "project_id")).equals((project::Entity, project::Column::Id)),
+        )
+        .to_owned();
     let select = project::Entity::find_by_id(id)
         .expr_as(Expr::from(tags), "page_tags")
+        .expr_as(Expr::from(dimensions_of), "page_dimensions")
         .expr_as(Expr::from(lead_name), "page_lead_organisation_name");
     let Some(row) = db
         .query_one_raw(QueryTrait::build(&select, backend))
@@ -183,6 +191,7 @@ pub async fn get(db: &impl ConnectionTrait, id: i64) -> Result<Option<Project>, 
     let model = project::Model::from_query_result(&row, "")?;
     let mut tags = lines(row.try_get("", "page_tags")?);
     tags.sort_unstable();
+    let quality_dimensions = dimensions(row.try_get("", "page_dimensions")?);
     let lead_name: Option<String> = row.try_get("", "page_lead_organisation_name")?;
 
     let orgs = db
@@ -303,6 +312,8 @@ pub async fn get(db: &impl ConnectionTrait, id: i64) -> Result<Option<Project>, 
         expected_end_date: model.expected_end_date,
         status: model.status,
         status_history,
+        project_type: model.project_type,
+        quality_dimensions,
         involvement: Involvement {
             involved: model.involvement,
             how: model.involvement_how,

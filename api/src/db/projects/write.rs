@@ -7,7 +7,7 @@ use chrono::Utc;
 use qi_shared::{
     person::{PersonStatus, Role},
     project::OrganisationPart,
-    project::{ProjectInput, ProjectStatus, Spread, TeamRole},
+    project::{ProjectInput, ProjectStatus, QualityDimension, Spread, TeamRole},
     score::ProgressScore,
     team::Candidate,
 };
@@ -20,7 +20,8 @@ use sea_orm::{
 
 use crate::db::entity::{
     organisation, person, person_role, project, project_attribute_change, project_member,
-    project_organisation, project_score, project_status_change, project_tag,
+    project_organisation, project_quality_dimension, project_score, project_status_change,
+    project_tag,
 };
 
 /// What search looks in: title, aim and tags, lower-cased. Its words (`search::words`) are
@@ -40,6 +41,7 @@ struct Relations {
     organisations: Vec<(i64, OrganisationPart)>,
     team: Vec<(i64, TeamRole)>,
     tags: Vec<String>,
+    dimensions: Vec<QualityDimension>,
 }
 
 impl Relations {
@@ -56,6 +58,7 @@ impl Relations {
             organisations,
             input.team.iter().map(|m| (m.person_id, m.role)).collect(),
             input.tags.clone(),
+            input.quality_dimensions.clone(),
         )
     }
 
@@ -84,21 +87,31 @@ impl Relations {
             .into_tuple()
             .all(db)
             .await?;
-        Ok(Self::sorted(organisations, team, tags))
+        let dimensions = project_quality_dimension::Entity::find()
+            .filter(project_quality_dimension::Column::ProjectId.eq(id))
+            .select_only()
+            .column(project_quality_dimension::Column::Dimension)
+            .into_tuple()
+            .all(db)
+            .await?;
+        Ok(Self::sorted(organisations, team, tags, dimensions))
     }
 
     fn sorted(
         mut organisations: Vec<(i64, OrganisationPart)>,
         mut team: Vec<(i64, TeamRole)>,
         mut tags: Vec<String>,
+        mut dimensions: Vec<QualityDimension>,
     ) -> Self {
         organisations.sort_unstable();
         team.sort_unstable();
         tags.sort_unstable();
+        dimensions.sort_unstable();
         Self {
             organisations,
             team,
             tags,
+            dimensions,
         }
     }
 }
@@ -180,6 +193,26 @@ async fn write_relations(
             project_tag::Entity::insert_many(tags).exec(db).await?;
         }
     }
+    if before.map(|b| &b.dimensions) != Some(&now.dimensions) {
+        if before.is_some() {
+            project_quality_dimension::Entity::delete_many()
+                .filter(project_quality_dimension::Column::ProjectId.eq(id))
+                .exec(db)
+                .await?;
+        }
+        if !now.dimensions.is_empty() {
+            let dimensions =
+                now.dimensions
+                    .iter()
+                    .map(|d| project_quality_dimension::ActiveModel {
+                        project_id: Set(id),
+                        dimension: Set(*d),
+                    });
+            project_quality_dimension::Entity::insert_many(dimensions)
+                .exec(db)
+                .await?;
+        }
+    }
     Ok(())
 }
 
@@ -191,6 +224,7 @@ fn apply(active: &mut project::ActiveModel, input: &ProjectInput) {
     active.start_date = Set(input.start_date);
     active.expected_end_date = Set(input.expected_end_date);
     active.status = Set(input.status);
+    active.project_type = Set(input.project_type);
     active.involvement = Set(input.involvement.involved);
     active.involvement_how = Set(input.involvement.how.clone());
     active.sustainability = Set(input.sustainability.has_aspect);

@@ -35,6 +35,7 @@ use crate::db::{
 };
 
 pub(super) mod adoptions;
+mod classify;
 mod history;
 mod improvement;
 mod plan;

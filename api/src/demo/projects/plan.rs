@@ -261,6 +261,7 @@ pub(super) fn plan(
         .map(str::to_owned),
     );
 
+    let quality_dimensions = classify::dimensions(n, theme.tags);
     let org_id = |i: &usize| roster.org(*i).map(|o| o.id);
     let input = ProjectInput {
         title: brief.title.to_owned(),
@@ -273,6 +274,8 @@ pub(super) fn plan(
         start_date: start,
         expected_end_date: end,
         status,
+        project_type: classify::project_type(n, &quality_dimensions),
+        quality_dimensions,
         involvement,
         sustainability,
         visibility,

@@ -30,6 +30,8 @@ fn project(id: i64, recorded: NaiveDate, involvement: bool) -> ProjectFact {
             },
         )],
         adopters: vec![],
+        project_type: crate::project::ProjectType::QiProject,
+        quality_dimensions: vec![],
         measures: vec![],
         evidence: vec![],
     }

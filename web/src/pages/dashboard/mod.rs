@@ -4,6 +4,7 @@
 //! and the board pack prints with.
 
 pub mod board_pack;
+pub mod breakdown;
 pub mod comparison;
 pub mod metric;
 pub mod overview;

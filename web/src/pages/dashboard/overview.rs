@@ -51,6 +51,7 @@ pub fn overview() -> Html {
                 <li><Link<Route> to={Route::DashboardTargets}>{ "Strategy targets" }</Link<Route>></li>
                 <li><Link<Route> to={Route::DashboardBoardPack}>{ "Board pack" }</Link<Route>></li>
                 <li><Link<Route> to={Route::DashboardOrganisations}>{ "Compare organisations" }</Link<Route>></li>
+                <li><Link<Route> to={Route::DashboardBreakdown}>{ "Projects by type and quality dimension" }</Link<Route>></li>
             </ul>
             <ScopeFilters
                 organisation={query.organisation_id.map(|id| id.to_string()).unwrap_or_default()}

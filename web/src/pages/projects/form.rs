@@ -6,8 +6,8 @@ use qi_shared::{
     FieldError,
     person::DirectoryEntry,
     project::{
-        Involvement, Project, ProjectInput, ProjectStatus, Sustainability, TeamMemberInput,
-        TeamRole, Visibility,
+        Involvement, Project, ProjectInput, ProjectStatus, ProjectType, QualityDimension,
+        Sustainability, TeamMemberInput, TeamRole, Visibility,
     },
     search::ProjectDraft,
 };
@@ -50,20 +50,10 @@ struct Draft {
 
 fn draft_of(p: &Project) -> Draft {
     Draft {
+        // The team is the draft's own list below.
         input: ProjectInput {
-            title: p.title.clone(),
-            problem: p.problem.clone(),
-            aim: p.aim.clone(),
-            lead_organisation_id: p.lead_organisation.id,
-            partner_organisation_ids: p.partner_organisations.iter().map(|o| o.id).collect(),
             team: Vec::new(),
-            tags: p.tags.clone(),
-            start_date: p.start_date,
-            expected_end_date: p.expected_end_date,
-            status: p.status,
-            involvement: p.involvement.clone(),
-            sustainability: p.sustainability.clone(),
-            visibility: p.visibility,
+            ..p.input()
         },
         tags: p.tags.join(", "),
         // The invited stay in the team a save asks for; leaving one out withdraws the invitation.
@@ -105,6 +95,8 @@ fn new_draft(organisation_id: i64, me: Member) -> Draft {
             start_date: None,
             expected_end_date: None,
             status: ProjectStatus::Proposed,
+            project_type: ProjectType::QiProject,
+            quality_dimensions: Vec::new(),
             involvement: Involvement::default(),
             sustainability: Sustainability::default(),
             visibility: Visibility::Partnership,
@@ -181,6 +173,19 @@ fn changes(before: &Project, now: &Project) -> Vec<String> {
         now.visibility.label().to_owned(),
     );
     check("Themes", before.tags.join(", "), now.tags.join(", "));
+    check(
+        "Type of work",
+        before.project_type.label().to_owned(),
+        now.project_type.label().to_owned(),
+    );
+    let dimensions = |p: &Project| {
+        p.quality_dimensions
+            .iter()
+            .map(|d| d.label())
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    check("Quality dimensions", dimensions(before), dimensions(now));
     let team = |p: &Project| {
         p.team
             .iter()
@@ -285,6 +290,19 @@ pub fn project_form(props: &Props) -> Html {
         Callback::from(move |on: bool| {
             let mut next = current.clone();
             apply(&mut next, on);
+            draft.set(Some(next));
+        })
+    };
+    let toggle_dimension = |dimension: QualityDimension| {
+        let (draft, current) = (draft.clone(), current.clone());
+        Callback::from(move |on: bool| {
+            let mut next = current.clone();
+            let named = &mut next.input.quality_dimensions;
+            named.retain(|d| *d != dimension);
+            if on {
+                named.push(dimension);
+                named.sort_unstable();
+            }
             draft.set(Some(next));
         })
     };
@@ -507,6 +525,20 @@ pub fn project_form(props: &Props) -> Html {
                     oninput={update(|d, v| d.input.expected_end_date = chrono::NaiveDate::parse_from_str(&v, "%Y-%m-%d").ok())} error={error_for(&errors, "expected_end_date")} />
                 <SelectField name="status" label="Status" options={options(None, ProjectStatus::ALL.iter().map(|s| (s.as_str(), s.label())))} value={i.status.as_str()}
                     onchange={update(|d, v| if let Some(s) = ProjectStatus::parse(&v) { d.input.status = s })} />
+                <SelectField name="project_type" label="Type of work" options={options(None, ProjectType::ALL.iter().map(|t| (t.as_str(), t.label())))} value={i.project_type.as_str()}
+                    hint="A QI project tests changes in PDSA cycles; a clinical audit measures practice against a standard; a service evaluation judges how a service works."
+                    onchange={update(|d, v| if let Some(t) = ProjectType::parse(&v) { d.input.project_type = t })} />
+                <fieldset class="fieldset" aria-describedby="quality_dimensions-hint">
+                    <legend class="fieldset__legend">{ "Quality dimensions" }</legend>
+                    <div class="hint" id="quality_dimensions-hint">{ "Which parts of quality does the project serve? Choose all that apply." }</div>
+                    if let Some(message) = errors.iter().find(|e| e.field.starts_with("quality_dimensions")).map(|e| e.message.clone()) {
+                        <p class="error-message" id="quality_dimensions-error"><span class="visually-hidden">{ "Error: " }</span>{ message }</p>
+                    }
+                    { for QualityDimension::ALL.iter().map(|dimension| html! {
+                        <Checkbox id={format!("quality_dimensions-{}", dimension.as_str())} label={dimension.label()} hint={AttrValue::from(dimension.hint())}
+                            checked={i.quality_dimensions.contains(dimension)} onchange={toggle_dimension(*dimension)} />
+                    }) }
+                </fieldset>
                 <fieldset class="fieldset">
                     <legend class="fieldset__legend">{ "Patient and public involvement" }</legend>
                     <Checkbox id="involvement-involved" label="Patients or the public are involved" checked={i.involvement.involved} onchange={toggle(|d, on| d.input.involvement.involved = on)} />

@@ -63,6 +63,7 @@ pub fn overview(p: &Project, spread_section: bool) -> Html {
             { row("Lead organisation", html! { { &p.lead_organisation.name } }) }
             { row("Partner organisations", html! { { names(&p.partner_organisations) } }) }
             { row("Dates", html! { { dates_text(p.start_date, p.expected_end_date) } }) }
+            { row("Type of work", html! { { p.project_type.label() } }) }
             { row("Status", status_tag(p.status)) }
             { row("Progress score", html! { { score_text(p.score) } }) }
             { row("Patient and public involvement", html! { if p.involvement.involved { { format!("Yes: {}", p.involvement.how) } } else { { "No" } } }) }
@@ -77,6 +78,7 @@ pub fn overview(p: &Project, spread_section: bool) -> Html {
                     }
                 </>
             }) }
+            { row("Quality dimensions", html! { { if p.quality_dimensions.is_empty() { "None named".to_owned() } else { p.quality_dimensions.iter().map(|d| d.label()).collect::<Vec<_>>().join(", ") } } }) }
             { row("Themes", html! { { if p.tags.is_empty() { "None".to_owned() } else { p.tags.join(", ") } } }) }
             { row("Who can see it", html! { { p.visibility.label() } }) }
         </dl>

@@ -2,7 +2,10 @@
 //! learning library, the same list of public projects without signing in.
 
 use qi_shared::{
-    project::{ProjectQuery, ProjectSort, ProjectStatus, ProjectSummary, Spread},
+    project::{
+        ProjectQuery, ProjectSort, ProjectStatus, ProjectSummary, ProjectType, QualityDimension,
+        Spread,
+    },
     score::ProgressScore,
 };
 use yew::prelude::*;
@@ -28,6 +31,8 @@ struct Filters {
     organisation_id: String,
     status: String,
     theme: String,
+    project_type: String,
+    quality_dimension: String,
     score_min: String,
     score_max: String,
     coach_id: String,
@@ -45,6 +50,14 @@ impl Filters {
             organisation_id: q.organisation_id.map(|v| v.to_string()).unwrap_or_default(),
             status: q.status.map(|s| s.as_str().to_owned()).unwrap_or_default(),
             theme: text(q.theme.clone()),
+            project_type: q
+                .project_type
+                .map(|t| t.as_str().to_owned())
+                .unwrap_or_default(),
+            quality_dimension: q
+                .quality_dimension
+                .map(|d| d.as_str().to_owned())
+                .unwrap_or_default(),
             score_min: q.score_min.map(|v| format!("{v:.1}")).unwrap_or_default(),
             score_max: q.score_max.map(|v| format!("{v:.1}")).unwrap_or_default(),
             coach_id: q.coach_id.map(|v| v.to_string()).unwrap_or_default(),
@@ -62,6 +75,8 @@ impl Filters {
             organisation_id: self.organisation_id.parse().ok(),
             status: ProjectStatus::parse(&self.status),
             theme: some(&self.theme),
+            project_type: ProjectType::parse(&self.project_type),
+            quality_dimension: QualityDimension::parse(&self.quality_dimension),
             score_min: self.score_min.parse().ok(),
             score_max: self.score_max.parse().ok(),
             coach_id: self.coach_id.parse().ok(),
@@ -90,6 +105,9 @@ fn card(p: &ProjectSummary, library: bool) -> Html {
             <h2 class="project-card__title"><Link<Route> to={to}>{ &p.title }</Link<Route>></h2>
             <p class="project-card__meta">
                 { status_tag(p.status) }{ " " }
+                if p.project_type != ProjectType::QiProject {
+                    <span class="tag tag--white">{ p.project_type.label() }</span>{ " " }
+                }
                 <span>{ format!("Led by {}{partners}", p.lead_organisation.name) }</span>
             </p>
             <p class="project-card__aim">{ &p.aim }</p>
@@ -194,6 +212,16 @@ pub fn project_list(props: &ListProps) -> Html {
         Some("Any spread"),
         Spread::ALL.iter().map(|s| (s.as_str(), s.label())),
     );
+    let types = options(
+        Some("Any type"),
+        ProjectType::ALL.iter().map(|t| (t.as_str(), t.label())),
+    );
+    let dimensions = options(
+        Some("Any dimension"),
+        QualityDimension::ALL
+            .iter()
+            .map(|d| (d.as_str(), d.label())),
+    );
     let sorts = options(
         None,
         ProjectSort::ALL.iter().map(|s| (s.as_str(), s.label())),
@@ -257,6 +285,8 @@ pub fn project_list(props: &ListProps) -> Html {
                 }
                 <SelectField name="status" label="Status" options={statuses} value={f.status.clone()} onchange={set(|f, v| f.status = v)} />
                 <TextField name="theme" label="Theme" hint="For example falls or sepsis" value={f.theme.clone()} oninput={set(|f, v| f.theme = v)} />
+                <SelectField name="project_type" label="Type of work" options={types} value={f.project_type.clone()} onchange={set(|f, v| f.project_type = v)} />
+                <SelectField name="quality_dimension" label="Quality dimension" options={dimensions} value={f.quality_dimension.clone()} onchange={set(|f, v| f.quality_dimension = v)} />
                 <SelectField name="score_min" label="Score from" options={scores("or more")} value={f.score_min.clone()} onchange={set(|f, v| f.score_min = v)} />
                 <SelectField name="score_max" label="Score up to" options={scores("or less")} value={f.score_max.clone()} onchange={set(|f, v| f.score_max = v)} />
                 if !library {
