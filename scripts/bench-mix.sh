@@ -15,6 +15,9 @@
 # stay in them: a few thousand changes among 100,000 projects).
 # SOAK=1: instead, one run of 10 minutes (SOAK_SECONDS=600) at 20 writes a second with the
 # default cache, a row a minute, and the server's memory at the start and end (scripts/soak.sh).
+# SPREAD=1: readers ask the spread and discovery reads instead (issue 19): a project's spread as
+# of a day, pages of adoptions, the spread network (theme and period, or one project's path) and
+# the dashboard's breakdown by type or quality dimension; the writes are the same.
 # QI_BIN=path: the server binary to measure (default target/release/qi); BUILD=0: no build.
 # The load comes from api/examples/load_mix.rs, which says what it asks and how it times.
 # Builds the release server, the data generator and the load tool (long on two cores the first
@@ -80,7 +83,7 @@ bench() {
     echo
     target/release/examples/load_mix --base "$base" --label "$label, cache ${cache}s," \
       --connections "${CONNECTIONS:-32}" --writes "${WRITES:-0,2,20}" --seconds "$seconds" \
-      ${READ_RATE:+--read-rate "$READ_RATE"} --server-pid "$server"
+      ${READ_RATE:+--read-rate "$READ_RATE"} ${SPREAD:+--spread} --server-pid "$server"
     stop_server
   done
 }

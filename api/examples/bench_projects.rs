@@ -6,8 +6,9 @@
 //!
 //! The projects spread like a real register: led by organisations in proportion to their staff,
 //! a mix of statuses, visibilities and scores, one to three themes each (some far more common
-//! than others), a team from the lead's organisation, and partner or adopting organisations on
-//! some. The demo member (member@demo.qicommons.org) is in the team of a few dozen and the demo
+//! than others), a team from the lead's organisation, partner organisations on some and an adoption
+//! by another organisation (at a dated stage) on one in twenty. The demo member
+//! (member@demo.qicommons.org) is in the team of a few dozen and the demo
 //! coach coaches a few hundred. Deterministic: the same count gives the same projects.
 
 use std::time::Instant;
@@ -17,13 +18,15 @@ use chrono::{Duration, Utc};
 use qi_api::db::{
     self,
     entity::{
-        organisation, person, project, project_member, project_organisation,
-        project_quality_dimension, project_score, project_status_change, project_tag,
+        adoption, adoption_stage, organisation, person, project, project_member,
+        project_organisation, project_quality_dimension, project_score, project_status_change,
+        project_tag,
     },
 };
 use qi_shared::project::{
     OrganisationPart, ProjectStatus, ProjectType, QualityDimension, Spread, TeamRole, Visibility,
 };
+use qi_shared::spread::AdoptionStage;
 use rand::{Rng, SeedableRng, rngs::StdRng};
 use sea_orm::{
     ActiveValue::Set,
@@ -133,6 +136,8 @@ struct Batch {
     members: Vec<project_member::ActiveModel>,
     tags: Vec<project_tag::ActiveModel>,
     dimensions: Vec<project_quality_dimension::ActiveModel>,
+    adoptions: Vec<adoption::ActiveModel>,
+    stages: Vec<adoption_stage::ActiveModel>,
     statuses: Vec<project_status_change::ActiveModel>,
     scores: Vec<project_score::ActiveModel>,
 }
@@ -163,6 +168,8 @@ async fn write(db: &impl ConnectionTrait, batch: &mut Batch) -> anyhow::Result<(
         8000
     );
     insert_all!(db, project_status_change::Entity, batch.statuses, 5000);
+    insert_all!(db, adoption::Entity, batch.adoptions, 2000);
+    insert_all!(db, adoption_stage::Entity, batch.stages, 2000);
     insert_all!(db, project_score::Entity, batch.scores, 4000);
     Ok(())
 }
@@ -216,6 +223,14 @@ async fn main() -> anyhow::Result<()> {
         .await?
         .flatten();
     let first = max_id.unwrap_or(0) + 1;
+    let mut adoption_id: i64 = adoption::Entity::find()
+        .select_only()
+        .expr(Func::max(Expr::col(adoption::Column::Id)))
+        .into_tuple::<Option<i64>>()
+        .one(&db)
+        .await?
+        .flatten()
+        .unwrap_or(0);
 
     let mut rng = StdRng::seed_from_u64(4);
     let total_weight: u32 = THEMES.iter().map(|t| t.1).sum();
@@ -326,10 +341,45 @@ async fn main() -> anyhow::Result<()> {
                 }
             }
         }
+        // One project in twenty is adopted by another organisation (the spread network's
+        // links), at a stage reached some days after it was recorded.
         if rng.gen_bool(0.05) {
             let org = organisations[rng.gen_range(0..organisations.len())];
             if !orgs.iter().any(|(o, _)| *o == org) {
-                orgs.push((org, OrganisationPart::Adopter));
+                adoption_id += 1;
+                batch.adoptions.push(adoption::ActiveModel {
+                    id: Set(adoption_id),
+                    project_id: Set(Some(id)),
+                    innovation_id: Set(None),
+                    organisation_id: Set(Some(org)),
+                    outside_adopter: Set(None),
+                    unit: Set(None),
+                    adopting_project_id: Set(None),
+                    created_by: Set(Some(lead)),
+                    created_at: Set(created_at),
+                    updated_at: Set(created_at),
+                });
+                let reached = (created_at
+                    + Duration::days(rng.gen_range(0..=(now - created_at).num_days())))
+                .date_naive();
+                batch.stages.push(adoption_stage::ActiveModel {
+                    adoption_id: Set(adoption_id),
+                    stage: Set(pick(
+                        &mut rng,
+                        &[
+                            (AdoptionStage::Considering, 15),
+                            (AdoptionStage::Testing, 25),
+                            (AdoptionStage::Adopted, 45),
+                            (AdoptionStage::Sustained, 10),
+                            (AdoptionStage::Dropped, 5),
+                        ],
+                    )),
+                    stage_on: Set(reached),
+                    note: Set(String::new()),
+                    recorded_by: Set(Some(lead)),
+                    recorded_at: Set(created_at),
+                    ..Default::default()
+                });
             }
         }
         for (organisation_id, kind) in orgs {
@@ -424,6 +474,11 @@ async fn main() -> anyhow::Result<()> {
         // The ids were given, not drawn from the sequence: move it past them.
         db.execute_unprepared(
             "SELECT setval(pg_get_serial_sequence('projects', 'id'), (SELECT max(id) FROM projects))",
+        )
+        .await?;
+        db.execute_unprepared(
+            "SELECT setval(pg_get_serial_sequence('adoptions', 'id'), \
+             (SELECT coalesce(max(id), 1) FROM adoptions))",
         )
         .await?;
         // Fresh planner statistics and visibility map, as autovacuum makes soon after a bulk

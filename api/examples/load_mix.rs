@@ -21,6 +21,10 @@
 //! - `/api/health` is asked 20 times a second, also in an open loop, beside the others: how long
 //!   the server takes to answer anything at all.
 //!
+//! With `--spread`, readers ask the spread and discovery reads instead (`spread_read`): a
+//! project's spread as of a day, pages of adoptions, the spread network and the dashboard's
+//! breakdown by type or quality dimension, each with random ids, days, themes and filters.
+//!
 //! Before the first rate, readers ask only `/api/health` for a few seconds: what the server
 //! serves when the work is nothing.
 //!
@@ -94,6 +98,11 @@ struct Args {
     /// A label for the report's rows (the store, the cache).
     #[arg(long, default_value = "")]
     label: String,
+    /// The spread and discovery reads instead of the register's: a project's spread as of a
+    /// day, a page of adoptions, the spread network (a theme and period, or one project's path)
+    /// and the dashboard's project figures by type or quality dimension.
+    #[arg(long)]
+    spread: bool,
 }
 
 /// What a request was, for the report.
@@ -103,6 +112,10 @@ enum Kind {
     Project,
     Me,
     Library,
+    SpreadView,
+    Adoptions,
+    Network,
+    Breakdown,
     Health,
     Score,
     Edit,
@@ -116,6 +129,10 @@ impl Kind {
             Kind::Project => "project page",
             Kind::Me => "`/me`",
             Kind::Library => "library",
+            Kind::SpreadView => "a project's spread (`as_of`)",
+            Kind::Adoptions => "adoptions page",
+            Kind::Network => "spread network",
+            Kind::Breakdown => "dashboard breakdown",
             Kind::Health => "`/api/health`",
             Kind::Score => "write: score",
             Kind::Edit => "write: edit (If-Match)",
@@ -124,7 +141,17 @@ impl Kind {
     }
 
     fn is_read(self) -> bool {
-        matches!(self, Kind::List | Kind::Project | Kind::Me | Kind::Library)
+        matches!(
+            self,
+            Kind::List
+                | Kind::Project
+                | Kind::Me
+                | Kind::Library
+                | Kind::SpreadView
+                | Kind::Adoptions
+                | Kind::Network
+                | Kind::Breakdown
+        )
     }
 }
 
@@ -148,6 +175,8 @@ struct World {
     organisations: Vec<i64>,
     /// About how many projects there are (their ids run from 1).
     projects: i64,
+    /// Whether readers ask the spread and discovery reads (`--spread`).
+    spread: bool,
     /// Measures the admin may add points to.
     measures: Vec<i64>,
     /// The next data point's date, as days after 1900-01-01 (the same measure never gets a date
@@ -266,6 +295,97 @@ fn list_query(rng: &mut StdRng, world: &World) -> String {
     query.join("&")
 }
 
+/// A day of the last three years, as `YYYY-MM-DD`.
+fn recent_day(rng: &mut StdRng) -> String {
+    let today = chrono::Utc::now().date_naive();
+    (today - chrono::Days::new(rng.gen_range(0..3 * 365))).to_string()
+}
+
+/// A random spread and discovery read: a project's spread as of a day (a quarter of them today),
+/// a page of adoptions (of a project, an organisation or a stage, or all), the network (by theme
+/// and period, or one project's path) or the dashboard's breakdown (by type or dimension, of the
+/// partnership or one organisation, as of a day).
+fn spread_read(rng: &mut StdRng, world: &World) -> (Kind, String, bool) {
+    let base = &world.base;
+    let organisation = || world.organisations.choose(&mut rand::thread_rng()).copied();
+    match rng.gen_range(0..4) {
+        0 => {
+            let as_of = if rng.gen_bool(0.25) {
+                String::new()
+            } else {
+                format!("?as_of={}", recent_day(rng))
+            };
+            (
+                Kind::SpreadView,
+                format!(
+                    "{base}/api/v1/projects/{}/spread{as_of}",
+                    project_id(rng, world)
+                ),
+                true,
+            )
+        }
+        1 => {
+            let filter = match rng.gen_range(0..4) {
+                0 => format!("project_id={}", project_id(rng, world)),
+                1 => format!("organisation_id={}", organisation().unwrap_or(1)),
+                2 => format!(
+                    "stage={}",
+                    ["considering", "testing", "adopted", "sustained", "dropped"]
+                        .choose(rng)
+                        .unwrap_or(&"adopted")
+                ),
+                _ => String::new(),
+            };
+            let page = rng.gen_range(1..=5);
+            (
+                Kind::Adoptions,
+                format!("{base}/api/v1/adoptions?{filter}&page={page}"),
+                true,
+            )
+        }
+        2 => {
+            let query = if rng.gen_bool(0.3) {
+                format!("project_id={}", project_id(rng, world))
+            } else {
+                let mut query = Vec::new();
+                if rng.gen_bool(0.6) {
+                    let theme = THEMES.choose(rng).unwrap_or(&"falls");
+                    query.push(format!("theme={}", theme.replace(' ', "+")));
+                }
+                if rng.gen_bool(0.5) {
+                    let (a, b) = (recent_day(rng), recent_day(rng));
+                    let (from, to) = if a <= b { (a, b) } else { (b, a) };
+                    query.push(format!("from={from}&to={to}"));
+                }
+                query.join("&")
+            };
+            (
+                Kind::Network,
+                format!("{base}/api/v1/spread/network?{query}"),
+                true,
+            )
+        }
+        _ => {
+            let by = if rng.gen_bool(0.5) {
+                "project_type"
+            } else {
+                "quality_dimension"
+            };
+            let mut query = format!("by={by}&as_of={}", recent_day(rng));
+            if rng.gen_bool(0.5)
+                && let Some(org) = organisation()
+            {
+                query.push_str(&format!("&organisation_id={org}"));
+            }
+            (
+                Kind::Breakdown,
+                format!("{base}/api/v1/dashboard/breakdown?{query}"),
+                true,
+            )
+        }
+    }
+}
+
 /// A project id: most exist, one in fifty does not.
 fn project_id(rng: &mut StdRng, world: &World) -> i64 {
     if rng.gen_range(0..50) == 0 {
@@ -313,6 +433,8 @@ fn read_request(
     let base = &world.base;
     let (kind, url, signed_in) = if health_only {
         (Kind::Health, format!("{base}/api/health"), false)
+    } else if world.spread {
+        spread_read(rng, world)
     } else {
         match rng.gen_range(0..100) {
             0..=49 => (
@@ -782,6 +904,7 @@ async fn prepare(args: &Args) -> anyhow::Result<World> {
         people,
         organisations,
         projects: total,
+        spread: args.spread,
         measures,
         // A different stretch of dates each run, so a run's points do not meet the last run's.
         next_day: AtomicI64::new(rand::thread_rng().gen_range(0..40_000) * 3),

@@ -326,6 +326,16 @@ fn bench(c: &mut Criterion) {
                 black_box(dashboard::breakdown(&facts, *by, None, as_of(i)))
             });
         });
+        group.bench_function(
+            format!("one organisation's breakdown by {}", by.as_str()),
+            |b| {
+                b.iter(|| {
+                    i += 1;
+                    let org = 1 + (i % ORGANISATIONS as u64) as i64;
+                    black_box(dashboard::breakdown(&facts, *by, Some(org), as_of(i)))
+                });
+            },
+        );
     }
     group.finish();
 

@@ -604,3 +604,106 @@ async fn the_network_links_organisations_by_joint_projects_and_adoptions() {
         .await
         .expect::<Value>(200);
 }
+
+#[tokio::test]
+async fn a_team_member_sets_the_level_by_hand_and_the_signed_out_are_refused() {
+    let app = spawn_app().await;
+    let c = cast(&app).await;
+    // Led by the coach; the member is on the team, not its lead.
+    let p: Project = app
+        .post(
+            "/api/v1/projects",
+            &c.member_a.1,
+            json!({"title": "Fewer falls", "aim": "Reduce falls by 30% by March",
+                   "lead_organisation_id": c.org_a.id,
+                   "team": [{"person_id": c.coach_a.0.id, "role": "lead"},
+                            {"person_id": c.member_a.0.id, "role": "member"}]}),
+        )
+        .await
+        .expect(201);
+    let path = format!("/api/v1/projects/{}/spread", p.id);
+    let setting =
+        json!({"level": "organisation", "reason": "Every ward of the trust uses the falls huddle"});
+    let set: SpreadView = app
+        .put(&path, &c.member_a.1, setting.clone())
+        .await
+        .expect(200);
+    assert_eq!(set.level, Spread::Organisation);
+    assert_eq!(
+        set.set_by_hand.and_then(|s| s.by).map(|p| p.id),
+        Some(c.member_a.0.id)
+    );
+    // A colleague of the same organisation who is not on the team may read it, not set it.
+    let (_, colleague) = app.person("colleague.a@example.org", c.org_a.id, &[]).await;
+    assert!(!spread(&app, &colleague, p.id, None).await.can_set);
+    app.put(&path, &colleague, setting).await.problem(403);
+    app.call(reqwest::Method::DELETE, &path, Some(&colleague), None)
+        .await
+        .problem(403);
+
+    // Signed out, every spread operation is refused before anything is read.
+    let adoption = adopt(
+        &app,
+        &c.member_b.1,
+        json!({"project_id": p.id, "organisation_id": c.org_b.id, "stage": "testing", "on": "2026-01-10"}),
+    )
+    .await;
+    let innovations: InnovationPage = app
+        .get("/api/v1/innovations", &c.member_a.1)
+        .await
+        .expect(200);
+    let innovation = innovations.items.first().map_or(1, |i| i.id);
+    use reqwest::Method;
+    for (method, route, body) in [
+        (Method::GET, "/api/v1/adoptions".to_owned(), None),
+        (
+            Method::POST,
+            "/api/v1/adoptions".to_owned(),
+            Some(json!({"project_id": p.id, "organisation_id": c.org_b.id, "stage": "adopted"})),
+        ),
+        (
+            Method::GET,
+            format!("/api/v1/adoptions/{}", adoption.id),
+            None,
+        ),
+        (
+            Method::POST,
+            format!("/api/v1/adoptions/{}/stages", adoption.id),
+            Some(json!({"stage": "adopted"})),
+        ),
+        (
+            Method::DELETE,
+            format!("/api/v1/adoptions/{}", adoption.id),
+            None,
+        ),
+        (Method::GET, path.clone(), None),
+        (
+            Method::PUT,
+            path.clone(),
+            Some(json!({"level": "beyond", "reason": "Signed out"})),
+        ),
+        (Method::DELETE, path.clone(), None),
+        (Method::GET, "/api/v1/innovations".to_owned(), None),
+        (
+            Method::POST,
+            "/api/v1/innovations".to_owned(),
+            Some(json!({"name": "Signed out", "source": "Nowhere", "description": ""})),
+        ),
+        (
+            Method::GET,
+            format!("/api/v1/innovations/{innovation}"),
+            None,
+        ),
+        (Method::GET, "/api/v1/spread/network".to_owned(), None),
+    ] {
+        app.call(method, &route, None, body).await.problem(401);
+    }
+    // Nothing changed.
+    let after = spread(&app, &c.member_a.1, p.id, None).await;
+    assert_eq!(after.level, Spread::Organisation);
+    let still: Adoption = app
+        .get(&format!("/api/v1/adoptions/{}", adoption.id), &c.member_b.1)
+        .await
+        .expect(200);
+    assert_eq!(still.stages.len(), 1);
+}

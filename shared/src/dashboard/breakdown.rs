@@ -100,8 +100,10 @@ pub fn breakdown(facts: &Facts, by: BreakdownBy, scope: Scope, as_of: NaiveDate)
     let row = |project_type: Option<ProjectType>,
                quality_dimension: Option<QualityDimension>,
                label: &str| {
+        // One organisation's rows need only its projects: far less to prepare.
         let keep = |p: &ProjectFact| {
-            project_type.is_none_or(|t| p.project_type == t)
+            scope.is_none_or(|o| p.lead_organisation_id == o)
+                && project_type.is_none_or(|t| p.project_type == t)
                 && quality_dimension.is_none_or(|d| p.quality_dimensions.contains(&d))
         };
         let only = facts.projects_only(keep);

@@ -402,8 +402,28 @@ impl Facts {
     /// dashboard counts every project (`super::breakdown`). Nothing else is kept: the metrics
     /// a breakdown shows read projects only, and a test holds it to that.
     pub(super) fn projects_only(&self, keep: impl Fn(&ProjectFact) -> bool) -> Self {
-        let projects: Vec<ProjectFact> =
-            self.projects.iter().filter(|p| keep(p)).cloned().collect();
+        // Without their measures: the counting reads what they showed (`evidence`), and the
+        // points are most of a project's facts.
+        let projects: Vec<ProjectFact> = self
+            .projects
+            .iter()
+            .filter(|p| keep(p))
+            .map(|p| ProjectFact {
+                id: p.id,
+                lead_organisation_id: p.lead_organisation_id,
+                lead_person_id: p.lead_person_id,
+                recorded_on: p.recorded_on,
+                started_on: p.started_on,
+                statuses: p.statuses.clone(),
+                scores: p.scores.clone(),
+                attributes: p.attributes.clone(),
+                adopters: p.adopters.clone(),
+                project_type: p.project_type,
+                quality_dimensions: p.quality_dimensions.clone(),
+                measures: Vec::new(),
+                evidence: p.evidence.clone(),
+            })
+            .collect();
         let prepared = Prepared::new(&[], &projects, &[], &[]);
         Self {
             projects,
