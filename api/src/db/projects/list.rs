@@ -26,7 +26,7 @@ use crate::db::{
 };
 
 use super::read::{context, get};
-use super::{DIMENSIONS, ORGANISATIONS, TAGS, dimensions, joined, lines};
+use super::{DIMENSIONS, ORGANISATIONS, TAGS, dimensions, joined_of, lines};
 use crate::cache::projects::{ListCache, ReadPage, ReadProject};
 
 /// A project as its page shows it, with its access context: from [`ListCache`] if no project has
@@ -212,16 +212,8 @@ struct SummaryRow {
 fn summary_columns(select: Select<project::Entity>, backend: DbBackend) -> Select<project::Entity> {
     use project::Column as C;
     // Every tag in one text, one a line (a tag holds no control characters): one row a project.
-    let tags = Query::select()
-        .expr(joined(backend, Expr::col((TAGS, "tag"))))
-        .from(TAGS)
-        .and_where(Expr::col((TAGS, "project_id")).equals((project::Entity, C::Id)))
-        .to_owned();
-    let dimensions_of = Query::select()
-        .expr(joined(backend, Expr::col((DIMENSIONS, "dimension"))))
-        .from(DIMENSIONS)
-        .and_where(Expr::col((DIMENSIONS, "project_id")).equals((project::Entity, C::Id)))
-        .to_owned();
+    let tags = joined_of(backend, TAGS, "tag");
+    let dimensions_of = joined_of(backend, DIMENSIONS, "dimension");
     let lead_name = Query::select()
         .column((organisation::Entity, organisation::Column::Name))
         .from(organisation::Entity)

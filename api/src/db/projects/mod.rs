@@ -15,8 +15,10 @@ mod write;
 use qi_shared::project::QualityDimension;
 use sea_orm::{
     DbBackend,
-    sea_query::{Expr, Func},
+    sea_query::{Expr, ExprTrait, Func, Query, SelectStatement},
 };
+
+use crate::db::entity::project;
 
 pub use filter::{matching, visible};
 pub use list::{list, page, summaries_after, summaries_of, visible_page};
@@ -47,6 +49,16 @@ fn dimensions(text: Option<String>) -> Vec<QualityDimension> {
         .collect();
     dimensions.sort_unstable();
     dimensions
+}
+
+/// The `column` of the rows of `table` that belong to the project of the outer query, joined
+/// one a line: one row a project, however many related rows (tags, dimensions).
+fn joined_of(backend: DbBackend, table: &'static str, column: &'static str) -> SelectStatement {
+    Query::select()
+        .expr(joined(backend, Expr::col((table, column))))
+        .from(table)
+        .and_where(Expr::col((table, "project_id")).equals((project::Entity, project::Column::Id)))
+        .to_owned()
 }
 
 /// The lines of a text made by [`joined`] (`None`: there were no rows).

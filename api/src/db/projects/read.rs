@@ -20,7 +20,9 @@ use sea_orm::{
 
 use crate::db::entity::{organisation, person, project, project_score, project_status_change};
 
-use super::{DIMENSIONS, INVITATIONS, MEMBERS, ORGANISATIONS, TAGS, dimensions, joined, lines};
+use super::{
+    DIMENSIONS, INVITATIONS, MEMBERS, ORGANISATIONS, TAGS, dimensions, joined, joined_of, lines,
+};
 
 /// The project row and what the access rules need to know of it, in one query.
 pub async fn context(
@@ -158,11 +160,7 @@ async fn team_of(
 /// organisations, its team, its invited and its status history, each with the names they show).
 pub async fn get(db: &impl ConnectionTrait, id: i64) -> Result<Option<Project>, DbErr> {
     let backend = db.get_database_backend();
-    let tags = Query::select()
-        .expr(joined(backend, Expr::col((TAGS, "tag"))))
-        .from(TAGS)
-        .and_where(Expr::col((TAGS, "project_id")).equals((project::Entity, project::Column::Id)))
-        .to_owned();
+    let tags = joined_of(backend, TAGS, "tag");
     let lead_name = Query::select()
         .column((organisation::Entity, organisation::Column::Name))
         .from(organisation::Entity)
@@ -171,13 +169,7 @@ pub async fn get(db: &impl ConnectionTrait, id: i64) -> Result<Option<Project>, 
                 .equals((project::Entity, project::Column::LeadOrganisationId)),
         )
         .to_owned();
-    let dimensions_of = Query::select()
-        .expr(joined(backend, Expr::col((DIMENSIONS, "dimension"))))
-        .from(DIMENSIONS)
-        .and_where(
-            Expr::col((DIMENSIONS, "project_id")).equals((project::Entity, project::Column::Id)),
-        )
-        .to_owned();
+    let dimensions_of = joined_of(backend, DIMENSIONS, "dimension");
     let select = project::Entity::find_by_id(id)
         .expr_as(Expr::from(tags), "page_tags")
         .expr_as(Expr::from(dimensions_of), "page_dimensions")
