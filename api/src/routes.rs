@@ -10,9 +10,9 @@ use utoipa_actix_web::{AppExt, scope, service_config::ServiceConfig};
 
 use crate::handlers::{
     account, analysis, api_tokens, audit, auth, board_pack, bulletins, capability, changes,
-    comments, dashboard, events, evidence, export, health, home, improvement, invitations, me,
-    measures, notifications, organisations, outbox, partnership, people, projects, search, setup,
-    spread, targets, team, training, webhooks,
+    comments, dashboard, events, evidence, export, follow_ups, health, home, improvement,
+    invitations, me, measures, notifications, organisations, outbox, partnership, people, projects,
+    search, setup, spread, targets, team, training, webhooks,
 };
 
 pub fn configure(cfg: &mut ServiceConfig) {
@@ -115,6 +115,8 @@ pub fn configure(cfg: &mut ServiceConfig) {
                     .service(team::accept)
                     .service(team::decline)
                     .service(evidence::show)
+                    .service(follow_ups::show)
+                    .service(follow_ups::record)
                     .service(improvement::diagram)
                     .service(improvement::replace_diagram)
                     .service(improvement::cycles)

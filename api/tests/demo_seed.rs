@@ -15,7 +15,8 @@ use qi_api::db::entity::{
     driver_node,
     events::{booking, event, feedback_answer},
     measure, measure_annotation, measure_point, notification, pdsa_cycle, person, project,
-    project_member, project_organisation, project_quality_dimension, project_score,
+    project_follow_up, project_member, project_organisation, project_quality_dimension,
+    project_score,
     submissions::{award, call, reviewer, submission},
     training::{cohort, course},
 };
@@ -25,6 +26,7 @@ use qi_shared::{
     comment::{CommentKind, OfferStatus},
     event::{BookingStatus, EventKind},
     evidence::{self, EvidenceChart, Signal},
+    follow_up::{FollowUpPoint, Held, Lasting},
     notification::NotificationKind,
     project::QualityDimension,
     score::ProgressScore,
@@ -314,6 +316,50 @@ async fn the_demo_partnership_has_a_portfolio_of_improvement_projects() {
         .await
         .unwrap();
     assert!(gaps >= 5, "{gaps} gaps");
+
+    // Did it last? Completed projects followed up, some sustained and some not, one overdue.
+    let follow_ups = project_follow_up::Entity::find().all(&db).await.unwrap();
+    for outcome in [Lasting::Sustained, Lasting::NotSustained] {
+        assert!(
+            follow_ups.iter().any(|f| f.outcome == outcome),
+            "{outcome:?} among {} follow-ups",
+            follow_ups.len()
+        );
+    }
+    assert!(
+        follow_ups
+            .iter()
+            .any(|f| f.point == FollowUpPoint::TwelveMonths)
+    );
+    let mut held = 0;
+    let mut overdue = 0;
+    for p in projects
+        .iter()
+        .filter(|p| p.status == qi_shared::project::ProjectStatus::Completed)
+    {
+        let Some(done) = qi_api::db::follow_ups::completed_on(&db, p.id, p.status)
+            .await
+            .unwrap()
+        else {
+            continue;
+        };
+        let of_project = qi_api::db::measures::of_project(&db, p.id).await.unwrap();
+        let check = qi_shared::follow_up::check(&of_project, done);
+        held += check
+            .measures
+            .iter()
+            .filter(|m| m.held == Held::Held)
+            .count();
+        let due = FollowUpPoint::SixMonths.due_on(done);
+        overdue += usize::from(
+            due <= chrono::NaiveDate::from_ymd_opt(2026, 11, 23).unwrap()
+                && !follow_ups
+                    .iter()
+                    .any(|f| f.project_id == p.id && f.point == FollowUpPoint::SixMonths),
+        );
+    }
+    assert!(held >= 3, "{held} measures held since completion");
+    assert!(overdue >= 1, "a follow-up left overdue");
 
     // The demo logins have work of their own to show.
     let grace = person_id(&db, "member@demo.qicommons.org").await;

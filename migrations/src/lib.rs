@@ -39,6 +39,7 @@ mod m20261213_000031_webhook_secret_rotation;
 mod m20261214_000032_people_expertise;
 mod m20261215_000033_adoptions;
 mod m20261216_000034_project_type_and_quality;
+mod m20261217_000035_follow_ups;
 
 pub struct Migrator;
 
@@ -80,6 +81,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261214_000032_people_expertise::Migration),
             Box::new(m20261215_000033_adoptions::Migration),
             Box::new(m20261216_000034_project_type_and_quality::Migration),
+            Box::new(m20261217_000035_follow_ups::Migration),
         ]
     }
 }

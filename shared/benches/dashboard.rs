@@ -24,6 +24,7 @@ use qi_shared::{
             ProjectAttributes, ProjectFact, TierSpan,
         },
     },
+    follow_up::Lasting,
     measure::MeasureType,
     project::{ProjectStatus, ProjectType, QualityDimension, Spread},
     spc::{ImprovementDirection, SeriesPoint},
@@ -162,6 +163,13 @@ fn projects(rng: &mut Rng, people_org: &[i64]) -> Vec<ProjectFact> {
             } else {
                 vec![]
             };
+            // Some completed projects followed up half a year on.
+            let follow_ups = match statuses.last() {
+                Some((on, ProjectStatus::Completed)) if rng.chance(40) => {
+                    vec![(*on + Days::new(183), Lasting::Sustained)]
+                }
+                _ => vec![],
+            };
             ProjectFact {
                 id,
                 lead_organisation_id: people_org.get(lead).copied().unwrap_or(1),
@@ -202,6 +210,7 @@ fn projects(rng: &mut Rng, people_org: &[i64]) -> Vec<ProjectFact> {
                     .collect(),
                 measures,
                 evidence: vec![],
+                follow_ups,
             }
         })
         .collect()

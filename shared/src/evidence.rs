@@ -36,6 +36,7 @@ use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
 use crate::{
+    follow_up::Lasting,
     measure::{ImprovementDirection, Measure, MeasureType},
     score::ProgressScore,
     spc::{PointType, RunChartOptions, Series, SeriesPoint, XmrOptions, run_chart, xmr},
@@ -108,6 +109,53 @@ pub struct ScoreEvidence {
     pub reason: String,
     /// Each measure, in the order given.
     pub measures: Vec<MeasureEvidence>,
+    /// What the project's latest follow-up found (`crate::follow_up`), if it has one: a score
+    /// of 4.5 or more claims the improvement lasts, which only a follow-up can show.
+    #[serde(default)]
+    pub lasting: Option<Lasting>,
+}
+
+/// The least score that claims the improvement lasts (4.5, "Sustainable improvement").
+pub const LASTING_TENTHS: i32 = 45;
+
+impl ScoreEvidence {
+    /// Holds a score of 4.5 or more also against the project's latest follow-up, `lasting`: it
+    /// claims the improvement lasts, so it is flagged until a follow-up finds it sustained.
+    pub fn with_follow_up(mut self, lasting: Option<Lasting>) -> Self {
+        self.lasting = lasting;
+        let Some(score) = self.score.filter(|s| s.tenths() >= LASTING_TENTHS) else {
+            return self;
+        };
+        if lasting == Some(Lasting::Sustained) {
+            if self.supported {
+                self.reason
+                    .push_str("; its latest follow-up found the improvement sustained");
+            }
+            return self;
+        }
+        self.flagged = true;
+        let found = match lasting {
+            None => "no follow-up has found it sustained yet (one falls due 6 and 12 months \
+                     after the project is completed)"
+                .to_owned(),
+            Some(found) => format!(
+                "its latest follow-up found it {}",
+                found.label().to_lowercase()
+            ),
+        };
+        self.reason = if self.supported {
+            format!(
+                "Score {:.1} claims the improvement lasts, but {found}",
+                score.value()
+            )
+        } else {
+            format!(
+                "{}; and it claims the improvement lasts, but {found}",
+                self.reason
+            )
+        };
+        self
+    }
 }
 
 /// Holds a project's score against its measures (see the module documentation for the rules).
@@ -154,6 +202,7 @@ pub fn assess(score: Option<ProgressScore>, measures: &[Measure]) -> ScoreEviden
         flagged,
         reason,
         measures,
+        lasting: None,
     }
 }
 
@@ -760,6 +809,40 @@ mod tests {
             "Score 4.0 is supported: Measure 1, Measure 2 and 1 other measure show special cause \
              improvement"
         );
+    }
+
+    #[test]
+    fn a_lasting_score_needs_a_follow_up_that_found_it_sustained() {
+        let improving = measure(
+            1,
+            MeasureType::Outcome,
+            ImprovementDirection::Increase,
+            &step_up(),
+        );
+        let measures = [improving];
+        let unproven = assess(score(4.5), &measures).with_follow_up(None);
+        assert!(unproven.supported && unproven.flagged);
+        assert!(
+            unproven
+                .reason
+                .contains("no follow-up has found it sustained"),
+            "{}",
+            unproven.reason
+        );
+        let slipped = assess(score(5.0), &measures).with_follow_up(Some(Lasting::Partly));
+        assert!(slipped.flagged);
+        assert!(slipped.reason.contains("found it partly sustained"));
+        let lasted = assess(score(4.5), &measures).with_follow_up(Some(Lasting::Sustained));
+        assert!(!lasted.flagged);
+        assert_eq!(lasted.lasting, Some(Lasting::Sustained));
+        // Below 4.5 nothing is claimed about lasting.
+        let improved = assess(score(4.0), &measures).with_follow_up(None);
+        assert!(!improved.flagged);
+        // Without support in the data, both reasons are given.
+        let bare = assess(score(4.5), &[]).with_follow_up(None);
+        assert!(bare.flagged);
+        assert!(bare.reason.starts_with("Score 4.5 needs evidence"));
+        assert!(bare.reason.contains("claims the improvement lasts"));
     }
 
     #[test]

@@ -20,6 +20,7 @@ pub mod dashboard;
 pub mod event;
 pub mod evidence;
 pub mod export;
+pub mod follow_up;
 pub mod home;
 pub mod improvement;
 pub mod measure;

@@ -31,6 +31,7 @@ wire_enum!(
         HelpOffered => "help_offered", "An offer of help on a project of yours";
         OfferAccepted => "offer_accepted", "Your offer of help was accepted";
         DataDue => "data_due", "Data due on your measures";
+        FollowUpDue => "follow_up_due", "A follow-up due on a completed project you lead";
         WeeklyDigest => "weekly_digest", "A weekly digest of what changed";
         WebhookDisabled => "webhook_disabled", "A webhook of your organisation turned off for failing";
     }

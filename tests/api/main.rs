@@ -17,6 +17,7 @@ mod errors;
 mod events;
 mod evidence;
 mod export;
+mod follow_ups;
 mod health;
 mod helpers;
 mod home;

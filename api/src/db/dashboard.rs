@@ -151,6 +151,7 @@ async fn projects(db: &impl ConnectionTrait) -> Result<Vec<ProjectFact>, DbErr> 
                         quality_dimensions: Vec::new(),
                         measures: Vec::new(),
                         evidence: Vec::new(),
+                        follow_ups: Vec::new(),
                     },
                 )
             },
@@ -280,6 +281,15 @@ async fn projects(db: &impl ConnectionTrait) -> Result<Vec<ProjectFact>, DbErr> 
             .iter()
             .filter_map(|a| Some((a.organisation_id?, a.first_counted()?)))
             .collect();
+    }
+
+    for (project_id, found) in crate::db::follow_ups::facts(db, None).await? {
+        if let Some(p) = by_id.get_mut(&project_id) {
+            p.follow_ups = found
+                .into_iter()
+                .map(|(on, _, lasting)| (on, lasting))
+                .collect();
+        }
     }
 
     for (project_id, m) in measures(db).await? {

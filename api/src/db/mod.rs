@@ -11,6 +11,7 @@ pub mod comments;
 pub mod dashboard;
 pub mod entity;
 pub mod events;
+pub mod follow_ups;
 pub mod home;
 pub mod improvement;
 pub mod measures;

@@ -13,6 +13,7 @@ mod capability;
 mod comments;
 mod events;
 mod expertise;
+mod follow_ups;
 mod innovations;
 mod measure_texts;
 mod measures;
@@ -264,6 +265,8 @@ pub async fn seed(
         points = measures.points,
         "seeded the demo measures"
     );
+    let follow_ups = follow_ups::seed(&txn).await?;
+    tracing::debug!(follow_ups, "seeded the demo follow-ups");
     training::seed(&txn).await?;
     let events = events::seed(&txn).await?;
     tracing::debug!(events, "seeded the demo events");

@@ -19,7 +19,9 @@ use crate::{
 /// Whether the project's measures support its progress score. A score of 3.0 or more with no
 /// outcome or process measure showing improvement (special cause improvement on an XmR chart, or
 /// a run chart signal the right way for a measure with fewer than 12 values) is flagged "not yet
-/// supported by the data", with the reason; each measure says what its data shows.
+/// supported by the data", with the reason; each measure says what its data shows. A score of
+/// 4.5 or more claims the improvement lasts: it is flagged too until the project's latest
+/// follow-up found it sustained.
 #[utoipa::path(
     tag = "projects",
     operation_id = "project_evidence",
@@ -47,5 +49,13 @@ pub async fn show(
     }
     let score = project.score_tenths.and_then(ProgressScore::from_tenths);
     let measures = db::measures::of_project(&state.db, project.id).await?;
-    Ok(HttpResponse::Ok().json(evidence::assess(score, &measures)))
+    let lasting = match db::follow_ups::completed_on(&state.db, project.id, project.status).await? {
+        Some(_) => db::follow_ups::recorded(&state.db, project.id)
+            .await?
+            .into_iter()
+            .max_by_key(|f| (f.recorded_on, f.point))
+            .map(|f| f.outcome),
+        None => None,
+    };
+    Ok(HttpResponse::Ok().json(evidence::assess(score, &measures).with_follow_up(lasting)))
 }

@@ -15,6 +15,7 @@ pub mod dashboard;
 pub mod events;
 pub mod evidence;
 pub mod export;
+pub mod follow_ups;
 pub mod health;
 pub mod home;
 pub mod improvement;

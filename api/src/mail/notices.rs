@@ -261,6 +261,36 @@ pub async fn score_changed(
     .await
 }
 
+/// A completed project's follow-up has fallen due: to its leads.
+pub async fn follow_up_due(
+    mail: &Mail,
+    db: &impl ConnectionTrait,
+    due: &db::follow_ups::Due,
+) -> Result<(), DbErr> {
+    let summary = format!(
+        "The {} of {} fell due on {}: has the improvement lasted? Its measures are checked \
+         for you; record what the team finds.",
+        due.point.title(),
+        due.title,
+        day(due.due_on)
+    );
+    let subject = format!("Did it last? The {} of {}", due.point.title(), due.title);
+    let link = format!("/projects/{}#follow-ups", due.project_id);
+    notify_each(
+        mail,
+        db,
+        due.leads.iter().copied(),
+        Plain {
+            kind: NotificationKind::FollowUpDue,
+            subject: &subject,
+            summary: &summary,
+            link: &link,
+            link_text: "Record the follow-up",
+        },
+    )
+    .await
+}
+
 /// A measure whose data is due, as the reminder lists it.
 #[derive(serde::Serialize)]
 pub struct DueMeasure {

@@ -1,5 +1,6 @@
-//! Notices nobody's request causes: the data-due reminder, each morning, the weekly digest, and
-//! asking attendees for feedback once an event has ended.
+//! Notices nobody's request causes: the data-due reminder, each morning, the reminder of a
+//! completed project's follow-up falling due, the weekly digest, and asking attendees for
+//! feedback once an event has ended.
 //! Every node checks every minute; the first to claim a run (`notification_runs`, one row a job
 //! and period) does it, so each goes once however many nodes there are.
 //!
@@ -44,6 +45,10 @@ async fn run_due(state: &AppState) -> Result<(), DbErr> {
     if claim(state, "data_due", today).await? {
         let sent = data_due(state, today, digest_day).await?;
         tracing::info!(sent, "data-due reminders written");
+    }
+    if claim(state, "follow_up_due", today).await? {
+        let sent = follow_ups_due(state, today).await?;
+        tracing::info!(sent, "follow-up reminders written");
     }
     if digest_day && claim(state, "weekly_digest", today).await? {
         let sent = digest(state).await?;
@@ -119,6 +124,21 @@ async fn data_due(state: &AppState, today: chrono::NaiveDate, nudge: bool) -> Re
         notices::data_due(&state.mail, &txn, &person, measures).await?;
         txn.commit().await?;
         sent += 1;
+    }
+    Ok(sent)
+}
+
+/// Each follow-up once, to its project's leads, the day it falls due (or the first run after).
+/// One transaction a follow-up, claimed in it, so each goes once whichever node sends it.
+async fn follow_ups_due(state: &AppState, today: chrono::NaiveDate) -> Result<usize, DbErr> {
+    let mut sent = 0;
+    for due in db::follow_ups::due_unreminded(&state.db, today).await? {
+        let txn = state.begin_write().await?;
+        if db::follow_ups::claim_reminder(&txn, &due).await? {
+            notices::follow_up_due(&state.mail, &txn, &due).await?;
+            sent += 1;
+        }
+        txn.commit().await?;
     }
     Ok(sent)
 }

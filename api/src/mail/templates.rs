@@ -34,6 +34,7 @@ const TEMPLATES: &[(&str, &str)] = templates!(
     "help_offered",
     "offer_accepted",
     "data_due",
+    "follow_up_due",
     "weekly_digest",
     "webhook_disabled",
 );

@@ -33,6 +33,7 @@ pub const BREAKDOWN_METRICS: &[Metric] = &[
     Metric::CompletedImproved,
     Metric::CompletedImprovedSupported,
     Metric::ProjectsWithImprovingOutcome,
+    Metric::ProjectsSustained,
     Metric::InvolvementShare,
     Metric::SustainabilityShare,
     Metric::SpreadOrganisation,

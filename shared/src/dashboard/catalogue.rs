@@ -36,6 +36,7 @@ wire_enum! {
         MoneySaved => "money_saved", "Money saved a year";
         OutcomeMeasuresImproving => "outcome_measures_improving", "Outcome measures showing improvement";
         ProjectsWithImprovingOutcome => "projects_with_improving_outcome", "Projects with an outcome measure showing improvement";
+        ProjectsSustained => "projects_sustained", "Completed projects whose improvement lasted";
         SpreadUnit => "spread_unit", "Projects spread within their unit only";
         SpreadOrganisation => "spread_organisation", "Projects spread across their organisation";
         SpreadPartnership => "spread_partnership", "Projects spread to other partner organisations";
@@ -162,7 +163,8 @@ impl Metric {
             | Co2eSaved
             | MoneySaved
             | OutcomeMeasuresImproving
-            | ProjectsWithImprovingOutcome => MetricGroup::Impact,
+            | ProjectsWithImprovingOutcome
+            | ProjectsSustained => MetricGroup::Impact,
             SpreadUnit
             | SpreadOrganisation
             | SpreadPartnership
@@ -266,6 +268,9 @@ impl Metric {
             }
             OutcomeMeasuresImproving => {
                 "Outcome measures whose data up to the day shows special-cause improvement by the rules of the project's own SPC chart (not the team's own view)."
+            }
+            ProjectsSustained => {
+                "Projects completed at the end of the day whose latest follow-up by then (at 6 or 12 months after completion) found the improvement sustained, counted for their lead organisation."
             }
             ProjectsWithImprovingOutcome => {
                 "Projects with at least one outcome measure showing special-cause improvement in its data up to the day."

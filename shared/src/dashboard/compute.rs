@@ -10,6 +10,7 @@ use super::{
 };
 use crate::{
     capability::Tier,
+    follow_up::Lasting,
     project::{ProjectStatus, Spread},
 };
 
@@ -93,6 +94,7 @@ impl Facts {
             | MoneySaved
             | OutcomeMeasuresImproving
             | ProjectsWithImprovingOutcome
+            | ProjectsSustained
             | SpreadUnit
             | SpreadOrganisation
             | SpreadPartnership
@@ -740,6 +742,10 @@ pub(super) fn project_stock_weight(metric: Metric, p: &ProjectFact, day: NaiveDa
         }
         ProjectsWithImprovingOutcome => (
             one(recorded && p.evidence_on(day).improving_outcomes > 0),
+            0.0,
+        ),
+        ProjectsSustained => (
+            one(completed && p.lasting_on(day) == Some(Lasting::Sustained)),
             0.0,
         ),
         SpreadUnit => (one(recorded && a.spread == Spread::Unit), 0.0),

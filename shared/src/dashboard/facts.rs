@@ -12,6 +12,7 @@ use super::prepared::Prepared;
 
 use crate::{
     capability::Tier,
+    follow_up::Lasting,
     measure::MeasureType,
     project::{ProjectStatus, ProjectType, QualityDimension, Spread},
     spc::{ImprovementDirection, SeriesPoint},
@@ -82,6 +83,8 @@ pub struct ProjectFact {
     pub project_type: ProjectType,
     pub quality_dimensions: Vec<QualityDimension>,
     pub measures: Vec<MeasureFact>,
+    /// What each follow-up found, from the day it was recorded, in date order.
+    pub follow_ups: Vec<(NaiveDate, Lasting)>,
     /// What its measures showed from each day they changed: [`Facts::new`] works it out (leave
     /// it empty).
     pub evidence: Vec<(NaiveDate, Evidence)>,
@@ -167,6 +170,11 @@ impl ProjectFact {
     }
 
     /// Its status at the end of `day`; `None` before it was recorded.
+    /// What its latest follow-up recorded by the end of `day` found.
+    pub fn lasting_on(&self, day: NaiveDate) -> Option<Lasting> {
+        latest_on(&self.follow_ups, day).copied()
+    }
+
     pub fn status_on(&self, day: NaiveDate) -> Option<ProjectStatus> {
         latest_on(&self.statuses, day).copied()
     }
@@ -416,6 +424,7 @@ impl Facts {
                 started_on: p.started_on,
                 statuses: p.statuses.clone(),
                 scores: p.scores.clone(),
+                follow_ups: p.follow_ups.clone(),
                 attributes: p.attributes.clone(),
                 adopters: p.adopters.clone(),
                 project_type: p.project_type,

@@ -26,7 +26,7 @@ use super::{
 use crate::capability::Tier;
 
 /// The project stocks, in the order of their columns in a [`Row`].
-pub(super) const PROJECT_STOCKS: [Metric; 16] = [
+pub(super) const PROJECT_STOCKS: [Metric; 17] = [
     Metric::ProjectsProposed,
     Metric::ProjectsActive,
     Metric::ProjectsCompletedToDate,
@@ -39,6 +39,7 @@ pub(super) const PROJECT_STOCKS: [Metric; 16] = [
     Metric::MoneySaved,
     Metric::OutcomeMeasuresImproving,
     Metric::ProjectsWithImprovingOutcome,
+    Metric::ProjectsSustained,
     Metric::SpreadUnit,
     Metric::SpreadOrganisation,
     Metric::SpreadPartnership,
@@ -391,6 +392,7 @@ fn pieces(p: &ProjectFact) -> impl Iterator<Item = (NaiveDate, Option<NaiveDate>
         .chain(p.scores.iter().map(|(d, _)| *d))
         .chain(p.attributes.iter().map(|(d, _)| *d))
         .chain(p.evidence.iter().map(|(d, _)| *d))
+        .chain(p.follow_ups.iter().map(|(d, _)| *d))
         .collect();
     days.sort_unstable();
     days.dedup();

@@ -53,6 +53,7 @@ fn project(id: i64, organisation: i64, lead: i64, recorded: NaiveDate) -> Projec
         quality_dimensions: vec![],
         measures: vec![],
         evidence: vec![],
+        follow_ups: vec![],
     }
 }
 

@@ -23,6 +23,8 @@ mod endpoints;
 pub mod events;
 #[cfg(not(feature = "entry"))]
 pub mod exports;
+#[cfg(not(feature = "entry"))]
+pub mod follow_ups;
 pub mod notifications;
 #[cfg(not(feature = "entry"))]
 pub mod search;

@@ -31,6 +31,7 @@ pub mod person;
 pub mod person_role;
 pub mod project;
 pub mod project_attribute_change;
+pub mod project_follow_up;
 pub mod project_member;
 pub mod project_organisation;
 pub mod project_quality_dimension;

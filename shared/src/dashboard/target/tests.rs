@@ -34,6 +34,7 @@ fn project(id: i64, recorded: NaiveDate, involvement: bool) -> ProjectFact {
         quality_dimensions: vec![],
         measures: vec![],
         evidence: vec![],
+        follow_ups: vec![],
     }
 }
 

@@ -6,7 +6,7 @@
 use qi_shared::uk_time;
 use qi_shared::{
     FieldError,
-    project::{Project, ScoreChange, ScoreInput, dates_text},
+    project::{Project, ProjectStatus, ScoreChange, ScoreInput, dates_text},
     score::ProgressScore,
 };
 use yew::prelude::*;
@@ -19,7 +19,8 @@ use crate::{
         comments::{CommentLists, Comments},
         form::{ErrorSummary, SelectField, TextArea, error_for},
         project_sections::{
-            DiagramSection, MeasureList, ProjectCoaching, Ramps, SimilarWork, SpreadSection,
+            DiagramSection, FollowUpSection, MeasureList, ProjectCoaching, Ramps, SimilarWork,
+            SpreadSection,
         },
         project_status::{score_text, status_tag},
         states::{ErrorPanel, Loading},
@@ -176,6 +177,9 @@ pub fn project_page(props: &Props) -> Html {
                     <li><a href="#driver-diagram">{ "Driver diagram" }</a></li>
                     <li><a href="#pdsa">{ "Change ideas and PDSA cycles" }</a></li>
                     <li><a href="#spread">{ "Spread and adoption" }</a></li>
+                    if p.status == ProjectStatus::Completed {
+                        <li><a href="#follow-ups">{ "Did it last?" }</a></li>
+                    }
                     <li><a href="#team">{ "Team" }</a></li>
                     <li><a href="#progress-score">{ "Progress score" }</a></li>
                     if !p.awards.is_empty() { <li><a href="#awards">{ "Awards" }</a></li> }
@@ -189,6 +193,7 @@ pub fn project_page(props: &Props) -> Html {
             <DiagramSection project={p.clone()} {can_edit} onsaved={reload.clone()} />
             <Ramps project={p.clone()} {can_edit} />
             <SpreadSection project={p.clone()} onchanged={reload.clone()} />
+            <FollowUpSection project_id={p.id} version={p.version} onrecorded={reload.clone()} />
             <SimilarWork project_id={p.id} />
             <h2 id="team">{ "Team" }</h2>
             { team(&p) }
