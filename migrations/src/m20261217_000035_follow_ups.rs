@@ -1,7 +1,11 @@
 //! "Did it last?" (issue 19): a completed project's follow-ups at 6 and 12 months, each
-//! recorded once (and corrected in place) with the day it was judged, what the team found and
-//! the check of its measures as it stood then; and the reminders sent to its leads, one for each
-//! follow-up, whichever node sends it.
+//! recorded once for a completion (and corrected in place) with the day it was judged, what the
+//! team found and the check of its measures as it stood then; and the reminders sent to its
+//! leads, one for each follow-up, whichever node sends it.
+//!
+//! A follow-up belongs to the completion it follows (`completed_on`): a project reopened and
+//! completed again is followed up afresh, and what was found after the first completion stays
+//! with that one.
 
 use sea_orm_migration::{prelude::*, schema::*};
 
@@ -32,6 +36,7 @@ impl MigrationTrait for Migration {
                     .col(big_pk_auto("id"))
                     .col(big_integer("project_id"))
                     .col(string_len("point", 16))
+                    .col(date("completed_on"))
                     .col(date("recorded_on"))
                     .col(string_len("outcome", 16))
                     .col(text("note"))
@@ -62,6 +67,7 @@ impl MigrationTrait for Migration {
                     .table("project_follow_ups")
                     .col("project_id")
                     .col("point")
+                    .col("completed_on")
                     .unique()
                     .to_owned(),
             )

@@ -20,7 +20,7 @@ use qi_shared::{
     dashboard::{
         self, Facts, Metric,
         facts::{
-            AttendanceFact, CoachingFact, CohortFact, EnrolmentFact, MeasureFact,
+            AttendanceFact, CoachingFact, CohortFact, EnrolmentFact, FollowUpFact, MeasureFact,
             ProjectAttributes, ProjectFact, TierSpan,
         },
     },
@@ -166,7 +166,11 @@ fn projects(rng: &mut Rng, people_org: &[i64]) -> Vec<ProjectFact> {
             // Some completed projects followed up half a year on.
             let follow_ups = match statuses.last() {
                 Some((on, ProjectStatus::Completed)) if rng.chance(40) => {
-                    vec![(*on + Days::new(183), Lasting::Sustained)]
+                    vec![FollowUpFact {
+                        recorded_on: *on + Days::new(183),
+                        completed_on: *on,
+                        lasting: Lasting::Sustained,
+                    }]
                 }
                 _ => vec![],
             };

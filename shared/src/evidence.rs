@@ -328,14 +328,7 @@ pub fn judge_series(
 
 /// The chart, the signal and its explanation for a measure with `values` values.
 fn judge(measure: &Measure, values: usize) -> (Option<EvidenceChart>, Signal, String) {
-    let points: Vec<SeriesPoint> = measure
-        .points
-        .iter()
-        .map(|p| SeriesPoint {
-            date: p.date,
-            value: p.value,
-        })
-        .collect();
+    let points = measure.series_points();
     let judged = judge_series(
         &points,
         &measure.phase_change_dates(),

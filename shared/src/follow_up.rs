@@ -22,7 +22,7 @@ use crate::{
     FieldErrors,
     evidence::{Signal, judge_series},
     measure::{Measure, MeasureType},
-    spc::{ImprovementDirection, PointType, Series, SeriesPoint, XmrOptions, xmr},
+    spc::{ImprovementDirection, PointType, Series, XmrOptions, xmr},
     validation::paragraphs,
 };
 
@@ -110,8 +110,9 @@ pub struct MeasureCheck {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct FollowUpCheck {
-    /// What the data suggests: sustained when every counted measure held, partly when some
-    /// did, not sustained when none did; `null` when no measure could be judged.
+    /// What the data suggests, from the measures that could be judged (held or not held):
+    /// sustained when every one held, partly when some did, not sustained when none did; `null`
+    /// when no measure could be judged.
     pub suggested: Option<Lasting>,
     pub measures: Vec<MeasureCheck>,
 }
@@ -181,6 +182,8 @@ pub const MAX_NOTE: usize = 2000;
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct NewFollowUp {
     pub point: FollowUpPoint,
+    /// The completion it follows.
+    pub completed_on: NaiveDate,
     pub outcome: Lasting,
     pub recorded_on: NaiveDate,
     pub note: String,
@@ -216,6 +219,7 @@ impl FollowUpInput {
         errors.finish(|| {
             Some(NewFollowUp {
                 point,
+                completed_on,
                 outcome: self.outcome,
                 recorded_on,
                 note: note?,
@@ -237,7 +241,15 @@ pub fn slots(completed_on: NaiveDate, recorded: &[FollowUp]) -> Vec<FollowUpSlot
         .collect()
 }
 
-/// Checks every measure of a project completed on `completed_on`, and suggests an outcome.
+/// The latest of a completion's follow-ups: the one judged last, the 12-month one on a tie (the
+/// dashboard's facts are in the same order).
+pub fn latest(recorded: &[FollowUp]) -> Option<&FollowUp> {
+    recorded.iter().max_by_key(|f| (f.recorded_on, f.point))
+}
+
+/// Checks every measure of a project completed on `completed_on`, and suggests an outcome from
+/// those that could be judged: a measure with no data since completion or too few values says
+/// nothing either way, so it neither holds nor slips.
 pub fn check(measures: &[Measure], completed_on: NaiveDate) -> FollowUpCheck {
     let measures: Vec<MeasureCheck> = measures
         .iter()
@@ -294,14 +306,7 @@ fn judge(measure: &Measure, completed_on: NaiveDate, values_since: usize) -> (He
             format!("No value since the project was completed on {completed_on}"),
         );
     }
-    let points: Vec<SeriesPoint> = measure
-        .points
-        .iter()
-        .map(|p| SeriesPoint {
-            date: p.date,
-            value: p.value,
-        })
-        .collect();
+    let points = measure.series_points();
     let phase_changes = measure.phase_change_dates();
     let Some(judged) = judge_series(&points, &phase_changes, direction) else {
         return (
@@ -325,8 +330,14 @@ fn judge(measure: &Measure, completed_on: NaiveDate, values_since: usize) -> (He
             );
         }
     }
-    // The team's chart: a new phase at each phase change.
-    let concern = Series::new(&points).ok().and_then(|series| {
+    // A new phase, with new limits, at each phase change, as on the team's XmR chart.
+    let Ok(series) = Series::new(&points) else {
+        return (
+            Held::TooFewPoints,
+            "Its values could not be put on a chart".to_owned(),
+        );
+    };
+    let concern = {
         let chart = xmr(
             &series,
             &XmrOptions {
@@ -342,7 +353,7 @@ fn judge(measure: &Measure, completed_on: NaiveDate, values_since: usize) -> (He
             .iter()
             .find(|p| p.date > completed_on && p.point_type == PointType::SpecialCauseConcern)
             .map(|p| p.date)
-    });
+    };
     match concern {
         Some(date) => (
             Held::NotHeld,
@@ -467,6 +478,79 @@ mod tests {
         );
         let check = check_measure(&m, completed());
         assert_eq!(check.held, Held::NotHeld, "{}", check.explanation);
+    }
+
+    #[test]
+    fn a_measure_that_shows_no_improvement_against_its_baseline_did_not_hold() {
+        // Never improved: the same level before and after the change.
+        let flat: Vec<f64> = BASELINE
+            .iter()
+            .chain(&BASELINE)
+            .chain(&BASELINE[..6])
+            .copied()
+            .collect();
+        let m = measure(&flat, Some(d(2025, 1, 1)), MeasureType::Outcome);
+        let check = check_measure(&m, completed());
+        assert_eq!(check.held, Held::NotHeld);
+        assert!(
+            check
+                .explanation
+                .starts_with("No special cause improvement"),
+            "{}",
+            check.explanation
+        );
+        // A measure that is neither better up nor down is not counted.
+        let neutral = Measure {
+            improvement_direction: ImprovementDirection::Neutral,
+            ..m
+        };
+        assert_eq!(check_measure(&neutral, completed()).held, Held::NotCounted);
+    }
+
+    #[test]
+    fn a_measure_without_new_data_says_nothing_either_way() {
+        let held = measure(
+            &series(&[5.0, 4.9, 5.2]),
+            Some(d(2025, 1, 1)),
+            MeasureType::Outcome,
+        );
+        let silent = Measure {
+            id: 2,
+            ..measure(&series(&[]), Some(d(2025, 1, 1)), MeasureType::Process)
+        };
+        let both = check(&[held, silent], completed());
+        assert_eq!(both.measures[1].held, Held::NoNewData);
+        assert_eq!(both.suggested, Some(Lasting::Sustained));
+    }
+
+    #[test]
+    fn the_latest_follow_up_is_the_one_judged_last_the_later_one_on_a_tie() {
+        let found = |point, on, outcome| FollowUp {
+            point,
+            recorded_on: on,
+            outcome,
+            note: String::new(),
+            recorded_by: String::new(),
+            check: FollowUpCheck {
+                suggested: None,
+                measures: Vec::new(),
+            },
+        };
+        let six = found(FollowUpPoint::SixMonths, d(2026, 9, 1), Lasting::Sustained);
+        let twelve = found(FollowUpPoint::TwelveMonths, d(2026, 9, 1), Lasting::Partly);
+        assert_eq!(
+            latest(&[twelve.clone(), six.clone()]).map(|f| f.outcome),
+            Some(Lasting::Partly)
+        );
+        let later_six = FollowUp {
+            recorded_on: d(2026, 9, 2),
+            ..six
+        };
+        assert_eq!(
+            latest(&[twelve, later_six]).map(|f| f.outcome),
+            Some(Lasting::Sustained)
+        );
+        assert_eq!(latest(&[]), None);
     }
 
     #[test]

@@ -13,7 +13,9 @@ use qi_shared::{
     uk_time::day_of,
 };
 use reqwest::Method;
-use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, sea_query::Expr};
+use sea_orm::{
+    ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter, sea_query::Expr,
+};
 use serde_json::{Value, json};
 
 use crate::helpers::{Cast, SmtpServer, TestApp, cast, fields, spawn_app_with_db_with};
@@ -152,7 +154,7 @@ async fn a_completed_project_is_followed_up_and_the_finding_counts() {
     assert_eq!(fields(&refused), ["status"]);
 
     let project = completed_project(&app, &db, &c, "Fewer falls on ward 7", "partnership").await;
-    falls_measure(&app, lead, project.id, &[5.0, 4.0, 5.0, 6.0, 4.0, 5.0]).await;
+    let measure = falls_measure(&app, lead, project.id, &[5.0, 4.0, 5.0, 6.0, 4.0, 5.0]).await;
     app.post(
         &format!("/api/v1/projects/{}/scores", project.id),
         coach,
@@ -300,6 +302,21 @@ async fn a_completed_project_is_followed_up_and_the_finding_counts() {
         .await
         .expect(200);
     assert!(evidence.flagged, "partly sustained does not back 4.5");
+
+    // Falls climb back this month: the check now says so, and the follow-up keeps what the data
+    // said when it was recorded.
+    app.post(
+        &format!("/api/v1/measures/{}/points", measure.id),
+        lead,
+        json!({"date": months_ago(0), "value": 14.0}),
+    )
+    .await
+    .expect::<Value>(201);
+    let later: FollowUps = app.get(&path(&project), lead).await.expect(200);
+    let now = later.check.expect("checked");
+    assert_eq!(now.measures[0].held, Held::NotHeld, "{:?}", now.measures);
+    let kept = later.slots[0].follow_up.clone().expect("recorded");
+    assert_eq!(kept.check.measures[0].held, Held::Held);
 }
 
 #[tokio::test]
@@ -382,6 +399,12 @@ async fn the_lead_is_reminded_once_when_a_follow_up_falls_due() {
     let due = completed_project(&app, &db, &c, "Fewer falls on ward 7", "partnership").await;
     let long_ago = completed_project(&app, &db, &c, "Hand hygiene in 2023", "partnership").await;
     complete_on(&db, long_ago.id, months_ago(30)).await;
+    // Its 6-month follow-up fell due 70 days ago: past the time for a reminder.
+    let past = completed_project(&app, &db, &c, "Mouth care audit", "partnership").await;
+    let today = day_of(Utc::now());
+    complete_on(&db, past.id, today - Days::new(70) - Months::new(6)).await;
+    let in_time = completed_project(&app, &db, &c, "Discharge lounge", "partnership").await;
+    complete_on(&db, in_time.id, today - Days::new(50) - Months::new(6)).await;
     let recorded = completed_project(&app, &db, &c, "Discharge by noon", "partnership").await;
     app.put(
         &format!("{}/six_months", path(&recorded)),
@@ -395,14 +418,11 @@ async fn the_lead_is_reminded_once_when_a_follow_up_falls_due() {
     settings.mail.reminder_hour = 0;
     settings.mail.schedule_check_seconds = 1;
     crate::helpers::start(settings.clone()).await;
-    crate::helpers::start(settings).await;
+    crate::helpers::start(settings.clone()).await;
+    let again = settings;
 
-    let told = smtp.to(&c.member_a.0.email, "Did it last?").await;
-    assert!(
-        told.subject.contains("Fewer falls on ward 7"),
-        "{}",
-        told.subject
-    );
+    let told = smtp.to(&c.member_a.0.email, "Fewer falls on ward 7").await;
+    assert!(told.subject.starts_with("Did it last?"), "{}", told.subject);
     assert!(told.text.contains("6-month follow-up"), "{}", told.text);
     assert!(
         told.text
@@ -410,12 +430,29 @@ async fn the_lead_is_reminded_once_when_a_follow_up_falls_due() {
         "{}",
         told.text
     );
+    smtp.to(&c.member_a.0.email, "Discharge lounge").await;
+
+    // Once each, however many runs: the day's run is claimed again by a node started now, and
+    // each reminder was claimed with its notice.
     tokio::time::sleep(std::time::Duration::from_secs(3)).await;
-    let reminders: Vec<String> = smtp
+    db.execute_unprepared("DELETE FROM notification_runs WHERE job = 'follow_up_due'")
+        .await
+        .expect("forget the day's run");
+    crate::helpers::start(again).await;
+    tokio::time::sleep(std::time::Duration::from_secs(4)).await;
+    let mut reminders: Vec<String> = smtp
         .received()
         .into_iter()
         .filter(|m| m.subject.contains("Did it last?"))
         .map(|m| m.subject)
         .collect();
-    assert_eq!(reminders.len(), 1, "once, to the one lead: {reminders:?}");
+    reminders.sort();
+    assert_eq!(
+        reminders,
+        [
+            "Did it last? The 6-month follow-up of Discharge lounge",
+            "Did it last? The 6-month follow-up of Fewer falls on ward 7",
+        ],
+        "once each, to the one lead, for those due in the last 60 days and not recorded"
+    );
 }

@@ -283,12 +283,9 @@ async fn projects(db: &impl ConnectionTrait) -> Result<Vec<ProjectFact>, DbErr> 
             .collect();
     }
 
-    for (project_id, found) in crate::db::follow_ups::facts(db, None).await? {
+    for (project_id, found) in crate::db::follow_ups::facts(db).await? {
         if let Some(p) = by_id.get_mut(&project_id) {
-            p.follow_ups = found
-                .into_iter()
-                .map(|(on, _, lasting)| (on, lasting))
-                .collect();
+            p.follow_ups = found;
         }
     }
 

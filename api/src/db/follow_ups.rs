@@ -2,11 +2,12 @@
 //! due (from the day the project was last marked completed), those recorded, and the reminders
 //! sent to the leads.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use chrono::{DateTime, NaiveDate, Utc};
 use qi_shared::{
-    follow_up::{FollowUp, FollowUpCheck, FollowUpPoint, NewFollowUp},
+    dashboard::facts::FollowUpFact,
+    follow_up::{FollowUp, FollowUpCheck, FollowUpPoint, Lasting, NewFollowUp},
     project::{ProjectStatus, TeamRole},
     uk_time::day_of,
 };
@@ -16,7 +17,7 @@ use sea_orm::{
 };
 
 use crate::db::entity::{
-    person, project, project_follow_up, project_member, project_status_change,
+    follow_up_reminder, person, project, project_follow_up, project_member, project_status_change,
 };
 
 /// The day (UK time) project `project_id` was last marked completed, if it is completed now.
@@ -41,10 +42,32 @@ pub async fn completed_on(
     Ok(at.map(day_of))
 }
 
-/// The follow-ups recorded for a project.
-pub async fn recorded(db: &impl ConnectionTrait, project_id: i64) -> Result<Vec<FollowUp>, DbErr> {
+/// [`completed_on`], reading the project's status as it is in `db` now.
+pub async fn completed_now(
+    db: &impl ConnectionTrait,
+    project_id: i64,
+) -> Result<Option<NaiveDate>, DbErr> {
+    let status: Option<ProjectStatus> = project::Entity::find_by_id(project_id)
+        .select_only()
+        .column(project::Column::Status)
+        .into_tuple()
+        .one(db)
+        .await?;
+    match status {
+        Some(status) => completed_on(db, project_id, status).await,
+        None => Ok(None),
+    }
+}
+
+/// The follow-ups recorded for a project's completion on `completed_on`.
+pub async fn recorded(
+    db: &impl ConnectionTrait,
+    project_id: i64,
+    completed_on: NaiveDate,
+) -> Result<Vec<FollowUp>, DbErr> {
     let rows = project_follow_up::Entity::find()
         .filter(project_follow_up::Column::ProjectId.eq(project_id))
+        .filter(project_follow_up::Column::CompletedOn.eq(completed_on))
         .order_by_asc(project_follow_up::Column::Id)
         .all(db)
         .await?;
@@ -94,6 +117,7 @@ pub async fn record(
     project_follow_up::Entity::insert(project_follow_up::ActiveModel {
         project_id: Set(project_id),
         point: Set(follow_up.point),
+        completed_on: Set(follow_up.completed_on),
         recorded_on: Set(follow_up.recorded_on),
         outcome: Set(follow_up.outcome),
         note: Set(follow_up.note.clone()),
@@ -106,6 +130,7 @@ pub async fn record(
         OnConflict::columns([
             project_follow_up::Column::ProjectId,
             project_follow_up::Column::Point,
+            project_follow_up::Column::CompletedOn,
         ])
         .update_columns([
             project_follow_up::Column::RecordedOn,
@@ -194,7 +219,7 @@ pub async fn due_unreminded(
         return Ok(due);
     }
     let done = settled(db, &due).await?;
-    due.retain(|d| !done.contains(&(d.project_id, d.point.as_str().to_owned(), d.due_on)));
+    due.retain(|d| !done.contains(&(d.project_id, d.point, d.due_on)));
     let mut leads: HashMap<i64, Vec<i64>> = HashMap::new();
     let projects: Vec<i64> = due.iter().map(|d| d.project_id).collect();
     for chunk in projects.chunks(500) {
@@ -224,51 +249,38 @@ pub async fn due_unreminded(
 async fn settled(
     db: &impl ConnectionTrait,
     due: &[Due],
-) -> Result<std::collections::HashSet<(i64, String, NaiveDate)>, DbErr> {
-    let backend = db.get_database_backend();
-    let mut done = std::collections::HashSet::new();
+) -> Result<HashSet<(i64, FollowUpPoint, NaiveDate)>, DbErr> {
+    let mut done = HashSet::new();
     let projects: Vec<i64> = due.iter().map(|d| d.project_id).collect();
     for chunk in projects.chunks(500) {
-        let recorded: Vec<(i64, FollowUpPoint)> = project_follow_up::Entity::find()
+        let recorded: Vec<(i64, FollowUpPoint, NaiveDate)> = project_follow_up::Entity::find()
             .select_only()
             .columns([
                 project_follow_up::Column::ProjectId,
                 project_follow_up::Column::Point,
+                project_follow_up::Column::CompletedOn,
             ])
             .filter(project_follow_up::Column::ProjectId.is_in(chunk.iter().copied()))
             .into_tuple()
             .all(db)
             .await?;
-        for (project_id, point) in recorded {
-            for d in due
-                .iter()
-                .filter(|d| d.project_id == project_id && d.point == point)
-            {
-                done.insert((project_id, point.as_str().to_owned(), d.due_on));
-            }
-        }
-        let list = chunk
-            .iter()
-            .map(i64::to_string)
-            .collect::<Vec<_>>()
-            .join(", ");
-        // The ids are numbers read from the database, never input.
-        let rows = db
-            .query_all_raw(sea_orm::Statement::from_string(
-                backend,
-                format!(
-                    "SELECT project_id, point, due_on FROM follow_up_reminders \
-                     WHERE project_id IN ({list})"
-                ),
-            ))
+        done.extend(
+            recorded
+                .into_iter()
+                .map(|(project, point, completed_on)| (project, point, point.due_on(completed_on))),
+        );
+        let reminded: Vec<(i64, FollowUpPoint, NaiveDate)> = follow_up_reminder::Entity::find()
+            .select_only()
+            .columns([
+                follow_up_reminder::Column::ProjectId,
+                follow_up_reminder::Column::Point,
+                follow_up_reminder::Column::DueOn,
+            ])
+            .filter(follow_up_reminder::Column::ProjectId.is_in(chunk.iter().copied()))
+            .into_tuple()
+            .all(db)
             .await?;
-        for row in rows {
-            done.insert((
-                row.try_get("", "project_id")?,
-                row.try_get("", "point")?,
-                row.try_get("", "due_on")?,
-            ));
-        }
+        done.extend(reminded);
     }
     Ok(done)
 }
@@ -276,55 +288,60 @@ async fn settled(
 /// Claims the reminder of a due follow-up: true for the one node (and the one time) that
 /// inserts it.
 pub async fn claim_reminder(db: &impl ConnectionTrait, due: &Due) -> Result<bool, DbErr> {
-    let backend = db.get_database_backend();
-    let sql = "INSERT INTO follow_up_reminders (project_id, point, due_on, sent_at) \
-               VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING";
-    let sql = match backend {
-        sea_orm::DbBackend::Postgres => sql.to_owned(),
-        _ => sql.replace('$', "?"),
-    };
-    let inserted = db
-        .execute_raw(sea_orm::Statement::from_sql_and_values(
-            backend,
-            sql,
-            [
-                due.project_id.into(),
-                due.point.as_str().into(),
-                due.due_on.into(),
-                Utc::now().into(),
-            ],
-        ))
-        .await?
-        .rows_affected();
+    let inserted = follow_up_reminder::Entity::insert(follow_up_reminder::ActiveModel {
+        project_id: Set(due.project_id),
+        point: Set(due.point),
+        due_on: Set(due.due_on),
+        sent_at: Set(Utc::now()),
+    })
+    .on_conflict(
+        OnConflict::columns([
+            follow_up_reminder::Column::ProjectId,
+            follow_up_reminder::Column::Point,
+            follow_up_reminder::Column::DueOn,
+        ])
+        .do_nothing()
+        .to_owned(),
+    )
+    .exec_without_returning(db)
+    .await?;
     Ok(inserted == 1)
 }
 
-/// Follow-ups recorded on every project (or `only` these), by project, as
-/// `(recorded on, point, outcome)`: for the dashboard's counts.
-pub async fn facts(
-    db: &impl ConnectionTrait,
-    only: Option<&[i64]>,
-) -> Result<HashMap<i64, Vec<(NaiveDate, FollowUpPoint, qi_shared::follow_up::Lasting)>>, DbErr> {
-    let mut query = project_follow_up::Entity::find()
-        .select_only()
-        .columns([
-            project_follow_up::Column::ProjectId,
-            project_follow_up::Column::RecordedOn,
-            project_follow_up::Column::Point,
-            project_follow_up::Column::Outcome,
-        ])
-        .order_by_asc(project_follow_up::Column::RecordedOn);
-    if let Some(ids) = only {
-        query = query.filter(project_follow_up::Column::ProjectId.is_in(ids.iter().copied()));
+/// Every follow-up recorded, by project, in the order the dashboard reads them (the day it was
+/// judged, the 12-month one after the 6-month one on the same day: `follow_up::latest`'s order).
+pub async fn facts(db: &impl ConnectionTrait) -> Result<HashMap<i64, Vec<FollowUpFact>>, DbErr> {
+    let rows: Vec<(i64, NaiveDate, FollowUpPoint, NaiveDate, Lasting)> =
+        project_follow_up::Entity::find()
+            .select_only()
+            .columns([
+                project_follow_up::Column::ProjectId,
+                project_follow_up::Column::RecordedOn,
+                project_follow_up::Column::Point,
+                project_follow_up::Column::CompletedOn,
+                project_follow_up::Column::Outcome,
+            ])
+            .into_tuple()
+            .all(db)
+            .await?;
+    let mut by_project: HashMap<i64, Vec<(NaiveDate, FollowUpPoint, FollowUpFact)>> =
+        HashMap::new();
+    for (project_id, recorded_on, point, completed_on, lasting) in rows {
+        by_project.entry(project_id).or_default().push((
+            recorded_on,
+            point,
+            FollowUpFact {
+                recorded_on,
+                completed_on,
+                lasting,
+            },
+        ));
     }
-    let rows: Vec<(i64, NaiveDate, FollowUpPoint, qi_shared::follow_up::Lasting)> =
-        query.into_tuple().all(db).await?;
-    let mut by_project: HashMap<_, Vec<_>> = HashMap::new();
-    for (project_id, on, point, outcome) in rows {
-        by_project
-            .entry(project_id)
-            .or_default()
-            .push((on, point, outcome));
-    }
-    Ok(by_project)
+    Ok(by_project
+        .into_iter()
+        .map(|(project_id, mut found)| {
+            found.sort_by_key(|(on, point, _)| (*on, *point));
+            (project_id, found.into_iter().map(|(_, _, f)| f).collect())
+        })
+        .collect())
 }

@@ -17,15 +17,10 @@ use sea_orm::{
     ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder,
 };
 
+use super::projects::AS_OF;
 use crate::db::{
     self,
     entity::{measure_point, project, project_member},
-};
-
-/// The demo's "today" (as in `projects`).
-const AS_OF: NaiveDate = match NaiveDate::from_ymd_opt(2026, 11, 23) {
-    Some(d) => d,
-    None => NaiveDate::MIN,
 };
 
 /// The most months of data kept after completion: enough for the 12-month follow-up.
@@ -71,9 +66,6 @@ pub async fn seed(db: &impl ConnectionTrait) -> anyhow::Result<usize> {
         let Some(completed_on) = db::follow_ups::completed_on(db, p.id, p.status).await? else {
             continue;
         };
-        if FollowUpPoint::SixMonths.due_on(completed_on) > AS_OF {
-            continue;
-        }
         let slipping = k % 4 == 3;
         for measure in db::measures::of_project(db, p.id).await? {
             continue_data(db, &measure, completed_on, slipping, k).await?;
@@ -82,7 +74,6 @@ pub async fn seed(db: &impl ConnectionTrait) -> anyhow::Result<usize> {
             continue;
         };
         let measures = db::measures::of_project(db, p.id).await?;
-        let check = follow_up::check(&measures, completed_on);
         for &point in FollowUpPoint::ALL {
             let due_on = point.due_on(completed_on);
             let kept = match point {
@@ -92,6 +83,21 @@ pub async fn seed(db: &impl ConnectionTrait) -> anyhow::Result<usize> {
             if due_on > AS_OF || !kept {
                 continue;
             }
+            let recorded_on = (due_on + Days::new((k % 12) as u64)).min(AS_OF);
+            // The data as the team saw it that day.
+            let then: Vec<Measure> = measures
+                .iter()
+                .map(|m| Measure {
+                    points: m
+                        .points
+                        .iter()
+                        .filter(|p| p.date <= recorded_on)
+                        .cloned()
+                        .collect(),
+                    ..m.clone()
+                })
+                .collect();
+            let check = follow_up::check(&then, completed_on);
             let outcome = check.suggested.unwrap_or(Lasting::Partly);
             let notes: Vec<&str> = NOTES
                 .iter()
@@ -101,8 +107,9 @@ pub async fn seed(db: &impl ConnectionTrait) -> anyhow::Result<usize> {
             let note = notes.get(k % notes.len().max(1)).copied().unwrap_or("");
             let new = NewFollowUp {
                 point,
+                completed_on,
                 outcome,
-                recorded_on: (due_on + Days::new((k % 12) as u64)).min(AS_OF),
+                recorded_on,
                 note: note.to_owned(),
             };
             db::follow_ups::record(db, p.id, &new, &check, lead).await?;

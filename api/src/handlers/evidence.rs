@@ -5,6 +5,7 @@
 use actix_web::{HttpResponse, get, web};
 use qi_shared::{
     evidence::{self, ScoreEvidence},
+    follow_up,
     problem::Problem,
     score::ProgressScore,
 };
@@ -50,11 +51,10 @@ pub async fn show(
     let score = project.score_tenths.and_then(ProgressScore::from_tenths);
     let measures = db::measures::of_project(&state.db, project.id).await?;
     let lasting = match db::follow_ups::completed_on(&state.db, project.id, project.status).await? {
-        Some(_) => db::follow_ups::recorded(&state.db, project.id)
-            .await?
-            .into_iter()
-            .max_by_key(|f| (f.recorded_on, f.point))
-            .map(|f| f.outcome),
+        Some(completed_on) => {
+            let recorded = db::follow_ups::recorded(&state.db, project.id, completed_on).await?;
+            follow_up::latest(&recorded).map(|f| f.outcome)
+        }
         None => None,
     };
     Ok(HttpResponse::Ok().json(evidence::assess(score, &measures).with_follow_up(lasting)))

@@ -32,7 +32,7 @@ async fn follow_ups(state: &AppState, access: &ProjectAccess) -> ApiResult<Follo
             may_record,
         });
     };
-    let recorded = db::follow_ups::recorded(&state.db, project.id).await?;
+    let recorded = db::follow_ups::recorded(&state.db, project.id, completed_on).await?;
     let measures = db::measures::of_project(&state.db, project.id).await?;
     Ok(FollowUps {
         completed_on: Some(completed_on),
@@ -91,9 +91,9 @@ pub async fn record(
     let point = FollowUpPoint::parse(&path.1)
         .ok_or_else(|| not_found("No such follow-up: six_months or twelve_months"))?;
     let id = project.project.id;
-    let Some(completed_on) =
-        db::follow_ups::completed_on(&state.db, id, project.project.status).await?
-    else {
+    // Read in the transaction that writes: a project reopened meanwhile is not followed up.
+    let txn = state.begin_write().await?;
+    let Some(completed_on) = db::follow_ups::completed_now(&txn, id).await? else {
         return Err(conflict(
             "not_completed",
             "status",
@@ -101,7 +101,6 @@ pub async fn record(
         ));
     };
     let new = body.0.validate(point, completed_on, day_of(Utc::now()))?;
-    let txn = state.begin_write().await?;
     let measures = db::measures::of_project(&txn, id).await?;
     let check = follow_up::check(&measures, completed_on);
     db::follow_ups::record(&txn, id, &new, &check, project.user.person_id).await?;

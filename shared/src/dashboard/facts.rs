@@ -83,11 +83,22 @@ pub struct ProjectFact {
     pub project_type: ProjectType,
     pub quality_dimensions: Vec<QualityDimension>,
     pub measures: Vec<MeasureFact>,
-    /// What each follow-up found, from the day it was recorded, in date order.
-    pub follow_ups: Vec<(NaiveDate, Lasting)>,
+    /// Its follow-ups, in the order [`crate::follow_up::latest`] reads them (by the day each
+    /// was judged, the 12-month one last on a tie).
+    pub follow_ups: Vec<FollowUpFact>,
     /// What its measures showed from each day they changed: [`Facts::new`] works it out (leave
     /// it empty).
     pub evidence: Vec<(NaiveDate, Evidence)>,
+}
+
+/// A follow-up of a completed project ("did it last?", `crate::follow_up`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct FollowUpFact {
+    /// The day it was judged.
+    pub recorded_on: NaiveDate,
+    /// The completion it follows.
+    pub completed_on: NaiveDate,
+    pub lasting: Lasting,
 }
 
 /// What a project records of patient involvement, sustainability and spread.
@@ -169,12 +180,22 @@ impl ProjectFact {
         self.evidence = timeline;
     }
 
-    /// Its status at the end of `day`; `None` before it was recorded.
-    /// What its latest follow-up recorded by the end of `day` found.
+    /// What the latest follow-up of the completion in force at the end of `day`, recorded by
+    /// then, found: `None` unless it was completed then. A follow-up of an earlier completion
+    /// (the project was reopened since) says nothing of this one.
     pub fn lasting_on(&self, day: NaiveDate) -> Option<Lasting> {
-        latest_on(&self.follow_ups, day).copied()
+        let after = self.statuses.partition_point(|(on, _)| *on <= day);
+        let (completed_on, status) = after.checked_sub(1).and_then(|i| self.statuses.get(i))?;
+        if *status != ProjectStatus::Completed {
+            return None;
+        }
+        self.follow_ups
+            .iter()
+            .rfind(|f| f.recorded_on <= day && f.completed_on == *completed_on)
+            .map(|f| f.lasting)
     }
 
+    /// Its status at the end of `day`; `None` before it was recorded.
     pub fn status_on(&self, day: NaiveDate) -> Option<ProjectStatus> {
         latest_on(&self.statuses, day).copied()
     }

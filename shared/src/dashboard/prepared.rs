@@ -392,7 +392,7 @@ fn pieces(p: &ProjectFact) -> impl Iterator<Item = (NaiveDate, Option<NaiveDate>
         .chain(p.scores.iter().map(|(d, _)| *d))
         .chain(p.attributes.iter().map(|(d, _)| *d))
         .chain(p.evidence.iter().map(|(d, _)| *d))
-        .chain(p.follow_ups.iter().map(|(d, _)| *d))
+        .chain(p.follow_ups.iter().map(|f| f.recorded_on))
         .collect();
     days.sort_unstable();
     days.dedup();

@@ -5,14 +5,15 @@ use chrono::NaiveDate;
 
 use super::{
     facts::{
-        AttendanceFact, CoachingFact, CohortFact, EnrolmentFact, EventFact, MeasureFact,
-        ProjectAttributes, ProjectFact, TierSpan,
+        AttendanceFact, CoachingFact, CohortFact, EnrolmentFact, EventFact, FollowUpFact,
+        MeasureFact, ProjectAttributes, ProjectFact, TierSpan,
     },
     *,
 };
 use crate::{
     capability::Tier,
     event::EventKind,
+    follow_up::Lasting,
     measure::MeasureType,
     project::{ProjectStatus, ProjectType, QualityDimension, Spread},
     spc::{ImprovementDirection, SeriesPoint},
@@ -1042,4 +1043,61 @@ fn rows_by_type_and_by_dimension() {
     let of_two = breakdown(&facts, BreakdownBy::ProjectType, Some(2), day);
     let counts: Vec<_> = of_two.rows.iter().map(|r| r.projects).collect();
     assert_eq!(counts, [2, 1, 1, 0]);
+}
+
+#[test]
+fn a_project_counts_as_sustained_from_its_follow_up_for_its_completion_only() {
+    let mut p = project(1, 1, 1, d(2024, 1, 10));
+    p.statuses.push((d(2025, 1, 31), ProjectStatus::Completed));
+    let found = |on, completed_on, lasting| FollowUpFact {
+        recorded_on: on,
+        completed_on,
+        lasting,
+    };
+    p.follow_ups = vec![
+        found(d(2025, 7, 31), d(2025, 1, 31), Lasting::Sustained),
+        // The 12-month follow-up found it only partly sustained: not counted from then.
+        found(d(2026, 1, 31), d(2025, 1, 31), Lasting::Partly),
+    ];
+    let mut reopened = p.clone();
+    let f = Facts::new(vec![], vec![p.clone()], vec![], vec![], vec![], vec![]);
+    let sustained = |f: &Facts, day| at(f, Metric::ProjectsSustained, None, day);
+    assert_eq!(
+        sustained(&f, d(2025, 7, 30)),
+        Some(0.0),
+        "not followed up yet"
+    );
+    assert_eq!(sustained(&f, d(2025, 7, 31)), Some(1.0));
+    assert_eq!(
+        sustained(&f, d(2026, 1, 31)),
+        Some(0.0),
+        "partly is not counted"
+    );
+    assert_eq!(p.lasting_on(d(2026, 2, 1)), Some(Lasting::Partly));
+
+    // Reopened in March 2026 and completed again in June: the old follow-ups are the first
+    // completion's, and say nothing of the second until it is followed up itself.
+    reopened
+        .statuses
+        .push((d(2026, 3, 1), ProjectStatus::Active));
+    reopened
+        .statuses
+        .push((d(2026, 6, 30), ProjectStatus::Completed));
+    reopened.follow_ups = vec![found(d(2025, 7, 31), d(2025, 1, 31), Lasting::Sustained)];
+    let f = Facts::new(
+        vec![],
+        vec![reopened.clone()],
+        vec![],
+        vec![],
+        vec![],
+        vec![],
+    );
+    assert_eq!(sustained(&f, d(2025, 12, 1)), Some(1.0), "as it was then");
+    assert_eq!(sustained(&f, d(2026, 4, 1)), Some(0.0), "not completed");
+    assert_eq!(
+        sustained(&f, d(2026, 7, 1)),
+        Some(0.0),
+        "the new completion not followed up"
+    );
+    assert_eq!(reopened.lasting_on(d(2026, 7, 1)), None);
 }

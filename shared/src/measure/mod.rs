@@ -356,6 +356,17 @@ impl Measure {
     }
 
     /// The dates where the chart's limits start again.
+    /// Its data as a chart reads it: each point's date and value.
+    pub fn series_points(&self) -> Vec<crate::spc::SeriesPoint> {
+        self.points
+            .iter()
+            .map(|p| crate::spc::SeriesPoint {
+                date: p.date,
+                value: p.value,
+            })
+            .collect()
+    }
+
     pub fn phase_change_dates(&self) -> Vec<NaiveDate> {
         self.annotations
             .iter()

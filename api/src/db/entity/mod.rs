@@ -14,6 +14,7 @@ pub mod comments;
 pub mod driver_node;
 pub mod email_change;
 pub mod events;
+pub mod follow_up_reminder;
 pub mod innovation;
 pub mod invitation;
 pub mod mail_outbox;

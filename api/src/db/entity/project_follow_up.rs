@@ -8,6 +8,8 @@ pub struct Model {
     pub id: i64,
     pub project_id: i64,
     pub point: qi_shared::follow_up::FollowUpPoint,
+    /// The completion it follows (the day, UK time).
+    pub completed_on: Date,
     pub recorded_on: Date,
     pub outcome: qi_shared::follow_up::Lasting,
     pub note: String,

@@ -65,7 +65,7 @@ const NAMED_LEADS: &[(&str, &str)] = &[
 
 /// The day the demo portfolio is written as of: statuses, dates and PDSA cycles are consistent
 /// with it (nothing completed in the future), whenever the demo is seeded.
-const AS_OF: NaiveDate = date(2026, 11, 23);
+pub(super) const AS_OF: NaiveDate = date(2026, 11, 23);
 
 const fn date(year: i32, month: u32, day: u32) -> NaiveDate {
     match NaiveDate::from_ymd_opt(year, month, day) {

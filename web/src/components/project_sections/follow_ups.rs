@@ -38,12 +38,10 @@ pub fn follow_up_section(props: &Props) -> Html {
     let (loaded, _) = use_reload((props.project_id, props.version), |(id, _)| {
         follow_ups_api::follow_ups(id)
     });
-    let shown = use_state(|| None::<FollowUps>);
-    let view = match (&*shown, &*loaded) {
-        (Some(v), _) => v.clone(),
-        (None, Load::Loaded(v)) => v.clone(),
-        (None, Load::Loading) => return html! { <Loading /> },
-        (None, Load::Failed(error)) => {
+    let view = match &*loaded {
+        Load::Loaded(v) => v.clone(),
+        Load::Loading => return html! { <Loading /> },
+        Load::Failed(error) => {
             return html! { <p id="follow-ups">{ error.message() }</p> };
         }
     };
@@ -51,10 +49,11 @@ pub fn follow_up_section(props: &Props) -> Html {
     let Some(completed_on) = view.completed_on else {
         return html! {};
     };
+    // What the server answered is the section now, until the project changes again.
     let onsaved = {
-        let (shown, onrecorded) = (shown.clone(), props.onrecorded.clone());
+        let (loaded, onrecorded) = (loaded.clone(), props.onrecorded.clone());
         Callback::from(move |now: FollowUps| {
-            shown.set(Some(now));
+            loaded.set(Load::Loaded(now));
             onrecorded.emit(());
         })
     };
@@ -142,7 +141,7 @@ fn slot(props: &SlotProps) -> Html {
         },
     };
     html! {
-        <div class="follow-up" aria-labelledby={title_id.clone()}>
+        <div class="follow-up" role="group" aria-labelledby={title_id.clone()}>
             <h3 id={title_id}>{ slot.point.title() }</h3>
             { status }
             if let Some(found) = &slot.follow_up {

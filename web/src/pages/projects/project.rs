@@ -193,7 +193,9 @@ pub fn project_page(props: &Props) -> Html {
             <DiagramSection project={p.clone()} {can_edit} onsaved={reload.clone()} />
             <Ramps project={p.clone()} {can_edit} />
             <SpreadSection project={p.clone()} onchanged={reload.clone()} />
-            <FollowUpSection project_id={p.id} version={p.version} onrecorded={reload.clone()} />
+            if p.status == ProjectStatus::Completed {
+                <FollowUpSection project_id={p.id} version={p.version} onrecorded={reload.clone()} />
+            }
             <SimilarWork project_id={p.id} />
             <h2 id="team">{ "Team" }</h2>
             { team(&p) }
