@@ -11,8 +11,8 @@ use utoipa_actix_web::{AppExt, scope, service_config::ServiceConfig};
 use crate::handlers::{
     account, analysis, api_tokens, audit, auth, board_pack, bulletins, capability, changes,
     comments, dashboard, events, evidence, export, follow_ups, health, home, improvement,
-    invitations, me, measures, notifications, organisations, outbox, partnership, people, projects,
-    search, setup, spread, targets, team, training, webhooks,
+    invitations, me, measures, notifications, organisations, outbox, partnership, people,
+    programmes, projects, search, setup, spread, targets, team, training, webhooks,
 };
 
 pub fn configure(cfg: &mut ServiceConfig) {
@@ -105,6 +105,14 @@ pub fn configure(cfg: &mut ServiceConfig) {
                     .service(spread::create_innovation)
                     .service(spread::innovation)
                     .service(spread::network)
+                    .service(programmes::list)
+                    .service(programmes::create)
+                    .service(programmes::show)
+                    .service(programmes::update)
+                    .service(programmes::remove)
+                    .service(programmes::create_measure)
+                    .service(programmes::update_measure)
+                    .service(programmes::remove_measure)
                     .service(projects::list)
                     .service(projects::create)
                     .service(projects::show)
@@ -212,6 +220,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
         (name = "people", description = "People, their accounts and roles"),
         (name = "search", description = "Search by relevance across what the asker may see, and the finder of similar work"),
         (name = "spread", description = "Adoption and spread: partner organisations (or units in them) and adopters outside the partnership taking up a project's changes or an outside innovation such as PINCER, through dated stages; a project's spread level derived from its adoptions as of any day, or set by hand with a reason"),
+        (name = "programmes", description = "Programmes: a named piece of work across the partnership (\"Reducing inpatient falls across the system\") grouping projects of several organisations, with its own aim and lead, and measures that pool its projects' like measures into the system's figure, period by period; see docs/programmes.md"),
         (name = "projects", description = "Improvement projects, their teams and progress scores; the public learning library"),
         (name = "analysis", description = "The SPC engine on your own data: XmR charts the Making Data Count way and run charts with the Anhøj rules. Stateless: nothing is stored and no sign-in is needed"),
         (name = "measures", description = "A project's measures: their data (entered point by point, saved as a grid, imported and exported as CSV) and the phase changes and annotations on their charts"),

@@ -14,9 +14,9 @@ use qi_api::db::entity::{
     comments::comment,
     driver_node,
     events::{booking, event, feedback_answer},
-    measure, measure_annotation, measure_point, notification, pdsa_cycle, person, project,
-    project_follow_up, project_member, project_organisation, project_quality_dimension,
-    project_score,
+    measure, measure_annotation, measure_point, notification, pdsa_cycle, person, programme,
+    programme_measure, project, project_follow_up, project_member, project_organisation,
+    project_quality_dimension, project_score,
     submissions::{award, call, reviewer, submission},
     training::{cohort, course},
 };
@@ -360,6 +360,55 @@ async fn the_demo_partnership_has_a_portfolio_of_improvement_projects() {
     }
     assert!(held >= 3, "{held} measures held since completion");
     assert!(overdue >= 1, "a follow-up left overdue");
+
+    // Programmes: like projects of several organisations, each with a measure pooled from
+    // theirs that has a year and more of data to chart.
+    let programmes = programme::Entity::find().all(&db).await.unwrap();
+    assert_eq!(programmes.len(), 3);
+    for p in &programmes {
+        let members = qi_api::db::programmes::members(&db, &[p.id])
+            .await
+            .unwrap()
+            .remove(&p.id)
+            .unwrap_or_default();
+        let organisations: std::collections::HashSet<i64> = projects
+            .iter()
+            .filter(|x| members.contains(&x.id))
+            .map(|x| x.lead_organisation_id)
+            .collect();
+        assert!(organisations.len() >= 2, "{}: {organisations:?}", p.name);
+        let measures = programme_measure::Entity::find()
+            .filter(programme_measure::Column::ProgrammeId.eq(p.id))
+            .all(&db)
+            .await
+            .unwrap();
+        assert_eq!(measures.len(), 1, "{}", p.name);
+        let sources = qi_api::db::programmes::sources(&db, measures[0].id)
+            .await
+            .unwrap();
+        assert!(sources.len() >= 2, "{}: {sources:?}", p.name);
+        let pooled = qi_api::db::measures::by_ids(&db, &sources).await.unwrap();
+        let data: Vec<&[qi_shared::measure::DataPoint]> =
+            pooled.iter().map(|m| m.points.as_slice()).collect();
+        let m = &measures[0];
+        let combined = qi_shared::programme::combine(
+            m.unit,
+            m.rate_per.and_then(|r| u32::try_from(r).ok()),
+            m.frequency,
+            &data,
+        );
+        assert!(combined.points.len() >= 12, "{}: {combined:?}", p.name);
+        assert!(
+            combined.points.iter().any(|x| x.reporting >= 2),
+            "{}: sites pooled",
+            p.name
+        );
+    }
+    assert!(
+        programmes
+            .iter()
+            .any(|p| p.status == qi_shared::programme::ProgrammeStatus::Closed)
+    );
 
     // The demo logins have work of their own to show.
     let grace = person_id(&db, "member@demo.qicommons.org").await;

@@ -40,6 +40,7 @@ mod m20261214_000032_people_expertise;
 mod m20261215_000033_adoptions;
 mod m20261216_000034_project_type_and_quality;
 mod m20261217_000035_follow_ups;
+mod m20261218_000036_programmes;
 
 pub struct Migrator;
 
@@ -82,6 +83,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261215_000033_adoptions::Migration),
             Box::new(m20261216_000034_project_type_and_quality::Migration),
             Box::new(m20261217_000035_follow_ups::Migration),
+            Box::new(m20261218_000036_programmes::Migration),
         ]
     }
 }

@@ -205,6 +205,22 @@ impl Actor {
         self.person_id != 0 && (self.is_partnership_admin() || self.has(Role::OrganisationAdmin))
     }
 
+    /// Start a programme across the partnership: organisation admins (QI leads) and partnership
+    /// admins. Not an API token.
+    pub fn can_create_programme(&self) -> bool {
+        self.can_add_innovation()
+    }
+
+    /// Change a programme, its projects and its measures, or remove it: its lead, its lead
+    /// organisation's admins, and partnership admins. Not an API token.
+    pub fn can_manage_programme(&self, lead_person_id: i64, lead_organisation_id: i64) -> bool {
+        self.person_id != 0
+            && (self.is_partnership_admin()
+                || self.person_id == lead_person_id
+                || (self.has(Role::OrganisationAdmin)
+                    && self.organisation_id == lead_organisation_id))
+    }
+
     /// Create a project led by this organisation: its own people, and partnership admins for any.
     pub fn can_create_project_for(&self, organisation_id: i64) -> bool {
         self.is_partnership_admin() || self.organisation_id == organisation_id

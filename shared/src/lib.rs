@@ -31,6 +31,7 @@ pub mod partnership;
 pub mod period;
 pub mod person;
 pub mod problem;
+pub mod programme;
 pub mod project;
 pub mod score;
 pub mod search;

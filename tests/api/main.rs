@@ -29,6 +29,7 @@ mod notifications;
 mod openapi;
 mod organisations;
 mod people;
+mod programmes;
 mod project_types;
 mod projects;
 mod pull;

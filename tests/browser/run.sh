@@ -27,4 +27,4 @@ if [[ ! -f node_modules/.package-lock.json || package-lock.json -nt node_modules
   npm ci --no-audit --no-fund
 fi
 
-exec node --test --test-concurrency="${BROWSER_TEST_CONCURRENCY:-2}" "$@" app.test.js projects.test.js measures.test.js training.test.js capability.test.js dashboard.test.js board_pack.test.js mail.test.js events.test.js submissions.test.js comments.test.js bulletins.test.js api_tokens.test.js audit_log.test.js webhooks.test.js search.test.js spread.test.js project_types.test.js follow_ups.test.js
+exec node --test --test-concurrency="${BROWSER_TEST_CONCURRENCY:-2}" "$@" app.test.js projects.test.js measures.test.js training.test.js capability.test.js dashboard.test.js board_pack.test.js mail.test.js events.test.js submissions.test.js comments.test.js bulletins.test.js api_tokens.test.js audit_log.test.js webhooks.test.js search.test.js spread.test.js project_types.test.js follow_ups.test.js programmes.test.js

@@ -122,6 +122,7 @@ fn header() -> Html {
                         { link(Route::Projects, "Projects") }
                         { link(Route::Search, "Search") }
                         { link(Route::SpreadNetwork, "Spread") }
+                        { link(Route::Programmes, "Programmes") }
                         { link(Route::Dashboard, "Dashboard") }
                         { link(Route::TrainingHome, "Training") }
                         { link(Route::Events, "Events") }

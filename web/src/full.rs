@@ -143,6 +143,12 @@ fn page(route: &Route, session: &crate::session::Session) -> Html {
         }
         Route::Innovations => html! { <pages::spread::innovations::InnovationsPage /> },
         Route::SpreadNetwork => html! { <pages::spread::network::SpreadNetworkPage /> },
+        Route::Programmes => html! { <pages::programmes::ProgrammesPage /> },
+        Route::NewProgramme => html! { <pages::programmes::ProgrammeFormPage /> },
+        Route::Programme { id } => html! { <pages::programmes::ProgrammePage id={id} /> },
+        Route::EditProgramme { id } => {
+            html! { <pages::programmes::ProgrammeFormPage id={Some(id)} /> }
+        }
         Route::Library => html! { <pages::projects::register::ProjectList library=true /> },
         Route::LibraryProject { id } => {
             html! { <pages::projects::project::LibraryProject id={id} /> }

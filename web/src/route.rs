@@ -85,6 +85,15 @@ pub enum Route {
     /// path.
     #[at("/spread")]
     SpreadNetwork,
+    /// Programmes across the partnership.
+    #[at("/programmes")]
+    Programmes,
+    #[at("/programmes/new")]
+    NewProgramme,
+    #[at("/programmes/:id")]
+    Programme { id: i64 },
+    #[at("/programmes/:id/edit")]
+    EditProgramme { id: i64 },
     #[at("/library")]
     Library,
     #[at("/library/:id")]

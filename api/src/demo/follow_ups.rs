@@ -177,12 +177,17 @@ async fn continue_data(
         if measure.unit == Unit::Percentage {
             value = value.min(100.0);
         }
+        // Over the denominator the team last counted, as it would go on counting.
+        let (value, numerator, denominator) = match last.denominator {
+            Some(d) => super::measures::counted(measure.unit, value, d),
+            None => ((value * 10.0).round() / 10.0, None, None),
+        };
         rows.push(measure_point::ActiveModel {
             measure_id: Set(measure.id),
             period_date: Set(month),
-            value: Set(Some((value * 10.0).round() / 10.0)),
-            numerator: Set(None),
-            denominator: Set(None),
+            value: Set(Some(value)),
+            numerator: Set(numerator),
+            denominator: Set(denominator),
             note: Set(String::new()),
             ..Default::default()
         });

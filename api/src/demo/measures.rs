@@ -136,6 +136,12 @@ fn draw(seed: u64, shape: &Shape) -> Vec<PointInput> {
     } = *shape;
     let mut draws = Draws(seed);
     let spread = (before - after).abs().max(before.abs() * 0.05) / 4.0;
+    // How many a month the denominator counts: a division's bed days, a unit's patients.
+    let size = match shape.unit {
+        Unit::Rate => 1500.0 + 2000.0 * draws.uniform(),
+        Unit::Percentage => 40.0 + 80.0 * draws.uniform(),
+        _ => 0.0,
+    };
     (0..months)
         .map(|i| {
             let progress = if shape.step {
@@ -160,11 +166,16 @@ fn draw(seed: u64, shape: &Shape) -> Vec<PointInput> {
             let decimals = if before >= 100.0 { 0 } else { 1 };
             let scale = 10f64.powi(decimals);
             let gap = shape.gaps && (i == months / 3 || i == months * 2 / 3 + 1);
+            let (value, numerator, denominator) = if shape.unit.is_fraction() {
+                counted(shape.unit, value, size * (0.9 + 0.2 * draws.uniform()))
+            } else {
+                ((value * scale).round() / scale, None, None)
+            };
             PointInput {
                 date: first + Months::new(i as u32),
-                value: (!gap).then_some((value * scale).round() / scale),
-                numerator: None,
-                denominator: None,
+                value: (!gap).then_some(value),
+                numerator: numerator.filter(|_| !gap),
+                denominator: denominator.filter(|_| !gap),
                 note: if gap {
                     "Data not collected this month (staff shortage)".to_owned()
                 } else {
@@ -173,6 +184,27 @@ fn draw(seed: u64, shape: &Shape) -> Vec<PointInput> {
             }
         })
         .collect()
+}
+
+/// A percentage's or a rate's (per 1,000) value as a team records it: a whole number of events
+/// over a whole denominator, and the value worked out from them to one decimal place. What a
+/// programme pools across sites (`qi_shared::programme::combine`).
+pub(super) fn counted(unit: Unit, value: f64, denominator: f64) -> (f64, Option<f64>, Option<f64>) {
+    let scale = match unit {
+        Unit::Percentage => 100.0,
+        Unit::Rate => 1000.0,
+        _ => return ((value * 10.0).round() / 10.0, None, None),
+    };
+    let denominator = denominator.round().max(1.0);
+    let numerator = (value * denominator / scale)
+        .round()
+        .min(if unit == Unit::Percentage {
+            denominator
+        } else {
+            f64::MAX
+        });
+    let value = (scale * numerator / denominator * 10.0).round() / 10.0;
+    (value, Some(numerator), Some(denominator))
 }
 
 /// Draws until the series shows `wanted` by the evidence rules (or the attempts run out).

@@ -19,6 +19,7 @@ mod measure_texts;
 mod measures;
 mod names;
 mod notifications;
+mod programmes;
 mod project_texts;
 mod projects;
 mod submissions;
@@ -267,6 +268,8 @@ pub async fn seed(
     );
     let follow_ups = follow_ups::seed(&txn).await?;
     tracing::debug!(follow_ups, "seeded the demo follow-ups");
+    let pooled = programmes::seed(&txn).await?;
+    tracing::debug!(pooled, "seeded the demo programmes");
     training::seed(&txn).await?;
     let events = events::seed(&txn).await?;
     tracing::debug!(events, "seeded the demo events");

@@ -27,6 +27,7 @@ pub mod organisations;
 pub mod outbox;
 pub mod partnership;
 pub mod people;
+pub mod programmes;
 pub mod projects;
 pub mod search;
 pub mod setup;

@@ -27,6 +27,8 @@ pub mod exports;
 pub mod follow_ups;
 pub mod notifications;
 #[cfg(not(feature = "entry"))]
+pub mod programmes;
+#[cfg(not(feature = "entry"))]
 pub mod search;
 #[cfg(not(feature = "entry"))]
 pub mod spread;

@@ -24,6 +24,9 @@ pub struct SpcChartProps {
     /// The data, in any order; a date given twice counts once (the last).
     pub points: Vec<(NaiveDate, Option<f64>)>,
     pub annotations: Vec<Annotation>,
+    /// Put before the ids of its controls, so that a page can show several charts.
+    #[prop_or_default]
+    pub prefix: AttrValue,
 }
 
 #[function_component(SpcChart)]
@@ -57,12 +60,14 @@ pub fn spc_chart(props: &SpcChartProps) -> Html {
             }
         })
     };
+    let prefix = props.prefix.clone();
     let radio = |id: &str, kind_: ChartKind, label: &str, hint: &str| {
+        let id = format!("{prefix}{id}");
         html! {
             <div class="radio">
-                <input class="radio__input" type="radio" name="chart-kind" id={id.to_owned()}
+                <input class="radio__input" type="radio" name={format!("{prefix}chart-kind")} id={id.clone()}
                     checked={kind == kind_} onchange={choose(kind_)} aria-describedby={format!("{id}-hint")} />
-                <label class="radio__label" for={id.to_owned()}>{ label.to_owned() }</label>
+                <label class="radio__label" for={id.clone()}>{ label.to_owned() }</label>
                 <div class="hint radio__hint" id={format!("{id}-hint")}>{ hint.to_owned() }</div>
             </div>
         }
@@ -79,14 +84,14 @@ pub fn spc_chart(props: &SpcChartProps) -> Html {
                 </div>
             </fieldset>
             if let MeasureAnalysis::Xmr(a) = &analysis {
-                { icons(a, props.target.is_some()) }
+                { icons(a, props.target.is_some(), &prefix) }
             }
             // Focusable, as on a narrow screen it scrolls sideways.
             <div class="chart" tabindex="0" role="group" aria-label="Chart (scroll sideways on a small screen)">
                 { Html::from_html_unchecked(AttrValue::from(svg)) }
             </div>
             <h3 class="chart-summary__title">{ "What the chart shows" }</h3>
-            <p class="chart-summary" id="chart-summary" aria-live="polite">{ summary }</p>
+            <p class="chart-summary" id={format!("{prefix}chart-summary")} aria-live="polite">{ summary }</p>
             <details class="details">
                 <summary>{ "The chart's data as a table" }</summary>
                 { match &analysis {
@@ -98,10 +103,10 @@ pub fn spc_chart(props: &SpcChartProps) -> Html {
     }
 }
 
-fn icons(analysis: &SpcResponse, has_target: bool) -> Html {
+fn icons(analysis: &SpcResponse, has_target: bool, prefix: &str) -> Html {
     let variation = analysis.variation_icon;
     html! {
-        <div class="mdc-icons" id="mdc-icons">
+        <div class="mdc-icons" id={format!("{prefix}mdc-icons")}>
             <div class="mdc-icon-row" data-icon={format!("{variation:?}")}>
                 { Html::from_html_unchecked(AttrValue::from(variation_icon_svg(variation))) }
                 <p><strong>{ "Variation: " }</strong><span class="variation-text">{ variation_icon_text(variation) }</span></p>

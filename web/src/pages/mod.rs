@@ -29,6 +29,8 @@ pub mod notifications;
 pub mod organisations;
 pub mod people;
 #[cfg(not(feature = "entry"))]
+pub mod programmes;
+#[cfg(not(feature = "entry"))]
 pub mod projects;
 #[cfg(not(feature = "entry"))]
 pub mod search;

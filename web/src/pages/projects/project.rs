@@ -122,6 +122,40 @@ fn awards(p: &Project) -> Html {
 }
 
 #[derive(Properties, PartialEq)]
+struct ProgrammesProps {
+    project_id: i64,
+}
+
+/// The programmes the project is part of, linked; nothing when it is in none.
+#[function_component(ProjectProgrammes)]
+fn project_programmes(props: &ProgrammesProps) -> Html {
+    let found = crate::hooks::use_load(props.project_id, |id| async move {
+        let query = qi_shared::programme::ProgrammeQuery {
+            project_id: Some(id),
+            ..Default::default()
+        };
+        crate::api::programmes::programmes(&query).await
+    });
+    let crate::hooks::Load::Loaded(page) = &*found else {
+        return html! {};
+    };
+    if page.items.is_empty() {
+        return html! {};
+    }
+    html! {
+        <p class="project__programmes">
+            <strong>{ "Part of: " }</strong>
+            { for page.items.iter().enumerate().map(|(n, p)| html! {
+                <>
+                    if n > 0 { { ", " } }
+                    <Link<Route> to={Route::Programme { id: p.id }}>{ &p.name }</Link<Route>>
+                </>
+            }) }
+        </p>
+    }
+}
+
+#[derive(Properties, PartialEq)]
 pub struct Props {
     pub id: i64,
 }
@@ -189,6 +223,7 @@ pub fn project_page(props: &Props) -> Html {
             </nav>
             <h2 id="overview">{ "Overview" }</h2>
             { overview(&p, true) }
+            <ProjectProgrammes project_id={p.id} />
             <MeasureList project_id={p.id} {can_edit} />
             <DiagramSection project={p.clone()} {can_edit} onsaved={reload.clone()} />
             <Ramps project={p.clone()} {can_edit} />
