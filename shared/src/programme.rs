@@ -20,10 +20,12 @@ use serde::{Deserialize, Serialize};
 
 use crate::{
     FieldErrors,
-    measure::{DataPoint, Frequency, ImprovementDirection, Measure, MeasureSummary, Unit},
+    measure::{
+        DataPoint, Frequency, ImprovementDirection, Measure, MeasureSummary, Unit, check_rate_per,
+    },
     page::{Listed, Page},
     project::{OrganisationRef, ProjectSummary},
-    validation::{paragraphs, text},
+    validation::{listed_twice, paragraphs, text},
 };
 
 pub const MAX_NAME: usize = 200;
@@ -124,17 +126,6 @@ impl ProgrammeInput {
     }
 }
 
-fn listed_twice(errors: &mut FieldErrors, field: &str, ids: &[i64], what: &str) {
-    for (i, id) in ids.iter().enumerate() {
-        if ids[..i].contains(id) {
-            errors.push(
-                format!("{field}[{i}]"),
-                format!("This {what} is listed twice"),
-            );
-        }
-    }
-}
-
 /// A programme measure's definition and the projects' measures it pools, as sent.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
@@ -189,26 +180,7 @@ impl ProgrammeMeasureInput {
                  score on each project instead",
             );
         }
-        match (self.unit, self.rate_per) {
-            (Unit::Rate, None) => errors.push(
-                "rate_per",
-                "Say what the rate is per, as its projects' measures do (1000 for per 1,000 bed days)",
-            ),
-            (Unit::Rate, Some(per)) if !(1..=crate::measure::MAX_RATE_PER).contains(&per) => {
-                errors.push(
-                    "rate_per",
-                    format!(
-                        "The rate must be per 1 to {}",
-                        crate::measure::MAX_RATE_PER
-                    ),
-                );
-            }
-            (Unit::Rate, Some(_)) | (_, None) => {}
-            (_, Some(_)) => errors.push(
-                "rate_per",
-                "Only a rate is per a number of something; leave this out",
-            ),
-        }
+        check_rate_per(&mut errors, self.unit, self.rate_per);
         if self.target.is_some_and(|t| !t.is_finite()) {
             errors.push("target", "Enter the target as a number");
         }

@@ -112,6 +112,19 @@ pub fn text(raw: &str, what: &str, min: usize, max: usize) -> Result<String, Str
     Ok(trimmed.to_owned())
 }
 
+/// Names each id of `ids` (field `field`) that an earlier one repeats: `field[i]`, "This {what} is
+/// listed twice".
+pub fn listed_twice(errors: &mut FieldErrors, field: &str, ids: &[i64], what: &str) {
+    for (i, id) in ids.iter().enumerate() {
+        if ids[..i].contains(id) {
+            errors.push(
+                format!("{field}[{i}]"),
+                format!("This {what} is listed twice"),
+            );
+        }
+    }
+}
+
 /// The API document's `pattern` for free text of several lines: no control characters but
 /// tabs and line breaks.
 pub const PARAGRAPHS_PATTERN: &str = r"^[^\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f]*$";

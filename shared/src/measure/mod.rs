@@ -17,7 +17,10 @@ use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 
 pub use crate::spc::ImprovementDirection;
-use crate::{FieldErrors, validation::text};
+use crate::{
+    FieldErrors,
+    validation::{listed_twice, text},
+};
 pub use csv_file::{
     CSV_COLUMNS, MAX_CSV_BYTES, MAX_LISTED_ERRORS, parse_date, parse_number, parse_points_csv,
     points_to_csv,
@@ -160,6 +163,29 @@ pub const MAX_CHANGE_IDEAS: usize = 50;
 /// The largest `rate_per` (per 100,000 population is common; per billion is not).
 pub const MAX_RATE_PER: u32 = 1_000_000_000;
 
+/// Checks `rate_per` (field `rate_per`) against the unit: a rate needs one, from 1 to
+/// [`MAX_RATE_PER`]; any other unit has none.
+pub fn check_rate_per(errors: &mut FieldErrors, unit: Unit, rate_per: Option<u32>) {
+    match (unit, rate_per) {
+        (Unit::Rate, None) => errors.push(
+            "rate_per",
+            "Say what the rate is per, for example 1000 for per 1,000 bed days",
+        ),
+        (Unit::Rate, Some(per)) if !(1..=MAX_RATE_PER).contains(&per) => errors.push(
+            "rate_per",
+            format!("The rate must be per 1 to {MAX_RATE_PER}"),
+        ),
+        (Unit::Rate, Some(_)) | (_, None) => {}
+        (_, Some(_)) => errors.push(
+            "rate_per",
+            format!(
+                "Only a rate is per a number of something; leave this out for a {}",
+                unit.as_str()
+            ),
+        ),
+    }
+}
+
 /// A measure's definition, as sent.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
@@ -227,21 +253,7 @@ impl MeasureInput {
             ),
         );
         let unit = self.unit.as_str();
-        match (self.unit, self.rate_per) {
-            (Unit::Rate, None) => errors.push(
-                "rate_per",
-                "Say what the rate is per, for example 1000 for per 1,000 bed days",
-            ),
-            (Unit::Rate, Some(per)) if !(1..=MAX_RATE_PER).contains(&per) => errors.push(
-                "rate_per",
-                format!("The rate must be per 1 to {MAX_RATE_PER}"),
-            ),
-            (Unit::Rate, Some(_)) | (_, None) => {}
-            (_, Some(_)) => errors.push(
-                "rate_per",
-                format!("Only a rate is per a number of something; leave this out for a {unit}"),
-            ),
-        }
+        check_rate_per(&mut errors, self.unit, self.rate_per);
         // A part that is left out is still checked as text, so that what the document states
         // of it (its length, no control characters) holds whatever the unit.
         let mut fraction_part = |field: &str, raw: &str, what: &str| {
@@ -282,14 +294,12 @@ impl MeasureInput {
                 format!("Link at most {MAX_CHANGE_IDEAS} change ideas"),
             );
         }
-        for (i, id) in self.change_idea_ids.iter().enumerate() {
-            if self.change_idea_ids[..i].contains(id) {
-                errors.push(
-                    format!("change_idea_ids[{i}]"),
-                    "This change idea is listed twice",
-                );
-            }
-        }
+        listed_twice(
+            &mut errors,
+            "change_idea_ids",
+            &self.change_idea_ids,
+            "change idea",
+        );
         errors.finish(|| {
             Some(MeasureInput {
                 name: name?,
