@@ -59,7 +59,7 @@ impl TokenScope {
         }
         match first {
             "projects" | "library" | "organisations" | "search" | "adoptions" | "innovations"
-            | "spread" => Some(&[Self::ReadProjects]),
+            | "spread" | "programmes" => Some(&[Self::ReadProjects]),
             "measures" => Some(&[Self::ReadMeasures]),
             "courses" | "cohorts" | "capability" | "coaching-sessions" => {
                 Some(&[Self::ReadTraining])

@@ -309,6 +309,31 @@ async fn a_programme_pools_its_projects_measures_for_everyone_and_only_its_manag
         404
     );
 
+    // A partner's system reads programmes with a token that may read projects, and only then.
+    let mut tokens = Vec::new();
+    for scopes in [["read_projects"], ["read_measures"]] {
+        let made: qi_shared::api_token::ApiTokenCreated = app
+            .post(
+                "/api/v1/api-tokens",
+                &c.admin_b.1,
+                json!({"name": "Warehouse", "organisation_id": c.org_b.id, "scopes": scopes,
+                       "expires_on": (chrono::Utc::now() + chrono::Duration::days(30)).date_naive()}),
+            )
+            .await
+            .expect(201);
+        tokens.push(made.secret);
+    }
+    let by_system: Programme = app.get(&path, &tokens[0]).await.expect(200);
+    assert_eq!(by_system.projects.len(), 2);
+    assert!(!by_system.may_manage);
+    assert_eq!(app.get(&path, &tokens[1]).await.status, 403);
+    assert_eq!(
+        app.put_if_match(&path, &tokens[0], read.version, body.clone())
+            .await
+            .status,
+        403
+    );
+
     // The list: counts of what the reader may see, and its filters.
     let list: ProgrammePage = app
         .get("/api/v1/programmes", &c.member_b.1)
