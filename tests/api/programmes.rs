@@ -4,7 +4,7 @@
 
 use qi_shared::{
     measure::Measure,
-    programme::{Programme, ProgrammePage},
+    programme::{Programme, ProgrammeMeasure, ProgrammePage},
     project::{Project, Visibility},
 };
 use reqwest::Method;
@@ -251,7 +251,7 @@ async fn a_programme_pools_its_projects_measures_for_everyone_and_only_its_manag
             .unwrap_or_default()
             .contains("lead")
     );
-    let with_measure: Programme = app
+    let pooled: ProgrammeMeasure = app
         .post(
             &measures,
             &c.admin_a.1,
@@ -259,7 +259,8 @@ async fn a_programme_pools_its_projects_measures_for_everyone_and_only_its_manag
         )
         .await
         .expect(201);
-    let pooled = &with_measure.measures[0];
+    let with_measure: Programme = app.get(&path, &c.admin_a.1).await.expect(200);
+    assert_eq!(with_measure.measures, [pooled.clone()]);
     let values: Vec<(String, f64, u32)> = pooled
         .points
         .iter()
@@ -445,7 +446,7 @@ async fn projects_a_reader_may_not_see_add_nothing_to_what_they_see_and_stay_whe
         .await
         .expect(201);
     let path = format!("/api/v1/programmes/{}", made.id);
-    let added: Programme = app
+    let added: ProgrammeMeasure = app
         .post(
             &format!("{path}/measures"),
             &c.admin_a.1,
@@ -453,7 +454,7 @@ async fn projects_a_reader_may_not_see_add_nothing_to_what_they_see_and_stay_whe
         )
         .await
         .expect(201);
-    let measure_id = added.measures[0].id;
+    let measure_id = added.id;
 
     // Surgery B's team closes its project to the team: organisation A no longer sees it, in the
     // programme or in the pooled figure.
@@ -501,7 +502,7 @@ async fn projects_a_reader_may_not_see_add_nothing_to_what_they_see_and_stay_whe
         )
         .await
         .expect(200);
-    let _: Programme = app
+    let changed: ProgrammeMeasure = app
         .put(
             &format!("{path}/measures/{measure_id}"),
             &c.admin_a.1,
@@ -509,6 +510,8 @@ async fn projects_a_reader_may_not_see_add_nothing_to_what_they_see_and_stay_whe
         )
         .await
         .expect(200);
+    // As the writer sees it: their own project's alone.
+    assert_eq!(changed.sources.len(), 1);
     let by_b: Programme = app.get(&path, &c.member_b.1).await.expect(200);
     assert_eq!(by_b.projects.len(), 2);
     assert_eq!(by_b.measures[0].sources.len(), 2);

@@ -12,8 +12,8 @@ use qi_shared::{
     person::PersonStatus,
     problem::Problem,
     programme::{
-        MAX_MEASURES, Programme, ProgrammeInput, ProgrammeMeasureInput, ProgrammePage,
-        ProgrammeQuery,
+        MAX_MEASURES, Programme, ProgrammeInput, ProgrammeMeasure, ProgrammeMeasureInput,
+        ProgrammePage, ProgrammeQuery,
     },
     project::Visibility,
 };
@@ -59,11 +59,43 @@ async fn respond(
     let view: Programme =
         db::programmes::view(&state.db, &state.project_lists, user, found, may_manage).await?;
     let mut response = if created {
-        HttpResponse::Created()
+        let mut response = HttpResponse::Created();
+        response.insert_header(("Location", format!("/api/v1/programmes/{}", view.id)));
+        response
     } else {
         HttpResponse::Ok()
     };
     Ok(response.insert_header(etag(view.version)).json(view))
+}
+
+/// Programme measure `measure_id` of `found` as `user` sees it: 201 with its address when
+/// `created`, else 200.
+async fn respond_measure(
+    state: &AppState,
+    user: &AuthUser,
+    found: programme::Model,
+    measure_id: i64,
+    created: bool,
+) -> ApiResult<HttpResponse> {
+    let may_manage = user.can_manage_programme(found.lead_person_id, found.lead_organisation_id);
+    let id = found.id;
+    let view =
+        db::programmes::view(&state.db, &state.project_lists, user, found, may_manage).await?;
+    let measure = view
+        .measures
+        .into_iter()
+        .find(|m| m.id == measure_id)
+        .ok_or_else(|| not_found("Programme measure"))?;
+    Ok(if created {
+        HttpResponse::Created()
+            .insert_header((
+                "Location",
+                format!("/api/v1/programmes/{id}/measures/{measure_id}"),
+            ))
+            .json(measure)
+    } else {
+        HttpResponse::Ok().json(measure)
+    })
 }
 
 /// Checks what the database must say of a programme's input: the lead is an active person (their
@@ -383,7 +415,7 @@ async fn sources(
     params(("id" = i64, Path, description = "Programme id")),
     request_body = ProgrammeMeasureInput,
     responses(
-        (status = 201, description = "The programme, with its new measure and ETag", body = Programme),
+        (status = 201, description = "The new measure, pooled as you may see it", body = ProgrammeMeasure),
         (status = 403, description = "Not its lead, its lead organisation's admin or a partnership admin", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such programme", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "The programme has as many measures as it may", body = Problem, content_type = "application/problem+json"),
@@ -408,10 +440,10 @@ pub async fn create_measure(
     }
     let all = sources(&state, &user, current.id, &input, &[]).await?;
     let txn = state.begin_write().await?;
-    db::programmes::create_measure(&txn, current.id, &input, &all).await?;
+    let made = db::programmes::create_measure(&txn, current.id, &input, &all).await?;
     txn.commit().await?;
     let found = find(&state, current.id).await?;
-    respond(&state, &user, found, true).await
+    respond_measure(&state, &user, found, made, true).await
 }
 
 /// Change a programme measure: its definition and the measures it pools. Those it pools of
@@ -426,7 +458,7 @@ pub async fn create_measure(
     ),
     request_body = ProgrammeMeasureInput,
     responses(
-        (status = 200, description = "The programme, with its new ETag", body = Programme),
+        (status = 200, description = "The measure, pooled as you may see it", body = ProgrammeMeasure),
         (status = 403, description = "Not its lead, its lead organisation's admin or a partnership admin", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such programme or measure", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "A field is not valid, or a measure pooled is not a like measure of one of its projects", body = Problem, content_type = "application/problem+json"),
@@ -451,7 +483,7 @@ pub async fn update_measure(
     db::programmes::update_measure(&txn, &measure, &input, &all).await?;
     txn.commit().await?;
     let found = find(&state, current.id).await?;
-    respond(&state, &user, found, false).await
+    respond_measure(&state, &user, found, measure.id, false).await
 }
 
 /// Remove a programme measure. The projects' measures it pooled stay.

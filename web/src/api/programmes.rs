@@ -2,7 +2,8 @@
 
 use gloo_net::http::Method;
 use qi_shared::programme::{
-    Programme, ProgrammeInput, ProgrammeMeasureInput, ProgrammePage, ProgrammeQuery,
+    Programme, ProgrammeInput, ProgrammeMeasure, ProgrammeMeasureInput, ProgrammePage,
+    ProgrammeQuery,
 };
 
 use super::{ApiError, call, call_if_match, with_query};
@@ -48,7 +49,10 @@ pub async fn delete(id: i64, version: i64) -> Result<(), ApiError> {
     .await
 }
 
-pub async fn create_measure(id: i64, input: &ProgrammeMeasureInput) -> Result<Programme, ApiError> {
+pub async fn create_measure(
+    id: i64,
+    input: &ProgrammeMeasureInput,
+) -> Result<ProgrammeMeasure, ApiError> {
     call(
         Method::POST,
         &format!("/api/v1/programmes/{id}/measures"),
@@ -61,7 +65,7 @@ pub async fn update_measure(
     id: i64,
     measure_id: i64,
     input: &ProgrammeMeasureInput,
-) -> Result<Programme, ApiError> {
+) -> Result<ProgrammeMeasure, ApiError> {
     call(
         Method::PUT,
         &format!("/api/v1/programmes/{id}/measures/{measure_id}"),
