@@ -260,7 +260,7 @@ async fn a_programme_pools_its_projects_measures_for_everyone_and_only_its_manag
         .await
         .expect(201);
     let with_measure: Programme = app.get(&path, &c.admin_a.1).await.expect(200);
-    assert_eq!(with_measure.measures, [pooled.clone()]);
+    assert_eq!(with_measure.measures, std::slice::from_ref(&pooled));
     let values: Vec<(String, f64, u32)> = pooled
         .points
         .iter()
