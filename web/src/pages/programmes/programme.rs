@@ -145,10 +145,10 @@ fn projects(p: &Programme) -> Html {
                     { for p.projects.iter().map(|x| html! {
                         <tr key={x.id}>
                             <td><Link<Route> to={Route::Project { id: x.id }}>{ &x.title }</Link<Route>></td>
-                            <td>{ &x.lead_organisation.name }</td>
-                            <td>{ project_status_tag(x.status) }</td>
-                            <td>{ score_text(x.score) }</td>
-                            <td>{ x.spread.label() }</td>
+                            <td data-label="Organisation">{ &x.lead_organisation.name }</td>
+                            <td data-label="Status">{ project_status_tag(x.status) }</td>
+                            <td data-label="Progress score">{ score_text(x.score) }</td>
+                            <td data-label="Spread">{ x.spread.label() }</td>
                         </tr>
                     }) }
                 </tbody>
