@@ -517,6 +517,30 @@ async fn projects_a_reader_may_not_see_add_nothing_to_what_they_see_and_stay_whe
     assert_eq!(by_b.measures[0].sources.len(), 2);
     assert_eq!(by_b.measures[0].points[0].denominator, Some(4000.0));
 
+    // A partnership admin sees the project closed to its team, and may save the programme with
+    // it in (it joined while open); a closed project may not join anew.
+    let by_admin: Programme = app.get(&path, &app.admin).await.expect(200);
+    assert_eq!(by_admin.projects.len(), 2);
+    let kept: Programme = app
+        .put_if_match(
+            &path,
+            &app.admin,
+            by_admin.version,
+            serde_json::to_value(by_admin.to_input()).expect("json"),
+        )
+        .await
+        .expect(200);
+    assert_eq!(kept.projects.len(), 2);
+    let other = app
+        .post(
+            "/api/v1/programmes",
+            &c.admin_b.1,
+            programme_body(&c, "Falls at home", &[surgery_b.id]),
+        )
+        .await
+        .problem(422);
+    assert_eq!(fields(&other), ["project_ids[0]"]);
+
     // Ward 7 leaves: its measure stops being pooled.
     let mut leaving = programme_body(&c, "Falls", &[]);
     leaving["lead_person_id"] = json!(c.admin_a.0.id);

@@ -99,9 +99,15 @@ async fn respond_measure(
 }
 
 /// Checks what the database must say of a programme's input: the lead is an active person (their
-/// organisation leads it) and each project is one `user` may see, open to the partnership. Gives
-/// the lead's organisation.
-async fn check(state: &AppState, user: &AuthUser, input: &ProgrammeInput) -> ApiResult<i64> {
+/// organisation leads it) and each project is one `user` may see, open to the partnership unless
+/// it is one of the programme's already (`members`: one closed to its organisation since it
+/// joined stays, and does not stop the programme being saved). Gives the lead's organisation.
+async fn check(
+    state: &AppState,
+    user: &AuthUser,
+    input: &ProgrammeInput,
+    members: &[i64],
+) -> ApiResult<i64> {
     let Some(lead) = person::Entity::find_by_id(input.lead_person_id)
         .one(&state.db)
         .await?
@@ -118,10 +124,12 @@ async fn check(state: &AppState, user: &AuthUser, input: &ProgrammeInput) -> Api
         let field = format!("project_ids[{i}]");
         match db::projects::context(&state.db, *id).await? {
             Some((_, context)) if user.can_view_project(&context) => {
-                if !matches!(
-                    context.visibility,
-                    Visibility::Partnership | Visibility::Public
-                ) {
+                if !members.contains(id)
+                    && !matches!(
+                        context.visibility,
+                        Visibility::Partnership | Visibility::Public
+                    )
+                {
                     return Err(invalid(
                         &field,
                         "Only a project the whole partnership may see can join a programme: \
@@ -208,7 +216,7 @@ pub async fn create(
         ));
     }
     let input = body.0.validate()?;
-    let lead_organisation = check(&state, &user, &input).await?;
+    let lead_organisation = check(&state, &user, &input, &[]).await?;
     if db::programmes::name_taken(&state.db, &input.name, None).await? {
         return Err(name_taken());
     }
@@ -280,15 +288,15 @@ pub async fn update(
     let current = managed(&state, &user, *id).await?;
     let version = if_match.version(current.version)?;
     let input = body.0.validate()?;
-    let lead_organisation = check(&state, &user, &input).await?;
-    if db::programmes::name_taken(&state.db, &input.name, Some(current.id)).await? {
-        return Err(name_taken());
-    }
-    // Keep the projects the writer can't see: they could not have meant to take them out.
     let had = db::programmes::members(&state.db, &[current.id])
         .await?
         .remove(&current.id)
         .unwrap_or_default();
+    let lead_organisation = check(&state, &user, &input, &had).await?;
+    if db::programmes::name_taken(&state.db, &input.name, Some(current.id)).await? {
+        return Err(name_taken());
+    }
+    // Keep the projects the writer can't see: they could not have meant to take them out.
     let seen: HashSet<i64> = db::programmes::visible(&state.db, &state.project_lists, &user, &had)
         .await?
         .into_iter()
